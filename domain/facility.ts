@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { DEPOSIT_CHANNELS, FACILITY_SERVICES, STAMP_FEATURES } from './types';
+
+/**
+ * A facility's configuration (DOMAIN.md: Facility, Stamps, Money, Promotions). It travels from
+ * the central service to devices and is validated wherever it is read.
+ */
+
+const cents = z.number().int().nonnegative();
+const isoInstant = z.iso.datetime({ offset: true });
+const localizedText = z.object({ en: z.string().min(1), es: z.string().min(1) });
+
+export const StampBundleSchema = z.object({
+  id: z.string().min(1).max(64),
+  stamps: z.number().int().positive(),
+  priceCents: cents,
+});
+export type StampBundle = z.infer<typeof StampBundleSchema>;
+
+/** A fee band: amounts from minCents up to and including maxCents pay flat + percent. */
+export const FeeBandSchema = z.object({
+  channel: z.enum(DEPOSIT_CHANNELS),
+  minCents: cents,
+  maxCents: cents,
+  flatCents: cents,
+  /** Percentage part in basis points (1/100 of a percent). */
+  percentBasisPoints: z.number().int().min(0).max(10_000).default(0),
+});
+export type FeeBand = z.infer<typeof FeeBandSchema>;
+
+export const PromotionSchema = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(['discount', 'sweepstakes']),
+  title: localizedText,
+  description: localizedText,
+  startsAt: isoInstant,
+  endsAt: isoInstant,
+  /** Discount on stamp bundles, in basis points; absent for sweepstakes. */
+  discountBasisPoints: z.number().int().min(1).max(10_000).optional(),
+  /** Bundles the discount applies to; absent means every bundle. */
+  bundleIds: z.array(z.string()).optional(),
+});
+export type Promotion = z.infer<typeof PromotionSchema>;
+
+export const FacilityConfigSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  /** Two-letter state of the agency, e.g. FL. */
+  state: z.string().regex(/^[A-Z]{2}$/),
+  timezone: z.string().min(1),
+  agencyAddress: z.string().min(1).max(500),
+  services: z.array(z.enum(FACILITY_SERVICES)),
+  stampCosts: z.record(z.enum(STAMP_FEATURES), z.number().int().nonnegative()),
+  stampBundles: z.array(StampBundleSchema).min(1),
+  feeSchedule: z.array(FeeBandSchema),
+  promotions: z.array(PromotionSchema),
+  /** Whether customers may attach prepaid reply stamps to their emails here. */
+  prepaidReplyStamps: z.boolean(),
+  /** Extra moderation words and patterns on top of the shipped lists. */
+  moderation: z.object({
+    extraWords: z.array(z.string().min(1)).default([]),
+    extraPatterns: z.array(z.string().min(1)).default([]),
+  }),
+  /** Minutes of inactivity before a kiosk session ends. */
+  kioskIdleMinutes: z.number().int().min(1).max(60).default(3),
+});
+export type FacilityConfig = z.infer<typeof FacilityConfigSchema>;

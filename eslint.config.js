@@ -1,0 +1,147 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import reactHooks from 'eslint-plugin-react-hooks';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * The layering table of docs/architecture.md: each layer and the layers it may import.
+ * Everything not listed as allowed (and not the layer itself) is forbidden. `assets/` is data
+ * and may be imported by anyone.
+ */
+const layers = {
+  domain: [],
+  'electron/contract': ['domain'],
+  'electron/backend': [
+    'domain',
+    'electron/contract',
+    'sync/client',
+    'sync/protocol',
+    'hardware/hal',
+    'hardware/drivers',
+  ],
+  'electron/shell': ['electron/backend', 'electron/contract'],
+  'electron/harness': ['electron/backend', 'electron/contract', 'hardware/simulators'],
+  renderer: ['electron/contract', 'domain'],
+  'sync/protocol': ['domain'],
+  'sync/client': ['sync/protocol', 'domain'],
+  'sync/server': ['sync/protocol', 'domain'],
+  'hardware/hal': [],
+  'hardware/drivers': ['hardware/hal'],
+  'hardware/simulators': ['hardware/hal', 'hardware/drivers'],
+  'tests/e2e': null,
+  bench: null,
+  scripts: null,
+};
+
+const allLayers = Object.keys(layers);
+/** Runnable tools (null above) may import anything, but nothing may import them. */
+const toolLayers = allLayers.filter((layer) => layers[layer] === null);
+
+const layerZones = allLayers.flatMap((target) => {
+  const allowed = layers[target];
+  const forbidden =
+    allowed === null
+      ? []
+      : allLayers.filter(
+          (other) =>
+            other !== target &&
+            !allowed.includes(other) &&
+            // a parent folder's rule must not forbid its own children
+            !other.startsWith(`${target}/`),
+        );
+  const extraForbidden = allowed === null ? [] : toolLayers.filter((t) => !forbidden.includes(t));
+  const from = [...forbidden, ...extraForbidden].map((layer) => `./${layer}`);
+  return from.length === 0
+    ? []
+    : [
+        {
+          target: `./${target}`,
+          from,
+          message: `Layering (docs/architecture.md): ${target} may import only ${
+            allowed && allowed.length ? allowed.join(', ') : 'nothing of ours'
+          }.`,
+        },
+      ];
+});
+
+/** Settings that may never appear in BrowserWindow webPreferences (SECURITY.md). */
+const forbiddenWebPreferences = [
+  ['nodeIntegration', true],
+  ['nodeIntegrationInWorker', true],
+  ['nodeIntegrationInSubFrames', true],
+  ['sandbox', false],
+  ['webSecurity', false],
+  ['contextIsolation', false],
+  ['webviewTag', true],
+  ['allowRunningInsecureContent', true],
+  ['experimentalFeatures', true],
+].map(([key, value]) => ({
+  selector: `Property[key.name='${key}'][value.value=${value}]`,
+  message: `Electron hardening: '${key}: ${value}' is forbidden (docs/architecture.md, security).`,
+}));
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'release/**',
+      'coverage/**',
+      'playwright-report/**',
+      'test-results/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': ['error', { maxDepth: 8 }],
+      'no-restricted-syntax': ['error', ...forbiddenWebPreferences],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // Only the Electron shell talks to Electron; everything else must run in plain Node.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['electron/shell/**', 'tests/e2e/**', 'scripts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only electron/shell may import electron.' }],
+        },
+      ],
+    },
+  },
+  {
+    // Pure code and browser code: no Node built-ins.
+    files: ['domain/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}', 'electron/contract/**/*.ts'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: { 'import-x/no-nodejs-modules': 'error' },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // Command-line tools and benchmarks print to the console by design.
+    files: ['scripts/**', 'bench/**', '**/cli.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  prettier,
+);
