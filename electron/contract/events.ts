@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import {
+  CardResultSchema,
+  CashSessionSchema,
+  DeviceHealthSchema,
+  PRINTER_CONDITIONS,
+  PrintJobSchema,
+  SyncStatusSchema,
+} from './entities';
+import { badgeToken, cents, id } from './primitives';
+
+/** Events the backend pushes to the renderer. Payloads are validated before they are sent. */
+export const events = {
+  'sync.status': SyncStatusSchema,
+  /** The idle logout is near: the screen shows a warning with a button to stay. */
+  'session.expiring': z.object({ secondsLeft: z.number().int().min(0) }),
+  'session.ended': z.object({ reason: z.enum(['idle', 'logout', 'locked', 'replaced']) }),
+  /** New mail arrived or a message changed status (sync, review, refusal). */
+  'mail.changed': z.object({ messageIds: z.array(id) }),
+  'stamps.changed': z.object({}),
+  'tickets.changed': z.object({ ticketIds: z.array(id) }),
+  'hardware.cardRead': CardResultSchema,
+  /** A swipe that could not be read or was refused (e.g. unsupported brand, expired). */
+  'hardware.cardError': z.object({ code: z.string(), message: z.string() }),
+  'hardware.bill': z.object({
+    session: CashSessionSchema,
+    event: z.enum(['escrow', 'stacked', 'returned', 'rejected', 'jammed', 'cassette_full']),
+    denominationCents: cents.nullable(),
+  }),
+  'hardware.badge': z.object({ badgeToken }),
+  'hardware.printer': z.object({
+    condition: z.enum(PRINTER_CONDITIONS),
+    job: PrintJobSchema.nullable(),
+  }),
+  'hardware.health': z.object({ devices: z.array(DeviceHealthSchema) }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
