@@ -42,3 +42,6 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   EventFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** Where the browser harness serves the contract, on the same host and port as the renderer. */
+export const HARNESS_WS_PATH = '/contract';
