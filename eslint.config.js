@@ -32,6 +32,7 @@ const layers = {
   'hardware/drivers': ['hardware/hal'],
   'hardware/simulators': ['hardware/hal', 'hardware/drivers'],
   'tests/e2e': null,
+  'tests/integration': null,
   bench: null,
   scripts: null,
 };
