@@ -1,0 +1,5 @@
+/** The pure business rules of DOMAIN.md. Import from here: `import { stampCost } from '../domain'`. */
+export * from './types';
+export * from './facility';
+export * from './result';
+export * from './stamps';
