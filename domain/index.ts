@@ -3,3 +3,5 @@ export * from './types';
 export * from './facility';
 export * from './result';
 export * from './stamps';
+export * from './lockout';
+export * from './credentials';
