@@ -1,0 +1,9 @@
+import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-mail-search';
+import type { Migration } from './migration';
+
+/** Every migration in order; append only. */
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export type { Migration } from './migration';

@@ -1,0 +1,171 @@
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../testing/temp-dir';
+import type { MessageRow } from './repositories/mail';
+import { enqueueMutation, openStore, type Store } from './store';
+
+let dir: ReturnType<typeof tempDir>;
+let store: Store;
+const at = '2026-01-01T00:00:00.000Z';
+
+beforeEach(() => {
+  dir = tempDir();
+  store = openStore(join(dir.path, 'device.db'));
+  store.residents.upsert({
+    id: 'r1',
+    facilityId: 'fac',
+    state: 'FL',
+    docNumber: 'S1',
+    firstName: 'Ana',
+    lastName: 'Diaz',
+    tabletSerial: null,
+    badgeToken: null,
+    updatedAt: at,
+  });
+  store.contacts.upsert(
+    {
+      id: 'c1',
+      residentId: 'r1',
+      customerId: 'u1',
+      displayName: 'Maria',
+      email: 'm@example.com',
+      blocked: false,
+    },
+    at,
+  );
+});
+afterEach(() => {
+  store.close();
+  dir.cleanup();
+});
+
+function message(id: string, overrides: Partial<MessageRow> = {}): MessageRow {
+  return {
+    id,
+    residentId: 'r1',
+    contactId: 'c1',
+    direction: 'inbound',
+    status: 'delivered',
+    subject: `Subject ${id}`,
+    body: 'hello',
+    replyToId: null,
+    stampCost: 0,
+    prepaidReplyStamps: 0,
+    isRead: false,
+    statusReason: null,
+    sortAt: at,
+    sentAt: null,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+describe('mail repository', () => {
+  it('pages newest-first without gaps or repeats, whatever the timestamps', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 0, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (minutes, pageSize) => {
+          store.db.exec(`DELETE FROM messages`);
+          minutes.forEach((minute, index) => {
+            const sortAt = new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+            store.mail.insert(message(`m${index}`, { sortAt }));
+          });
+          const seen: string[] = [];
+          let page = store.mail.page('r1', 'inbox', pageSize);
+          while (page.length > 0) {
+            seen.push(...page.map((m) => m.id));
+            const last = page[page.length - 1]!;
+            page = store.mail.page('r1', 'inbox', pageSize, { sortAt: last.sortAt, id: last.id });
+          }
+          const expected = store.db
+            .prepare<[], { id: string }>(`SELECT id FROM messages ORDER BY sort_at DESC, id DESC`)
+            .all()
+            .map((row) => row.id);
+          expect(seen).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps the search index in step with edits and deletes of drafts', () => {
+    store.mail.insert(message('d1', { direction: 'outbound', status: 'draft', body: 'apples' }));
+    store.mail.updateDraft({
+      id: 'd1',
+      contactId: 'c1',
+      subject: 'fruit',
+      body: 'oranges',
+      replyToId: null,
+      updatedAt: at,
+    });
+    const hits = (term: string) =>
+      store.db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?`).all(term)
+        .length;
+    expect(hits('apples')).toBe(0);
+    expect(hits('oranges')).toBe(1);
+    expect(store.mail.deleteDraft('d1')).toBe(true);
+    expect(hits('oranges')).toBe(0);
+  });
+
+  it('refuses values of the wrong type (STRICT) and unknown statuses', () => {
+    store.mail.insert(message('m1'));
+    expect(() =>
+      store.db.prepare(`UPDATE messages SET stamp_cost = 'many' WHERE id = ?`).run('m1'),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    expect(() => store.mail.insert(message('m2', { status: 'lost' as never }))).toThrow(
+      /CHECK constraint/,
+    );
+  });
+});
+
+describe('outbox', () => {
+  it('numbers mutations in order with unique ids, only inside a transaction', () => {
+    expect(() => enqueueMutation(store, 'mail.send', {}, at)).toThrow(
+      /inside the store transaction/,
+    );
+    const first = store.transaction(() => enqueueMutation(store, 'mail.send', { a: 1 }, at));
+    const second = store.transaction(() => enqueueMutation(store, 'stamps.purchase', { b: 2 }, at));
+    expect(second.seq).toBeGreaterThan(first.seq);
+    expect(second.mutationId).not.toBe(first.mutationId);
+    expect(store.outbox.unsettled(10).map((row) => [row.name, row.args])).toEqual([
+      ['mail.send', { a: 1 }],
+      ['stamps.purchase', { b: 2 }],
+    ]);
+    expect(store.outbox.settle(first.mutationId, 'rejected', { code: 'x' }, at)).toBe(true);
+    expect(store.outbox.settle(first.mutationId, 'applied', null, at)).toBe(false);
+    expect(store.outbox.counts()).toEqual({ pending: 1, sent: 0, applied: 0, rejected: 1 });
+  });
+
+  it('loses the local change and its mutation together when the transaction fails', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.mail.insert(message('m1'));
+        enqueueMutation(store, 'mail.send', { id: 'm1' }, at);
+        throw new Error('crash after the writes');
+      }),
+    ).toThrow('crash after the writes');
+    expect(store.mail.byId('m1')).toBeUndefined();
+    expect(store.outbox.unsettled(10)).toEqual([]);
+  });
+});
+
+describe('stamps repository', () => {
+  it('subtracts only pending general-balance reservations', () => {
+    store.stamps.setConfirmed('r1', 10, at);
+    const base = {
+      residentId: 'r1',
+      messageId: null,
+      mutationId: 'x',
+      prepaidStamps: 0,
+      holdingId: null,
+      createdAt: at,
+    };
+    store.stamps.reserve({ ...base, id: 'a', stamps: 3, state: 'pending' });
+    store.stamps.reserve({ ...base, id: 'b', stamps: 4, state: 'released' });
+    expect(store.stamps.confirmed('r1') - store.stamps.reserved('r1')).toBe(7);
+    expect(() => store.stamps.setConfirmed('r1', -1, at)).toThrow(/CHECK constraint/);
+  });
+});
