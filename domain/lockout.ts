@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { parseInstant } from './instant';
 import { err, ok, type DomainError, type Result } from './result';
 
 /**
@@ -71,11 +71,6 @@ export type TemporaryPasswordError =
   | DomainError<'invalid_instant'>
   | DomainError<'temporary_password_expired'>
   | DomainError<'temporary_password_used'>;
-
-function parseInstant(value: string): number | null {
-  const ms = Date.parse(value);
-  return z.iso.datetime({ offset: true }).safeParse(value).success && !Number.isNaN(ms) ? ms : null;
-}
 
 export function issueTemporaryPassword(
   now: string,
