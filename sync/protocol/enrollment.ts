@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { DEVICE_PROFILES } from '../../domain';
+import { IdSchema, InstantSchema, SemverSchema } from './common';
+
+/**
+ * Enrollment: facility IT creates a one-time code for a facility and device profile; the device
+ * generates an Ed25519 key pair, keeps the private key, and trades the code plus its public key
+ * for an identity. Every later request is signed (see auth.ts).
+ */
+
+/** Raw 32-byte Ed25519 public key, base64url without padding. */
+export const PublicKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'raw Ed25519 key, base64url');
+
+/** Enrollment codes: 12 characters from an alphabet without look-alikes, grouped 4-4-4. */
+export const ENROLL_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const EnrollCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z2-9]{4}-?[A-Z2-9]{4}-?[A-Z2-9]{4}$/, 'a code like ABCD-EFGH-JKMN')
+  .transform((code) => code.replaceAll('-', ''));
+
+export const EnrollRequestSchema = z.object({
+  code: EnrollCodeSchema,
+  publicKey: PublicKeySchema,
+  appVersion: SemverSchema,
+  /** Free text for facility IT, e.g. "Unit B kiosk 2". */
+  label: z.string().trim().max(100).default(''),
+});
+export type EnrollRequest = z.input<typeof EnrollRequestSchema>;
+
+export const EnrollResponseSchema = z.object({
+  deviceId: IdSchema,
+  facilityId: IdSchema,
+  profile: z.enum(DEVICE_PROFILES),
+  epoch: z.string(),
+  serverTime: InstantSchema,
+});
+export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
+
+/** Admin API: create an enrollment code. */
+export const CreateEnrollCodeRequestSchema = z.object({
+  facilityId: IdSchema,
+  profile: z.enum(DEVICE_PROFILES),
+  /** Hours the code stays valid. */
+  validHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+});
+export const CreateEnrollCodeResponseSchema = z.object({
+  code: z.string(),
+  facilityId: IdSchema,
+  profile: z.enum(DEVICE_PROFILES),
+  expiresAt: InstantSchema,
+});
+export type CreateEnrollCodeResponse = z.infer<typeof CreateEnrollCodeResponseSchema>;
+
+/** GET /v1/device: who the server thinks the signing device is. */
+export const DeviceInfoSchema = z.object({
+  deviceId: IdSchema,
+  facilityId: IdSchema,
+  profile: z.enum(DEVICE_PROFILES),
+  highWaterMark: z.number().int().nonnegative(),
+  epoch: z.string(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;

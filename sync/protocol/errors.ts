@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * Every error answer of the central service has this body. `code` is stable and
+ * machine-readable (devices translate it); `message` is an English developer text.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'replayed',
+  'device_revoked',
+  'upgrade_required',
+  'epoch_changed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'range_not_satisfiable',
+  'hash_mismatch',
+  'locked',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    /** Field problems for bad_request: path and message per issue. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** HTTP 426 answer when a client's protocol or app version is too old. */
+export const UpgradeRequiredSchema = z.object({
+  error: z.object({
+    code: z.literal('upgrade_required'),
+    message: z.string(),
+    minProtocol: z.number().int(),
+    minAppVersion: z.string(),
+  }),
+});
+export type UpgradeRequired = z.infer<typeof UpgradeRequiredSchema>;
+
+/** HTTP 409 answer to a pull whose cursor belongs to another server epoch (a restored server). */
+export const EpochChangedSchema = z.object({
+  error: z.object({ code: z.literal('epoch_changed'), message: z.string(), epoch: z.string() }),
+});
+export type EpochChanged = z.infer<typeof EpochChangedSchema>;

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import { CARD_BRANDS, CARD_FUNDING, TICKET_CATEGORIES } from '../../domain';
+import {
+  CentsSchema,
+  IdSchema,
+  InstantSchema,
+  Sha256HexSchema,
+  StampCountSchema,
+  UuidSchema,
+} from './common';
+
+/**
+ * Mutations a device pushes. Each is written locally together with its outbox row, carries a
+ * unique id and a per-device sequence number, and is applied by the central service exactly
+ * once. Ids of things a mutation creates (messages, tickets, deposits ...) are generated on the
+ * device, so a retried mutation creates nothing twice.
+ */
+
+export const ATTACHMENT_KINDS = ['photo', 'snapnsend', 'videogram'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+export const ATTACHMENT_MIME_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'video/mp4',
+] as const;
+export type AttachmentMimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
+/** Largest attachment the service stores (a 30-second VideoGram fits). */
+export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+
+export const AttachmentRefSchema = z.object({
+  sha256: Sha256HexSchema,
+  mime: z.enum(ATTACHMENT_MIME_TYPES),
+  size: z.number().int().positive().max(MAX_ATTACHMENT_BYTES),
+  kind: z.enum(ATTACHMENT_KINDS),
+});
+export type AttachmentRef = z.infer<typeof AttachmentRefSchema>;
+
+export const MESSAGE_KINDS = ['email', 'ecard'] as const;
+export const MAX_MESSAGE_CHARS = 20_000;
+
+/** A resident sends a message to a customer; stamps are spent by the server. */
+export const MailSendArgsSchema = z.object({
+  messageId: UuidSchema,
+  residentId: IdSchema,
+  customerId: IdSchema,
+  kind: z.enum(MESSAGE_KINDS),
+  subject: z.string().max(200).default(''),
+  body: z.string().max(MAX_MESSAGE_CHARS),
+  attachments: z.array(AttachmentRefSchema).max(10).default([]),
+  /** Informational: what the device reserved; the server computes the real cost. */
+  reservedStamps: StampCountSchema.optional(),
+});
+
+/** The resident read an inbound message. */
+export const MailMarkReadArgsSchema = z.object({
+  messageId: UuidSchema,
+  residentId: IdSchema,
+  readAt: InstantSchema,
+});
+
+export const TicketFileArgsSchema = z.object({
+  ticketId: UuidSchema,
+  residentId: IdSchema,
+  tabletSerial: z.string().trim().min(1).max(64),
+  category: z.enum(TICKET_CATEGORIES),
+  description: z.string().trim().min(1).max(4000),
+});
+
+export const TicketReplyArgsSchema = z.object({
+  ticketId: UuidSchema,
+  ticketMessageId: UuidSchema,
+  residentId: IdSchema,
+  body: z.string().trim().min(1).max(4000),
+});
+
+/** Buys a stamp bundle from the resident's spendable money balance; promotions apply. */
+export const StampsPurchaseArgsSchema = z.object({
+  purchaseId: UuidSchema,
+  residentId: IdSchema,
+  bundleId: IdSchema,
+  /** The price the device showed; the purchase is refused if the server's price differs. */
+  expectedPriceCents: CentsSchema.optional(),
+});
+
+/** Tablet release/unlock request, printed as a form at the kiosk (DOMAIN.md "Tablets"). */
+export const ReleaseRequestArgsSchema = z.object({
+  requestId: UuidSchema,
+  residentId: IdSchema,
+  tabletSerial: z.string().trim().min(1).max(64),
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().min(1).max(100),
+  phone: z.string().trim().min(7).max(32),
+  returnAddress: z.string().trim().min(1).max(500),
+});
+
+/** A tokenized card as the card-reader driver hands it over: never the number or track data. */
+export const CardTokenSchema = z.object({
+  token: z.string().min(16).max(256),
+  brand: z.enum(CARD_BRANDS),
+  last4: z.string().regex(/^\d{4}$/),
+  expMonth: z.number().int().min(1).max(12),
+  expYear: z.number().int().min(2000).max(2100),
+  funding: z.enum(CARD_FUNDING),
+});
+export type CardToken = z.infer<typeof CardTokenSchema>;
+
+/** One accepted bill; its id makes the credit idempotent even across deposits. */
+export const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(100) });
+
+/** A lobby-kiosk deposit to a resident's spendable account: cash (bill by bill) or card. */
+export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
+  z.object({
+    channel: z.literal('kiosk_cash'),
+    depositId: UuidSchema,
+    residentId: IdSchema,
+    bills: z.array(BillSchema).min(1).max(100),
+  }),
+  z.object({
+    channel: z.literal('kiosk_card'),
+    depositId: UuidSchema,
+    residentId: IdSchema,
+    amountCents: CentsSchema.min(1),
+    card: CardTokenSchema,
+    /** The fee the kiosk showed; refused if the server's fee differs. */
+    expectedFeeCents: CentsSchema.optional(),
+  }),
+]);
+
+export const PinFailedArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
+export const PinSucceededArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
+
+/** Mutation name -> args schema. */
+export const MUTATION_ARGS = {
+  'mail.send': MailSendArgsSchema,
+  'mail.markRead': MailMarkReadArgsSchema,
+  'ticket.file': TicketFileArgsSchema,
+  'ticket.reply': TicketReplyArgsSchema,
+  'stamps.purchase': StampsPurchaseArgsSchema,
+  'release.request': ReleaseRequestArgsSchema,
+  'deposit.create': DepositCreateArgsSchema,
+  'auth.pinFailed': PinFailedArgsSchema,
+  'auth.pinSucceeded': PinSucceededArgsSchema,
+} as const;
+export type MutationName = keyof typeof MUTATION_ARGS;
+export const MUTATION_NAMES = Object.keys(MUTATION_ARGS) as MutationName[];
+export type MutationArgs<N extends MutationName> = z.infer<(typeof MUTATION_ARGS)[N]>;
+
+const envelope = {
+  id: UuidSchema,
+  /** Per-device sequence number: strictly increasing, gaps allowed. */
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** Device clock when written: informational only, never used for ordering. */
+  createdAt: InstantSchema,
+};
+
+/** A mutation as pushed: envelope + name + args validated by the name's schema. */
+export const MutationSchema = z.discriminatedUnion('name', [
+  z.object({ ...envelope, name: z.literal('mail.send'), args: MailSendArgsSchema }),
+  z.object({ ...envelope, name: z.literal('mail.markRead'), args: MailMarkReadArgsSchema }),
+  z.object({ ...envelope, name: z.literal('ticket.file'), args: TicketFileArgsSchema }),
+  z.object({ ...envelope, name: z.literal('ticket.reply'), args: TicketReplyArgsSchema }),
+  z.object({ ...envelope, name: z.literal('stamps.purchase'), args: StampsPurchaseArgsSchema }),
+  z.object({ ...envelope, name: z.literal('release.request'), args: ReleaseRequestArgsSchema }),
+  z.object({ ...envelope, name: z.literal('deposit.create'), args: DepositCreateArgsSchema }),
+  z.object({ ...envelope, name: z.literal('auth.pinFailed'), args: PinFailedArgsSchema }),
+  z.object({ ...envelope, name: z.literal('auth.pinSucceeded'), args: PinSucceededArgsSchema }),
+]);
+export type Mutation = z.infer<typeof MutationSchema>;
+
+/**
+ * The envelope alone: the server checks it first, so one mutation with bad args is rejected
+ * (permanently, advancing the mark) without refusing the whole batch.
+ */
+export const MutationEnvelopeSchema = z.object({
+  ...envelope,
+  name: z.string().min(1).max(64),
+  args: z.unknown(),
+});
+export type MutationEnvelope = z.infer<typeof MutationEnvelopeSchema>;
+
+export const MAX_PUSH_BATCH = 500;
+
+export const PushRequestSchema = z.object({
+  mutations: z
+    .array(MutationEnvelopeSchema)
+    .min(1)
+    .max(MAX_PUSH_BATCH)
+    .refine((list) => list.every((m, i) => i === 0 || m.seq > list[i - 1].seq), {
+      message: 'mutations must be in strictly increasing seq order',
+    }),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+/**
+ * Stable rejection codes. Every rejection is permanent (the mark advances and the device moves
+ * the change back, e.g. the message returns to drafts with the reason); transient failures are
+ * never answered as a rejection but as an HTTP 503 for the whole batch.
+ */
+export const REJECTION_CODES = [
+  'invalid_args',
+  'unknown_mutation',
+  'not_found',
+  'forbidden',
+  'insufficient_stamps',
+  'insufficient_funds',
+  'feature_not_offered',
+  'price_changed',
+  'fee_changed',
+  'blocked',
+  'locked',
+  'conflict',
+  'amount_out_of_range',
+  'bill_already_credited',
+  'attachment_missing',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export const MutationOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('applied') }),
+  z.object({ status: z.literal('rejected'), code: z.enum(REJECTION_CODES), reason: z.string() }),
+]);
+export type MutationOutcome = z.infer<typeof MutationOutcomeSchema>;
+
+/**
+ * Per mutation: `applied` or `rejected` now, or `duplicate` (seen before) carrying the stored
+ * first outcome, so a retry after a lost answer learns exactly what happened.
+ */
+export const MutationResultSchema = z.object({
+  id: UuidSchema,
+  seq: z.number().int().positive(),
+  status: z.enum(['applied', 'rejected', 'duplicate']),
+  outcome: MutationOutcomeSchema,
+});
+export type MutationResult = z.infer<typeof MutationResultSchema>;
+
+export const PushResponseSchema = z.object({
+  results: z.array(MutationResultSchema),
+  /** Highest seq the server has settled for this device; the outbox may drop rows up to it. */
+  highWaterMark: z.number().int().nonnegative(),
+});
+export type PushResponse = z.infer<typeof PushResponseSchema>;

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { FacilityConfigSchema } from '../../domain';
+import { IdSchema, InstantSchema, Sha256HexSchema } from './common';
+import { canonicalJson, sha256Hex } from './checksum';
+import {
+  AccountDataSchema,
+  BlockDataSchema,
+  ContactDataSchema,
+  ENTITY_NAMES,
+  LedgerEntryDataSchema,
+  MessageDataSchema,
+  ReleaseRequestDataSchema,
+  ResidentDataSchema,
+  TicketDataSchema,
+  TicketMessageDataSchema,
+} from './entities';
+
+/**
+ * Pull: per-scope, server-issued cursors in; pages of changes out. A device applies a page and
+ * stores its cursor in one local transaction, so an interrupted first sync resumes where it
+ * stopped. Each (scope, entity, id) appears at most once per scope at its latest position;
+ * deletes are tombstones.
+ */
+
+/**
+ * facility: config, promotions, residents (PIN hash + lock state for login) and blocks;
+ * resident: that resident's contacts, messages, account, ledger, tickets, release requests;
+ * device: things addressed to one device.
+ */
+export const SCOPE_KINDS = ['facility', 'resident', 'device'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+export const ScopeSchema = z.object({ kind: z.enum(SCOPE_KINDS), id: IdSchema });
+export type Scope = z.infer<typeof ScopeSchema>;
+
+/** Opaque to devices: `<epoch>.<position>`. */
+export const CursorSchema = z.string().regex(/^[A-Za-z0-9-]+\.\d+$/, 'a server-issued cursor');
+
+const position = z.number().int().positive();
+const upsert = <E extends string, S extends z.ZodType>(entity: E, data: S) =>
+  z.object({ op: z.literal('upsert'), entity: z.literal(entity), id: IdSchema, position, data });
+
+export const UpsertChangeSchema = z.discriminatedUnion('entity', [
+  upsert('facility', FacilityConfigSchema),
+  upsert('resident', ResidentDataSchema),
+  upsert('contact', ContactDataSchema),
+  upsert('message', MessageDataSchema),
+  upsert('account', AccountDataSchema),
+  upsert('ledger_entry', LedgerEntryDataSchema),
+  upsert('ticket', TicketDataSchema),
+  upsert('ticket_message', TicketMessageDataSchema),
+  upsert('release_request', ReleaseRequestDataSchema),
+  upsert('block', BlockDataSchema),
+]);
+export const TombstoneChangeSchema = z.object({
+  op: z.literal('delete'),
+  entity: z.enum(ENTITY_NAMES),
+  id: IdSchema,
+  position,
+});
+export const ChangeSchema = z.union([UpsertChangeSchema, TombstoneChangeSchema]);
+export type Change = z.infer<typeof ChangeSchema>;
+
+export const MAX_PULL_LIMIT = 1000;
+export const DEFAULT_PULL_LIMIT = 500;
+
+export const PullRequestSchema = z.object({
+  scopes: z
+    .array(z.object({ scope: ScopeSchema, cursor: CursorSchema.nullable() }))
+    .min(1)
+    .max(64),
+  /** Most changes per page (per scope). */
+  limit: z.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+});
+export type PullRequest = z.input<typeof PullRequestSchema>;
+
+export const PageSchema = z.object({
+  scope: ScopeSchema,
+  changes: z.array(ChangeSchema),
+  /** Cursor to send next time; unchanged when there was nothing new. */
+  cursor: CursorSchema,
+  hasMore: z.boolean(),
+  /** sha256 of canonicalJson({ scope, changes, cursor }): see pageChecksum. */
+  checksum: Sha256HexSchema,
+});
+export type Page = z.infer<typeof PageSchema>;
+
+export const PullResponseSchema = z.object({
+  /** Random id created with the database: a different one means the server was restored. */
+  epoch: z.string(),
+  serverTime: InstantSchema,
+  pages: z.array(PageSchema),
+});
+export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/** The checksum a page carries; a device recomputes it before applying the page. */
+export function pageChecksum(page: Pick<Page, 'scope' | 'changes' | 'cursor'>): Promise<string> {
+  return sha256Hex(
+    canonicalJson({ scope: page.scope, changes: page.changes, cursor: page.cursor }),
+  );
+}
+
+export function formatCursor(epoch: string, at: number): string {
+  return `${epoch}.${at}`;
+}
+
+/** Splits a cursor into its epoch and position. */
+export function parseCursor(cursor: string): { epoch: string; position: number } {
+  const dot = cursor.lastIndexOf('.');
+  return { epoch: cursor.slice(0, dot), position: Number(cursor.slice(dot + 1)) };
+}
