@@ -7,3 +7,5 @@ export * from './stamps';
 export * from './lockout';
 export * from './credentials';
 export * from './timeline';
+export * from './money';
+export * from './fees';
