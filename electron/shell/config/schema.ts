@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { DeviceInfoSchema } from '../../contract/entities';
+
+/**
+ * The device configuration facility IT writes (docs/install.md): one JSON file plus HOMELINE_*
+ * environment overrides. Every field is checked here, before anything else starts.
+ */
+
+export const DEVICE_NAMES = [
+  'cardReader',
+  'receiptPrinter',
+  'billAcceptor',
+  'badgeScanner',
+] as const;
+export type DeviceName = (typeof DEVICE_NAMES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+  .transform((value) => new URL(value).href);
+
+export const DevicePortSchema = z
+  .object({
+    /** A serial path (/dev/ttyUSB0, COM3), a pseudo-terminal, or `simulated`. */
+    port: z.string().min(1).max(200),
+    baudRate: z.number().int().positive().max(921_600).optional(),
+  })
+  .strict();
+export type DevicePort = z.infer<typeof DevicePortSchema>;
+
+export const UpdateSettingsSchema = z
+  .object({
+    /** Release channel on the update feed, e.g. stable, pilot. */
+    channel: z
+      .string()
+      .regex(/^[a-z0-9]{1,32}$/, 'lowercase letters and digits, at most 32')
+      .default('stable'),
+    /** Defaults to `<centralUrl>/updates/`. Downloads must stay on this host. */
+    feedUrl: httpUrl.optional(),
+    checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const ShellConfigSchema = z
+  .object({
+    profile: DeviceInfoSchema.shape.profile,
+    facilityId: z.string().min(1).max(64),
+    centralUrl: httpUrl,
+    devices: z.partialRecord(z.enum(DEVICE_NAMES), DevicePortSchema).default({}),
+    updates: UpdateSettingsSchema.prefault({}),
+    /** Where the local database and logs live; defaults per OS (see paths.ts). */
+    dataDir: z.string().min(1).optional(),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** Developer mode: devtools and reload allowed. Never set on a facility device. */
+    development: z.boolean().default(false),
+  })
+  .strict();
+
+export type ShellConfigInput = z.input<typeof ShellConfigSchema>;
+export type ShellConfig = z.infer<typeof ShellConfigSchema> & { dataDir: string };
