@@ -52,7 +52,8 @@ function message(id: string, overrides: Partial<MessageRow> = {}): MessageRow {
     replyToId: null,
     stampCost: 0,
     prepaidReplyStamps: 0,
-    isRead: false,
+    ecard: false,
+    readAt: null,
     statusReason: null,
     sortAt: at,
     sentAt: null,
@@ -99,6 +100,7 @@ describe('mail repository', () => {
       subject: 'fruit',
       body: 'oranges',
       replyToId: null,
+      ecard: false,
       updatedAt: at,
     });
     const hits = (term: string) =>

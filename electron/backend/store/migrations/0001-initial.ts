@@ -58,7 +58,7 @@ export const migration0001: Migration = {
         started_at TEXT NOT NULL,
         last_activity_at TEXT NOT NULL,
         ended_at TEXT,
-        end_reason TEXT CHECK (end_reason IN ('logout', 'idle', 'closed'))
+        end_reason TEXT CHECK (end_reason IN ('logout', 'idle', 'closed', 'locked', 'replaced'))
       ) STRICT;
       CREATE INDEX sessions_by_resident ON sessions (resident_id, started_at);
 
@@ -87,7 +87,8 @@ export const migration0001: Migration = {
         reply_to_id TEXT REFERENCES messages (id) ON DELETE SET NULL,
         stamp_cost INTEGER NOT NULL DEFAULT 0 CHECK (stamp_cost >= 0),
         prepaid_reply_stamps INTEGER NOT NULL DEFAULT 0 CHECK (prepaid_reply_stamps >= 0),
-        is_read INTEGER NOT NULL DEFAULT 0 CHECK (is_read IN (0, 1)),
+        ecard INTEGER NOT NULL DEFAULT 0 CHECK (ecard IN (0, 1)),
+        read_at TEXT,
         status_reason TEXT,
         sort_at TEXT NOT NULL,
         sent_at TEXT,
@@ -110,12 +111,18 @@ export const migration0001: Migration = {
       ) STRICT;
       CREATE INDEX attachments_by_message ON message_attachments (message_id);
 
+      -- Content-addressed attachment bytes; a missing row means still downloading.
+      CREATE TABLE blobs (
+        content_hash TEXT PRIMARY KEY CHECK (length(content_hash) = 64),
+        data BLOB NOT NULL
+      ) STRICT;
+
       CREATE TABLE message_events (
         id INTEGER PRIMARY KEY,
         message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
         status TEXT NOT NULL,
         at TEXT NOT NULL,
-        note TEXT
+        reason TEXT
       ) STRICT;
       CREATE INDEX events_by_message ON message_events (message_id, at);
 
@@ -152,17 +159,41 @@ export const migration0001: Migration = {
       ) STRICT;
       CREATE INDEX reservations_pending ON stamp_reservations (resident_id, state);
 
-      CREATE TABLE ledger_entries (
+      -- Stamp history: confirmed entries come from the central service, pending ones are local.
+      CREATE TABLE stamp_history (
         id TEXT PRIMARY KEY,
         resident_id TEXT NOT NULL REFERENCES residents (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL CHECK (kind IN
-          ('purchase', 'spend', 'refund', 'deposit', 'fee', 'adjustment')),
-        stamps_delta INTEGER NOT NULL DEFAULT 0,
-        cents_delta INTEGER NOT NULL DEFAULT 0,
-        description TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('purchase', 'spend', 'refund', 'prepaid_received')),
+        stamps INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'refused')),
+        message_id TEXT,
         at TEXT NOT NULL
       ) STRICT;
-      CREATE INDEX ledger_by_resident ON ledger_entries (resident_id, at DESC, id DESC);
+      CREATE INDEX stamp_history_by_resident ON stamp_history (resident_id, at DESC, id DESC);
+
+      CREATE TABLE stamp_purchases (
+        id TEXT PRIMARY KEY,
+        resident_id TEXT NOT NULL REFERENCES residents (id) ON DELETE CASCADE,
+        bundle_id TEXT NOT NULL,
+        stamps INTEGER NOT NULL CHECK (stamps > 0),
+        price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+        promotion_id TEXT,
+        payment_kind TEXT NOT NULL CHECK (payment_kind IN ('account', 'card', 'cash')),
+        card_brand TEXT CHECK (card_brand IN ('visa', 'mastercard')),
+        card_last4 TEXT CHECK (card_last4 GLOB '[0-9][0-9][0-9][0-9]'),
+        card_token TEXT,
+        cash_session_id TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'refused')),
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX purchases_by_resident ON stamp_purchases (resident_id, status);
+
+      -- The resident's spendable money account as last confirmed by the central service.
+      CREATE TABLE spendable_balances (
+        resident_id TEXT PRIMARY KEY REFERENCES residents (id) ON DELETE CASCADE,
+        confirmed_cents INTEGER NOT NULL CHECK (confirmed_cents >= 0),
+        updated_at TEXT NOT NULL
+      ) STRICT;
 
       CREATE TABLE account_blocks (
         id TEXT PRIMARY KEY,
@@ -185,23 +216,27 @@ export const migration0001: Migration = {
         fee_cents INTEGER NOT NULL CHECK (fee_cents >= 0),
         card_brand TEXT CHECK (card_brand IN ('visa', 'mastercard')),
         card_last4 TEXT CHECK (card_last4 GLOB '[0-9][0-9][0-9][0-9]'),
-        card_expiry TEXT CHECK (card_expiry GLOB '[0-9][0-9]/[0-9][0-9]'),
+        card_expiry TEXT CHECK (card_expiry GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        card_funding TEXT CHECK (card_funding IN ('debit', 'credit', 'prepaid', 'unknown')),
         card_token TEXT,
+        cash_session_id TEXT,
         depositor_name TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('pending', 'applied', 'rejected')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'refused')),
         created_at TEXT NOT NULL
       ) STRICT;
 
       CREATE TABLE tickets (
         id TEXT PRIMARY KEY,
         resident_id TEXT NOT NULL REFERENCES residents (id) ON DELETE CASCADE,
-        tablet_serial TEXT,
+        tablet_serial TEXT NOT NULL,
         category TEXT NOT NULL CHECK (category IN
           ('charging', 'sync', 'screen', 'audio', 'login', 'stamps', 'mail', 'media', 'other')),
         description TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('queued', 'open', 'answered', 'resolved', 'closed')),
+        suggestions_shown_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(suggestions_shown_json)),
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        last_read_at TEXT
       ) STRICT;
       CREATE INDEX tickets_by_resident ON tickets (resident_id, updated_at DESC);
 
@@ -210,6 +245,7 @@ export const migration0001: Migration = {
         ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
         author TEXT NOT NULL CHECK (author IN ('resident', 'agent')),
         body TEXT NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0 CHECK (delivered IN (0, 1)),
         created_at TEXT NOT NULL
       ) STRICT;
       CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, created_at);
@@ -218,13 +254,24 @@ export const migration0001: Migration = {
         id TEXT PRIMARY KEY,
         resident_id TEXT NOT NULL REFERENCES residents (id) ON DELETE CASCADE,
         tablet_serial TEXT NOT NULL,
+        agency_address TEXT NOT NULL,
+        first_name TEXT NOT NULL,
+        last_name TEXT NOT NULL,
+        doc_number TEXT NOT NULL,
         phone TEXT NOT NULL,
         return_address TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('requested', 'received', 'unlocked', 'shipped_back')),
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        created_at TEXT NOT NULL
       ) STRICT;
       CREATE INDEX releases_by_resident ON release_requests (resident_id, created_at DESC);
+
+      CREATE TABLE release_events (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL REFERENCES release_requests (id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('requested', 'received', 'unlocked', 'shipped_back')),
+        at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX release_events_by_request ON release_events (request_id, at);
 
       -- seq is the per-device mutation sequence the central service keeps a high-water mark of.
       CREATE TABLE outbox (

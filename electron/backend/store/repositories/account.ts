@@ -1,5 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import type { CardBrand, DepositChannel } from '../../../../domain/types';
+import type {
+  CardBrand,
+  CardFunding,
+  DepositChannel,
+  ReleaseStatus,
+} from '../../../../domain/types';
+import type { PaymentStatus } from './stamps';
 
 export interface BlockRow {
   id: string;
@@ -18,11 +24,14 @@ export interface DepositRow {
   feeCents: number;
   cardBrand: CardBrand | null;
   cardLast4: string | null;
+  /** YYYY-MM. */
   cardExpiry: string | null;
+  cardFunding: CardFunding | null;
   /** One-way token from the reader; never the card number. */
   cardToken: string | null;
+  cashSessionId: string | null;
   depositorName: string;
-  state: 'pending' | 'applied' | 'rejected';
+  status: PaymentStatus;
   createdAt: string;
 }
 
@@ -30,11 +39,14 @@ export interface ReleaseRequestRow {
   id: string;
   residentId: string;
   tabletSerial: string;
+  agencyAddress: string;
+  firstName: string;
+  lastName: string;
+  docNumber: string;
   phone: string;
   returnAddress: string;
-  status: 'requested' | 'received' | 'unlocked' | 'shipped_back';
+  status: ReleaseStatus;
   createdAt: string;
-  updatedAt: string;
 }
 
 const blockColumns = `id, kind, customer_id AS customerId, resident_id AS residentId,
@@ -53,28 +65,40 @@ export function createAccountRepository(db: Database) {
   );
   const addDeposit = db.prepare(
     `INSERT INTO deposits (id, resident_id, channel, amount_cents, fee_cents, card_brand,
-       card_last4, card_expiry, card_token, depositor_name, state, created_at)
+       card_last4, card_expiry, card_funding, card_token, cash_session_id, depositor_name, status,
+       created_at)
      VALUES (@id, @residentId, @channel, @amountCents, @feeCents, @cardBrand, @cardLast4,
-       @cardExpiry, @cardToken, @depositorName, @state, @createdAt)`,
+       @cardExpiry, @cardFunding, @cardToken, @cashSessionId, @depositorName, @status, @createdAt)`,
   );
   const addRelease = db.prepare(
-    `INSERT INTO release_requests (id, resident_id, tablet_serial, phone, return_address, status,
-       created_at, updated_at)
-     VALUES (@id, @residentId, @tabletSerial, @phone, @returnAddress, @status, @createdAt,
-       @updatedAt)`,
+    `INSERT INTO release_requests (id, resident_id, tablet_serial, agency_address, first_name,
+       last_name, doc_number, phone, return_address, status, created_at)
+     VALUES (@id, @residentId, @tabletSerial, @agencyAddress, @firstName, @lastName, @docNumber,
+       @phone, @returnAddress, @status, @createdAt)`,
+  );
+  const addReleaseEvent = db.prepare(
+    `INSERT INTO release_events (request_id, status, at) VALUES (?, ?, ?)`,
   );
   const releases = db.prepare<[string], ReleaseRequestRow>(
-    `SELECT id, resident_id AS residentId, tablet_serial AS tabletSerial, phone,
-            return_address AS returnAddress, status, created_at AS createdAt,
-            updated_at AS updatedAt
+    `SELECT id, resident_id AS residentId, tablet_serial AS tabletSerial,
+            agency_address AS agencyAddress, first_name AS firstName, last_name AS lastName,
+            doc_number AS docNumber, phone, return_address AS returnAddress, status,
+            created_at AS createdAt
        FROM release_requests WHERE resident_id = ? ORDER BY created_at DESC, id DESC`,
+  );
+  const releaseHistory = db.prepare<[string], { status: ReleaseStatus; at: string }>(
+    `SELECT status, at FROM release_events WHERE request_id = ? ORDER BY at, id`,
   );
   return {
     saveBlock: (block: BlockRow): void => void putBlock.run(block),
     /** Every block naming this id as resident or customer, settled ones included. */
     blocksFor: (id: string): BlockRow[] => blocksFor.all(id, id),
     addDeposit: (deposit: DepositRow): void => void addDeposit.run(deposit),
-    addReleaseRequest: (request: ReleaseRequestRow): void => void addRelease.run(request),
+    addReleaseRequest(request: ReleaseRequestRow): void {
+      addRelease.run(request);
+      addReleaseEvent.run(request.id, request.status, request.createdAt);
+    },
     releaseRequests: (residentId: string): ReleaseRequestRow[] => releases.all(residentId),
+    releaseHistory: (requestId: string) => releaseHistory.all(requestId),
   };
 }

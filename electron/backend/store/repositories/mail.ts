@@ -14,7 +14,8 @@ export interface MessageRow {
   replyToId: string | null;
   stampCost: number;
   prepaidReplyStamps: number;
-  isRead: boolean;
+  ecard: boolean;
+  readAt: string | null;
   statusReason: string | null;
   sortAt: string;
   sentAt: string | null;
@@ -33,9 +34,14 @@ export interface AttachmentRow {
 }
 
 export interface MessageEventRow {
-  status: string;
+  status: MessageStatus;
   at: string;
-  note: string | null;
+  reason: string | null;
+}
+
+export interface MessageListRow extends MessageRow {
+  contactName: string;
+  attachmentCount: number;
 }
 
 /** Keyset position: the last row of the previous page. */
@@ -46,38 +52,50 @@ export interface MailCursor {
 
 const columns = `id, resident_id AS residentId, contact_id AS contactId, direction, status,
   subject, body, reply_to_id AS replyToId, stamp_cost AS stampCost,
-  prepaid_reply_stamps AS prepaidReplyStamps, is_read AS isRead, status_reason AS statusReason,
-  sort_at AS sortAt, sent_at AS sentAt, updated_at AS updatedAt`;
-type RawMessage = Omit<MessageRow, 'isRead'> & { isRead: number };
-const toMessage = (row: RawMessage): MessageRow => ({ ...row, isRead: row.isRead === 1 });
+  prepaid_reply_stamps AS prepaidReplyStamps, ecard, read_at AS readAt,
+  status_reason AS statusReason, sort_at AS sortAt, sent_at AS sentAt, updated_at AS updatedAt`;
+/** Message columns plus what a list row shows, for queries over `messages m`. */
+const listColumns = `${columns
+  .split(',')
+  .map((column) => `m.${column.trim()}`)
+  .join(', ')},
+  (SELECT display_name FROM contacts c WHERE c.id = m.contact_id) AS contactName,
+  (SELECT count(*) FROM message_attachments a WHERE a.message_id = m.id) AS attachmentCount`;
+type Raw<T extends MessageRow> = Omit<T, 'ecard'> & { ecard: number };
+function toMessage<T extends MessageRow>(row: Raw<T>): T {
+  return { ...row, ecard: row.ecard === 1 } as T;
+}
 
 export function createMailRepository(db: Database) {
   const insert = db.prepare(
     `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
-       reply_to_id, stamp_cost, prepaid_reply_stamps, is_read, status_reason, sort_at, sent_at,
-       updated_at)
+       reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
+       sent_at, updated_at)
      VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, @replyToId,
-       @stampCost, @prepaidReplyStamps, @isRead, @statusReason, @sortAt, @sentAt, @updatedAt)`,
+       @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sortAt, @sentAt,
+       @updatedAt)`,
   );
-  const firstPage = db.prepare<[string, string, number], RawMessage>(
-    `SELECT ${columns} FROM messages WHERE resident_id = ? AND folder = ?
-      ORDER BY sort_at DESC, id DESC LIMIT ?`,
+  const firstPage = db.prepare<[string, string, number], Raw<MessageListRow>>(
+    `SELECT ${listColumns} FROM messages m WHERE m.resident_id = ? AND m.folder = ?
+      ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
   );
-  const nextPage = db.prepare<[string, string, string, string, number], RawMessage>(
-    `SELECT ${columns} FROM messages WHERE resident_id = ? AND folder = ?
-        AND (sort_at, id) < (?, ?)
-      ORDER BY sort_at DESC, id DESC LIMIT ?`,
+  const nextPage = db.prepare<[string, string, string, string, number], Raw<MessageListRow>>(
+    `SELECT ${listColumns} FROM messages m WHERE m.resident_id = ? AND m.folder = ?
+        AND (m.sort_at, m.id) < (?, ?)
+      ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
   );
-  const search = db.prepare<[string, string, number], RawMessage>(
-    `SELECT ${columns} FROM messages
-      WHERE seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
-        AND resident_id = ? AND status <> 'draft'
-      ORDER BY sort_at DESC, id DESC LIMIT ?`,
+  const search = db.prepare<[string, string, number], Raw<MessageListRow>>(
+    `SELECT ${listColumns} FROM messages m
+      WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
+        AND m.resident_id = ? AND m.status <> 'draft'
+      ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
   );
-  const byId = db.prepare<[string], RawMessage>(`SELECT ${columns} FROM messages WHERE id = ?`);
+  const byId = db.prepare<[string], Raw<MessageListRow>>(
+    `SELECT ${listColumns} FROM messages m WHERE m.id = ?`,
+  );
   const updateDraft = db.prepare(
     `UPDATE messages SET contact_id = @contactId, subject = @subject, body = @body,
-       reply_to_id = @replyToId, sort_at = @updatedAt, updated_at = @updatedAt
+       reply_to_id = @replyToId, ecard = @ecard, sort_at = @updatedAt, updated_at = @updatedAt
      WHERE id = @id AND status = 'draft'`,
   );
   const setStatus = db.prepare(
@@ -87,7 +105,7 @@ export function createMailRepository(db: Database) {
      WHERE id = @id`,
   );
   const markRead = db.prepare(
-    `UPDATE messages SET is_read = 1, updated_at = ? WHERE id = ? AND is_read = 0`,
+    `UPDATE messages SET read_at = @at, updated_at = @at WHERE id = @id AND read_at IS NULL`,
   );
   const deleteDraft = db.prepare(`DELETE FROM messages WHERE id = ? AND status = 'draft'`);
   const insertAttachment = db.prepare(
@@ -95,45 +113,66 @@ export function createMailRepository(db: Database) {
        content_hash)
      VALUES (@id, @messageId, @kind, @fileName, @mimeType, @sizeBytes, @contentHash)`,
   );
-  const attachments = db.prepare<[string], AttachmentRow>(
-    `SELECT id, message_id AS messageId, kind, file_name AS fileName, mime_type AS mimeType,
-            size_bytes AS sizeBytes, content_hash AS contentHash
-       FROM message_attachments WHERE message_id = ? ORDER BY id`,
+  const attachmentColumns = `a.id, a.message_id AS messageId, a.kind, a.file_name AS fileName,
+    a.mime_type AS mimeType, a.size_bytes AS sizeBytes, a.content_hash AS contentHash,
+    EXISTS (SELECT 1 FROM blobs b WHERE b.content_hash = a.content_hash) AS available`;
+  const attachments = db.prepare<[string], AttachmentRow & { available: number }>(
+    `SELECT ${attachmentColumns} FROM message_attachments a WHERE a.message_id = ? ORDER BY a.id`,
+  );
+  const attachment = db.prepare<[string], AttachmentRow & { residentId: string }>(
+    `SELECT a.id, a.message_id AS messageId, a.kind, a.file_name AS fileName,
+            a.mime_type AS mimeType, a.size_bytes AS sizeBytes, a.content_hash AS contentHash,
+            m.resident_id AS residentId
+       FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
+  );
+  const putBlob = db.prepare(
+    `INSERT INTO blobs (content_hash, data) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const blob = db.prepare<[string], { data: Buffer }>(
+    `SELECT data FROM blobs WHERE content_hash = ?`,
   );
   const addEvent = db.prepare(
-    `INSERT INTO message_events (message_id, status, at, note) VALUES (?, ?, ?, ?)`,
+    `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
   );
   const events = db.prepare<[string], MessageEventRow>(
-    `SELECT status, at, note FROM message_events WHERE message_id = ? ORDER BY at, id`,
+    `SELECT status, at, reason FROM message_events WHERE message_id = ? ORDER BY at, id`,
   );
   const unreadCount = db.prepare<[string], { n: number }>(
     `SELECT count(*) AS n FROM messages
-      WHERE resident_id = ? AND folder = 'inbox' AND is_read = 0`,
+      WHERE resident_id = ? AND folder = 'inbox' AND read_at IS NULL`,
   );
 
   return {
     insert(message: MessageRow): void {
-      insert.run({ ...message, isRead: message.isRead ? 1 : 0 });
+      insert.run({ ...message, ecard: message.ecard ? 1 : 0 });
     },
     /** Newest first, `limit` rows after `cursor` (keyset paging: O(limit) at any depth). */
-    page(residentId: string, folder: MailFolder, limit: number, cursor?: MailCursor): MessageRow[] {
+    page(
+      residentId: string,
+      folder: MailFolder,
+      limit: number,
+      cursor?: MailCursor,
+    ): MessageListRow[] {
       const rows = cursor
         ? nextPage.all(residentId, folder, cursor.sortAt, cursor.id, limit)
         : firstPage.all(residentId, folder, limit);
       return rows.map(toMessage);
     },
     /** `ftsQuery` must already be a safe FTS5 expression (see mail search in the services). */
-    search(residentId: string, ftsQuery: string, limit: number): MessageRow[] {
+    search(residentId: string, ftsQuery: string, limit: number): MessageListRow[] {
       return search.all(ftsQuery, residentId, limit).map(toMessage);
     },
-    byId(id: string): MessageRow | undefined {
+    byId(id: string): MessageListRow | undefined {
       const row = byId.get(id);
       return row && toMessage(row);
     },
     updateDraft(
-      draft: Pick<MessageRow, 'id' | 'contactId' | 'subject' | 'body' | 'replyToId' | 'updatedAt'>,
+      draft: Pick<
+        MessageRow,
+        'id' | 'contactId' | 'subject' | 'body' | 'replyToId' | 'ecard' | 'updatedAt'
+      >,
     ): boolean {
-      return updateDraft.run(draft).changes === 1;
+      return updateDraft.run({ ...draft, ecard: draft.ecard ? 1 : 0 }).changes === 1;
     },
     setStatus(change: {
       id: string;
@@ -145,12 +184,22 @@ export function createMailRepository(db: Database) {
     }): void {
       setStatus.run(change);
     },
-    markRead: (id: string, at: string): boolean => markRead.run(at, id).changes === 1,
+    markRead: (id: string, at: string): boolean => markRead.run({ id, at }).changes === 1,
     deleteDraft: (id: string): boolean => deleteDraft.run(id).changes === 1,
     insertAttachment: (attachment: AttachmentRow): void => void insertAttachment.run(attachment),
-    attachments: (messageId: string): AttachmentRow[] => attachments.all(messageId),
-    addEvent(messageId: string, status: string, at: string, note: string | null = null): void {
-      addEvent.run(messageId, status, at, note);
+    attachments: (messageId: string): (AttachmentRow & { available: boolean })[] =>
+      attachments.all(messageId).map((row) => ({ ...row, available: row.available === 1 })),
+    /** One attachment with the resident who owns its message, for the access check. */
+    attachment: (id: string) => attachment.get(id),
+    saveBlob: (contentHash: string, data: Buffer): void => void putBlob.run(contentHash, data),
+    blob: (contentHash: string): Buffer | undefined => blob.get(contentHash)?.data,
+    addEvent(
+      messageId: string,
+      status: MessageStatus,
+      at: string,
+      reason: string | null = null,
+    ): void {
+      addEvent.run(messageId, status, at, reason);
     },
     events: (messageId: string): MessageEventRow[] => events.all(messageId),
     unreadCount: (residentId: string): number => unreadCount.get(residentId)?.n ?? 0,

@@ -22,14 +22,34 @@ export interface HoldingRow {
   stamps: number;
 }
 
-export interface LedgerRow {
+export type PaymentStatus = 'pending' | 'confirmed' | 'refused';
+
+export interface StampHistoryRow {
   id: string;
   residentId: string;
-  kind: 'purchase' | 'spend' | 'refund' | 'deposit' | 'fee' | 'adjustment';
-  stampsDelta: number;
-  centsDelta: number;
-  description: string;
+  kind: 'purchase' | 'spend' | 'refund' | 'prepaid_received';
+  /** Positive adds stamps, negative spends them. */
+  stamps: number;
+  status: PaymentStatus;
+  messageId: string | null;
   at: string;
+}
+
+export interface StampPurchaseRow {
+  id: string;
+  residentId: string;
+  bundleId: string;
+  stamps: number;
+  priceCents: number;
+  promotionId: string | null;
+  paymentKind: 'account' | 'card' | 'cash';
+  cardBrand: 'visa' | 'mastercard' | null;
+  cardLast4: string | null;
+  /** One-way token from the reader; never the card number. */
+  cardToken: string | null;
+  cashSessionId: string | null;
+  status: PaymentStatus;
+  createdAt: string;
 }
 
 export function createStampsRepository(db: Database) {
@@ -73,15 +93,41 @@ export function createStampsRepository(db: Database) {
      VALUES (@id, @residentId, @contactId, @sourceMessageId, @stamps, @updatedAt)
      ON CONFLICT (id) DO UPDATE SET stamps = excluded.stamps, updated_at = excluded.updated_at`,
   );
-  const addLedger = db.prepare(
-    `INSERT INTO ledger_entries (id, resident_id, kind, stamps_delta, cents_delta, description, at)
-     VALUES (@id, @residentId, @kind, @stampsDelta, @centsDelta, @description, @at)
-     ON CONFLICT (id) DO NOTHING`,
+  const addHistory = db.prepare(
+    `INSERT INTO stamp_history (id, resident_id, kind, stamps, status, message_id, at)
+     VALUES (@id, @residentId, @kind, @stamps, @status, @messageId, @at)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
   );
-  const ledger = db.prepare<[string, number], LedgerRow>(
-    `SELECT id, resident_id AS residentId, kind, stamps_delta AS stampsDelta,
-            cents_delta AS centsDelta, description, at
-       FROM ledger_entries WHERE resident_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
+  const historyColumns = `id, resident_id AS residentId, kind, stamps, status,
+    message_id AS messageId, at`;
+  const historyFirst = db.prepare<[string, number], StampHistoryRow>(
+    `SELECT ${historyColumns} FROM stamp_history WHERE resident_id = ?
+      ORDER BY at DESC, id DESC LIMIT ?`,
+  );
+  const historyNext = db.prepare<[string, string, string, number], StampHistoryRow>(
+    `SELECT ${historyColumns} FROM stamp_history WHERE resident_id = ? AND (at, id) < (?, ?)
+      ORDER BY at DESC, id DESC LIMIT ?`,
+  );
+  const addPurchase = db.prepare(
+    `INSERT INTO stamp_purchases (id, resident_id, bundle_id, stamps, price_cents, promotion_id,
+       payment_kind, card_brand, card_last4, card_token, cash_session_id, status, created_at)
+     VALUES (@id, @residentId, @bundleId, @stamps, @priceCents, @promotionId, @paymentKind,
+       @cardBrand, @cardLast4, @cardToken, @cashSessionId, @status, @createdAt)`,
+  );
+  const pendingAccountSpend = db.prepare<[string], { cents: number }>(
+    `SELECT coalesce(sum(price_cents), 0) AS cents FROM stamp_purchases
+      WHERE resident_id = ? AND payment_kind = 'account' AND status = 'pending'`,
+  );
+  const spendable = db.prepare<[string], { cents: number }>(
+    `SELECT confirmed_cents AS cents FROM spendable_balances WHERE resident_id = ?`,
+  );
+  const setSpendable = db.prepare(
+    `INSERT INTO spendable_balances (resident_id, confirmed_cents, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (resident_id) DO UPDATE SET confirmed_cents = excluded.confirmed_cents,
+       updated_at = excluded.updated_at`,
+  );
+  const confirmedAt = db.prepare<[string], { at: string }>(
+    `SELECT updated_at AS at FROM stamp_balances WHERE resident_id = ?`,
   );
 
   return {
@@ -98,7 +144,22 @@ export function createStampsRepository(db: Database) {
     saveHolding(holding: HoldingRow, updatedAt: string): void {
       putHolding.run({ ...holding, updatedAt });
     },
-    addLedgerEntry: (entry: LedgerRow): void => void addLedger.run(entry),
-    ledger: (residentId: string, limit: number): LedgerRow[] => ledger.all(residentId, limit),
+    confirmedAt: (residentId: string): string | null => confirmedAt.get(residentId)?.at ?? null,
+    /** Adds an entry, or updates its status when the id exists (a pending entry settling). */
+    recordHistory: (entry: StampHistoryRow): void => void addHistory.run(entry),
+    history(residentId: string, limit: number, before?: { at: string; id: string }) {
+      return before
+        ? historyNext.all(residentId, before.at, before.id, limit)
+        : historyFirst.all(residentId, limit);
+    },
+    addPurchase: (purchase: StampPurchaseRow): void => void addPurchase.run(purchase),
+    /** Confirmed spendable cents, and cents held by pending purchases paid from the account. */
+    spendable: (residentId: string): { confirmed: number; reserved: number } => ({
+      confirmed: spendable.get(residentId)?.cents ?? 0,
+      reserved: pendingAccountSpend.get(residentId)?.cents ?? 0,
+    }),
+    setSpendable(residentId: string, cents: number, at: string): void {
+      setSpendable.run(residentId, cents, at);
+    },
   };
 }

@@ -4,12 +4,18 @@ import type { TicketCategory, TicketStatus } from '../../../../domain/types';
 export interface TicketRow {
   id: string;
   residentId: string;
-  tabletSerial: string | null;
+  tabletSerial: string;
   category: TicketCategory;
   description: string;
   status: TicketStatus;
+  suggestionsShown: string[];
   createdAt: string;
   updatedAt: string;
+}
+
+export interface TicketListRow extends TicketRow {
+  /** Agent messages newer than the resident's last look. */
+  unreadReplies: number;
 }
 
 export interface TicketMessageRow {
@@ -17,40 +23,60 @@ export interface TicketMessageRow {
   ticketId: string;
   author: 'resident' | 'agent';
   body: string;
+  delivered: boolean;
   createdAt: string;
 }
 
-const columns = `id, resident_id AS residentId, tablet_serial AS tabletSerial, category,
-  description, status, created_at AS createdAt, updated_at AS updatedAt`;
+const columns = `t.id, t.resident_id AS residentId, t.tablet_serial AS tabletSerial, t.category,
+  t.description, t.status, t.suggestions_shown_json AS suggestionsJson, t.created_at AS createdAt,
+  t.updated_at AS updatedAt,
+  (SELECT count(*) FROM ticket_messages m WHERE m.ticket_id = t.id AND m.author = 'agent'
+     AND m.created_at > coalesce(t.last_read_at, '')) AS unreadReplies`;
+type RawTicket = Omit<TicketListRow, 'suggestionsShown'> & { suggestionsJson: string };
+const toTicket = ({ suggestionsJson, ...rest }: RawTicket): TicketListRow => ({
+  ...rest,
+  suggestionsShown: JSON.parse(suggestionsJson) as string[],
+});
 
 export function createTicketsRepository(db: Database) {
   const insert = db.prepare(
     `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
-       created_at, updated_at)
-     VALUES (@id, @residentId, @tabletSerial, @category, @description, @status, @createdAt,
-       @updatedAt)`,
+       suggestions_shown_json, created_at, updated_at)
+     VALUES (@id, @residentId, @tabletSerial, @category, @description, @status,
+       @suggestionsJson, @createdAt, @updatedAt)`,
   );
-  const forResident = db.prepare<[string], TicketRow>(
-    `SELECT ${columns} FROM tickets WHERE resident_id = ? ORDER BY updated_at DESC, id DESC`,
+  const forResident = db.prepare<[string], RawTicket>(
+    `SELECT ${columns} FROM tickets t WHERE t.resident_id = ? ORDER BY t.updated_at DESC, t.id DESC`,
   );
-  const byId = db.prepare<[string], TicketRow>(`SELECT ${columns} FROM tickets WHERE id = ?`);
+  const byId = db.prepare<[string], RawTicket>(`SELECT ${columns} FROM tickets t WHERE t.id = ?`);
   const touch = db.prepare(`UPDATE tickets SET updated_at = ? WHERE id = ?`);
+  const markRead = db.prepare(`UPDATE tickets SET last_read_at = ? WHERE id = ?`);
   const addMessage = db.prepare(
-    `INSERT INTO ticket_messages (id, ticket_id, author, body, created_at)
-     VALUES (@id, @ticketId, @author, @body, @createdAt)`,
+    `INSERT INTO ticket_messages (id, ticket_id, author, body, delivered, created_at)
+     VALUES (@id, @ticketId, @author, @body, @delivered, @createdAt)`,
   );
-  const messages = db.prepare<[string], TicketMessageRow>(
-    `SELECT id, ticket_id AS ticketId, author, body, created_at AS createdAt
+  const messages = db.prepare<
+    [string],
+    Omit<TicketMessageRow, 'delivered'> & { delivered: number }
+  >(
+    `SELECT id, ticket_id AS ticketId, author, body, delivered, created_at AS createdAt
        FROM ticket_messages WHERE ticket_id = ? ORDER BY created_at, id`,
   );
   return {
-    insert: (ticket: TicketRow): void => void insert.run(ticket),
-    forResident: (residentId: string): TicketRow[] => forResident.all(residentId),
-    byId: (id: string): TicketRow | undefined => byId.get(id),
+    insert(ticket: TicketRow): void {
+      insert.run({ ...ticket, suggestionsJson: JSON.stringify(ticket.suggestionsShown) });
+    },
+    forResident: (residentId: string): TicketListRow[] => forResident.all(residentId).map(toTicket),
+    byId(id: string): TicketListRow | undefined {
+      const row = byId.get(id);
+      return row && toTicket(row);
+    },
+    markRead: (id: string, at: string): void => void markRead.run(at, id),
     addMessage(message: TicketMessageRow): void {
-      addMessage.run(message);
+      addMessage.run({ ...message, delivered: message.delivered ? 1 : 0 });
       touch.run(message.createdAt, message.ticketId);
     },
-    messages: (ticketId: string): TicketMessageRow[] => messages.all(ticketId),
+    messages: (ticketId: string): TicketMessageRow[] =>
+      messages.all(ticketId).map((row) => ({ ...row, delivered: row.delivered === 1 })),
   };
 }
