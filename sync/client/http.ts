@@ -1,0 +1,200 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  DeviceInfoSchema,
+  EnrollResponseSchema,
+  ErrorBodySchema,
+  EpochChangedSchema,
+  HEADERS,
+  PROTOCOL_VERSION,
+  PullResponseSchema,
+  PushResponseSchema,
+  signingPayload,
+  type DeviceInfo,
+  type EnrollRequest,
+  type EnrollResponse,
+  type PullRequest,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from '../protocol';
+import { SyncError } from './errors';
+import { loadPrivateKey, signText } from './keys';
+import type { DeviceCredentials } from './port';
+
+/** The central service's device routes. */
+export const ROUTES = {
+  enroll: '/v1/enroll',
+  device: '/v1/device',
+  push: '/v1/push',
+  pull: '/v1/pull',
+} as const;
+
+/** How the client reaches the central service; the sync engine only sees this. */
+export interface SyncTransport {
+  push(request: PushRequest): Promise<PushResponse>;
+  pull(request: PullRequest): Promise<PullResponse>;
+  deviceInfo(): Promise<DeviceInfo>;
+}
+
+export interface HttpTransportOptions {
+  /** e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  /** Semantic version of the app, sent with every request. */
+  appVersion: string;
+  /** The local store's schema version, sent with every request. */
+  schemaVersion: number;
+  credentials(): DeviceCredentials | undefined;
+  nextRequestCounter(): number;
+  /** Per request; a hung server must not hang the sync loop. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Signed HTTP requests to the central service, answers validated against the protocol. */
+export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let cachedKey: { source: string; key: KeyObject } | undefined;
+
+  const keyFor = (privateKey: string): KeyObject => {
+    if (cachedKey?.source !== privateKey)
+      cachedKey = { source: privateKey, key: loadPrivateKey(privateKey) };
+    return cachedKey.key;
+  };
+
+  async function signed<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+  ): Promise<z.output<S>> {
+    const credentials = options.credentials();
+    if (!credentials) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const bodySha256 = sha256Hex(text);
+    const counter = options.nextRequestCounter();
+    const signature = signText(
+      keyFor(credentials.privateKey),
+      signingPayload({ method, path, deviceId: credentials.deviceId, counter, bodySha256 }),
+    );
+    return request(doFetch, options, method, path, text, schema, timeoutMs, {
+      [HEADERS.device]: credentials.deviceId,
+      [HEADERS.counter]: String(counter),
+      [HEADERS.signature]: signature,
+      [HEADERS.bodySha256]: bodySha256,
+    });
+  }
+
+  return {
+    push: (body) => signed('POST', ROUTES.push, body, PushResponseSchema),
+    pull: (body) => signed('POST', ROUTES.pull, body, PullResponseSchema),
+    deviceInfo: () => signed('GET', ROUTES.device, undefined, DeviceInfoSchema),
+  };
+}
+
+/** Trades a one-time enrollment code and the device's public key for an identity. */
+export function enrollDevice(
+  options: Pick<
+    HttpTransportOptions,
+    'baseUrl' | 'appVersion' | 'schemaVersion' | 'timeoutMs' | 'fetch'
+  >,
+  body: EnrollRequest,
+): Promise<EnrollResponse> {
+  return request(
+    options.fetch ?? fetch,
+    options,
+    'POST',
+    ROUTES.enroll,
+    JSON.stringify(body),
+    EnrollResponseSchema,
+    options.timeoutMs ?? 30_000,
+    {},
+  );
+}
+
+async function request<S extends z.ZodType>(
+  doFetch: typeof fetch,
+  options: Pick<HttpTransportOptions, 'baseUrl' | 'appVersion' | 'schemaVersion'>,
+  method: 'GET' | 'POST',
+  path: string,
+  text: string,
+  schema: S,
+  timeoutMs: number,
+  extraHeaders: Record<string, string>,
+): Promise<z.output<S>> {
+  const headers: Record<string, string> = {
+    [HEADERS.protocol]: String(PROTOCOL_VERSION),
+    [HEADERS.app]: options.appVersion,
+    [HEADERS.schema]: String(options.schemaVersion),
+    ...extraHeaders,
+  };
+  if (method === 'POST') headers['content-type'] = 'application/json';
+  let response: Response;
+  let answer: string;
+  try {
+    response = await doFetch(new URL(path, options.baseUrl), {
+      method,
+      headers,
+      body: method === 'POST' ? text : undefined,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    answer = await response.text();
+  } catch (error) {
+    // Refused, reset, timed out or cut off mid-body: the server may or may not have acted; the
+    // protocol is idempotent, so the retry is safe either way.
+    throw new SyncError('offline', `${method} ${path}: ${describe(error)}`);
+  }
+  if (!response.ok) throw errorFor(response.status, method, path, answer);
+  let json: unknown;
+  try {
+    json = JSON.parse(answer);
+  } catch {
+    throw new SyncError('transient', `${method} ${path}: the answer is not JSON (truncated?)`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new SyncError(
+      'transient',
+      `${method} ${path}: unexpected answer: ${parsed.error.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+function errorFor(status: number, method: string, path: string, answer: string): SyncError {
+  let body: unknown;
+  try {
+    body = JSON.parse(answer);
+  } catch {
+    body = undefined;
+  }
+  const error = ErrorBodySchema.safeParse(body);
+  const code = error.success ? error.data.error.code : undefined;
+  const message = `${method} ${path}: HTTP ${status}${error.success ? ` ${code}: ${error.data.error.message}` : ''}`;
+  const epoch = EpochChangedSchema.safeParse(body);
+  if (epoch.success) return new SyncError('epoch_changed', message, epoch.data.error.epoch);
+  if (status === 426 || code === 'upgrade_required')
+    return new SyncError('upgrade_required', message);
+  if (code === 'device_revoked') return new SyncError('device_revoked', message);
+  // A replayed counter is a race between two requests of ours: a fresh counter fixes it.
+  if (code === 'replayed') return new SyncError('transient', message);
+  if (status === 401 || status === 403) return new SyncError('unauthorized', message);
+  if (status === 413) return new SyncError('too_large', message);
+  if (status === 408 || status === 429 || status >= 500) return new SyncError('transient', message);
+  if (!error.success) {
+    // Not the service's error shape (e.g. a proxy's page): treat like a broken answer.
+    return new SyncError('transient', message);
+  }
+  return new SyncError('rejected_request', message);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}
