@@ -9,12 +9,6 @@ export const InstantSchema = z.iso.datetime();
 export const CentsSchema = z.number().int().nonnegative().max(100_000_000);
 export const StampCountSchema = z.number().int().nonnegative().max(1_000_000);
 export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256');
-export const StateSchema = z.string().regex(/^[A-Z]{2}$/, 'two-letter state, e.g. FL');
-export const DocNumberSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(32)
-  .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes')
-  .transform((doc) => doc.toUpperCase());
+/** Resident identity formats come from the domain (what people type on the kiosk). */
+export { StateCodeSchema as StateSchema, DocNumberSchema } from '../../domain';
 export const SemverSchema = z.string().regex(/^\d+\.\d+\.\d+$/, 'major.minor.patch');

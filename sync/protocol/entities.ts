@@ -58,8 +58,8 @@ export type ContactData = z.infer<typeof ContactDataSchema>;
 export const TimelineEntrySchema = z.object({
   status: z.enum(MESSAGE_STATUSES),
   at: InstantSchema,
-  /** Reject reason code when status is rejected. */
-  reason: z.enum(REJECT_REASONS).optional(),
+  /** Reject reason code on rejected (one of REJECT_REASONS); refusal code on a return to draft. */
+  reason: z.string().optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
