@@ -9,3 +9,4 @@ export * from './credentials';
 export * from './timeline';
 export * from './money';
 export * from './fees';
+export * from './blocks';
