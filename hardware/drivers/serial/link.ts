@@ -1,0 +1,116 @@
+import type { BindingInterface } from '@serialport/bindings-interface' with {
+  'resolution-mode': 'require',
+};
+import { SerialPortStream } from '@serialport/stream';
+import { SerialPort } from 'serialport';
+import { DeviceError, DeviceConfigError, type DriverContext, type DriverSpec } from '../../hal';
+
+export interface LinkTarget {
+  path: string;
+  baudRate: number;
+  binding: BindingInterface;
+  parity: 'none' | 'even';
+}
+
+export interface LinkHandlers {
+  data(chunk: Buffer): void;
+  /** The port closed without being asked to (unplugged, socat killed). */
+  lost(reason: Error): void;
+}
+
+/** Where a configured device lives: a real port, a pty, or the in-process simulator. */
+export function linkTarget(
+  spec: DriverSpec,
+  context: DriverContext,
+  parity: LinkTarget['parity'] = 'none',
+): LinkTarget {
+  if (spec.port.kind === 'serial') {
+    return {
+      path: spec.port.path,
+      baudRate: spec.port.baudRate,
+      binding: SerialPort.binding,
+      parity,
+    };
+  }
+  if (!context.simulatedBinding) {
+    throw new DeviceConfigError(
+      `device ${spec.name} is simulated but no simulator binding was given`,
+    );
+  }
+  return {
+    path: spec.name,
+    baudRate: spec.port.baudRate,
+    binding: context.simulatedBinding,
+    parity,
+  };
+}
+
+/**
+ * One open serial port. serialport has no request timeouts and its write callback only means
+ * "handed to the OS"; the exchange layer above adds both. Modem-line ioctls fail on ptys, so
+ * none are used.
+ */
+export class SerialLink {
+  private port: SerialPortStream | undefined;
+
+  constructor(
+    private readonly target: LinkTarget,
+    private readonly handlers: LinkHandlers,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.port?.isOpen ?? false;
+  }
+
+  open(): Promise<void> {
+    const port = new SerialPortStream({
+      binding: this.target.binding,
+      path: this.target.path,
+      baudRate: this.target.baudRate,
+      parity: this.target.parity,
+      autoOpen: false,
+    });
+    return new Promise((resolve, reject) => {
+      port.open((error) => {
+        if (error) {
+          reject(
+            new DeviceError('no_hardware', `cannot open ${this.target.path}: ${error.message}`),
+          );
+          return;
+        }
+        this.port = port;
+        port.on('data', (chunk: Buffer) => this.handlers.data(chunk));
+        port.on('error', () => undefined);
+        port.on('close', (error?: Error & { disconnected?: boolean }) => {
+          if (this.port !== port) return;
+          this.port = undefined;
+          this.handlers.lost(error ?? new Error(`${this.target.path} closed`));
+        });
+        resolve();
+      });
+    });
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    const port = this.port;
+    if (!port) {
+      return Promise.reject(
+        new DeviceError('offline', `${this.target.path} is not open`, null, 'output'),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      port.write(Buffer.from(bytes), (error) => {
+        if (error)
+          reject(new DeviceError('offline', `write failed: ${error.message}`, null, 'output'));
+        else resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const port = this.port;
+    this.port = undefined;
+    if (!port?.isOpen) return Promise.resolve();
+    return new Promise((resolve) => port.close(() => resolve()));
+  }
+}

@@ -1,0 +1,40 @@
+import { PosDevice, type DeviceOptions } from './device';
+import type { DeviceDriver } from './driver';
+
+export type CardBrand = 'visa' | 'mastercard';
+export type CardFunding = 'debit' | 'credit' | 'prepaid' | 'unknown';
+
+/**
+ * What a card read yields. Shaped so that a plain magstripe reader (which tokenizes in the
+ * driver) and a tokenizing payment terminal both fit; never the number or track data.
+ */
+export interface CardResult {
+  brand: CardBrand;
+  last4: string;
+  /** YYYY-MM */
+  expiry: string;
+  cardholderName: string;
+  funding: CardFunding;
+  /** One-way token of the card number, stable per card and device secret. */
+  token: string;
+  /** The service code says the card has a chip: a terminal should use EMV when it can. */
+  chipCard: boolean;
+}
+
+export interface CardReaderCapabilities {
+  tracks: readonly number[];
+  tokenizes: boolean;
+  detectsFunding: boolean;
+}
+
+/** Card readers carry no dynamic status beyond power and errors. */
+export type CardReaderStatus = never;
+
+export type CardReaderDriver = DeviceDriver<CardResult, CardReaderStatus, CardReaderCapabilities>;
+
+export class CardReader extends PosDevice<CardResult, CardReaderStatus, CardReaderCapabilities> {
+  readonly deviceClass = 'CardReader';
+  constructor(name: string, driver: CardReaderDriver, options: Partial<DeviceOptions> = {}) {
+    super(name, driver, { autoDisable: true, ...options });
+  }
+}

@@ -1,0 +1,10 @@
+export * from './errors';
+export * from './driver';
+export * from './device';
+export * from './card-reader';
+export * from './receipt-printer';
+export * from './bill-acceptor';
+export * from './badge-scanner';
+export * from './config';
+export * from './manager';
+export { withTimeout } from './timeout';

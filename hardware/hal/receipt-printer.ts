@@ -1,0 +1,74 @@
+import { PosDevice, type DeviceOptions } from './device';
+import type { DeviceDriver } from './driver';
+
+export type PrinterCondition =
+  'ok' | 'paper_near_end' | 'paper_out' | 'cover_open' | 'offline' | 'error';
+
+/** Dynamic printer status, decoded from the model's real-time status replies. */
+export interface PrinterStatus {
+  condition: PrinterCondition;
+  paperNearEnd: boolean;
+  paperOut: boolean;
+  coverOpen: boolean;
+  offline: boolean;
+  error: boolean;
+  /** The error clears by itself or by a recover command (e.g. a cutter jam that was freed). */
+  recoverable: boolean;
+}
+
+export interface ReceiptPrinterCapabilities {
+  columns: number;
+  codePages: readonly string[];
+  barcodes: readonly string[];
+  qrCode: boolean;
+  cutter: boolean;
+  realTimeStatus: boolean;
+}
+
+export interface ReceiptPrinterDriver extends DeviceDriver<
+  never,
+  PrinterStatus,
+  ReceiptPrinterCapabilities
+> {
+  /** Sends one job and resolves once the printer reports it could print it. */
+  print(job: Uint8Array): Promise<void>;
+  readStatus(): Promise<PrinterStatus>;
+  /** Bytes for a short test receipt (interactive health check). */
+  testPage(): Uint8Array;
+}
+
+export class ReceiptPrinter extends PosDevice<never, PrinterStatus, ReceiptPrinterCapabilities> {
+  readonly deviceClass = 'ReceiptPrinter';
+  private lastJob: Uint8Array | null = null;
+
+  constructor(
+    name: string,
+    protected override readonly driver: ReceiptPrinterDriver,
+    options: Partial<DeviceOptions> = {},
+  ) {
+    super(name, driver, { autoDisable: false, ...options });
+  }
+
+  /** Prints one job (ESC/POS bytes); one job at a time; rejects with a DeviceError. */
+  print(job: Uint8Array): Promise<void> {
+    this.requireEnabled();
+    this.lastJob = job;
+    return this.runExclusive(async () => {
+      await this.driver.print(job);
+      this.lastJob = null;
+    });
+  }
+
+  readStatus(): Promise<PrinterStatus> {
+    return this.runExclusive(() => this.driver.readStatus());
+  }
+
+  protected override async retryLastOutput(): Promise<void> {
+    if (this.lastJob) await this.print(this.lastJob);
+  }
+
+  protected override async interactiveCheck(): Promise<string> {
+    await this.driver.print(this.driver.testPage());
+    return 'test page printed';
+  }
+}
