@@ -195,16 +195,20 @@ export const migration0001: Migration = {
         updated_at TEXT NOT NULL
       ) STRICT;
 
-      CREATE TABLE account_blocks (
+      -- Chargebacks from the central service; the domain's block rules read them.
+      CREATE TABLE chargebacks (
         id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('bank_card_chargeback', 'money_order_chargeback')),
         customer_id TEXT NOT NULL,
         resident_id TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        settled_at TEXT
+        kind TEXT NOT NULL CHECK (kind IN
+          ('bank_card', 'money_order', 'personal_check', 'stop_payment')),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        recovered_cents INTEGER NOT NULL CHECK (recovered_cents BETWEEN 0 AND amount_cents),
+        opened_at TEXT NOT NULL,
+        resolved_at TEXT
       ) STRICT;
-      CREATE INDEX blocks_by_resident ON account_blocks (resident_id);
-      CREATE INDEX blocks_by_customer ON account_blocks (customer_id);
+      CREATE INDEX chargebacks_by_resident ON chargebacks (resident_id);
+      CREATE INDEX chargebacks_by_customer ON chargebacks (customer_id);
 
       -- Lobby deposits; card data is brand, last four, expiry and a one-way token only.
       CREATE TABLE deposits (

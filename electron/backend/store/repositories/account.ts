@@ -5,16 +5,8 @@ import type {
   DepositChannel,
   ReleaseStatus,
 } from '../../../../domain/types';
+import type { Chargeback } from '../../../../domain/blocks';
 import type { PaymentStatus } from './stamps';
-
-export interface BlockRow {
-  id: string;
-  kind: 'bank_card_chargeback' | 'money_order_chargeback';
-  customerId: string;
-  residentId: string;
-  createdAt: string;
-  settledAt: string | null;
-}
 
 export interface DepositRow {
   id: string;
@@ -49,19 +41,23 @@ export interface ReleaseRequestRow {
   createdAt: string;
 }
 
-const blockColumns = `id, kind, customer_id AS customerId, resident_id AS residentId,
-  created_at AS createdAt, settled_at AS settledAt`;
+const chargebackColumns = `id, customer_id AS customerId, resident_id AS residentId, kind,
+  amount_cents AS amountCents, recovered_cents AS recoveredCents, opened_at AS openedAt,
+  resolved_at AS resolvedAt`;
 
-/** Chargeback blocks, lobby deposits and tablet release requests. */
+/** Chargebacks (behind deposit blocks), lobby deposits and tablet release requests. */
 export function createAccountRepository(db: Database) {
-  const putBlock = db.prepare(
-    `INSERT INTO account_blocks (id, kind, customer_id, resident_id, created_at, settled_at)
-     VALUES (@id, @kind, @customerId, @residentId, @createdAt, @settledAt)
-     ON CONFLICT (id) DO UPDATE SET settled_at = excluded.settled_at`,
+  const putChargeback = db.prepare(
+    `INSERT INTO chargebacks (id, customer_id, resident_id, kind, amount_cents, recovered_cents,
+       opened_at, resolved_at)
+     VALUES (@id, @customerId, @residentId, @kind, @amountCents, @recoveredCents, @openedAt,
+       @resolvedAt)
+     ON CONFLICT (id) DO UPDATE SET recovered_cents = excluded.recovered_cents,
+       resolved_at = excluded.resolved_at`,
   );
-  const blocksFor = db.prepare<[string, string], BlockRow>(
-    `SELECT ${blockColumns} FROM account_blocks WHERE resident_id = ? OR customer_id = ?
-      ORDER BY created_at, id`,
+  const chargebacksFor = db.prepare<[string, string], Chargeback>(
+    `SELECT ${chargebackColumns} FROM chargebacks WHERE resident_id = ? OR customer_id = ?
+      ORDER BY opened_at, id`,
   );
   const addDeposit = db.prepare(
     `INSERT INTO deposits (id, resident_id, channel, amount_cents, fee_cents, card_brand,
@@ -90,9 +86,10 @@ export function createAccountRepository(db: Database) {
     `SELECT status, at FROM release_events WHERE request_id = ? ORDER BY at, id`,
   );
   return {
-    saveBlock: (block: BlockRow): void => void putBlock.run(block),
-    /** Every block naming this id as resident or customer, settled ones included. */
-    blocksFor: (id: string): BlockRow[] => blocksFor.all(id, id),
+    saveChargeback: (chargeback: Chargeback): void => void putChargeback.run(chargeback),
+    /** Chargebacks naming this resident or this customer, settled ones included. */
+    chargebacksFor: (residentId: string, customerId: string): Chargeback[] =>
+      chargebacksFor.all(residentId, customerId),
     addDeposit: (deposit: DepositRow): void => void addDeposit.run(deposit),
     addReleaseRequest(request: ReleaseRequestRow): void {
       addRelease.run(request);

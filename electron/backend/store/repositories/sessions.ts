@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 export type SessionKind = 'resident' | 'maintenance';
-export type SessionEndReason = 'logout' | 'idle' | 'closed';
+export type SessionEndReason = 'logout' | 'idle' | 'closed' | 'locked' | 'replaced';
 
 export function createSessionsRepository(db: Database) {
   const start = db.prepare(
