@@ -10,3 +10,5 @@ export * from './timeline';
 export * from './money';
 export * from './fees';
 export * from './blocks';
+export * from './text';
+export * from './moderation';

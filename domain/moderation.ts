@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import englishList from '../assets/moderation/en.json';
+import spanishList from '../assets/moderation/es.json';
+import type { FacilityConfig } from './facility';
+import { err, ok, type DomainError, type Result } from './result';
+import { toMatchable } from './text';
+import type { Locale } from './types';
+
+/**
+ * DOMAIN.md "Mail review": text is flagged by word lists (profanity) and threat patterns, plus
+ * each facility's extra words and patterns; every image or video goes to a human.
+ *
+ * Matching runs on a folded copy of the text (see toMatchable): case, accents, lookalike digits
+ * and punctuation do not hide a word. Every letter of a word or pattern may be stretched
+ * ("fuuuck", "kiiill"), yet a double letter still needs two ("ass" never matches "as"). Words
+ * match whole words only, with an optional plural "s"/"es": "class", "assassin", "Scunthorpe" and
+ * "computadora" are not flagged. Both languages' lists always apply: people mix them.
+ */
+
+export type FlagReason = 'profanity' | 'threat';
+export type FlagSource = Locale | 'facility';
+
+export interface ModerationFlag {
+  reason: FlagReason;
+  source: FlagSource;
+  /** The list entry or pattern that matched. */
+  term: string;
+  /** UTF-16 offsets of the match in the original text, end exclusive. */
+  start: number;
+  end: number;
+  /** The original text that matched: text.slice(start, end). */
+  matched: string;
+}
+
+export interface Moderator {
+  /** Flags in the order they appear. */
+  flag(text: string): ModerationFlag[];
+}
+
+export type ModerationConfigError = DomainError<'invalid_pattern'> & { pattern: string };
+
+const WordListSchema = z.object({
+  language: z.enum(['en', 'es']),
+  words: z.array(z.string().min(1)).min(1),
+  threatPatterns: z.array(z.string().min(1)).min(1),
+});
+/** The shipped lists, checked once when the module loads (a broken asset fails every test). */
+const SHIPPED = [englishList, spanishList].map((list) => WordListSchema.parse(list));
+
+interface Rule {
+  reason: FlagReason;
+  source: FlagSource;
+  term: string;
+  regex: RegExp;
+}
+
+/**
+ * Lets every literal letter of a regular-expression source repeat ("kill" -> "k+i+l+l+").
+ * Escapes, character classes and {n,m} quantifiers are copied as they are.
+ */
+export function stretchLetters(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i += 1) {
+    const char = source[i] ?? '';
+    if (char === '\\') {
+      const escape =
+        /^\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[pPk]\{[^}]*\}|k<[^>]*>|.)/s.exec(
+          source.slice(i),
+        );
+      const text = escape?.[0] ?? char;
+      out += text;
+      i += text.length - 1;
+    } else if (char === '[' || char === '{' || /^\(\?<[^=!]/.test(source.slice(i, i + 4))) {
+      const close = char === '[' ? ']' : char === '{' ? '}' : '>';
+      const end = findClose(source, i, close);
+      out += source.slice(i, end + 1);
+      i = end;
+    } else {
+      out += char;
+      if (/[a-z]/.test(char) && !/[*+?{]/.test(source[i + 1] ?? '')) out += '+';
+    }
+  }
+  return out;
+}
+
+/** Index of the first unescaped `close` after `from` (the end of the source when missing). */
+function findClose(source: string, from: number, close: string): number {
+  for (let i = from + 1; i < source.length; i += 1) {
+    if (source[i] === '\\') i += 1;
+    else if (source[i] === close) return i;
+  }
+  return source.length - 1;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function wordRule(word: string, source: FlagSource): Rule | null {
+  const folded = toMatchable(word).text.trim();
+  if (folded === '') return null;
+  const body = stretchLetters(escapeRegExp(folded));
+  return {
+    reason: 'profanity',
+    source,
+    term: word,
+    regex: new RegExp(`(?<![\\p{L}\\p{N}])${body}(?:e?s)?(?![\\p{L}\\p{N}])`, 'gu'),
+  };
+}
+
+function patternRule(pattern: string, source: FlagSource): Result<Rule, ModerationConfigError> {
+  try {
+    return ok({
+      reason: 'threat',
+      source,
+      term: pattern,
+      regex: new RegExp(stretchLetters(pattern), 'gu'),
+    });
+  } catch (error) {
+    return err({
+      code: 'invalid_pattern',
+      message: `not a valid regular expression: ${pattern} (${String(error)})`,
+      pattern,
+    });
+  }
+}
+
+/**
+ * Builds the moderator for a facility: shipped lists plus its extra words (flagged as profanity)
+ * and extra patterns (flagged as threats). Patterns are written against folded text: lower case,
+ * no accents, single spaces for punctuation. Build once per facility config and reuse.
+ */
+export function createModerator(
+  moderation: FacilityConfig['moderation'],
+): Result<Moderator, ModerationConfigError> {
+  const rules: Rule[] = [];
+  const wordSources = [
+    ...SHIPPED.flatMap((list) => list.words.map((word) => [word, list.language] as const)),
+    ...moderation.extraWords.map((word) => [word, 'facility'] as const),
+  ];
+  for (const [word, source] of wordSources) {
+    const rule = wordRule(word, source);
+    if (rule) rules.push(rule);
+  }
+  const patternSources = [
+    ...SHIPPED.flatMap((list) => list.threatPatterns.map((p) => [p, list.language] as const)),
+    ...moderation.extraPatterns.map((pattern) => [pattern, 'facility'] as const),
+  ];
+  for (const [pattern, source] of patternSources) {
+    const rule = patternRule(pattern, source);
+    if (!rule.ok) return rule;
+    rules.push(rule.value);
+  }
+  return ok({ flag: (text) => flagText(rules, text) });
+}
+
+function flagText(rules: readonly Rule[], original: string): ModerationFlag[] {
+  const matchable = toMatchable(original);
+  const flags = new Map<string, ModerationFlag>();
+  for (const rule of rules) {
+    for (const match of matchable.text.matchAll(rule.regex)) {
+      const matched = match[0].trim();
+      if (matched === '') continue;
+      const first = match.index + match[0].indexOf(matched);
+      const start = matchable.starts[first] ?? 0;
+      const end = matchable.ends[first + matched.length - 1] ?? original.length;
+      const key = `${rule.reason}:${start}:${end}`;
+      if (!flags.has(key)) {
+        flags.set(key, {
+          reason: rule.reason,
+          source: rule.source,
+          term: rule.term,
+          start,
+          end,
+          matched: original.slice(start, end),
+        });
+      }
+    }
+  }
+  const sorted = [...flags.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+  // A match inside a longer one for the same reason ("kill you" in "I'll kill you") adds nothing.
+  return sorted.filter(
+    (flag, index) =>
+      !sorted
+        .slice(0, index)
+        .some((outer) => outer.reason === flag.reason && outer.end >= flag.end),
+  );
+}
+
+/**
+ * Whether an attachment needs a person to look at it: every image and video does (there is no
+ * automatic image classifier), and so does any type we cannot read as plain text.
+ */
+export function attachmentNeedsHumanReview(mimeType: string): boolean {
+  return !/^text\/plain(;|$)/i.test(mimeType.trim());
+}
+
+export type ReviewCause = 'text_flagged' | 'attachment';
+
+export interface ReviewRequirement {
+  humanReview: boolean;
+  causes: ReviewCause[];
+}
+
+/** A message goes to a person when its text is flagged or it carries a non-text attachment. */
+export function reviewRequirement(
+  flags: readonly ModerationFlag[],
+  attachmentMimeTypes: readonly string[],
+): ReviewRequirement {
+  const causes: ReviewCause[] = [];
+  if (flags.length > 0) causes.push('text_flagged');
+  if (attachmentMimeTypes.some(attachmentNeedsHumanReview)) causes.push('attachment');
+  return { humanReview: causes.length > 0, causes };
+}
