@@ -1,0 +1,126 @@
+/**
+ * Release managers' tool for the update feed (docs/shell.md, "Publishing a release"):
+ *
+ *   tsx sync/server/updates/cli.ts keygen --out keys/            writes update-signing.key/.pub
+ *   tsx sync/server/updates/cli.ts publish --releases DIR --channel stable --platform linux \
+ *       --version 1.4.2 --staging 10 --key update-signing.key release/*.deb release/*.AppImage
+ *   tsx sync/server/updates/cli.ts rollout ... --staging 50 --key update-signing.key
+ *   tsx sync/server/updates/cli.ts halt|resume --releases DIR --channel stable --platform linux --version 1.4.2
+ *   tsx sync/server/updates/cli.ts serve --releases DIR --public-key update-signing.pub [--port 8090]
+ *
+ * `serve` runs the feed alone (staging, tests); in production the central service registers
+ * updateFeedPlugin itself.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { updateFeedPlugin } from './plugin';
+import {
+  PublishError,
+  generateSigningKeys,
+  publishRelease,
+  setHalted,
+  setRollout,
+} from './publish';
+
+const USAGE =
+  'usage: cli.ts keygen|publish|rollout|halt|resume|serve [options] (see the file header)';
+
+function required(values: Record<string, string | undefined>, name: string): string {
+  const value = values[name];
+  if (!value) throw new PublishError(`--${name} is required`);
+  return value;
+}
+
+function staging(values: Record<string, string | undefined>): number {
+  const raw = required(values, 'staging');
+  if (!/^\d{1,3}$/.test(raw)) throw new PublishError(`--staging ${raw}: a whole number 0..100`);
+  return Number(raw);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      releases: { type: 'string' },
+      channel: { type: 'string', default: 'stable' },
+      platform: { type: 'string' },
+      version: { type: 'string' },
+      staging: { type: 'string' },
+      key: { type: 'string' },
+      'public-key': { type: 'string' },
+      reason: { type: 'string', default: '' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8090' },
+    },
+  });
+  const target = () => ({
+    releasesDir: required(values, 'releases'),
+    channel: required(values, 'channel'),
+    platform: required(values, 'platform'),
+    version: required(values, 'version'),
+  });
+  const privateKey = () => readFileSync(required(values, 'key'), 'utf8');
+
+  switch (command) {
+    case 'keygen': {
+      const out = required(values, 'out');
+      const keys = generateSigningKeys();
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'update-signing.key'), keys.privateKeyPem, { mode: 0o600 });
+      writeFileSync(join(out, 'update-signing.pub'), keys.publicKeyPem);
+      console.log(`wrote ${join(out, 'update-signing.key')} (keep offline) and update-signing.pub`);
+      return;
+    }
+    case 'publish': {
+      const manifest = await publishRelease({
+        ...target(),
+        artifacts: positionals,
+        stagingPercentage: staging(values),
+        privateKey: privateKey(),
+      });
+      console.log(JSON.stringify(manifest, null, 2));
+      return;
+    }
+    case 'rollout': {
+      const manifest = await setRollout({
+        ...target(),
+        stagingPercentage: staging(values),
+        privateKey: privateKey(),
+      });
+      console.log(`${manifest.version}: rollout ${manifest.stagingPercentage}%`);
+      return;
+    }
+    case 'halt':
+    case 'resume':
+      await setHalted(target(), command === 'halt', values.reason);
+      console.log(`${values.version}: ${command === 'halt' ? 'halted' : 'resumed'}`);
+      return;
+    case 'serve': {
+      const app = Fastify({ logger: { level: 'warn' } });
+      await app.register(updateFeedPlugin, {
+        prefix: '/updates',
+        releasesDir: required(values, 'releases'),
+        publicKey: readFileSync(required(values, 'public-key'), 'utf8'),
+      });
+      const address = await app.listen({ host: values.host, port: Number(values.port) });
+      console.log(`update feed listening on ${address}/updates/`);
+      return;
+    }
+    default:
+      throw new PublishError(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Bad arguments get a one-line message and exit code 2; anything else is a bug: full stack.
+  const badUsage =
+    error instanceof PublishError ||
+    String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  console.error(badUsage ? (error as Error).message : error);
+  process.exit(badUsage ? 2 : 1);
+});
