@@ -12,3 +12,4 @@ export * from './fees';
 export * from './blocks';
 export * from './text';
 export * from './moderation';
+export * from './promotions';
