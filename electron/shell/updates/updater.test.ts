@@ -7,7 +7,13 @@ import {
   sign,
 } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type ClientRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request,
+  type ClientRequest,
+  type RequestOptions,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +22,6 @@ import {
   configureRequestOptions,
   configureRequestUrl,
   type DownloadOptions,
-  type RequestOptions,
 } from 'builder-util-runtime';
 import { DebUpdater, type UpdateInfo } from 'electron-updater';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
