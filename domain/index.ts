@@ -13,3 +13,4 @@ export * from './blocks';
 export * from './text';
 export * from './moderation';
 export * from './promotions';
+export * from './troubleshooting';
