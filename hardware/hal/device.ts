@@ -353,7 +353,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
     }
   }
 
-  private raise(error: DeviceError): void {
+  protected raise(error: DeviceError): void {
     if (error.locus !== 'output' && this.autoDisable) void this.stopInput();
     const event: DeviceErrorEvent = {
       error,

@@ -1,4 +1,4 @@
-import { PosDevice, type DeviceOptions } from './device';
+import { PosDevice, asDeviceError, type DeviceOptions } from './device';
 import type { DeviceDriver } from './driver';
 
 export type PrinterCondition =
@@ -49,14 +49,21 @@ export class ReceiptPrinter extends PosDevice<never, PrinterStatus, ReceiptPrint
     super(name, driver, { autoDisable: false, ...options });
   }
 
-  /** Prints one job (ESC/POS bytes); one job at a time; rejects with a DeviceError. */
-  print(job: Uint8Array): Promise<void> {
+  /**
+   * Prints one job (ESC/POS bytes), one job at a time. A failure rejects and is also raised as
+   * an error event whose `retry` answer prints the same job again.
+   */
+  async print(job: Uint8Array): Promise<void> {
     this.requireEnabled();
     this.lastJob = job;
-    return this.runExclusive(async () => {
-      await this.driver.print(job);
+    try {
+      await this.runExclusive(() => this.driver.print(job));
       this.lastJob = null;
-    });
+    } catch (error) {
+      const failure = asDeviceError(error, 'output');
+      this.raise(failure);
+      throw failure;
+    }
   }
 
   readStatus(): Promise<PrinterStatus> {

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import {
+  DeviceError,
+  parseDriverOptions,
+  type DriverContext,
+  type DriverFactory,
+  type DriverSink,
+  type DriverSpec,
+  type PrinterStatus,
+  type ReceiptPrinterCapabilities,
+  type ReceiptPrinterDriver,
+} from '../../hal';
+import { Exchange } from '../serial/exchange';
+import { SerialLink, linkTarget, type LinkTarget } from '../serial/link';
+import { encodeReceipt } from './receipts';
+import {
+  DLE,
+  ENQ,
+  STATUS_MODELS,
+  blocksPrinting,
+  isAsbHeader,
+  isStatusReply,
+  statusRequest,
+  type StatusModel,
+  type StatusReplies,
+} from './status';
+
+export const EscPosOptionsSchema = z
+  .object({
+    /** Status decoder to use (STATUS_MODELS); kiosk printers with presenters add their own. */
+    model: z.string().default('generic'),
+    columns: z.number().int().min(24).max(64).default(42),
+    /** Real-time status (DLE EOT) every so often; this many missed replies means offline. */
+    heartbeatMs: z.number().int().min(20).max(60_000).default(3000),
+    missedHeartbeats: z.number().int().min(1).max(10).default(3),
+    replyTimeoutMs: z.number().int().min(20).max(10_000).default(1000),
+  })
+  .strict();
+export type EscPosOptions = z.output<typeof EscPosOptionsSchema>;
+
+type PrinterSink = DriverSink<never, PrinterStatus>;
+
+/**
+ * ESC/POS receipt printer with its own real-time status path: printer libraries do not read
+ * status, so this driver asks `DLE EOT n` before and after every job and as a heartbeat.
+ */
+export class EscPosDriver implements ReceiptPrinterDriver {
+  readonly capabilities: ReceiptPrinterCapabilities;
+  private link: SerialLink | undefined;
+  private sink: PrinterSink | undefined;
+  private exchange: Exchange<number> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private misses = 0;
+  private last: PrinterStatus | undefined;
+  private asbRemaining = 0;
+  private readonly model: StatusModel;
+
+  constructor(
+    private readonly target: LinkTarget,
+    private readonly options: EscPosOptions,
+  ) {
+    const model = STATUS_MODELS[options.model];
+    if (!model) throw new DeviceError('illegal', `unknown printer status model ${options.model}`);
+    this.model = model;
+    this.capabilities = {
+      columns: options.columns,
+      codePages: ['WPC1252'],
+      barcodes: ['code128'],
+      qrCode: true,
+      cutter: true,
+      realTimeStatus: true,
+    };
+  }
+
+  async connect(sink: PrinterSink): Promise<void> {
+    const link = new SerialLink(this.target, {
+      data: (chunk) => this.receive(chunk),
+      lost: (reason) => {
+        this.stop();
+        sink.lost(reason);
+      },
+    });
+    await link.open();
+    this.link = link;
+    this.sink = sink;
+    this.exchange = new Exchange((bytes) => link.write(bytes), this.options.replyTimeoutMs);
+    this.last = undefined;
+    this.misses = 0;
+    try {
+      await this.readStatus();
+    } catch (error) {
+      await this.disconnect();
+      throw error;
+    }
+    this.heartbeat = setInterval(() => void this.beat(sink), this.options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  async disconnect(): Promise<void> {
+    this.stop();
+    const link = this.link;
+    this.link = undefined;
+    await link?.close();
+  }
+
+  async setInputEnabled(): Promise<void> {}
+
+  async probe(): Promise<string> {
+    return (await this.readStatus()).condition;
+  }
+
+  /** Asks every status the model needs; a change of condition is reported as a status event. */
+  async readStatus(firstTimeoutMs?: number): Promise<PrinterStatus> {
+    const exchange = this.requireExchange();
+    const replies: StatusReplies = {};
+    for (const [index, n] of this.model.requests.entries()) {
+      const timeout = index === 0 ? firstTimeoutMs : undefined;
+      replies[n] = await exchange.request(statusRequest(n), isStatusReply, timeout);
+    }
+    const status = this.model.decode(replies);
+    if (this.last?.condition !== status.condition) this.sink?.status(status);
+    this.last = status;
+    return status;
+  }
+
+  testPage(): Uint8Array {
+    return encodeReceipt(
+      {
+        kind: 'test_page',
+        facilityName: 'Homeline',
+        deviceId: 'printer',
+        at: new Date().toISOString(),
+      },
+      { columns: this.options.columns },
+    );
+  }
+
+  /**
+   * Refuses a job the printer cannot take, sends it, then asks for status again: that reply
+   * comes after the whole job went down the wire, so a paper-out during the job is reported.
+   */
+  async print(job: Uint8Array): Promise<void> {
+    let before = await this.readStatus();
+    if (before.error && before.recoverable) {
+      await this.requireExchange().post(Uint8Array.of(DLE, ENQ, 2));
+      before = await this.readStatus();
+    }
+    if (blocksPrinting(before)) throw printerError(before);
+    await this.requireExchange().post(job);
+    const wireMs = (job.length * 10_000) / this.target.baudRate;
+    const after = await this.readStatus(this.options.replyTimeoutMs + wireMs);
+    if (blocksPrinting(after)) throw printerError(after);
+  }
+
+  /** Heartbeat: a status change is reported; several missed replies mean the printer is gone. */
+  private async beat(sink: PrinterSink): Promise<void> {
+    if (this.exchange?.busy) return;
+    try {
+      await this.readStatus();
+      this.misses = 0;
+    } catch {
+      this.misses += 1;
+      if (this.misses >= this.options.missedHeartbeats) {
+        this.stop();
+        sink.lost(new DeviceError('offline', 'the printer stopped answering status requests'));
+      }
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    for (const byte of chunk) {
+      if (this.asbRemaining > 0) {
+        this.asbRemaining -= 1;
+        continue;
+      }
+      if (isStatusReply(byte)) this.exchange?.offer(byte);
+      else if (isAsbHeader(byte)) this.asbRemaining = 3;
+      // anything else is line noise: dropped, the next status reply resynchronises
+    }
+  }
+
+  private stop(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    this.exchange?.cancel();
+  }
+
+  private requireExchange(): Exchange<number> {
+    if (!this.exchange || !this.link?.isOpen) {
+      throw new DeviceError('offline', 'the printer port is not open', null, 'output');
+    }
+    return this.exchange;
+  }
+}
+
+function printerError(status: PrinterStatus): DeviceError {
+  return new DeviceError(
+    'extended',
+    `the printer cannot print: ${status.condition.replace('_', ' ')}`,
+    status.condition,
+    'output',
+    'hardware',
+  );
+}
+
+export const escPosDriver: DriverFactory = {
+  deviceClass: 'ReceiptPrinter',
+  create(spec: DriverSpec, context: DriverContext) {
+    const options = parseDriverOptions(spec.name, EscPosOptionsSchema, spec.options);
+    return new EscPosDriver(linkTarget(spec, context), options);
+  },
+};

@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ReceiptInputError, encodeReceipt, type ReceiptInput } from './receipts';
+import { blocksPrinting, genericEscPos, isAsbHeader, isStatusReply } from './status';
+
+const deposit: ReceiptInput = {
+  kind: 'deposit',
+  facilityName: 'Test County Jail',
+  deviceId: 'kiosk-7',
+  at: '2026-03-04T15:16:00Z',
+  locale: 'es',
+  depositId: 'dep-0001',
+  residentName: 'José Núñez',
+  docNumber: 'S123456',
+  amountCents: 2000,
+  feeCents: 295,
+  totalCents: 2295,
+  payment: { method: 'cash' },
+};
+
+const includes = (haystack: Uint8Array, needle: number[]) =>
+  Buffer.from(haystack).includes(Buffer.from(needle));
+
+describe('receipt encoding', () => {
+  it('initializes first, selects WPC1252, prints accents as 1252 bytes, cuts last', () => {
+    const bytes = encodeReceipt(deposit);
+    expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
+    expect(includes(bytes, [0x1b, 0x74, 16])).toBe(true);
+    // "Ó" of DEPÓSITO and "ú" of Núñez as single WPC1252 bytes
+    expect(includes(bytes, [0x44, 0x45, 0x50, 0xd3])).toBe(true);
+    expect(includes(bytes, [0x4e, 0xfa, 0xf1, 0x65, 0x7a])).toBe(true);
+    expect(includes(bytes, [0x1d, 0x56, 0x01])).toBe(true);
+    // CODE128 of the reference, code set B
+    const ref = [...Buffer.from('{Bdep-0001')];
+    expect(includes(bytes, [0x1d, 0x6b, 0x49, ref.length, ...ref])).toBe(true);
+  });
+
+  it('prints the release form with a QR code of the request id', () => {
+    const bytes = encodeReceipt({
+      kind: 'release_form',
+      facilityName: 'Test County Jail',
+      deviceId: 'kiosk-7',
+      at: '2026-03-04T15:16:00Z',
+      requestId: 'rel-42',
+      tabletSerial: 'TAB-9001',
+      agencyAddress: '1 Main St\nSpringfield, FL 32000',
+      firstName: 'Ana',
+      lastName: 'Lopez',
+      docNumber: 'S123456',
+      phone: '+1 555 0100',
+      returnAddress: '2 Oak Ave\nSpringfield, FL 32001',
+      mailTo: 'Homeline Warehouse\n9 Dock Rd',
+    });
+    const data = [...Buffer.from('rel-42')];
+    expect(includes(bytes, [0x1d, 0x28, 0x6b, data.length + 3, 0, 0x31, 0x50, 0x30, ...data])).toBe(
+      true,
+    );
+    expect(includes(bytes, [0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30])).toBe(true);
+  });
+
+  it('refuses control characters, bad amounts and unknown kinds with a typed error', () => {
+    const cases: unknown[] = [
+      { ...deposit, residentName: 'Evil\x1b@Name' },
+      { ...deposit, residentName: 'cut\x1dV\x00' },
+      { ...deposit, amountCents: -1 },
+      { ...deposit, amountCents: 1.5 },
+      { ...deposit, kind: 'refund' },
+      { ...deposit, at: 'yesterday' },
+      null,
+    ];
+    for (const input of cases) {
+      expect(() => encodeReceipt(input as ReceiptInput)).toThrow(ReceiptInputError);
+    }
+  });
+
+  it('never lets text inject a command: any printable name encodes, or is refused', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (name) => {
+        try {
+          const bytes = encodeReceipt({ ...deposit, residentName: name });
+          expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
+          expect(/\p{Cc}/u.test(name)).toBe(false);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ReceiptInputError);
+        }
+      }),
+    );
+  });
+});
+
+describe('real-time status decoding', () => {
+  it('tells replies and ASB headers apart by the fixed bits', () => {
+    expect(isStatusReply(0x12)).toBe(true);
+    expect(isStatusReply(0x72)).toBe(true);
+    expect(isStatusReply(0x10)).toBe(false);
+    expect(isAsbHeader(0x10)).toBe(true);
+    expect(isStatusReply(0x41)).toBe(false);
+  });
+
+  it('decodes the documented vectors', () => {
+    const ok = genericEscPos.decode({ 1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12 });
+    expect(ok.condition).toBe('ok');
+    const out = genericEscPos.decode({ 1: 0x1a, 2: 0x32, 3: 0x12, 4: 0x72 });
+    expect(out).toMatchObject({ condition: 'paper_out', paperOut: true, offline: true });
+    expect(genericEscPos.decode({ 1: 0x1a, 2: 0x32, 3: 0x12, 4: 0x7e }).paperNearEnd).toBe(true);
+    const near = genericEscPos.decode({ 1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1e });
+    expect(near.condition).toBe('paper_near_end');
+    expect(blocksPrinting(near)).toBe(false);
+    const cover = genericEscPos.decode({ 1: 0x1a, 2: 0x16, 3: 0x12, 4: 0x12 });
+    expect(cover.condition).toBe('cover_open');
+    expect(blocksPrinting(cover)).toBe(true);
+    const cutter = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x5a, 4: 0x12 });
+    expect(cutter).toMatchObject({ condition: 'error', recoverable: true });
+  });
+});

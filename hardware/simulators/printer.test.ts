@@ -1,0 +1,212 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeviceError, ReceiptPrinter, type DeviceErrorEvent, type PrinterStatus } from '../hal';
+import { EscPosDriver, EscPosOptionsSchema } from '../drivers/printer/escpos-driver';
+import { encodeReceipt, type ReceiptInput } from '../drivers/printer/receipts';
+import { SimBinding } from './binding';
+import { EscPosInterpreter, receiptText, type PrintedLine } from './escpos-interpreter';
+import { PrinterEmulator } from './printer-emulator';
+import { nextEvent, TEST_TIMINGS } from './testing';
+
+const devices: ReceiptPrinter[] = [];
+
+async function rig(options: Record<string, unknown> = {}) {
+  const binding = new SimBinding();
+  const wire = binding.wire('printer');
+  const emulator = new PrinterEmulator(wire);
+  const driver = new EscPosDriver(
+    { path: 'printer', baudRate: 38400, binding, parity: 'none' },
+    EscPosOptionsSchema.parse({ heartbeatMs: 50, replyTimeoutMs: 100, ...options }),
+  );
+  const printer = new ReceiptPrinter('printer', driver, { timings: TEST_TIMINGS });
+  devices.push(printer);
+  await printer.open();
+  await printer.claim();
+  await printer.enable();
+  return { printer, emulator, wire };
+}
+
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((device) => device.close()));
+});
+
+const stampPurchase: ReceiptInput = {
+  kind: 'stamp_purchase',
+  facilityName: 'Test County Jail',
+  deviceId: 'kiosk-7',
+  at: '2026-03-04T15:16:00Z',
+  locale: 'en',
+  purchaseId: 'pur-77',
+  residentName: 'Ana Lopez',
+  docNumber: 'S123456',
+  stamps: 20,
+  priceCents: 1000,
+  payment: { method: 'card', card: { brand: 'mastercard', last4: '4444' } },
+};
+
+const releaseForm: ReceiptInput = {
+  kind: 'release_form',
+  facilityName: 'Condado de Prueba',
+  deviceId: 'kiosk-7',
+  at: '2026-03-04T15:16:00Z',
+  locale: 'es',
+  requestId: 'rel-42',
+  tabletSerial: 'TAB-9001',
+  agencyAddress: '1 Main St\nSpringfield, FL 32000',
+  firstName: 'Ana',
+  lastName: 'Núñez',
+  docNumber: 'S123456',
+  phone: '+1 555 0100',
+  returnAddress: '2 Oak Ave\nSpringfield, FL 32001',
+  mailTo: 'Homeline Warehouse\n9 Dock Rd',
+};
+
+describe('receipt printer over the simulated wire', () => {
+  it('prints a stamp purchase the emulator renders back to text and HTML', async () => {
+    const { printer, emulator } = await rig();
+    await printer.print(encodeReceipt(stampPurchase));
+    const [text] = emulator.printed();
+    expect(text).toContain('STAMP PURCHASE');
+    expect(text).toMatch(/Stamps\s+20/);
+    expect(text).toMatch(/Price\s+\$10\.00/);
+    expect(text).toContain('Mastercard ending 4444');
+    expect(text).toContain('[CODE128 pur-77]');
+    expect(emulator.printedHtml()[0]).toContain('font-weight:bold');
+  });
+
+  it('prints the six release-form items in Spanish with accents', async () => {
+    const { printer, emulator } = await rig();
+    await printer.print(encodeReceipt(releaseForm));
+    const [text] = emulator.printed();
+    for (const expected of [
+      'LIBERACIÓN DE TABLETA', // double width wraps the title
+      'Número de serie de la tableta',
+      'TAB-9001',
+      'Dirección de la agencia correccional',
+      'Springfield, FL 32000',
+      'Ana Núñez',
+      'S123456',
+      'Teléfono',
+      '+1 555 0100',
+      'Dirección postal de devolución',
+      '2 Oak Ave',
+      '[QR rel-42]',
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('refuses to print on paper out and cover open, and says so in a status event', async () => {
+    const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
+    for (const [fault, condition] of [
+      ['paperOut', 'paper_out'],
+      ['coverOpen', 'cover_open'],
+    ] as const) {
+      emulator.faults[fault] = true;
+      const status = nextEvent<PrinterStatus>(printer, 'status');
+      const job = printer.print(encodeReceipt(stampPurchase));
+      await expect(job).rejects.toMatchObject({ extendedCode: condition, locus: 'output' });
+      expect((await status).condition).toBe(condition);
+      emulator.faults[fault] = false;
+    }
+    expect(emulator.printed()).toHaveLength(0);
+    await printer.print(encodeReceipt(stampPurchase));
+    expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('warns on paper near end but still prints', async () => {
+    const { printer, emulator } = await rig();
+    emulator.faults.paperNearEnd = true;
+    const status = nextEvent<PrinterStatus>(printer, 'status');
+    await printer.print(encodeReceipt(stampPurchase));
+    expect((await status).condition).toBe('paper_near_end');
+    expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('recovers an autocutter error with DLE ENQ before printing', async () => {
+    const { printer, emulator } = await rig();
+    emulator.faults.cutterError = true;
+    await printer.print(encodeReceipt(stampPurchase));
+    expect(emulator.faults.cutterError).toBe(false);
+    expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('a failed job raises an error event whose retry prints it once the paper is back', async () => {
+    const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
+    emulator.faults.paperOut = true;
+    const failure = nextEvent<DeviceErrorEvent>(printer, 'deviceError');
+    await expect(printer.print(encodeReceipt(stampPurchase))).rejects.toBeInstanceOf(DeviceError);
+    const event = await failure;
+    expect(event.error).toMatchObject({ extendedCode: 'paper_out', locus: 'output' });
+    emulator.faults.paperOut = false;
+    await event.respond('retry');
+    expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('goes offline when the printer stops answering the heartbeat, and back', async () => {
+    const { printer, emulator } = await rig({ heartbeatMs: 30, missedHeartbeats: 2 });
+    const offline = nextEvent(printer, 'power');
+    emulator.faults.noAnswer = true;
+    expect(await offline).toBe('offline');
+    await expect(printer.print(encodeReceipt(stampPurchase))).rejects.toMatchObject({
+      code: 'offline',
+    });
+    const online = nextEvent(printer, 'power');
+    emulator.faults.noAnswer = false;
+    expect(await online).toBe('online');
+    await printer.print(encodeReceipt(stampPurchase));
+    expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('survives unplug/replug and garbage on the line', async () => {
+    const { printer, emulator, wire } = await rig();
+    wire.send(Buffer.from([0x00, 0xff, 0x41, 0x10, 0x01, 0x02, 0x03]));
+    const offline = nextEvent(printer, 'power');
+    wire.unplug();
+    expect(await offline).toBe('offline');
+    const online = nextEvent(printer, 'power');
+    wire.replug();
+    expect(await online).toBe('online');
+    wire.profile = { fragmentSize: 1, latencyMs: 5 };
+    await printer.print(encodeReceipt(stampPurchase));
+    expect(emulator.printed()[0]).toContain('STAMP PURCHASE');
+  });
+});
+
+describe('ESC/POS interpreter', () => {
+  const job = encodeReceipt(releaseForm);
+  const render = (chunks: Uint8Array[]) => {
+    const receipts: PrintedLine[][] = [];
+    const interpreter = new EscPosInterpreter({
+      realTime: () => undefined,
+      cut: (lines) => receipts.push(lines),
+      canPrint: () => true,
+    });
+    for (const chunk of chunks) interpreter.feed(chunk);
+    return receipts.map(receiptText);
+  };
+
+  it('renders the same receipt however the bytes are split', () => {
+    const whole = render([job]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: job.length }), { maxLength: 20 }), (cuts) => {
+        const points = [...new Set(cuts)].sort((a, b) => a - b);
+        const chunks: Uint8Array[] = [];
+        let start = 0;
+        for (const point of [...points, job.length]) {
+          chunks.push(job.subarray(start, point));
+          start = point;
+        }
+        expect(render(chunks)).toEqual(whole);
+      }),
+    );
+  });
+
+  it('never throws on random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+        expect(() => render([bytes])).not.toThrow();
+      }),
+    );
+  });
+});
