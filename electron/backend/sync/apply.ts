@@ -1,0 +1,366 @@
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type {
+  AccountData,
+  Change,
+  ContactData,
+  LedgerEntryData,
+  MessageData,
+  ReleaseRequestData,
+  ResidentData,
+  Scope,
+  TicketData,
+  TicketMessageData,
+} from '../../../sync/protocol';
+import type { Store } from '../store';
+
+/** What a page touched, so the backend can tell open screens (`mail.changed` ...). */
+export interface Touched {
+  messageIds: Set<string>;
+  ticketIds: Set<string>;
+  stamps: boolean;
+}
+
+export const emptyTouched = (): Touched => ({
+  messageIds: new Set(),
+  ticketIds: new Set(),
+  stamps: false,
+});
+
+/**
+ * The local contact id of a (resident, customer) pair. The protocol names a contact by the
+ * customer id within a resident's scope; locally contacts of every resident share one table,
+ * so the id must include the resident (hashed to stay within the contract's 64 characters).
+ */
+export function contactId(residentId: string, customerId: string): string {
+  return createHash('sha256').update(`${residentId}\n${customerId}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * The central service's PIN hash `scrypt$N$r$p$<salt b64>$<hash b64>` as the backend's
+ * pin-hash module keeps it (hex salt and hash, N=16384 r=8 p=1, 32-byte key); undefined when
+ * the parameters differ (the backend could not verify it offline).
+ */
+export function localPinHash(serverHash: string): { hash: string; salt: string } | undefined {
+  const [scheme, n, r, p, salt, hash] = serverHash.split('$');
+  if (scheme !== 'scrypt' || n !== '16384' || r !== '8' || p !== '1' || !salt || !hash)
+    return undefined;
+  const key = Buffer.from(hash, 'base64');
+  if (key.length !== 32) return undefined;
+  return { hash: key.toString('hex'), salt: Buffer.from(salt, 'base64').toString('hex') };
+}
+
+const LEDGER_KINDS: Partial<
+  Record<LedgerEntryData['kind'], 'purchase' | 'spend' | 'prepaid_received'>
+> = {
+  stamp_purchase: 'purchase',
+  mail_send: 'spend',
+  reply_stamps_received: 'prepaid_received',
+};
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+};
+
+/**
+ * Applies pulled changes to the local tables. Runs inside the caller's transaction (one per
+ * page). Rows a change refers to that have not arrived yet (a contact updated after the message
+ * that names it sorts after it) get a placeholder that their own upsert later fills in.
+ */
+export function createChangeApplier(store: Store) {
+  const db: Database = store.db;
+  const statements = {
+    reactivateResident: db.prepare(`UPDATE residents SET active = 1 WHERE id = ?`),
+    deactivateResident: db.prepare(`UPDATE residents SET active = 0 WHERE id = ?`),
+    placeholderContact: db.prepare(
+      `INSERT INTO contacts (id, resident_id, customer_id, display_name, email, blocked, updated_at)
+       VALUES (?, ?, ?, '', '', 0, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    blockContact: db.prepare(`UPDATE contacts SET blocked = 1, updated_at = ? WHERE id = ?`),
+    upsertMessage: db.prepare(
+      `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
+         reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
+         sent_at, updated_at)
+       VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, NULL,
+         @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt, @at)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, subject = excluded.subject,
+         body = excluded.body, stamp_cost = excluded.stamp_cost,
+         prepaid_reply_stamps = excluded.prepaid_reply_stamps,
+         read_at = coalesce(messages.read_at, excluded.read_at),
+         status_reason = excluded.status_reason, sent_at = excluded.sent_at,
+         updated_at = excluded.updated_at`,
+    ),
+    deleteMessage: db.prepare(`DELETE FROM messages WHERE id = ?`),
+    // Local steps (draft, queued) stay; the server's timeline replaces the rest.
+    clearServerEvents: db.prepare(
+      `DELETE FROM message_events WHERE message_id = ? AND status NOT IN ('draft', 'queued')`,
+    ),
+    addEvent: db.prepare(
+      `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
+    ),
+    addAttachment: db.prepare(
+      `INSERT INTO message_attachments (id, message_id, kind, file_name, mime_type, size_bytes,
+         content_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    upsertHistory: db.prepare(
+      `INSERT INTO stamp_history (id, resident_id, kind, stamps, status, message_id, at)
+       VALUES (?, ?, ?, ?, 'confirmed', ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = 'confirmed', stamps = excluded.stamps`,
+    ),
+    // The local pending row of a send is replaced by the server's ledger entry for it.
+    dropLocalSpend: db.prepare(
+      `DELETE FROM stamp_history WHERE message_id = ? AND kind = 'spend' AND id <> ?`,
+    ),
+    deleteHistory: db.prepare(`DELETE FROM stamp_history WHERE id = ?`),
+    upsertTicket: db.prepare(
+      `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
+         created_at, updated_at)
+       VALUES (@id, @residentId, @tabletSerial, @category, @description, @status, @createdAt,
+         @updatedAt)
+       ON CONFLICT (id) DO UPDATE SET tablet_serial = excluded.tablet_serial,
+         category = excluded.category, description = excluded.description,
+         status = excluded.status, updated_at = excluded.updated_at`,
+    ),
+    placeholderTicket: db.prepare(
+      `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
+         created_at, updated_at)
+       VALUES (?, ?, '', 'other', '', 'open', ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    deleteTicket: db.prepare(`DELETE FROM tickets WHERE id = ?`),
+    upsertTicketMessage: db.prepare(
+      `INSERT INTO ticket_messages (id, ticket_id, author, body, delivered, created_at)
+       VALUES (@id, @ticketId, @author, @body, 1, @createdAt)
+       ON CONFLICT (id) DO UPDATE SET body = excluded.body, delivered = 1`,
+    ),
+    deleteTicketMessage: db.prepare(`DELETE FROM ticket_messages WHERE id = ?`),
+    upsertRelease: db.prepare(
+      `INSERT INTO release_requests (id, resident_id, tablet_serial, agency_address, first_name,
+         last_name, doc_number, phone, return_address, status, created_at)
+       VALUES (@id, @residentId, @tabletSerial, @agencyAddress, @firstName, @lastName,
+         @docNumber, @phone, @returnAddress, @status, @createdAt)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
+    ),
+    clearReleaseEvents: db.prepare(`DELETE FROM release_events WHERE request_id = ?`),
+    addReleaseEvent: db.prepare(
+      `INSERT INTO release_events (request_id, status, at) VALUES (?, ?, ?)`,
+    ),
+    deleteRelease: db.prepare(`DELETE FROM release_requests WHERE id = ?`),
+  };
+
+  function resident(data: ResidentData, at: string): void {
+    store.residents.upsert({
+      id: data.id,
+      facilityId: data.facilityId,
+      state: data.state,
+      docNumber: data.docNumber,
+      firstName: data.firstName,
+      lastName: data.lastName,
+      tabletSerial: data.tabletSerial,
+      badgeToken: data.badgeId,
+      updatedAt: at,
+    });
+    statements.reactivateResident.run(data.id);
+    const pin = localPinHash(data.pinHash);
+    const current = store.residents.credential(data.id);
+    if (pin && (current?.pinHash !== pin.hash || current.pinSalt !== pin.salt)) {
+      store.residents.setPin(data.id, pin.hash, pin.salt, at);
+    }
+    if (pin || current)
+      store.residents.recordAttempts(data.id, data.failedPinAttempts, data.locked, at);
+  }
+
+  function contact(data: ContactData, at: string): void {
+    const id = contactId(data.residentId, data.id);
+    store.contacts.upsert(
+      {
+        id,
+        residentId: data.residentId,
+        customerId: data.id,
+        displayName: data.displayName,
+        email: '',
+        blocked: false,
+      },
+      at,
+    );
+    // One holding per contact: the server keeps one balance per (resident, customer).
+    store.stamps.saveHolding(
+      {
+        id,
+        residentId: data.residentId,
+        contactId: id,
+        sourceMessageId: null,
+        stamps: data.prepaidReplyStamps,
+      },
+      at,
+    );
+  }
+
+  function message(data: MessageData, at: string): void {
+    const localContact = contactId(data.residentId, data.customerId);
+    statements.placeholderContact.run(localContact, data.residentId, data.customerId, at);
+    const readAt = data.timeline.find((entry) => entry.status === 'read')?.at ?? null;
+    statements.upsertMessage.run({
+      id: data.id,
+      residentId: data.residentId,
+      contactId: localContact,
+      direction: data.direction,
+      status: data.status,
+      subject: data.subject,
+      body: data.body,
+      stampCost: data.stampsCharged + data.prepaidStampsUsed,
+      prepaidReplyStamps:
+        data.direction === 'inbound' ? data.prepaidReplyStampsAttached : data.prepaidStampsUsed,
+      ecard: data.kind === 'ecard' ? 1 : 0,
+      readAt,
+      statusReason: data.rejectReason,
+      sentAt: data.sentAt,
+      at,
+    });
+    statements.clearServerEvents.run(data.id);
+    for (const entry of data.timeline) {
+      if (entry.status === 'draft' || entry.status === 'queued') continue;
+      statements.addEvent.run(data.id, entry.status, entry.at, entry.reason ?? null);
+    }
+    data.attachments.forEach((attachment, index) => {
+      statements.addAttachment.run(
+        `${data.id}:${index}`,
+        data.id,
+        attachment.kind,
+        `${attachment.kind}-${index + 1}.${EXTENSIONS[attachment.mime] ?? 'bin'}`,
+        attachment.mime,
+        attachment.size,
+        attachment.sha256,
+      );
+    });
+  }
+
+  function account(data: AccountData, at: string): void {
+    store.stamps.setConfirmed(data.id, data.stamps, at);
+    store.stamps.setSpendable(data.id, data.spendableCents, at);
+  }
+
+  function ledgerEntry(data: LedgerEntryData): boolean {
+    const kind = LEDGER_KINDS[data.kind];
+    if (!kind || data.account === 'money') return false;
+    const messageId = kind === 'spend' ? data.reference : null;
+    statements.upsertHistory.run(
+      data.id,
+      data.residentId,
+      kind,
+      data.amount,
+      messageId,
+      data.createdAt,
+    );
+    if (messageId) statements.dropLocalSpend.run(messageId, data.id);
+    return true;
+  }
+
+  function ticket(data: TicketData): void {
+    statements.upsertTicket.run(data);
+  }
+
+  function ticketMessage(data: TicketMessageData, residentId: string, at: string): void {
+    statements.placeholderTicket.run(data.ticketId, residentId, at, at);
+    statements.upsertTicketMessage.run(data);
+  }
+
+  function releaseRequest(data: ReleaseRequestData): void {
+    const createdAt = data.timeline[0]?.at ?? new Date(0).toISOString();
+    statements.upsertRelease.run({ ...data, createdAt });
+    statements.clearReleaseEvents.run(data.id);
+    for (const entry of data.timeline)
+      statements.addReleaseEvent.run(data.id, entry.status, entry.at);
+  }
+
+  /** Applies one change of `scope`; records in `touched` what screens must refresh. */
+  return function apply(change: Change, scope: Scope, at: string, touched: Touched): void {
+    if (change.op === 'delete') {
+      remove(change.entity, change.id, scope, at, touched);
+      return;
+    }
+    switch (change.entity) {
+      case 'facility':
+        store.identity.saveFacility({
+          facilityId: change.id,
+          version: change.position,
+          config: change.data,
+          updatedAt: at,
+        });
+        return;
+      case 'resident':
+        return resident(change.data, at);
+      case 'contact':
+        contact(change.data, at);
+        touched.stamps = true;
+        return;
+      case 'message':
+        message(change.data, at);
+        touched.messageIds.add(change.id);
+        return;
+      case 'account':
+        account(change.data, at);
+        touched.stamps = true;
+        return;
+      case 'ledger_entry':
+        if (ledgerEntry(change.data)) touched.stamps = true;
+        return;
+      case 'ticket':
+        ticket(change.data);
+        touched.ticketIds.add(change.id);
+        return;
+      case 'ticket_message':
+        ticketMessage(change.data, scope.id, at);
+        touched.ticketIds.add(change.data.ticketId);
+        return;
+      case 'release_request':
+        return releaseRequest(change.data);
+      case 'block':
+        // The store keeps chargebacks (with amounts) rather than blocks; see docs/sync.md.
+        return;
+    }
+  };
+
+  function remove(
+    entity: Change['entity'],
+    id: string,
+    scope: Scope,
+    at: string,
+    touched: Touched,
+  ): void {
+    switch (entity) {
+      case 'resident':
+        statements.deactivateResident.run(id);
+        return;
+      case 'contact':
+        // Mail keeps pointing at the contact, so it is hidden rather than deleted.
+        statements.blockContact.run(at, contactId(scope.id, id));
+        return;
+      case 'message':
+        statements.deleteMessage.run(id);
+        touched.messageIds.add(id);
+        return;
+      case 'ledger_entry':
+        statements.deleteHistory.run(id);
+        touched.stamps = true;
+        return;
+      case 'ticket':
+        statements.deleteTicket.run(id);
+        touched.ticketIds.add(id);
+        return;
+      case 'ticket_message':
+        statements.deleteTicketMessage.run(id);
+        return;
+      case 'release_request':
+        statements.deleteRelease.run(id);
+        return;
+      case 'facility':
+      case 'account':
+      case 'block':
+        return;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { Database } from 'better-sqlite3';
+import type { DeviceProfile } from '../../../domain/types';
+
+/** The enrolled device's sync identity (table `sync_credentials`, migration 3). */
+export interface SyncCredentialsRow {
+  deviceId: string;
+  facilityId: string;
+  profile: DeviceProfile;
+  serverUrl: string;
+  /** Ed25519 PKCS#8 DER, base64. Never logged. */
+  privateKey: string;
+  /** Raw Ed25519 public key, base64url. */
+  publicKey: string;
+  enrolledAt: string;
+}
+
+/** Counters leased per durable write; a restart skips what was left of the lease. */
+const COUNTER_LEASE = 1_000;
+
+export function createCredentialsRepository(db: Database) {
+  const get = db.prepare<[], SyncCredentialsRow>(
+    `SELECT device_id AS deviceId, facility_id AS facilityId, profile, server_url AS serverUrl,
+            private_key AS privateKey, public_key AS publicKey, enrolled_at AS enrolledAt
+       FROM sync_credentials WHERE singleton = 1`,
+  );
+  // Re-enrolling keeps the counter lease: counters never go back on this device.
+  const put = db.prepare(
+    `INSERT INTO sync_credentials (singleton, device_id, facility_id, profile, server_url,
+       private_key, public_key, enrolled_at)
+     VALUES (1, @deviceId, @facilityId, @profile, @serverUrl, @privateKey, @publicKey, @enrolledAt)
+     ON CONFLICT (singleton) DO UPDATE SET device_id = excluded.device_id,
+       facility_id = excluded.facility_id, profile = excluded.profile,
+       server_url = excluded.server_url, private_key = excluded.private_key,
+       public_key = excluded.public_key, enrolled_at = excluded.enrolled_at`,
+  );
+  const lease = db.prepare<[number], { leasedTo: number }>(
+    `UPDATE sync_credentials SET counter_leased_to = counter_leased_to + ?
+      WHERE singleton = 1 RETURNING counter_leased_to AS leasedTo`,
+  );
+
+  let next = 0;
+  let leasedTo = -1;
+  return {
+    get: (): SyncCredentialsRow | undefined => get.get(),
+    save: (row: SyncCredentialsRow): void => void put.run(row),
+    /** Strictly increasing across restarts: one durable write per COUNTER_LEASE requests. */
+    nextCounter(): number {
+      if (next > leasedTo) {
+        const row = lease.get(COUNTER_LEASE);
+        if (!row) throw new Error('the device is not enrolled: no request counter');
+        leasedTo = row.leasedTo;
+        next = leasedTo - COUNTER_LEASE + 1;
+      }
+      return next++;
+    },
+  };
+}

@@ -1,0 +1,399 @@
+import { randomBytes, randomUUID, scryptSync } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FacilityConfigSchema } from '../../../domain/facility';
+import type { Change, MessageData, Page, Scope } from '../../../sync/protocol';
+import sample from '../../../assets/facility.sample.json';
+import { verifyPin } from '../services/pin-hash';
+import { enqueueMutation, openStore, type Store } from '../store';
+import { tempDir } from '../testing/temp-dir';
+import { contactId, localPinHash, type Touched } from './apply';
+import { createCredentialsRepository } from './credentials';
+import { createSyncStorePort } from './port';
+
+const at = '2026-03-01T10:00:00.000Z';
+const facility = FacilityConfigSchema.parse(sample);
+const facilityScope: Scope = { kind: 'facility', id: facility.id };
+const residentScope: Scope = { kind: 'resident', id: 'r1' };
+
+/** A PIN hash exactly as the central service writes it. */
+function serverPinHash(pin: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(pin, salt, 32, { N: 16384, r: 8, p: 1 });
+  return `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** A change before the server gives it a position. */
+type Unpositioned = Change extends infer C
+  ? C extends Change
+    ? Omit<C, 'position'>
+    : never
+  : never;
+
+let position = 0;
+const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => ({
+  scope,
+  changes: changes.map((change) => ({ ...change, position: ++position }) as Change),
+  cursor: `epoch-1.${position + changes.length}`,
+  hasMore,
+  checksum: '0'.repeat(64),
+});
+
+const residentChange = (pinHash: string): Unpositioned => ({
+  op: 'upsert',
+  entity: 'resident',
+  id: 'r1',
+  data: {
+    id: 'r1',
+    facilityId: facility.id,
+    state: 'FL',
+    docNumber: 'S100001',
+    firstName: 'Ana',
+    lastName: 'Diaz',
+    pinHash,
+    badgeId: null,
+    tabletSerial: 'TAB-0001',
+    failedPinAttempts: 2,
+    locked: false,
+    lockedAt: null,
+  },
+});
+
+const message = (id: string, change: Partial<MessageData> = {}): MessageData => ({
+  id,
+  residentId: 'r1',
+  customerId: 'cust-1',
+  direction: 'inbound',
+  kind: 'email',
+  subject: 'Hola',
+  body: 'Te extrañamos',
+  attachments: [],
+  status: 'delivered',
+  timeline: [
+    { status: 'sent', at: '2026-03-01T08:00:00.000Z' },
+    { status: 'released', at: '2026-03-01T09:00:00.000Z' },
+  ],
+  stampsCharged: 0,
+  prepaidStampsUsed: 0,
+  prepaidReplyStampsAttached: 2,
+  sentAt: '2026-03-01T08:00:00.000Z',
+  expectedDeliveryBy: '2026-03-04T08:00:00.000Z',
+  rejectReason: null,
+  ...change,
+});
+
+let dir: ReturnType<typeof tempDir>;
+let store: Store;
+let touched: Touched[];
+const port = () => createSyncStorePort(store, { now: () => at, onTouched: (t) => touched.push(t) });
+
+beforeEach(() => {
+  dir = tempDir();
+  store = openStore(join(dir.path, 'device.db'));
+  touched = [];
+  position = 0;
+});
+afterEach(() => {
+  store.close();
+  dir.cleanup();
+});
+
+describe('the sync store port: pulled pages', () => {
+  it('applies a facility page and a resident page, each with its cursor', async () => {
+    const sync = port();
+    sync.applyPage(
+      page(facilityScope, [
+        { op: 'upsert', entity: 'facility', id: facility.id, data: facility },
+        residentChange(serverPinHash('2468')),
+      ]),
+    );
+    const residentPage = page(residentScope, [
+      {
+        op: 'upsert',
+        entity: 'contact',
+        id: 'cust-1',
+        data: { id: 'cust-1', residentId: 'r1', displayName: 'Maria', prepaidReplyStamps: 2 },
+      },
+      { op: 'upsert', entity: 'message', id: 'm1', data: message('m1') },
+      {
+        op: 'upsert',
+        entity: 'account',
+        id: 'r1',
+        data: { id: 'r1', stamps: 12, spendableCents: 5000 },
+      },
+    ]);
+    sync.applyPage(residentPage);
+
+    expect(store.identity.facility(facility.id)?.config).toEqual(facility);
+    expect(store.residents.byDocNumber('FL', 'S100001')?.tabletSerial).toBe('TAB-0001');
+    const credential = store.residents.credential('r1')!;
+    expect(credential.failedAttempts).toBe(2);
+    expect(await verifyPin('2468', { hash: credential.pinHash, salt: credential.pinSalt })).toBe(
+      true,
+    );
+    expect(await verifyPin('1357', { hash: credential.pinHash, salt: credential.pinSalt })).toBe(
+      false,
+    );
+
+    const localContact = contactId('r1', 'cust-1');
+    expect(store.contacts.byId(localContact)?.displayName).toBe('Maria');
+    expect(store.stamps.holdingsFor('r1', localContact)[0]?.available).toBe(2);
+    expect(store.mail.byId('m1')).toMatchObject({
+      status: 'delivered',
+      direction: 'inbound',
+      contactId: localContact,
+    });
+    expect(store.mail.events('m1').map((event) => event.status)).toEqual(['sent', 'released']);
+    expect(store.stamps.confirmed('r1')).toBe(12);
+    expect(store.sync.cursor('resident:r1')).toBe(residentPage.cursor);
+    expect(sync.pullScopes()).toEqual([]); // not enrolled: nothing to pull
+    createCredentialsRepository(store.db).save({
+      deviceId: 'd1',
+      facilityId: facility.id,
+      profile: 'kiosk',
+      serverUrl: 'http://127.0.0.1:1',
+      privateKey: 'k',
+      publicKey: 'p',
+      enrolledAt: at,
+    });
+    expect(sync.pullScopes()).toEqual([
+      { scope: facilityScope, cursor: store.sync.cursor(`facility:${facility.id}`) },
+      { scope: residentScope, cursor: residentPage.cursor },
+    ]);
+    expect(touched.at(-1)).toMatchObject({ stamps: true, messageIds: new Set(['m1']) });
+  });
+
+  it('keeps nothing of a page that fails part-way, cursor included', () => {
+    const sync = port();
+    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    const before = store.sync.cursor('resident:r1');
+    // The second change names a resident this device does not have: the foreign key refuses it.
+    const broken = page(residentScope, [
+      { op: 'upsert', entity: 'message', id: 'm1', data: message('m1') },
+      { op: 'upsert', entity: 'message', id: 'm2', data: message('m2', { residentId: 'nobody' }) },
+    ]);
+    expect(() => sync.applyPage(broken)).toThrow();
+    expect(store.mail.byId('m1')).toBeUndefined();
+    expect(store.sync.cursor('resident:r1')).toBe(before);
+  });
+
+  it('applies tombstones: a message goes, a contact is hidden but its mail stays', () => {
+    const sync = port();
+    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(
+      page(residentScope, [
+        { op: 'upsert', entity: 'message', id: 'm1', data: message('m1') },
+        { op: 'upsert', entity: 'message', id: 'm2', data: message('m2') },
+      ]),
+    );
+    // The message arrived before its contact: a placeholder holds its place.
+    expect(store.contacts.byId(contactId('r1', 'cust-1'))?.displayName).toBe('');
+    sync.applyPage(
+      page(residentScope, [
+        { op: 'delete', entity: 'message', id: 'm1' },
+        { op: 'delete', entity: 'contact', id: 'cust-1' },
+      ]),
+    );
+    expect(store.mail.byId('m1')).toBeUndefined();
+    expect(store.mail.byId('m2')).toBeDefined();
+    expect(store.contacts.byId(contactId('r1', 'cust-1'))?.blocked).toBe(true);
+  });
+});
+
+describe('the sync store port: push outcomes', () => {
+  /** What the mail service writes for an offline send: message, reservation, history, outbox. */
+  function queueSend(stamps: number): { messageId: string; mutationId: string } {
+    const messageId = randomUUID();
+    const localContact = contactId('r1', 'cust-1');
+    return store.transaction(() => {
+      store.mail.insert({
+        id: messageId,
+        residentId: 'r1',
+        contactId: localContact,
+        direction: 'outbound',
+        status: 'queued',
+        subject: 'Hi',
+        body: 'Hello',
+        replyToId: null,
+        stampCost: stamps,
+        prepaidReplyStamps: 0,
+        ecard: false,
+        readAt: null,
+        statusReason: null,
+        sortAt: at,
+        sentAt: at,
+        updatedAt: at,
+      });
+      const { mutationId } = enqueueMutation(
+        store,
+        'mail.send',
+        {
+          messageId,
+          residentId: 'r1',
+          contactId: localContact,
+          customerId: 'cust-1',
+          subject: 'Hi',
+          body: 'Hello',
+          ecard: false,
+          replyToMessageId: null,
+          stamps: { total: stamps, fromBalance: stamps, prepaid: [] },
+          at,
+        },
+        at,
+      );
+      store.stamps.reserve({
+        id: randomUUID(),
+        residentId: 'r1',
+        messageId,
+        mutationId,
+        stamps,
+        prepaidStamps: 0,
+        holdingId: null,
+        state: 'pending',
+        createdAt: at,
+      });
+      store.stamps.recordHistory({
+        id: mutationId,
+        residentId: 'r1',
+        kind: 'spend',
+        stamps: -stamps,
+        status: 'pending',
+        messageId,
+        at,
+      });
+      return { messageId, mutationId };
+    });
+  }
+
+  beforeEach(() => {
+    const sync = port();
+    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(
+      page(residentScope, [
+        {
+          op: 'upsert',
+          entity: 'contact',
+          id: 'cust-1',
+          data: { id: 'cust-1', residentId: 'r1', displayName: 'Maria', prepaidReplyStamps: 0 },
+        },
+        {
+          op: 'upsert',
+          entity: 'account',
+          id: 'r1',
+          data: { id: 'r1', stamps: 3, spendableCents: 0 },
+        },
+      ]),
+    );
+  });
+
+  it('sends outbox rows in the protocol shape, in sequence order', () => {
+    const first = queueSend(1);
+    const second = queueSend(2);
+    const pending = port().unsettledMutations(10);
+    expect(pending.map((mutation) => mutation.id)).toEqual([first.mutationId, second.mutationId]);
+    expect(pending[0]!.seq).toBeLessThan(pending[1]!.seq);
+    expect(pending[0]).toMatchObject({
+      name: 'mail.send',
+      args: {
+        messageId: first.messageId,
+        residentId: 'r1',
+        customerId: 'cust-1',
+        kind: 'email',
+        reservedStamps: 1,
+      },
+    });
+  });
+
+  it('returns a refused send to drafts with its reason and releases its stamps, once', () => {
+    const sync = port();
+    const { messageId, mutationId } = queueSend(2);
+    expect(store.stamps.reserved('r1')).toBe(2);
+    const refusal = {
+      id: mutationId,
+      seq: 1,
+      status: 'rejected' as const,
+      outcome: {
+        status: 'rejected' as const,
+        code: 'insufficient_stamps' as const,
+        reason: 'not enough',
+      },
+    };
+    sync.recordOutcomes([refusal]);
+    expect(store.mail.byId(messageId)).toMatchObject({
+      status: 'draft',
+      statusReason: 'insufficient_stamps',
+    });
+    expect(store.stamps.reserved('r1')).toBe(0);
+    expect(store.mail.events(messageId).at(-1)).toMatchObject({
+      status: 'draft',
+      reason: 'insufficient_stamps',
+    });
+    expect(sync.unsettledCount()).toBe(0);
+    expect(touched.at(-1)).toMatchObject({ stamps: true, messageIds: new Set([messageId]) });
+
+    // The same answer again (a retried push) changes nothing.
+    const events = store.mail.events(messageId).length;
+    sync.recordOutcomes([{ ...refusal, status: 'duplicate' }]);
+    expect(store.mail.events(messageId)).toHaveLength(events);
+  });
+
+  it('moves a confirmed send to sent and confirms its reservation', () => {
+    const sync = port();
+    const { messageId, mutationId } = queueSend(1);
+    sync.recordOutcomes([
+      { id: mutationId, seq: 1, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(store.mail.byId(messageId)?.status).toBe('sent');
+    expect(store.stamps.reserved('r1')).toBe(0);
+    expect(store.outbox.byMutationId(mutationId)?.state).toBe('applied');
+  });
+
+  it('after a server restore, forgets cursors and re-queues what the old server had acknowledged', () => {
+    const sync = port();
+    const sends = [queueSend(1), queueSend(1), queueSend(1)];
+    const rows = sync.unsettledMutations(10);
+    sync.recordOutcomes(
+      rows.map((row) => ({
+        id: row.id,
+        seq: row.seq,
+        status: 'applied' as const,
+        outcome: { status: 'applied' as const },
+      })),
+    );
+    sync.saveServerEpoch('epoch-1');
+    sync.resetForEpoch('epoch-2', rows[0]!.seq);
+    expect(sync.serverEpoch()).toBe('epoch-2');
+    expect(store.sync.cursor('resident:r1')).toBeUndefined();
+    expect(sync.unsettledMutations(10).map((row) => row.id)).toEqual([
+      sends[1]!.mutationId,
+      sends[2]!.mutationId,
+    ]);
+  });
+});
+
+describe('request counters', () => {
+  it('only grow, also across restarts', () => {
+    const credentials = createCredentialsRepository(store.db);
+    credentials.save({
+      deviceId: 'd1',
+      facilityId: facility.id,
+      profile: 'kiosk',
+      serverUrl: 'http://127.0.0.1:1',
+      privateKey: 'k',
+      publicKey: 'p',
+      enrolledAt: at,
+    });
+    const seen = Array.from({ length: 1_500 }, () => credentials.nextCounter());
+    const restarted = createCredentialsRepository(store.db).nextCounter();
+    expect(seen[0]).toBeGreaterThan(0);
+    for (let i = 1; i < seen.length; i += 1) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+    expect(restarted).toBeGreaterThan(seen.at(-1)!);
+  });
+});
+
+describe('localPinHash', () => {
+  it('refuses parameters the backend cannot verify', () => {
+    expect(localPinHash('scrypt$1024$8$1$c2FsdA==$aGFzaA==')).toBeUndefined();
+    expect(localPinHash('bcrypt$x')).toBeUndefined();
+  });
+});

@@ -1,0 +1,114 @@
+import type { MutationResult, Page, Scope } from '../../../sync/protocol';
+import type { OutboxMutation, PullScope, SyncStorePort } from '../../../sync/client';
+import type { Store } from '../store';
+import { createChangeApplier, emptyTouched, type Touched } from './apply';
+import { createCredentialsRepository } from './credentials';
+import { createOutcomeRecorder } from './outcomes';
+import { toWire } from './wire';
+
+export interface StorePortOptions {
+  /** Local bookkeeping times only (updated_at columns, settle times). */
+  now: () => string;
+  /** After each committed transaction: what changed, for `mail.changed` and friends. */
+  onTouched?: (touched: Touched) => void;
+}
+
+const scopeKey = (scope: Scope) => `${scope.kind}:${scope.id}`;
+
+/**
+ * The sync client's port over the device's SQLite store. Every write happens in one store
+ * transaction: a pulled page with its cursor, a batch of outcomes with their consequences, an
+ * epoch reset with its re-queue.
+ */
+export function createSyncStorePort(store: Store, options: StorePortOptions): SyncStorePort {
+  const credentials = createCredentialsRepository(store.db);
+  const apply = createChangeApplier(store);
+  const record = createOutcomeRecorder(store);
+  const requeueAfter = store.db.prepare(
+    `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
+  );
+  const residentIds = store.db.prepare<[], { id: string }>(
+    `SELECT id FROM residents WHERE active = 1 ORDER BY id`,
+  );
+
+  const tell = (touched: Touched) => {
+    if (touched.messageIds.size || touched.ticketIds.size || touched.stamps)
+      options.onTouched?.(touched);
+  };
+  const saveState = (change: Partial<ReturnType<Store['sync']['state']>>) =>
+    store.sync.saveState({ ...store.sync.state(), ...change });
+
+  return {
+    credentials() {
+      const row = credentials.get();
+      return row && { deviceId: row.deviceId, privateKey: row.privateKey };
+    },
+    nextRequestCounter: () => credentials.nextCounter(),
+
+    unsettledMutations(limit): OutboxMutation[] {
+      return store.outbox.unsettled(limit).map((row) => {
+        const wire = toWire(store, row.name, row.args);
+        return {
+          seq: row.seq,
+          id: row.mutationId,
+          name: wire.name,
+          args: wire.args,
+          createdAt: row.createdAt,
+        };
+      });
+    },
+    unsettledCount() {
+      const counts = store.outbox.counts();
+      return counts.pending + counts.sent;
+    },
+    markSent(mutationIds) {
+      const at = options.now();
+      store.transaction(() => {
+        for (const id of mutationIds) store.outbox.markSent(id, at);
+      });
+    },
+    recordOutcomes(results: readonly MutationResult[]) {
+      const at = options.now();
+      const touched = emptyTouched();
+      store.transaction(() => {
+        for (const result of results) record(result, at, touched);
+      });
+      tell(touched);
+    },
+
+    pullScopes(): PullScope[] {
+      const enrolled = credentials.get();
+      if (!enrolled) return [];
+      const scopes: Scope[] = [
+        { kind: 'facility', id: enrolled.facilityId },
+        ...residentIds.all().map(({ id }) => ({ kind: 'resident' as const, id })),
+      ];
+      return scopes.map((scope) => ({ scope, cursor: store.sync.cursor(scopeKey(scope)) ?? null }));
+    },
+    applyPage(page: Page) {
+      const at = options.now();
+      const touched = emptyTouched();
+      store.transaction(() => {
+        for (const change of page.changes) apply(change, page.scope, at, touched);
+        store.sync.saveCursor(scopeKey(page.scope), page.cursor, at);
+      });
+      tell(touched);
+    },
+
+    serverEpoch: () => store.sync.state().serverEpoch,
+    saveServerEpoch: (epoch) => saveState({ serverEpoch: epoch }),
+    resetForEpoch(epoch, highWaterMark) {
+      store.transaction(() => {
+        store.sync.clearCursors();
+        saveState({ serverEpoch: epoch });
+        requeueAfter.run(highWaterMark);
+      });
+    },
+
+    recordAttempt({ at, ok, error }) {
+      const state = store.sync.state();
+      saveState({ lastSuccessAt: ok ? at : state.lastSuccessAt, lastError: error });
+    },
+    lastSuccessAt: () => store.sync.state().lastSuccessAt,
+  };
+}

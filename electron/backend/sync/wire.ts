@@ -1,0 +1,124 @@
+import {
+  ATTACHMENT_KINDS,
+  MUTATION_ARGS,
+  type AttachmentRef,
+  type MutationName,
+} from '../../../sync/protocol';
+import type { Store } from '../store';
+
+/**
+ * The services write outbox rows in the backend's own words (names like `tickets.file`, args
+ * shaped like local rows). The central service speaks the protocol's mutations. This module is
+ * the one translation between them; a row it cannot translate goes out unchanged, the server
+ * rejects it permanently (unknown_mutation / invalid_args) and it no longer blocks the queue.
+ */
+export interface WireMutation {
+  name: string;
+  args: unknown;
+}
+
+type Args = Record<string, unknown>;
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Local name -> protocol name, for the names that differ. */
+const RENAMED: Record<string, MutationName> = {
+  'tickets.file': 'ticket.file',
+  'tickets.reply': 'ticket.reply',
+  'account.requestRelease': 'release.request',
+  'lobby.deposit': 'deposit.create',
+};
+
+export function toWire(store: Store, name: string, args: unknown): WireMutation {
+  const wireName = RENAMED[name] ?? name;
+  const schema = (MUTATION_ARGS as Record<string, (typeof MUTATION_ARGS)[MutationName]>)[wireName];
+  if (!schema || typeof args !== 'object' || args === null) return { name: wireName, args };
+  if (schema.safeParse(args).success) return { name: wireName, args };
+  const local = args as Args;
+  switch (wireName) {
+    case 'mail.send':
+      return { name: wireName, args: mailSend(store, local) };
+    case 'mail.markRead': {
+      const messageId = str(local.messageId);
+      const residentId = messageId && store.mail.byId(messageId)?.residentId;
+      return { name: wireName, args: { messageId, residentId, readAt: local.readAt ?? local.at } };
+    }
+    case 'ticket.reply':
+      return {
+        name: wireName,
+        args: {
+          ticketId: local.ticketId,
+          ticketMessageId: local.ticketMessageId ?? local.messageId,
+          residentId:
+            local.residentId ??
+            (str(local.ticketId) && store.tickets.byId(str(local.ticketId)!)?.residentId),
+          body: local.body,
+        },
+      };
+    case 'release.request':
+      return { name: wireName, args: { ...local, requestId: local.requestId ?? local.id } };
+    case 'deposit.create':
+      return { name: wireName, args: deposit(local) };
+    default:
+      return { name: wireName, args };
+  }
+}
+
+function mailSend(store: Store, local: Args): Args {
+  const messageId = str(local.messageId);
+  const attachments: AttachmentRef[] = messageId
+    ? store.mail
+        .attachments(messageId)
+        .filter((row) => (ATTACHMENT_KINDS as readonly string[]).includes(row.kind))
+        .map((row) => ({
+          sha256: row.contentHash,
+          mime: row.mimeType as AttachmentRef['mime'],
+          size: row.sizeBytes,
+          kind: row.kind as AttachmentRef['kind'],
+        }))
+    : [];
+  const stamps = local.stamps as { total?: unknown } | undefined;
+  return {
+    messageId,
+    residentId: local.residentId,
+    customerId: local.customerId,
+    kind: local.kind ?? (local.ecard === true ? 'ecard' : 'email'),
+    subject: local.subject ?? '',
+    body: local.body,
+    attachments,
+    ...(typeof stamps?.total === 'number' ? { reservedStamps: stamps.total } : {}),
+  };
+}
+
+/**
+ * A lobby deposit row. Card: brand, last four, expiry and token only (never the number). Cash:
+ * the backend records a cash session rather than single bills, so the session is sent as one
+ * bill carrying the session id, which keeps the credit idempotent per session.
+ */
+function deposit(local: Args): Args {
+  const depositId = local.depositId ?? local.id;
+  if (local.channel === 'kiosk_card') {
+    const [year, month] = (str(local.cardExpiry) ?? '').split('-').map(Number);
+    return {
+      channel: 'kiosk_card',
+      depositId,
+      residentId: local.residentId,
+      amountCents: local.amountCents,
+      card: {
+        token: local.cardToken,
+        brand: local.cardBrand,
+        last4: local.cardLast4,
+        expMonth: month,
+        expYear: year,
+        funding: local.cardFunding ?? 'unknown',
+      },
+      expectedFeeCents: local.feeCents,
+    };
+  }
+  const paid = Number(local.amountCents ?? 0) + Number(local.feeCents ?? 0);
+  return {
+    channel: 'kiosk_cash',
+    depositId,
+    residentId: local.residentId,
+    bills: [{ billId: local.cashSessionId, cents: paid }],
+  };
+}
