@@ -14,3 +14,7 @@ export * from './text';
 export * from './moderation';
 export * from './promotions';
 export * from './troubleshooting';
+export * from './state-machine';
+export * from './review';
+export * from './tickets';
+export * from './release';

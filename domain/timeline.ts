@@ -1,5 +1,6 @@
 import { parseInstant } from './instant';
 import { err, ok, type DomainError, type Result } from './result';
+import { checkTransition, type IllegalTransition, type TransitionTable } from './state-machine';
 import { REJECT_REASONS, type MessageStatus, type RejectReason } from './types';
 
 /**
@@ -8,7 +9,7 @@ import { REJECT_REASONS, type MessageStatus, type RejectReason } from './types';
  */
 
 /** Every legal move. A refused send goes back queued -> draft with the refusal's reason. */
-export const MESSAGE_TRANSITIONS: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
+export const MESSAGE_TRANSITIONS: TransitionTable<MessageStatus> = {
   draft: ['queued'],
   queued: ['sent', 'draft'],
   sent: ['in_review'],
@@ -32,7 +33,7 @@ export interface TimelineEntry {
 }
 
 export type TimelineError =
-  | (DomainError<'illegal_transition'> & { from: MessageStatus; to: MessageStatus })
+  | IllegalTransition<MessageStatus>
   | (DomainError<'reason_required'> & { to: MessageStatus })
   | DomainError<'invalid_instant'>;
 
@@ -53,14 +54,8 @@ export function transitionMessage(
   to: MessageStatus,
   reason?: string,
 ): Result<MessageStatus, TimelineError> {
-  if (!canTransition(from, to)) {
-    return err({
-      code: 'illegal_transition',
-      message: `a message cannot go from ${from} to ${to}`,
-      from,
-      to,
-    });
-  }
+  const legal = checkTransition(MESSAGE_TRANSITIONS, 'message', from, to);
+  if (!legal.ok) return legal;
   const needsReason = (to === 'draft' && !reason) || (to === 'rejected' && !isRejectReason(reason));
   if (needsReason) {
     return err({ code: 'reason_required', message: `moving to ${to} needs a reason`, to });
