@@ -1,0 +1,21 @@
+import { useTranslation } from 'react-i18next';
+import type { UiError } from '../api';
+
+/** A failed call in the reader's language; announced to screen readers. */
+export function ErrorNotice({ error }: { error: UiError | null }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  return (
+    <p className="notice error" role="alert">
+      {t(`errors.${error.code}`)}
+    </p>
+  );
+}
+
+export function Notice({ children, tone = 'info' }: { children: string; tone?: 'info' | 'ok' }) {
+  return (
+    <p className={`notice ${tone}`} role="status">
+      {children}
+    </p>
+  );
+}

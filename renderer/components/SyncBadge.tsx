@@ -1,0 +1,39 @@
+import { useTranslation } from 'react-i18next';
+import { asLocale } from '../i18n';
+import { formatDateTime } from '../format';
+import { useSync } from '../stores/sync';
+
+/** The sync state in one word, with progress while syncing. */
+export function SyncBadge() {
+  const { t, i18n } = useTranslation();
+  const status = useSync((state) => state.status);
+  if (!status) return null;
+  const when = status.lastSuccessAt
+    ? t('sync.lastSuccess', { when: formatDateTime(status.lastSuccessAt, asLocale(i18n.language)) })
+    : t('sync.never');
+  return (
+    <div className={`sync-badge ${status.state}`} role="status" title={when}>
+      <span className="dot" aria-hidden="true" />
+      <span>{t(`sync.${status.state}`)}</span>
+      {status.state === 'syncing' && (
+        <progress
+          aria-label={t('sync.progress', { done: status.pushed + status.pulled })}
+          max={Math.max(1, status.pendingMutations + status.pushed)}
+          value={status.pushed}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Shown under the header whenever the device cannot reach the central service. */
+export function OfflineBanner() {
+  const { t } = useTranslation();
+  const state = useSync((s) => s.status?.state);
+  if (state !== 'offline') return null;
+  return (
+    <p className="banner offline" role="status">
+      {t('sync.offlineBanner')}
+    </p>
+  );
+}

@@ -1,0 +1,67 @@
+import { useEffect, useId, type ChangeEvent } from 'react';
+import { useKeyboard } from '../stores/keyboard';
+
+interface TextFieldProps {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  multiline?: boolean;
+  hint?: string;
+  maxLength?: number;
+  autoComplete?: string;
+  required?: boolean;
+  /** Upper-cases what is typed (state codes, DOC numbers). */
+  upperCase?: boolean;
+  inputMode?: 'text' | 'decimal' | 'tel';
+  name?: string;
+}
+
+/**
+ * A labelled text field that the on-screen keyboard types into. The system keyboard is
+ * suppressed (inputMode none): on a kiosk the on-screen one is the only keyboard.
+ */
+export function TextField(props: TextFieldProps) {
+  const { label, value, onChange, multiline = false, hint, upperCase = false } = props;
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const attach = useKeyboard((state) => state.attach);
+  const sync = useKeyboard((state) => state.sync);
+  const detach = useKeyboard((state) => state.detach);
+  const change = (next: string) => onChange(upperCase ? next.toUpperCase() : next);
+  const target = { id, value, multiline, onChange: change };
+
+  useEffect(() => {
+    sync(target);
+  });
+  useEffect(() => () => detach(id), [detach, id]);
+
+  const common = {
+    id,
+    name: props.name,
+    value,
+    maxLength: props.maxLength,
+    required: props.required,
+    autoComplete: props.autoComplete ?? 'off',
+    'aria-describedby': hint ? hintId : undefined,
+    onFocus: () => attach(target),
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      change(event.target.value),
+    inputMode: 'none' as const,
+  };
+
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea {...common} rows={6} />
+      ) : (
+        <input {...common} type="text" data-input-mode={props.inputMode ?? 'text'} />
+      )}
+      {hint && (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}

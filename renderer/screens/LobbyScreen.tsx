@@ -1,0 +1,361 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DepositQuote } from '../../electron/contract';
+import { docNumber as docSchema, stateCode } from '../../electron/contract/primitives';
+import { ErrorNotice, Notice } from '../components/ErrorNotice';
+import { PrintProgress } from '../components/PrintProgress';
+import { TextField } from '../components/TextField';
+import { formatDateTime, formatMoney, parseDollars } from '../format';
+import { asLocale } from '../i18n';
+import { useDevice } from '../stores/device';
+import { useHardware } from '../stores/hardware';
+import { useLobby, type LobbyMethod } from '../stores/lobby';
+
+function useLocale() {
+  const { i18n } = useTranslation();
+  return asLocale(i18n.language);
+}
+
+function Find() {
+  const { t } = useTranslation();
+  const { find, busy } = useLobby();
+  const [state, setState] = useState('');
+  const [doc, setDoc] = useState('');
+  const valid = stateCode.safeParse(state).success && docSchema.safeParse(doc).success;
+  return (
+    <form
+      className="stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (valid) void find(state, doc);
+      }}
+    >
+      <p className="lead">{t('lobby.intro')}</p>
+      <div className="row">
+        <TextField
+          label={t('lobby.state')}
+          value={state}
+          onChange={(v) => setState(v.slice(0, 2))}
+          upperCase
+          name="state"
+        />
+        <TextField
+          label={t('lobby.docNumber')}
+          value={doc}
+          onChange={setDoc}
+          upperCase
+          maxLength={12}
+          name="docNumber"
+        />
+      </div>
+      <button type="submit" className="button primary wide" disabled={!valid || busy}>
+        {t('lobby.find')}
+      </button>
+    </form>
+  );
+}
+
+function Confirm() {
+  const { t } = useTranslation();
+  const { resident, confirmResident, rejectResident } = useLobby();
+  if (!resident) return null;
+  return (
+    <div className="stack">
+      <h2>{t('lobby.confirmTitle')}</h2>
+      <dl className="facts">
+        <dt>{t('lobby.name')}</dt>
+        <dd>
+          {resident.firstName} {resident.lastName}
+        </dd>
+        <dt>{t('lobby.docNumber')}</dt>
+        <dd>{resident.docNumber}</dd>
+        <dt>{t('lobby.state')}</dt>
+        <dd>{resident.state}</dd>
+        <dt>{t('lobby.facility')}</dt>
+        <dd>{resident.facilityName}</dd>
+      </dl>
+      <div className="actions">
+        <button type="button" className="button primary" onClick={confirmResident}>
+          {t('lobby.yes')}
+        </button>
+        <button type="button" className="button secondary" onClick={rejectResident}>
+          {t('lobby.no')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function QuoteFacts({ quote }: { quote: DepositQuote }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <div className="stack" aria-live="polite">
+      <dl className="facts">
+        <dt>{t('lobby.deposit')}</dt>
+        <dd>{formatMoney(quote.amountCents, locale)}</dd>
+        <dt>{t('lobby.fee')}</dt>
+        <dd>{formatMoney(quote.feeCents, locale)}</dd>
+        <dt>{t('lobby.total')}</dt>
+        <dd>
+          <strong>{formatMoney(quote.totalCents, locale)}</strong>
+        </dd>
+      </dl>
+      {quote.cardWarning === 'credit_cash_advance' && (
+        <p className="notice warn">{t('lobby.creditWarning')}</p>
+      )}
+      {quote.cardWarning === 'prepaid_may_decline' && (
+        <p className="notice warn">{t('lobby.prepaidWarning')}</p>
+      )}
+      {!quote.allowed && (
+        <div className="notice error" role="alert">
+          <p>{t('lobby.blocked')}</p>
+          {quote.stillPossible.length > 0 && (
+            <p>
+              {t('lobby.stillPossible', {
+                channels: quote.stillPossible.map((c) => t(`account.channel_${c}`)).join(', '),
+              })}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Amount() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const hardware = useDevice((state) => state.info?.hardware);
+  const lobby = useLobby();
+  const [amount, setAmount] = useState('');
+  const [name, setName] = useState(lobby.depositorName);
+  const methods: LobbyMethod[] = [
+    ...(hardware?.cardReader ? (['card'] as const) : []),
+    ...(hardware?.billAcceptor ? (['cash'] as const) : []),
+  ];
+  const [method, setMethod] = useState<LobbyMethod>(methods[0] ?? 'card');
+  const cents = parseDollars(amount);
+  const valid = cents !== null && name.trim() !== '';
+  return (
+    <div className="stack">
+      <h2>{t('lobby.amountTitle')}</h2>
+      <div className="row">
+        <TextField
+          label={t('lobby.amount')}
+          value={amount}
+          onChange={setAmount}
+          inputMode="decimal"
+          name="amount"
+        />
+        <TextField
+          label={t('lobby.yourName')}
+          value={name}
+          onChange={setName}
+          maxLength={80}
+          name="depositorName"
+        />
+      </div>
+      <fieldset>
+        <legend>{t('lobby.method')}</legend>
+        {methods.map((option) => (
+          <label key={option} className="choice">
+            <input
+              type="radio"
+              name="method"
+              checked={method === option}
+              onChange={() => setMethod(option)}
+            />
+            {t(`lobby.${option}`)}
+          </label>
+        ))}
+      </fieldset>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={!valid || lobby.busy}
+        onClick={() => cents !== null && void lobby.quoteFor(cents, name.trim(), method)}
+      >
+        {t('lobby.quote')}
+      </button>
+      {lobby.quote && <QuoteFacts quote={lobby.quote} />}
+      {lobby.quote?.allowed && (
+        <button type="button" className="button primary" onClick={lobby.startPaying}>
+          {t('lobby.confirm', { total: formatMoney(lobby.quote.totalCents, locale) })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function CardPay() {
+  const { t, i18n } = useTranslation();
+  const locale = asLocale(i18n.language);
+  const { card, startCard, error } = useHardware();
+  const lobby = useLobby();
+  const requoted = useRef<string | null>(null);
+
+  useEffect(() => {
+    void useHardware.getState().startCard();
+    return () => {
+      if (useHardware.getState().card.status === 'waiting')
+        void useHardware.getState().cancelCard();
+    };
+  }, []);
+
+  useEffect(() => {
+    if (card.status === 'read' && card.result && requoted.current !== card.result.token) {
+      requoted.current = card.result.token;
+      void lobby.requoteWithCard(card.result);
+    }
+  }, [card, lobby]);
+
+  if (card.status !== 'read' || !card.result) {
+    return (
+      <div className="notice info" role="status">
+        <p>{card.status === 'error' ? t('lobby.cardError') : t('lobby.swipe')}</p>
+        {card.status === 'error' && (
+          <button type="button" className="button secondary" onClick={() => void startCard()}>
+            {t('app.retry')}
+          </button>
+        )}
+        <ErrorNotice error={error} />
+      </div>
+    );
+  }
+  const result = card.result;
+  return (
+    <div className="stack">
+      <p>{t('lobby.cardRead', { brand: result.brand.toUpperCase(), last4: result.last4 })}</p>
+      {lobby.quote && <QuoteFacts quote={lobby.quote} />}
+      {lobby.quote?.allowed && (
+        <button
+          type="button"
+          className="button primary"
+          disabled={lobby.busy}
+          onClick={() => void lobby.deposit({ kind: 'card', card: result }, locale)}
+        >
+          {t('lobby.confirm', { total: formatMoney(lobby.quote.totalCents, locale) })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function CashPay() {
+  const { t, i18n } = useTranslation();
+  const locale = asLocale(i18n.language);
+  const { cash, lastBill, escrow, endCash, error } = useHardware();
+  const lobby = useLobby();
+
+  useEffect(() => {
+    void useHardware.getState().startCash();
+  }, []);
+
+  const total = lobby.quote?.totalCents ?? 0;
+  const inserted = cash?.insertedCents ?? 0;
+  const finish = async () => {
+    const ended = await endCash();
+    if (ended) await lobby.deposit({ kind: 'cash', cashSessionId: ended.cashSessionId }, locale);
+  };
+  return (
+    <div className="stack">
+      <p className="lead">{t('lobby.insertBills')}</p>
+      <p className="big-number" role="status">
+        {t('lobby.inserted', { amount: formatMoney(inserted, locale) })}
+      </p>
+      <progress
+        aria-label={t('lobby.inserted', { amount: formatMoney(inserted, locale) })}
+        max={Math.max(total, 1)}
+        value={Math.min(inserted, total)}
+      />
+      {cash?.state === 'escrow' && cash.escrowCents !== null && (
+        <div className="notice info">
+          <p>{t('lobby.escrow', { amount: formatMoney(cash.escrowCents, locale) })}</p>
+          <div className="actions">
+            <button type="button" className="button primary" onClick={() => void escrow('accept')}>
+              {t('lobby.accept')}
+            </button>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => void escrow('return')}
+            >
+              {t('lobby.returnBill')}
+            </button>
+          </div>
+        </div>
+      )}
+      {lastBill?.event === 'rejected' && <p className="notice warn">{t('lobby.billRejected')}</p>}
+      {lastBill?.event === 'jammed' && <p className="notice error">{t('lobby.billJammed')}</p>}
+      {lastBill?.event === 'cassette_full' && (
+        <p className="notice error">{t('lobby.cassetteFull')}</p>
+      )}
+      <ErrorNotice error={error} />
+      <button
+        type="button"
+        className="button primary"
+        disabled={inserted < total || lobby.busy || cash?.state === 'escrow'}
+        onClick={() => void finish()}
+      >
+        {t('lobby.doneInserting')}
+      </button>
+    </div>
+  );
+}
+
+function Done() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { receipt, resident, startOver } = useLobby();
+  if (!receipt) return null;
+  return (
+    <div className="stack">
+      <Notice tone="ok">{t('lobby.success')}</Notice>
+      {receipt.status === 'pending' && <p>{t('lobby.pendingNote')}</p>}
+      <h2>{t('lobby.receiptTitle')}</h2>
+      <dl className="facts">
+        <dt>{t('lobby.name')}</dt>
+        <dd>
+          {resident?.firstName} {resident?.lastName}
+        </dd>
+        <dt>{t('lobby.deposit')}</dt>
+        <dd>{formatMoney(receipt.amountCents, locale)}</dd>
+        <dt>{t('lobby.fee')}</dt>
+        <dd>{formatMoney(receipt.feeCents, locale)}</dd>
+        <dt>{t('lobby.total')}</dt>
+        <dd>{formatMoney(receipt.totalCents, locale)}</dd>
+        <dt>{t('lobby.reference')}</dt>
+        <dd>{receipt.depositId}</dd>
+        <dt>{t('message.date')}</dt>
+        <dd>{formatDateTime(receipt.at, locale)}</dd>
+      </dl>
+      <PrintProgress job={receipt.receipt} />
+      <button type="button" className="button primary wide" onClick={startOver}>
+        {t('lobby.startOver')}
+      </button>
+    </div>
+  );
+}
+
+/** A customer's deposit at the lobby kiosk, one step per view. */
+export default function LobbyScreen() {
+  const { t } = useTranslation();
+  const { step, method, error, startOver } = useLobby();
+  return (
+    <section className="panel narrow stack" aria-labelledby="lobby-title">
+      <h1 id="lobby-title">{t('lobby.title')}</h1>
+      {step === 'find' && <Find />}
+      {step === 'confirm' && <Confirm />}
+      {step === 'amount' && <Amount />}
+      {step === 'pay' && (method === 'card' ? <CardPay /> : <CashPay />)}
+      {step === 'done' && <Done />}
+      <ErrorNotice error={error} />
+      {step !== 'find' && step !== 'done' && (
+        <button type="button" className="button secondary" onClick={startOver}>
+          {t('app.cancel')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+import { create } from 'zustand';
+import type { CardResult, CashSession, EventPayload, PrintJob } from '../../electron/contract';
+import { api, toUiError, type UiError } from '../api';
+
+export type BillEvent = EventPayload<'hardware.bill'>['event'];
+export type PrinterCondition = EventPayload<'hardware.printer'>['condition'];
+
+interface HardwareState {
+  card: { status: 'idle' | 'waiting' | 'read' | 'error'; result: CardResult | null };
+  cash: CashSession | null;
+  lastBill: { event: BillEvent; denominationCents: number | null } | null;
+  /** The last badge scanned; the login screen asks for its PIN until forgotten. */
+  badgeToken: string | null;
+  printer: { condition: PrinterCondition; job: PrintJob | null } | null;
+  error: UiError | null;
+  startCard(): Promise<void>;
+  cancelCard(): Promise<void>;
+  startCash(): Promise<void>;
+  escrow(action: 'accept' | 'return'): Promise<void>;
+  endCash(): Promise<CashSession | null>;
+  cardRead(card: CardResult): void;
+  cardError(): void;
+  bill(payload: EventPayload<'hardware.bill'>): void;
+  badge(badgeToken: string): void;
+  forgetBadge(): void;
+  printerChanged(payload: EventPayload<'hardware.printer'>): void;
+  reset(): void;
+}
+
+const initial = {
+  card: { status: 'idle' as const, result: null },
+  cash: null,
+  lastBill: null,
+  badgeToken: null,
+  printer: null,
+  error: null,
+};
+
+/** Card reader and bill acceptor sessions, badge scans and printer state, from events. */
+export const useHardware = create<HardwareState>()((set, get) => {
+  async function attempt(work: () => Promise<void>) {
+    try {
+      set({ error: null });
+      await work();
+    } catch (error) {
+      set({ error: toUiError(error) });
+    }
+  }
+  return {
+    ...initial,
+    startCard: () =>
+      attempt(async () => {
+        set({ card: { status: 'waiting', result: null } });
+        await api().invoke('payment.cardStart', {});
+      }),
+    cancelCard: () =>
+      attempt(async () => {
+        set({ card: { status: 'idle', result: null } });
+        await api().invoke('payment.cardCancel', {});
+      }),
+    startCash: () =>
+      attempt(async () => {
+        set({ lastBill: null, cash: await api().invoke('payment.cashStart', {}) });
+      }),
+    escrow: (action) =>
+      attempt(async () => {
+        const session = get().cash;
+        if (!session) return;
+        set({
+          cash: await api().invoke('payment.cashEscrow', {
+            cashSessionId: session.cashSessionId,
+            action,
+          }),
+        });
+      }),
+    async endCash() {
+      const session = get().cash;
+      if (!session) return null;
+      try {
+        const ended = await api().invoke('payment.cashEnd', {
+          cashSessionId: session.cashSessionId,
+        });
+        set({ cash: ended });
+        return ended;
+      } catch (error) {
+        set({ error: toUiError(error) });
+        return null;
+      }
+    },
+    cardRead(card) {
+      if (get().card.status === 'waiting') set({ card: { status: 'read', result: card } });
+    },
+    cardError() {
+      if (get().card.status === 'waiting') set({ card: { status: 'error', result: null } });
+    },
+    bill({ session, event, denominationCents }) {
+      if (get().cash?.cashSessionId !== session.cashSessionId) return;
+      set({ cash: session, lastBill: { event, denominationCents } });
+    },
+    badge(badgeToken) {
+      set({ badgeToken });
+    },
+    forgetBadge() {
+      set({ badgeToken: null });
+    },
+    printerChanged(payload) {
+      set({ printer: payload });
+    },
+    reset() {
+      set({ ...initial, printer: get().printer });
+    },
+  };
+});

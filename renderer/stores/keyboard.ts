@@ -1,0 +1,31 @@
+import { create } from 'zustand';
+
+export interface KeyboardTarget {
+  /** The focused field's element id. */
+  id: string;
+  value: string;
+  multiline: boolean;
+  onChange(value: string): void;
+}
+
+interface KeyboardState {
+  target: KeyboardTarget | null;
+  attach(target: KeyboardTarget): void;
+  /** The field re-rendered with a new value or handler (typed on a physical keyboard, say). */
+  sync(target: KeyboardTarget): void;
+  detach(id?: string): void;
+}
+
+/** Which text field the on-screen keyboard types into. */
+export const useKeyboard = create<KeyboardState>()((set, get) => ({
+  target: null,
+  attach(target) {
+    set({ target });
+  },
+  sync(target) {
+    if (get().target?.id === target.id) set({ target });
+  },
+  detach(id) {
+    if (id === undefined || get().target?.id === id) set({ target: null });
+  },
+}));

@@ -1,0 +1,142 @@
+import { create } from 'zustand';
+import type { Contact, MessageDetail, MessageSummary } from '../../electron/contract';
+import { api, toUiError, type UiError } from '../api';
+
+export type Folder = 'inbox' | 'sent' | 'drafts';
+
+const PAGE = 30;
+
+interface MailState {
+  folder: Folder;
+  messages: MessageSummary[];
+  nextCursor: string | null;
+  unreadCount: number;
+  /** The active search, or null when the folder is listed. */
+  query: string | null;
+  loading: boolean;
+  error: UiError | null;
+  current: MessageDetail | null;
+  contacts: Contact[];
+  /** data: URLs of attachments fetched so far, by attachment id. */
+  attachmentUrls: Record<string, string>;
+  load(folder: Folder): Promise<void>;
+  loadMore(): Promise<void>;
+  search(query: string): Promise<void>;
+  clearSearch(): Promise<void>;
+  open(messageId: string): Promise<void>;
+  loadAttachment(attachmentId: string): Promise<void>;
+  loadContacts(): Promise<void>;
+  /** A mail.changed event: refresh what is on screen. */
+  changed(messageIds: string[]): Promise<void>;
+  reset(): void;
+}
+
+const initial = {
+  folder: 'inbox' as Folder,
+  messages: [],
+  nextCursor: null,
+  unreadCount: 0,
+  query: null,
+  loading: false,
+  error: null,
+  current: null,
+  contacts: [],
+  attachmentUrls: {},
+};
+
+export const useMail = create<MailState>()((set, get) => {
+  async function run(work: () => Promise<void>) {
+    set({ loading: true, error: null });
+    try {
+      await work();
+      set({ loading: false });
+    } catch (error) {
+      set({ loading: false, error: toUiError(error) });
+    }
+  }
+
+  return {
+    ...initial,
+    load(folder) {
+      return run(async () => {
+        const page = await api().invoke('mail.list', { folder, limit: PAGE });
+        set({
+          folder,
+          query: null,
+          messages: page.messages,
+          nextCursor: page.nextCursor,
+          unreadCount: page.unreadCount,
+        });
+      });
+    },
+    loadMore() {
+      const { folder, nextCursor, messages } = get();
+      if (!nextCursor) return Promise.resolve();
+      return run(async () => {
+        const page = await api().invoke('mail.list', { folder, limit: PAGE, before: nextCursor });
+        set({ messages: [...messages, ...page.messages], nextCursor: page.nextCursor });
+      });
+    },
+    search(query) {
+      const trimmed = query.trim();
+      if (!trimmed) return get().clearSearch();
+      return run(async () => {
+        const { messages } = await api().invoke('mail.search', { query: trimmed, limit: PAGE });
+        set({ query: trimmed, messages, nextCursor: null });
+      });
+    },
+    clearSearch() {
+      return get().load(get().folder);
+    },
+    open(messageId) {
+      return run(async () => {
+        set({ current: null });
+        const message = await api().invoke('mail.read', { messageId });
+        set({ current: message });
+        if (message.direction === 'inbound' && message.readAt === null) {
+          await api().invoke('mail.markRead', { messageId });
+          set((state) => ({
+            unreadCount: Math.max(0, state.unreadCount - 1),
+            messages: state.messages.map((m) =>
+              m.id === messageId ? { ...m, readAt: new Date().toISOString() } : m,
+            ),
+          }));
+        }
+      });
+    },
+    async loadAttachment(attachmentId) {
+      if (get().attachmentUrls[attachmentId]) return;
+      try {
+        const { mimeType, dataBase64 } = await api().invoke('mail.attachment', { attachmentId });
+        // Only images are shown inline; a data: URL keeps the CSP free of blob: sources.
+        if (!mimeType.startsWith('image/')) return;
+        const url = `data:${mimeType};base64,${dataBase64}`;
+        set((state) => ({ attachmentUrls: { ...state.attachmentUrls, [attachmentId]: url } }));
+      } catch (error) {
+        set({ error: toUiError(error) });
+      }
+    },
+    async loadContacts() {
+      try {
+        const { contacts } = await api().invoke('mail.contacts', {});
+        set({ contacts });
+      } catch (error) {
+        set({ error: toUiError(error) });
+      }
+    },
+    async changed(messageIds) {
+      const { query, folder, current } = get();
+      if (query === null) await get().load(folder);
+      if (current && messageIds.includes(current.id)) {
+        try {
+          set({ current: await api().invoke('mail.read', { messageId: current.id }) });
+        } catch (error) {
+          set({ error: toUiError(error) });
+        }
+      }
+    },
+    reset() {
+      set(initial);
+    },
+  };
+});

@@ -1,0 +1,94 @@
+import { create } from 'zustand';
+import type { Suggestion, TicketMessage, TicketSummary } from '../../electron/contract';
+import type { Locale, TicketCategory } from '../../domain/types';
+import { api, toUiError, type UiError } from '../api';
+
+interface TicketsState {
+  tickets: TicketSummary[];
+  current: { ticket: TicketSummary; messages: TicketMessage[] } | null;
+  /** Suggestions for the description being written; null until asked for. */
+  suggestions: Suggestion[] | null;
+  busy: boolean;
+  error: UiError | null;
+  load(): Promise<void>;
+  open(ticketId: string): Promise<void>;
+  suggest(description: string, category: TicketCategory, locale: Locale): Promise<void>;
+  file(form: {
+    tabletSerial: string;
+    category: TicketCategory;
+    description: string;
+  }): Promise<TicketSummary | null>;
+  reply(body: string): Promise<boolean>;
+  clearSuggestions(): void;
+  changed(ticketIds: string[]): Promise<void>;
+  reset(): void;
+}
+
+const initial = { tickets: [], current: null, suggestions: null, busy: false, error: null };
+
+export const useTickets = create<TicketsState>()((set, get) => {
+  async function run<T>(work: () => Promise<T>): Promise<T | null> {
+    set({ busy: true, error: null });
+    try {
+      const value = await work();
+      set({ busy: false });
+      return value;
+    } catch (error) {
+      set({ busy: false, error: toUiError(error) });
+      return null;
+    }
+  }
+  return {
+    ...initial,
+    async load() {
+      await run(async () => set({ tickets: (await api().invoke('tickets.list', {})).tickets }));
+    },
+    async open(ticketId) {
+      await run(async () => set({ current: await api().invoke('tickets.read', { ticketId }) }));
+    },
+    async suggest(description, category, locale) {
+      await run(async () => {
+        const { suggestions } = await api().invoke('tickets.suggest', {
+          description,
+          category,
+          locale,
+        });
+        set({ suggestions });
+      });
+    },
+    async file(form) {
+      const shown = (get().suggestions ?? []).map((suggestion) => suggestion.id);
+      const ticket = await run(() =>
+        api().invoke('tickets.file', { ...form, suggestionsShown: shown }),
+      );
+      if (ticket) {
+        set({ suggestions: null });
+        await get().load();
+      }
+      return ticket;
+    },
+    async reply(body) {
+      const ticketId = get().current?.ticket.id;
+      if (!ticketId) return false;
+      const message = await run(() => api().invoke('tickets.reply', { ticketId, body }));
+      if (!message) return false;
+      set((state) =>
+        state.current
+          ? { current: { ...state.current, messages: [...state.current.messages, message] } }
+          : {},
+      );
+      return true;
+    },
+    clearSuggestions() {
+      set({ suggestions: null });
+    },
+    async changed(ticketIds) {
+      await get().load();
+      const current = get().current;
+      if (current && ticketIds.includes(current.ticket.id)) await get().open(current.ticket.id);
+    },
+    reset() {
+      set(initial);
+    },
+  };
+});
