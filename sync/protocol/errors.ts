@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REJECTION_CODES } from './mutations';
 
 /**
  * Every error answer of the central service has this body. `code` is stable and
@@ -23,9 +24,10 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** HTTP APIs answer business refusals with the same codes push stores (REJECTION_CODES). */
 export const ErrorBodySchema = z.object({
   error: z.object({
-    code: z.enum(ERROR_CODES),
+    code: z.enum([...ERROR_CODES, ...REJECTION_CODES]),
     message: z.string(),
     /** Field problems for bad_request: path and message per issue. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),

@@ -1,0 +1,47 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { MAX_ATTACHMENT_BYTES } from '../protocol';
+import { createDeviceAuthenticator } from './http/device-auth';
+import { installErrorHandler } from './http/errors';
+import { installBodyParsers } from './http/raw-body';
+import { adminRoutes } from './routes/admin';
+import type { RouteContext } from './routes/context';
+import { deviceRoutes } from './routes/device';
+import type { Storage } from './storage/types';
+import type { Clock } from './work';
+
+export interface CentralServerOptions {
+  storage: Storage;
+  logger: Logger;
+  clock?: Clock;
+  /** Bearer token of the admin API; null disables it. */
+  adminToken?: string | null;
+  /** Devices with an older app get "upgrade required". */
+  minAppVersion?: string;
+}
+
+/**
+ * Builds the central service (not listening yet: call `listen`). Tests use it with port 0.
+ * The caller owns the storage and closes it after the app.
+ */
+export async function createCentralServer(options: CentralServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Typed as Fastify's base logger so routes and plugins take the plain FastifyInstance.
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Large attachment chunks are parsed per route; JSON bodies have their own limit.
+    bodyLimit: MAX_ATTACHMENT_BYTES,
+  });
+  const context: RouteContext = {
+    storage: options.storage,
+    clock: options.clock ?? (() => new Date()),
+    logger: options.logger,
+    adminToken: options.adminToken ?? null,
+    minAppVersion: options.minAppVersion ?? '0.0.0',
+    authenticateDevice: createDeviceAuthenticator(options.storage),
+  };
+  installErrorHandler(app);
+  installBodyParsers(app, MAX_ATTACHMENT_BYTES);
+  deviceRoutes(app, context);
+  adminRoutes(app, context);
+  return app;
+}

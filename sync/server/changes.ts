@@ -1,0 +1,78 @@
+import type { EntityName, Scope } from '../protocol';
+import type { Transaction } from './storage/types';
+
+/**
+ * Changes that flow down to devices. Services record them while they work; at the end of the
+ * transaction `flush` gives them positions and writes them to the `changes` table, which holds
+ * the latest state of every (scope, entity, id), tombstones included.
+ *
+ * Cursor safety on PostgreSQL: positions come from one counter row, incremented by
+ * `UPDATE ... RETURNING` as the last step before COMMIT. That row lock is held until the
+ * transaction ends, so transactions receive positions in the order they commit: a reader can
+ * never see position n+1 committed while n is still in flight, and a cursor never skips a row
+ * that commits late. The lock is held only for the few inserts between the counter update and
+ * the commit. On SQLite there is one writer, so the same code is trivially ordered.
+ */
+
+interface PendingChange {
+  scope: Scope;
+  entity: EntityName;
+  id: string;
+  data: unknown;
+}
+
+export class ChangeBuffer {
+  private readonly log: PendingChange[] = [];
+
+  upsert(scope: Scope, entity: EntityName, id: string, data: unknown): void {
+    this.log.push({ scope, entity, id, data });
+  }
+
+  /** A tombstone: the device deletes its copy. */
+  remove(scope: Scope, entity: EntityName, id: string): void {
+    this.log.push({ scope, entity, id, data: null });
+  }
+
+  /** A point to roll back to when a savepoint is undone. */
+  mark(): number {
+    return this.log.length;
+  }
+
+  rollback(mark: number): void {
+    this.log.length = mark;
+  }
+
+  async flush(tx: Transaction): Promise<void> {
+    const latest = new Map<string, PendingChange>();
+    for (const change of this.log) {
+      const key = `${change.scope.kind}\u0000${change.scope.id}\u0000${change.entity}\u0000${change.id}`;
+      latest.delete(key);
+      latest.set(key, change);
+    }
+    if (latest.size === 0) return;
+    const counter = await tx.get<{ value: number }>(
+      "UPDATE counters SET value = value + ? WHERE name = 'position' RETURNING value",
+      [latest.size],
+    );
+    let position = (counter?.value ?? 0) - latest.size;
+    for (const change of latest.values()) {
+      position += 1;
+      await tx.run(
+        `INSERT INTO changes (scope_kind, scope_id, entity, entity_id, op, data, position)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope_kind, scope_id, entity, entity_id)
+         DO UPDATE SET op = excluded.op, data = excluded.data, position = excluded.position`,
+        [
+          change.scope.kind,
+          change.scope.id,
+          change.entity,
+          change.id,
+          change.data === null ? 'delete' : 'upsert',
+          change.data === null ? null : JSON.stringify(change.data),
+          position,
+        ],
+      );
+    }
+    this.log.length = 0;
+  }
+}

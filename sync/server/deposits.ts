@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import {
+  applyMoneyOrder,
+  assessCard,
+  depositFee,
+  evaluateDeposit,
+  type DepositChannel,
+  type FacilityConfig,
+} from '../../domain';
+import type { CardToken, DepositResponse } from '../protocol';
+import { openChargebacks, recoverChargeback } from './chargebacks';
+import { credit, debit } from './ledger';
+import { reject } from './rejection';
+import type { Work } from './work';
+
+/**
+ * Deposits to a resident's spendable account, from every channel. The domain decides fees,
+ * card acceptance, chargeback blocks and money-order settlement; this books the result. Cards
+ * arrive tokenized: we keep brand, last four, expiry and a sha256 of the token, never a number.
+ */
+
+export interface DepositInput {
+  depositId: string;
+  residentId: string;
+  /** The paying customer; at a lobby kiosk, derived from the card or the cash session. */
+  customerId: string;
+  channel: DepositChannel;
+  amountCents: number;
+  card?: CardToken;
+  reference?: string;
+  bills?: { billId: string; cents: number }[];
+  expectedFeeCents?: number;
+}
+
+export function cardTokenHash(card: CardToken): string {
+  return createHash('sha256').update(card.token).digest('hex');
+}
+
+export async function makeDeposit(
+  work: Work,
+  facility: FacilityConfig,
+  input: DepositInput,
+): Promise<DepositResponse> {
+  if (await work.tx.get('SELECT 1 AS yes FROM deposits WHERE id = ?', [input.depositId])) {
+    reject('conflict', `deposit ${input.depositId} already exists`);
+  }
+  if (input.card) {
+    const assessed = assessCard(input.card);
+    if (!assessed.ok) reject('invalid_args', assessed.error.message);
+  }
+  const chargebacks = await openChargebacks(work.tx, input.customerId, input.residentId);
+  const decision = evaluateDeposit(chargebacks, {
+    customerId: input.customerId,
+    residentId: input.residentId,
+    channel: input.channel,
+  });
+  if (!decision.allowed) {
+    reject(
+      'blocked',
+      `blocked: ${decision.reasons.map((r) => r.code).join(', ')}; still possible: ${decision.allowedChannels.join(', ')}`,
+    );
+  }
+  const quote = depositFee(facility, input.channel, input.amountCents);
+  if (!quote.ok) {
+    reject(
+      quote.error.code === 'money_not_offered' ? 'feature_not_offered' : 'amount_out_of_range',
+      quote.error.message,
+    );
+  }
+  const feeCents = quote.value.feeCents;
+  if (input.expectedFeeCents !== undefined && input.expectedFeeCents !== feeCents) {
+    reject('fee_changed', `the fee is now ${feeCents} cents, not ${input.expectedFeeCents}`);
+  }
+
+  let settled = 0;
+  let credited = input.amountCents;
+  if (input.channel === 'money_order') {
+    const applied = applyMoneyOrder(chargebacks, {
+      customerId: input.customerId,
+      residentId: input.residentId,
+      amountCents: input.amountCents,
+    });
+    if (!applied.ok) reject('invalid_args', applied.error.message);
+    for (const settlement of applied.value.settlements) {
+      await recoverChargeback(work, settlement.chargebackId, settlement.appliedCents);
+      settled += settlement.appliedCents;
+    }
+    credited = applied.value.creditedCents;
+  }
+
+  await work.tx.run(
+    `INSERT INTO deposits (id, resident_id, customer_id, channel, amount_cents, fee_cents, card_brand,
+       card_last4, card_expiry, card_token_hash, reference, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      input.depositId,
+      input.residentId,
+      input.customerId,
+      input.channel,
+      input.amountCents,
+      feeCents,
+      input.card?.brand ?? null,
+      input.card?.last4 ?? null,
+      input.card ? `${input.card.expMonth}/${input.card.expYear}` : null,
+      input.card ? cardTokenHash(input.card) : null,
+      input.reference ?? null,
+      work.now,
+    ],
+  );
+  for (const bill of input.bills ?? []) {
+    if (await work.tx.get('SELECT 1 AS yes FROM bills WHERE bill_id = ?', [bill.billId])) {
+      reject('bill_already_credited', `bill ${bill.billId} was already credited`);
+    }
+    await work.tx.run('INSERT INTO bills (bill_id, deposit_id, cents) VALUES (?, ?, ?)', [
+      bill.billId,
+      input.depositId,
+      bill.cents,
+    ]);
+  }
+
+  const owner = { type: 'resident' as const, id: input.residentId };
+  if (credited > 0) {
+    await credit(work, {
+      owner,
+      account: 'money',
+      amount: credited,
+      kind: 'deposit',
+      reference: input.depositId,
+    });
+  }
+  // Cash has no card to charge the fee to: it comes out of the inserted amount.
+  const feeFromBalance = input.channel === 'kiosk_cash' ? feeCents : 0;
+  if (feeFromBalance > 0) {
+    await debit(work, {
+      owner,
+      account: 'money',
+      amount: feeFromBalance,
+      kind: 'deposit_fee',
+      reference: input.depositId,
+    });
+  }
+  return {
+    depositId: input.depositId,
+    channel: input.channel,
+    amountCents: input.amountCents,
+    feeCents,
+    settledChargebackCents: settled,
+    creditedCents: credited - feeFromBalance,
+  };
+}

@@ -1,0 +1,35 @@
+import { FacilityConfigSchema, createModerator, type FacilityConfig } from '../../domain';
+import { publishFacility } from './publish';
+import { reject } from './rejection';
+import type { Queryable } from './storage/types';
+import type { Work } from './work';
+
+/** Facility configurations, stored as validated JSON and sent down to the facility scope. */
+
+const parsed = new Map<string, FacilityConfig>();
+
+export async function loadFacility(db: Queryable, facilityId: string): Promise<FacilityConfig> {
+  const row = await db.get<{ config: string }>('SELECT config FROM facilities WHERE id = ?', [
+    facilityId,
+  ]);
+  if (!row) reject('not_found', `no facility ${facilityId}`);
+  let config = parsed.get(row.config);
+  if (!config) {
+    config = FacilityConfigSchema.parse(JSON.parse(row.config));
+    parsed.set(row.config, config);
+  }
+  return config;
+}
+
+/** Creates or replaces a facility's configuration (validated) and publishes it. */
+export async function saveFacility(work: Work, input: unknown): Promise<FacilityConfig> {
+  const config = FacilityConfigSchema.parse(input);
+  const moderator = createModerator(config.moderation);
+  if (!moderator.ok) reject('invalid_args', moderator.error.message);
+  await work.tx.run(
+    'INSERT INTO facilities (id, config) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET config = excluded.config',
+    [config.id, JSON.stringify(config)],
+  );
+  publishFacility(work, config);
+  return config;
+}

@@ -1,0 +1,114 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { DeviceProfile } from '../../../domain';
+import { HEADERS, REPLAY_WINDOW, signingPayload } from '../../protocol';
+import type { Storage } from '../storage/types';
+import { HttpError } from './errors';
+import { rawBodySha256 } from './raw-body';
+
+/**
+ * Device request authentication. Each device signs method, path, body hash and a counter with
+ * the Ed25519 key it generated at enrollment (private key never leaves the device). The server
+ * keeps, per device, the highest counter seen and a 64-bit window of recent counters: a counter
+ * seen before or older than the window is a replay. This needs no clock agreement (kiosks with a
+ * dead RTC still work), allows a few concurrent requests to arrive out of order, and the window
+ * lives in the database so several service nodes share it.
+ */
+
+export interface AuthenticatedDevice {
+  id: string;
+  facilityId: string;
+  profile: DeviceProfile;
+}
+
+const WINDOW_MASK = (1n << BigInt(REPLAY_WINDOW)) - 1n;
+
+/** Applies a counter to the window; null when it is a replay. */
+export function slideWindow(
+  high: number,
+  bits: bigint,
+  counter: number,
+): { high: number; bits: bigint } | null {
+  if (counter > high) {
+    const shift = BigInt(counter - high);
+    const shifted = shift >= BigInt(REPLAY_WINDOW) ? 0n : (bits << shift) & WINDOW_MASK;
+    return { high: counter, bits: shifted | 1n };
+  }
+  const age = high - counter;
+  if (age >= REPLAY_WINDOW) return null;
+  const bit = 1n << BigInt(age);
+  if (bits & bit) return null;
+  return { high, bits: bits | bit };
+}
+
+interface DeviceRow {
+  id: string;
+  facility_id: string;
+  profile: DeviceProfile;
+  public_key: string;
+  replay_high: number;
+  replay_bits: string;
+  revoked_at: string | null;
+  [key: string]: unknown;
+}
+
+export function publicKeyFromRaw(raw: string): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
+}
+
+export function createDeviceAuthenticator(storage: Storage) {
+  const keys = new Map<string, KeyObject>();
+
+  return async function authenticate(request: FastifyRequest): Promise<AuthenticatedDevice> {
+    const deviceId = request.headers[HEADERS.device];
+    const counterText = request.headers[HEADERS.counter];
+    const signature = request.headers[HEADERS.signature];
+    if (
+      typeof deviceId !== 'string' ||
+      typeof counterText !== 'string' ||
+      typeof signature !== 'string'
+    ) {
+      throw new HttpError(401, 'unauthorized', 'missing device signature headers');
+    }
+    const counter = Number(counterText);
+    if (!/^\d{1,15}$/.test(counterText) || counter < 1) {
+      throw new HttpError(401, 'unauthorized', 'counter must be a positive integer');
+    }
+    const row = await storage.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', [deviceId]);
+    if (!row) throw new HttpError(401, 'unauthorized', 'unknown device');
+    if (row.revoked_at) throw new HttpError(403, 'device_revoked', 'this device was revoked');
+
+    let key = keys.get(row.id);
+    if (!key) {
+      key = publicKeyFromRaw(row.public_key);
+      keys.set(row.id, key);
+    }
+    const payload = signingPayload({
+      method: request.method,
+      path: request.url,
+      deviceId,
+      counter,
+      bodySha256: rawBodySha256(request),
+    });
+    const valid = verify(null, Buffer.from(payload), key, Buffer.from(signature, 'base64url'));
+    if (!valid) throw new HttpError(401, 'unauthorized', 'bad signature');
+
+    await storage.transaction(async (tx) => {
+      const current = await tx.get<DeviceRow>(
+        `SELECT replay_high, replay_bits, revoked_at FROM devices WHERE id = ?${tx.forUpdate}`,
+        [deviceId],
+      );
+      if (!current || current.revoked_at) {
+        throw new HttpError(403, 'device_revoked', 'this device was revoked');
+      }
+      const next = slideWindow(current.replay_high, BigInt(current.replay_bits), counter);
+      if (!next) throw new HttpError(401, 'replayed', `counter ${counter} was already used`);
+      await tx.run('UPDATE devices SET replay_high = ?, replay_bits = ? WHERE id = ?', [
+        next.high,
+        next.bits.toString(),
+        deviceId,
+      ]);
+    });
+    return { id: row.id, facilityId: row.facility_id, profile: row.profile };
+  };
+}

@@ -1,0 +1,149 @@
+import type { LedgerAccount, LedgerKind } from '../protocol';
+import { publishAccount, publishLedgerEntry } from './publish';
+import { reject } from './rejection';
+import type { Work } from './work';
+
+/**
+ * The append-only ledger behind every stamp and cent. Each entry is unique per
+ * (owner, account, kind, reference), where the reference is the mutation id or idempotency key,
+ * so nothing is booked twice. Balances move only here, in the same transaction as the entry;
+ * a debit is a guarded UPDATE (`WHERE stamps >= ?`) and the table has CHECK (>= 0), so a
+ * balance can never go below zero, even with two devices spending at once.
+ */
+
+export interface Owner {
+  type: 'resident' | 'customer';
+  id: string;
+}
+
+export interface Booking {
+  owner: Owner;
+  account: Exclude<LedgerAccount, 'reply_stamps'>;
+  amount: number;
+  kind: LedgerKind;
+  reference: string;
+}
+
+const COLUMN = { stamps: 'stamps', money: 'cents' } as const;
+
+async function ensureBalanceRow(work: Work, owner: Owner): Promise<void> {
+  await work.tx.run(
+    'INSERT INTO balances (owner_type, owner_id) VALUES (?, ?) ON CONFLICT (owner_type, owner_id) DO NOTHING',
+    [owner.type, owner.id],
+  );
+}
+
+async function appendEntry(
+  work: Work,
+  owner: Owner,
+  account: LedgerAccount,
+  customerId: string | null,
+  amount: number,
+  kind: LedgerKind,
+  reference: string,
+): Promise<void> {
+  const entry = {
+    id: crypto.randomUUID(),
+    residentId: owner.id,
+    account,
+    customerId,
+    amount,
+    kind,
+    reference,
+    createdAt: work.now,
+  };
+  await work.tx.run(
+    `INSERT INTO ledger (id, owner_type, owner_id, account, customer_id, amount, kind, reference, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [entry.id, owner.type, owner.id, account, customerId, amount, kind, reference, work.now],
+  );
+  if (owner.type === 'resident') publishLedgerEntry(work, entry);
+}
+
+/** Adds to a balance. */
+export async function credit(work: Work, booking: Booking): Promise<void> {
+  await ensureBalanceRow(work, booking.owner);
+  const column = COLUMN[booking.account];
+  await work.tx.run(
+    `UPDATE balances SET ${column} = ${column} + ? WHERE owner_type = ? AND owner_id = ?`,
+    [booking.amount, booking.owner.type, booking.owner.id],
+  );
+  await appendEntry(
+    work,
+    booking.owner,
+    booking.account,
+    null,
+    booking.amount,
+    booking.kind,
+    booking.reference,
+  );
+  if (booking.owner.type === 'resident') await publishAccount(work, booking.owner.id);
+}
+
+/** Takes from a balance, or rejects with insufficient_stamps / insufficient_funds. */
+export async function debit(work: Work, booking: Booking): Promise<void> {
+  if (booking.amount === 0) return;
+  await ensureBalanceRow(work, booking.owner);
+  const column = COLUMN[booking.account];
+  const changed = await work.tx.run(
+    `UPDATE balances SET ${column} = ${column} - ? WHERE owner_type = ? AND owner_id = ? AND ${column} >= ?`,
+    [booking.amount, booking.owner.type, booking.owner.id, booking.amount],
+  );
+  if (changed === 0) {
+    reject(
+      booking.account === 'stamps' ? 'insufficient_stamps' : 'insufficient_funds',
+      `not enough ${booking.account === 'stamps' ? 'stamps' : 'money'} for ${booking.amount}`,
+    );
+  }
+  await appendEntry(
+    work,
+    booking.owner,
+    booking.account,
+    null,
+    -booking.amount,
+    booking.kind,
+    booking.reference,
+  );
+  if (booking.owner.type === 'resident') await publishAccount(work, booking.owner.id);
+}
+
+/** Prepaid reply stamps held by a resident for replies to one customer. */
+export async function replyHolding(work: Work, residentId: string, customerId: string) {
+  const row = await work.tx.get<{ stamps: number }>(
+    'SELECT stamps FROM reply_holdings WHERE resident_id = ? AND customer_id = ?',
+    [residentId, customerId],
+  );
+  return row?.stamps ?? 0;
+}
+
+/** Moves prepaid reply stamps: amount > 0 gives them to the resident, < 0 spends them. */
+export async function bookReplyStamps(
+  work: Work,
+  residentId: string,
+  customerId: string,
+  amount: number,
+  kind: LedgerKind,
+  reference: string,
+): Promise<void> {
+  if (amount === 0) return;
+  await work.tx.run(
+    `INSERT INTO reply_holdings (resident_id, customer_id, stamps) VALUES (?, ?, 0)
+     ON CONFLICT (resident_id, customer_id) DO NOTHING`,
+    [residentId, customerId],
+  );
+  const changed = await work.tx.run(
+    `UPDATE reply_holdings SET stamps = stamps + ?
+     WHERE resident_id = ? AND customer_id = ? AND stamps + ? >= 0`,
+    [amount, residentId, customerId, amount],
+  );
+  if (changed === 0) reject('insufficient_stamps', 'not enough prepaid reply stamps');
+  await appendEntry(
+    work,
+    { type: 'resident', id: residentId },
+    'reply_stamps',
+    customerId,
+    amount,
+    kind,
+    reference,
+  );
+}

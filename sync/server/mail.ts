@@ -1,0 +1,103 @@
+import {
+  deliveryExpectation,
+  stampCost,
+  type FacilityConfig,
+  type MessageDirection,
+  type MessageItems,
+} from '../../domain';
+import type { AttachmentRef, TimelineEntry } from '../protocol';
+import { publishMessage } from './publish';
+import { reject } from './rejection';
+import { flagText } from './moderation';
+import type { Work } from './work';
+
+/**
+ * Mail accepted by the central service (resident -> customer through push, customer -> resident
+ * through the customer API): priced with the domain's stamp rules, flagged by moderation, and
+ * put into the staff review queue (`in_review`); every message is reviewed before release.
+ */
+
+export interface NewMessage {
+  id: string;
+  facility: FacilityConfig;
+  residentId: string;
+  customerId: string;
+  direction: MessageDirection;
+  kind: 'email' | 'ecard';
+  subject: string;
+  body: string;
+  attachments: AttachmentRef[];
+  stampsCharged: number;
+  prepaidUsed: number;
+  prepaidAttached: number;
+}
+
+/** Stamps a message costs at a facility, or a rejection (feature not offered here). */
+export function priceMessage(
+  facility: FacilityConfig,
+  kind: 'email' | 'ecard',
+  attachments: readonly AttachmentRef[],
+): number {
+  const items: MessageItems = { [kind]: 1 };
+  for (const attachment of attachments) {
+    items[attachment.kind] = (items[attachment.kind] ?? 0) + 1;
+  }
+  const cost = stampCost(facility, items);
+  if (!cost.ok) {
+    reject(
+      cost.error.code === 'feature_not_offered' ? 'feature_not_offered' : 'invalid_args',
+      cost.error.message,
+    );
+  }
+  return cost.value.totalStamps;
+}
+
+/** Every attachment must be uploaded (complete, hash verified) before its message is sent. */
+export async function requireUploaded(work: Work, attachments: readonly AttachmentRef[]) {
+  for (const attachment of attachments) {
+    const blob = await work.tx.get<{ complete: number; mime: string; size: number }>(
+      'SELECT complete, mime, size FROM blobs WHERE sha256 = ?',
+      [attachment.sha256],
+    );
+    if (!blob || blob.complete !== 1 || blob.size !== attachment.size) {
+      reject('attachment_missing', `attachment ${attachment.sha256} is not uploaded`);
+    }
+  }
+}
+
+export async function insertMessage(work: Work, message: NewMessage): Promise<void> {
+  const exists = await work.tx.get('SELECT 1 AS yes FROM messages WHERE id = ?', [message.id]);
+  if (exists) reject('conflict', `message ${message.id} already exists`);
+  const expectation = deliveryExpectation(work.now, 'in_review', work.now);
+  if (!expectation.ok) throw new Error(expectation.error.message);
+  const timeline: TimelineEntry[] = [
+    { status: 'sent', at: work.now },
+    { status: 'in_review', at: work.now },
+  ];
+  const flags = flagText(message.facility, `${message.subject}\n${message.body}`);
+  await work.tx.run(
+    `INSERT INTO messages (id, facility_id, resident_id, customer_id, direction, kind, subject, body,
+       attachments, status, timeline, stamps_charged, prepaid_used, prepaid_attached, sent_at,
+       expected_by, reject_reason, flags, escalated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_review', ?, ?, ?, ?, ?, ?, NULL, ?, 0)`,
+    [
+      message.id,
+      message.facility.id,
+      message.residentId,
+      message.customerId,
+      message.direction,
+      message.kind,
+      message.subject,
+      message.body,
+      JSON.stringify(message.attachments),
+      JSON.stringify(timeline),
+      message.stampsCharged,
+      message.prepaidUsed,
+      message.prepaidAttached,
+      work.now,
+      expectation.value.expectedAt,
+      JSON.stringify(flags),
+    ],
+  );
+  await publishMessage(work, message.id);
+}

@@ -1,0 +1,91 @@
+import { appendToTimeline, splitStampPayment, type MessageStatus } from '../../../domain';
+import type { MutationArgs } from '../../protocol';
+import { loadFacility } from '../facilities';
+import type { AuthenticatedDevice } from '../http/device-auth';
+import { bookReplyStamps, debit, replyHolding } from '../ledger';
+import { insertMessage, priceMessage, requireUploaded } from '../mail';
+import { publishContact, publishMessage, type MessageRow } from '../publish';
+import { reject } from '../rejection';
+import { isContact, residentInFacility } from '../residents';
+import type { Work } from '../work';
+
+/**
+ * mail.send: the authoritative stamp spend. Prepaid reply stamps from the recipient pay first
+ * (domain splitStampPayment), the rest comes from the resident's balance; not enough is a
+ * permanent rejection, and the device returns the message to drafts with the reason.
+ */
+export async function mailSend(
+  work: Work,
+  device: AuthenticatedDevice,
+  args: MutationArgs<'mail.send'>,
+): Promise<void> {
+  const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
+  if (!(await isContact(work.tx, resident.id, args.customerId))) {
+    reject('forbidden', 'the resident may not write to this customer');
+  }
+  const facility = await loadFacility(work.tx, device.facilityId);
+  const cost = priceMessage(facility, args.kind, args.attachments);
+  await requireUploaded(work, args.attachments);
+  const held = await replyHolding(work, resident.id, args.customerId);
+  const split = splitStampPayment(facility, { [args.customerId]: held }, args.customerId, cost);
+  if (!split.ok) reject('invalid_args', split.error.message);
+  await bookReplyStamps(
+    work,
+    resident.id,
+    args.customerId,
+    -split.value.prepaidUsed,
+    'mail_send',
+    args.messageId,
+  );
+  await debit(work, {
+    owner: { type: 'resident', id: resident.id },
+    account: 'stamps',
+    amount: split.value.regularNeeded,
+    kind: 'mail_send',
+    reference: args.messageId,
+  });
+  await insertMessage(work, {
+    id: args.messageId,
+    facility,
+    residentId: resident.id,
+    customerId: args.customerId,
+    direction: 'outbound',
+    kind: args.kind,
+    subject: args.subject,
+    body: args.body,
+    attachments: args.attachments,
+    stampsCharged: cost,
+    prepaidUsed: split.value.prepaidUsed,
+    prepaidAttached: 0,
+  });
+  if (split.value.prepaidUsed > 0) await publishContact(work, resident.id, args.customerId);
+}
+
+/** mail.markRead: an inbound, released message becomes delivered (if not yet) and read. */
+export async function mailMarkRead(
+  work: Work,
+  device: AuthenticatedDevice,
+  args: MutationArgs<'mail.markRead'>,
+): Promise<void> {
+  await residentInFacility(work.tx, device.facilityId, args.residentId);
+  const row = await work.tx.get<MessageRow>(
+    `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
+    [args.messageId],
+  );
+  if (!row || row.resident_id !== args.residentId || row.direction !== 'inbound') {
+    reject('not_found', `no inbound message ${args.messageId} for this resident`);
+  }
+  if (row.status === 'read') return;
+  const steps: MessageStatus[] = row.status === 'released' ? ['delivered', 'read'] : ['read'];
+  let timeline = JSON.parse(row.timeline);
+  for (const status of steps) {
+    const moved = appendToTimeline(timeline, status, work.now);
+    if (!moved.ok) reject('conflict', moved.error.message);
+    timeline = moved.value;
+  }
+  await work.tx.run("UPDATE messages SET status = 'read', timeline = ? WHERE id = ?", [
+    JSON.stringify(timeline),
+    row.id,
+  ]);
+  await publishMessage(work, row.id);
+}

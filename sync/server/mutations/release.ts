@@ -1,0 +1,39 @@
+import type { MutationArgs, ReleaseRequestData } from '../../protocol';
+import { loadFacility } from '../facilities';
+import type { AuthenticatedDevice } from '../http/device-auth';
+import { publishReleaseRequest } from '../publish';
+import { reject } from '../rejection';
+import { residentInFacility } from '../residents';
+import type { Work } from '../work';
+
+/** release.request: a tablet release/unlock request, tracked from requested to shipped back. */
+export async function releaseRequest(
+  work: Work,
+  device: AuthenticatedDevice,
+  args: MutationArgs<'release.request'>,
+): Promise<void> {
+  const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
+  if (await work.tx.get('SELECT 1 AS yes FROM release_requests WHERE id = ?', [args.requestId])) {
+    reject('conflict', `release request ${args.requestId} already exists`);
+  }
+  const facility = await loadFacility(work.tx, device.facilityId);
+  const request: ReleaseRequestData = {
+    id: args.requestId,
+    residentId: resident.id,
+    tabletSerial: args.tabletSerial,
+    firstName: args.firstName,
+    lastName: args.lastName,
+    docNumber: resident.doc_number,
+    phone: args.phone,
+    returnAddress: args.returnAddress,
+    agencyAddress: facility.agencyAddress,
+    status: 'requested',
+    timeline: [{ status: 'requested', at: work.now }],
+  };
+  await work.tx.run('INSERT INTO release_requests (id, resident_id, data) VALUES (?, ?, ?)', [
+    request.id,
+    resident.id,
+    JSON.stringify(request),
+  ]);
+  publishReleaseRequest(work, request);
+}

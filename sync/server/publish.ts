@@ -1,0 +1,164 @@
+import type {
+  BlockData,
+  LedgerEntryData,
+  MessageData,
+  ReleaseRequestData,
+  ResidentData,
+  Scope,
+  TicketData,
+  TicketMessageData,
+} from '../protocol';
+import type { FacilityConfig } from '../../domain';
+import type { Work } from './work';
+
+/**
+ * Turns stored rows into the entity data devices receive (sync/protocol entities.ts) and
+ * records them as changes of the right scope: facility (config, residents, blocks) or resident
+ * (contacts, messages, account, ledger, tickets, release requests).
+ */
+
+export const facilityScope = (id: string): Scope => ({ kind: 'facility', id });
+export const residentScope = (id: string): Scope => ({ kind: 'resident', id });
+
+export function publishFacility(work: Work, config: FacilityConfig): void {
+  work.changes.upsert(facilityScope(config.id), 'facility', config.id, config);
+}
+
+export interface ResidentRow {
+  id: string;
+  facility_id: string;
+  state: string;
+  doc_number: string;
+  first_name: string;
+  last_name: string;
+  pin_hash: string;
+  badge_id: string | null;
+  tablet_serial: string | null;
+  failed_pin_attempts: number;
+  locked_at: string | null;
+  [key: string]: unknown;
+}
+
+export function residentData(row: ResidentRow): ResidentData {
+  return {
+    id: row.id,
+    facilityId: row.facility_id,
+    state: row.state,
+    docNumber: row.doc_number,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    pinHash: row.pin_hash,
+    badgeId: row.badge_id,
+    tabletSerial: row.tablet_serial,
+    failedPinAttempts: row.failed_pin_attempts,
+    locked: row.locked_at !== null,
+    lockedAt: row.locked_at,
+  };
+}
+
+export async function publishResident(work: Work, residentId: string): Promise<void> {
+  const row = await work.tx.get<ResidentRow>('SELECT * FROM residents WHERE id = ?', [residentId]);
+  if (row)
+    work.changes.upsert(facilityScope(row.facility_id), 'resident', row.id, residentData(row));
+}
+
+export async function publishAccount(work: Work, residentId: string): Promise<void> {
+  const row = await work.tx.get<{ stamps: number; cents: number }>(
+    "SELECT stamps, cents FROM balances WHERE owner_type = 'resident' AND owner_id = ?",
+    [residentId],
+  );
+  work.changes.upsert(residentScope(residentId), 'account', residentId, {
+    id: residentId,
+    stamps: row?.stamps ?? 0,
+    spendableCents: row?.cents ?? 0,
+  });
+}
+
+export function publishLedgerEntry(work: Work, entry: LedgerEntryData): void {
+  work.changes.upsert(residentScope(entry.residentId), 'ledger_entry', entry.id, entry);
+}
+
+export async function publishContact(work: Work, residentId: string, customerId: string) {
+  const row = await work.tx.get<{ display_name: string; stamps: number | null }>(
+    `SELECT c.display_name, h.stamps FROM customers c
+     LEFT JOIN reply_holdings h ON h.customer_id = c.id AND h.resident_id = ?
+     WHERE c.id = ?`,
+    [residentId, customerId],
+  );
+  if (!row) return;
+  work.changes.upsert(residentScope(residentId), 'contact', customerId, {
+    id: customerId,
+    residentId,
+    displayName: row.display_name,
+    prepaidReplyStamps: row.stamps ?? 0,
+  });
+}
+
+export interface MessageRow {
+  id: string;
+  facility_id: string;
+  resident_id: string;
+  customer_id: string;
+  direction: MessageData['direction'];
+  kind: MessageData['kind'];
+  subject: string;
+  body: string;
+  attachments: string;
+  status: MessageData['status'];
+  timeline: string;
+  stamps_charged: number;
+  prepaid_used: number;
+  prepaid_attached: number;
+  sent_at: string;
+  expected_by: string;
+  reject_reason: MessageData['rejectReason'];
+  flags: string;
+  escalated: number;
+  [key: string]: unknown;
+}
+
+export function messageData(row: MessageRow): MessageData {
+  return {
+    id: row.id,
+    residentId: row.resident_id,
+    customerId: row.customer_id,
+    direction: row.direction,
+    kind: row.kind,
+    subject: row.subject,
+    body: row.body,
+    attachments: JSON.parse(row.attachments),
+    status: row.status,
+    timeline: JSON.parse(row.timeline),
+    stampsCharged: row.stamps_charged,
+    prepaidStampsUsed: row.prepaid_used,
+    prepaidReplyStampsAttached: row.prepaid_attached,
+    sentAt: row.sent_at,
+    expectedDeliveryBy: row.expected_by,
+    rejectReason: row.reject_reason,
+  };
+}
+
+export async function publishMessage(work: Work, messageId: string): Promise<void> {
+  const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [messageId]);
+  if (row) work.changes.upsert(residentScope(row.resident_id), 'message', row.id, messageData(row));
+}
+
+export function publishTicket(work: Work, ticket: TicketData): void {
+  work.changes.upsert(residentScope(ticket.residentId), 'ticket', ticket.id, ticket);
+}
+
+export function publishTicketMessage(work: Work, residentId: string, message: TicketMessageData) {
+  work.changes.upsert(residentScope(residentId), 'ticket_message', message.id, message);
+}
+
+export function publishReleaseRequest(work: Work, request: ReleaseRequestData): void {
+  work.changes.upsert(residentScope(request.residentId), 'release_request', request.id, request);
+}
+
+export function publishBlock(work: Work, facilityId: string, block: BlockData): void {
+  work.changes.upsert(facilityScope(facilityId), 'block', block.id, block);
+}
+
+export function removeBlock(work: Work, facilityId: string, blockId: string): void {
+  work.changes.remove(facilityScope(facilityId), 'block', blockId);
+}

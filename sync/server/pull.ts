@@ -1,0 +1,91 @@
+import {
+  formatCursor,
+  pageChecksum,
+  parseCursor,
+  type Change,
+  type Page,
+  type PullResponse,
+  type Scope,
+} from '../protocol';
+import { readEpoch } from './epoch';
+import type { AuthenticatedDevice } from './http/device-auth';
+import { HttpError } from './http/errors';
+import type { Queryable, Storage } from './storage/types';
+import type { Clock } from './work';
+
+/**
+ * Pull: for each scope the device asks for, the changes after its cursor in position order,
+ * one page each. Positions are commit-ordered (changes.ts), so reading `position > cursor`
+ * never skips a row that committed late. A cursor from another epoch, or beyond the newest
+ * position (the database went back in time: a restore), answers 409 epoch_changed: the device
+ * resets its cursors and pulls again from the start, keeping its outbox.
+ */
+
+interface ChangeRow {
+  entity: Change['entity'];
+  entity_id: string;
+  op: Change['op'];
+  data: string | null;
+  position: number;
+  [key: string]: unknown;
+}
+
+/** Which scopes a device may read. */
+async function mayRead(db: Queryable, device: AuthenticatedDevice, scope: Scope): Promise<boolean> {
+  if (scope.kind === 'facility') return scope.id === device.facilityId;
+  if (scope.kind === 'device') return scope.id === device.id;
+  if (device.profile === 'lobby') return false;
+  const resident = await db.get<{ facility_id: string }>(
+    'SELECT facility_id FROM residents WHERE id = ?',
+    [scope.id],
+  );
+  return resident?.facility_id === device.facilityId;
+}
+
+export async function pull(
+  storage: Storage,
+  clock: Clock,
+  device: AuthenticatedDevice,
+  request: { scopes: { scope: Scope; cursor: string | null }[]; limit: number },
+): Promise<PullResponse> {
+  const epoch = await readEpoch(storage);
+  const newest = await storage.get<{ value: number }>(
+    "SELECT value FROM counters WHERE name = 'position'",
+  );
+  const pages: Page[] = [];
+  for (const { scope, cursor } of request.scopes) {
+    if (!(await mayRead(storage, device, scope))) {
+      throw new HttpError(403, 'forbidden', `this device may not read ${scope.kind} ${scope.id}`);
+    }
+    const after = cursor === null ? { epoch, position: 0 } : parseCursor(cursor);
+    if (after.epoch !== epoch || after.position > (newest?.value ?? 0)) {
+      throw new HttpError(
+        409,
+        'epoch_changed',
+        'the server was restored: reset cursors and pull again',
+        { epoch },
+      );
+    }
+    const rows = await storage.all<ChangeRow>(
+      `SELECT entity, entity_id, op, data, position FROM changes
+       WHERE scope_kind = ? AND scope_id = ? AND position > ? ORDER BY position LIMIT ?`,
+      [scope.kind, scope.id, after.position, request.limit + 1],
+    );
+    const hasMore = rows.length > request.limit;
+    const changes = rows.slice(0, request.limit).map((row): Change =>
+      row.op === 'delete'
+        ? { op: 'delete', entity: row.entity, id: row.entity_id, position: row.position }
+        : ({
+            op: 'upsert',
+            entity: row.entity,
+            id: row.entity_id,
+            position: row.position,
+            data: JSON.parse(row.data ?? 'null'),
+          } as Change),
+    );
+    const last = changes.at(-1)?.position ?? after.position;
+    const page = { scope, changes, cursor: formatCursor(epoch, last), hasMore };
+    pages.push({ ...page, checksum: await pageChecksum(page) });
+  }
+  return { epoch, serverTime: clock().toISOString(), pages };
+}

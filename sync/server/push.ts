@@ -1,0 +1,145 @@
+import type { DeviceProfile } from '../../domain';
+import {
+  MUTATION_ARGS,
+  type MutationName,
+  type MutationOutcome,
+  type MutationResult,
+  type PushRequest,
+  type PushResponse,
+} from '../protocol';
+import type { AuthenticatedDevice } from './http/device-auth';
+import { pinFailed, pinSucceeded } from './mutations/auth';
+import { depositCreate } from './mutations/deposits';
+import { mailMarkRead, mailSend } from './mutations/mail';
+import { releaseRequest } from './mutations/release';
+import { stampsPurchase } from './mutations/stamps';
+import { ticketFile, ticketReply } from './mutations/tickets';
+import type { MutationHandler } from './mutations/types';
+import { Rejection } from './rejection';
+import type { Storage } from './storage/types';
+import { inSavepoint, inWork, type Clock, type Work } from './work';
+
+/**
+ * Push: a batch applied in one transaction against the device's high-water mark.
+ * - a mutation id seen before answers `duplicate` with its stored first outcome;
+ * - a new mutation runs in a savepoint and ends applied or rejected; both outcomes are stored,
+ *   and a rejection advances the mark like an application (no poison queue);
+ * - anything else (a storage failure) aborts the batch; the storage layer retries transient
+ *   failures and the device retries the whole batch later with the same ids.
+ */
+
+const HANDLERS: { [N in MutationName]: MutationHandler<N> } = {
+  'mail.send': mailSend,
+  'mail.markRead': mailMarkRead,
+  'ticket.file': ticketFile,
+  'ticket.reply': ticketReply,
+  'stamps.purchase': stampsPurchase,
+  'release.request': releaseRequest,
+  'deposit.create': depositCreate,
+  'auth.pinFailed': pinFailed,
+  'auth.pinSucceeded': pinSucceeded,
+};
+
+/** What each device profile may do: lobby kiosks take deposits; resident devices the rest. */
+const RESIDENT_MUTATIONS: MutationName[] = [
+  'mail.send',
+  'mail.markRead',
+  'ticket.file',
+  'ticket.reply',
+  'stamps.purchase',
+  'release.request',
+  'auth.pinFailed',
+  'auth.pinSucceeded',
+];
+const ALLOWED: Record<DeviceProfile, ReadonlySet<MutationName>> = {
+  kiosk: new Set(RESIDENT_MUTATIONS),
+  tablet: new Set(RESIDENT_MUTATIONS),
+  lobby: new Set<MutationName>(['deposit.create']),
+};
+
+function isMutationName(name: string): name is MutationName {
+  return Object.hasOwn(MUTATION_ARGS, name);
+}
+
+async function applyOne(
+  work: Work,
+  device: AuthenticatedDevice,
+  mutation: PushRequest['mutations'][number],
+): Promise<MutationOutcome> {
+  const { name } = mutation;
+  if (!isMutationName(name)) {
+    return { status: 'rejected', code: 'unknown_mutation', reason: `unknown mutation ${name}` };
+  }
+  if (!ALLOWED[device.profile].has(name)) {
+    return { status: 'rejected', code: 'forbidden', reason: `a ${device.profile} may not ${name}` };
+  }
+  const args = MUTATION_ARGS[name].safeParse(mutation.args);
+  if (!args.success) {
+    const reason = args.error.issues
+      .map((i) => `${i.path.join('.') || 'args'}: ${i.message}`)
+      .join('; ');
+    return { status: 'rejected', code: 'invalid_args', reason };
+  }
+  const handler = HANDLERS[name] as MutationHandler<MutationName>;
+  try {
+    await inSavepoint(work, () => handler(work, device, args.data as never, mutation.id));
+    return { status: 'applied' };
+  } catch (error) {
+    if (error instanceof Rejection)
+      return { status: 'rejected', code: error.code, reason: error.reason };
+    throw error;
+  }
+}
+
+export function applyPush(
+  storage: Storage,
+  clock: Clock,
+  device: AuthenticatedDevice,
+  request: PushRequest,
+): Promise<PushResponse> {
+  return inWork(storage, clock, async (work) => {
+    const row = await work.tx.get<{ high_water_mark: number }>(
+      `SELECT high_water_mark FROM devices WHERE id = ?${work.tx.forUpdate}`,
+      [device.id],
+    );
+    let mark = row?.high_water_mark ?? 0;
+    const results: MutationResult[] = [];
+    for (const mutation of request.mutations) {
+      const stored = await work.tx.get<{ device_id: string; outcome: string }>(
+        'SELECT device_id, outcome FROM mutations WHERE id = ?',
+        [mutation.id],
+      );
+      if (stored) {
+        const outcome: MutationOutcome =
+          stored.device_id === device.id
+            ? JSON.parse(stored.outcome)
+            : {
+                status: 'rejected',
+                code: 'conflict',
+                reason: 'mutation id used by another device',
+              };
+        results.push({ id: mutation.id, seq: mutation.seq, status: 'duplicate', outcome });
+        continue;
+      }
+      if (mutation.seq <= mark) {
+        // A new id under an already settled seq: the device reused a sequence number.
+        const outcome: MutationOutcome = {
+          status: 'rejected',
+          code: 'conflict',
+          reason: `seq ${mutation.seq} is at or below the high-water mark ${mark}`,
+        };
+        results.push({ id: mutation.id, seq: mutation.seq, status: 'rejected', outcome });
+        continue;
+      }
+      const outcome = await applyOne(work, device, mutation);
+      await work.tx.run(
+        'INSERT INTO mutations (id, device_id, seq, name, outcome, applied_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [mutation.id, device.id, mutation.seq, mutation.name, JSON.stringify(outcome), work.now],
+      );
+      mark = mutation.seq;
+      results.push({ id: mutation.id, seq: mutation.seq, status: outcome.status, outcome });
+    }
+    await work.tx.run('UPDATE devices SET high_water_mark = ? WHERE id = ?', [mark, device.id]);
+    return { results, highWaterMark: mark };
+  });
+}

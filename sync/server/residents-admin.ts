@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { DocNumberSchema, PinSchema, StateCodeSchema } from '../../domain';
+import { hashSecret } from './auth/secrets';
+import { loadFacility } from './facilities';
+import { publishResident } from './publish';
+import { reject } from './rejection';
+import type { Work } from './work';
+
+/** Creating residents (admin API and `seed`): the PIN is stored and sent down only as a hash. */
+export const NewResidentSchema = z.object({
+  id: z.string().min(1).max(128).optional(),
+  facilityId: z.string().min(1),
+  state: StateCodeSchema,
+  docNumber: DocNumberSchema,
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().min(1).max(100),
+  pin: PinSchema,
+  badgeId: z.string().trim().min(1).max(32).nullable().default(null),
+  tabletSerial: z.string().trim().min(1).max(64).nullable().default(null),
+});
+export type NewResident = z.infer<typeof NewResidentSchema>;
+
+/** The PIN hash is computed before the transaction: scrypt is slow on purpose. */
+export async function prepareResident(input: NewResident) {
+  return { ...input, id: input.id ?? crypto.randomUUID(), pinHash: await hashSecret(input.pin) };
+}
+
+export async function insertResident(
+  work: Work,
+  resident: Awaited<ReturnType<typeof prepareResident>>,
+): Promise<string> {
+  await loadFacility(work.tx, resident.facilityId);
+  const taken = await work.tx.get(
+    'SELECT 1 AS yes FROM residents WHERE state = ? AND doc_number = ?',
+    [resident.state, resident.docNumber],
+  );
+  if (taken) reject('conflict', `resident ${resident.state} ${resident.docNumber} exists`);
+  await work.tx.run(
+    `INSERT INTO residents (id, facility_id, state, doc_number, first_name, last_name, pin_hash, badge_id, tablet_serial)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      resident.id,
+      resident.facilityId,
+      resident.state,
+      resident.docNumber,
+      resident.firstName,
+      resident.lastName,
+      resident.pinHash,
+      resident.badgeId,
+      resident.tabletSerial,
+    ],
+  );
+  await publishResident(work, resident.id);
+  return resident.id;
+}

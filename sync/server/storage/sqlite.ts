@@ -1,0 +1,123 @@
+import Database from 'better-sqlite3';
+import { applySchema } from './schema';
+import {
+  TRANSACTION_ATTEMPTS,
+  TransientStorageError,
+  type Row,
+  type SqlParams,
+  type Storage,
+  type Transaction,
+} from './types';
+
+/**
+ * SQLite adapter: one connection, WAL, synchronous=FULL (stamps and money must survive power
+ * loss, SECURITY.md). better-sqlite3 is synchronous, but the service API is async, so other
+ * requests could run between two awaits of a transaction: every use of the connection is
+ * therefore queued behind a mutex, which also makes SQLite's single writer explicit.
+ */
+export async function openSqliteStorage(path: string): Promise<Storage> {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const direct = {
+    all<T extends Row>(sql: string, params: SqlParams = []): T[] {
+      const statement = prepare(sql);
+      if (!statement.reader) {
+        statement.run(...params);
+        return [];
+      }
+      return statement.all(...params) as T[];
+    },
+    run(sql: string, params: SqlParams = []): number {
+      return prepare(sql).run(...params).changes;
+    },
+  };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const result = queue.then(fn);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  let savepoints = 0;
+  const tx: Transaction = {
+    forUpdate: '',
+    async all<T extends Row>(sql: string, params?: SqlParams) {
+      return direct.all<T>(sql, params);
+    },
+    async get<T extends Row>(sql: string, params?: SqlParams) {
+      return direct.all<T>(sql, params)[0] as T | undefined;
+    },
+    async run(sql, params) {
+      return direct.run(sql, params);
+    },
+    async savepoint(fn) {
+      const name = `sp${(savepoints += 1)}`;
+      db.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn();
+        db.exec(`RELEASE ${name}`);
+        return result;
+      } catch (error) {
+        db.exec(`ROLLBACK TO ${name}`);
+        db.exec(`RELEASE ${name}`);
+        throw error;
+      }
+    },
+  };
+
+  const storage: Storage = {
+    dialect: 'sqlite',
+    all<T extends Row>(sql: string, params?: SqlParams) {
+      return exclusive(() => direct.all<T>(sql, params));
+    },
+    get<T extends Row>(sql: string, params?: SqlParams) {
+      return exclusive(() => direct.all<T>(sql, params)[0] as T | undefined);
+    },
+    run: (sql, params) => exclusive(() => direct.run(sql, params)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            db.exec('BEGIN IMMEDIATE');
+          } catch (error) {
+            if (isBusy(error) && attempt < TRANSACTION_ATTEMPTS) continue;
+            throw isBusy(error) ? new TransientStorageError(String(error)) : error;
+          }
+          try {
+            const result = await fn(tx);
+            db.exec('COMMIT');
+            return result;
+          } catch (error) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            if (isBusy(error) && attempt < TRANSACTION_ATTEMPTS) continue;
+            throw isBusy(error) ? new TransientStorageError(String(error)) : error;
+          }
+        }
+      }),
+    close: () =>
+      exclusive(() => {
+        db.close();
+      }),
+  };
+  await storage.transaction((schemaTx) => applySchema(schemaTx, 'sqlite'));
+  return storage;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}

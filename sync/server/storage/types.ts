@@ -1,0 +1,47 @@
+/**
+ * The storage seam of the central service: a small SQL interface with one adapter per engine
+ * (better-sqlite3, pg). Services write portable SQL with `?` placeholders; the PostgreSQL adapter
+ * numbers them. Everything a request changes happens inside one `transaction`.
+ */
+
+export type SqlValue = string | number | null | Uint8Array;
+export type SqlParams = readonly SqlValue[];
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Rows of a SELECT (or of a statement with RETURNING). */
+  all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  get<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: SqlParams): Promise<number>;
+}
+
+export interface Transaction extends Queryable {
+  /** ` FOR UPDATE` on PostgreSQL (row lock until commit); empty on SQLite (one writer). */
+  readonly forUpdate: string;
+  /**
+   * Runs `fn` inside a savepoint: if it throws, its writes are undone and the error rethrown,
+   * while the transaction goes on.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Storage extends Queryable {
+  readonly dialect: Dialect;
+  /**
+   * Runs `fn` in one transaction and commits. Transient failures (serialization failure,
+   * deadlock, busy) roll back and run `fn` again, a bounded number of times; `fn` must
+   * therefore have no effects outside the transaction.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Thrown when a transaction still fails transiently after its retries (answered as 503). */
+export class TransientStorageError extends Error {
+  override readonly name = 'TransientStorageError';
+}
+
+export const TRANSACTION_ATTEMPTS = 6;

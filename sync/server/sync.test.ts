@@ -1,0 +1,334 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  HEADERS,
+  PullResponseSchema,
+  PushResponseSchema,
+  pageChecksum,
+  type PullResponse,
+  type PushResponse,
+} from '../protocol';
+import { TestCentral } from './testing/central';
+import type { TestDevice } from './testing/device';
+import { STORAGE_KINDS, storageOpener } from './testing/storages';
+
+const at = '2026-01-01T00:00:00.000Z';
+const newId = () => crypto.randomUUID();
+
+function pinFailed(seq: number, residentId: string, id = newId()) {
+  return { id, seq, createdAt: at, name: 'auth.pinFailed', args: { residentId, at } };
+}
+
+async function push(device: TestDevice, mutations: unknown[]) {
+  const answer = await device.request<PushResponse>('POST', '/v1/push', { mutations });
+  expect(answer.status).toBe(200);
+  return PushResponseSchema.parse(answer.body);
+}
+
+async function pullScope(
+  device: TestDevice,
+  kind: 'facility' | 'resident',
+  id: string,
+  cursor: string | null,
+  limit = 500,
+) {
+  const answer = await device.request<PullResponse>('POST', '/v1/pull', {
+    scopes: [{ scope: { kind, id }, cursor }],
+    limit,
+  });
+  return answer;
+}
+
+describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
+  const open = storageOpener(kind);
+  let central: TestCentral;
+  beforeEach(async () => {
+    central = await TestCentral.start(await open());
+  });
+  afterEach(async () => {
+    const invariant = await central.ledgerInvariant();
+    expect(invariant).toEqual({ mismatches: [], negatives: 0 });
+    await central.stop();
+  });
+
+  describe('enrollment and request authentication', () => {
+    it('enrolls once per code and refuses a reused code', async () => {
+      const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+        facilityId: central.facility.id,
+        profile: 'kiosk',
+      });
+      expect(code.status).toBe(201);
+      const device = await central.device();
+      const again = await device.enroll(code.body.code);
+      expect(again.status).toBe(201);
+      const reused = await device.enroll(code.body.code);
+      expect(reused.status).toBe(403);
+      const info = await device.request<{ deviceId: string }>('GET', '/v1/device');
+      expect(info.status).toBe(200);
+      expect(info.body.deviceId).toBe(device.id);
+    });
+
+    it('refuses a bad signature, a replayed counter and a revoked device', async () => {
+      const device = await central.device();
+      const forged = await device.request('GET', '/v1/device', undefined, {
+        tamper: (headers) => {
+          headers[HEADERS.signature] = Buffer.alloc(64, 7).toString('base64url');
+        },
+      });
+      expect(forged.status).toBe(401);
+      expect(await device.request('GET', '/v1/device', undefined, { counter: 10 })).toMatchObject({
+        status: 200,
+      });
+      // Out of order inside the window is fine; the same counter twice is a replay.
+      expect(await device.request('GET', '/v1/device', undefined, { counter: 8 })).toMatchObject({
+        status: 200,
+      });
+      const replay = await device.request<{ error: { code: string } }>(
+        'GET',
+        '/v1/device',
+        undefined,
+        { counter: 8 },
+      );
+      expect(replay.status).toBe(401);
+      expect(replay.body.error.code).toBe('replayed');
+      const tooOld = await device.request('GET', '/v1/device', undefined, { counter: 200 });
+      expect(tooOld.status).toBe(200);
+      expect((await device.request('GET', '/v1/device', undefined, { counter: 100 })).status).toBe(
+        401,
+      );
+
+      expect((await central.admin('POST', `/v1/admin/devices/${device.id}/revoke`)).status).toBe(
+        204,
+      );
+      const revoked = await device.request<{ error: { code: string } }>('GET', '/v1/device');
+      expect(revoked.status).toBe(403);
+      expect(revoked.body.error.code).toBe('device_revoked');
+    });
+
+    it('signs the body: a changed body is refused', async () => {
+      const device = await central.device();
+      const residentId = await central.resident();
+      const body = Buffer.from(JSON.stringify({ mutations: [pinFailed(1, residentId)] }));
+      const headers = device.signedHeaders('POST', '/v1/push', body);
+      const response = await fetch(`${central.baseUrl}/v1/push`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ mutations: [pinFailed(2, residentId)] }),
+      });
+      expect(response.status).toBe(401);
+    });
+
+    it('answers upgrade required to an old app', async () => {
+      const strict = await TestCentral.start(central.storage, { minAppVersion: '2.0.0' });
+      const device = await central.device();
+      const answer = await fetch(`${strict.baseUrl}/v1/device`, {
+        headers: device.signedHeaders('GET', '/v1/device', Buffer.alloc(0)),
+      });
+      expect(answer.status).toBe(426);
+      expect(await answer.json()).toMatchObject({
+        error: { code: 'upgrade_required', minAppVersion: '2.0.0' },
+      });
+      await strict.stop();
+    });
+  });
+
+  describe('push', () => {
+    it('applies exactly once: duplicates return the stored outcome, rejections advance the mark', async () => {
+      const device = await central.device();
+      const residentId = await central.resident();
+      const first = pinFailed(1, residentId);
+      const unknown = { id: newId(), seq: 2, createdAt: at, name: 'no.such', args: {} };
+      const bad = {
+        id: newId(),
+        seq: 3,
+        createdAt: at,
+        name: 'auth.pinFailed',
+        args: { residentId: 5 },
+      };
+      const result = await push(device, [first, unknown, bad]);
+      expect(result.highWaterMark).toBe(3);
+      expect(result.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected']);
+      expect(result.results[1].outcome).toMatchObject({ code: 'unknown_mutation' });
+      expect(result.results[2].outcome).toMatchObject({ code: 'invalid_args' });
+
+      const retry = await push(device, [first, unknown, bad, pinFailed(4, residentId)]);
+      expect(retry.results.map((r) => r.status)).toEqual([
+        'duplicate',
+        'duplicate',
+        'duplicate',
+        'applied',
+      ]);
+      expect(retry.results[1].outcome).toEqual(result.results[1].outcome);
+      expect(retry.highWaterMark).toBe(4);
+
+      const row = await central.storage.get<{ failed_pin_attempts: number }>(
+        'SELECT failed_pin_attempts FROM residents WHERE id = ?',
+        [residentId],
+      );
+      expect(row?.failed_pin_attempts).toBe(2);
+      const reused = await push(device, [pinFailed(4, residentId)]);
+      expect(reused.results[0].outcome).toMatchObject({ status: 'rejected', code: 'conflict' });
+    });
+
+    it('locks a resident after five failed PINs and publishes the lock', async () => {
+      const device = await central.device();
+      const residentId = await central.resident();
+      await push(
+        device,
+        [1, 2, 3, 4, 5].map((seq) => pinFailed(seq, residentId)),
+      );
+      const page = await pullScope(device, 'facility', central.facility.id, null);
+      const resident = PullResponseSchema.parse(page.body).pages[0].changes.find(
+        (c) => c.id === residentId,
+      );
+      expect(resident).toMatchObject({
+        op: 'upsert',
+        data: { locked: true, failedPinAttempts: 5 },
+      });
+    });
+
+    it('a bad payload gets 400 with the issues and changes nothing', async () => {
+      const device = await central.device();
+      const residentId = await central.resident();
+      const before = await central.storage.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM mutations',
+      );
+      for (const body of [
+        {},
+        { mutations: [] },
+        { mutations: [{ id: 'x', seq: 1 }] },
+        { mutations: [pinFailed(2, residentId), pinFailed(1, residentId)] },
+      ]) {
+        const answer = await device.request<{ error: { code: string; issues: unknown[] } }>(
+          'POST',
+          '/v1/push',
+          body,
+        );
+        expect(answer.status).toBe(400);
+        expect(answer.body.error.code).toBe('bad_request');
+        expect(answer.body.error.issues.length).toBeGreaterThan(0);
+      }
+      const raw = await fetch(`${central.baseUrl}/v1/push`, {
+        method: 'POST',
+        headers: {
+          ...device.signedHeaders('POST', '/v1/push', Buffer.from('{not json')),
+          'content-type': 'application/json',
+        },
+        body: '{not json',
+      });
+      expect(raw.status).toBe(400);
+      const after = await central.storage.get<{ n: number }>('SELECT COUNT(*) AS n FROM mutations');
+      expect(Number(after?.n)).toBe(Number(before?.n));
+    });
+  });
+
+  describe('pull', () => {
+    it('pages with checksums, resumes from a cursor and sends tombstones', async () => {
+      const device = await central.device();
+      const residents = [];
+      for (let i = 0; i < 5; i += 1) residents.push(await central.resident());
+      const seen = new Map<string, unknown>();
+      let cursor: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const answer = await pullScope(device, 'facility', central.facility.id, cursor, 2);
+        expect(answer.status).toBe(200);
+        const page = PullResponseSchema.parse(answer.body).pages[0];
+        expect(page.checksum).toBe(await pageChecksum(page));
+        for (const change of page.changes) seen.set(`${change.entity}:${change.id}`, change);
+        cursor = page.cursor;
+        pages += 1;
+        if (!page.hasMore) break;
+      }
+      expect(pages).toBe(3);
+      expect(seen.has(`facility:${central.facility.id}`)).toBe(true);
+      for (const id of residents) expect(seen.has(`resident:${id}`)).toBe(true);
+
+      const empty = PullResponseSchema.parse(
+        (await pullScope(device, 'facility', central.facility.id, cursor)).body,
+      );
+      expect(empty.pages[0]).toMatchObject({ changes: [], cursor, hasMore: false });
+
+      // A deposit, then a chargeback and its settlement: the block arrives, then its tombstone.
+      const lobby = await central.device('lobby');
+      const depositId = newId();
+      const card = {
+        token: 'tok_abcdefghijklmnop',
+        brand: 'visa',
+        last4: '4242',
+        expMonth: 12,
+        expYear: 2030,
+        funding: 'debit',
+      };
+      const deposited = await push(lobby, [
+        {
+          id: newId(),
+          seq: 1,
+          createdAt: at,
+          name: 'deposit.create',
+          args: {
+            channel: 'kiosk_card',
+            depositId,
+            residentId: residents[0],
+            amountCents: 5000,
+            card,
+          },
+        },
+      ]);
+      expect(deposited.results[0].outcome).toEqual({ status: 'applied' });
+      const chargebackId = newId();
+      expect(
+        (
+          await central.admin('POST', '/v1/admin/chargebacks', {
+            chargebackId,
+            depositId,
+            kind: 'bank_card',
+            amountCents: 5000,
+          })
+        ).status,
+      ).toBe(201);
+      const blocked = PullResponseSchema.parse(
+        (await pullScope(device, 'facility', central.facility.id, cursor)).body,
+      ).pages[0];
+      expect(blocked.changes.filter((c) => c.entity === 'block').map((c) => c.op)).toEqual([
+        'upsert',
+        'upsert',
+      ]);
+      expect(
+        (
+          await central.admin('POST', `/v1/admin/chargebacks/${chargebackId}/settle`, {
+            resolution: 'settled',
+          })
+        ).status,
+      ).toBe(200);
+      const lifted = PullResponseSchema.parse(
+        (await pullScope(device, 'facility', central.facility.id, blocked.cursor)).body,
+      ).pages[0];
+      expect(lifted.changes.filter((c) => c.entity === 'block').map((c) => c.op)).toEqual([
+        'delete',
+        'delete',
+      ]);
+    });
+
+    it('detects another epoch and refuses scopes the device may not read', async () => {
+      const device = await central.device();
+      const foreign = await pullScope(device, 'facility', 'other-facility', null);
+      expect(foreign.status).toBe(403);
+      const lobby = await central.device('lobby');
+      const residentId = await central.resident();
+      expect((await pullScope(lobby, 'resident', residentId, null)).status).toBe(403);
+      const restored = await pullScope(device, 'facility', central.facility.id, `${newId()}.1`);
+      expect(restored.status).toBe(409);
+      expect(restored.body).toMatchObject({ error: { code: 'epoch_changed' } });
+      const first = PullResponseSchema.parse(
+        (await pullScope(device, 'facility', central.facility.id, null)).body,
+      );
+      const ahead = await pullScope(
+        device,
+        'facility',
+        central.facility.id,
+        `${first.epoch}.999999`,
+      );
+      expect(ahead.status).toBe(409);
+    });
+  });
+});

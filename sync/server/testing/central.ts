@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { DeviceProfile, FacilityConfig } from '../../../domain';
+import { FacilityConfigSchema } from '../../../domain';
+import { createCentralServer } from '../app';
+import { credit } from '../ledger';
+import { insertResident, prepareResident, type NewResident } from '../residents-admin';
+import type { Storage } from '../storage/types';
+import { inWork, type Clock } from '../work';
+import { saveFacility } from '../facilities';
+import { TestDevice, type HttpAnswer } from './device';
+
+/**
+ * A running central service on 127.0.0.1 (port 0) over a given storage, with the sample
+ * facility loaded and helpers for residents, devices and admin calls. Tests and benchmarks use it.
+ */
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export function sampleFacility(): FacilityConfig {
+  const path = new URL('../../../assets/facility.sample.json', import.meta.url);
+  return FacilityConfigSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+export class TestCentral {
+  private constructor(
+    readonly storage: Storage,
+    readonly app: FastifyInstance,
+    readonly baseUrl: string,
+    readonly facility: FacilityConfig,
+    readonly clock: Clock,
+  ) {}
+
+  static async start(storage: Storage, options: { clock?: Clock; minAppVersion?: string } = {}) {
+    const clock = options.clock ?? (() => new Date());
+    const app = await createCentralServer({
+      storage,
+      logger: pino({ level: 'silent' }),
+      clock,
+      adminToken: ADMIN_TOKEN,
+      minAppVersion: options.minAppVersion,
+    });
+    const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    const facility = sampleFacility();
+    await inWork(storage, clock, (work) => saveFacility(work, facility));
+    return new TestCentral(storage, app, baseUrl, facility, clock);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+
+  async admin<T = unknown>(method: string, path: string, json?: unknown): Promise<HttpAnswer<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** Creates a resident with stamps and money already on the account. */
+  async resident(
+    overrides: Partial<NewResident> = {},
+    balance: { stamps?: number; cents?: number } = {},
+  ): Promise<string> {
+    const prepared = await prepareResident({
+      facilityId: this.facility.id,
+      state: 'FL',
+      docNumber: `S${Math.floor(Math.random() * 1e9)}`,
+      firstName: 'Ana',
+      lastName: 'Lopez',
+      pin: '1234',
+      badgeId: null,
+      tabletSerial: null,
+      ...overrides,
+    });
+    return inWork(this.storage, this.clock, async (work) => {
+      const id = await insertResident(work, prepared);
+      const owner = { type: 'resident' as const, id };
+      if (balance.stamps) {
+        await credit(work, {
+          owner,
+          account: 'stamps',
+          amount: balance.stamps,
+          kind: 'adjustment',
+          reference: `seed-${id}`,
+        });
+      }
+      if (balance.cents) {
+        await credit(work, {
+          owner,
+          account: 'money',
+          amount: balance.cents,
+          kind: 'adjustment',
+          reference: `seed-${id}`,
+        });
+      }
+      return id;
+    });
+  }
+
+  async device(profile: DeviceProfile = 'kiosk'): Promise<TestDevice> {
+    const code = await this.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+      facilityId: this.facility.id,
+      profile,
+    });
+    const device = new TestDevice(this.baseUrl);
+    const enrolled = await device.enroll(code.body.code);
+    if (enrolled.status !== 201) throw new Error(`enroll failed: ${JSON.stringify(enrolled.body)}`);
+    return device;
+  }
+
+  /** Every balance equals the sum of its ledger entries, and none is below zero. */
+  async ledgerInvariant(): Promise<{ mismatches: unknown[]; negatives: number }> {
+    const mismatches = await this.storage.all(
+      `SELECT b.owner_type, b.owner_id, b.stamps, b.cents,
+         COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_type = b.owner_type AND l.owner_id = b.owner_id AND l.account = 'stamps'), 0) AS ledger_stamps,
+         COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_type = b.owner_type AND l.owner_id = b.owner_id AND l.account = 'money'), 0) AS ledger_cents
+       FROM balances b`,
+    );
+    const replies = await this.storage.all(
+      `SELECT h.resident_id, h.customer_id, h.stamps,
+         COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_id = h.resident_id AND l.customer_id = h.customer_id AND l.account = 'reply_stamps'), 0) AS ledger_stamps
+       FROM reply_holdings h`,
+    );
+    const negative = await this.storage.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM balances WHERE stamps < 0 OR cents < 0',
+    );
+    return {
+      mismatches: [
+        ...mismatches.filter(
+          (r) =>
+            Number(r.stamps) !== Number(r.ledger_stamps) ||
+            Number(r.cents) !== Number(r.ledger_cents),
+        ),
+        ...replies.filter((r) => Number(r.stamps) !== Number(r.ledger_stamps)),
+      ],
+      negatives: Number(negative?.n ?? 0),
+    };
+  }
+}

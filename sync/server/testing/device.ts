@@ -1,0 +1,94 @@
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { HEADERS, PROTOCOL_VERSION, signingPayload, type EnrollResponse } from '../../protocol';
+
+/**
+ * A device for tests and benchmarks: generates its Ed25519 key pair, enrolls over real HTTP and
+ * signs every request the way sync/client must (sync/protocol auth.ts).
+ */
+
+export const TEST_APP_VERSION = '1.0.0';
+
+export function versionHeaders(appVersion = TEST_APP_VERSION): Record<string, string> {
+  return {
+    [HEADERS.protocol]: String(PROTOCOL_VERSION),
+    [HEADERS.app]: appVersion,
+    [HEADERS.schema]: '1',
+  };
+}
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export class TestDevice {
+  readonly privateKey: KeyObject;
+  readonly publicKey: string;
+  counter = 0;
+  identity: EnrollResponse | undefined;
+
+  constructor(readonly baseUrl: string) {
+    const pair = generateKeyPairSync('ed25519');
+    this.privateKey = pair.privateKey;
+    const jwk = pair.publicKey.export({ format: 'jwk' });
+    this.publicKey = String(jwk.x);
+  }
+
+  get id(): string {
+    if (!this.identity) throw new Error('device not enrolled');
+    return this.identity.deviceId;
+  }
+
+  async enroll(code: string): Promise<HttpAnswer<EnrollResponse>> {
+    const response = await fetch(`${this.baseUrl}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...versionHeaders() },
+      body: JSON.stringify({ code, publicKey: this.publicKey, appVersion: TEST_APP_VERSION }),
+    });
+    const body = (await response.json()) as EnrollResponse;
+    if (response.status === 201) this.identity = body;
+    return { status: response.status, body };
+  }
+
+  /** Headers of a signed request; `counter` overrides the next counter (for replay tests). */
+  signedHeaders(
+    method: string,
+    path: string,
+    body: Buffer,
+    counter?: number,
+  ): Record<string, string> {
+    const used = counter ?? (this.counter += 1);
+    const payload = signingPayload({
+      method,
+      path,
+      deviceId: this.id,
+      counter: used,
+      bodySha256: createHash('sha256').update(body).digest('hex'),
+    });
+    return {
+      ...versionHeaders(),
+      [HEADERS.device]: this.id,
+      [HEADERS.counter]: String(used),
+      [HEADERS.signature]: sign(null, Buffer.from(payload), this.privateKey).toString('base64url'),
+    };
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    json?: unknown,
+    options: { counter?: number; tamper?: (headers: Record<string, string>) => void } = {},
+  ): Promise<HttpAnswer<T>> {
+    const body = Buffer.from(json === undefined ? '' : JSON.stringify(json));
+    const headers = this.signedHeaders(method, path, body, options.counter);
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    options.tamper?.(headers);
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: json === undefined ? undefined : body,
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+}
