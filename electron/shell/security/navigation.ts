@@ -12,3 +12,14 @@ export function isAllowedNavigation(url: string): boolean {
 export function denyWindowOpen(): { action: 'deny' } {
   return { action: 'deny' };
 }
+
+/**
+ * Requests the window's session may make at all (webRequest filter, behind the CSP): the app's
+ * own protocol and in-memory data; devtools only in development.
+ */
+export function isAllowedRequest(url: string, development: boolean): boolean {
+  if (isAppUrl(url)) return true;
+  const scheme = url.slice(0, url.indexOf(':') + 1);
+  if (scheme === 'data:' || scheme === 'blob:') return true;
+  return development && scheme === 'devtools:';
+}
