@@ -61,7 +61,7 @@ describe('migrations', () => {
     insertVersion1Fixtures(v1);
     v1.close();
 
-    const store = createStore(openDatabase(path));
+    const store = createStore(openDatabase(path, { targetVersion: 2 }));
     expect(schemaVersion(store.db)).toBe(2);
     expect(store.mail.search('r1', '"cake"*', 10).map((m) => m.id)).toEqual(['m1']);
     expect(store.mail.search('r1', '"cumpleanos"', 10).map((m) => m.id)).toEqual(['m2']);

@@ -66,6 +66,10 @@ export function createAccountRepository(db: Database) {
      VALUES (@id, @residentId, @channel, @amountCents, @feeCents, @cardBrand, @cardLast4,
        @cardExpiry, @cardFunding, @cardToken, @cashSessionId, @depositorName, @status, @createdAt)`,
   );
+  const cashUsed = db.prepare<[string, string], { used: number }>(
+    `SELECT EXISTS (SELECT 1 FROM deposits WHERE cash_session_id = ?)
+         OR EXISTS (SELECT 1 FROM stamp_purchases WHERE cash_session_id = ?) AS used`,
+  );
   const addRelease = db.prepare(
     `INSERT INTO release_requests (id, resident_id, tablet_serial, agency_address, first_name,
        last_name, doc_number, phone, return_address, status, created_at)
@@ -91,6 +95,9 @@ export function createAccountRepository(db: Database) {
     chargebacksFor: (residentId: string, customerId: string): Chargeback[] =>
       chargebacksFor.all(residentId, customerId),
     addDeposit: (deposit: DepositRow): void => void addDeposit.run(deposit),
+    /** Whether a cash session already paid for a deposit or a stamp purchase. */
+    cashSessionUsed: (cashSessionId: string): boolean =>
+      cashUsed.get(cashSessionId, cashSessionId)?.used === 1,
     addReleaseRequest(request: ReleaseRequestRow): void {
       addRelease.run(request);
       addReleaseEvent.run(request.id, request.status, request.createdAt);

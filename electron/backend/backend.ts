@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { FacilityConfigSchema, type FacilityConfig } from '../../domain/facility';
+import { UNLOCKED } from '../../domain/lockout';
+import { DEVICE_PROFILES } from '../../domain/types';
+import type { EventName, EventPayload } from '../contract';
+import { isoAt, systemClock, type Clock } from './clock';
+import { createConnection, type Connection, type EmitFn, type LiveConnection } from './connection';
+import type { BackendCore } from './context';
+import type { Broadcast, DeviceService, SyncClient, SyncClientDeps } from './ports';
+import { handlers } from './services';
+import { openStore, type Store } from './store';
+
+export const BACKEND_DB_FILE = 'homeline.db';
+
+const BackendOptionsSchema = z
+  .object({
+    dataDir: z.string().min(1).optional(),
+    dbPath: z.string().min(1).optional(),
+    profile: z.enum(DEVICE_PROFILES),
+    facilityId: z.string().min(1).max(64),
+    /** Overrides the facility's kioskIdleMinutes (tablets never idle out). */
+    idleMinutes: z.number().int().min(1).max(60).optional(),
+    appVersion: z.string().min(1).default('0.0.0'),
+  })
+  .refine((options) => options.dataDir !== undefined || options.dbPath !== undefined, {
+    message: 'give dataDir or dbPath',
+  });
+
+export interface BackendConfig extends z.input<typeof BackendOptionsSchema> {
+  logger: Logger;
+  clock?: Clock;
+  /** Builds the hardware service; hardware events it reports reach every open connection. */
+  devices?: (onEvent: Broadcast) => DeviceService;
+  /** Builds the sync client over the store. */
+  syncClient?: (deps: SyncClientDeps) => SyncClient;
+}
+
+export interface Backend {
+  /** One connection per window or WebSocket, with its own session. */
+  connect(emit: EmitFn): Connection;
+  /** Pushes an event to every open connection. */
+  broadcast: Broadcast;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** A clear, typed refusal of a bad backend configuration. */
+export class BackendConfigError extends Error {
+  constructor(message: string) {
+    super(`Invalid backend configuration: ${message}`);
+    this.name = 'BackendConfigError';
+  }
+}
+
+/** Keeps the parsed facility config until its stored version changes. */
+function facilityReader(store: Store, facilityId: string, logger: Logger) {
+  let cached: { key: string; config: FacilityConfig | null } | null = null;
+  return (): FacilityConfig | null => {
+    const row = store.identity.facility(facilityId);
+    if (!row) return null;
+    const key = `${row.version}@${row.updatedAt}`;
+    if (cached?.key !== key) {
+      const parsed = FacilityConfigSchema.safeParse(row.config);
+      if (!parsed.success)
+        logger.error({ issues: parsed.error.issues }, 'stored facility config is invalid');
+      cached = { key, config: parsed.success ? parsed.data : null };
+    }
+    return cached.config;
+  };
+}
+
+/**
+ * Opens the local store, wires the services and returns a transport-agnostic backend: Electron
+ * IPC and the harness WebSocket both call `connect` and pass frames to `invoke`.
+ */
+export async function createBackend(config: BackendConfig): Promise<Backend> {
+  const parsed = BackendOptionsSchema.safeParse(config);
+  if (!parsed.success) throw new BackendConfigError(z.prettifyError(parsed.error));
+  const options = parsed.data;
+  const clock = config.clock ?? systemClock;
+  const logger = config.logger;
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const store = openStore(options.dbPath ?? join(options.dataDir!, BACKEND_DB_FILE));
+
+  if (!store.identity.device()) {
+    store.identity.saveDevice({
+      deviceId: randomUUID(),
+      profile: options.profile,
+      facilityId: options.facilityId,
+      serial: null,
+      maintenancePinHash: null,
+      createdAt: isoAt(clock),
+    });
+  }
+
+  const connections = new Set<LiveConnection>();
+  const broadcast: Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const connection of connections) connection.emitEvent(event, payload);
+  };
+  const facility = facilityReader(store, options.facilityId, logger);
+  const core: BackendCore = {
+    store,
+    profile: options.profile,
+    facilityId: options.facilityId,
+    appVersion: options.appVersion,
+    // Tablets are personal: no idle logout. Kiosks take the override, else the facility's value.
+    idleMinutes: () =>
+      options.profile === 'tablet'
+        ? null
+        : (options.idleMinutes ?? facility()?.kioskIdleMinutes ?? 3),
+    clock,
+    logger,
+    devices: null,
+    sync: null,
+    broadcast,
+    maintenanceLockout: UNLOCKED,
+    facility,
+  };
+  try {
+    core.devices = config.devices?.(broadcast) ?? null;
+    core.sync = config.syncClient?.({ store, broadcast }) ?? null;
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+
+  let closed = false;
+  return {
+    store,
+    broadcast,
+    connect(emit) {
+      const connection = createConnection(core, emit, handlers);
+      connections.add(connection);
+      return {
+        invoke: (method, input) => connection.invoke(method, input),
+        close() {
+          connection.close();
+          connections.delete(connection);
+        },
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const connection of connections) connection.close();
+      connections.clear();
+      await core.sync?.close();
+      await core.devices?.close();
+      store.close();
+    },
+  };
+}

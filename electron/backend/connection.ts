@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  events,
+  fail,
+  isMethodName,
+  methods,
+  ok,
+  type Access,
+  type EventName,
+  type EventPayload,
+  type Result,
+} from '../contract';
+import { isoAt } from './clock';
+import type { BackendCore, CallContext, ConnectionState, Handlers } from './context';
+import { ServiceError } from './errors';
+import { idleWarningSeconds, sessionExpiry, type Session } from './session';
+import { StoreError } from './store';
+
+export type EmitFn = (event: string, payload: unknown) => void;
+
+export interface Connection {
+  invoke(method: string, input: unknown): Promise<Result<unknown>>;
+  close(): void;
+}
+
+/** Everything the backend keeps per connection, plus the hook the backend uses to push events. */
+export interface LiveConnection extends Connection {
+  emitEvent<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+/** Who may call a method, given the device profile and the connection's session. */
+function accessError(
+  access: Access,
+  core: BackendCore,
+  session: Session | null,
+): Result<never> | null {
+  const needsSession = (role: Session['role']) =>
+    session === null
+      ? fail('unauthenticated', 'sign in first')
+      : session.role !== role
+        ? fail('forbidden', `this needs a ${role} session`)
+        : null;
+  switch (access) {
+    case 'public':
+      return null;
+    case 'resident':
+      return needsSession('resident');
+    case 'kiosk':
+      return core.profile === 'kiosk'
+        ? needsSession('resident')
+        : fail('forbidden', 'only on a housing-unit kiosk');
+    case 'lobby':
+      return core.profile === 'lobby' ? null : fail('forbidden', 'only on a lobby kiosk');
+    case 'payment':
+      if (core.profile === 'lobby') return null;
+      return core.profile === 'kiosk'
+        ? needsSession('resident')
+        : fail('forbidden', 'payments happen on kiosks');
+    case 'maintenance':
+      return needsSession('maintenance');
+  }
+}
+
+function inputError(error: z.ZodError): Result<never> {
+  const first = error.issues[0];
+  const field = first?.path.join('.') ?? '';
+  return fail('invalid_input', z.prettifyError(error).slice(0, 500), field ? { field } : undefined);
+}
+
+function toFailure(core: BackendCore, method: string, error: unknown): Result<never> {
+  if (error instanceof ServiceError) return fail(error.code, error.message, error.details);
+  if (error instanceof StoreError && error.code === 'not_found') {
+    return fail('not_found', error.message);
+  }
+  core.logger.error({ err: error, method }, 'contract call failed');
+  return fail('internal', 'something went wrong; the error was logged');
+}
+
+export function createConnection(core: BackendCore, emit: EmitFn, handlers: Handlers) {
+  let closed = false;
+  let cancelTimers: (() => void)[] = [];
+
+  function emitEvent<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (closed) return;
+    const checked = events[event].safeParse(payload);
+    if (!checked.success) {
+      core.logger.error(
+        { event, issues: checked.error.issues },
+        'refused to emit an invalid event',
+      );
+      return;
+    }
+    try {
+      emit(event, checked.data);
+    } catch (error) {
+      core.logger.warn({ err: error, event }, 'event listener threw');
+    }
+  }
+
+  function clearTimers(): void {
+    for (const cancel of cancelTimers) cancel();
+    cancelTimers = [];
+  }
+
+  /** (Re)arms the idle warning and logout from the session's last activity. */
+  function armIdleTimers(): void {
+    clearTimers();
+    const session = state.session;
+    const idleMinutes = core.idleMinutes();
+    if (!session || idleMinutes === null) return;
+    const expiry = session.lastActivityAt + idleMinutes * 60_000;
+    const warning = idleWarningSeconds(idleMinutes);
+    const now = core.clock.now();
+    cancelTimers = [
+      core.clock.setTimer(
+        () => emitEvent('session.expiring', { secondsLeft: warning }),
+        Math.max(0, expiry - warning * 1000 - now),
+      ),
+      core.clock.setTimer(() => state.endSession('idle'), Math.max(0, expiry - now)),
+    ];
+  }
+
+  const state: ConnectionState = {
+    id: randomUUID(),
+    session: null,
+    startSession(session) {
+      if (state.session) state.endSession('replaced');
+      const started: Session = { ...session, lastActivityAt: core.clock.now() };
+      core.store.sessions.start(started.id, started.role, started.residentId, started.startedAt);
+      state.session = started;
+      armIdleTimers();
+    },
+    endSession(reason) {
+      const session = state.session;
+      if (!session) return;
+      state.session = null;
+      clearTimers();
+      const at = isoAt(core.clock);
+      core.store.transaction(() => {
+        core.store.sessions.end(session.id, reason, at);
+        core.store.audit.append({
+          at,
+          action: `session.${reason}`,
+          actorKind: session.role,
+          actorId: session.residentId,
+          subjectId: session.id,
+          details: {},
+        });
+      });
+      emitEvent('session.ended', { reason });
+    },
+  };
+
+  /** Ends a session whose idle time ran out even if its timer has not fired yet. */
+  function expireIfIdle(): void {
+    const session = state.session;
+    const expiry = session && sessionExpiry(session, core.idleMinutes());
+    if (expiry !== null && expiry !== undefined && core.clock.now() >= expiry) {
+      state.endSession('idle');
+    }
+  }
+
+  function touch(): void {
+    const session = state.session;
+    if (!session) return;
+    session.lastActivityAt = core.clock.now();
+    core.store.sessions.touch(session.id, new Date(session.lastActivityAt).toISOString());
+    armIdleTimers();
+  }
+
+  async function invoke(method: string, input: unknown): Promise<Result<unknown>> {
+    try {
+      if (closed) return fail('unauthenticated', 'this connection is closed');
+      if (typeof method !== 'string' || !isMethodName(method)) {
+        return fail('unknown_method', `no such method: ${String(method).slice(0, 64)}`);
+      }
+      const spec = methods[method];
+      expireIfIdle();
+      const refused = accessError(spec.access, core, state.session);
+      if (refused) return refused;
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) return inputError(parsed.error);
+      touch();
+      const context: CallContext = { core, connection: state, now: isoAt(core.clock) };
+      const handler = handlers[method] as (context: CallContext, input: unknown) => unknown;
+      const value = await handler(context, parsed.data);
+      const output = spec.output.safeParse(value);
+      if (!output.success) {
+        core.logger.error({ method, issues: output.error.issues }, 'output failed its schema');
+        return fail('internal', 'the backend produced an invalid answer; it was logged');
+      }
+      return ok(output.data);
+    } catch (error) {
+      return toFailure(core, method, error);
+    }
+  }
+
+  const connection: LiveConnection = {
+    invoke,
+    emitEvent,
+    close() {
+      if (closed) return;
+      if (state.session) {
+        const session = state.session;
+        state.session = null;
+        clearTimers();
+        core.store.sessions.end(session.id, 'closed', isoAt(core.clock));
+      }
+      closed = true;
+    },
+  };
+  return connection;
+}

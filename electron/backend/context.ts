@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { FacilityConfig } from '../../domain/facility';
+import type { LockoutState } from '../../domain/lockout';
+import type { DeviceProfile } from '../../domain/types';
+import type { MethodName, MethodOutput, ParsedInput } from '../contract';
+import type { Clock } from './clock';
+import type { Broadcast, DeviceService, SyncClient } from './ports';
+import type { Session } from './session';
+import type { Store } from './store';
+
+/** What every service sees of the backend: shared by all connections. */
+export interface BackendCore {
+  store: Store;
+  profile: DeviceProfile;
+  facilityId: string;
+  appVersion: string;
+  /** Minutes before an idle kiosk session ends; null on tablets. */
+  idleMinutes(): number | null;
+  clock: Clock;
+  logger: Logger;
+  devices: DeviceService | null;
+  sync: SyncClient | null;
+  broadcast: Broadcast;
+  /** Wrong maintenance PINs in a row (the domain's lockout rule, kept per process). */
+  maintenanceLockout: LockoutState;
+  /** The stored facility configuration, validated; null before the device has one. */
+  facility(): FacilityConfig | null;
+}
+
+/** One call: the backend, the caller's connection and the instant the call started. */
+export interface CallContext {
+  core: BackendCore;
+  connection: ConnectionState;
+  now: string;
+}
+
+export interface ConnectionState {
+  id: string;
+  session: Session | null;
+  startSession(session: Omit<Session, 'lastActivityAt'>): void;
+  endSession(reason: 'logout' | 'idle' | 'locked' | 'replaced'): void;
+}
+
+export type Handler<M extends MethodName> = (
+  context: CallContext,
+  input: ParsedInput<M>,
+) => MethodOutput<M> | Promise<MethodOutput<M>>;
+
+export type Handlers = { [M in MethodName]: Handler<M> };

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { BANK_CARD_CHANNELS, evaluateDeposit } from '../../../domain/blocks';
+import { availableBalance } from '../../../domain/stamps';
+import type { ReleaseRequest } from '../../contract';
+import type { CallContext, Handlers } from '../context';
+import { ServiceError } from '../errors';
+import { enqueueMutation } from '../store';
+import type { ReleaseRequestRow } from '../store/repositories/account';
+import { audit } from './audit';
+import { residentId } from './auth';
+import { printReceipt } from './receipts';
+
+function releaseRequest(context: CallContext, row: ReleaseRequestRow): ReleaseRequest {
+  return {
+    id: row.id,
+    tabletSerial: row.tabletSerial,
+    agencyAddress: row.agencyAddress,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    docNumber: row.docNumber,
+    phone: row.phone,
+    returnAddress: row.returnAddress,
+    status: row.status,
+    createdAt: row.createdAt,
+    history: context.core.store.account.releaseHistory(row.id),
+  };
+}
+
+/** Blocks on the resident's account and the deposit channels still open to them. */
+export function residentBlocks(context: CallContext, resident: string, customerId = '') {
+  const chargebacks = context.core.store.account.chargebacksFor(resident, customerId);
+  const decision = evaluateDeposit(chargebacks, {
+    customerId,
+    residentId: resident,
+    channel: 'bank_card',
+  });
+  const since = (ids: string[]) =>
+    chargebacks
+      .filter((chargeback) => ids.includes(chargeback.id))
+      .map((chargeback) => chargeback.openedAt)
+      .sort()[0] ?? context.now;
+  return {
+    decision,
+    blocks: decision.reasons.map((reason) => ({
+      code: reason.code,
+      since: since(reason.chargebackIds),
+      channels: [...BANK_CARD_CHANNELS],
+    })),
+  };
+}
+
+export const accountHandlers = {
+  'account.status'(context) {
+    const resident = residentId(context);
+    const { decision, blocks } = residentBlocks(context, resident);
+    return {
+      spendableCents: availableBalance(context.core.store.stamps.spendable(resident)),
+      blocks,
+      allowedChannels: decision.allowedChannels,
+    };
+  },
+
+  'account.requestRelease'(context, input) {
+    const resident = context.core.store.residents.byId(residentId(context))!;
+    if (input.docNumber.toUpperCase() !== resident.docNumber) {
+      throw new ServiceError('invalid_input', 'the DOC number must be your own', {
+        field: 'docNumber',
+      });
+    }
+    const { store } = context.core;
+    const row: ReleaseRequestRow = {
+      ...input,
+      docNumber: resident.docNumber,
+      id: randomUUID(),
+      residentId: resident.id,
+      status: 'requested',
+      createdAt: context.now,
+    };
+    store.transaction(() => {
+      store.account.addReleaseRequest(row);
+      enqueueMutation(store, 'account.requestRelease', row, context.now);
+      audit(context, 'release.request', row.id, { tabletSerial: row.tabletSerial });
+    });
+    return releaseRequest(context, row);
+  },
+
+  'account.releaseRequests': (context) => ({
+    requests: context.core.store.account
+      .releaseRequests(residentId(context))
+      .map((row) => releaseRequest(context, row)),
+  }),
+
+  async 'account.printReleaseForm'(context, input) {
+    const row = context.core.store.account
+      .releaseRequests(residentId(context))
+      .find((request) => request.id === input.requestId);
+    if (!row) throw new ServiceError('not_found', 'no such release request');
+    const job = await printReceipt(context, 'release_form', input.locale, [
+      ['tablet', row.tabletSerial],
+      ['agency', row.agencyAddress],
+      ['name', `${row.firstName} ${row.lastName}`],
+      ['doc', row.docNumber],
+      ['phone', row.phone],
+      ['returnAddress', row.returnAddress],
+      ['reference', row.id],
+    ]);
+    if (!job) throw new ServiceError('device_unavailable', 'this device has no receipt printer');
+    return job;
+  },
+} satisfies Partial<Handlers>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { ServiceError } from '../errors';
+
+/** Keyset cursors travel as opaque base64url JSON of the last row's sort key. */
+const KeysetSchema = z.object({ at: z.string().max(40), id: z.string().max(64) }).strict();
+export type Keyset = z.infer<typeof KeysetSchema>;
+
+export function encodeCursor(keyset: Keyset): string {
+  return Buffer.from(JSON.stringify(keyset)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): Keyset | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    return KeysetSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new ServiceError('invalid_input', 'this page cursor is not one the backend handed out', {
+      field: 'before',
+    });
+  }
+}
+
+/** The cursor for the page after `rows`, or null when this page was the last one. */
+export function nextCursor<T>(rows: T[], limit: number, keyset: (row: T) => Keyset): string | null {
+  const last = rows[rows.length - 1];
+  return rows.length === limit && last ? encodeCursor(keyset(last)) : null;
+}

@@ -1,0 +1,89 @@
+import type { DeviceInfo, SyncStatus } from '../../contract';
+import type { BackendCore, CallContext, Handlers } from '../context';
+import { ServiceError } from '../errors';
+import { IDLE_WARNING_SECONDS, idleWarningSeconds } from '../session';
+
+const NO_HARDWARE: DeviceInfo['hardware'] = {
+  cardReader: false,
+  receiptPrinter: false,
+  billAcceptor: false,
+  badgeScanner: false,
+};
+
+export function deviceInfo(core: BackendCore): DeviceInfo {
+  const identity = core.store.identity.device();
+  const facility = core.facility();
+  const idleMinutes = core.idleMinutes();
+  return {
+    deviceId: identity?.deviceId ?? null,
+    profile: core.profile,
+    facilityId: facility?.id ?? identity?.facilityId ?? null,
+    facilityName: facility?.name ?? null,
+    appVersion: core.appVersion,
+    enrolled: core.store.sync.state().serverEpoch !== null,
+    services: facility?.services ?? [],
+    idleTimeoutSeconds: idleMinutes === null ? null : idleMinutes * 60,
+    idleWarningSeconds:
+      idleMinutes === null ? IDLE_WARNING_SECONDS : idleWarningSeconds(idleMinutes),
+    hardware: core.devices?.hardware() ?? NO_HARDWARE,
+  };
+}
+
+/** The sync client's status, or what the store knows when no sync client runs. */
+export function syncStatus(core: BackendCore): SyncStatus {
+  if (core.sync) return core.sync.status();
+  const outbox = core.store.outbox.counts();
+  const state = core.store.sync.state();
+  return {
+    state: 'offline',
+    pendingMutations: outbox.pending + outbox.sent,
+    pushed: 0,
+    pulled: 0,
+    lastSuccessAt: state.lastSuccessAt,
+    lastError: state.lastError,
+    nextAttemptAt: null,
+  };
+}
+
+/** The device service, or `device_unavailable` when this device has no hardware configured. */
+export function requireDevices(core: BackendCore) {
+  if (!core.devices) throw new ServiceError('device_unavailable', 'no hardware on this device');
+  return core.devices;
+}
+
+/** A cash session must have ended with enough money in it and never have paid for anything. */
+export function requirePaidCash(context: CallContext, cashSessionId: string, totalCents: number) {
+  const session = requireDevices(context.core).cashSession(cashSessionId);
+  if (!session || session.state !== 'ended') {
+    throw new ServiceError('conflict', 'end the cash session before paying with it');
+  }
+  if (context.core.store.account.cashSessionUsed(cashSessionId)) {
+    throw new ServiceError('conflict', 'this cash session already paid for something');
+  }
+  if (session.insertedCents < totalCents) {
+    throw new ServiceError('insufficient_funds', 'not enough cash was inserted', {
+      insertedCents: session.insertedCents,
+      totalCents,
+    });
+  }
+}
+
+export const deviceHandlers = {
+  'device.info': (context) => deviceInfo(context.core),
+  'device.syncStatus': (context) => syncStatus(context.core),
+  'device.syncNow': (context) =>
+    context.core.sync ? context.core.sync.syncNow() : syncStatus(context.core),
+
+  async 'payment.cardStart'(context) {
+    await requireDevices(context.core).startCardRead();
+    return {};
+  },
+  async 'payment.cardCancel'(context) {
+    await requireDevices(context.core).cancelCardRead();
+    return {};
+  },
+  'payment.cashStart': (context) => requireDevices(context.core).startCash(),
+  'payment.cashEscrow': (context, input) =>
+    requireDevices(context.core).escrow(input.cashSessionId, input.action),
+  'payment.cashEnd': (context, input) => requireDevices(context.core).endCash(input.cashSessionId),
+} satisfies Partial<Handlers>;

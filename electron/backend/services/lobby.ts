@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { assessCard, depositChannelsFor, depositFee } from '../../../domain/fees';
+import type { CardResult, DepositQuote } from '../../contract';
+import type { CallContext, Handlers } from '../context';
+import { ServiceError } from '../errors';
+import { enqueueMutation } from '../store';
+import { residentBlocks } from './account';
+import { audit } from './audit';
+import { requireDevices, requirePaidCash } from './device';
+import { requireService } from './facility';
+import { money, printReceipt } from './receipts';
+
+/**
+ * Lobby customers have no account on the kiosk: blocks are judged on the resident alone.
+ * (A customer's own card block is enforced by the central service when the deposit syncs.)
+ */
+const WALK_IN_CUSTOMER = 'lobby-walk-in';
+
+function requireResident(context: CallContext, residentId: string) {
+  const resident = context.core.store.residents.byId(residentId);
+  if (!resident) throw new ServiceError('not_found', 'no such resident', { field: 'residentId' });
+  return resident;
+}
+
+const CARD_WARNINGS = {
+  credit_cash_advance_fee: 'credit_cash_advance',
+  prepaid_may_decline: 'prepaid_may_decline',
+} as const;
+
+/** The fee, the block decision and the card warning for one deposit. */
+function quote(
+  context: CallContext,
+  residentId: string,
+  channel: 'kiosk_card' | 'kiosk_cash',
+  amountCents: number,
+  card: CardResult | undefined,
+): DepositQuote {
+  const facility = requireService(context, 'money');
+  requireResident(context, residentId);
+  const fee = depositFee(facility, channel, amountCents);
+  if (!fee.ok) {
+    const { code, message, ...facts } = fee.error;
+    const details = Object.fromEntries(
+      Object.entries(facts).filter(([, value]) => typeof value !== 'object'),
+    ) as Record<string, string | number>;
+    throw new ServiceError('invalid_input', message, {
+      field: 'amountCents',
+      reason: code,
+      ...details,
+    });
+  }
+  let cardWarning: DepositQuote['cardWarning'] = null;
+  if (card) {
+    const assessed = assessCard(card);
+    if (!assessed.ok)
+      throw new ServiceError('invalid_input', assessed.error.message, { field: 'card' });
+    cardWarning = assessed.value.warning && CARD_WARNINGS[assessed.value.warning];
+  }
+  const { decision } = residentBlocks(context, residentId, WALK_IN_CUSTOMER);
+  const open = depositChannelsFor(facility, amountCents);
+  const allowed = decision.allowedChannels.includes(channel);
+  return {
+    amountCents,
+    feeCents: fee.value.feeCents,
+    totalCents: fee.value.totalCents,
+    allowed,
+    blockReasons: decision.reasons.map((reason) => reason.code),
+    stillPossible: decision.allowedChannels.filter((candidate) => open.includes(candidate)),
+    cardWarning,
+  };
+}
+
+export const lobbyHandlers = {
+  'lobby.findResident'(context, input) {
+    const facility = requireService(context, 'money');
+    const resident = context.core.store.residents.byDocNumber(
+      input.state,
+      input.docNumber.toUpperCase(),
+    );
+    if (!resident)
+      throw new ServiceError('not_found', 'no resident with this state and DOC number');
+    return {
+      resident: {
+        residentId: resident.id,
+        firstName: resident.firstName,
+        lastName: resident.lastName,
+        docNumber: resident.docNumber,
+        state: resident.state,
+        facilityName: facility.name,
+      },
+    };
+  },
+
+  'lobby.quoteDeposit': (context, input) =>
+    quote(context, input.residentId, input.channel, input.amountCents, input.card),
+
+  async 'lobby.deposit'(context, input) {
+    const { payment } = input;
+    const channel = payment.kind === 'card' ? ('kiosk_card' as const) : ('kiosk_cash' as const);
+    const card = payment.kind === 'card' ? payment.card : undefined;
+    const quoted = quote(context, input.residentId, channel, input.amountCents, card);
+    if (!quoted.allowed) {
+      throw new ServiceError('blocked', 'this resident cannot receive this kind of deposit now', {
+        reasons: quoted.blockReasons.join(','),
+        stillPossible: quoted.stillPossible.join(','),
+      });
+    }
+    const { store } = context.core;
+    const deposit = store.transaction(() => {
+      if (payment.kind === 'cash')
+        requirePaidCash(context, payment.cashSessionId, quoted.totalCents);
+      else requireDevices(context.core);
+      const row = {
+        id: randomUUID(),
+        residentId: input.residentId,
+        channel,
+        amountCents: quoted.amountCents,
+        feeCents: quoted.feeCents,
+        cardBrand: card?.brand ?? null,
+        cardLast4: card?.last4 ?? null,
+        cardExpiry: card?.expiry ?? null,
+        cardFunding: card?.funding ?? null,
+        cardToken: card?.token ?? null,
+        cashSessionId: payment.kind === 'cash' ? payment.cashSessionId : null,
+        depositorName: input.depositorName,
+        status: 'pending' as const,
+        createdAt: context.now,
+      };
+      store.account.addDeposit(row);
+      enqueueMutation(store, 'lobby.deposit', row, context.now);
+      audit(context, 'deposit', row.id, {
+        residentId: row.residentId,
+        channel,
+        amountCents: row.amountCents,
+        feeCents: row.feeCents,
+      });
+      return row;
+    });
+    const receipt = await printReceipt(context, 'deposit', input.locale, [
+      ['resident', input.residentId],
+      ['amount', money(deposit.amountCents)],
+      ['fee', money(deposit.feeCents)],
+      ['total', money(quoted.totalCents)],
+      ...(card ? [['card', `${card.brand} ${card.last4}`] as ['card', string]] : []),
+      ['reference', deposit.id],
+    ]);
+    return {
+      depositId: deposit.id,
+      residentId: deposit.residentId,
+      amountCents: deposit.amountCents,
+      feeCents: deposit.feeCents,
+      totalCents: quoted.totalCents,
+      channel,
+      status: deposit.status,
+      at: deposit.createdAt,
+      receipt,
+    };
+  },
+} satisfies Partial<Handlers>;

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { assessCard } from '../../../domain/fees';
+import { activePromotions, bundlePrice, bundlePrices } from '../../../domain/promotions';
+import { availableBalance } from '../../../domain/stamps';
+import type { Handlers } from '../context';
+import { ServiceError } from '../errors';
+import { enqueueMutation } from '../store';
+import type { StampPurchaseRow } from '../store/repositories/stamps';
+import { audit } from './audit';
+import { residentId } from './auth';
+import { requireDevices, requirePaidCash } from './device';
+import { requireFacility } from './facility';
+import { money, printReceipt } from './receipts';
+import { decodeCursor, nextCursor } from './cursor';
+import { ownMessage } from './mail';
+import { priceMessage, requireContact } from './stamp-pricing';
+
+export const stampsHandlers = {
+  'stamps.balance'(context) {
+    const resident = residentId(context);
+    const { stamps, contacts } = context.core.store;
+    const confirmed = stamps.confirmed(resident);
+    const reserved = stamps.reserved(resident);
+    const prepaidReply = contacts
+      .forResident(resident)
+      .map((contact) => ({
+        contactId: contact.id,
+        contactName: contact.displayName,
+        stamps: stamps
+          .holdingsFor(resident, contact.id)
+          .reduce((sum, holding) => sum + holding.available, 0),
+      }))
+      .filter((holding) => holding.stamps > 0);
+    return {
+      confirmed,
+      reserved,
+      available: availableBalance({ confirmed, reserved }),
+      prepaidReply,
+      confirmedAt: stamps.confirmedAt(resident),
+    };
+  },
+
+  'stamps.history'(context, input) {
+    const before = decodeCursor(input.before);
+    const rows = context.core.store.stamps.history(residentId(context), input.limit, before);
+    return {
+      entries: rows.map(({ id, at, kind, stamps, status, messageId }) => ({
+        id,
+        at,
+        kind,
+        stamps,
+        status,
+        messageId,
+      })),
+      nextCursor: nextCursor(rows, input.limit, (row) => ({ at: row.at, id: row.id })),
+    };
+  },
+
+  'stamps.quote'(context, input) {
+    const resident = residentId(context);
+    if (input.replyToMessageId !== undefined) ownMessage(context, input.replyToMessageId);
+    const contact = requireContact(context, resident, input.contactId);
+    const { holdings: _holdings, ...quote } = priceMessage(context, resident, contact, input.ecard);
+    return quote;
+  },
+
+  'stamps.offers'(context) {
+    const facility = context.core.facility();
+    if (!facility) return { bundles: [], promotions: [] };
+    const prices = bundlePrices(facility, context.now);
+    const running = activePromotions(facility, context.now);
+    if (!prices.ok) throw new ServiceError('internal', prices.error.message);
+    if (!running.ok) throw new ServiceError('internal', running.error.message);
+    return {
+      bundles: prices.value.map((price) => ({
+        id: price.bundle.id,
+        stamps: price.bundle.stamps,
+        priceCents: price.listPriceCents,
+        finalPriceCents: price.priceCents,
+        promotionId: price.promotion?.id ?? null,
+      })),
+      promotions: running.value.map(({ id, kind, title, description, endsAt }) => ({
+        id,
+        kind,
+        title,
+        description,
+        endsAt,
+      })),
+    };
+  },
+
+  /**
+   * Records the purchase as pending and queues it for the central service, which charges the
+   * account or card and confirms the stamps; cash must already sit in an ended cash session.
+   */
+  async 'stamps.purchase'(context, input) {
+    const resident = residentId(context);
+    const facility = requireFacility(context);
+    const priced = bundlePrice(facility, input.bundleId, context.now);
+    if (!priced.ok) {
+      throw new ServiceError('not_found', priced.error.message, { field: 'bundleId' });
+    }
+    const { payment } = input;
+    const { store } = context.core;
+    const price = priced.value.priceCents;
+    if (payment.kind === 'card') {
+      requireDevices(context.core);
+      const assessed = assessCard(payment.card);
+      if (!assessed.ok) {
+        throw new ServiceError('invalid_input', assessed.error.message, { field: 'payment.card' });
+      }
+    }
+    const purchase = store.transaction(() => {
+      if (payment.kind === 'account') {
+        const available = availableBalance(store.stamps.spendable(resident));
+        if (available < price) {
+          throw new ServiceError('insufficient_funds', 'not enough money in the account', {
+            availableCents: available,
+            priceCents: price,
+          });
+        }
+      }
+      if (payment.kind === 'cash') requirePaidCash(context, payment.cashSessionId, price);
+      const card = payment.kind === 'card' ? payment.card : null;
+      const row: StampPurchaseRow = {
+        id: randomUUID(),
+        residentId: resident,
+        bundleId: priced.value.bundle.id,
+        stamps: priced.value.bundle.stamps,
+        priceCents: price,
+        promotionId: priced.value.promotion?.id ?? null,
+        paymentKind: payment.kind,
+        cardBrand: card?.brand ?? null,
+        cardLast4: card?.last4 ?? null,
+        cardToken: card?.token ?? null,
+        cashSessionId: payment.kind === 'cash' ? payment.cashSessionId : null,
+        status: 'pending',
+        createdAt: context.now,
+      };
+      store.stamps.addPurchase(row);
+      store.stamps.recordHistory({
+        id: row.id,
+        residentId: resident,
+        kind: 'purchase',
+        stamps: row.stamps,
+        status: 'pending',
+        messageId: null,
+        at: context.now,
+      });
+      enqueueMutation(store, 'stamps.purchase', row, context.now);
+      audit(context, 'stamps.purchase', row.id, { bundleId: row.bundleId, priceCents: price });
+      return row;
+    });
+    context.core.broadcast('stamps.changed', {});
+    const receipt = input.printReceipt
+      ? await printReceipt(context, 'stamp_purchase', input.locale, [
+          ['bundle', purchase.bundleId],
+          ['stamps', String(purchase.stamps)],
+          ['total', money(purchase.priceCents)],
+          ['reference', purchase.id],
+        ])
+      : null;
+    return {
+      purchaseId: purchase.id,
+      bundleId: purchase.bundleId,
+      stamps: purchase.stamps,
+      priceCents: purchase.priceCents,
+      status: purchase.status,
+      receipt,
+    };
+  },
+} satisfies Partial<Handlers>;
