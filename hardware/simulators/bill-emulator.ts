@@ -1,0 +1,195 @@
+import {
+  Command,
+  Id003Framer,
+  Status,
+  encodeCurrencyAssignment,
+  encodeFrame,
+  isInhibitedByMask,
+  type CurrencyEntry,
+} from '../drivers/bill/id003';
+import type { DeviceWire } from './wire';
+
+export const USD_ASSIGNMENT: readonly CurrencyEntry[] = [
+  { code: 0x61, country: 1, cents: 100 },
+  { code: 0x63, country: 1, cents: 500 },
+  { code: 0x64, country: 1, cents: 1000 },
+  { code: 0x65, country: 1, cents: 2000 },
+  { code: 0x66, country: 1, cents: 5000 },
+  { code: 0x67, country: 1, cents: 10000 },
+];
+
+type Phase =
+  | { kind: 'power_up'; code: number }
+  | { kind: 'initialize' }
+  | { kind: 'ready' }
+  | { kind: 'accepting' }
+  | { kind: 'escrow'; code: number }
+  | { kind: 'stacking' }
+  | { kind: 'vend_valid' }
+  | { kind: 'stacked' }
+  | { kind: 'rejecting'; reason: number }
+  | { kind: 'returning' };
+
+export interface BillFaults {
+  jam: boolean;
+  cassetteFull: boolean;
+  noAnswer: boolean;
+}
+
+/**
+ * A JCM ID-003 bill acceptor: answers polls with its status, moves bills through accepting,
+ * escrow, stacking, vend valid (until the host ACKs) and stacked; rejects inhibited or unknown
+ * denominations; jams and fills its cassette on request.
+ */
+export class BillAcceptorEmulator {
+  readonly faults: BillFaults = { jam: false, cassetteFull: false, noAnswer: false };
+  private phase: Phase = { kind: 'power_up', code: Status.powerUp };
+  private inhibited = true;
+  private mask = new Uint8Array(2);
+  private readonly framer = new Id003Framer();
+  private timer: NodeJS.Timeout | undefined;
+  /** Bills in the cassette, by cents. */
+  readonly cassette: number[] = [];
+
+  constructor(
+    private readonly wire: DeviceWire,
+    private readonly assignment: readonly CurrencyEntry[] = USD_ASSIGNMENT,
+    /** How long each mechanical step takes. */
+    private readonly stepMs = 40,
+  ) {
+    wire.onReceive((bytes) => {
+      if (this.faults.noAnswer) return;
+      for (const event of this.framer.push(bytes)) {
+        if (event.kind === 'frame') this.command(event.frame.command, event.frame.data);
+      }
+    });
+  }
+
+  /** A person feeds a bill; false when the slot is closed (inhibited, busy or faulted). */
+  insertBill(cents: number): boolean {
+    if (
+      this.phase.kind !== 'ready' ||
+      this.inhibited ||
+      this.faults.jam ||
+      this.faults.cassetteFull
+    ) {
+      return false;
+    }
+    const entry = this.assignment.find((candidate) => candidate.cents === cents);
+    this.phase = { kind: 'accepting' };
+    this.after(() => {
+      if (!entry) this.reject(0x71);
+      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x77);
+      else {
+        this.lastEscrowCents = entry.cents;
+        this.phase = { kind: 'escrow', code: entry.code };
+      }
+    });
+    return true;
+  }
+
+  /** Power loss: the next poll reports power-up (with a bill in the stacker if one was mid-vend). */
+  powerCycle(): void {
+    clearTimeout(this.timer);
+    const billInStacker = this.phase.kind === 'vend_valid' || this.phase.kind === 'stacking';
+    this.phase = {
+      kind: 'power_up',
+      code: billInStacker ? Status.powerUpBillInStacker : Status.powerUp,
+    };
+    this.inhibited = true;
+  }
+
+  get phaseName(): string {
+    return this.phase.kind;
+  }
+
+  private reject(reason: number): void {
+    this.phase = { kind: 'rejecting', reason };
+    this.after(() => (this.phase = { kind: 'ready' }));
+  }
+
+  private command(command: number, data: Uint8Array): void {
+    switch (command) {
+      case Command.statusRequest:
+        this.reply(...this.status());
+        break;
+      case Command.reset:
+        this.reply(Status.ack);
+        this.phase = { kind: 'initialize' };
+        this.after(() => (this.phase = { kind: 'ready' }), 2);
+        break;
+      case Command.stack1:
+        if (this.phase.kind !== 'escrow') return this.reply(Status.invalidCommand);
+        this.reply(Status.ack);
+        this.phase = { kind: 'stacking' };
+        this.after(() => (this.phase = { kind: 'vend_valid' }));
+        break;
+      case Command.returnBill:
+        if (this.phase.kind !== 'escrow') return this.reply(Status.invalidCommand);
+        this.reply(Status.ack);
+        this.phase = { kind: 'returning' };
+        this.after(() => (this.phase = { kind: 'ready' }));
+        break;
+      case Command.ack:
+        if (this.phase.kind === 'vend_valid') {
+          const escrowed = this.lastEscrowCents;
+          if (escrowed !== null) this.cassette.push(escrowed);
+          this.phase = { kind: 'stacked' };
+          this.after(() => (this.phase = { kind: 'ready' }));
+        }
+        break;
+      case Command.setInhibit:
+        this.inhibited = data[0] === 1;
+        this.reply(Command.setInhibit, data);
+        break;
+      case Command.setDenominations:
+        this.mask = Uint8Array.from(data.subarray(0, 2));
+        this.reply(Command.setDenominations, data);
+        break;
+      case Command.currencyAssignment:
+        this.reply(Command.currencyAssignment, encodeCurrencyAssignment(this.assignment));
+        break;
+      default:
+        this.reply(Status.invalidCommand);
+    }
+  }
+
+  private lastEscrowCents: number | null = null;
+
+  private status(): [number, Uint8Array?] {
+    if (this.faults.jam) return [Status.jamInAcceptor];
+    if (this.faults.cassetteFull && this.phase.kind === 'ready') return [Status.stackerFull];
+    switch (this.phase.kind) {
+      case 'power_up':
+        return [this.phase.code];
+      case 'initialize':
+        return [Status.initialize];
+      case 'ready':
+        return [this.inhibited ? Status.disabled : Status.idling];
+      case 'accepting':
+        return [Status.accepting];
+      case 'escrow':
+        return [Status.escrow, Uint8Array.of(this.phase.code)];
+      case 'stacking':
+        return [Status.stacking];
+      case 'vend_valid':
+        return [Status.vendValid];
+      case 'stacked':
+        return [Status.stacked];
+      case 'rejecting':
+        return [Status.rejecting, Uint8Array.of(this.phase.reason)];
+      case 'returning':
+        return [Status.returning];
+    }
+  }
+
+  private reply(command: number, data?: Uint8Array): void {
+    this.wire.send(encodeFrame(command, data));
+  }
+
+  private after(step: () => void, steps = 1): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(step, this.stepMs * steps);
+    this.timer.unref();
+  }
+}
