@@ -49,9 +49,9 @@ const SHIPPED = [englishList, spanishList].map((list) => WordListSchema.parse(li
 
 interface Rule {
   reason: FlagReason;
-  source: FlagSource;
-  term: string;
   regex: RegExp;
+  /** The list entry behind a match, and where it comes from. */
+  origin(match: RegExpExecArray): { term: string; source: FlagSource };
 }
 
 /**
@@ -96,26 +96,27 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function wordRule(word: string, source: FlagSource): Rule | null {
-  const folded = toMatchable(word).text.trim();
-  if (folded === '') return null;
-  const body = stretchLetters(escapeRegExp(folded));
+/**
+ * All words in one regular expression, one capture group per word, so a message is scanned once
+ * whatever the number of words; the group that matched names the word.
+ */
+function wordsRule(words: readonly (readonly [string, FlagSource])[]): Rule | null {
+  const entries = words
+    .map(([term, source]) => ({ term, source, folded: toMatchable(term).text.trim() }))
+    .filter((entry) => entry.folded !== '');
+  if (entries.length === 0) return null;
+  const bodies = entries.map((entry) => `(${stretchLetters(escapeRegExp(entry.folded))})`);
   return {
     reason: 'profanity',
-    source,
-    term: word,
-    regex: new RegExp(`(?<![\\p{L}\\p{N}])${body}(?:e?s)?(?![\\p{L}\\p{N}])`, 'gu'),
+    regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${bodies.join('|')})(?:e?s)?(?![\\p{L}\\p{N}])`, 'gu'),
+    origin: (match) => entries[match.findIndex((group, i) => i > 0 && group !== undefined) - 1],
   };
 }
 
 function patternRule(pattern: string, source: FlagSource): Result<Rule, ModerationConfigError> {
   try {
-    return ok({
-      reason: 'threat',
-      source,
-      term: pattern,
-      regex: new RegExp(stretchLetters(pattern), 'gu'),
-    });
+    const regex = new RegExp(stretchLetters(pattern), 'gu');
+    return ok({ reason: 'threat', regex, origin: () => ({ term: pattern, source }) });
   } catch (error) {
     return err({
       code: 'invalid_pattern',
@@ -134,14 +135,11 @@ export function createModerator(
   moderation: FacilityConfig['moderation'],
 ): Result<Moderator, ModerationConfigError> {
   const rules: Rule[] = [];
-  const wordSources = [
+  const words = wordsRule([
     ...SHIPPED.flatMap((list) => list.words.map((word) => [word, list.language] as const)),
     ...moderation.extraWords.map((word) => [word, 'facility'] as const),
-  ];
-  for (const [word, source] of wordSources) {
-    const rule = wordRule(word, source);
-    if (rule) rules.push(rule);
-  }
+  ]);
+  if (words) rules.push(words);
   const patternSources = [
     ...SHIPPED.flatMap((list) => list.threatPatterns.map((p) => [p, list.language] as const)),
     ...moderation.extraPatterns.map((pattern) => [pattern, 'facility'] as const),
@@ -166,10 +164,11 @@ function flagText(rules: readonly Rule[], original: string): ModerationFlag[] {
       const end = matchable.ends[first + matched.length - 1] ?? original.length;
       const key = `${rule.reason}:${start}:${end}`;
       if (!flags.has(key)) {
+        const { term, source } = rule.origin(match);
         flags.set(key, {
           reason: rule.reason,
-          source: rule.source,
-          term: rule.term,
+          source,
+          term,
           start,
           end,
           matched: original.slice(start, end),
@@ -177,14 +176,15 @@ function flagText(rules: readonly Rule[], original: string): ModerationFlag[] {
       }
     }
   }
-  const sorted = [...flags.values()].sort((a, b) => a.start - b.start || b.end - a.end);
   // A match inside a longer one for the same reason ("kill you" in "I'll kill you") adds nothing.
-  return sorted.filter(
-    (flag, index) =>
-      !sorted
-        .slice(0, index)
-        .some((outer) => outer.reason === flag.reason && outer.end >= flag.end),
-  );
+  const reachedEnd: Partial<Record<FlagReason, number>> = {};
+  return [...flags.values()]
+    .sort((a, b) => a.start - b.start || b.end - a.end)
+    .filter((flag) => {
+      const nested = (reachedEnd[flag.reason] ?? -1) >= flag.end;
+      if (!nested) reachedEnd[flag.reason] = flag.end;
+      return !nested;
+    });
 }
 
 /**

@@ -5,6 +5,9 @@
 
 /** Folds one code point: "É" -> "e", "ｆ" -> "f", "ﬁ" -> "fi". May return several characters. */
 export function foldCodePoint(codePoint: string): string {
+  const code = codePoint.charCodeAt(0);
+  // ASCII is most of every message; normalize() is slow, so it only sees the rest.
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : codePoint;
   return codePoint.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '');
 }
 
@@ -15,21 +18,30 @@ export function foldText(text: string): string {
   return folded;
 }
 
-/** Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"). */
-const LOOKALIKES: Readonly<Record<string, string>> = {
-  '0': 'o',
-  '1': 'i',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '@': 'a',
-  $: 's',
-};
+/** Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"), by character code. */
+const LOOKALIKES = new Map<number, number>(
+  [...'0o1i3e4a5s7t@a$s'.matchAll(/(.)(.)/g)].map(([, from, to]) => [
+    from.charCodeAt(0),
+    to.charCodeAt(0),
+  ]),
+);
 
-/** Characters a word may hold before swaps are undone. */
-const WORDISH = /[\p{L}\p{N}@$]/u;
-const LETTER = /\p{L}/u;
+const SPACE = 0x20;
+
+function isAsciiLetter(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a;
+}
+
+function isLetter(code: number): boolean {
+  return isAsciiLetter(code) || (code > 0x7f && /\p{L}/u.test(String.fromCharCode(code)));
+}
+
+/** Characters a word may hold before swaps are undone: letters, digits, "@" and "$". */
+function isWordish(code: number): boolean {
+  if (code < 0x80)
+    return isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x40 || code === 0x24;
+  return /[\p{L}\p{N}]/u.test(String.fromCharCode(code));
+}
 
 /**
  * Text prepared for matching, with the way back to the original: normalized character i came
@@ -50,52 +62,76 @@ const MAX_RUN = 3;
 /**
  * Folds case, accents and compatibility forms; undoes lookalike swaps inside words that hold at
  * least one letter (so "100" stays a number but "k1ll" reads "kill"); turns every other
- * character into a space; shortens runs of spaces to one and of any other character to three. Keeps offsets into the original.
+ * character into a space; shortens runs of spaces to one and of any other character to three.
+ * Keeps offsets into the original. Works on character codes: it runs on every message.
  */
 export function toMatchable(original: string): MatchableText {
-  const chars: string[] = [];
+  const codes: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
-  let offset = 0;
-  for (const codePoint of original) {
-    for (const char of foldCodePoint(codePoint)) {
-      // Characters outside the BMP would break the one-unit-per-character offset map.
-      chars.push(char.length === 1 ? char : ' ');
+  for (let offset = 0; offset < original.length;) {
+    const unit = original.charCodeAt(offset);
+    if (unit < 0x80) {
+      // ASCII, most of every message: folded inline.
+      codes.push(unit >= 0x41 && unit <= 0x5a ? unit + 32 : unit);
+      starts.push(offset);
+      ends.push(offset + 1);
+      offset += 1;
+      continue;
+    }
+    const codePoint = String.fromCodePoint(original.codePointAt(offset)!);
+    const folded = foldCodePoint(codePoint);
+    for (let k = 0; k < folded.length; k += 1) {
+      const code = folded.charCodeAt(k);
+      // A surrogate pair (outside the BMP) would break the one-unit-per-character offset map.
+      const isSurrogate = code >= 0xd800 && code <= 0xdfff;
+      if (isSurrogate) k += 1;
+      codes.push(isSurrogate ? SPACE : code);
       starts.push(offset);
       ends.push(offset + codePoint.length);
     }
     offset += codePoint.length;
   }
 
-  let word: number[] = [];
-  const closeWord = () => {
-    if (word.some((i) => LETTER.test(chars[i]))) {
-      for (const i of word) chars[i] = LOOKALIKES[chars[i]] ?? chars[i];
+  let wordStart = 0;
+  let wordHasLetter = false;
+  for (let i = 0; i <= codes.length; i += 1) {
+    const code = i < codes.length ? codes[i] : SPACE;
+    if (isWordish(code)) {
+      wordHasLetter ||= isLetter(code);
+      continue;
     }
-    word = [];
-  };
-  for (let i = 0; i < chars.length; i += 1) {
-    if (WORDISH.test(chars[i])) {
-      word.push(i);
-    } else {
-      closeWord();
-      chars[i] = ' ';
+    if (wordHasLetter) {
+      for (let j = wordStart; j < i; j += 1) codes[j] = LOOKALIKES.get(codes[j]) ?? codes[j];
     }
+    if (i < codes.length) codes[i] = SPACE;
+    wordStart = i + 1;
+    wordHasLetter = false;
   }
-  closeWord();
 
+  const kept: number[] = [];
   const result: MatchableText = { text: '', starts: [], ends: [] };
   let run = 0;
-  for (let i = 0; i < chars.length; i += 1) {
-    const last = result.text.length - 1;
-    run = chars[i] === result.text[last] ? run + 1 : 1;
-    if (run > (chars[i] === ' ' ? 1 : MAX_RUN)) {
+  for (let i = 0; i < codes.length; i += 1) {
+    const last = kept.length - 1;
+    run = codes[i] === kept[last] ? run + 1 : 1;
+    if (run > (codes[i] === SPACE ? 1 : MAX_RUN)) {
       result.ends[last] = ends[i];
       continue;
     }
-    result.text += chars[i];
+    kept.push(codes[i]);
     result.starts.push(starts[i]);
     result.ends.push(ends[i]);
   }
+  result.text = codesToString(kept);
   return result;
+}
+
+/** String.fromCharCode in slices, so long texts stay under the argument-count limit. */
+function codesToString(codes: number[]): string {
+  let text = '';
+  for (let i = 0; i < codes.length; i += 8192) {
+    text += String.fromCharCode(...codes.slice(i, i + 8192));
+  }
+  return text;
 }
