@@ -141,6 +141,7 @@ export default function ComposeScreen() {
         )}
         {compose.quote && <QuoteView quote={compose.quote} />}
         <ErrorNotice error={compose.error} />
+        <ErrorNotice error={compose.quoteError} />
         {!ready && <p className="hint">{t('compose.required')}</p>}
         {compose.savedAt && <Notice tone="ok">{t('compose.saved')}</Notice>}
         <div className="actions">

@@ -15,6 +15,8 @@ interface ComposeState extends DraftFields {
   quote: StampQuote | null;
   busy: boolean;
   error: UiError | null;
+  /** Kept apart from `error`: a quote answering late must not hide a failed save. */
+  quoteError: UiError | null;
   /** Why the central service refused this draft when it was sent before. */
   refusalReason: string | null;
   /** The message after a send: status `queued` means it waits for the connection. */
@@ -44,12 +46,22 @@ export const useCompose = create<ComposeState>()((set, get) => ({
   quote: null,
   busy: false,
   error: null,
+  quoteError: null,
   refusalReason: null,
   sent: null,
   savedAt: null,
   start(fields = {}) {
     const { refusalReason = null, ...draft } = fields;
-    set({ ...empty, ...draft, refusalReason, quote: null, error: null, sent: null, savedAt: null });
+    set({
+      ...empty,
+      ...draft,
+      refusalReason,
+      quote: null,
+      error: null,
+      quoteError: null,
+      sent: null,
+      savedAt: null,
+    });
     if (draft.contactId) void get().requote();
   },
   edit(fields) {
@@ -69,9 +81,9 @@ export const useCompose = create<ComposeState>()((set, get) => ({
         ...(replyToMessageId ? { replyToMessageId } : {}),
       });
       // A later choice may have replaced the one this quote is for.
-      if (get().contactId === contactId && get().ecard === ecard) set({ quote, error: null });
+      if (get().contactId === contactId && get().ecard === ecard) set({ quote, quoteError: null });
     } catch (error) {
-      set({ quote: null, error: toUiError(error) });
+      set({ quote: null, quoteError: toUiError(error) });
     }
   },
   async saveDraft() {
