@@ -38,8 +38,8 @@ export interface SyncTransport {
 }
 
 export interface HttpTransportOptions {
-  /** e.g. http://127.0.0.1:8080 */
-  baseUrl: string;
+  /** e.g. http://127.0.0.1:8080; a function is asked at each request (known after enrollment). */
+  baseUrl: string | (() => string | undefined);
   /** Semantic version of the app, sent with every request. */
   appVersion: string;
   /** The local store's schema version, sent with every request. */
@@ -72,7 +72,9 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     schema: S,
   ): Promise<z.output<S>> {
     const credentials = options.credentials();
-    if (!credentials) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    const baseUrl = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
+    if (!credentials || !baseUrl)
+      throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
     const text = body === undefined ? '' : JSON.stringify(body);
     const bodySha256 = sha256Hex(text);
     const counter = options.nextRequestCounter();
@@ -80,7 +82,7 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
       keyFor(credentials.privateKey),
       signingPayload({ method, path, deviceId: credentials.deviceId, counter, bodySha256 }),
     );
-    return request(doFetch, options, method, path, text, schema, timeoutMs, {
+    return request(doFetch, { ...options, baseUrl }, method, path, text, schema, timeoutMs, {
       [HEADERS.device]: credentials.deviceId,
       [HEADERS.counter]: String(counter),
       [HEADERS.signature]: signature,
@@ -97,10 +99,9 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
 
 /** Trades a one-time enrollment code and the device's public key for an identity. */
 export function enrollDevice(
-  options: Pick<
-    HttpTransportOptions,
-    'baseUrl' | 'appVersion' | 'schemaVersion' | 'timeoutMs' | 'fetch'
-  >,
+  options: Pick<HttpTransportOptions, 'appVersion' | 'schemaVersion' | 'timeoutMs' | 'fetch'> & {
+    baseUrl: string;
+  },
   body: EnrollRequest,
 ): Promise<EnrollResponse> {
   return request(
@@ -117,7 +118,7 @@ export function enrollDevice(
 
 async function request<S extends z.ZodType>(
   doFetch: typeof fetch,
-  options: Pick<HttpTransportOptions, 'baseUrl' | 'appVersion' | 'schemaVersion'>,
+  options: Pick<HttpTransportOptions, 'appVersion' | 'schemaVersion'> & { baseUrl: string },
   method: 'GET' | 'POST',
   path: string,
   text: string,

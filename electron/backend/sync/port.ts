@@ -79,9 +79,11 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
     pullScopes(): PullScope[] {
       const enrolled = credentials.get();
       if (!enrolled) return [];
+      // A lobby kiosk serves walk-in customers: it reads the facility, never residents' mail.
+      const residents = enrolled.profile === 'lobby' ? [] : residentIds.all();
       const scopes: Scope[] = [
         { kind: 'facility', id: enrolled.facilityId },
-        ...residentIds.all().map(({ id }) => ({ kind: 'resident' as const, id })),
+        ...residents.map(({ id }) => ({ kind: 'resident' as const, id })),
       ];
       return scopes.map((scope) => ({ scope, cursor: store.sync.cursor(scopeKey(scope)) ?? null }));
     },

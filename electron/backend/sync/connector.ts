@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import {
+  createHttpTransport,
+  createSyncClient,
+  type Backoff,
+  type SyncClient as CoreSyncClient,
+  type SyncClientStatus,
+} from '../../../sync/client';
+import type { SyncStatus } from '../../contract';
+import type { SyncClient, SyncClientDeps } from '../ports';
+import { LATEST_SCHEMA_VERSION } from '../store';
+import type { Touched } from './apply';
+import { createCredentialsRepository } from './credentials';
+import { createSyncStorePort } from './port';
+
+export interface BackendSyncOptions {
+  appVersion: string;
+  /** The central service; defaults to the address stored at enrollment. */
+  serverUrl?: string;
+  /** Pause between successful syncs (default 30 s). */
+  intervalMs?: number;
+  backoff?: Backoff;
+  slowRetryMs?: number;
+  /** Per request (default 30 s). */
+  timeoutMs?: number;
+  pullLimit?: number;
+  /** Start syncing at once and on the timer (default true); false leaves it to syncNow. */
+  autoStart?: boolean;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+/** The backend's SyncClient, plus the engine for tests and the demo. */
+export interface BackendSync extends SyncClient {
+  readonly engine: CoreSyncClient;
+}
+
+/** The contract's SyncStatus: the client's status without the developer detail. */
+export function toContractStatus({ detail: _detail, ...status }: SyncClientStatus): SyncStatus {
+  return status;
+}
+
+/**
+ * What `createBackend`'s sync option takes: given the store and the broadcast, it builds the
+ * sync client over the store port and the signed HTTP transport, publishes `sync.status`, and
+ * tells open screens about pulled and settled changes (`mail.changed`, `stamps.changed`,
+ * `tickets.changed`).
+ */
+export function createBackendSync(options: BackendSyncOptions) {
+  return ({ store, broadcast }: SyncClientDeps): BackendSync => {
+    const now = options.now ?? (() => new Date());
+    const onTouched = (touched: Touched) => {
+      if (touched.messageIds.size)
+        broadcast('mail.changed', { messageIds: [...touched.messageIds] });
+      if (touched.stamps) broadcast('stamps.changed', {});
+      if (touched.ticketIds.size)
+        broadcast('tickets.changed', { ticketIds: [...touched.ticketIds] });
+    };
+    const port = createSyncStorePort(store, { now: () => now().toISOString(), onTouched });
+    const credentials = createCredentialsRepository(store.db);
+    const transport = createHttpTransport({
+      baseUrl: () => options.serverUrl ?? credentials.get()?.serverUrl,
+      appVersion: options.appVersion,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      credentials: () => port.credentials(),
+      nextRequestCounter: () => port.nextRequestCounter(),
+      timeoutMs: options.timeoutMs,
+    });
+    let lastProblem: string | null = null;
+    const engine = createSyncClient({
+      store: port,
+      transport,
+      now,
+      intervalMs: options.intervalMs,
+      backoff: options.backoff,
+      slowRetryMs: options.slowRetryMs,
+      pullLimit: options.pullLimit,
+      onStatus(status) {
+        if (status.state !== 'syncing' && status.lastError !== lastProblem) {
+          lastProblem = status.lastError;
+          if (status.lastError)
+            options.logger?.warn(
+              { problem: status.lastError, detail: status.detail },
+              'sync failed',
+            );
+          else options.logger?.info('sync recovered');
+        }
+        broadcast('sync.status', toContractStatus(status));
+      },
+    });
+    if (options.autoStart ?? true) engine.start();
+    return {
+      engine,
+      status: () => toContractStatus(engine.status()),
+      syncNow: async () => toContractStatus(await engine.syncNow()),
+      close: () => engine.stop(),
+    };
+  };
+}

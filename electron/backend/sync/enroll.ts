@@ -1,0 +1,70 @@
+import { enrollDevice, generateDeviceKeys } from '../../../sync/client';
+import { LATEST_SCHEMA_VERSION, type Store } from '../store';
+import { createCredentialsRepository, type SyncCredentialsRow } from './credentials';
+
+export interface EnrollOptions {
+  /** The central service, e.g. http://127.0.0.1:8080 */
+  serverUrl: string;
+  /** The one-time code facility IT created (`npm run central -- enroll-code ...`). */
+  code: string;
+  appVersion: string;
+  /** Free text shown to facility IT, e.g. "Unit B kiosk 2". */
+  label?: string;
+  now: () => string;
+}
+
+/**
+ * Trades an enrollment code for a device identity: generates an Ed25519 key pair, registers the
+ * public key, and stores the identity and the private key in the local store. A re-enrolled
+ * device starts its pull from scratch (the new identity may see other scopes); its outbox stays
+ * and is pushed under the new identity.
+ */
+export async function enrollWithCode(
+  store: Store,
+  options: EnrollOptions,
+): Promise<SyncCredentialsRow> {
+  const keys = generateDeviceKeys();
+  const enrolled = await enrollDevice(
+    {
+      baseUrl: options.serverUrl,
+      appVersion: options.appVersion,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+    },
+    {
+      code: options.code,
+      publicKey: keys.publicKey,
+      appVersion: options.appVersion,
+      label: options.label ?? '',
+    },
+  );
+  const at = options.now();
+  const row: SyncCredentialsRow = {
+    deviceId: enrolled.deviceId,
+    facilityId: enrolled.facilityId,
+    profile: enrolled.profile,
+    serverUrl: options.serverUrl,
+    privateKey: keys.privateKey,
+    publicKey: keys.publicKey,
+    enrolledAt: at,
+  };
+  store.transaction(() => {
+    createCredentialsRepository(store.db).save(row);
+    store.sync.clearCursors();
+    store.sync.saveState({ ...store.sync.state(), serverEpoch: enrolled.epoch });
+    const device = store.identity.device();
+    store.identity.saveDevice({
+      deviceId: device?.deviceId ?? enrolled.deviceId,
+      serial: device?.serial ?? null,
+      maintenancePinHash: device?.maintenancePinHash ?? null,
+      createdAt: device?.createdAt ?? at,
+      profile: enrolled.profile,
+      facilityId: enrolled.facilityId,
+    });
+  });
+  return row;
+}
+
+/** Whether this device has a sync identity yet. */
+export function isEnrolled(store: Store): boolean {
+  return createCredentialsRepository(store.db).get() !== undefined;
+}
