@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliError, parseCli, runCli } from './cli';
+import { openSqliteStorage } from './storage/sqlite';
+
+const dir = mkdtempSync(join(tmpdir(), 'homeline-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('central CLI', () => {
+  it('refuses bad arguments with a clear error', () => {
+    expect(() => parseCli(['frobnicate'], {})).toThrow(CliError);
+    expect(() => parseCli(['--port', 'abc'], {})).toThrow(/port/);
+    expect(() => parseCli(['enroll-code', '--facility', 'f'], {})).toThrow(/--profile/);
+    expect(() => parseCli(['enroll-code', '--facility', 'f', '--profile', 'phone'], {})).toThrow(
+      /profile/,
+    );
+    expect(() => parseCli(['--nope'], {})).toThrow(CliError);
+    expect(parseCli([], { HOMELINE_DATABASE_URL: 'postgresql://x/y' }).postgres).toBe(
+      'postgresql://x/y',
+    );
+  });
+
+  it('seeds the sample, creates an enrollment code and serves', async () => {
+    const db = join(dir, 'central.db');
+    const lines: string[] = [];
+    await runCli(['seed', '--sample', '--db', db], {}, (line) => lines.push(line));
+    await runCli(
+      ['enroll-code', '--db', db, '--facility', 'fl-suwannee-ci', '--profile', 'kiosk'],
+      {},
+      (line) => lines.push(line),
+    );
+    expect(lines[0]).toMatch(/^seeded fl-suwannee-ci/);
+    expect(lines[1]).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4} /);
+    await expect(
+      runCli(['revoke-device', '--db', db, '--device', 'nope'], {}, () => undefined),
+    ).rejects.toThrow(CliError);
+
+    const stop = await runCli(['--db', db, '--port', '0'], { LOG_LEVEL: 'silent' }, (line) =>
+      lines.push(line),
+    );
+    const url = /on (http:\/\/\S+)/.exec(lines[2])?.[1];
+    const answer = await fetch(`${url}/v1/enroll`, { method: 'POST' });
+    expect(answer.status).toBe(400);
+    await stop();
+
+    const storage = await openSqliteStorage(db);
+    const residents = await storage.get<{ n: number }>('SELECT COUNT(*) AS n FROM residents');
+    expect(residents?.n).toBe(3);
+    await storage.close();
+  });
+});

@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { z } from 'zod';
+import { DEVICE_PROFILES } from '../../domain';
+import { createCentralServer } from './app';
+import { createEnrollCode, revokeDevice } from './enrollment';
+import { DEMO_PIN, seedSample } from './seed';
+import { openPostgresStorage } from './storage/postgres';
+import { openSqliteStorage } from './storage/sqlite';
+import type { Storage } from './storage/types';
+
+/**
+ * `npm run central -- [command] [options]`
+ *   serve (default)   --port 8787 --host 127.0.0.1
+ *   enroll-code       --facility F --profile kiosk|lobby|tablet [--valid-hours 72]
+ *   seed --sample     sample facility and demo residents
+ *   revoke-device     --device ID
+ * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
+ * The admin API token comes from HOMELINE_ADMIN_TOKEN (never a flag: flags show in `ps`).
+ */
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+const OptionsSchema = z.object({
+  command: z.enum(['serve', 'enroll-code', 'seed', 'revoke-device']),
+  db: z.string().min(1),
+  postgres: z.string().startsWith('postgres').optional(),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  facility: z.string().min(1).optional(),
+  profile: z.enum(DEVICE_PROFILES).optional(),
+  'valid-hours': z.coerce.number().int().min(1).max(720),
+  device: z.string().min(1).optional(),
+  sample: z.boolean(),
+});
+type Options = z.infer<typeof OptionsSchema>;
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string', default: 'central.db' },
+        postgres: { type: 'string' },
+        port: { type: 'string', default: '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        facility: { type: 'string' },
+        profile: { type: 'string' },
+        'valid-hours': { type: 'string', default: '72' },
+        device: { type: 'string' },
+        sample: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  if (parsed.positionals.length > 1)
+    throw new CliError(`one command at a time, got ${parsed.positionals.join(' ')}`);
+  const result = OptionsSchema.safeParse({
+    ...parsed.values,
+    command: parsed.positionals[0] ?? 'serve',
+    postgres: parsed.values.postgres ?? env.HOMELINE_DATABASE_URL,
+  });
+  if (!result.success) {
+    throw new CliError(
+      result.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; '),
+    );
+  }
+  const options = result.data;
+  if (options.command === 'enroll-code' && (!options.facility || !options.profile)) {
+    throw new CliError('enroll-code needs --facility and --profile (kiosk, lobby or tablet)');
+  }
+  if (options.command === 'revoke-device' && !options.device)
+    throw new CliError('revoke-device needs --device');
+  if (options.command === 'seed' && !options.sample) throw new CliError('seed needs --sample');
+  return options;
+}
+
+function openStorage(options: Options): Promise<Storage> {
+  return options.postgres ? openPostgresStorage(options.postgres) : openSqliteStorage(options.db);
+}
+
+/** Runs one command; `serve` resolves once listening and returns a stop function. */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  print: (line: string) => void = console.log,
+): Promise<() => Promise<void>> {
+  const options = parseCli(argv, env);
+  const storage = await openStorage(options);
+  const clock = () => new Date();
+  if (options.command !== 'serve') {
+    try {
+      if (options.command === 'enroll-code') {
+        const code = await createEnrollCode(storage, clock, {
+          facilityId: options.facility!,
+          profile: options.profile!,
+          validHours: options['valid-hours'],
+        });
+        print(
+          `${code.code}  (${code.profile} at ${code.facilityId}, valid until ${code.expiresAt})`,
+        );
+      } else if (options.command === 'seed') {
+        const seeded = await seedSample(storage, clock);
+        print(
+          `seeded ${seeded.facilityId}: residents ${seeded.residentIds.join(', ')} (demo PIN ${DEMO_PIN})`,
+        );
+      } else if (!(await revokeDevice(storage, clock, options.device!))) {
+        throw new CliError(`no active device ${options.device}`);
+      } else {
+        print(`revoked ${options.device}`);
+      }
+    } finally {
+      await storage.close();
+    }
+    return async () => undefined;
+  }
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const app = await createCentralServer({
+    storage,
+    logger,
+    adminToken: env.HOMELINE_ADMIN_TOKEN ?? null,
+  });
+  const address = await app.listen({ host: options.host, port: options.port });
+  print(`central service on ${address} (${storage.dialect})`);
+  return async () => {
+    await app.close();
+    await storage.close();
+  };
+}
+
+const isMain =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isMain) {
+  runCli(process.argv.slice(2))
+    .then((stop) => {
+      const shutdown = () => void stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    })
+    .catch((error: unknown) => {
+      console.error(error instanceof CliError ? `central: ${error.message}` : error);
+      process.exit(error instanceof CliError ? 2 : 1);
+    });
+}
