@@ -2,5 +2,6 @@ export { BackendConfigError, createBackend, type Backend, type BackendConfig } f
 export { systemClock, type Clock } from './clock';
 export type { Connection, EmitFn } from './connection';
 export type { Broadcast, DeviceService, PrintRequest, SyncClient, SyncClientDeps } from './ports';
+export { DEMO, DEMO_FACILITY_ID, seedDemo, type SeedDemoOptions } from './seed/demo';
 export { setMaintenancePin, setResidentPin } from './services/credentials';
 export { enqueueMutation, openStore, type Store } from './store';

@@ -1,0 +1,50 @@
+/**
+ * `npm run harness -- [--port 5174] [--data-dir .data/harness] [--profile kiosk|lobby|tablet]
+ * [--seed auto|demo|none] [--renderer dist/renderer]`: the backend and the built renderer on
+ * 127.0.0.1 for a browser. A new database gets the demo data (docs/backend.md lists the logins).
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEVICE_PROFILES } from '../../domain/types';
+import { DEFAULT_RENDERER_DIR, startHarness } from './server';
+
+const ArgsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(5174),
+  'data-dir': z.string().min(1).default('.data/harness'),
+  profile: z.enum(DEVICE_PROFILES).default('kiosk'),
+  seed: z.enum(['auto', 'demo', 'none']).default('auto'),
+  renderer: z.string().min(1).default(DEFAULT_RENDERER_DIR),
+});
+
+function readArgs() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        profile: { type: 'string' },
+        seed: { type: 'string' },
+        renderer: { type: 'string' },
+      },
+      strict: true,
+    });
+    return ArgsSchema.parse(values);
+  } catch (error) {
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+    console.error(`harness: ${message}`);
+    process.exit(2);
+  }
+}
+
+const args = readArgs();
+const harness = await startHarness({
+  port: args.port,
+  dataDir: args['data-dir'],
+  profile: args.profile,
+  seed: args.seed,
+  rendererDir: args.renderer,
+});
+console.log(`Homeline harness (${args.profile}) at ${harness.url}`);
+const stop = () => void harness.close().then(() => process.exit(0));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,2 @@
+export { DEMO, DEMO_FACILITY_ID, seedDemo, type SeedDemoOptions } from '../backend';
+export { startHarness, type Harness, type HarnessOptions } from './server';

@@ -1,0 +1,108 @@
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify from 'fastify';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { HARNESS_WS_PATH, MAX_FRAME_BYTES, type EventFrame, type ResultFrame } from '../contract';
+import {
+  createBackend,
+  DEMO_FACILITY_ID,
+  seedDemo,
+  type Backend,
+  type BackendConfig,
+} from '../backend';
+import { parseFrame } from './frames';
+
+export interface HarnessOptions
+  extends
+    Omit<BackendConfig, 'logger' | 'facilityId' | 'profile'>,
+    Partial<Pick<BackendConfig, 'facilityId' | 'profile'>> {
+  /** 0 picks a free port. The harness only ever listens on 127.0.0.1. */
+  port?: number;
+  /** `auto` seeds the demo data when the database is new. */
+  seed?: 'auto' | 'demo' | 'none';
+  /** The built renderer; served when the folder exists. */
+  rendererDir?: string;
+  logger?: Logger;
+}
+
+export interface Harness {
+  url: string;
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+export const DEFAULT_RENDERER_DIR = resolve('dist/renderer');
+
+/** Whether a browser's Origin is this server itself (http://<the Host it was reached at>). */
+export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true; // not a browser: nothing cross-site to defend against
+  return host !== undefined && origin === `http://${host}`;
+}
+
+/**
+ * Serves the contract over a WebSocket (one backend connection per socket) and the built
+ * renderer, for development and end-to-end tests in Chromium.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { port = 0, seed = 'auto', rendererDir = DEFAULT_RENDERER_DIR, logger, ...rest } = options;
+  const log = logger ?? pino({ level: 'info' });
+  const backend = await createBackend({
+    profile: 'kiosk',
+    facilityId: DEMO_FACILITY_ID,
+    ...rest,
+    logger: log,
+  });
+  // A new database has no facility configuration yet.
+  const isNew = backend.store.identity.facility(rest.facilityId ?? DEMO_FACILITY_ID) === undefined;
+  if (seed === 'demo' || (seed === 'auto' && isNew)) await seedDemo(backend.store);
+
+  const app = Fastify({ loggerInstance: log.child({ component: 'harness' }) });
+  // ws closes anything far beyond the limit; up to twice the limit we answer with a typed error.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 2 * MAX_FRAME_BYTES } });
+  app.get(
+    HARNESS_WS_PATH,
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!isOwnOrigin(request.headers.origin, request.headers.host)) {
+          return reply.code(403).send({ error: 'cross-origin WebSocket refused' });
+        }
+      },
+    },
+    (socket) => {
+      const send = (frame: ResultFrame | EventFrame) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+      };
+      const connection = backend.connect((event, payload) =>
+        send({ type: 'event', event, payload }),
+      );
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        const frame = parseFrame(data, isBinary);
+        if (!frame.ok) return send(frame.frame);
+        void connection
+          .invoke(frame.method, frame.input)
+          .then((result) => send({ type: 'result', id: frame.id, result }));
+      });
+      socket.on('close', () => connection.close());
+    },
+  );
+  if (existsSync(join(rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: rendererDir });
+    // A single-page app: unknown paths get the shell page.
+    app.setNotFoundHandler((_request, reply) => reply.sendFile('index.html'));
+  }
+  await app.listen({ host: HOST, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${HOST}:${actualPort}`,
+    backend,
+    async close() {
+      await app.close();
+      await backend.close();
+    },
+  };
+}
