@@ -43,6 +43,12 @@ describe('lockout (DOMAIN.md Logins: 5 wrong in a row lock, staff unlock)', () =
     expect(recordLoginAttempt(unlockAccount(), true, now).outcome).toBe('accepted');
   });
 
+  it('a corrupt stored count still counts toward the lock', () => {
+    const corrupt = { failedAttempts: Number.NaN, lockedAt: null };
+    const { state } = attempts([false, false, false, false, false], corrupt);
+    expect(state.lockedAt).toBe(now);
+  });
+
   it('locks exactly when 5 wrong tries come in a row, whatever the sequence (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { maxLength: 40 }), (results) => {

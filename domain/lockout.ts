@@ -1,5 +1,5 @@
 import { parseInstant } from './instant';
-import { err, ok, type DomainError, type Result } from './result';
+import { err, isCount, ok, type DomainError, type Result } from './result';
 
 /**
  * DOMAIN.md "Logins": 5 wrong tries in a row lock an account (customers' passwords and
@@ -44,7 +44,8 @@ export function recordLoginAttempt(
   if (correct) {
     return { outcome: 'accepted', state: UNLOCKED, attemptsLeft: MAX_FAILED_ATTEMPTS };
   }
-  const failedAttempts = Math.max(0, state.failedAttempts) + 1;
+  // A corrupt stored count restarts from zero rather than never locking (NaN + 1 >= 5 is false).
+  const failedAttempts = (isCount(state.failedAttempts) ? state.failedAttempts : 0) + 1;
   if (failedAttempts >= MAX_FAILED_ATTEMPTS) {
     return { outcome: 'locked_now', state: { failedAttempts, lockedAt: now }, attemptsLeft: 0 };
   }

@@ -122,6 +122,15 @@ describe('facility extras (FacilityConfig.moderation)', () => {
     ]);
   });
 
+  it('matches facility patterns written with capitals or accents', () => {
+    const custom = moderator({
+      extraWords: [],
+      extraPatterns: ['\\bNos vemos en el PATIO\\b', 'sé lo que hiciste'],
+    });
+    expect(matches('nos vemos en el patio', custom)).toEqual([['threat', 'nos vemos en el patio']]);
+    expect(matches('Se lo que hiciste', custom)).toEqual([['threat', 'Se lo que hiciste']]);
+  });
+
   it('refuses an invalid pattern with a typed error', () => {
     expect(createModerator({ extraWords: [], extraPatterns: ['(unclosed'] })).toMatchObject({
       ok: false,

@@ -77,7 +77,7 @@ export function stretchLetters(source: string): string {
       i = end;
     } else {
       out += char;
-      if (/[a-z]/.test(char) && !/[*+?{]/.test(source[i + 1] ?? '')) out += '+';
+      if (/[a-zA-Z]/.test(char) && !/[*+?{]/.test(source[i + 1] ?? '')) out += '+';
     }
   }
   return out;
@@ -115,7 +115,9 @@ function wordsRule(words: readonly (readonly [string, FlagSource])[]): Rule | nu
 
 function patternRule(pattern: string, source: FlagSource): Result<Rule, ModerationConfigError> {
   try {
-    const regex = new RegExp(stretchLetters(pattern), 'gu');
+    // Folded text has no accents and no capitals; a pattern written with them still matches.
+    const unaccented = pattern.normalize('NFKD').replace(/\p{M}/gu, '');
+    const regex = new RegExp(stretchLetters(unaccented), 'giu');
     return ok({ reason: 'threat', regex, origin: () => ({ term: pattern, source }) });
   } catch (error) {
     return err({
@@ -128,8 +130,8 @@ function patternRule(pattern: string, source: FlagSource): Result<Rule, Moderati
 
 /**
  * Builds the moderator for a facility: shipped lists plus its extra words (flagged as profanity)
- * and extra patterns (flagged as threats). Patterns are written against folded text: lower case,
- * no accents, single spaces for punctuation. Build once per facility config and reuse.
+ * and extra patterns (flagged as threats). Patterns match folded text: case and accents do not
+ * matter, punctuation reads as a single space (write "i ?ll" for "I'll"). Build once per facility config and reuse.
  */
 export function createModerator(
   moderation: FacilityConfig['moderation'],
