@@ -5,13 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEVICE_PROFILES } from '../../domain/types';
+import { DeviceInfoSchema } from '../contract';
 import { DEFAULT_RENDERER_DIR, startHarness } from './server';
 
 const ArgsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(5174),
   'data-dir': z.string().min(1).default('.data/harness'),
-  profile: z.enum(DEVICE_PROFILES).default('kiosk'),
+  profile: DeviceInfoSchema.shape.profile.default('kiosk'),
   seed: z.enum(['auto', 'demo', 'none']).default('auto'),
   renderer: z.string().min(1).default(DEFAULT_RENDERER_DIR),
 });
