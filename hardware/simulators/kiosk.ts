@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { DeviceConfigInput } from '../hal';
+import { SimBinding, type SimWire } from './binding';
+import { BadgeScannerEmulator, type ScanOptions } from './badge-emulator';
+import { BillAcceptorEmulator } from './bill-emulator';
+import { CardReaderEmulator, type TestSwipe } from './card-emulator';
+import { PrinterEmulator } from './printer-emulator';
+import type { DeviceWire } from './wire';
+
+export const SIMULATED_DEVICES = ['card', 'printer', 'cash', 'badge'] as const;
+export type SimulatedDevice = (typeof SIMULATED_DEVICES)[number];
+
+export const FAULT_NAMES = [
+  'paper_out',
+  'paper_near_end',
+  'cover_open',
+  'cutter_error',
+  'jam',
+  'cassette_full',
+  'power_cycle',
+  'no_answer',
+  'unplug',
+  'replug',
+  'garbage',
+  'slow_link',
+  'partial_frames',
+  'normal_link',
+  'partial_swipe',
+] as const;
+
+/** A fault a tester injects; `on: false` clears a lasting one (paper back, jam cleared...). */
+export const FaultRequestSchema = z
+  .object({
+    fault: z.enum(FAULT_NAMES),
+    device: z.enum(SIMULATED_DEVICES).optional(),
+    on: z.boolean().default(true),
+  })
+  .strict();
+export type FaultRequest = z.input<typeof FaultRequestSchema>;
+
+export interface KioskEmulators {
+  card: CardReaderEmulator;
+  printer: PrinterEmulator;
+  cash: BillAcceptorEmulator;
+  badge: BadgeScannerEmulator;
+}
+
+export interface KioskControls {
+  swipe(swipe: TestSwipe): void;
+  insertBill(cents: number): boolean;
+  scanBadge(badge: string, options?: ScanOptions): void;
+  printed(): string[];
+  printedHtml(): string[];
+  /** Throws a ZodError for an unknown fault or device. */
+  inject(fault: FaultRequest): void;
+}
+
+export interface SimulatedKiosk {
+  /** Device configuration for DeviceManager / createDeviceService, every port simulated. */
+  config: DeviceConfigInput;
+  /** Pass as `simulatedBinding`. */
+  binding: SimBinding;
+  emulators: KioskEmulators;
+  controls: KioskControls;
+}
+
+export interface SimulatedKioskOptions {
+  /** `fast` shortens polls and heartbeats so tests see offline/online in milliseconds. */
+  pace?: 'realistic' | 'fast';
+}
+
+/** The device configuration of a kiosk whose four devices are emulated. */
+export function simulatedDeviceConfig(
+  tokenSecret: string,
+  { pace = 'realistic' }: SimulatedKioskOptions = {},
+): DeviceConfigInput {
+  const fast = pace === 'fast';
+  return {
+    devices: {
+      card: {
+        class: 'CardReader',
+        driver: 'magstripe',
+        port: { kind: 'simulated', baudRate: 9600 },
+        // test BIN table so screens can show the credit/prepaid warnings
+        options: {
+          tokenSecret,
+          fundingByIin: {
+            '411111': 'credit',
+            '401288': 'debit',
+            '510510': 'prepaid',
+            '555555': 'debit',
+          },
+        },
+      },
+      printer: {
+        class: 'ReceiptPrinter',
+        driver: 'escpos',
+        port: { kind: 'simulated', baudRate: 38400 },
+        options: fast
+          ? { heartbeatMs: 40, missedHeartbeats: 2, replyTimeoutMs: 100 }
+          : { heartbeatMs: 2000 },
+      },
+      cash: {
+        class: 'BillAcceptor',
+        driver: 'id003',
+        port: { kind: 'simulated', baudRate: 9600 },
+        options: fast ? { pollMs: 25, replyTimeoutMs: 100, missedPolls: 3 } : {},
+      },
+      badge: {
+        class: 'BadgeScanner',
+        driver: 'badge-serial',
+        port: { kind: 'simulated', baudRate: 9600 },
+      },
+    },
+  };
+}
+
+/** Emulators for the four devices on the given wires, and the tester's controls over them. */
+export function emulateKiosk(
+  wires: Record<SimulatedDevice, DeviceWire>,
+  links?: Partial<Record<SimulatedDevice, SimWire>>,
+): { emulators: KioskEmulators; controls: KioskControls } {
+  const emulators: KioskEmulators = {
+    card: new CardReaderEmulator(wires.card),
+    printer: new PrinterEmulator(wires.printer),
+    cash: new BillAcceptorEmulator(wires.cash),
+    badge: new BadgeScannerEmulator(wires.badge),
+  };
+  const controls: KioskControls = {
+    swipe: (swipe) => emulators.card.swipe(swipe),
+    insertBill: (cents) => emulators.cash.insertBill(cents),
+    scanBadge: (badge, options) => emulators.badge.scan(badge, options),
+    printed: () => emulators.printer.printed(),
+    printedHtml: () => emulators.printer.printedHtml(),
+    inject: (raw) => injectFault(FaultRequestSchema.parse(raw), emulators, wires, links ?? {}),
+  };
+  return { emulators, controls };
+}
+
+function injectFault(
+  request: z.output<typeof FaultRequestSchema>,
+  emulators: KioskEmulators,
+  wires: Record<SimulatedDevice, DeviceWire>,
+  links: Partial<Record<SimulatedDevice, SimWire>>,
+): void {
+  const { fault, on } = request;
+  const device = request.device ?? defaultDevice(fault);
+  const printer = emulators.printer.faults;
+  const cash = emulators.cash.faults;
+  const link = links[device];
+  switch (fault) {
+    case 'paper_out':
+      printer.paperOut = on;
+      return;
+    case 'paper_near_end':
+      printer.paperNearEnd = on;
+      return;
+    case 'cover_open':
+      printer.coverOpen = on;
+      return;
+    case 'cutter_error':
+      printer.cutterError = on;
+      return;
+    case 'jam':
+      cash.jam = on;
+      return;
+    case 'cassette_full':
+      cash.cassetteFull = on;
+      return;
+    case 'power_cycle':
+      emulators.cash.powerCycle();
+      return;
+    case 'no_answer':
+      if (device === 'printer') printer.noAnswer = on;
+      else if (device === 'cash') cash.noAnswer = on;
+      else
+        throw new Error(`${device} never answers anything: no_answer applies to printer and cash`);
+      return;
+    case 'garbage':
+      wires[device].send(randomBytes(24));
+      return;
+    case 'partial_swipe':
+      emulators.card.partialSwipe({ card: 'visa' }, 20);
+      wires.card.send(Uint8Array.of(0x0d, 0x03));
+      return;
+  }
+  if (!link) throw new Error(`${fault} needs an in-process wire (not available on a pty)`);
+  switch (fault) {
+    case 'unplug':
+      if (on) link.unplug();
+      else link.replug();
+      return;
+    case 'replug':
+      link.replug();
+      return;
+    case 'slow_link':
+      link.profile = on ? { ...link.profile, latencyMs: 300, baudRate: 1200 } : {};
+      return;
+    case 'partial_frames':
+      link.profile = on ? { ...link.profile, fragmentSize: 1 } : {};
+      return;
+    case 'normal_link':
+      link.profile = {};
+      return;
+  }
+}
+
+function defaultDevice(fault: (typeof FAULT_NAMES)[number]): SimulatedDevice {
+  if (['paper_out', 'paper_near_end', 'cover_open', 'cutter_error'].includes(fault))
+    return 'printer';
+  if (['jam', 'cassette_full', 'power_cycle'].includes(fault)) return 'cash';
+  if (fault === 'partial_swipe') return 'card';
+  return 'printer';
+}
+
+/**
+ * A fully simulated kiosk in-process: configuration and binding for the device layer, and the
+ * emulators' controls for tests, the harness and the demo.
+ */
+export function createSimulatedKiosk(options: SimulatedKioskOptions = {}): SimulatedKiosk {
+  const binding = new SimBinding();
+  const links = {
+    card: binding.wire('card'),
+    printer: binding.wire('printer'),
+    cash: binding.wire('cash'),
+    badge: binding.wire('badge'),
+  };
+  const { emulators, controls } = emulateKiosk(links, links);
+  return {
+    config: simulatedDeviceConfig(randomBytes(32).toString('hex'), options),
+    binding,
+    emulators,
+    controls,
+  };
+}
