@@ -24,6 +24,7 @@ export interface BackendSyncOptions {
   /** Per request (default 30 s). */
   timeoutMs?: number;
   pullLimit?: number;
+  pushBatchSize?: number;
   /** Start syncing at once and on the timer (default true); false leaves it to syncNow. */
   autoStart?: boolean;
   now?: () => Date;
@@ -75,6 +76,7 @@ export function createBackendSync(options: BackendSyncOptions) {
       backoff: options.backoff,
       slowRetryMs: options.slowRetryMs,
       pullLimit: options.pullLimit,
+      pushBatchSize: options.pushBatchSize,
       onStatus(status) {
         if (status.state !== 'syncing' && status.lastError !== lastProblem) {
           lastProblem = status.lastError;
