@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeviceProfile } from '../../../domain';
+import { publishContact } from '../../../sync/server/publish';
+import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
+import type { Storage } from '../../../sync/server/storage/types';
+import { TestCentral } from '../../../sync/server/testing/central';
+import { inWork } from '../../../sync/server/work';
+
+/**
+ * The real central service in-process on 127.0.0.1 (the central engineer's TestCentral) over
+ * a SQLite file in a temp folder, with what the sync tests need on top: enrollment codes,
+ * customers linked to residents, and restoring the database from a backup.
+ */
+export class CentralFixture {
+  private constructor(
+    public central: TestCentral,
+    readonly dir: string,
+    private dbPath: string,
+  ) {}
+
+  static async start(storage?: (dir: string) => Promise<Storage>): Promise<CentralFixture> {
+    const dir = mkdtempSync(join(tmpdir(), 'homeline-central-'));
+    const dbPath = join(dir, 'central.db');
+    const opened = storage ? await storage(dir) : await openSqliteStorage(dbPath);
+    return new CentralFixture(await TestCentral.start(opened), dir, dbPath);
+  }
+
+  get url(): string {
+    return this.central.baseUrl;
+  }
+
+  get facilityId(): string {
+    return this.central.facility.id;
+  }
+
+  async enrollment(
+    profile: DeviceProfile = 'kiosk',
+  ): Promise<{ code: string; facilityId: string }> {
+    const answer = await this.central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+      facilityId: this.facilityId,
+      profile,
+    });
+    if (answer.status !== 201 && answer.status !== 200) {
+      throw new Error(`enroll code: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    return { code: answer.body.code, facilityId: this.facilityId };
+  }
+
+  /**
+   * A customer who may write to the resident (as registration and "add resident" would leave
+   * it), published to the resident's scope so devices learn the contact.
+   */
+  async customerFor(residentId: string, displayName = 'Maria Lopez'): Promise<string> {
+    const customerId = randomUUID();
+    const at = new Date().toISOString();
+    await inWork(this.central.storage, this.central.clock, async (work) => {
+      await work.tx.run(
+        `INSERT INTO customers (id, email, display_name, password_hash, terms_version,
+           terms_accepted_at, created_at) VALUES (?, ?, ?, 'unused', '1', ?, ?)`,
+        [customerId, `${customerId}@example.com`, displayName, at, at],
+      );
+      await work.tx.run('INSERT INTO customer_residents (customer_id, resident_id) VALUES (?, ?)', [
+        customerId,
+        residentId,
+      ]);
+      await publishContact(work, residentId, customerId);
+    });
+    return customerId;
+  }
+
+  /** A consistent copy of the database as it is now (SQLite's VACUUM INTO). */
+  async backup(): Promise<string> {
+    const path = join(this.dir, `backup-${randomUUID()}.db`);
+    await this.central.storage.run(`VACUUM INTO '${path}'`);
+    return path;
+  }
+
+  /** Stops the service, puts `backupPath` in place of its database and starts it again. */
+  async restore(backupPath: string): Promise<void> {
+    await this.central.stop();
+    await this.central.storage.close();
+    this.dbPath = join(this.dir, `restored-${randomUUID()}.db`);
+    copyFileSync(backupPath, this.dbPath);
+    this.central = await TestCentral.start(await openSqliteStorage(this.dbPath));
+  }
+
+  /** Server-side counts for the exactly-once checks. */
+  async mutationsOf(deviceId: string): Promise<{ id: string; outcome: string }[]> {
+    return this.central.storage.all<{ id: string; outcome: string }>(
+      'SELECT id, outcome FROM mutations WHERE device_id = ? ORDER BY seq',
+      [deviceId],
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.central.stop();
+    await this.central.storage.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

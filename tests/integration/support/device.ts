@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import {
+  createBackend,
+  systemClock,
+  type Backend,
+  type Connection,
+} from '../../../electron/backend';
+import { openStore, type Store } from '../../../electron/backend/store';
+import {
+  createBackendSync,
+  enrollWithCode,
+  type BackendSync,
+} from '../../../electron/backend/sync';
+import type { SyncStatus } from '../../../electron/contract';
+import { createBackoff } from '../../../sync/client';
+
+export const APP_VERSION = '1.0.0';
+
+function localContactId(store: Store, customerId: string): string | undefined {
+  return store.db
+    .prepare<[string], { id: string }>('SELECT id FROM contacts WHERE customer_id = ?')
+    .get(customerId)?.id;
+}
+
+export interface SeenEvent {
+  event: string;
+  payload: unknown;
+}
+
+export interface DeviceOptions {
+  /** Where the device syncs (e.g. through the fault proxy); default the enrollment address. */
+  syncUrl?: string;
+  /** The device's clock (tests set it far off the server's). */
+  now?: () => Date;
+  timeoutMs?: number;
+  pushBatchSize?: number;
+  profile?: 'kiosk' | 'lobby' | 'tablet';
+}
+
+/**
+ * A whole device for sync tests: the real backend (`createBackend`) on its own SQLite file in a
+ * temp folder, enrolled with a real code, syncing through the backend sync connector over real
+ * HTTP, and one open connection (like a window) that records every event. Retries are fast so
+ * fault tests finish quickly; there is no timer: tests drive sync with syncNow.
+ */
+export class SyncedDevice {
+  private constructor(
+    readonly backend: Backend,
+    readonly sync: BackendSync,
+    readonly window: Connection,
+    readonly events: SeenEvent[],
+    private readonly dir: string,
+  ) {}
+
+  get store(): Store {
+    return this.backend.store;
+  }
+
+  /** The id the central service issued at enrollment. */
+  get deviceId(): string {
+    const row = this.store.db
+      .prepare<[], { id: string }>('SELECT device_id AS id FROM sync_credentials')
+      .get();
+    if (!row) throw new Error('not enrolled');
+    return row.id;
+  }
+
+  /** Logs a resident in on this device's window (DOC number + PIN, as at a kiosk). */
+  login(docNumber: string, pin = '1234') {
+    return this.call('auth.login', { method: 'doc', state: 'FL', docNumber, pin });
+  }
+
+  /** Writes and sends an email to the contact for `customerId` as the logged-in resident. */
+  async sendMail(customerId: string, body = 'Hello from the kiosk'): Promise<string> {
+    const { contacts } = await this.call<{ contacts: { id: string; displayName: string }[] }>(
+      'mail.contacts',
+    );
+    const contactId = contacts.find(
+      (contact) => contact.id === localContactId(this.store, customerId),
+    )?.id;
+    if (!contactId) throw new Error(`no contact for customer ${customerId}`);
+    const { draftId } = await this.call<{ draftId: string }>('mail.saveDraft', {
+      contactId,
+      subject: 'Hi',
+      body,
+    });
+    await this.call('mail.send', { draftId });
+    return draftId;
+  }
+
+  static async enroll(
+    serverUrl: string,
+    enrollment: { code: string; facilityId: string },
+    options: DeviceOptions = {},
+  ): Promise<SyncedDevice> {
+    const dir = mkdtempSync(join(tmpdir(), 'homeline-device-'));
+    const dbPath = join(dir, 'device.db');
+    const now = options.now ?? (() => new Date());
+    const enrolling = openStore(dbPath);
+    try {
+      await enrollWithCode(enrolling, {
+        serverUrl,
+        code: enrollment.code,
+        appVersion: APP_VERSION,
+        now: () => now().toISOString(),
+      });
+    } finally {
+      enrolling.close();
+    }
+    let sync: BackendSync | undefined;
+    const backend = await createBackend({
+      dbPath,
+      profile: options.profile ?? 'kiosk',
+      facilityId: enrollment.facilityId,
+      appVersion: APP_VERSION,
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => now().getTime(), setTimer: systemClock.setTimer },
+      syncClient: (deps) => {
+        sync = createBackendSync({
+          appVersion: APP_VERSION,
+          serverUrl: options.syncUrl ?? serverUrl,
+          autoStart: false,
+          backoff: createBackoff({ baseMs: 10, maxMs: 100 }),
+          timeoutMs: options.timeoutMs ?? 5_000,
+          pushBatchSize: options.pushBatchSize,
+          now,
+        })(deps);
+        return sync;
+      },
+    });
+    const events: SeenEvent[] = [];
+    const window = backend.connect((event, payload) => void events.push({ event, payload }));
+    return new SyncedDevice(backend, sync!, window, events, dir);
+  }
+
+  /** Calls a contract method as the renderer would; throws on a failed call. */
+  async call<T = unknown>(method: string, input: unknown = {}): Promise<T> {
+    const result = await this.window.invoke(method, input);
+    if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
+    return result.value as T;
+  }
+
+  /** Syncs until the outbox is empty after a successful sync, or gives up after `attempts`. */
+  async syncUntilSettled(attempts = 100): Promise<SyncStatus> {
+    for (let i = 0; i < attempts; i += 1) {
+      const status = await this.sync.syncNow();
+      if (status.state === 'idle' && status.pendingMutations === 0) return status;
+    }
+    return this.sync.status();
+  }
+
+  async close(): Promise<void> {
+    this.window.close();
+    await this.backend.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
