@@ -16,7 +16,7 @@ import { APP_ENTRY_URL, APP_SCHEME } from './origin';
 import { DEFAULT_RELOAD_POLICY, UNRESPONSIVE_GRACE_MS, recentCrashes, reloadDelay } from './reload';
 import { buildCsp } from './security/csp';
 import { createAppProtocolHandler } from './security/protocol';
-import { windowOptions } from './security/window';
+import { createWindow } from './security/window';
 import { startUpdateController } from './updates/controller';
 import { hardenUpdater } from './updates/harden';
 import type { DeviceActivity } from './updates/idle';
@@ -51,10 +51,10 @@ const EXIT_CONFIG = 78;
 
 /** Builds the one window and keeps it alive: crash reloads with backoff, hung page reloads. */
 function openWindow(deps: ShellDependencies, config: ShellConfig, log: Logger): BrowserWindow {
-  const { BrowserWindow } = deps.electron;
-  const window = new BrowserWindow(
-    windowOptions({ preloadPath: deps.preloadPath, development: config.development }),
-  );
+  const window = createWindow(deps.electron.BrowserWindow, {
+    preloadPath: deps.preloadPath,
+    development: config.development,
+  });
   const contents = window.webContents;
   window.once('ready-to-show', () => window.show());
 

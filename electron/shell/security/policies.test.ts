@@ -5,9 +5,16 @@ import { denyWindowOpen, isAllowedNavigation } from './navigation';
 import { denyPermissionCheck, denyPermissionRequest } from './permissions';
 import { checkSender } from './sender';
 import { isEscapingShortcut, type KeyInput } from './shortcuts';
-import { windowOptions } from './window';
+import { createWindow, type WindowOptions } from './window';
 
-describe('windowOptions', () => {
+/** Stands in for Electron's BrowserWindow: keeps the options it was built with. */
+class CapturedWindow {
+  constructor(readonly options: WindowOptions) {}
+}
+const windowOptions = (input: { preloadPath: string; development: boolean }) =>
+  createWindow(CapturedWindow, input).options;
+
+describe('createWindow', () => {
   it('locks the window down outside development', () => {
     const options = windowOptions({ preloadPath: '/app/preload.cjs', development: false });
     expect(options).toMatchObject({ kiosk: true, fullscreen: true, frame: false, closable: false });
@@ -23,6 +30,7 @@ describe('windowOptions', () => {
       webviewTag: false,
       experimentalFeatures: false,
       devTools: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 

@@ -1,15 +1,51 @@
 /**
- * BrowserWindow options for every profile (kiosk, lobby, tablet). Electron defaults already
- * isolate and sandbox; they are set explicitly so that a changed default or a careless edit
- * shows up in review and in tests. Development only adds a frame, devtools and no kiosk mode.
+ * The one BrowserWindow, for every profile (kiosk, lobby, tablet). Electron's defaults already
+ * isolate and sandbox; they are set explicitly so that a changed default or a careless edit shows
+ * up in review, in tests and in electronegativity (which reads this literal, hence the `new`
+ * here rather than in app.ts). Development only adds a frame, devtools and no kiosk mode.
  */
 export interface WindowOptionsInput {
   preloadPath: string;
   development: boolean;
 }
 
-export function windowOptions({ preloadPath, development }: WindowOptionsInput) {
-  return {
+export interface WindowOptions {
+  show: boolean;
+  title: string;
+  backgroundColor: string;
+  kiosk: boolean;
+  fullscreen: boolean;
+  frame: boolean;
+  autoHideMenuBar: boolean;
+  resizable: boolean;
+  minimizable: boolean;
+  closable: boolean;
+  webPreferences: {
+    preload: string;
+    contextIsolation: boolean;
+    sandbox: boolean;
+    nodeIntegration: boolean;
+    nodeIntegrationInWorker: boolean;
+    nodeIntegrationInSubFrames: boolean;
+    webSecurity: boolean;
+    allowRunningInsecureContent: boolean;
+    webviewTag: boolean;
+    experimentalFeatures: boolean;
+    navigateOnDragDrop: boolean;
+    devTools: boolean;
+    spellcheck: boolean;
+    safeDialogs: boolean;
+    disableDialogs: boolean;
+    enableWebSQL: boolean;
+    disableBlinkFeatures: string;
+  };
+}
+
+export function createWindow<W>(
+  BrowserWindow: new (options: WindowOptions) => W,
+  { preloadPath, development }: WindowOptionsInput,
+): W {
+  return new BrowserWindow({
     show: false,
     title: 'Homeline',
     backgroundColor: '#000000',
@@ -37,8 +73,8 @@ export function windowOptions({ preloadPath, development }: WindowOptionsInput) 
       safeDialogs: true,
       disableDialogs: !development,
       enableWebSQL: false,
+      // Middle-click opens links in new windows (refused anyway); turn the feature off.
+      disableBlinkFeatures: 'Auxclick',
     },
-  } as const;
+  });
 }
-
-export type WindowOptions = ReturnType<typeof windowOptions>;
