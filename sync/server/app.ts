@@ -5,6 +5,8 @@ import { createDeviceAuthenticator } from './http/device-auth';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
 import { adminRoutes } from './routes/admin';
+import { customerRoutes } from './routes/customer';
+import { staffRoutes } from './routes/staff';
 import type { RouteContext } from './routes/context';
 import { deviceRoutes } from './routes/device';
 import type { Storage } from './storage/types';
@@ -43,5 +45,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
   installBodyParsers(app, MAX_ATTACHMENT_BYTES);
   deviceRoutes(app, context);
   adminRoutes(app, context);
+  customerRoutes(app, context);
+  staffRoutes(app, context);
   return app;
 }

@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  AddResidentRequestSchema,
+  ChangePasswordRequestSchema,
+  CustomerDepositRequestSchema,
+  CustomerMailRequestSchema,
+  CustomerStampPurchaseRequestSchema,
+  ForgotPasswordRequestSchema,
+  LoginRequestSchema,
+  RegisterRequestSchema,
+  ResidentLookupRequestSchema,
+} from '../../protocol';
+import {
+  changePassword,
+  customerBuyStamps,
+  customerDeposit,
+  customerSendMail,
+  customerSession,
+  forgotPassword,
+  linkResident,
+  login,
+  lookupResident,
+  registerCustomer,
+} from '../customers';
+import { bearerToken } from '../http/bearer';
+import { HttpError } from '../http/errors';
+import { idempotent } from '../idempotency';
+import { inWork, type Work } from '../work';
+import type { RouteContext } from './context';
+
+/** The customer API (web and lobby): see sync/protocol customer.ts for every body. */
+export function customerRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { storage, clock } = context;
+
+  async function session(request: FastifyRequest, allowPasswordChange = false) {
+    const token = bearerToken(request);
+    const current = await customerSession(storage, clock, token);
+    if (current.mustChangePassword && !allowPasswordChange) {
+      throw new HttpError(403, 'forbidden', 'choose a new password first');
+    }
+    return { ...current, token };
+  }
+
+  app.post('/v1/customers/lookup', async (request) => {
+    const input = ResidentLookupRequestSchema.parse(request.body);
+    return lookupResident(storage, input.state, input.docNumber);
+  });
+
+  app.post('/v1/customers/register', async (request, reply) => {
+    const input = RegisterRequestSchema.parse(request.body);
+    return reply.status(201).send({ customerId: await registerCustomer(storage, clock, input) });
+  });
+
+  app.post('/v1/customers/login', async (request) => {
+    const input = LoginRequestSchema.parse(request.body);
+    return login(storage, clock, input.email, input.password);
+  });
+
+  app.post('/v1/customers/forgot-password', async (request, reply) => {
+    const input = ForgotPasswordRequestSchema.parse(request.body);
+    await forgotPassword(storage, clock, input.email);
+    return reply.status(202).send({ accepted: true });
+  });
+
+  app.post('/v1/customer/password', async (request, reply) => {
+    const current = await session(request, true);
+    const input = ChangePasswordRequestSchema.parse(request.body);
+    await changePassword(
+      storage,
+      clock,
+      current,
+      current.token,
+      input.currentPassword,
+      input.newPassword,
+    );
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/customer/residents', async (request, reply) => {
+    const { customerId } = await session(request);
+    const input = AddResidentRequestSchema.parse(request.body);
+    await inWork(storage, clock, (work) => linkResident(work, customerId, input.residentId));
+    return reply.status(204).send();
+  });
+
+  /** Creating calls: the client's id is the idempotency key (first answer stored and replayed). */
+  const creating = <T>(
+    path: string,
+    schema: { parse(input: unknown): T },
+    keyOf: (input: T) => string,
+    run: (work: Work, customerId: string, input: T) => Promise<unknown>,
+  ) =>
+    app.post(path, async (request, reply) => {
+      const { customerId } = await session(request);
+      const input = schema.parse(request.body);
+      const answer = await inWork(storage, clock, (work) =>
+        idempotent(work, keyOf(input), `customer:${customerId}`, input, 201, () =>
+          run(work, customerId, input),
+        ),
+      );
+      return reply.status(answer.status).send(answer.body);
+    });
+
+  creating('/v1/customer/mail', CustomerMailRequestSchema, (i) => i.messageId, customerSendMail);
+  creating(
+    '/v1/customer/stamps',
+    CustomerStampPurchaseRequestSchema,
+    (i) => i.purchaseId,
+    customerBuyStamps,
+  );
+  creating(
+    '/v1/customer/deposits',
+    CustomerDepositRequestSchema,
+    (i) => i.depositId,
+    customerDeposit,
+  );
+
+  app.get('/v1/customer/account', async (request) => {
+    const { customerId } = await session(request);
+    const balance = await storage.get<{ stamps: number }>(
+      "SELECT stamps FROM balances WHERE owner_type = 'customer' AND owner_id = ?",
+      [customerId],
+    );
+    const residents = await storage.all<{ resident_id: string }>(
+      'SELECT resident_id FROM customer_residents WHERE customer_id = ? ORDER BY resident_id',
+      [customerId],
+    );
+    return {
+      customerId,
+      stamps: balance?.stamps ?? 0,
+      residentIds: residents.map((r) => r.resident_id),
+    };
+  });
+}

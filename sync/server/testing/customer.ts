@@ -1,0 +1,74 @@
+import type { HttpAnswer } from './device';
+
+/** A customer of the customer API over real HTTP, for tests and benchmarks. */
+export class TestCustomer {
+  token = '';
+  customerId = '';
+
+  constructor(
+    readonly baseUrl: string,
+    readonly email = `c${crypto.randomUUID().slice(0, 8)}@example.com`,
+    public password = 'correct horse battery',
+  ) {}
+
+  async call<T = unknown>(method: string, path: string, json?: unknown): Promise<HttpAnswer<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** Registers for a resident and logs in. */
+  async register(residentId: string): Promise<this> {
+    const registered = await this.call<{ customerId: string }>('POST', '/v1/customers/register', {
+      email: this.email,
+      password: this.password,
+      displayName: 'Rosa Lopez',
+      residentId,
+      acceptedTermsVersion: '2026-01',
+    });
+    if (registered.status !== 201) throw new Error(`register: ${JSON.stringify(registered.body)}`);
+    this.customerId = registered.body.customerId;
+    await this.login();
+    return this;
+  }
+
+  async login(password = this.password) {
+    const answer = await this.call<{ token: string; mustChangePassword: boolean }>(
+      'POST',
+      '/v1/customers/login',
+      {
+        email: this.email,
+        password,
+      },
+    );
+    if (answer.status === 200) this.token = answer.body.token;
+    return answer;
+  }
+
+  static card(token = 'tok_visa_debit_0001') {
+    return {
+      token,
+      brand: 'visa',
+      last4: '4242',
+      expMonth: 12,
+      expYear: 2030,
+      funding: 'debit',
+    } as const;
+  }
+
+  buyStamps(residentId: string, bundleId = 'bundle-5', purchaseId = crypto.randomUUID()) {
+    return this.call('POST', '/v1/customer/stamps', {
+      purchaseId,
+      residentId,
+      bundleId,
+      card: TestCustomer.card(),
+    });
+  }
+}
