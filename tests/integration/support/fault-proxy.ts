@@ -37,6 +37,8 @@ export interface RequestInfo {
 
 export interface FaultProxy {
   url: string;
+  /** Where requests go; change it when the service restarts on another port. */
+  target: string;
   /** Chooses the fault for each request; default passes everything. */
   plan: (info: RequestInfo) => Fault;
   /** How many requests got each fault. */
@@ -51,7 +53,6 @@ interface Upstream {
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const upstreamUrl = new URL(target);
   const sockets = new Set<Socket>();
   let index = 0;
   const applied: FaultProxy['applied'] = {
@@ -67,6 +68,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const forward = (incoming: IncomingMessage, body: Buffer, cutHalfway = false) =>
     new Promise<Upstream>((resolve, reject) => {
+      const upstreamUrl = new URL(proxy.target);
       const outgoing = httpRequest(
         {
           host: upstreamUrl.hostname,
@@ -114,6 +116,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const proxy: FaultProxy = {
     url: '',
+    target,
     plan: () => ({ kind: 'pass' }),
     applied,
     close: () =>

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CentralFixture } from './support/central';
+import { SyncedDevice } from './support/device';
+import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy';
+import { expectConsistent } from './support/invariants';
+
+/**
+ * Sync under faults, against the real central service (in-process, SQLite) over loopback HTTP.
+ * Each case ends with the same checks (support/invariants.ts).
+ */
+let central: CentralFixture;
+let proxy: FaultProxy;
+const open: SyncedDevice[] = [];
+
+beforeAll(async () => {
+  central = await CentralFixture.start();
+  proxy = await startFaultProxy(central.url);
+});
+afterEach(async () => {
+  proxy.plan = () => ({ kind: 'pass' });
+  await Promise.all(open.splice(0).map((device) => device.close()));
+});
+afterAll(async () => {
+  await proxy.close();
+  await central.stop();
+});
+
+let docs = 100;
+async function residentWithContact(balance: { stamps?: number; cents?: number }) {
+  const docNumber = `S8${String((docs += 1)).padStart(5, '0')}`;
+  const residentId = await central.central.resident({ docNumber }, balance);
+  const customerId = await central.customerFor(residentId);
+  return { residentId, customerId, docNumber };
+}
+
+async function device(options: Parameters<typeof SyncedDevice.enroll>[2] = {}) {
+  const enrolled = await SyncedDevice.enroll(central.url, await central.enrollment(), {
+    syncUrl: proxy.url,
+    timeoutMs: 2_000,
+    ...options,
+  });
+  open.push(enrolled);
+  return enrolled;
+}
+
+/** Writes what a resident does offline: mail through the backend, purchases and PIN events. */
+async function workOffline(
+  target: SyncedDevice,
+  who: { residentId: string; customerId: string; docNumber: string },
+) {
+  await target.login(who.docNumber);
+  for (let i = 0; i < 3; i += 1) await target.sendMail(who.customerId, `message ${i}`);
+  const at = new Date().toISOString();
+  target.store.transaction(() => {
+    for (let i = 0; i < 4; i += 1) {
+      target.store.outbox.enqueue(
+        'stamps.purchase',
+        { purchaseId: randomUUID(), residentId: who.residentId, bundleId: 'bundle-5' },
+        at,
+      );
+      target.store.outbox.enqueue('auth.pinSucceeded', { residentId: who.residentId, at }, at);
+    }
+  });
+}
+
+const FAULTS: Fault[] = [
+  { kind: 'drop_request' },
+  { kind: 'drop_response' },
+  { kind: 'duplicate' },
+  { kind: 'delay', ms: 30 },
+  { kind: 'truncate_request' },
+  { kind: 'truncate_response' },
+  { kind: 'reset' },
+];
+
+describe('network faults between device and central service', () => {
+  it.each(FAULTS.map((fault) => [fault.kind, fault] as const))(
+    '%s on every other request: nothing lost, nothing applied twice',
+    async (_kind, fault) => {
+      const who = await residentWithContact({ stamps: 10, cents: 10_000 });
+      const target = await device({ pushBatchSize: 2 });
+      await target.sync.syncNow();
+      await workOffline(target, who);
+      proxy.plan = ({ index }) => (index % 2 === 0 ? fault : { kind: 'pass' });
+      const status = await target.syncUntilSettled();
+      proxy.plan = () => ({ kind: 'pass' });
+      expect(status).toMatchObject({ state: 'idle', pendingMutations: 0 });
+      expect(proxy.applied[fault.kind]).toBeGreaterThan(0);
+      await target.sync.syncNow();
+      await expectConsistent(central, target, [who.residentId]);
+      expect(target.store.outbox.counts()).toMatchObject({ applied: 11, rejected: 0 });
+    },
+  );
+});
+
+describe('device clocks far off the server', () => {
+  it.each([
+    ['ten years ahead', 10],
+    ['ten years behind', -10],
+  ] as const)('%s: sync works and ordering never uses the device clock', async (_name, years) => {
+    const offset = years * 365 * 24 * 3600 * 1000;
+    const who = await residentWithContact({ stamps: 10, cents: 10_000 });
+    const target = await device({ now: () => new Date(Date.now() + offset) });
+    await target.sync.syncNow();
+    await workOffline(target, who);
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+    await target.sync.syncNow();
+    await expectConsistent(central, target, [who.residentId]);
+    expect(target.store.outbox.counts()).toMatchObject({ applied: 11, rejected: 0 });
+  });
+});
+
+describe('a mutation that always fails', () => {
+  it('is rejected and recorded, and the ones behind it go through', async () => {
+    const who = await residentWithContact({ stamps: 10 });
+    const target = await device();
+    await target.sync.syncNow();
+    const at = new Date().toISOString();
+    target.store.transaction(() => {
+      target.store.outbox.enqueue('mail.send', { nonsense: true }, at);
+      target.store.outbox.enqueue('no.such.mutation', { residentId: who.residentId }, at);
+      target.store.outbox.enqueue(
+        'stamps.purchase',
+        { purchaseId: randomUUID(), residentId: who.residentId, bundleId: 'no-such-bundle' },
+        at,
+      );
+    });
+    await target.login(who.docNumber);
+    const messageId = await target.sendMail(who.customerId);
+
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+    const settled = target.store.db
+      .prepare<[], { name: string; state: string; outcome: string }>(
+        'SELECT name, state, outcome_json AS outcome FROM outbox ORDER BY seq',
+      )
+      .all()
+      .map((row) => ({
+        name: row.name,
+        state: row.state,
+        code: (JSON.parse(row.outcome) as { code?: string }).code,
+      }));
+    expect(settled).toEqual([
+      { name: 'mail.send', state: 'rejected', code: 'invalid_args' },
+      { name: 'no.such.mutation', state: 'rejected', code: 'unknown_mutation' },
+      { name: 'stamps.purchase', state: 'rejected', code: 'not_found' },
+      { name: 'mail.send', state: 'applied', code: undefined },
+    ]);
+    expect(target.store.mail.byId(messageId)?.status).not.toBe('draft');
+    await expectConsistent(central, target, [who.residentId]);
+  });
+});
+
+describe('a restored central service', () => {
+  it('is detected; cursors reset and what the old copy lacked is pushed again', async () => {
+    const who = await residentWithContact({ stamps: 10, cents: 10_000 });
+    const target = await device();
+    await target.sync.syncNow();
+    await target.login(who.docNumber);
+    await target.sendMail(who.customerId, 'before the backup');
+    await target.syncUntilSettled();
+    const backup = await central.backup();
+
+    await target.sendMail(who.customerId, 'after the backup');
+    await target.sendMail(who.customerId, 'also after the backup');
+    await target.syncUntilSettled();
+    expect(target.store.stamps.confirmed(who.residentId)).toBe(7);
+
+    await central.restore(backup);
+    proxy.target = central.url;
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+    await target.sync.syncNow();
+    await expectConsistent(central, target, [who.residentId]);
+    expect(target.store.stamps.confirmed(who.residentId)).toBe(7);
+    const messages = await central.central.storage.all(
+      "SELECT id FROM messages WHERE resident_id = ? AND direction = 'outbound'",
+      [who.residentId],
+    );
+    expect(messages).toHaveLength(3);
+  });
+});
