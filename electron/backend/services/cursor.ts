@@ -20,8 +20,19 @@ export function decodeCursor(cursor: string | undefined): Keyset | undefined {
   }
 }
 
-/** The cursor for the page after `rows`, or null when this page was the last one. */
-export function nextCursor<T>(rows: T[], limit: number, keyset: (row: T) => Keyset): string | null {
-  const last = rows[rows.length - 1];
-  return rows.length === limit && last ? encodeCursor(keyset(last)) : null;
+/**
+ * Cuts a page from rows fetched with `limit + 1`: the extra row only tells that more exist, so
+ * the last page never hands out a cursor to an empty one.
+ */
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  keyset: (row: T) => Keyset,
+): { rows: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor(keyset(last)) : null,
+  };
 }

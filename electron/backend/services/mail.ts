@@ -8,7 +8,7 @@ import { enqueueMutation } from '../store';
 import type { MessageListRow } from '../store/repositories/mail';
 import { audit } from './audit';
 import { residentId } from './auth';
-import { decodeCursor, nextCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 import { requireService } from './facility';
 import { priceMessage, requireContact } from './stamp-pricing';
 
@@ -103,15 +103,19 @@ export const mailHandlers = {
     const resident = residentId(context);
     const before = decodeCursor(input.before);
     const { mail } = context.core.store;
-    const rows = mail.page(
-      resident,
-      input.folder,
+    const page = keysetPage(
+      mail.page(
+        resident,
+        input.folder,
+        input.limit + 1,
+        before && { sortAt: before.at, id: before.id },
+      ),
       input.limit,
-      before && { sortAt: before.at, id: before.id },
+      (row) => ({ at: row.sortAt, id: row.id }),
     );
     return {
-      messages: rows.map(summary),
-      nextCursor: nextCursor(rows, input.limit, (row) => ({ at: row.sortAt, id: row.id })),
+      messages: page.rows.map(summary),
+      nextCursor: page.nextCursor,
       unreadCount: mail.unreadCount(resident),
     };
   },

@@ -11,7 +11,7 @@ import { residentId } from './auth';
 import { requireDevices, requirePaidCash } from './device';
 import { requireFacility } from './facility';
 import { money, printReceipt } from './receipts';
-import { decodeCursor, nextCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 import { ownMessage } from './mail';
 import { priceMessage, requireContact } from './stamp-pricing';
 
@@ -42,9 +42,13 @@ export const stampsHandlers = {
 
   'stamps.history'(context, input) {
     const before = decodeCursor(input.before);
-    const rows = context.core.store.stamps.history(residentId(context), input.limit, before);
+    const page = keysetPage(
+      context.core.store.stamps.history(residentId(context), input.limit + 1, before),
+      input.limit,
+      (row) => ({ at: row.at, id: row.id }),
+    );
     return {
-      entries: rows.map(({ id, at, kind, stamps, status, messageId }) => ({
+      entries: page.rows.map(({ id, at, kind, stamps, status, messageId }) => ({
         id,
         at,
         kind,
@@ -52,7 +56,7 @@ export const stampsHandlers = {
         status,
         messageId,
       })),
-      nextCursor: nextCursor(rows, input.limit, (row) => ({ at: row.at, id: row.id })),
+      nextCursor: page.nextCursor,
     };
   },
 
