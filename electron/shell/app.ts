@@ -4,13 +4,8 @@ import type { Logger } from 'pino';
 import { ConfigError, loadShellConfig, type LoadedConfig } from './config/load';
 import type { ShellConfig } from './config/schema';
 import type { BrowserWindow, ElectronMain } from './electron-api';
-import {
-  EVENT_CHANNEL,
-  INVOKE_CHANNEL,
-  createInvokeHandler,
-  type BackendConnection,
-  type EventMessage,
-} from './ipc';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventMessage } from './channels';
+import { createInvokeHandler, type BackendConnection } from './ipc';
 import { hardenSession, lockDownContents } from './lockdown';
 import { APP_ENTRY_URL, APP_SCHEME } from './origin';
 import { DEFAULT_RELOAD_POLICY, UNRESPONSIVE_GRACE_MS, recentCrashes, reloadDelay } from './reload';

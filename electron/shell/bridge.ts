@@ -1,7 +1,7 @@
 import type { HomelineBridge } from '../contract/api';
 import type { Result } from '../contract/errors';
 import type { ElectronPreload } from './electron-api';
-import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels';
 
 /**
  * What the preload exposes as `window.homeline`: the contract's invoke and on, nothing else

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { fail, ok, type Result } from '../contract';
 import { createPreloadBridge } from './bridge';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, createInvokeHandler, type BackendConnection } from './ipc';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels';
+import { createInvokeHandler, type BackendConnection } from './ipc';
 
 const top = { url: 'app://homeline/index.html', parent: null };
 

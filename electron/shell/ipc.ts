@@ -2,10 +2,6 @@ import { InvokeFrameSchema, fail, type Result } from '../contract';
 import type { IpcInvokeEvent } from './electron-api';
 import { checkSender } from './security/sender';
 
-/** One channel for calls (renderer -> main, answered) and one for events (main -> renderer). */
-export const INVOKE_CHANNEL = 'homeline:invoke';
-export const EVENT_CHANNEL = 'homeline:event';
-
 /** The backend side of one renderer: what `backend.connect(emit)` returns. */
 export interface BackendConnection {
   invoke(method: string, input: unknown): Promise<Result<unknown>>;
@@ -52,10 +48,4 @@ export function createInvokeHandler(options: InvokeHandlerOptions) {
       return fail('internal', 'the backend failed to answer');
     }
   };
-}
-
-/** The message on EVENT_CHANNEL. */
-export interface EventMessage {
-  event: string;
-  payload: unknown;
 }

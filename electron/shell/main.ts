@@ -1,0 +1,56 @@
+/**
+ * Electron main-process entry, bundled by scripts/dist.ts into dist/shell/main.cjs (CommonJS,
+ * packages external). Wires the real modules into startShell; all decisions live in app.ts and
+ * the pure modules it uses.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { autoUpdater } from 'electron-updater';
+import pino from 'pino';
+import { createBackend } from '../backend';
+import { createBackendSync } from '../backend/sync';
+import { startShell } from './app';
+import type { ElectronMain } from './electron-api';
+
+// The electron package is optional (absent without its binary), so its types are ours.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const electron = require('electron') as ElectronMain;
+/** Where electron-builder puts extraResources; set by Electron in the main process. */
+const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath ?? '';
+
+void startShell({
+  electron,
+  env: process.env,
+  platform: process.platform,
+  rendererRoot: join(__dirname, '..', 'renderer'),
+  preloadPath: join(__dirname, 'preload.cjs'),
+  readUpdatePublicKey: () => {
+    try {
+      return readFileSync(join(resourcesPath, 'update-signing.pub'), 'utf8');
+    } catch {
+      return null;
+    }
+  },
+  createUpdater: () => autoUpdater,
+  createLogger: (config) =>
+    pino(
+      { level: config.logLevel, base: { app: 'homeline', profile: config.profile } },
+      config.development
+        ? pino.destination(1)
+        : pino.destination({ dest: join(config.dataDir, 'logs', 'homeline.log'), mkdir: true }),
+    ),
+  createBackend: (config, logger) => {
+    const appVersion = electron.app.getVersion();
+    return createBackend({
+      dataDir: config.dataDir,
+      profile: config.profile,
+      facilityId: config.facilityId,
+      appVersion,
+      logger,
+      syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),
+    });
+  },
+}).catch((error: unknown) => {
+  console.error('Homeline failed to start', error);
+  electron.app.exit(1);
+});
