@@ -6,6 +6,8 @@ interface TextFieldProps {
   value: string;
   onChange(value: string): void;
   multiline?: boolean;
+  /** Visible lines of a multiline field. */
+  rows?: number;
   hint?: string;
   maxLength?: number;
   autoComplete?: string;
@@ -53,7 +55,7 @@ export function TextField(props: TextFieldProps) {
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea {...common} rows={6} />
+        <textarea {...common} rows={props.rows ?? 6} />
       ) : (
         <input {...common} type="text" data-input-mode={props.inputMode ?? 'text'} />
       )}

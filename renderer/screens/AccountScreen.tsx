@@ -64,6 +64,7 @@ function ReleaseRequestForm() {
           value={form[field]}
           onChange={(value) => setForm({ ...form, [field]: value })}
           multiline={field === 'agencyAddress' || field === 'returnAddress'}
+          rows={3}
           name={field}
         />
       ))}

@@ -20,7 +20,7 @@ function QuoteView({ quote }: { quote: StampQuote }) {
             {t('compose.line', {
               feature: t(`compose.feature_${line.feature}`),
               count: line.count,
-              stamps: line.stamps,
+              stamps: t('compose.stamps', { count: line.stamps }),
             })}
           </li>
         ))}

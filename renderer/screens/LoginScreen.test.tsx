@@ -54,11 +54,12 @@ describe('login screen', () => {
     renderApp({ 'auth.login': lockingLogin() });
     await fillDoc();
     for (let attempt = 1; attempt <= 4; attempt++) {
+      const left = 5 - attempt;
       typePin('9999');
       fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
       expect(
         await screen.findByText(
-          `That PIN is not right. ${5 - attempt} tries left before the account locks.`,
+          `That PIN is not right. ${left} ${left === 1 ? 'try' : 'tries'} left before the account locks.`,
         ),
       ).toBeDefined();
     }

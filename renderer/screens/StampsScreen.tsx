@@ -129,7 +129,7 @@ export default function StampsScreen() {
       <section className="panel stack" aria-labelledby="buy-title">
         <h2 id="buy-title">{t('stamps.buy')}</h2>
         <fieldset>
-          <legend>{t('stamps.buy')}</legend>
+          <legend>{t('stamps.chooseBundle')}</legend>
           {stamps.bundles.map((offer) => (
             <label key={offer.id} className="choice">
               <input
