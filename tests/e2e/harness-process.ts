@@ -22,7 +22,9 @@ const residents = Array.from({ length: 12 }, (_, index) => ({
   badgeToken: DEMO.badgeToken(index),
   pin: DEMO.pin,
 }));
-console.log(JSON.stringify({ url: harness.url, residents, maintenancePin: DEMO.maintenancePin }));
+process.stdout.write(
+  `${JSON.stringify({ url: harness.url, residents, maintenancePin: DEMO.maintenancePin })}\n`,
+);
 
 async function stop() {
   await harness.close();
