@@ -21,6 +21,15 @@ export class CentralFixture {
     private dbPath: string,
   ) {}
 
+  /** Opens an existing SQLite database (e.g. one a child process wrote) for the checks. */
+  static async open(dbPath: string, dir: string): Promise<CentralFixture> {
+    return new CentralFixture(
+      await TestCentral.start(await openSqliteStorage(dbPath)),
+      dir,
+      dbPath,
+    );
+  }
+
   static async start(storage?: (dir: string) => Promise<Storage>): Promise<CentralFixture> {
     const dir = mkdtempSync(join(tmpdir(), 'homeline-central-'));
     const dbPath = join(dir, 'central.db');
