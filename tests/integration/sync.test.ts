@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
+import { startFaultProxy } from './support/fault-proxy';
 
 /** A whole device (createBackend + sync connector) against the real central service. */
 let central: CentralFixture;
@@ -67,4 +68,61 @@ describe('sync with the central service', () => {
       await device.close();
     }
   });
+
+  it('retries on its timer until the service is back, without a new local write', async () => {
+    const residentId = await central.central.resident({ docNumber: 'S700003' }, { stamps: 2 });
+    const proxy = await startFaultProxy(central.url);
+    proxy.plan = () => ({ kind: 'reset' });
+    const device = await SyncedDevice.enroll(central.url, await central.enrollment(), {
+      syncUrl: proxy.url,
+    });
+    try {
+      expect(await device.sync.syncNow()).toMatchObject({ state: 'offline', lastError: 'offline' });
+      expect(device.sync.status().nextAttemptAt).toBeNull(); // not started: no timer yet
+      device.sync.engine.start();
+      await until(() => device.sync.status().nextAttemptAt !== null);
+      proxy.plan = () => ({ kind: 'pass' });
+      await until(() => device.sync.status().state === 'idle');
+      expect(device.store.stamps.confirmed(residentId)).toBe(2);
+      const states = device.events
+        .filter((seen) => seen.event === 'sync.status')
+        .map((seen) => (seen.payload as { state: string }).state);
+      expect(states).toContain('offline');
+      expect(states.at(-1)).toBe('idle');
+    } finally {
+      await device.close();
+      await proxy.close();
+    }
+  });
 });
+
+describe('an app too old for the service', () => {
+  it('surfaces "upgrade required" as the sync status', async () => {
+    const strict = await CentralFixture.start(undefined, { minAppVersion: '9.0.0' });
+    try {
+      // Enrollment itself needs a current app, so this device enrolled before the minimum rose.
+      const device = await SyncedDevice.enroll(central.url, await central.enrollment(), {
+        syncUrl: strict.url,
+      });
+      try {
+        expect(await device.sync.syncNow()).toMatchObject({
+          state: 'error',
+          lastError: 'upgrade_required',
+        });
+      } finally {
+        await device.close();
+      }
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
+/** Waits for a condition the client reaches on its own timer. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

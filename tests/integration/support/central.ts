@@ -30,11 +30,14 @@ export class CentralFixture {
     );
   }
 
-  static async start(storage?: (dir: string) => Promise<Storage>): Promise<CentralFixture> {
+  static async start(
+    storage?: (dir: string) => Promise<Storage>,
+    options: { minAppVersion?: string } = {},
+  ): Promise<CentralFixture> {
     const dir = mkdtempSync(join(tmpdir(), 'homeline-central-'));
     const dbPath = join(dir, 'central.db');
     const opened = storage ? await storage(dir) : await openSqliteStorage(dbPath);
-    return new CentralFixture(await TestCentral.start(opened), dir, dbPath);
+    return new CentralFixture(await TestCentral.start(opened, options), dir, dbPath);
   }
 
   get url(): string {
