@@ -1,0 +1,54 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { harnessForFile, tapPin } from './harness';
+
+const harness = harnessForFile();
+
+async function noAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => v.id)).toEqual([]);
+}
+
+test('the main resident flows work in Spanish', async ({ page }) => {
+  const resident = harness().residents[6];
+  await page.goto(harness().url);
+  await page.getByRole('button', { name: 'Español' }).tap();
+  await expect(page.getByRole('heading', { name: 'Bienvenido' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+
+  await page.getByLabel('Estado').fill(resident.state);
+  await page.getByLabel('Número DOC').fill(resident.docNumber);
+  await tapPin(page, resident.pin);
+  await page.getByRole('button', { name: 'Iniciar sesión' }).tap();
+  await expect(page.getByRole('heading', { name: 'Hola, David' })).toBeVisible();
+  await expect(page.getByText('20 disponibles')).toBeVisible();
+  await noAxeViolations(page);
+
+  const nav = page.getByRole('navigation', { name: 'Menú principal' });
+  await nav.getByRole('button', { name: 'Bandeja' }).tap();
+  await page.getByLabel('Buscar mensajes').fill('cumpleaños');
+  await page.getByRole('button', { name: 'Buscar', exact: true }).tap();
+  await expect(page.getByRole('heading', { name: 'Resultados para «cumpleaños»' })).toBeVisible();
+  await page.getByText('Fotos del cumpleaños').tap();
+  await expect(page.getByRole('button', { name: 'Ver foto' })).toBeVisible();
+  await page.getByRole('button', { name: 'Responder' }).tap();
+  await expect(page.getByRole('heading', { name: 'Responder' })).toBeVisible();
+  await expect(page.getByText(/Total: 1 sello$/)).toBeVisible();
+  await page.getByLabel('Mensaje', { exact: true }).fill('¡Qué bonitas fotos! Gracias.');
+  await page.getByRole('button', { name: 'Enviar', exact: true }).tap();
+  await expect(
+    page.getByText('Pendiente: se enviará cuando el equipo vuelva a tener conexión.'),
+  ).toBeVisible();
+  await noAxeViolations(page);
+
+  await nav.getByRole('button', { name: 'Ayuda con la tableta' }).tap();
+  await page.getByLabel('Describa el problema').fill('La tableta no carga la batería');
+  await page.getByRole('button', { name: 'Ver los pasos sugeridos' }).tap();
+  await expect(page.getByRole('heading', { name: 'Pruebe primero estos pasos' })).toBeVisible();
+  await noAxeViolations(page);
+
+  await nav.getByRole('button', { name: 'Preguntas' }).tap();
+  await expect(page.getByRole('heading', { name: 'Preguntas frecuentes' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cerrar sesión' }).tap();
+  await expect(page.getByRole('heading', { name: 'Bienvenido' })).toBeVisible();
+});
