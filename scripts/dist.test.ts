@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILDER_CONFIG, bundleShell, findElectron, pinnedElectronVersion } from './dist';
+
+const dir = mkdtempSync(join(tmpdir(), 'homeline-dist-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const require = createRequire(import.meta.url);
+
+const requiredModules = (code: string) =>
+  [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
+
+describe('bundleShell', () => {
+  it('bundles main, a self-contained preload and the afterPack hook', async () => {
+    const bundles = await bundleShell(dir);
+    const preload = readFileSync(bundles.preload, 'utf8');
+    // Sandboxed preloads cannot load modules: only Electron's own 'electron' may be required.
+    expect(new Set(requiredModules(preload))).toEqual(new Set(['electron']));
+    expect(preload).toContain('exposeInMainWorld("homeline"');
+    expect(preload).toContain('homeline:invoke');
+
+    const main = readFileSync(bundles.main, 'utf8');
+    const mainRequires = new Set(requiredModules(main));
+    for (const external of ['electron', 'electron-updater', 'pino', 'better-sqlite3']) {
+      expect(mainRequires.has(external), external).toBe(true);
+    }
+    // Our own code is inlined: no relative requires left for the packer to miss.
+    expect([...mainRequires].filter((name) => name!.startsWith('.'))).toEqual([]);
+
+    const afterPack = require(resolve(bundles.afterPack)) as { default: unknown };
+    expect(typeof afterPack.default).toBe('function');
+  });
+});
+
+describe('electron-builder.yml', () => {
+  const text = readFileSync(BUILDER_CONFIG, 'utf8');
+
+  it('pins the Electron version of the optional dependency', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const range: string = pkg.optionalDependencies.electron;
+    expect(range.replace(/^[\^~]/, '')).toBe(pinnedElectronVersion(text));
+  });
+
+  it("passes electron-builder's own schema", async () => {
+    // electron-builder's validator and YAML reader, from its own dependencies.
+    const yaml = require('js-yaml') as { load(text: string): unknown };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration(config: unknown, log: unknown): Promise<void>;
+    };
+    const { DebugLogger } = require('builder-util') as {
+      DebugLogger: new (on: boolean) => unknown;
+    };
+    const config = yaml.load(text) as Record<string, unknown>;
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    expect(config).toMatchObject({
+      asar: true,
+      asarUnpack: ['**/*.node'],
+      npmRebuild: true,
+      afterPack: 'dist/build/after-pack.cjs',
+      publish: { provider: 'generic' },
+    });
+  });
+
+  it('refuses a config without a pinned version', () => {
+    expect(() => pinnedElectronVersion('productName: x\n')).toThrow(/electronVersion/);
+  });
+});
+
+describe('findElectron', () => {
+  const base = { version: '40.10.2', platform: 'linux', arch: 'x64', projectDir: dir };
+
+  it('reports every place it looked when Electron is nowhere', () => {
+    const found = findElectron({ ...base, env: { ELECTRON_CACHE: join(dir, 'empty-cache') } });
+    expect(found.kind).toBe('missing');
+    expect(found.kind === 'missing' && found.looked.join('\n')).toContain(
+      'electron-v40.10.2-linux-x64.zip',
+    );
+  });
+
+  it('finds a cached zip of the pinned version, or an explicit dist folder', () => {
+    const cache = join(dir, 'cache');
+    mkdirSync(join(cache, 'abc123'), { recursive: true });
+    writeFileSync(join(cache, 'abc123', 'electron-v40.10.2-linux-x64.zip'), 'zip');
+    expect(findElectron({ ...base, env: { ELECTRON_CACHE: cache } })).toEqual({
+      kind: 'cache',
+      path: join(cache, 'abc123', 'electron-v40.10.2-linux-x64.zip'),
+    });
+    expect(
+      findElectron({ ...base, env: { ELECTRON_CACHE: cache, HOMELINE_ELECTRON_DIST: cache } }),
+    ).toEqual({ kind: 'dist', path: cache });
+  });
+});
