@@ -273,10 +273,12 @@ export const en = {
     blockSince: 'Since {{when}}',
     closes: 'Not possible now: {{channels}}',
     stillPossible: 'Still possible: {{channels}}',
-    block_card_chargeback:
-      'A bank-card payment to you was disputed. Bank-card deposits are paused until it is settled.',
-    block_money_order_chargeback:
-      'A money order or check to you was stopped or disputed. Bank-card deposits are paused.',
+    block_customer_card_chargeback:
+      'This customer disputed a bank-card payment. Their bank-card deposits are paused until it is settled.',
+    block_resident_card_chargeback:
+      'A bank-card payment to you was disputed. Bank-card deposits to you are paused until it is settled.',
+    block_resident_money_order_chargeback:
+      'A money order or check to you was stopped or disputed. Bank-card deposits to you are paused until it is settled.',
     block_other: 'Some deposit channels are paused. Staff can tell you more.',
     channel_bank_card: 'bank card',
     channel_money_order: 'money order',

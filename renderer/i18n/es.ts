@@ -277,10 +277,12 @@ export const es: Messages = {
     blockSince: 'Desde {{when}}',
     closes: 'No es posible ahora: {{channels}}',
     stillPossible: 'Todavía es posible: {{channels}}',
-    block_card_chargeback:
-      'Se disputó un pago con tarjeta bancaria a su favor. Los depósitos con tarjeta están en pausa hasta que se resuelva.',
-    block_money_order_chargeback:
-      'Se detuvo o disputó un giro postal o cheque a su favor. Los depósitos con tarjeta están en pausa.',
+    block_customer_card_chargeback:
+      'Este cliente disputó un pago con tarjeta bancaria. Sus depósitos con tarjeta están en pausa hasta que se resuelva.',
+    block_resident_card_chargeback:
+      'Se disputó un pago con tarjeta bancaria a su favor. Los depósitos con tarjeta a su favor están en pausa hasta que se resuelva.',
+    block_resident_money_order_chargeback:
+      'Se detuvo o disputó un giro postal o cheque a su favor. Los depósitos con tarjeta a su favor están en pausa hasta que se resuelva.',
     block_other: 'Algunos medios de depósito están en pausa. El personal puede darle más detalles.',
     channel_bank_card: 'tarjeta bancaria',
     channel_money_order: 'giro postal',

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReleaseForm } from '../../electron/contract';
 import { ReleaseFormSchema } from '../../electron/contract/entities';
 import type { DepositChannel } from '../../domain/types';
+import { blockKey } from '../blocks';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
 import { TextField } from '../components/TextField';
@@ -11,13 +12,6 @@ import { asLocale } from '../i18n';
 import { useAccount } from '../stores/account';
 import { useDevice } from '../stores/device';
 import { useSession } from '../stores/session';
-
-const BLOCK_CODES = ['card_chargeback', 'money_order_chargeback'] as const;
-
-function blockKey(code: string) {
-  const known = BLOCK_CODES.find((candidate) => candidate === code);
-  return known ? (`account.block_${known}` as const) : ('account.block_other' as const);
-}
 
 const FIELDS = [
   'tabletSerial',

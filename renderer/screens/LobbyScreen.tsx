@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DepositQuote } from '../../electron/contract';
 import { docNumber as docSchema, stateCode } from '../../electron/contract/primitives';
+import { blockKey } from '../blocks';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
 import { TextField } from '../components/TextField';
@@ -110,6 +111,9 @@ function QuoteFacts({ quote }: { quote: DepositQuote }) {
       {!quote.allowed && (
         <div className="notice error" role="alert">
           <p>{t('lobby.blocked')}</p>
+          {quote.blockReasons.map((code) => (
+            <p key={code}>{t(blockKey(code))}</p>
+          ))}
           {quote.stillPossible.length > 0 && (
             <p>
               {t('lobby.stillPossible', {
