@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { DeviceConfigInput } from '../hal';
-import { SimBinding, type SimWire } from './binding';
+import { SimBinding } from './binding';
 import { BadgeScannerEmulator, type ScanOptions } from './badge-emulator';
 import { BillAcceptorEmulator } from './bill-emulator';
 import { CardReaderEmulator, type TestSwipe } from './card-emulator';
 import { PrinterEmulator } from './printer-emulator';
-import type { DeviceWire } from './wire';
+import type { ControllableLink, DeviceWire } from './wire';
 
 export const SIMULATED_DEVICES = ['card', 'printer', 'cash', 'badge'] as const;
 export type SimulatedDevice = (typeof SIMULATED_DEVICES)[number];
@@ -119,7 +119,7 @@ export function simulatedDeviceConfig(
 /** Emulators for the four devices on the given wires, and the tester's controls over them. */
 export function emulateKiosk(
   wires: Record<SimulatedDevice, DeviceWire>,
-  links?: Partial<Record<SimulatedDevice, SimWire>>,
+  links?: Partial<Record<SimulatedDevice, ControllableLink>>,
 ): { emulators: KioskEmulators; controls: KioskControls } {
   const emulators: KioskEmulators = {
     card: new CardReaderEmulator(wires.card),
@@ -142,7 +142,7 @@ function injectFault(
   request: z.output<typeof FaultRequestSchema>,
   emulators: KioskEmulators,
   wires: Record<SimulatedDevice, DeviceWire>,
-  links: Partial<Record<SimulatedDevice, SimWire>>,
+  links: Partial<Record<SimulatedDevice, ControllableLink>>,
 ): void {
   const { fault, on } = request;
   const device = request.device ?? defaultDevice(fault);
@@ -185,7 +185,7 @@ function injectFault(
       wires.card.send(Uint8Array.of(0x0d, 0x03));
       return;
   }
-  if (!link) throw new Error(`${fault} needs an in-process wire (not available on a pty)`);
+  if (!link) throw new Error(`${fault} needs a controllable link for ${device}`);
   switch (fault) {
     case 'unplug':
       if (on) link.unplug();

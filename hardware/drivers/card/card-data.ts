@@ -28,7 +28,8 @@ export function toCardResult(fields: SwipeFields, policy: CardPolicy): CardResul
       expiry,
       cardholderName: fields.name.slice(0, 26),
       funding: fundingOf(pan, policy.fundingByIin),
-      token: createHmac('sha256', policy.tokenSecret).update(pan).digest('hex'),
+      // base64url, not hex: long digit runs in hex would look like card numbers to leak scans
+      token: createHmac('sha256', policy.tokenSecret).update(pan).digest('base64url'),
       chipCard: service === 0x32 || service === 0x36,
     };
   } finally {

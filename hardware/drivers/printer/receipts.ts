@@ -19,7 +19,7 @@ const cents = z.number().int().min(0).max(10_000_000);
 const id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an id of letters, digits and dashes');
 
 const header = {
-  facilityName: printable(80).min(1),
+  facilityName: printable(80).min(1).optional(),
   deviceId: printable(64).min(1),
   at: z.iso.datetime({ offset: true }),
   timeZone: z.string().min(1).default('UTC'),
@@ -76,12 +76,33 @@ export const ReleaseFormInputSchema = z.object({
   mailTo: multiline,
 });
 
+/** Text that is already localized by the caller: a title and label/value lines. */
+export const LabelledReceiptInputSchema = z.object({
+  kind: z.literal('labelled'),
+  ...header,
+  title: printable(60).min(1),
+  lines: z
+    .array(
+      z.object({
+        label: printable(60),
+        value: z
+          .string()
+          .max(500)
+          .regex(/^[^\p{Cc}]*(\n[^\p{Cc}]*)*$/u, 'no control characters except newlines'),
+      }),
+    )
+    .max(80),
+  /** Printed as a CODE128 barcode under the lines when given. */
+  reference: id.optional(),
+});
+
 export const TestPageInputSchema = z.object({ kind: z.literal('test_page'), ...header });
 
 export const ReceiptInputSchema = z.discriminatedUnion('kind', [
   DepositReceiptInputSchema,
   StampPurchaseReceiptInputSchema,
   ReleaseFormInputSchema,
+  LabelledReceiptInputSchema,
   TestPageInputSchema,
 ]);
 export type ReceiptInput = z.input<typeof ReceiptInputSchema>;
@@ -178,6 +199,11 @@ export function encodeReceipt(
       encoder.align('left');
       out.footer(receipt.requestId, false);
       break;
+    case 'labelled':
+      out.heading(receipt.title);
+      for (const line of receipt.lines) out.labelled(line.label, line.value);
+      out.footer(receipt.reference ?? '', receipt.reference !== undefined);
+      break;
     case 'test_page':
       out.title('testPage');
       encoder.line(t('testLine'));
@@ -198,15 +224,13 @@ class ReceiptWriter {
   ) {}
 
   title(key: ReceiptTextKey): void {
-    this.encoder
-      .align('center')
-      .bold(true)
-      .line(this.receipt.facilityName)
-      .size(2, 2)
-      .line(this.t(key))
-      .size(1, 1)
-      .bold(false)
-      .align('left');
+    this.heading(this.t(key));
+  }
+
+  heading(text: string): void {
+    this.encoder.align('center').bold(true);
+    if (this.receipt.facilityName) this.encoder.line(this.receipt.facilityName);
+    this.encoder.size(2, 2).line(text).size(1, 1).bold(false).align('left');
     this.rule();
   }
 
@@ -220,7 +244,22 @@ class ReceiptWriter {
   }
 
   block(key: ReceiptTextKey, value: string): void {
-    this.encoder.underline(true).line(this.t(key)).underline(false);
+    this.labelledBlock(this.t(key), value);
+  }
+
+  /** A label and value on one line when they fit, else the value indented below. */
+  labelled(label: string, value: string): void {
+    if (!value.includes('\n') && label.length + value.length + 1 <= this.columns) {
+      this.encoder.line(
+        `${label}${' '.repeat(this.columns - label.length - value.length)}${value}`,
+      );
+    } else {
+      this.labelledBlock(label, value);
+    }
+  }
+
+  private labelledBlock(label: string, value: string): void {
+    this.encoder.underline(true).line(label).underline(false);
     for (const line of value.split('\n')) this.encoder.line(`  ${line}`);
   }
 
@@ -252,7 +291,8 @@ class ReceiptWriter {
     this.rule();
     this.pair('date', when);
     this.pair('device', this.receipt.deviceId);
-    this.pair('reference', reference.length > 24 ? reference.slice(0, 24) : reference);
+    if (reference)
+      this.pair('reference', reference.length > 24 ? reference.slice(0, 24) : reference);
     if (barcode) {
       this.encoder.align('center').barcode(reference, 'code128', 60).align('left');
     }

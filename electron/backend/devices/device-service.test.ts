@@ -1,0 +1,217 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventName, EventPayload } from '../../contract';
+import { tempDir } from '../testing/temp-dir';
+import { createDeviceService } from './device-service';
+import { luhnRuns, scanForCardData } from './leak-scan';
+
+const socat = spawnSync('which', ['socat']).status === 0;
+if (!socat)
+  console.warn('device service tests skipped: socat is absent (apt-get install -y socat)');
+
+type Recorded = { event: EventName; payload: unknown };
+
+describe.skipIf(!socat)('device service against the simulator on socat ptys', () => {
+  const dir = tempDir('homeline-devices-');
+  const simDir = tempDir('homeline-sim-');
+  let sim: ChildProcess;
+  let panel: string;
+  let service: ReturnType<typeof createDeviceService>;
+  const events: Recorded[] = [];
+  const waiters: { match(r: Recorded): boolean; resolve(r: Recorded): void }[] = [];
+  let eventsDb: Database.Database;
+  const logFile = join(dir.path, 'devices.log');
+
+  /** The next event matching, from now on. */
+  function next<E extends EventName>(
+    event: E,
+    where: (payload: EventPayload<E>) => boolean = () => true,
+    ms = 8000,
+  ): Promise<EventPayload<E>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+      waiters.push({
+        match: (r) => r.event === event && where(r.payload as EventPayload<E>),
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r.payload as EventPayload<E>);
+        },
+      });
+    });
+  }
+
+  async function act(path: string, body: unknown): Promise<void> {
+    const response = await fetch(`${panel}/api/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  beforeAll(async () => {
+    sim = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'hardware/simulators/cli.ts', '--dir', simDir.path],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const [line] = (await once(createInterface({ input: sim.stdout! }), 'line')) as [string];
+    const started = JSON.parse(line) as { panel: string; configFile: string };
+    panel = started.panel;
+
+    // what a backend does with hardware events: log them and keep them in SQLite
+    eventsDb = new Database(join(dir.path, 'events.db'));
+    eventsDb.exec('CREATE TABLE events (name TEXT NOT NULL, payload TEXT NOT NULL) STRICT');
+    const insert = eventsDb.prepare('INSERT INTO events (name, payload) VALUES (?, ?)');
+    const logger = pino(
+      { level: 'debug', timestamp: pino.stdTimeFunctions.isoTime },
+      pino.destination({ dest: logFile, sync: true }),
+    );
+    service = createDeviceService({
+      config: JSON.parse(readFileSync(started.configFile, 'utf8')),
+      logger,
+      creditJournalPath: join(dir.path, 'credits.db'),
+      deviceId: 'kiosk-test',
+      onEvent: (event, payload) => {
+        logger.info({ event, payload }, 'hardware event');
+        insert.run(event, JSON.stringify(payload));
+        const recorded = { event, payload };
+        events.push(recorded);
+        const index = waiters.findIndex((waiter) => waiter.match(recorded));
+        if (index >= 0) waiters.splice(index, 1)[0].resolve(recorded);
+      },
+    });
+    await next(
+      'hardware.health',
+      (p) => p.devices.length === 4 && p.devices.every((d) => d.state !== 'offline'),
+    );
+  }, 30_000);
+
+  afterAll(async () => {
+    await service?.close();
+    eventsDb?.close();
+    sim?.kill('SIGTERM');
+    if (sim) await once(sim, 'exit');
+    dir.cleanup();
+    simDir.cleanup();
+  });
+
+  it('reports the hardware and its health', () => {
+    expect(service.hardware()).toEqual({
+      cardReader: true,
+      receiptPrinter: true,
+      billAcceptor: true,
+      badgeScanner: true,
+    });
+    expect(service.health().map((device) => [device.kind, device.simulated])).toEqual([
+      ['card_reader', false],
+      ['receipt_printer', false],
+      ['bill_acceptor', false],
+      ['badge_scanner', false],
+    ]);
+  });
+
+  it('reads a card once per start, refuses other brands', async () => {
+    await service.startCardRead();
+    const read = next('hardware.cardRead');
+    await act('swipe', { card: 'visa', name: 'DOE/JANE' });
+    expect(await read).toMatchObject({
+      brand: 'visa',
+      last4: '1111',
+      funding: 'credit',
+      cardholderName: 'JANE DOE',
+    });
+    await service.startCardRead();
+    const refused = next('hardware.cardError');
+    await act('swipe', { card: 'amex' });
+    expect((await refused).code).toBe('brand_refused');
+    await service.startCardRead();
+    const mc = next('hardware.cardRead');
+    await act('swipe', { card: 'mastercard2Series' });
+    expect((await mc).brand).toBe('mastercard');
+    await service.cancelCardRead();
+  });
+
+  it('runs a cash session: escrow, accept, return; credits journaled once', async () => {
+    const session = await service.startCash();
+    const escrow = next('hardware.bill', (p) => p.event === 'escrow');
+    await act('bill', { cents: 2000 });
+    expect((await escrow).session.escrowCents).toBe(2000);
+    const stacked = next('hardware.bill', (p) => p.event === 'stacked');
+    await service.escrow(session.cashSessionId, 'accept');
+    expect((await stacked).denominationCents).toBe(2000);
+
+    const second = next('hardware.bill', (p) => p.event === 'escrow');
+    await act('bill', { cents: 500 });
+    await second;
+    const returned = next('hardware.bill', (p) => p.event === 'returned');
+    await service.escrow(session.cashSessionId, 'return');
+    expect((await returned).denominationCents).toBe(500);
+
+    const ended = await service.endCash(session.cashSessionId);
+    expect(ended).toMatchObject({ state: 'ended', insertedCents: 2000, escrowCents: null });
+    expect(service.cashSession(session.cashSessionId)?.insertedCents).toBe(2000);
+    await expect(service.escrow(session.cashSessionId, 'accept')).rejects.toThrow(/escrow/);
+    await expect(service.endCash('no-such-session')).rejects.toThrow(/unknown cash session/);
+  });
+
+  it('prints receipts; a paper-out job fails with a printer event; unplug and replug', async () => {
+    const job = await service.print({
+      kind: 'deposit',
+      locale: 'es',
+      title: 'Recibo de depósito',
+      lines: [
+        { label: 'Monto', value: '$20.00' },
+        { label: 'Residente', value: 'José Núñez' },
+      ],
+    });
+    expect(job).toMatchObject({ status: 'done', error: null });
+    const printed = (await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] };
+    expect(printed.printed.at(-1)).toContain('José Núñez');
+
+    await act('fault', { fault: 'paper_out' });
+    const event = next('hardware.printer', (p) => p.job !== null);
+    const failed = await service.print({
+      kind: 'test',
+      locale: 'en',
+      title: 'Test print',
+      lines: [],
+    });
+    expect(failed.status).toBe('failed');
+    expect(await event).toMatchObject({ condition: 'paper_out', job: { status: 'failed' } });
+    await act('fault', { fault: 'paper_out', on: false });
+
+    const offline = next('hardware.health', (p) => p.devices.some((d) => d.state === 'offline'));
+    await act('fault', { fault: 'unplug', device: 'printer' });
+    await offline;
+    const online = next('hardware.health', (p) => p.devices.every((d) => d.state !== 'offline'));
+    await act('fault', { fault: 'replug', device: 'printer' });
+    await online;
+    expect(
+      (await service.print({ kind: 'test', locale: 'en', title: 'Test', lines: [] })).status,
+    ).toBe('done');
+  });
+
+  it('passes badge scans in the contract format only', async () => {
+    const scan = next('hardware.badge');
+    await act('badge', { badge: 'S123456' });
+    expect(await scan).toEqual({ badgeToken: 'S123456' });
+    const again = next('hardware.badge');
+    await act('badge', { badge: 'FL-998877', aim: ']C0' });
+    expect(await again).toEqual({ badgeToken: 'FL-998877' });
+  });
+
+  it('left no card number or track data in any log line or SQLite file', () => {
+    expect(luhnRuns('x4111111111111111y')).toContain('4111111111111111');
+    expect(readFileSync(logFile, 'utf8')).toContain('hardware.cardRead');
+    expect(scanForCardData(dir.path)).toEqual([]);
+  });
+});

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import type { BindingInterface } from '@serialport/bindings-interface' with {
+  'resolution-mode': 'require',
+};
+import type { Logger } from 'pino';
+import { encodeReceipt, standardDrivers } from '../../../hardware/drivers';
+import {
+  DeviceError,
+  DeviceManager,
+  type AnyDevice,
+  type BillCredit,
+  type BillEvent,
+  type BillStatus,
+  type DeviceErrorEvent,
+  type PrinterStatus,
+  type ReceiptPrinter,
+} from '../../../hardware/hal';
+import {
+  badgeToken,
+  type CashSession,
+  type DeviceHealth,
+  type EventName,
+  type EventPayload,
+  type PrintJob,
+} from '../../contract';
+import type { DeviceService, PrintRequest } from '../ports';
+import { CreditJournal } from './credit-journal';
+
+/** Receives every hardware event, already in the contract's shape (the backend's broadcast). */
+export type DeviceEventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface DeviceServiceOptions {
+  /** The device configuration (validated here: a bad one throws DeviceConfigError). */
+  config: unknown;
+  logger: Logger;
+  onEvent: DeviceEventSink;
+  /** SQLite file where bill credits are written before the acceptor is acknowledged. */
+  creditJournalPath: string;
+  /** Printed in receipt footers. */
+  deviceId?: string;
+  /** Binding for `simulated` ports (createSimulatedKiosk().binding). */
+  simulatedBinding?: BindingInterface;
+}
+
+const KIND: Record<AnyDevice['deviceClass'], DeviceHealth['kind']> = {
+  CardReader: 'card_reader',
+  ReceiptPrinter: 'receipt_printer',
+  BillAcceptor: 'bill_acceptor',
+  BadgeScanner: 'badge_scanner',
+};
+
+/**
+ * The backend's view of the kiosk hardware: owns a DeviceManager, turns device events into
+ * contract events, runs cash sessions (credits journaled before the ACK) and prints receipts.
+ * Returns at once; devices come up in the background and report through `hardware.health`.
+ */
+export function createDeviceService(options: DeviceServiceOptions): DeviceService {
+  const { logger, onEvent } = options;
+  const journal = new CreditJournal(options.creditJournalPath);
+  const sessions = new Map<string, CashSession>();
+  let active: CashSession | null = null;
+
+  const manager = new DeviceManager(options.config, {
+    drivers: standardDrivers,
+    simulatedBinding: options.simulatedBinding,
+    recordCredit: async (credit: BillCredit) => {
+      const session = active;
+      if (!session) {
+        // a bill stacked outside a session (e.g. after a restart) is still money: journal it
+        journal.record(credit, `orphan:${credit.device}`, new Date().toISOString());
+        logger.warn(
+          { creditId: credit.creditId, cents: credit.cents },
+          'bill credited outside a cash session',
+        );
+        return;
+      }
+      if (journal.record(credit, session.cashSessionId, new Date().toISOString())) {
+        logger.info({ creditId: credit.creditId, cents: credit.cents }, 'bill credit recorded');
+      }
+      session.insertedCents = journal.insertedCents(session.cashSessionId);
+    },
+  });
+  const card = manager.first('CardReader');
+  const printer = manager.first('ReceiptPrinter');
+  const cash = manager.first('BillAcceptor');
+  const badge = manager.first('BadgeScanner');
+
+  const health = (): DeviceHealth[] =>
+    manager.list().map((device) => ({
+      name: device.name,
+      kind: KIND[device.deviceClass],
+      state: device.power === 'offline' && device.state !== 'closed' ? 'offline' : device.state,
+      detail: device.power === 'offline' ? 'offline' : null,
+      lastSeenAt: device.lastSeenAt,
+      simulated: manager.isSimulated(device.name),
+    }));
+  const reportHealth = () => onEvent('hardware.health', { devices: health() });
+
+  for (const device of manager.list()) {
+    device.on('power', (power) => {
+      logger.info({ device: device.name, power }, 'device power');
+      reportHealth();
+    });
+    device.on('deviceError', (event: DeviceErrorEvent) => {
+      const { code, extendedCode, locus, errorClass } = event.error;
+      // the message and codes never carry input data (drivers guarantee it)
+      logger.warn(
+        { device: device.name, code, extendedCode, locus, errorClass },
+        event.error.message,
+      );
+    });
+  }
+
+  card?.on('data', (result) => {
+    onEvent('hardware.cardRead', {
+      brand: result.brand,
+      last4: result.last4,
+      expiry: result.expiry,
+      funding: result.funding,
+      cardholderName: result.cardholderName,
+      token: result.token,
+    });
+  });
+  card?.on('deviceError', ({ error }) =>
+    onEvent('hardware.cardError', {
+      code: error.extendedCode ?? error.code,
+      message: error.message,
+    }),
+  );
+
+  badge?.on('data', (scan) => {
+    const parsed = badgeToken.safeParse(scan.token);
+    if (parsed.success) onEvent('hardware.badge', { badgeToken: parsed.data });
+    else logger.warn({ device: badge.name }, 'badge scan does not match the badge token format');
+    void badge.enable().catch(() => undefined);
+  });
+
+  printer?.on('status', (status: PrinterStatus) =>
+    onEvent('hardware.printer', { condition: status.condition, job: null }),
+  );
+
+  const emitBill = (event: EventPayload<'hardware.bill'>['event'], cents: number | null) => {
+    if (active)
+      onEvent('hardware.bill', { session: { ...active }, event, denominationCents: cents });
+  };
+  cash?.on('data', (event: BillEvent) => {
+    const session = active;
+    switch (event.kind) {
+      case 'escrow':
+        if (session) Object.assign(session, { state: 'escrow', escrowCents: event.cents });
+        emitBill('escrow', event.cents);
+        break;
+      case 'stacked':
+        if (session) Object.assign(session, { state: 'accepting', escrowCents: null });
+        emitBill('stacked', event.credit.cents);
+        break;
+      case 'returned':
+        if (session) Object.assign(session, { state: 'accepting', escrowCents: null });
+        emitBill('returned', event.cents);
+        break;
+      case 'rejected':
+        emitBill('rejected', null);
+        break;
+    }
+  });
+  cash?.on('status', (status: BillStatus) => {
+    if (status.state === 'jammed') emitBill('jammed', null);
+    if (status.state === 'cassette_full') emitBill('cassette_full', null);
+    if (status.reconciliation)
+      logger.warn({ device: cash.name }, 'bill acceptor needs reconciliation');
+  });
+
+  const ready = manager.start().then(async () => {
+    // output devices stay enabled; input devices only while a screen asks for input
+    await printer?.enable();
+    await badge?.enable();
+    reportHealth();
+  });
+  ready.catch((error: unknown) => logger.error({ err: error }, 'devices did not start'));
+
+  const requireDevice = <D>(device: D | undefined, what: string): D => {
+    if (!device) throw new DeviceError('no_hardware', `this device has no ${what}`);
+    return device;
+  };
+  const requireSession = (cashSessionId: string): CashSession => {
+    const session = sessions.get(cashSessionId);
+    if (!session) throw new DeviceError('illegal', 'unknown cash session');
+    return session;
+  };
+
+  return {
+    hardware: () => ({
+      cardReader: card !== undefined,
+      receiptPrinter: printer !== undefined,
+      billAcceptor: cash !== undefined,
+      badgeScanner: badge !== undefined,
+    }),
+    health,
+    async startCardRead() {
+      await ready;
+      await requireDevice(card, 'card reader').enable();
+    },
+    async cancelCardRead() {
+      await ready;
+      await requireDevice(card, 'card reader').disable();
+    },
+    async startCash() {
+      await ready;
+      const acceptor = requireDevice(cash, 'bill acceptor');
+      if (active && active.state !== 'ended')
+        throw new DeviceError('busy', 'a cash session is already open');
+      const session: CashSession = {
+        cashSessionId: randomUUID(),
+        insertedCents: 0,
+        state: 'accepting',
+        escrowCents: null,
+      };
+      sessions.set(session.cashSessionId, session);
+      active = session;
+      await acceptor.enable();
+      return { ...session };
+    },
+    async escrow(cashSessionId, action) {
+      const session = requireSession(cashSessionId);
+      const acceptor = requireDevice(cash, 'bill acceptor');
+      if (session !== active || session.state !== 'escrow') {
+        throw new DeviceError('illegal', 'no bill is waiting in escrow for this session');
+      }
+      if (action === 'accept') await acceptor.acceptEscrow();
+      else await acceptor.returnEscrow();
+      return { ...session };
+    },
+    async endCash(cashSessionId) {
+      const session = requireSession(cashSessionId);
+      const acceptor = requireDevice(cash, 'bill acceptor');
+      if (session.state === 'escrow') await acceptor.returnEscrow().catch(() => undefined);
+      await acceptor.disable();
+      session.state = 'ended';
+      session.escrowCents = null;
+      session.insertedCents = journal.insertedCents(cashSessionId);
+      if (active === session) active = null;
+      return { ...session };
+    },
+    cashSession(cashSessionId) {
+      const session = sessions.get(cashSessionId);
+      return session ? { ...session } : undefined;
+    },
+    async print(request: PrintRequest): Promise<PrintJob> {
+      await ready;
+      const device = requireDevice(printer, 'receipt printer');
+      const jobId = randomUUID();
+      let job: PrintJob;
+      try {
+        const bytes = encodeReceipt(
+          {
+            kind: 'labelled',
+            locale: request.locale,
+            title: request.title,
+            lines: request.lines,
+            deviceId: options.deviceId ?? 'kiosk',
+            at: new Date().toISOString(),
+            reference: jobId,
+          },
+          { columns: device.capabilities.columns },
+        );
+        await device.print(bytes);
+        job = { jobId, status: 'done', error: null };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn({ device: device.name, kind: request.kind }, `print failed: ${message}`);
+        job = { jobId, status: 'failed', error: message };
+      }
+      onEvent('hardware.printer', {
+        condition: await printerCondition(device),
+        job,
+      });
+      return job;
+    },
+    async close() {
+      await ready.catch(() => undefined);
+      await manager.stop();
+      journal.close();
+    },
+  };
+}
+
+async function printerCondition(printer: ReceiptPrinter): Promise<PrinterStatus['condition']> {
+  try {
+    return (await printer.readStatus()).condition;
+  } catch {
+    return 'offline';
+  }
+}

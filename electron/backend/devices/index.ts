@@ -1,0 +1,5 @@
+export {
+  createDeviceService,
+  type DeviceServiceOptions,
+  type DeviceEventSink,
+} from './device-service';

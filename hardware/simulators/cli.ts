@@ -1,0 +1,147 @@
+/**
+ * `npm run sim`: the four kiosk devices emulated on socat pseudo-terminals, with a web panel.
+ *   npm run sim [-- --dir DIR --port N]     start; prints one JSON line {panel, ports, configFile}
+ *   npm run sim -- ctl swipe visa           swipe a test card (see TEST_CARD_NUMBERS)
+ *   npm run sim -- ctl bill 2000            insert a bill (cents)
+ *   npm run sim -- ctl badge S123456        scan a badge
+ *   npm run sim -- ctl fault paper_out [--off] [--device printer]
+ *   npm run sim -- ctl printed              print the receipts printed so far
+ * The app reads the device configuration from DIR/devices.json (serial ports on the ptys).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  emulateKiosk,
+  simulatedDeviceConfig,
+  SIMULATED_DEVICES,
+  type SimulatedDevice,
+} from './kiosk';
+import { startPanel } from './panel';
+import { PtyWire, ensureSocat } from './pty';
+
+const BAUD: Record<SimulatedDevice, number> = {
+  card: 9600,
+  printer: 38400,
+  cash: 9600,
+  badge: 9600,
+};
+
+class UsageError extends Error {}
+
+async function start(dir: string, port: number): Promise<void> {
+  const socat = ensureSocat();
+  if (!socat) throw new Error('socat is not installed and `apt-get install -y socat` failed');
+  mkdirSync(dir, { recursive: true });
+  const opened = await Promise.all(
+    SIMULATED_DEVICES.map((name) => PtyWire.open(socat, dir, name, BAUD[name])),
+  );
+  const wires = Object.fromEntries(SIMULATED_DEVICES.map((name, i) => [name, opened[i]])) as Record<
+    SimulatedDevice,
+    PtyWire
+  >;
+  const { controls } = emulateKiosk(wires, wires);
+  const ports = Object.fromEntries(SIMULATED_DEVICES.map((name) => [name, wires[name].appPath]));
+
+  // the app's configuration: the same devices, on the app ends of the ptys
+  const simulated = simulatedDeviceConfig(randomBytes(32).toString('hex'));
+  const devices = Object.fromEntries(
+    SIMULATED_DEVICES.map((name) => [
+      name,
+      {
+        ...simulated.devices[name],
+        port: { kind: 'serial', path: ports[name], baudRate: BAUD[name] },
+      },
+    ]),
+  );
+  const configFile = join(dir, 'devices.json');
+  writeFileSync(configFile, JSON.stringify({ devices }, null, 2));
+
+  const { url, server } = await startPanel(controls, () => ({ ports }), port);
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ panel: url }));
+  console.log(JSON.stringify({ panel: url, ports, configFile }));
+
+  const stop = async () => {
+    await server.close();
+    await Promise.all(opened.map((wire) => wire.close()));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function control(
+  dir: string,
+  panel: string | undefined,
+  args: string[],
+  off: boolean,
+  device?: string,
+) {
+  const base =
+    panel ?? (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { panel: string }).panel;
+  const [command, value] = args;
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${base}/api/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new UsageError(`${response.status}: ${text}`);
+    console.log(text);
+  };
+  switch (command) {
+    case 'swipe':
+      return post('swipe', { card: value ?? 'visa' });
+    case 'bill':
+      return post('bill', { cents: Number(value) });
+    case 'badge':
+      return post('badge', { badge: value ?? '' });
+    case 'fault':
+      return post('fault', { fault: value, on: !off, ...(device ? { device } : {}) });
+    case 'printed': {
+      const response = await fetch(`${base}/api/state`);
+      const state = (await response.json()) as { printed: string[] };
+      console.log(state.printed.join('\n\n-----8<-----\n\n'));
+      return;
+    }
+    default:
+      throw new UsageError(
+        `unknown command "${command ?? ''}": use swipe, bill, badge, fault or printed`,
+      );
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string', default: join(tmpdir(), 'homeline-sim') },
+      port: { type: 'string', default: '0' },
+      panel: { type: 'string' },
+      device: { type: 'string' },
+      off: { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`bad --port ${values.port}`);
+  if (positionals[0] === 'ctl') {
+    await control(values.dir, values.panel, positionals.slice(1), values.off, values.device);
+  } else if (positionals.length === 0) {
+    await start(values.dir, port);
+  } else {
+    throw new UsageError(`unknown arguments: ${positionals.join(' ')}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`sim: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(
+    error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? 2
+      : 1,
+  );
+});
