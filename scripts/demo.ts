@@ -1,0 +1,292 @@
+/**
+ * `npm run demo -- [--port 5174] [--central-port 8787] [--data .data/demo] [--fresh]
+ * [--send-sample] [--no-build]`
+ *
+ * Everything on 127.0.0.1 in one process: the central service on an SQLite file (seeded with
+ * the sample facility and demo residents), a kiosk backend enrolled against it with a fresh
+ * enrollment code and syncing every few seconds, in-process hardware simulators, and the browser
+ * harness serving the built renderer (built first when missing). With the Electron binary
+ * installed and the shell built, the shell starts on the same data folder instead.
+ * Prints the URL, the demo logins and the curl lines that send a customer's mail through staff
+ * review onto the kiosk (`--send-sample` does that itself). Ctrl-C stops everything.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { z } from 'zod';
+import { openStore } from '../electron/backend/store';
+import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
+import { startHarness, type Harness } from '../electron/harness';
+import { createCentralServer } from '../sync/server/app';
+import { createEnrollCode } from '../sync/server/enrollment';
+import { DEMO_PIN, seedSample } from '../sync/server/seed';
+import { openSqliteStorage } from '../sync/server/storage/sqlite';
+
+const APP_VERSION = '0.1.0';
+const ArgsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(5174),
+  'central-port': z.coerce.number().int().min(0).max(65_535).default(8787),
+  data: z.string().min(1).default('.data/demo'),
+  fresh: z.boolean().default(false),
+  'send-sample': z.boolean().default(false),
+  'no-build': z.boolean().default(false),
+});
+type Args = z.infer<typeof ArgsSchema>;
+
+function readArgs(): Args {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'central-port': { type: 'string' },
+        data: { type: 'string' },
+        fresh: { type: 'boolean' },
+        'send-sample': { type: 'boolean' },
+        'no-build': { type: 'boolean' },
+      },
+      strict: true,
+    });
+    return ArgsSchema.parse(values);
+  } catch (error) {
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+    console.error(`demo: ${message}`);
+    process.exit(2);
+  }
+}
+
+/** Builds the renderer when it is missing; the demo still runs (API only) if it cannot. */
+function ensureRenderer(skip: boolean): void {
+  if (existsSync('dist/renderer/index.html') || skip) return;
+  if (!existsSync('renderer/vite.config.ts')) {
+    console.log(
+      'demo: the renderer is not written yet (renderer/vite.config.ts); serving the API only',
+    );
+    return;
+  }
+  console.log('demo: building the renderer (npm run build:renderer) ...');
+  const built = spawnSync('npm', ['run', 'build:renderer'], { stdio: 'inherit' });
+  if (built.status !== 0) console.log('demo: the renderer build failed; serving the API only');
+}
+
+/** The Electron binary's path when the optional dependency is installed, else null. */
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = readArgs();
+  const dataDir = resolve(args.data);
+  if (args.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const deviceDir = join(dataDir, 'kiosk');
+  mkdirSync(deviceDir, { recursive: true });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const clock = () => new Date();
+
+  // 1. The central service, seeded (idempotent) with the sample facility and demo residents.
+  const storage = await openSqliteStorage(join(dataDir, 'central.db'));
+  const { facilityId } = await seedSample(storage, clock);
+  const adminToken = process.env.HOMELINE_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  const central = await createCentralServer({ storage, logger, adminToken });
+  const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
+
+  // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
+  const deviceStore = openStore(join(deviceDir, 'homeline.db'));
+  try {
+    if (!isEnrolled(deviceStore)) {
+      const { code } = await createEnrollCode(storage, clock, {
+        facilityId,
+        profile: 'kiosk',
+        validHours: 1,
+      });
+      await enrollWithCode(deviceStore, {
+        serverUrl: centralUrl,
+        code,
+        appVersion: APP_VERSION,
+        label: 'demo kiosk',
+        now: () => clock().toISOString(),
+      });
+      console.log(`demo: kiosk enrolled with code ${code}`);
+    }
+  } finally {
+    deviceStore.close();
+  }
+
+  ensureRenderer(args['no-build']);
+  const electron = electronBinary();
+  const shellMain = resolve('dist/shell/main.cjs');
+  let harness: Harness | undefined;
+  let shell: ChildProcess | undefined;
+  const sync = createBackendSync({
+    appVersion: APP_VERSION,
+    serverUrl: centralUrl,
+    intervalMs: 5_000,
+    logger,
+  });
+
+  if (electron && existsSync(shellMain)) {
+    shell = spawn(electron, [shellMain], {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        HOMELINE_DATA_DIR: deviceDir,
+        HOMELINE_PROFILE: 'kiosk',
+        HOMELINE_FACILITY_ID: facilityId,
+        HOMELINE_CENTRAL_URL: centralUrl,
+      },
+    });
+    console.log('demo: started the Electron shell');
+  } else {
+    if (electron)
+      console.log('demo: Electron is installed but the shell is not built (npm run dist)');
+    // 3. The backend behind the browser harness. (Simulated hardware joins once the device
+    // service is in: until then hardware calls answer device_unavailable.)
+    harness = await startHarness({
+      port: args.port,
+      dataDir: deviceDir,
+      profile: 'kiosk',
+      facilityId,
+      appVersion: APP_VERSION,
+      seed: 'none',
+      logger,
+      syncClient: sync,
+    });
+  }
+
+  const residents = await storage.all<{
+    id: string;
+    doc_number: string;
+    first_name: string;
+    last_name: string;
+  }>(
+    'SELECT id, doc_number, first_name, last_name FROM residents WHERE facility_id = ? ORDER BY doc_number',
+    [facilityId],
+  );
+  printGuide({ harnessUrl: harness?.url, centralUrl, adminToken, facilityId, residents });
+  if (args['send-sample']) {
+    await sendSample(centralUrl, adminToken, facilityId, residents[0]!.id);
+    console.log(
+      'demo: sample mail sent and approved; the kiosk shows it after its next sync (≤ 5 s)',
+    );
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    shell?.kill('SIGTERM');
+    await harness?.close();
+    await central.close();
+    await storage.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  shell?.once('exit', () => void stop());
+}
+
+function printGuide(info: {
+  harnessUrl: string | undefined;
+  centralUrl: string;
+  adminToken: string;
+  facilityId: string;
+  residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
+}): void {
+  const { centralUrl, adminToken } = info;
+  const json = (value: unknown) => `'${JSON.stringify(value)}'`;
+  const first = info.residents[0];
+  console.log(`
+Homeline demo
+  kiosk (browser): ${info.harnessUrl ?? '(in the Electron window)'}
+  central service: ${centralUrl}   (admin token: ${adminToken})
+
+Resident logins (state FL, PIN ${DEMO_PIN}):
+${info.residents.map((r) => `  ${r.doc_number}  ${r.first_name} ${r.last_name}`).join('\n')}
+
+A customer writes to ${first?.first_name ?? 'a resident'}; staff approve; the kiosk shows it after its next sync:
+  curl -s -X POST ${centralUrl}/v1/customers/register -H 'content-type: application/json' \\
+    -d ${json({ email: 'maria@example.com', password: 'correct horse battery', displayName: 'Maria Lopez', residentId: first?.id, acceptedTermsVersion: '2026-01' })}
+  TOKEN=$(curl -s -X POST ${centralUrl}/v1/customers/login -H 'content-type: application/json' \\
+    -d ${json({ email: 'maria@example.com', password: 'correct horse battery' })} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  curl -s -X POST ${centralUrl}/v1/customer/stamps -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d ${json({ purchaseId: '11111111-1111-4111-8111-111111111111', residentId: first?.id, bundleId: 'bundle-5', card: sampleCard() })}
+  curl -s -X POST ${centralUrl}/v1/customer/mail -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d ${json({ messageId: '22222222-2222-4222-8222-222222222222', residentId: first?.id, subject: 'Hola', body: 'We miss you. Te queremos.' })}
+  STAFF=$(curl -s -X POST ${centralUrl}/v1/admin/staff -H "authorization: Bearer ${adminToken}" -H 'content-type: application/json' \\
+    -d ${json({ name: 'Officer Demo', facilityId: info.facilityId })} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  curl -s -X POST ${centralUrl}/v1/staff/review/22222222-2222-4222-8222-222222222222 -H "authorization: Bearer $STAFF" \\
+    -H 'content-type: application/json' -d '{"decision":"approve"}'
+(or restart with --send-sample). Ctrl-C stops everything.
+`);
+}
+
+/** A tokenized test card as a card reader hands it over (never a card number). */
+function sampleCard() {
+  return {
+    token: 'tok_demo_visa_0000000000',
+    brand: 'visa',
+    last4: '4242',
+    expMonth: 12,
+    expYear: 2030,
+    funding: 'debit',
+  };
+}
+
+/** The curl lines above, done with fetch: register, buy stamps, write, approve. */
+async function sendSample(
+  centralUrl: string,
+  adminToken: string,
+  facilityId: string,
+  residentId: string,
+) {
+  const call = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
+    const response = await fetch(`${centralUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`demo: ${path} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  const email = `sample-${randomUUID().slice(0, 8)}@example.com`;
+  const password = 'correct horse battery';
+  await call('/v1/customers/register', {
+    email,
+    password,
+    displayName: 'Maria Lopez',
+    residentId,
+    acceptedTermsVersion: '2026-01',
+  });
+  const { token } = await call<{ token: string }>('/v1/customers/login', { email, password });
+  await call(
+    '/v1/customer/stamps',
+    { purchaseId: randomUUID(), residentId, bundleId: 'bundle-5', card: sampleCard() },
+    token,
+  );
+  const messageId = randomUUID();
+  await call(
+    '/v1/customer/mail',
+    { messageId, residentId, subject: 'Hola', body: 'We miss you. Te queremos.' },
+    token,
+  );
+  const staff = await call<{ token: string }>(
+    '/v1/admin/staff',
+    { name: 'Officer Demo', facilityId },
+    adminToken,
+  );
+  await call(`/v1/staff/review/${messageId}`, { decision: 'approve' }, staff.token);
+}
+
+await main();
