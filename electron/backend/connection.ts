@@ -77,6 +77,8 @@ function toFailure(core: BackendCore, method: string, error: unknown): Result<ne
   return fail('internal', 'something went wrong; the error was logged');
 }
 
+const lastActivity = (session: Session) => new Date(session.lastActivityAt).toISOString();
+
 export function createConnection(core: BackendCore, emit: EmitFn, handlers: Handlers) {
   let closed = false;
   let cancelTimers: (() => void)[] = [];
@@ -138,7 +140,7 @@ export function createConnection(core: BackendCore, emit: EmitFn, handlers: Hand
       clearTimers();
       const at = isoAt(core.clock);
       core.store.transaction(() => {
-        core.store.sessions.end(session.id, reason, at);
+        core.store.sessions.end(session.id, reason, at, lastActivity(session));
         core.store.audit.append({
           at,
           action: `session.${reason}`,
@@ -161,11 +163,11 @@ export function createConnection(core: BackendCore, emit: EmitFn, handlers: Hand
     }
   }
 
+  /** Activity lives in memory (a durable write per call would cost an fsync); the end is stored. */
   function touch(): void {
     const session = state.session;
     if (!session) return;
     session.lastActivityAt = core.clock.now();
-    core.store.sessions.touch(session.id, new Date(session.lastActivityAt).toISOString());
     armIdleTimers();
   }
 
@@ -205,7 +207,7 @@ export function createConnection(core: BackendCore, emit: EmitFn, handlers: Hand
         const session = state.session;
         state.session = null;
         clearTimers();
-        core.store.sessions.end(session.id, 'closed', isoAt(core.clock));
+        core.store.sessions.end(session.id, 'closed', isoAt(core.clock), lastActivity(session));
       }
       closed = true;
     },

@@ -197,5 +197,6 @@ describe('ftsQuery', () => {
   it('quotes every word so FTS operators are searched for, not run', () => {
     expect(ftsQuery('cake OR "x" NEAR(y)')).toBe('"cake"* "OR"* "x"* "NEAR"* "y"*');
     expect(ftsQuery('-- ; *')).toBeNull();
+    expect(ftsQuery('e-mail -x')).toBe('"e-mail"* "x"*');
   });
 });

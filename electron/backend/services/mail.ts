@@ -52,7 +52,7 @@ function ownDraft(context: CallContext, draftId: string): MessageListRow {
  * term, so quotes, operators and SQL metacharacters are only ever searched for, never run.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [];
   return words.length === 0 ? null : words.map((word) => `"${word}"*`).join(' ');
 }
 

@@ -112,6 +112,36 @@ describe('mail repository', () => {
     expect(hits('oranges')).toBe(0);
   });
 
+  it("finds only the resident's own mail, even for words everyone uses", () => {
+    store.residents.upsert({
+      id: 'r2',
+      facilityId: 'fac',
+      state: 'FL',
+      docNumber: 'S2',
+      firstName: 'Bo',
+      lastName: 'Li',
+      tabletSerial: null,
+      badgeToken: null,
+      updatedAt: at,
+    });
+    store.contacts.upsert(
+      {
+        id: 'c2',
+        residentId: 'r2',
+        customerId: 'u2',
+        displayName: 'X',
+        email: 'x@example.com',
+        blocked: false,
+      },
+      at,
+    );
+    store.mail.insert(message('mine', { body: 'love from home' }));
+    store.mail.insert(message('theirs', { residentId: 'r2', contactId: 'c2', body: 'love too' }));
+    expect(store.mail.search('r1', '"love"*', 10).map((m) => m.id)).toEqual(['mine']);
+    expect(store.mail.search('r2', '"love"*', 10).map((m) => m.id)).toEqual(['theirs']);
+    expect(store.mail.search('r2', '"r1"*', 10)).toEqual([]);
+  });
+
   it('refuses values of the wrong type (STRICT) and unknown statuses', () => {
     store.mail.insert(message('m1'));
     expect(() =>

@@ -1,10 +1,16 @@
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-mail-search';
 import { migration0003 } from './0003-sync-credentials';
+import { migration0004 } from './0004-mail-search-by-resident';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export type { Migration } from './migration';

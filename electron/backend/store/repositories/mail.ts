@@ -158,9 +158,14 @@ export function createMailRepository(db: Database) {
         : firstPage.all(residentId, folder, limit);
       return rows.map(toMessage);
     },
-    /** `ftsQuery` must already be a safe FTS5 expression (see mail search in the services). */
-    search(residentId: string, ftsQuery: string, limit: number): MessageListRow[] {
-      return search.all(ftsQuery, residentId, limit).map(toMessage);
+    /**
+     * Mail of one resident matching `terms`, a safe FTS5 expression over subject and body (see
+     * `ftsQuery` in the mail service). The resident is matched inside the index (migration 4).
+     */
+    search(residentId: string, terms: string, limit: number): MessageListRow[] {
+      const owner = `"${residentId.replaceAll('"', '""')}"`;
+      const expression = `resident_id : ${owner} AND {subject body} : (${terms})`;
+      return search.all(expression, residentId, limit).map(toMessage);
     },
     byId(id: string): MessageListRow | undefined {
       const row = byId.get(id);
