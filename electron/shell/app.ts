@@ -37,12 +37,19 @@ export interface ShellDependencies {
   platform: NodeJS.Platform;
 }
 
-const CONFIG_ERROR_TITLE = 'Homeline: configuration error / Error de configuración';
-const CONFIG_ERROR_HINT =
-  'Fix the configuration file and restart (docs/install.md).\n' +
-  'Corrija el archivo de configuración y reinicie (docs/install.md).';
+/** Shown to facility IT when the device cannot start; in both languages, then the detail. */
+const START_ERROR_TITLE = 'Homeline cannot start / Homeline no puede iniciar';
+const START_ERROR_HINT =
+  'Fix the configuration and restart the device (docs/install.md).\n' +
+  'Corrija la configuración y reinicie el equipo (docs/install.md).';
 /** EX_CONFIG from sysexits.h: lets a supervisor tell a bad config from a crash. */
 const EXIT_CONFIG = 78;
+
+function refuseToStart(deps: ShellDependencies, detail: string): void {
+  console.error(detail);
+  deps.electron.dialog.showErrorBox(START_ERROR_TITLE, `${detail}\n\n${START_ERROR_HINT}`);
+  deps.electron.app.exit(EXIT_CONFIG);
+}
 
 /** Builds the one window and keeps it alive: crash reloads with backoff, hung page reloads. */
 function openWindow(deps: ShellDependencies, config: ShellConfig, log: Logger): BrowserWindow {
@@ -132,16 +139,13 @@ function startUpdates(
  * function only wires them to Electron. Called by main.ts with the real modules.
  */
 export async function startShell(deps: ShellDependencies): Promise<void> {
-  const { app, dialog, ipcMain, Menu, protocol, session } = deps.electron;
+  const { app, ipcMain, Menu, protocol, session } = deps.electron;
 
   let loaded: LoadedConfig;
   try {
     loaded = loadShellConfig({ env: deps.env, platform: deps.platform });
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : String(error);
-    console.error(message);
-    dialog.showErrorBox(CONFIG_ERROR_TITLE, `${message}\n\n${CONFIG_ERROR_HINT}`);
-    app.exit(EXIT_CONFIG);
+    refuseToStart(deps, error instanceof ConfigError ? error.message : String(error));
     return;
   }
   const { config } = loaded;
@@ -179,7 +183,15 @@ export async function startShell(deps: ShellDependencies): Promise<void> {
     }),
   );
 
-  const backend = await deps.createBackend(config, log);
+  let backend: ShellBackend;
+  try {
+    backend = await deps.createBackend(config, log);
+  } catch (error) {
+    // A bad device configuration or an unreadable database: say so instead of a blank screen.
+    log.fatal({ err: error }, 'backend failed to start');
+    refuseToStart(deps, error instanceof Error ? error.message : String(error));
+    return;
+  }
   const window = openWindow(deps, config, log);
   const contents = window.webContents;
 

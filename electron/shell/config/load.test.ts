@@ -9,7 +9,13 @@ const valid = {
   profile: 'kiosk',
   facilityId: 'fl-central',
   centralUrl: 'https://central.example.org',
-  devices: { cardReader: { port: '/dev/ttyUSB0', baudRate: 9600 } },
+  devices: {
+    'card-reader': {
+      class: 'CardReader',
+      driver: 'magstripe-serial',
+      port: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 9600 },
+    },
+  },
 };
 
 let dir: string;
@@ -46,7 +52,7 @@ describe('loadShellConfig', () => {
       profile: 'kiosk',
       facilityId: 'fl-central',
       centralUrl: 'https://central.example.org/',
-      devices: { cardReader: { port: '/dev/ttyUSB0', baudRate: 9600 } },
+      devices: valid.devices,
       updates: { channel: 'stable', enabled: true, checkIntervalMinutes: 60 },
       dataDir: '/var/lib/homeline',
       logLevel: 'info',
@@ -62,16 +68,17 @@ describe('loadShellConfig', () => {
         HOMELINE_PROFILE: 'lobby',
         HOMELINE_UPDATE_CHANNEL: 'pilot',
         HOMELINE_UPDATES_ENABLED: 'false',
-        HOMELINE_DEVICE_CARD_READER_BAUD_RATE: '19200',
-        HOMELINE_DEVICE_RECEIPT_PRINTER_PORT: 'simulated',
+        HOMELINE_UPDATE_INTERVAL_MINUTES: '15',
         HOMELINE_DATA_DIR: '/srv/homeline',
       },
       platform: 'linux',
     });
     expect(config.profile).toBe('lobby');
-    expect(config.updates).toMatchObject({ channel: 'pilot', enabled: false });
-    expect(config.devices.cardReader).toEqual({ port: '/dev/ttyUSB0', baudRate: 19200 });
-    expect(config.devices.receiptPrinter).toEqual({ port: 'simulated' });
+    expect(config.updates).toMatchObject({
+      channel: 'pilot',
+      enabled: false,
+      checkIntervalMinutes: 15,
+    });
     expect(config.dataDir).toBe('/srv/homeline');
   });
 
@@ -128,19 +135,21 @@ describe('loadShellConfig', () => {
     const file = writeConfig(valid);
     const problems = problemsOf(() =>
       loadShellConfig({
-        env: { HOMELINE_CONFIG: file, HOMELINE_DEVICE_BILL_ACCEPTOR_BAUD_RATE: 'fast' },
+        env: {
+          HOMELINE_CONFIG: file,
+          HOMELINE_UPDATE_INTERVAL_MINUTES: 'hourly',
+          HOMELINE_DEVELOPMENT: 'maybe',
+        },
         platform: 'linux',
       }),
     );
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          field: 'devices.billAcceptor.baudRate',
-          source: 'HOMELINE_DEVICE_BILL_ACCEPTOR_BAUD_RATE',
-        }),
-        expect.objectContaining({ field: 'devices.billAcceptor.port' }),
-      ]),
-    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'updates.checkIntervalMinutes',
+        source: 'HOMELINE_UPDATE_INTERVAL_MINUTES',
+      }),
+      expect.objectContaining({ field: 'development', source: 'HOMELINE_DEVELOPMENT' }),
+    ]);
   });
 
   it('refuses a missing explicit file, bad JSON and a non-object', () => {

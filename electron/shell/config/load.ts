@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { defaultPaths } from './paths';
-import { ShellConfigSchema, type ShellConfig, type DeviceName, DEVICE_NAMES } from './schema';
+import { ShellConfigSchema, type ShellConfig } from './schema';
 
 /** One thing wrong with the configuration, named by its field and where the value came from. */
 export interface ConfigProblem {
@@ -42,8 +42,6 @@ const asBoolean: Convert = (raw) =>
   ({ true: true, '1': true, false: false, '0': false })[raw.toLowerCase()] ?? raw;
 const asInteger: Convert = (raw) => (/^-?\d+$/.test(raw) ? Number(raw) : raw);
 
-const screamingCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
-
 /** Environment variable -> config path. Documented in docs/install.md. */
 export const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }> = {
   HOMELINE_PROFILE: { path: ['profile'], convert: asString },
@@ -59,18 +57,6 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }>
     path: ['updates', 'checkIntervalMinutes'],
     convert: asInteger,
   },
-  ...Object.fromEntries(
-    DEVICE_NAMES.flatMap((device: DeviceName) => [
-      [
-        `HOMELINE_DEVICE_${screamingCase(device)}_PORT`,
-        { path: ['devices', device, 'port'], convert: asString },
-      ],
-      [
-        `HOMELINE_DEVICE_${screamingCase(device)}_BAUD_RATE`,
-        { path: ['devices', device, 'baudRate'], convert: asInteger },
-      ],
-    ]),
-  ),
 };
 
 /** Names the shell reads itself rather than as config fields. */

@@ -20,15 +20,6 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
   .transform((value) => new URL(value).href);
 
-export const DevicePortSchema = z
-  .object({
-    /** A serial path (/dev/ttyUSB0, COM3), a pseudo-terminal, or `simulated`. */
-    port: z.string().min(1).max(200),
-    baudRate: z.number().int().positive().max(921_600).optional(),
-  })
-  .strict();
-export type DevicePort = z.infer<typeof DevicePortSchema>;
-
 export const UpdateSettingsSchema = z
   .object({
     /** Release channel on the update feed, e.g. stable, pilot. */
@@ -48,7 +39,12 @@ export const ShellConfigSchema = z
     profile: DeviceInfoSchema.shape.profile,
     facilityId: z.string().min(1).max(64),
     centralUrl: httpUrl,
-    devices: z.partialRecord(z.enum(DEVICE_NAMES), DevicePortSchema).default({}),
+    /**
+     * The kiosk hardware: logical name -> { class, driver, port, options }, in the shape of
+     * hardware/hal/config.ts. The device service validates it in full when the backend starts
+     * (the shell may not import the HAL); here it only has to be an object. Tablets have none.
+     */
+    devices: z.record(z.string(), z.unknown()).default({}),
     updates: UpdateSettingsSchema.prefault({}),
     /** Where the local database and logs live; defaults per OS (see paths.ts). */
     dataDir: z.string().min(1).optional(),
