@@ -5,6 +5,7 @@ import { createDeviceAuthenticator } from './http/device-auth';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
 import { adminRoutes } from './routes/admin';
+import { blobRoutes } from './routes/blobs';
 import { customerRoutes } from './routes/customer';
 import { staffRoutes } from './routes/staff';
 import type { RouteContext } from './routes/context';
@@ -47,5 +48,6 @@ export async function createCentralServer(options: CentralServerOptions): Promis
   adminRoutes(app, context);
   customerRoutes(app, context);
   staffRoutes(app, context);
+  blobRoutes(app, context);
   return app;
 }

@@ -73,6 +73,22 @@ export class TestDevice {
     };
   }
 
+  /** A signed request with a binary body (attachment chunks). */
+  async sendBytes<T = unknown>(
+    method: string,
+    path: string,
+    bytes: Buffer,
+    headers: Record<string, string>,
+  ): Promise<HttpAnswer<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { ...this.signedHeaders(method, path, bytes), ...headers },
+      body: new Uint8Array(bytes),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
   async request<T = unknown>(
     method: string,
     path: string,
