@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,6 +62,17 @@ export async function bundleShell(outDir = 'dist'): Promise<ShellBundles> {
     }),
   ]);
   return bundles;
+}
+
+/** The Electron binary's path when the optional electron package is installed, else null. */
+export function electronBinary(): string | null {
+  try {
+    // The electron package's main export is the path of its binary.
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The Electron version electron-builder.yml pins (the electron package may be absent). */

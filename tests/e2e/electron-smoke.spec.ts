@@ -1,26 +1,15 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import type { HomelineBridge } from '../../electron/contract/api';
-import { bundleShell } from '../../scripts/dist';
+import { bundleShell, electronBinary } from '../../scripts/dist';
 
 /**
  * Starts the real Electron app (dist/shell/main.cjs with the built renderer) and checks the
  * lockdown from outside. Electron is an optional dependency: where its binary could not be
  * downloaded this spec is skipped, and the pure modules' unit tests cover what the shell decides.
  */
-
-function electronBinary(): string | null {
-  try {
-    // The electron package's main export is the path of its binary.
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 const binary = electronBinary();
 test.skip(
