@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { autoUpdater } from 'electron-updater';
 import pino from 'pino';
 import { createBackend } from '../backend';
-import { createBackendSync } from '../backend/sync';
+import { createBackendSync, enrollWithCode, isEnrolled } from '../backend/sync';
 import { startShell } from './app';
 import type { ElectronMain } from './electron-api';
 
@@ -39,9 +39,9 @@ void startShell({
         ? pino.destination(1)
         : pino.destination({ dest: join(config.dataDir, 'logs', 'homeline.log'), mkdir: true }),
     ),
-  createBackend: (config, logger) => {
+  createBackend: async (config, logger) => {
     const appVersion = electron.app.getVersion();
-    return createBackend({
+    const backend = await createBackend({
       dataDir: config.dataDir,
       profile: config.profile,
       facilityId: config.facilityId,
@@ -49,6 +49,22 @@ void startShell({
       logger,
       syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),
     });
+    const { enrollment } = config;
+    if (enrollment && !isEnrolled(backend.store)) {
+      // Sync reads its credentials per request, so it starts working once this succeeds.
+      enrollWithCode(backend.store, {
+        serverUrl: config.centralUrl,
+        code: enrollment.code,
+        label: enrollment.label,
+        appVersion,
+        now: () => new Date().toISOString(),
+      }).then(
+        (credentials) => logger.info({ deviceId: credentials.deviceId }, 'device enrolled'),
+        (error: unknown) =>
+          logger.error({ err: error }, 'enrollment failed: will retry at the next start'),
+      );
+    }
+    return backend;
   },
 }).catch((error: unknown) => {
   console.error('Homeline failed to start', error);

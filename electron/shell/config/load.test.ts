@@ -70,6 +70,8 @@ describe('loadShellConfig', () => {
         HOMELINE_UPDATES_ENABLED: 'false',
         HOMELINE_UPDATE_INTERVAL_MINUTES: '15',
         HOMELINE_DATA_DIR: '/srv/homeline',
+        HOMELINE_ENROLLMENT_CODE: 'ABCD-1234',
+        HOMELINE_DEVICE_LABEL: 'Unit B kiosk 2',
       },
       platform: 'linux',
     });
@@ -80,6 +82,7 @@ describe('loadShellConfig', () => {
       checkIntervalMinutes: 15,
     });
     expect(config.dataDir).toBe('/srv/homeline');
+    expect(config.enrollment).toEqual({ code: 'ABCD-1234', label: 'Unit B kiosk 2' });
   });
 
   it('works from the environment alone when the default file is absent', () => {

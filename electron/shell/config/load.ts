@@ -50,6 +50,8 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }>
   HOMELINE_DATA_DIR: { path: ['dataDir'], convert: asString },
   HOMELINE_LOG_LEVEL: { path: ['logLevel'], convert: asString },
   HOMELINE_DEVELOPMENT: { path: ['development'], convert: asBoolean },
+  HOMELINE_ENROLLMENT_CODE: { path: ['enrollment', 'code'], convert: asString },
+  HOMELINE_DEVICE_LABEL: { path: ['enrollment', 'label'], convert: asString },
   HOMELINE_UPDATE_CHANNEL: { path: ['updates', 'channel'], convert: asString },
   HOMELINE_UPDATE_FEED_URL: { path: ['updates', 'feedUrl'], convert: asString },
   HOMELINE_UPDATES_ENABLED: { path: ['updates', 'enabled'], convert: asBoolean },

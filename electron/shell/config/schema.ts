@@ -46,6 +46,17 @@ export const ShellConfigSchema = z
      */
     devices: z.record(z.string(), z.unknown()).default({}),
     updates: UpdateSettingsSchema.prefault({}),
+    /**
+     * One-time enrollment (docs/install.md): the code from `npm run central -- enroll-code`,
+     * traded at start-up for the device's keys when it is not enrolled yet; ignored afterwards.
+     */
+    enrollment: z
+      .object({
+        code: z.string().trim().min(4).max(128),
+        label: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
     /** Where the local database and logs live; defaults per OS (see paths.ts). */
     dataDir: z.string().min(1).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
