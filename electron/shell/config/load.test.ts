@@ -10,9 +10,9 @@ const valid = {
   facilityId: 'fl-central',
   centralUrl: 'https://central.example.org',
   devices: {
-    'card-reader': {
+    card: {
       class: 'CardReader',
-      driver: 'magstripe-serial',
+      driver: 'magstripe',
       port: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 9600 },
     },
   },
