@@ -189,10 +189,10 @@ function injectFault(
   switch (fault) {
     case 'unplug':
       if (on) link.unplug();
-      else link.replug();
+      else replug(link, device);
       return;
     case 'replug':
-      link.replug();
+      replug(link, device);
       return;
     case 'slow_link':
       link.profile = on ? { ...link.profile, latencyMs: 300, baudRate: 1200 } : {};
@@ -204,6 +204,12 @@ function injectFault(
       link.profile = {};
       return;
   }
+}
+
+function replug(link: ControllableLink, device: SimulatedDevice): void {
+  Promise.resolve(link.replug()).catch((error: unknown) =>
+    console.warn(`replug of ${device} failed: ${error instanceof Error ? error.message : error}`),
+  );
 }
 
 function defaultDevice(fault: (typeof FAULT_NAMES)[number]): SimulatedDevice {

@@ -78,15 +78,17 @@ export class PtyWire implements DeviceWire, ControllableLink {
     this.port = undefined;
     this.socat?.kill('SIGTERM');
     this.socat = undefined;
+    // as with a USB adapter pulled out, the device nodes go away
+    for (const path of [this.appPath, this.devicePath]) rmSync(path, { force: true });
   }
 
-  replug(): void {
-    if (!this.socat) void this.start();
+  /** Resolves once both ends exist again and the emulator's end is open. */
+  replug(): Promise<void> {
+    return this.socat ? Promise.resolve() : this.start();
   }
 
   async close(): Promise<void> {
     this.unplug();
-    for (const path of [this.appPath, this.devicePath]) rmSync(path, { force: true });
   }
 
   private async start(): Promise<void> {

@@ -10,5 +10,5 @@ export interface DeviceWire {
 export interface ControllableLink {
   profile: LinkProfile;
   unplug(): void;
-  replug(): void;
+  replug(): void | Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { BindingInterface } from '@serialport/bindings-interface' with {
   'resolution-mode': 'require',
 };
+import { existsSync } from 'node:fs';
 import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import { DeviceError, DeviceConfigError, type DriverContext, type DriverSpec } from '../../hal';
@@ -10,7 +11,14 @@ export interface LinkTarget {
   baudRate: number;
   binding: BindingInterface;
   parity: 'none' | 'even';
+  /**
+   * For OS ports: how often to check that the device path still exists. Some platforms never
+   * report an unplug on a port that is only read from (a card reader has no heartbeat).
+   */
+  presenceCheckMs?: number;
 }
+
+const PRESENCE_CHECK_MS = 1000;
 
 export interface LinkHandlers {
   data(chunk: Buffer): void;
@@ -30,6 +38,7 @@ export function linkTarget(
       baudRate: spec.port.baudRate,
       binding: SerialPort.binding,
       parity,
+      presenceCheckMs: PRESENCE_CHECK_MS,
     };
   }
   if (!context.simulatedBinding) {
@@ -52,6 +61,7 @@ export function linkTarget(
  */
 export class SerialLink {
   private port: SerialPortStream | undefined;
+  private presence: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly target: LinkTarget,
@@ -84,8 +94,10 @@ export class SerialLink {
         port.on('close', (error?: Error & { disconnected?: boolean }) => {
           if (this.port !== port) return;
           this.port = undefined;
+          clearInterval(this.presence);
           this.handlers.lost(error ?? new Error(`${this.target.path} closed`));
         });
+        this.watchPresence(port);
         resolve();
       });
     });
@@ -107,7 +119,21 @@ export class SerialLink {
     });
   }
 
+  private watchPresence(port: SerialPortStream): void {
+    const every = this.target.presenceCheckMs;
+    if (!every) return;
+    this.presence = setInterval(() => {
+      if (existsSync(this.target.path) || this.port !== port) return;
+      clearInterval(this.presence);
+      this.port = undefined;
+      port.close(() => undefined);
+      this.handlers.lost(new Error(`${this.target.path} disappeared`));
+    }, every);
+    this.presence.unref();
+  }
+
   close(): Promise<void> {
+    clearInterval(this.presence);
     const port = this.port;
     this.port = undefined;
     if (!port?.isOpen) return Promise.resolve();

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createSimulatedKiosk } from './kiosk';
+import { startPanel } from './panel';
+
+const servers: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function panel() {
+  const kiosk = createSimulatedKiosk();
+  const { url, server } = await startPanel(kiosk.controls, () => ({ ports: {} }));
+  servers.push(server);
+  const post = (path: string, body: unknown) =>
+    fetch(`${url}/api/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  return { url, post, kiosk };
+}
+
+describe('simulator web panel', () => {
+  it('serves the panel in English and Spanish on 127.0.0.1', async () => {
+    const { url } = await panel();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const en = await (await fetch(url)).text();
+    const es = await (await fetch(`${url}/?lang=es`)).text();
+    expect(en).toContain('Swipe a test card');
+    expect(es).toContain('Pasar una tarjeta de prueba');
+    expect(es).toContain('lang="es"');
+  });
+
+  it('applies valid actions and faults', async () => {
+    const { post, kiosk } = await panel();
+    expect((await post('fault', { fault: 'paper_out' })).status).toBe(200);
+    expect(kiosk.emulators.printer.faults.paperOut).toBe(true);
+    expect((await post('fault', { fault: 'paper_out', on: false })).status).toBe(200);
+    expect(kiosk.emulators.printer.faults.paperOut).toBe(false);
+    expect((await post('swipe', { card: 'visa' })).status).toBe(200);
+    expect((await post('badge', { badge: 'S123456', aim: ']C0' })).status).toBe(200);
+    // the acceptor is inhibited until a cash session starts: the slot refuses the bill
+    const bill = (await (await post('bill', { cents: 2000 })).json()) as { result: boolean };
+    expect(bill.result).toBe(false);
+  });
+
+  it('answers bad requests with 400 and the problems, changing nothing', async () => {
+    const { post, kiosk } = await panel();
+    for (const [path, body] of [
+      ['swipe', { card: '4111111111111111' }],
+      ['swipe', { card: 'visa', expiry: '12/30' }],
+      ['bill', { cents: -5 }],
+      ['bill', { cents: 'twenty' }],
+      ['badge', { badge: 'bad\u0007bell' }],
+      ['fault', { fault: 'melt' }],
+      ['fault', { fault: 'no_answer', device: 'card' }],
+      ['fault', { fault: 'jam', extra: true }],
+    ] as const) {
+      const response = await post(path, body);
+      expect(response.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBeTruthy();
+    }
+    expect(kiosk.emulators.cash.faults).toEqual({
+      jam: false,
+      cassetteFull: false,
+      noAnswer: false,
+    });
+  });
+});
