@@ -59,7 +59,7 @@ export async function openPostgresStorage(
   const storage: Storage = {
     dialect: 'postgres',
     ...on(pool),
-    async transaction(fn) {
+    async transaction(fn, options) {
       for (let attempt = 1; ; attempt += 1) {
         const client = await pool.connect();
         let savepoints = 0;
@@ -81,6 +81,7 @@ export async function openPostgresStorage(
         };
         try {
           await client.query('BEGIN');
+          if (options?.durable === false) await client.query('SET LOCAL synchronous_commit = off');
           const result = await fn(tx);
           await client.query('COMMIT');
           client.release();

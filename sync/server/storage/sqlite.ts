@@ -52,7 +52,6 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     return result;
   }
 
-  let savepoints = 0;
   const tx: Transaction = {
     forUpdate: '',
     async all<T extends Row>(sql: string, params?: SqlParams) {
@@ -65,19 +64,35 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       return direct.run(sql, params);
     },
     async savepoint(fn) {
-      const name = `sp${(savepoints += 1)}`;
-      db.exec(`SAVEPOINT ${name}`);
+      // Nested savepoints may share a name: RELEASE and ROLLBACK TO act on the innermost.
+      direct.run('SAVEPOINT sp');
       try {
         const result = await fn();
-        db.exec(`RELEASE ${name}`);
+        direct.run('RELEASE sp');
         return result;
       } catch (error) {
-        db.exec(`ROLLBACK TO ${name}`);
-        db.exec(`RELEASE ${name}`);
+        direct.run('ROLLBACK TO sp');
+        direct.run('RELEASE sp');
         throw error;
       }
     },
   };
+
+  /** BEGIN IMMEDIATE takes the write lock up front; busy (another process) is retried. */
+  async function attempts<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        direct.run('BEGIN IMMEDIATE');
+        const result = await fn(tx);
+        direct.run('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) direct.run('ROLLBACK');
+        if (isBusy(error) && attempt < TRANSACTION_ATTEMPTS) continue;
+        throw isBusy(error) ? new TransientStorageError(String(error)) : error;
+      }
+    }
+  }
 
   const storage: Storage = {
     dialect: 'sqlite',
@@ -88,24 +103,14 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       return exclusive(() => direct.all<T>(sql, params)[0] as T | undefined);
     },
     run: (sql, params) => exclusive(() => direct.run(sql, params)),
-    transaction: (fn) =>
+    transaction: (fn, options) =>
       exclusive(async () => {
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            db.exec('BEGIN IMMEDIATE');
-          } catch (error) {
-            if (isBusy(error) && attempt < TRANSACTION_ATTEMPTS) continue;
-            throw isBusy(error) ? new TransientStorageError(String(error)) : error;
-          }
-          try {
-            const result = await fn(tx);
-            db.exec('COMMIT');
-            return result;
-          } catch (error) {
-            if (db.inTransaction) db.exec('ROLLBACK');
-            if (isBusy(error) && attempt < TRANSACTION_ATTEMPTS) continue;
-            throw isBusy(error) ? new TransientStorageError(String(error)) : error;
-          }
+        // synchronous is read at commit time, so it can be relaxed for one transaction.
+        if (options?.durable === false) db.pragma('synchronous = NORMAL');
+        try {
+          return await attempts(fn);
+        } finally {
+          if (options?.durable === false) db.pragma('synchronous = FULL');
         }
       }),
     close: () =>

@@ -28,6 +28,14 @@ export interface Transaction extends Queryable {
 
 export type Dialect = 'sqlite' | 'postgres';
 
+export interface TransactionOptions {
+  /**
+   * false: the commit may be lost on power loss (never half-applied). Only for state whose loss
+   * is harmless, like the anti-replay window: it saves an fsync per request.
+   */
+  durable?: boolean;
+}
+
 export interface Storage extends Queryable {
   readonly dialect: Dialect;
   /**
@@ -35,7 +43,7 @@ export interface Storage extends Queryable {
    * deadlock, busy) roll back and run `fn` again, a bounded number of times; `fn` must
    * therefore have no effects outside the transaction.
    */
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
