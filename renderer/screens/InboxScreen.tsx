@@ -47,7 +47,7 @@ function MessageRow({ message }: { message: MessageSummary }) {
 /** Folders, search and the message list. */
 export default function InboxScreen() {
   const { t } = useTranslation();
-  const { folder, messages, nextCursor, query, loading, error, load, loadMore, search } = useMail();
+  const { folder, messages, nextCursor, query, busy, error, load, loadMore, search } = useMail();
   const clearSearch = useMail((state) => state.clearSearch);
   const [text, setText] = useState(query ?? '');
 
@@ -99,10 +99,10 @@ export default function InboxScreen() {
       </form>
       {query !== null && <h2>{t('inbox.results', { query })}</h2>}
       <ErrorNotice error={error} />
-      {!loading && messages.length === 0 && (
+      {!busy && messages.length === 0 && (
         <p>{query !== null ? t('inbox.noResults') : t('inbox.empty')}</p>
       )}
-      <ul className="list" aria-busy={loading}>
+      <ul className="list" aria-busy={busy}>
         {messages.map((message) => (
           <MessageRow key={message.id} message={message} />
         ))}

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DepositQuote } from '../../electron/contract';
-import { docNumber as docSchema, stateCode } from '../../electron/contract/primitives';
 import { blockKey } from '../blocks';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
+import { isResidentRef, ResidentRefFields } from '../components/ResidentRefFields';
 import { TextField } from '../components/TextField';
 import { formatDateTime, formatMoney, parseDollars } from '../format';
 import { asLocale } from '../i18n';
@@ -22,7 +22,7 @@ function Find() {
   const { find, busy } = useLobby();
   const [state, setState] = useState('');
   const [doc, setDoc] = useState('');
-  const valid = stateCode.safeParse(state).success && docSchema.safeParse(doc).success;
+  const valid = isResidentRef(state, doc);
   return (
     <form
       className="stack"
@@ -32,23 +32,7 @@ function Find() {
       }}
     >
       <p className="lead">{t('lobby.intro')}</p>
-      <div className="row">
-        <TextField
-          label={t('lobby.state')}
-          value={state}
-          onChange={(v) => setState(v.slice(0, 2))}
-          upperCase
-          name="state"
-        />
-        <TextField
-          label={t('lobby.docNumber')}
-          value={doc}
-          onChange={setDoc}
-          upperCase
-          maxLength={12}
-          name="docNumber"
-        />
-      </div>
+      <ResidentRefFields state={state} docNumber={doc} onState={setState} onDocNumber={setDoc} />
       <button type="submit" className="button primary wide" disabled={!valid || busy}>
         {t('lobby.find')}
       </button>

@@ -1,13 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  stateCode,
-  docNumber as docNumberSchema,
-  pin as pinSchema,
-} from '../../electron/contract/primitives';
+import { pin as pinSchema } from '../../electron/contract/primitives';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PinPad } from '../components/PinPad';
-import { TextField } from '../components/TextField';
+import { isResidentRef, ResidentRefFields } from '../components/ResidentRefFields';
 import { useDevice } from '../stores/device';
 import { useHardware } from '../stores/hardware';
 import { useSession } from '../stores/session';
@@ -67,9 +63,7 @@ function LoginForm({ badge }: { badge: string | null }) {
 
   const valid = badge
     ? pinSchema.safeParse(pin).success
-    : stateCode.safeParse(state).success &&
-      docNumberSchema.safeParse(docNumber).success &&
-      pinSchema.safeParse(pin).success;
+    : isResidentRef(state, docNumber) && pinSchema.safeParse(pin).success;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -88,24 +82,12 @@ function LoginForm({ badge }: { badge: string | null }) {
       <p className="lead">{badge ? t('login.badgeScanned') : t('login.subtitle')}</p>
       <form onSubmit={(event) => void submit(event)} className="stack">
         {!badge && (
-          <div className="row">
-            <TextField
-              label={t('login.state')}
-              value={state}
-              onChange={(value) => setState(value.slice(0, 2))}
-              upperCase
-              maxLength={2}
-              name="state"
-            />
-            <TextField
-              label={t('login.docNumber')}
-              value={docNumber}
-              onChange={setDocNumber}
-              upperCase
-              maxLength={12}
-              name="docNumber"
-            />
-          </div>
+          <ResidentRefFields
+            state={state}
+            docNumber={docNumber}
+            onState={setState}
+            onDocNumber={setDocNumber}
+          />
         )}
         <PinPad value={pin} onChange={setPin} />
         <p className="hint">{t('login.pinHint')}</p>

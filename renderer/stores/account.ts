@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { AccountStatus, PrintJob, ReleaseForm, ReleaseRequest } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { busyCaller, quietCaller } from './calls';
 
 interface AccountState {
   status: AccountStatus | null;
@@ -17,43 +18,36 @@ interface AccountState {
 
 const initial = { status: null, requests: [], busy: false, error: null, printJob: null };
 
-export const useAccount = create<AccountState>()((set, get) => ({
-  ...initial,
-  async load() {
-    try {
-      const [status, { requests }] = await Promise.all([
-        api().invoke('account.status', {}),
-        api().invoke('account.releaseRequests', {}),
-      ]);
-      set({ status, requests, error: null });
-    } catch (error) {
-      set({ error: toUiError(error) });
-    }
-  },
-  async requestRelease(form) {
-    set({ busy: true, error: null });
-    try {
-      await api().invoke('account.requestRelease', form);
-      set({ busy: false });
+/** Spendable balance, deposit blocks and tablet release requests. */
+export const useAccount = create<AccountState>()((set, get) => {
+  const attempt = quietCaller(set);
+  const run = busyCaller(set);
+  return {
+    ...initial,
+    async load() {
+      await attempt(async () => {
+        const [status, { requests }] = await Promise.all([
+          api().invoke('account.status', {}),
+          api().invoke('account.releaseRequests', {}),
+        ]);
+        set({ status, requests });
+      });
+    },
+    async requestRelease(form) {
+      const request = await run(() => api().invoke('account.requestRelease', form));
+      if (!request) return false;
       await get().load();
       return true;
-    } catch (error) {
-      set({ busy: false, error: toUiError(error) });
-      return false;
-    }
-  },
-  async printReleaseForm(requestId, locale) {
-    set({ busy: true, error: null, printJob: null });
-    try {
-      set({
-        printJob: await api().invoke('account.printReleaseForm', { requestId, locale }),
-        busy: false,
-      });
-    } catch (error) {
-      set({ busy: false, error: toUiError(error) });
-    }
-  },
-  reset() {
-    set(initial);
-  },
-}));
+    },
+    async printReleaseForm(requestId, locale) {
+      set({ printJob: null });
+      const printJob = await run(() =>
+        api().invoke('account.printReleaseForm', { requestId, locale }),
+      );
+      if (printJob) set({ printJob });
+    },
+    reset() {
+      set(initial);
+    },
+  };
+});

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CardResult, CashSession, EventPayload, PrintJob } from '../../electron/contract';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { quietCaller } from './calls';
 
 export type BillEvent = EventPayload<'hardware.bill'>['event'];
 export type PrinterCondition = EventPayload<'hardware.printer'>['condition'];
@@ -17,7 +18,7 @@ interface HardwareState {
   cancelCard(): Promise<void>;
   startCash(): Promise<void>;
   escrow(action: 'accept' | 'return'): Promise<void>;
-  endCash(): Promise<CashSession | null>;
+  endCash(): Promise<CashSession | undefined>;
   cardRead(card: CardResult): void;
   cardError(): void;
   bill(payload: EventPayload<'hardware.bill'>): void;
@@ -38,14 +39,7 @@ const initial = {
 
 /** Card reader and bill acceptor sessions, badge scans and printer state, from events. */
 export const useHardware = create<HardwareState>()((set, get) => {
-  async function attempt(work: () => Promise<void>) {
-    try {
-      set({ error: null });
-      await work();
-    } catch (error) {
-      set({ error: toUiError(error) });
-    }
-  }
+  const attempt = quietCaller(set);
   return {
     ...initial,
     startCard: () =>
@@ -75,17 +69,12 @@ export const useHardware = create<HardwareState>()((set, get) => {
       }),
     async endCash() {
       const session = get().cash;
-      if (!session) return null;
-      try {
-        const ended = await api().invoke('payment.cashEnd', {
-          cashSessionId: session.cashSessionId,
-        });
-        set({ cash: ended });
-        return ended;
-      } catch (error) {
-        set({ error: toUiError(error) });
-        return null;
-      }
+      if (!session) return undefined;
+      const ended = await attempt(() =>
+        api().invoke('payment.cashEnd', { cashSessionId: session.cashSessionId }),
+      );
+      if (ended) set({ cash: ended });
+      return ended;
     },
     cardRead(card) {
       if (get().card.status === 'waiting') set({ card: { status: 'read', result: card } });

@@ -6,7 +6,8 @@ import type {
   LobbyResident,
 } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { busyCaller } from './calls';
 
 export type LobbyStep = 'find' | 'confirm' | 'amount' | 'pay' | 'done';
 export type LobbyMethod = 'card' | 'cash';
@@ -49,15 +50,7 @@ const initial = {
 
 /** A customer's deposit at a lobby kiosk: find, confirm, quote, pay, receipt. */
 export const useLobby = create<LobbyState>()((set, get) => {
-  async function run(work: () => Promise<void>) {
-    set({ busy: true, error: null });
-    try {
-      await work();
-      set({ busy: false });
-    } catch (error) {
-      set({ busy: false, error: toUiError(error) });
-    }
-  }
+  const run = busyCaller(set);
   function channel() {
     return get().method === 'card' ? ('kiosk_card' as const) : ('kiosk_cash' as const);
   }

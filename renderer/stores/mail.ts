@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Contact, MessageDetail, MessageSummary } from '../../electron/contract';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { busyCaller, quietCaller } from './calls';
 
 export type Folder = 'inbox' | 'sent' | 'drafts';
 
@@ -13,7 +14,7 @@ interface MailState {
   unreadCount: number;
   /** The active search, or null when the folder is listed. */
   query: string | null;
-  loading: boolean;
+  busy: boolean;
   error: UiError | null;
   current: MessageDetail | null;
   contacts: Contact[];
@@ -37,7 +38,7 @@ const initial = {
   nextCursor: null,
   unreadCount: 0,
   query: null,
-  loading: false,
+  busy: false,
   error: null,
   current: null,
   contacts: [],
@@ -45,15 +46,8 @@ const initial = {
 };
 
 export const useMail = create<MailState>()((set, get) => {
-  async function run(work: () => Promise<void>) {
-    set({ loading: true, error: null });
-    try {
-      await work();
-      set({ loading: false });
-    } catch (error) {
-      set({ loading: false, error: toUiError(error) });
-    }
-  }
+  const run = busyCaller(set);
+  const attempt = quietCaller(set);
 
   return {
     ...initial,
@@ -106,33 +100,26 @@ export const useMail = create<MailState>()((set, get) => {
     },
     async loadAttachment(attachmentId) {
       if (get().attachmentUrls[attachmentId]) return;
-      try {
+      await attempt(async () => {
         const { mimeType, dataBase64 } = await api().invoke('mail.attachment', { attachmentId });
         // Only images are shown inline; a data: URL keeps the CSP free of blob: sources.
         if (!mimeType.startsWith('image/')) return;
         const url = `data:${mimeType};base64,${dataBase64}`;
         set((state) => ({ attachmentUrls: { ...state.attachmentUrls, [attachmentId]: url } }));
-      } catch (error) {
-        set({ error: toUiError(error) });
-      }
+      });
     },
     async loadContacts() {
-      try {
-        const { contacts } = await api().invoke('mail.contacts', {});
-        set({ contacts });
-      } catch (error) {
-        set({ error: toUiError(error) });
-      }
+      await attempt(async () =>
+        set({ contacts: (await api().invoke('mail.contacts', {})).contacts }),
+      );
     },
     async changed(messageIds) {
       const { query, folder, current } = get();
       if (query === null) await get().load(folder);
       if (current && messageIds.includes(current.id)) {
-        try {
-          set({ current: await api().invoke('mail.read', { messageId: current.id }) });
-        } catch (error) {
-          set({ error: toUiError(error) });
-        }
+        await attempt(async () =>
+          set({ current: await api().invoke('mail.read', { messageId: current.id }) }),
+        );
       }
     },
     reset() {

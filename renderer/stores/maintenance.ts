@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { MethodOutput, PrintJob } from '../../electron/contract';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { busyCaller } from './calls';
 
 interface MaintenanceState {
   status: MethodOutput<'maintenance.status'> | null;
@@ -18,15 +19,7 @@ const initial = { status: null, printJob: null, logs: null, busy: false, error: 
 
 /** Facility IT's view of the device, after the maintenance PIN. */
 export const useMaintenance = create<MaintenanceState>()((set) => {
-  async function run(work: () => Promise<void>) {
-    set({ busy: true, error: null });
-    try {
-      await work();
-      set({ busy: false });
-    } catch (error) {
-      set({ busy: false, error: toUiError(error) });
-    }
-  }
+  const run = busyCaller(set);
   return {
     ...initial,
     load: () => run(async () => set({ status: await api().invoke('maintenance.status', {}) })),

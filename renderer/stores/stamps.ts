@@ -8,7 +8,8 @@ import type {
   StampPurchase,
 } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { busyCaller, quietCaller } from './calls';
 
 export type StampPayment = MethodInput<'stamps.purchase'>['payment'];
 
@@ -43,13 +44,8 @@ const initial = {
 };
 
 export const useStamps = create<StampsState>()((set, get) => {
-  async function attempt(work: () => Promise<void>) {
-    try {
-      await work();
-    } catch (error) {
-      set({ error: toUiError(error) });
-    }
-  }
+  const attempt = quietCaller(set);
+  const run = busyCaller(set);
   return {
     ...initial,
     loadBalance: () =>
@@ -65,21 +61,14 @@ export const useStamps = create<StampsState>()((set, get) => {
         set({ history: entries });
       }),
     async purchase(bundleId, payment, locale, printReceipt) {
-      set({ busy: true, error: null, lastPurchase: null });
-      try {
-        const lastPurchase = await api().invoke('stamps.purchase', {
-          bundleId,
-          payment,
-          locale,
-          printReceipt,
-        });
-        set({ lastPurchase, busy: false });
-        await Promise.all([get().loadBalance(), get().loadHistory()]);
-        return true;
-      } catch (error) {
-        set({ busy: false, error: toUiError(error) });
-        return false;
-      }
+      set({ lastPurchase: null });
+      const lastPurchase = await run(() =>
+        api().invoke('stamps.purchase', { bundleId, payment, locale, printReceipt }),
+      );
+      if (!lastPurchase) return false;
+      set({ lastPurchase });
+      await Promise.all([get().loadBalance(), get().loadHistory()]);
+      return true;
     },
     reset() {
       set(initial);

@@ -58,7 +58,7 @@ describe('tickets store', () => {
       category: 'other',
       description: 'short',
     });
-    expect(result).toBeNull();
+    expect(result).toBeUndefined();
     expect(useTickets.getState().error?.code).toBe('invalid_input');
   });
 

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { Suggestion, TicketMessage, TicketSummary } from '../../electron/contract';
 import type { Locale, TicketCategory } from '../../domain/types';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { busyCaller } from './calls';
 
 interface TicketsState {
   tickets: TicketSummary[];
@@ -17,7 +18,7 @@ interface TicketsState {
     tabletSerial: string;
     category: TicketCategory;
     description: string;
-  }): Promise<TicketSummary | null>;
+  }): Promise<TicketSummary | undefined>;
   reply(body: string): Promise<boolean>;
   clearSuggestions(): void;
   changed(ticketIds: string[]): Promise<void>;
@@ -27,17 +28,7 @@ interface TicketsState {
 const initial = { tickets: [], current: null, suggestions: null, busy: false, error: null };
 
 export const useTickets = create<TicketsState>()((set, get) => {
-  async function run<T>(work: () => Promise<T>): Promise<T | null> {
-    set({ busy: true, error: null });
-    try {
-      const value = await work();
-      set({ busy: false });
-      return value;
-    } catch (error) {
-      set({ busy: false, error: toUiError(error) });
-      return null;
-    }
-  }
+  const run = busyCaller(set);
   return {
     ...initial,
     async load() {

@@ -1,0 +1,32 @@
+import { toUiError, type UiError } from '../api';
+
+type Work<T> = () => Promise<T>;
+
+/**
+ * How a store action calls the backend: the failure is kept in the store for the screen and the
+ * call resolves to undefined instead of throwing. `quiet` leaves the busy flag alone (background
+ * loads); `busy` sets it while the call runs (its buttons disable).
+ */
+export function quietCaller(set: (state: { error: UiError | null }) => void) {
+  return async <T>(work: Work<T>): Promise<T | undefined> => {
+    set({ error: null });
+    try {
+      return await work();
+    } catch (error) {
+      set({ error: toUiError(error) });
+      return undefined;
+    }
+  };
+}
+
+export function busyCaller(
+  set: (state: Partial<{ busy: boolean; error: UiError | null }>) => void,
+) {
+  const quiet = quietCaller(set);
+  return async <T>(work: Work<T>): Promise<T | undefined> => {
+    set({ busy: true });
+    const value = await quiet(work);
+    set({ busy: false });
+    return value;
+  };
+}
