@@ -8,9 +8,11 @@ import {
   ok,
   type Access,
   type EventName,
+  type ErrorCode,
   type EventPayload,
   type Result,
 } from '../contract';
+import { DeviceError, type DeviceErrorCode } from '../../hardware/hal';
 import { isoAt } from './clock';
 import type { BackendCore, CallContext, ConnectionState, Handlers } from './context';
 import { ServiceError } from './errors';
@@ -68,8 +70,25 @@ function inputError(error: z.ZodError): Result<never> {
   return fail('invalid_input', z.prettifyError(error).slice(0, 500), field ? { field } : undefined);
 }
 
+/** Hardware refusals in contract terms: what the screen can do about them. */
+const DEVICE_ERRORS: Record<DeviceErrorCode, ErrorCode> = {
+  illegal: 'conflict',
+  busy: 'conflict',
+  no_hardware: 'device_unavailable',
+  closed: 'device_unavailable',
+  offline: 'device_unavailable',
+  not_claimed: 'device_unavailable',
+  disabled: 'device_error',
+  timeout: 'timeout',
+  failure: 'device_error',
+  extended: 'device_error',
+};
+
 function toFailure(core: BackendCore, method: string, error: unknown): Result<never> {
   if (error instanceof ServiceError) return fail(error.code, error.message, error.details);
+  if (error instanceof DeviceError) {
+    return fail(DEVICE_ERRORS[error.code], error.message, { deviceCode: error.code });
+  }
   if (error instanceof StoreError && error.code === 'not_found') {
     return fail('not_found', error.message);
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run harness -- [--port 5174] [--data-dir .data/harness] [--profile kiosk|lobby|tablet]
- * [--seed auto|demo|none] [--renderer dist/renderer]`: the backend and the built renderer on
+ * [--seed auto|demo|none] [--renderer dist/renderer] [--devices none|simulated]`: the backend and the built renderer on
  * 127.0.0.1 for a browser. A new database gets the demo data (docs/backend.md lists the logins).
  */
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ const ArgsSchema = z.object({
   profile: DeviceInfoSchema.shape.profile.default('kiosk'),
   seed: z.enum(['auto', 'demo', 'none']).default('auto'),
   renderer: z.string().min(1).default(DEFAULT_RENDERER_DIR),
+  devices: z.enum(['none', 'simulated']).default('none'),
 });
 
 function readArgs() {
@@ -25,6 +26,7 @@ function readArgs() {
         profile: { type: 'string' },
         seed: { type: 'string' },
         renderer: { type: 'string' },
+        devices: { type: 'string' },
       },
       strict: true,
     });
@@ -43,6 +45,7 @@ const harness = await startHarness({
   profile: args.profile,
   seed: args.seed,
   rendererDir: args.renderer,
+  simulatedDevices: args.devices === 'simulated',
 });
 console.log(`Homeline harness (${args.profile}) at ${harness.url}`);
 const stop = () => void harness.close().then(() => process.exit(0));

@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { HARNESS_WS_PATH, MAX_FRAME_BYTES, ServerFrameSchema, type ServerFrame } from '../contract';
+import { MAX_FRAME_BYTES } from '../contract';
 import { DEMO } from '../backend';
 import { tempDir } from '../backend/testing/temp-dir';
 import { startHarness, type Harness } from './server';
+import { wsClient } from './testing/ws-client';
 
 let dir: ReturnType<typeof tempDir>;
 let harness: Harness;
@@ -27,50 +27,9 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-/** A WebSocket client that collects frames and sends invokes by id. */
-async function client(origin = harness.url) {
-  const socket = new WebSocket(`${harness.url.replace('http', 'ws')}${HARNESS_WS_PATH}`, {
-    headers: { origin },
-  });
-  const frames: ServerFrame[] = [];
-  const waiters: (() => void)[] = [];
-  socket.on('message', (data) => {
-    frames.push(ServerFrameSchema.parse(JSON.parse(String(data))));
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  let nextId = 1;
-  async function next(match: (frame: ServerFrame) => boolean): Promise<ServerFrame> {
-    for (;;) {
-      const found = frames.find(match);
-      if (found) return found;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  }
-  return {
-    socket,
-    frames,
-    async invoke(method: string, input: unknown) {
-      const id = nextId++;
-      socket.send(JSON.stringify({ type: 'invoke', id, method, input }));
-      const frame = await next((f) => f.type === 'result' && f.id === id);
-      return frame.type === 'result' ? frame.result : null;
-    },
-    async raw(data: string | Buffer) {
-      const before = frames.length;
-      socket.send(data);
-      return next((f) => frames.indexOf(f) >= before && f.type === 'result' && f.id === null);
-    },
-    close: () => socket.close(),
-  };
-}
-
 describe('browser harness', () => {
   it('logs in and lists mail over a real WebSocket', async () => {
-    const c = await client();
+    const c = await wsClient(harness.url);
     const login = await c.invoke('auth.login', {
       method: 'doc',
       state: DEMO.state,
@@ -91,7 +50,7 @@ describe('browser harness', () => {
   });
 
   it('pushes events to the socket (logout ends the session)', async () => {
-    const c = await client();
+    const c = await wsClient(harness.url);
     await c.invoke('auth.login', {
       method: 'badge',
       badgeToken: DEMO.badgeToken(0),
@@ -107,7 +66,7 @@ describe('browser harness', () => {
   });
 
   it('refuses malformed, binary, oversized and unknown frames with typed errors', async () => {
-    const c = await client();
+    const c = await wsClient(harness.url);
     expect(await c.raw('{not json')).toMatchObject({
       result: { ok: false, error: { code: 'invalid_input' } },
     });
@@ -127,7 +86,7 @@ describe('browser harness', () => {
   });
 
   it('refuses a WebSocket from another origin', async () => {
-    await expect(client('http://evil.example')).rejects.toThrow(/403/);
+    await expect(wsClient(harness.url, 'http://evil.example')).rejects.toThrow(/403/);
   });
 
   it('serves the built renderer, with the page for unknown paths', async () => {

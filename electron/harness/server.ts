@@ -12,6 +12,8 @@ import {
   type Backend,
   type BackendConfig,
 } from '../backend';
+import { createSimulatedKiosk, type KioskControls } from '../../hardware/simulators/kiosk';
+import { createDeviceService } from '../backend/devices';
 import { parseFrame } from './frames';
 
 export interface HarnessOptions
@@ -25,16 +27,25 @@ export interface HarnessOptions
   /** The built renderer; served when the folder exists. */
   rendererDir?: string;
   logger?: Logger;
+  /** Runs the kiosk hardware against in-process simulators (card, printer, bills, badge). */
+  simulatedDevices?: boolean;
 }
 
 export interface Harness {
   url: string;
   backend: Backend;
+  /** The simulators' controls (swipe, insertBill, scanBadge, printed, inject) when simulated. */
+  simulator: KioskControls | null;
   close(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
 export const DEFAULT_RENDERER_DIR = resolve('dist/renderer');
+
+/** Bill credits are journaled next to the device's database. */
+function creditJournalPath(options: { dataDir?: string; dbPath?: string }): string {
+  return options.dataDir ? join(options.dataDir, 'credits.db') : `${options.dbPath}.credits.db`;
+}
 
 /** Whether a browser's Origin is this server itself (http://<the Host it was reached at>). */
 export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -47,11 +58,29 @@ export function isOwnOrigin(origin: string | undefined, host: string | undefined
  * renderer, for development and end-to-end tests in Chromium.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const { port = 0, seed = 'auto', rendererDir = DEFAULT_RENDERER_DIR, logger, ...rest } = options;
+  const {
+    port = 0,
+    seed = 'auto',
+    rendererDir = DEFAULT_RENDERER_DIR,
+    logger,
+    simulatedDevices = false,
+    ...rest
+  } = options;
   const log = logger ?? pino({ level: 'info' });
+  const kiosk = simulatedDevices ? createSimulatedKiosk() : null;
   const backend = await createBackend({
     profile: 'kiosk',
     facilityId: DEMO_FACILITY_ID,
+    ...(kiosk && {
+      devices: (onEvent) =>
+        createDeviceService({
+          config: kiosk.config,
+          logger: log.child({ component: 'devices' }),
+          onEvent,
+          creditJournalPath: creditJournalPath(rest),
+          simulatedBinding: kiosk.binding,
+        }),
+    }),
     ...rest,
     logger: log,
   });
@@ -100,6 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     url: `http://${HOST}:${actualPort}`,
     backend,
+    simulator: kiosk?.controls ?? null,
     async close() {
       await app.close();
       await backend.close();

@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanForCardData } from '../backend/devices/leak-scan';
+import { DEMO } from '../backend';
+import { tempDir } from '../backend/testing/temp-dir';
+import { startHarness, type Harness } from './server';
+import { wsClient } from './testing/ws-client';
+
+let dir: ReturnType<typeof tempDir>;
+let harness: Harness;
+
+beforeAll(async () => {
+  dir = tempDir();
+  harness = await startHarness({
+    dataDir: join(dir.path, 'data'),
+    profile: 'lobby',
+    simulatedDevices: true,
+    logger: pino({ level: 'silent' }),
+  });
+}, 60_000);
+afterAll(async () => {
+  await harness.close();
+  dir.cleanup();
+});
+
+type Client = Awaited<ReturnType<typeof wsClient>>;
+
+/** Waits for the next event of this name after `mark` frames. */
+async function eventAfter(c: Client, mark: number, event: string) {
+  const frame = await c.next(
+    (f) => c.frames.indexOf(f) >= mark && f.type === 'event' && f.event === event,
+  );
+  return frame.type === 'event' ? (frame.payload as Record<string, unknown>) : {};
+}
+
+async function value<T = Record<string, unknown>>(c: Client, method: string, input: unknown) {
+  const result = await c.invoke(method, input);
+  if (!result?.ok) throw new Error(`${method}: ${JSON.stringify(result)}`);
+  return result.value as T;
+}
+
+describe('lobby kiosk with simulated hardware, over the harness', () => {
+  it('takes a cash deposit: bills in escrow, accepted, credited, receipt printed', async () => {
+    const c = await wsClient(harness.url);
+    const resident = DEMO.residentId(0);
+    const quote = await value<{ totalCents: number }>(c, 'lobby.quoteDeposit', {
+      residentId: resident,
+      channel: 'kiosk_cash',
+      amountCents: 3805,
+    });
+    expect(quote.totalCents).toBe(4000); // $38.05 + $1.95 cash fee
+    const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
+    for (const bill of [2000, 2000]) {
+      const mark = c.frames.length;
+      expect(harness.simulator!.insertBill(bill)).toBe(true);
+      await eventAfter(c, mark, 'hardware.bill');
+      const stacked = c.frames.length;
+      await value(c, 'payment.cashEscrow', {
+        cashSessionId: session.cashSessionId,
+        action: 'accept',
+      });
+      await c.next(
+        (f) =>
+          c.frames.indexOf(f) >= stacked &&
+          f.type === 'event' &&
+          f.event === 'hardware.bill' &&
+          (f.payload as { event: string }).event === 'stacked',
+      );
+    }
+    const ended = await value<{ insertedCents: number }>(c, 'payment.cashEnd', {
+      cashSessionId: session.cashSessionId,
+    });
+    expect(ended.insertedCents).toBe(4000);
+    const deposit = {
+      residentId: resident,
+      amountCents: 3805,
+      payment: { kind: 'cash', cashSessionId: session.cashSessionId },
+      depositorName: 'Rosa Gómez',
+      locale: 'es',
+    };
+    const receipt = await value<{ status: string; feeCents: number; receipt: { status: string } }>(
+      c,
+      'lobby.deposit',
+      deposit,
+    );
+    expect(receipt).toMatchObject({
+      status: 'pending',
+      feeCents: 195,
+      receipt: { status: 'done' },
+    });
+    expect(harness.simulator!.printed().join('\n')).toContain('Recibo de depósito');
+    expect(await c.invoke('lobby.deposit', deposit)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    const queued = harness.backend.store.outbox.unsettled(10).map((m) => m.name);
+    expect(queued).toContain('lobby.deposit');
+    c.close();
+  }, 60_000);
+
+  it('takes a card deposit and keeps no card number anywhere on disk', async () => {
+    const c = await wsClient(harness.url);
+    const mark = c.frames.length;
+    await value(c, 'payment.cardStart', {});
+    harness.simulator!.swipe({ card: 'visa', name: 'GOMEZ/ROSA' });
+    const card = await eventAfter(c, mark, 'hardware.cardRead');
+    expect(card).toMatchObject({ brand: 'visa', cardholderName: 'ROSA GOMEZ' });
+    const receipt = await value(c, 'lobby.deposit', {
+      residentId: DEMO.residentId(1),
+      amountCents: 2500,
+      payment: { kind: 'card', card },
+      depositorName: 'Rosa Gómez',
+    });
+    expect(receipt).toMatchObject({ channel: 'kiosk_card', feeCents: 295, status: 'pending' });
+    const stored = harness.backend.store.db
+      .prepare('SELECT card_last4, card_token FROM deposits WHERE channel = ?')
+      .get('kiosk_card');
+    expect(stored).toMatchObject({ card_last4: card.last4, card_token: card.token });
+    harness.backend.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const findings = scanForCardData(join(dir.path, 'data'));
+    if (findings.length) console.error(JSON.stringify(findings));
+    expect(findings).toEqual([]);
+    c.close();
+  }, 60_000);
+});
