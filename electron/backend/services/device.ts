@@ -2,6 +2,7 @@ import type { DeviceInfo, SyncStatus } from '../../contract';
 import type { BackendCore, CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { IDLE_WARNING_SECONDS, idleWarningSeconds } from '../session';
+import { isEnrolled } from '../sync';
 
 const NO_HARDWARE: DeviceInfo['hardware'] = {
   cardReader: false,
@@ -20,7 +21,7 @@ export function deviceInfo(core: BackendCore): DeviceInfo {
     facilityId: facility?.id ?? identity?.facilityId ?? null,
     facilityName: facility?.name ?? null,
     appVersion: core.appVersion,
-    enrolled: core.store.sync.state().serverEpoch !== null,
+    enrolled: isEnrolled(core.store),
     services: facility?.services ?? [],
     idleTimeoutSeconds: idleMinutes === null ? null : idleMinutes * 60,
     idleWarningSeconds:
