@@ -167,19 +167,43 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   }
 
   async function pullAll(): Promise<void> {
-    // Loop until every scope is drained; pulled facility data may reveal new (resident) scopes.
+    // Until no scope is new: pulled facility data may reveal new (resident) scopes.
     for (;;) {
       const scopes = store.pullScopes();
-      let more = false;
       for (let i = 0; i < scopes.length; i += MAX_SCOPES_PER_PULL) {
-        const chunk = scopes.slice(i, i + MAX_SCOPES_PER_PULL);
-        const response = await transport.pull({ scopes: chunk, limit: pullLimit });
-        checkEpoch(response);
-        if (await applyPages(chunk, response.pages)) more = true;
+        await drain(scopes.slice(i, i + MAX_SCOPES_PER_PULL));
       }
       const known = new Set(scopes.map(scopeKey));
-      const grown = store.pullScopes().some((scope) => !known.has(scopeKey(scope)));
-      if (!more && !grown) return;
+      if (!store.pullScopes().some((scope) => !known.has(scopeKey(scope)))) return;
+    }
+  }
+
+  /**
+   * Pulls these scopes until none has more. The next page is requested (with the cursors just
+   * received) while the current one is verified and applied, so the server's work and the local
+   * writes overlap. Pages are still applied strictly in order; if one fails, the page in flight
+   * is dropped and the stored cursors stay at the last applied page.
+   */
+  async function drain(first: PullScope[]): Promise<void> {
+    let asked = first;
+    let inFlight: Promise<PullResponse> | undefined = transport.pull({
+      scopes: asked,
+      limit: pullLimit,
+    });
+    while (inFlight) {
+      const response: PullResponse = await inFlight;
+      checkEpoch(response);
+      const next: PullScope[] = response.pages
+        .filter((page) => page.hasMore)
+        .map((page) => ({ scope: page.scope, cursor: page.cursor }));
+      inFlight = next.length > 0 ? transport.pull({ scopes: next, limit: pullLimit }) : undefined;
+      try {
+        await applyPages(asked, response.pages);
+      } catch (error) {
+        inFlight?.catch(() => undefined);
+        throw error;
+      }
+      asked = next;
     }
   }
 
@@ -195,10 +219,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     }
   }
 
-  /** Verifies and applies pages; returns whether any scope has more. */
-  async function applyPages(requested: PullScope[], pages: Page[]): Promise<boolean> {
+  /** Verifies and applies pages, each with its cursor; a bad page fails the pull after the good ones. */
+  async function applyPages(requested: PullScope[], pages: Page[]): Promise<void> {
     const cursors = new Map(requested.map((entry) => [scopeKey(entry), entry.cursor]));
-    let more = false;
     let broken: string | undefined;
     for (const page of pages) {
       const key = scopeKey(page);
@@ -216,11 +239,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       }
       recordLocally(() => store.applyPage(page));
       publish({ pulled: status.pulled + page.changes.length });
-      if (page.hasMore) more = true;
     }
     // Good pages are kept (each with its cursor); the bad ones are fetched again on retry.
     if (broken) throw new SyncError('transient', `pull: ${broken}`);
-    return more;
   }
 
   function schedule(delay: number): void {

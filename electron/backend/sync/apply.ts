@@ -94,6 +94,9 @@ export function createChangeApplier(store: Store) {
          updated_at = excluded.updated_at`,
     ),
     deleteMessage: db.prepare(`DELETE FROM messages WHERE id = ?`),
+    knownMessages: db.prepare<[string], { id: string }>(
+      `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
     // Local steps (draft, queued) stay; the server's timeline replaces the rest.
     clearServerEvents: db.prepare(
       `DELETE FROM message_events WHERE message_id = ? AND status NOT IN ('draft', 'queued')`,
@@ -199,9 +202,18 @@ export function createChangeApplier(store: Store) {
     );
   }
 
-  function message(data: MessageData, at: string): void {
+  /** Per page: which messages exist already and which contacts are known to exist. */
+  interface PageMemo {
+    knownMessages: Set<string>;
+    contacts: Set<string>;
+  }
+
+  function message(data: MessageData, at: string, memo: PageMemo): void {
     const localContact = contactId(data.residentId, data.customerId);
-    statements.placeholderContact.run(localContact, data.residentId, data.customerId, at);
+    if (!memo.contacts.has(localContact)) {
+      statements.placeholderContact.run(localContact, data.residentId, data.customerId, at);
+      memo.contacts.add(localContact);
+    }
     const readAt = data.timeline.find((entry) => entry.status === 'read')?.at ?? null;
     statements.upsertMessage.run({
       id: data.id,
@@ -220,7 +232,7 @@ export function createChangeApplier(store: Store) {
       sentAt: data.sentAt,
       at,
     });
-    statements.clearServerEvents.run(data.id);
+    if (memo.knownMessages.has(data.id)) statements.clearServerEvents.run(data.id);
     for (const entry of data.timeline) {
       if (entry.status === 'draft' || entry.status === 'queued') continue;
       statements.addEvent.run(data.id, entry.status, entry.at, entry.reason ?? null);
@@ -276,8 +288,34 @@ export function createChangeApplier(store: Store) {
       statements.addReleaseEvent.run(data.id, entry.status, entry.at);
   }
 
-  /** Applies one change of `scope`; records in `touched` what screens must refresh. */
-  return function apply(change: Change, scope: Scope, at: string, touched: Touched): void {
+  /** Applies a page's changes of `scope`; records in `touched` what screens must refresh. */
+  return function applyChanges(
+    changes: readonly Change[],
+    scope: Scope,
+    at: string,
+    touched: Touched,
+  ): void {
+    const messageIds = changes.flatMap((change) =>
+      change.entity === 'message' ? [change.id] : [],
+    );
+    const memo: PageMemo = {
+      knownMessages: new Set(
+        messageIds.length
+          ? statements.knownMessages.all(JSON.stringify(messageIds)).map((row) => row.id)
+          : [],
+      ),
+      contacts: new Set(),
+    };
+    for (const change of changes) applyOne(change, scope, at, touched, memo);
+  };
+
+  function applyOne(
+    change: Change,
+    scope: Scope,
+    at: string,
+    touched: Touched,
+    memo: PageMemo,
+  ): void {
     if (change.op === 'delete') {
       remove(change.entity, change.id, scope, at, touched);
       return;
@@ -298,7 +336,7 @@ export function createChangeApplier(store: Store) {
         touched.stamps = true;
         return;
       case 'message':
-        message(change.data, at);
+        message(change.data, at, memo);
         touched.messageIds.add(change.id);
         return;
       case 'account':
@@ -322,7 +360,7 @@ export function createChangeApplier(store: Store) {
         // The store keeps chargebacks (with amounts) rather than blocks; see docs/sync.md.
         return;
     }
-  };
+  }
 
   function remove(
     entity: Change['entity'],

@@ -1,7 +1,10 @@
 import type { MutationResult } from '../../../sync/protocol';
 import type { Store } from '../store';
 import type { Touched } from './apply';
-import { toWire } from './wire';
+import { toWire, wireName } from './wire';
+
+/** Mutations whose outcome changes local rows beyond the outbox. */
+const WITH_CONSEQUENCES = new Set(['mail.send', 'stamps.purchase', 'deposit.create']);
 
 /** The id a mutation's args name, when they name one (args are the backend's JSON). */
 function field(args: unknown, name: string): string | undefined {
@@ -73,6 +76,7 @@ export function createOutcomeRecorder(store: Store) {
     // Screens translate the stable code (e.g. insufficient_stamps); the English reason is logged.
     const reason = result.outcome.status === 'rejected' ? result.outcome.code : null;
     const status = applied ? 'confirmed' : 'refused';
+    if (!WITH_CONSEQUENCES.has(wireName(row.name))) return;
     const wire = toWire(store, row.name, row.args);
     switch (wire.name) {
       case 'mail.send':

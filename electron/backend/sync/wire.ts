@@ -28,6 +28,9 @@ const RENAMED: Record<string, MutationName> = {
   'lobby.deposit': 'deposit.create',
 };
 
+/** The protocol's name for a local mutation name. */
+export const wireName = (name: string): string => RENAMED[name] ?? name;
+
 export function toWire(store: Store, name: string, args: unknown): WireMutation {
   const wireName = RENAMED[name] ?? name;
   const schema = (MUTATION_ARGS as Record<string, (typeof MUTATION_ARGS)[MutationName]>)[wireName];
