@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackend } from '../backend';
 import type { Result } from '../contract';
 import { startShell, type ShellDependencies } from './app';
+import { composeBackend } from './backend';
 import { INVOKE_CHANNEL } from './channels';
 import type { ElectronMain, IpcInvokeEvent } from './electron-api';
 import type { WindowOptions as WindowOptionsLike } from './security/window';
@@ -123,14 +123,7 @@ function dependencies(
       throw new Error('an unpackaged app never updates');
     },
     createLogger: () => pino({ level: 'silent' }),
-    createBackend: (config, logger) =>
-      createBackend({
-        dataDir: config.dataDir,
-        profile: config.profile,
-        facilityId: config.facilityId,
-        appVersion: '1.0.0',
-        logger,
-      }),
+    createBackend: (config, logger) => composeBackend(config, logger, '1.0.0'),
     ...overrides,
   };
 }

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { autoUpdater } from 'electron-updater';
 import pino from 'pino';
-import { createBackend } from '../backend';
-import { createBackendSync, enrollWithCode, isEnrolled } from '../backend/sync';
 import { startShell } from './app';
+import { composeBackend } from './backend';
 import type { ElectronMain } from './electron-api';
 
 // The electron package is optional (absent without its binary), so its types are ours.
@@ -39,33 +38,7 @@ void startShell({
         ? pino.destination(1)
         : pino.destination({ dest: join(config.dataDir, 'logs', 'homeline.log'), mkdir: true }),
     ),
-  createBackend: async (config, logger) => {
-    const appVersion = electron.app.getVersion();
-    const backend = await createBackend({
-      dataDir: config.dataDir,
-      profile: config.profile,
-      facilityId: config.facilityId,
-      appVersion,
-      logger,
-      syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),
-    });
-    const { enrollment } = config;
-    if (enrollment && !isEnrolled(backend.store)) {
-      // Sync reads its credentials per request, so it starts working once this succeeds.
-      enrollWithCode(backend.store, {
-        serverUrl: config.centralUrl,
-        code: enrollment.code,
-        label: enrollment.label,
-        appVersion,
-        now: () => new Date().toISOString(),
-      }).then(
-        (credentials) => logger.info({ deviceId: credentials.deviceId }, 'device enrolled'),
-        (error: unknown) =>
-          logger.error({ err: error }, 'enrollment failed: will retry at the next start'),
-      );
-    }
-    return backend;
-  },
+  createBackend: (config, logger) => composeBackend(config, logger, electron.app.getVersion()),
 }).catch((error: unknown) => {
   console.error('Homeline failed to start', error);
   electron.app.exit(1);
