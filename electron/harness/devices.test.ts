@@ -34,6 +34,19 @@ async function eventAfter(c: Client, mark: number, event: string) {
   return frame.type === 'event' ? (frame.payload as Record<string, unknown>) : {};
 }
 
+/** Accepts the bill in escrow and waits until the acceptor reports it stacked. */
+async function acceptAndWaitStacked(c: Client, cashSessionId: string): Promise<void> {
+  const mark = c.frames.length;
+  await value(c, 'payment.cashEscrow', { cashSessionId, action: 'accept' });
+  await c.next(
+    (f) =>
+      c.frames.indexOf(f) >= mark &&
+      f.type === 'event' &&
+      f.event === 'hardware.bill' &&
+      (f.payload as { event: string }).event === 'stacked',
+  );
+}
+
 async function value<T = Record<string, unknown>>(c: Client, method: string, input: unknown) {
   const result = await c.invoke(method, input);
   if (!result?.ok) throw new Error(`${method}: ${JSON.stringify(result)}`);
@@ -121,6 +134,49 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
     const findings = scanForCardData(join(dir.path, 'data'));
     if (findings.length) console.error(JSON.stringify(findings));
     expect(findings).toEqual([]);
+    c.close();
+  }, 60_000);
+});
+
+describe('housing-unit kiosk with simulated hardware, over the harness', () => {
+  let kiosk: Harness;
+  const kioskDir = tempDir();
+  beforeAll(async () => {
+    kiosk = await startHarness({
+      dataDir: join(kioskDir.path, 'data'),
+      profile: 'kiosk',
+      simulatedDevices: true,
+      logger: pino({ level: 'silent' }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await kiosk.close();
+    kioskDir.cleanup();
+  });
+
+  it('signs in by badge scan + PIN and buys stamps with cash, with a receipt', async () => {
+    const c = await wsClient(kiosk.url);
+    const scanned = c.frames.length;
+    kiosk.simulator!.scanBadge(DEMO.badgeToken(2));
+    const badge = await eventAfter(c, scanned, 'hardware.badge');
+    expect(badge).toEqual({ badgeToken: DEMO.badgeToken(2) });
+    await value(c, 'auth.login', { method: 'badge', badgeToken: badge.badgeToken, pin: DEMO.pin });
+    const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
+    const inserted = c.frames.length;
+    expect(kiosk.simulator!.insertBill(500)).toBe(true);
+    await eventAfter(c, inserted, 'hardware.bill');
+    await acceptAndWaitStacked(c, session.cashSessionId);
+    const closed = await value<{ insertedCents: number }>(c, 'payment.cashEnd', {
+      cashSessionId: session.cashSessionId,
+    });
+    expect(closed.insertedCents).toBe(500);
+    const purchase = await value(c, 'stamps.purchase', {
+      bundleId: 'bundle-5',
+      payment: { kind: 'cash', cashSessionId: session.cashSessionId },
+      printReceipt: true,
+    });
+    expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'done' } });
+    expect(kiosk.simulator!.printed().join('\n')).toContain('Stamp purchase');
     c.close();
   }, 60_000);
 });
