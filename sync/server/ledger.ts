@@ -26,13 +26,6 @@ export interface Booking {
 
 const COLUMN = { stamps: 'stamps', money: 'cents' } as const;
 
-async function ensureBalanceRow(work: Work, owner: Owner): Promise<void> {
-  await work.tx.run(
-    'INSERT INTO balances (owner_type, owner_id) VALUES (?, ?) ON CONFLICT (owner_type, owner_id) DO NOTHING',
-    [owner.type, owner.id],
-  );
-}
-
 async function appendEntry(
   work: Work,
   owner: Owner,
@@ -60,13 +53,24 @@ async function appendEntry(
   if (owner.type === 'resident') publishLedgerEntry(work, entry);
 }
 
-/** Adds to a balance. */
+interface BalanceRow {
+  stamps: number;
+  cents: number;
+  [key: string]: unknown;
+}
+
+function publishBalance(work: Work, owner: Owner, row: BalanceRow | undefined): void {
+  if (owner.type === 'resident' && row) publishAccount(work, owner.id, row);
+}
+
+/** Adds to a balance (creating it at zero first). */
 export async function credit(work: Work, booking: Booking): Promise<void> {
-  await ensureBalanceRow(work, booking.owner);
   const column = COLUMN[booking.account];
-  await work.tx.run(
-    `UPDATE balances SET ${column} = ${column} + ? WHERE owner_type = ? AND owner_id = ?`,
-    [booking.amount, booking.owner.type, booking.owner.id],
+  const row = await work.tx.get<BalanceRow>(
+    `INSERT INTO balances (owner_type, owner_id, ${column}) VALUES (?, ?, ?)
+     ON CONFLICT (owner_type, owner_id) DO UPDATE SET ${column} = balances.${column} + excluded.${column}
+     RETURNING stamps, cents`,
+    [booking.owner.type, booking.owner.id, booking.amount],
   );
   await appendEntry(
     work,
@@ -77,19 +81,22 @@ export async function credit(work: Work, booking: Booking): Promise<void> {
     booking.kind,
     booking.reference,
   );
-  if (booking.owner.type === 'resident') await publishAccount(work, booking.owner.id);
+  publishBalance(work, booking.owner, row);
 }
 
-/** Takes from a balance, or rejects with insufficient_stamps / insufficient_funds. */
+/**
+ * Takes from a balance, or rejects with insufficient_stamps / insufficient_funds. A missing
+ * balance row is a zero balance, so the guarded UPDATE alone decides.
+ */
 export async function debit(work: Work, booking: Booking): Promise<void> {
   if (booking.amount === 0) return;
-  await ensureBalanceRow(work, booking.owner);
   const column = COLUMN[booking.account];
-  const changed = await work.tx.run(
-    `UPDATE balances SET ${column} = ${column} - ? WHERE owner_type = ? AND owner_id = ? AND ${column} >= ?`,
+  const row = await work.tx.get<BalanceRow>(
+    `UPDATE balances SET ${column} = ${column} - ? WHERE owner_type = ? AND owner_id = ? AND ${column} >= ?
+     RETURNING stamps, cents`,
     [booking.amount, booking.owner.type, booking.owner.id, booking.amount],
   );
-  if (changed === 0) {
+  if (!row) {
     reject(
       booking.account === 'stamps' ? 'insufficient_stamps' : 'insufficient_funds',
       `not enough ${booking.account === 'stamps' ? 'stamps' : 'money'} for ${booking.amount}`,
@@ -104,7 +111,7 @@ export async function debit(work: Work, booking: Booking): Promise<void> {
     booking.kind,
     booking.reference,
   );
-  if (booking.owner.type === 'resident') await publishAccount(work, booking.owner.id);
+  publishBalance(work, booking.owner, row);
 }
 
 /** Prepaid reply stamps held by a resident for replies to one customer. */

@@ -6,7 +6,7 @@ import {
   type MessageItems,
 } from '../../domain';
 import type { AttachmentRef, TimelineEntry } from '../protocol';
-import { publishMessage } from './publish';
+import { publishMessageRow, type MessageRow } from './publish';
 import { reject } from './rejection';
 import { flagText } from './moderation';
 import type { Work } from './work';
@@ -74,30 +74,53 @@ export async function insertMessage(work: Work, message: NewMessage): Promise<vo
     { status: 'sent', at: work.now },
     { status: 'in_review', at: work.now },
   ];
-  const flags = flagText(message.facility, `${message.subject}\n${message.body}`);
+  const row: MessageRow = {
+    id: message.id,
+    facility_id: message.facility.id,
+    resident_id: message.residentId,
+    customer_id: message.customerId,
+    direction: message.direction,
+    kind: message.kind,
+    subject: message.subject,
+    body: message.body,
+    attachments: JSON.stringify(message.attachments),
+    status: 'in_review',
+    timeline: JSON.stringify(timeline),
+    stamps_charged: message.stampsCharged,
+    prepaid_used: message.prepaidUsed,
+    prepaid_attached: message.prepaidAttached,
+    sent_at: work.now,
+    expected_by: expectation.value.expectedAt,
+    reject_reason: null,
+    flags: JSON.stringify(flagText(message.facility, `${message.subject}\n${message.body}`)),
+    escalated: 0,
+  };
   await work.tx.run(
     `INSERT INTO messages (id, facility_id, resident_id, customer_id, direction, kind, subject, body,
        attachments, status, timeline, stamps_charged, prepaid_used, prepaid_attached, sent_at,
        expected_by, reject_reason, flags, escalated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_review', ?, ?, ?, ?, ?, ?, NULL, ?, 0)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      message.id,
-      message.facility.id,
-      message.residentId,
-      message.customerId,
-      message.direction,
-      message.kind,
-      message.subject,
-      message.body,
-      JSON.stringify(message.attachments),
-      JSON.stringify(timeline),
-      message.stampsCharged,
-      message.prepaidUsed,
-      message.prepaidAttached,
-      work.now,
-      expectation.value.expectedAt,
-      JSON.stringify(flags),
+      row.id,
+      row.facility_id,
+      row.resident_id,
+      row.customer_id,
+      row.direction,
+      row.kind,
+      row.subject,
+      row.body,
+      row.attachments,
+      row.status,
+      row.timeline,
+      row.stamps_charged,
+      row.prepaid_used,
+      row.prepaid_attached,
+      row.sent_at,
+      row.expected_by,
+      row.reject_reason,
+      row.flags,
+      row.escalated,
     ],
   );
-  await publishMessage(work, message.id);
+  publishMessageRow(work, row);
 }

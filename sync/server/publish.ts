@@ -62,15 +62,16 @@ export async function publishResident(work: Work, residentId: string): Promise<v
     work.changes.upsert(facilityScope(row.facility_id), 'resident', row.id, residentData(row));
 }
 
-export async function publishAccount(work: Work, residentId: string): Promise<void> {
-  const row = await work.tx.get<{ stamps: number; cents: number }>(
-    "SELECT stamps, cents FROM balances WHERE owner_type = 'resident' AND owner_id = ?",
-    [residentId],
-  );
+/** The resident's account as devices see it, from a balances row. */
+export function publishAccount(
+  work: Work,
+  residentId: string,
+  balance: { stamps: number; cents: number },
+) {
   work.changes.upsert(residentScope(residentId), 'account', residentId, {
     id: residentId,
-    stamps: row?.stamps ?? 0,
-    spendableCents: row?.cents ?? 0,
+    stamps: balance.stamps,
+    spendableCents: balance.cents,
   });
 }
 
@@ -140,7 +141,11 @@ export function messageData(row: MessageRow): MessageData {
 
 export async function publishMessage(work: Work, messageId: string): Promise<void> {
   const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [messageId]);
-  if (row) work.changes.upsert(residentScope(row.resident_id), 'message', row.id, messageData(row));
+  if (row) publishMessageRow(work, row);
+}
+
+export function publishMessageRow(work: Work, row: MessageRow): void {
+  work.changes.upsert(residentScope(row.resident_id), 'message', row.id, messageData(row));
 }
 
 export function publishTicket(work: Work, ticket: TicketData): void {

@@ -103,12 +103,18 @@ export function applyPush(
       [device.id],
     );
     let mark = row?.high_water_mark ?? 0;
+    const ids = request.mutations.map((mutation) => mutation.id);
+    const seen = new Map(
+      (
+        await work.tx.all<{ id: string; device_id: string; outcome: string }>(
+          `SELECT id, device_id, outcome FROM mutations WHERE id IN (${ids.map(() => '?').join(', ')})`,
+          ids,
+        )
+      ).map((stored) => [stored.id, stored]),
+    );
     const results: MutationResult[] = [];
     for (const mutation of request.mutations) {
-      const stored = await work.tx.get<{ device_id: string; outcome: string }>(
-        'SELECT device_id, outcome FROM mutations WHERE id = ?',
-        [mutation.id],
-      );
+      const stored = seen.get(mutation.id);
       if (stored) {
         const outcome: MutationOutcome =
           stored.device_id === device.id
@@ -136,6 +142,12 @@ export function applyPush(
         'INSERT INTO mutations (id, device_id, seq, name, outcome, applied_at) VALUES (?, ?, ?, ?, ?, ?)',
         [mutation.id, device.id, mutation.seq, mutation.name, JSON.stringify(outcome), work.now],
       );
+      // The same id twice in one batch is a duplicate of the first.
+      seen.set(mutation.id, {
+        id: mutation.id,
+        device_id: device.id,
+        outcome: JSON.stringify(outcome),
+      });
       mark = mutation.seq;
       results.push({ id: mutation.id, seq: mutation.seq, status: outcome.status, outcome });
     }

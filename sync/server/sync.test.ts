@@ -167,6 +167,9 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       expect(row?.failed_pin_attempts).toBe(2);
       const reused = await push(device, [pinFailed(4, residentId)]);
       expect(reused.results[0].outcome).toMatchObject({ status: 'rejected', code: 'conflict' });
+      const twice = pinFailed(5, residentId);
+      const sameBatch = await push(device, [twice, { ...twice, seq: 6 }]);
+      expect(sameBatch.results.map((r) => r.status)).toEqual(['applied', 'duplicate']);
     });
 
     it('locks a resident after five failed PINs and publishes the lock', async () => {
