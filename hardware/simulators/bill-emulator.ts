@@ -5,18 +5,10 @@ import {
   encodeCurrencyAssignment,
   encodeFrame,
   isInhibitedByMask,
+  USD_SAMPLE_ASSIGNMENT,
   type CurrencyEntry,
 } from '../drivers/bill/id003';
 import type { DeviceWire } from './wire';
-
-export const USD_ASSIGNMENT: readonly CurrencyEntry[] = [
-  { code: 0x61, country: 1, cents: 100 },
-  { code: 0x63, country: 1, cents: 500 },
-  { code: 0x64, country: 1, cents: 1000 },
-  { code: 0x65, country: 1, cents: 2000 },
-  { code: 0x66, country: 1, cents: 5000 },
-  { code: 0x67, country: 1, cents: 10000 },
-];
 
 type Phase =
   | { kind: 'power_up'; code: number }
@@ -53,7 +45,7 @@ export class BillAcceptorEmulator {
 
   constructor(
     private readonly wire: DeviceWire,
-    private readonly assignment: readonly CurrencyEntry[] = USD_ASSIGNMENT,
+    private readonly assignment: readonly CurrencyEntry[] = USD_SAMPLE_ASSIGNMENT,
     /** How long each mechanical step takes. */
     private readonly stepMs = 40,
   ) {

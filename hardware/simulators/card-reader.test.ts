@@ -49,6 +49,19 @@ describe('card reader over the simulated wire', () => {
     expect((await again).brand).toBe('visa');
   });
 
+  it('queues a swipe while data events are paused and delivers it when they resume', async () => {
+    const { reader, emulator } = await rig();
+    await reader.enable();
+    reader.setDataEventEnabled(false);
+    emulator.swipe({ card: 'visa' });
+    expect(await noEvent(reader, 'data')).toBe(true);
+    expect(reader.queuedCount).toBe(1);
+    const read = nextEvent<CardResult>(reader, 'data');
+    reader.setDataEventEnabled(true);
+    expect((await read).last4).toBe('1111');
+    expect(reader.queuedCount).toBe(0);
+  });
+
   it('ignores swipes before enable and refuses enable before claim', async () => {
     const reader = new CardReader(
       'late',

@@ -15,8 +15,9 @@ import {
   type DriverSink,
   type DriverSpec,
 } from '../../hal';
-import { Exchange } from '../serial/exchange';
-import { SerialLink, linkTarget, type LinkTarget } from '../serial/link';
+import { CommandChannel } from '../serial/channel';
+import type { Exchange } from '../serial/exchange';
+import { linkTarget, type LinkTarget } from '../serial/link';
 import {
   COUNTRY_CURRENCY,
   Command,
@@ -83,13 +84,9 @@ const FAULTS: Readonly<Record<number, { code: string; fraud: boolean; text: stri
  * survives reconnects with the same id, so recording stays idempotent.
  */
 export class Id003Driver implements BillAcceptorDriver {
-  private link: SerialLink | undefined;
-  private exchange: Exchange<Id003Frame> | undefined;
+  private channel: CommandChannel<Id003Frame> | undefined;
   private readonly framer = new Id003Framer();
   private sink: BillSink | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private polling = false;
-  private misses = 0;
   private state: BillState = 'disabled';
   private lastStatusCode = -1;
   private escrowCents: number | null = null;
@@ -118,34 +115,35 @@ export class Id003Driver implements BillAcceptorDriver {
   }
 
   async connect(sink: BillSink): Promise<void> {
-    const link = new SerialLink(this.target, {
-      data: (chunk) => this.receive(chunk),
-      lost: (reason) => {
-        this.stop();
-        sink.lost(reason);
-      },
-    });
-    await link.open();
-    this.link = link;
     this.sink = sink;
-    this.exchange = new Exchange((bytes) => link.write(bytes), this.options.replyTimeoutMs);
+    const channel = await CommandChannel.open<Id003Frame>(
+      this.target,
+      this.options.replyTimeoutMs,
+      {
+        receive: (chunk) => this.receive(chunk),
+        lost: (reason) => sink.lost(reason),
+      },
+    );
+    this.channel = channel;
     try {
       await this.start();
     } catch (error) {
       await this.disconnect();
       throw error;
     }
-    this.misses = 0;
-    this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs);
-    this.pollTimer.unref();
+    channel.every(
+      this.options.pollMs,
+      this.options.missedPolls,
+      async () => this.handleStatus(await this.request(Command.statusRequest)),
+      'the bill acceptor stopped answering polls',
+    );
   }
 
   async disconnect(): Promise<void> {
-    this.stop();
     this.sink = undefined;
-    const link = this.link;
-    this.link = undefined;
-    await link?.close();
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.close();
   }
 
   async setInputEnabled(enabled: boolean): Promise<void> {
@@ -224,27 +222,6 @@ export class Id003Driver implements BillAcceptorDriver {
     throw new DeviceError('timeout', 'the bill acceptor did not finish initializing');
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || !this.exchange) return;
-    this.polling = true;
-    try {
-      const reply = await this.request(Command.statusRequest);
-      this.misses = 0;
-      await this.handleStatus(reply);
-    } catch (error) {
-      if (error instanceof DeviceError && error.code === 'timeout') {
-        this.misses += 1;
-        if (this.misses >= this.options.missedPolls) {
-          const sink = this.sink;
-          this.stop();
-          sink?.lost(new DeviceError('offline', 'the bill acceptor stopped answering polls'));
-        }
-      }
-    } finally {
-      this.polling = false;
-    }
-  }
-
   private async handleStatus(reply: Id003Frame): Promise<void> {
     const { command, data } = reply;
     const sink = this.sink;
@@ -287,8 +264,7 @@ export class Id003Driver implements BillAcceptorDriver {
       case Status.powerUpBillInStacker:
         // the acceptor lost power: it needs a reset before it accepts anything again
         if (command === Status.powerUpBillInStacker) this.reconciliation = true;
-        sink.lost(new DeviceError('offline', 'the bill acceptor restarted'));
-        this.stop();
+        this.channel?.fail(new DeviceError('offline', 'the bill acceptor restarted'));
         return;
       default: {
         const fault = FAULTS[command];
@@ -356,7 +332,7 @@ export class Id003Driver implements BillAcceptorDriver {
   private receive(chunk: Buffer): void {
     for (const event of this.framer.push(chunk)) {
       if (event.kind === 'frame') {
-        this.exchange?.offer(event.frame);
+        this.channel?.exchange.offer(event.frame);
       } else if (event.kind === 'bad_crc') {
         this.sink?.error(billError('checksum', 'a reply failed its CRC check', false));
       }
@@ -392,17 +368,11 @@ export class Id003Driver implements BillAcceptorDriver {
     }
   }
 
-  private stop(): void {
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-    this.exchange?.cancel();
-  }
-
   private requireExchange(): Exchange<Id003Frame> {
-    if (!this.exchange || !this.link?.isOpen) {
+    if (!this.channel?.isOpen) {
       throw new DeviceError('offline', 'the bill acceptor port is not open', null, 'output');
     }
-    return this.exchange;
+    return this.channel.exchange;
   }
 }
 

@@ -9,8 +9,10 @@ import {
   encodeCurrencyAssignment,
   encodeFrame,
   isInhibitedByMask,
+  USD_SAMPLE_ASSIGNMENT,
 } from './id003';
 
+const MAX_TAIL = 250;
 const hex = (bytes: Uint8Array) =>
   Buffer.from(bytes).toString('hex').toUpperCase().match(/../g)?.join(' ');
 
@@ -73,14 +75,7 @@ describe('ID-003 CRC-16/KERMIT and framing', () => {
   });
 
   it('round-trips the currency assignment and builds the denomination mask', () => {
-    const usd = [
-      { code: 0x61, country: 1, cents: 100 },
-      { code: 0x63, country: 1, cents: 500 },
-      { code: 0x64, country: 1, cents: 1000 },
-      { code: 0x65, country: 1, cents: 2000 },
-      { code: 0x66, country: 1, cents: 5000 },
-      { code: 0x67, country: 1, cents: 10000 },
-    ];
+    const usd = USD_SAMPLE_ASSIGNMENT;
     expect(decodeCurrencyAssignment(encodeCurrencyAssignment(usd))).toEqual(usd);
     const codes = usd.map((entry) => entry.code);
     const mask = denominationMask([0x61, 0x63], codes);
@@ -88,5 +83,3 @@ describe('ID-003 CRC-16/KERMIT and framing', () => {
     expect(isInhibitedByMask(mask, 0x67)).toBe(true);
   });
 });
-
-const MAX_TAIL = 250;

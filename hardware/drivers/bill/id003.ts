@@ -127,6 +127,16 @@ export interface CurrencyEntry {
   cents: number;
 }
 
+/** The USD sample assignment of the ID-003 documentation ($1, $5, $10, $20, $50, $100). */
+export const USD_SAMPLE_ASSIGNMENT: readonly CurrencyEntry[] = [
+  { code: 0x61, country: 1, cents: 100 },
+  { code: 0x63, country: 1, cents: 500 },
+  { code: 0x64, country: 1, cents: 1000 },
+  { code: 0x65, country: 1, cents: 2000 },
+  { code: 0x66, country: 1, cents: 5000 },
+  { code: 0x67, country: 1, cents: 10000 },
+];
+
 export const COUNTRY_CURRENCY: Readonly<Record<number, string>> = { 0x01: 'USD' };
 
 export function decodeCurrencyAssignment(data: Uint8Array): CurrencyEntry[] {

@@ -10,8 +10,9 @@ import {
   type ReceiptPrinterCapabilities,
   type ReceiptPrinterDriver,
 } from '../../hal';
-import { Exchange } from '../serial/exchange';
-import { SerialLink, linkTarget, type LinkTarget } from '../serial/link';
+import { CommandChannel } from '../serial/channel';
+import type { Exchange } from '../serial/exchange';
+import { linkTarget, type LinkTarget } from '../serial/link';
 import { encodeReceipt } from './receipts';
 import {
   DLE,
@@ -46,11 +47,8 @@ type PrinterSink = DriverSink<never, PrinterStatus>;
  */
 export class EscPosDriver implements ReceiptPrinterDriver {
   readonly capabilities: ReceiptPrinterCapabilities;
-  private link: SerialLink | undefined;
+  private channel: CommandChannel<number> | undefined;
   private sink: PrinterSink | undefined;
-  private exchange: Exchange<number> | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private misses = 0;
   private last: PrinterStatus | undefined;
   private asbRemaining = 0;
   private readonly model: StatusModel;
@@ -73,34 +71,32 @@ export class EscPosDriver implements ReceiptPrinterDriver {
   }
 
   async connect(sink: PrinterSink): Promise<void> {
-    const link = new SerialLink(this.target, {
-      data: (chunk) => this.receive(chunk),
-      lost: (reason) => {
-        this.stop();
-        sink.lost(reason);
-      },
-    });
-    await link.open();
-    this.link = link;
     this.sink = sink;
-    this.exchange = new Exchange((bytes) => link.write(bytes), this.options.replyTimeoutMs);
     this.last = undefined;
-    this.misses = 0;
+    this.asbRemaining = 0;
+    const channel = await CommandChannel.open<number>(this.target, this.options.replyTimeoutMs, {
+      receive: (chunk) => this.receive(chunk),
+      lost: (reason) => sink.lost(reason),
+    });
+    this.channel = channel;
     try {
       await this.readStatus();
     } catch (error) {
       await this.disconnect();
       throw error;
     }
-    this.heartbeat = setInterval(() => void this.beat(sink), this.options.heartbeatMs);
-    this.heartbeat.unref();
+    channel.every(
+      this.options.heartbeatMs,
+      this.options.missedHeartbeats,
+      async () => void (await this.readStatus()),
+      'the printer stopped answering status requests',
+    );
   }
 
   async disconnect(): Promise<void> {
-    this.stop();
-    const link = this.link;
-    this.link = undefined;
-    await link?.close();
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.close();
   }
 
   async setInputEnabled(): Promise<void> {}
@@ -152,44 +148,23 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     if (blocksPrinting(after)) throw printerError(after);
   }
 
-  /** Heartbeat: a status change is reported; several missed replies mean the printer is gone. */
-  private async beat(sink: PrinterSink): Promise<void> {
-    if (this.exchange?.busy) return;
-    try {
-      await this.readStatus();
-      this.misses = 0;
-    } catch {
-      this.misses += 1;
-      if (this.misses >= this.options.missedHeartbeats) {
-        this.stop();
-        sink.lost(new DeviceError('offline', 'the printer stopped answering status requests'));
-      }
-    }
-  }
-
   private receive(chunk: Buffer): void {
     for (const byte of chunk) {
       if (this.asbRemaining > 0) {
         this.asbRemaining -= 1;
         continue;
       }
-      if (isStatusReply(byte)) this.exchange?.offer(byte);
+      if (isStatusReply(byte)) this.channel?.exchange.offer(byte);
       else if (isAsbHeader(byte)) this.asbRemaining = 3;
       // anything else is line noise: dropped, the next status reply resynchronises
     }
   }
 
-  private stop(): void {
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
-    this.exchange?.cancel();
-  }
-
   private requireExchange(): Exchange<number> {
-    if (!this.exchange || !this.link?.isOpen) {
+    if (!this.channel?.isOpen) {
       throw new DeviceError('offline', 'the printer port is not open', null, 'output');
     }
-    return this.exchange;
+    return this.channel.exchange;
   }
 }
 

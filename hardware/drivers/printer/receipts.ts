@@ -165,10 +165,7 @@ export function encodeReceipt(
   const out = new ReceiptWriter(encoder, t, layout.columns, receipt);
   switch (receipt.kind) {
     case 'deposit':
-      out.title('deposit');
-      out.pair('resident', receipt.residentName);
-      out.pair('docNumber', receipt.docNumber);
-      out.rule();
+      out.residentHeader('deposit', receipt.residentName, receipt.docNumber);
       out.pair('amount', out.money(receipt.amountCents));
       out.pair('fee', out.money(receipt.feeCents));
       out.pair('total', out.money(receipt.totalCents), true);
@@ -176,10 +173,7 @@ export function encodeReceipt(
       out.footer(receipt.depositId);
       break;
     case 'stamp_purchase':
-      out.title('stampPurchase');
-      out.pair('resident', receipt.residentName);
-      out.pair('docNumber', receipt.docNumber);
-      out.rule();
+      out.residentHeader('stampPurchase', receipt.residentName, receipt.docNumber);
       out.pair('stamps', String(receipt.stamps));
       out.pair('price', out.money(receipt.priceCents), true);
       out.pair('paidWith', out.payment(receipt.payment));
@@ -225,6 +219,14 @@ class ReceiptWriter {
 
   title(key: ReceiptTextKey): void {
     this.heading(this.t(key));
+  }
+
+  /** Title, then who the money or stamps are for. */
+  residentHeader(key: ReceiptTextKey, residentName: string, docNumber: string): void {
+    this.title(key);
+    this.pair('resident', residentName);
+    this.pair('docNumber', docNumber);
+    this.rule();
   }
 
   heading(text: string): void {

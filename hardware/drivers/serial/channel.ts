@@ -1,0 +1,87 @@
+import { DeviceError } from '../../hal';
+import { Exchange } from './exchange';
+import { SerialLink, type LinkTarget } from './link';
+
+export interface ChannelHooks {
+  /** Bytes from the device: the driver frames them and offers replies to `exchange`. */
+  receive(chunk: Buffer): void;
+  /** The port or the device is gone. Called once. */
+  lost(reason: Error): void;
+}
+
+/**
+ * A command/response serial line: the port, its request/reply exchange, and a periodic check
+ * (poll or heartbeat) where too many unanswered checks in a row mean the device is gone.
+ */
+export class CommandChannel<R> {
+  readonly exchange: Exchange<R>;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private misses = 0;
+  private ended = false;
+
+  private constructor(
+    private readonly link: SerialLink,
+    private readonly hooks: ChannelHooks,
+    replyTimeoutMs: number,
+  ) {
+    this.exchange = new Exchange((bytes) => link.write(bytes), replyTimeoutMs);
+  }
+
+  static async open<R>(target: LinkTarget, replyTimeoutMs: number, hooks: ChannelHooks) {
+    // the port may close before open() returns: the holder routes that to the channel
+    const holder: { channel?: CommandChannel<R> } = {};
+    const link = new SerialLink(target, {
+      data: (chunk) => hooks.receive(chunk),
+      lost: (reason) => holder.channel?.fail(reason),
+    });
+    await link.open();
+    holder.channel = new CommandChannel<R>(link, hooks, replyTimeoutMs);
+    return holder.channel;
+  }
+
+  get isOpen(): boolean {
+    return this.link.isOpen;
+  }
+
+  /** Runs `check` every `ms`; `missLimit` timeouts in a row end the channel as lost. */
+  every(ms: number, missLimit: number, check: () => Promise<void>, silence: string): void {
+    this.timer = setInterval(() => void this.tick(check, missLimit, silence), ms);
+    this.timer.unref();
+  }
+
+  /** Ends the channel and reports the device lost (e.g. it restarted and needs a new start). */
+  fail(reason: Error): void {
+    if (this.ended) return;
+    this.stop();
+    this.hooks.lost(reason);
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.link.close();
+  }
+
+  private async tick(check: () => Promise<void>, missLimit: number, silence: string) {
+    if (this.ticking || this.exchange.busy || this.ended) return;
+    this.ticking = true;
+    try {
+      await check();
+      this.misses = 0;
+    } catch (error) {
+      if (error instanceof DeviceError && error.code === 'timeout') {
+        this.misses += 1;
+        if (this.misses >= missLimit) this.fail(new DeviceError('offline', silence));
+      }
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private stop(): void {
+    this.ended = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.exchange.cancel();
+  }
+}
