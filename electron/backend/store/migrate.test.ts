@@ -69,6 +69,23 @@ describe('migrations', () => {
     store.close();
   });
 
+  it.each(MIGRATIONS.slice(0, -1).map((m) => m.version))(
+    'step from version %i to the next and on to the newest with the mail intact and searchable',
+    (version) => {
+      const old = openDatabase(path, { targetVersion: version });
+      insertVersion1Fixtures(old);
+      old.close();
+      const next = openDatabase(path, { targetVersion: version + 1 });
+      expect(schemaVersion(next)).toBe(version + 1);
+      next.close();
+      const store = createStore(openDatabase(path));
+      expect(store.mail.byId('m1')).toMatchObject({ subject: 'Birthday party', residentId: 'r1' });
+      expect(store.mail.search('r1', '"candles"', 10).map((m) => m.id)).toEqual(['m1']);
+      expect(store.mail.search('r2', '"candles"', 10)).toEqual([]);
+      store.close();
+    },
+  );
+
   it('refuse a database written by a newer app and leave it untouched', () => {
     openDatabase(path).close();
     const raw = new Database(path);
