@@ -162,6 +162,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       if (settled.length === 0)
         throw new SyncError('transient', 'the server settled none of the pushed mutations');
       recordLocally(() => store.recordOutcomes(settled));
+      batchSize = Math.min(pushBatchSize, batchSize * 2);
       publish({ pushed: status.pushed + settled.length, pendingMutations: safeCount(store) });
     }
   }

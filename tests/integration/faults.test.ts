@@ -179,3 +179,66 @@ describe('a restored central service', () => {
     expect(messages).toHaveLength(3);
   });
 });
+
+describe('answers altered in transit', () => {
+  it('a page whose checksum does not match is not applied; the retry gets it right', async () => {
+    const who = await residentWithContact({ stamps: 10 });
+    const target = await device();
+    await target.sync.syncNow();
+    // The message the kiosk sent comes back down in a pulled page; alter that page once.
+    await target.login(who.docNumber);
+    await target.sendMail(who.customerId, 'original words');
+    let tampered = 0;
+    proxy.plan = ({ path }) =>
+      path === '/v1/pull' && tampered === 0
+        ? {
+            kind: 'rewrite',
+            change: (body) =>
+              body.includes('original words')
+                ? ((tampered += 1), body.replace('original words', 'altered words!'))
+                : body,
+          }
+        : { kind: 'pass' };
+    const first = await target.sync.syncNow();
+    expect(tampered).toBe(1);
+    expect(first).toMatchObject({ state: 'error', lastError: 'transient' });
+    expect(
+      target.store.db
+        .prepare("SELECT count(*) AS n FROM messages WHERE body LIKE '%altered%'")
+        .get(),
+    ).toEqual({ n: 0 });
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle' });
+    expect(
+      target.store.db
+        .prepare("SELECT count(*) AS n FROM messages WHERE body = 'original words'")
+        .get(),
+    ).toEqual({ n: 1 });
+  });
+});
+
+describe("requests over the service's body limit", () => {
+  it('are split into smaller batches; one mutation too large alone is settled as rejected', async () => {
+    const who = await residentWithContact({});
+    const target = await device();
+    await target.sync.syncNow();
+    const at = new Date().toISOString();
+    target.store.transaction(() => {
+      target.store.outbox.enqueue(
+        'auth.pinSucceeded',
+        { residentId: who.residentId, at, padding: 'x'.repeat(4_500_000) },
+        at,
+      );
+      for (let i = 0; i < 60; i += 1) {
+        target.store.outbox.enqueue(
+          'auth.pinSucceeded',
+          { residentId: who.residentId, at, padding: 'y'.repeat(100_000) },
+          at,
+        );
+      }
+    });
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+    expect(target.store.outbox.counts()).toMatchObject({ applied: 60, rejected: 1 });
+    const remote = await central.mutationsOf(target.deviceId);
+    expect(remote).toHaveLength(60);
+  });
+});

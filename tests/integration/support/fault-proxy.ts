@@ -16,7 +16,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * - duplicate:         forwards the same bytes twice; the client gets the first answer;
  * - truncate_request:  sends the server half the body and cuts the connection; the client is cut;
  * - truncate_response: forwards, then sends the client the headers and half the body and cuts;
- * - reset:             answers the client's connection with a TCP reset, forwards nothing.
+ * - reset:             answers the client's connection with a TCP reset, forwards nothing;
+ * - rewrite:           forwards, then changes the answer's body (bytes altered in transit).
  */
 export type Fault =
   | { kind: 'pass' }
@@ -26,7 +27,8 @@ export type Fault =
   | { kind: 'duplicate' }
   | { kind: 'truncate_request' }
   | { kind: 'truncate_response' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  | { kind: 'rewrite'; change: (body: string) => string };
 
 export interface RequestInfo {
   method: string;
@@ -64,6 +66,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     truncate_request: 0,
     truncate_response: 0,
     reset: 0,
+    rewrite: 0,
   };
 
   const forward = (incoming: IncomingMessage, body: Buffer, cutHalfway = false) =>
@@ -170,6 +173,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return answer(response, await forward(incoming, body), true);
       case 'reset':
         return void response.socket?.resetAndDestroy();
+      case 'rewrite': {
+        const upstream = await forward(incoming, body);
+        return answer(response, {
+          ...upstream,
+          body: Buffer.from(fault.change(upstream.body.toString())),
+        });
+      }
     }
   }
 
