@@ -275,7 +275,11 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   private async connectOnce(): Promise<void> {
     const generation = ++this.generation;
     await this.driver.connect(this.sinkFor(generation));
-    if (generation !== this.generation) return;
+    if (generation !== this.generation) {
+      // released (or lost again) while connecting: do not leave the port open
+      if (!this.claimed) await this.driver.disconnect();
+      return;
+    }
     this.online = true;
     this.reconnectAttempt = 0;
     this.touch();

@@ -59,12 +59,14 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
   const journal = new CreditJournal(options.creditJournalPath);
   const sessions = new Map<string, CashSession>();
   let active: CashSession | null = null;
+  /** The session a bill in escrow belongs to: its credit goes there even if the session ends. */
+  let escrowSession: CashSession | null = null;
 
   const manager = new DeviceManager(options.config, {
     drivers: standardDrivers,
     simulatedBinding: options.simulatedBinding,
     recordCredit: async (credit: BillCredit) => {
-      const session = active;
+      const session = escrowSession ?? active;
       if (!session) {
         // a bill stacked outside a session (e.g. after a restart) is still money: journal it
         journal.record(credit, `orphan:${credit.device}`, new Date().toISOString());
@@ -147,14 +149,17 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     const session = active;
     switch (event.kind) {
       case 'escrow':
+        escrowSession = session;
         if (session) Object.assign(session, { state: 'escrow', escrowCents: event.cents });
         emitBill('escrow', event.cents);
         break;
       case 'stacked':
+        escrowSession = null;
         if (session) Object.assign(session, { state: 'accepting', escrowCents: null });
         emitBill('stacked', event.credit.cents);
         break;
       case 'returned':
+        escrowSession = null;
         if (session) Object.assign(session, { state: 'accepting', escrowCents: null });
         emitBill('returned', event.cents);
         break;
@@ -243,7 +248,9 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     },
     cashSession(cashSessionId) {
       const session = sessions.get(cashSessionId);
-      return session ? { ...session } : undefined;
+      if (!session) return undefined;
+      // the journal is the truth: a bill stacked just after the session ended still counts
+      return { ...session, insertedCents: journal.insertedCents(cashSessionId) };
     },
     async print(request: PrintRequest): Promise<PrintJob> {
       await ready;
