@@ -4,8 +4,9 @@
  *
  * Everything on 127.0.0.1 in one process: the central service on an SQLite file (seeded with
  * the sample facility and demo residents), a kiosk backend enrolled against it with a fresh
- * enrollment code and syncing every few seconds, in-process hardware simulators, and the browser
- * harness serving the built renderer (built first when missing). With the Electron binary
+ * enrollment code and syncing every few seconds, in-process hardware simulators (card reader,
+ * receipt printer, bill acceptor, badge scanner), and the browser harness serving the built
+ * renderer (built first when missing). With the Electron binary
  * installed and the shell built, the shell starts on the same data folder instead.
  * Prints the URL, the demo logins and the curl lines that send a customer's mail through staff
  * review onto the kiosk (`--send-sample` does that itself). Ctrl-C stops everything.
@@ -18,9 +19,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
+import { createDeviceService } from '../electron/backend/devices';
 import { openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
 import { startHarness, type Harness } from '../electron/harness';
+import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { DEMO_PIN, seedSample } from '../sync/server/seed';
@@ -147,8 +150,8 @@ async function main(): Promise<void> {
   } else {
     if (electron)
       console.log('demo: Electron is installed but the shell is not built (npm run dist)');
-    // 3. The backend behind the browser harness. (Simulated hardware joins once the device
-    // service is in: until then hardware calls answer device_unavailable.)
+    // 3. The backend with simulated hardware behind the browser harness.
+    const kiosk = createSimulatedKiosk();
     harness = await startHarness({
       port: args.port,
       dataDir: deviceDir,
@@ -158,6 +161,14 @@ async function main(): Promise<void> {
       seed: 'none',
       logger,
       syncClient: sync,
+      devices: (onEvent) =>
+        createDeviceService({
+          config: kiosk.config,
+          logger,
+          onEvent,
+          creditJournalPath: join(deviceDir, 'credits.db'),
+          simulatedBinding: kiosk.binding,
+        }),
     });
   }
 

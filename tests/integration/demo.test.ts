@@ -86,6 +86,18 @@ describe('npm run demo', () => {
         });
       }
       expect(login).toMatchObject({ ok: true });
+      // The kiosk runs with the simulated card reader, printer, bill acceptor and badge scanner.
+      expect(await invoke('device.info', {})).toMatchObject({
+        ok: true,
+        value: {
+          hardware: {
+            cardReader: true,
+            receiptPrinter: true,
+            billAcceptor: true,
+            badgeScanner: true,
+          },
+        },
+      });
       socket.close();
     } finally {
       demo.kill('SIGINT');
