@@ -179,4 +179,29 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
     expect(kiosk.simulator!.printed().join('\n')).toContain('Stamp purchase');
     c.close();
   }, 60_000);
+
+  it('buys stamps with a swiped card, keeping only brand, last four and the token', async () => {
+    const c = await wsClient(kiosk.url);
+    await value(c, 'auth.login', {
+      method: 'doc',
+      state: DEMO.state,
+      docNumber: DEMO.docNumber(4),
+      pin: DEMO.pin,
+    });
+    const mark = c.frames.length;
+    await value(c, 'payment.cardStart', {});
+    kiosk.simulator!.swipe({ card: 'mastercard2Series', name: 'BROWN/MICHAEL' });
+    const card = await eventAfter(c, mark, 'hardware.cardRead');
+    const purchase = await value(c, 'stamps.purchase', {
+      bundleId: 'bundle-60',
+      payment: { kind: 'card', card },
+    });
+    expect(purchase).toMatchObject({ stamps: 60, status: 'pending', receipt: null });
+    expect(
+      kiosk.backend.store.db
+        .prepare('SELECT card_brand, card_last4 FROM stamp_purchases WHERE payment_kind = ?')
+        .get('card'),
+    ).toEqual({ card_brand: 'mastercard', card_last4: card.last4 });
+    c.close();
+  }, 60_000);
 });
