@@ -12,6 +12,7 @@ import type { RouteContext } from './routes/context';
 import { deviceRoutes } from './routes/device';
 import type { Storage } from './storage/types';
 import type { Clock } from './work';
+import { updateFeedPlugin, type UpdateFeedOptions } from './updates/plugin';
 
 export interface CentralServerOptions {
   storage: Storage;
@@ -21,6 +22,8 @@ export interface CentralServerOptions {
   adminToken?: string | null;
   /** Devices with an older app get "upgrade required". */
   minAppVersion?: string;
+  /** Serve the signed update feed (sync/server/updates) under /updates/. */
+  updates?: UpdateFeedOptions;
 }
 
 /**
@@ -49,5 +52,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
   customerRoutes(app, context);
   staffRoutes(app, context);
   blobRoutes(app, context);
+  if (options.updates)
+    await app.register(updateFeedPlugin, { prefix: '/updates', ...options.updates });
   return app;
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ describe('central CLI', () => {
       /profile/,
     );
     expect(() => parseCli(['--nope'], {})).toThrow(CliError);
+    expect(() => parseCli(['--releases', 'dir'], {})).toThrow(/update-public-key/);
     expect(parseCli([], { HOMELINE_DATABASE_URL: 'postgresql://x/y' }).postgres).toBe(
       'postgresql://x/y',
     );
@@ -44,6 +46,25 @@ describe('central CLI', () => {
     const answer = await fetch(`${url}/v1/enroll`, { method: 'POST' });
     expect(answer.status).toBe(400);
     await stop();
+
+    // With a releases folder and the release managers' public key, the update feed is mounted.
+    const releases = join(dir, 'releases');
+    mkdirSync(releases);
+    const keyFile = join(dir, 'update-signing.pub');
+    writeFileSync(
+      keyFile,
+      generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const withFeed = await runCli(
+      ['--db', db, '--port', '0', '--releases', releases, '--update-public-key', keyFile],
+      { LOG_LEVEL: 'silent' },
+      (line) => lines.push(line),
+    );
+    const feedUrl = /on (http:\/\/\S+)/.exec(lines[3])?.[1];
+    const feed = await fetch(`${feedUrl}/updates/stable-linux.yml`);
+    expect(feed.status).toBe(404);
+    expect(await feed.text()).toMatch(/no release/);
+    await withFeed();
 
     const storage = await openSqliteStorage(db);
     const residents = await storage.get<{ n: number }>('SELECT COUNT(*) AS n FROM residents');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import type { Storage } from './storage/types';
 /**
  * `npm run central -- [command] [options]`
  *   serve (default)   --port 8787 --host 127.0.0.1
+ *                     [--releases DIR --update-public-key FILE]: also serve the update feed
  *   enroll-code       --facility F --profile kiosk|lobby|tablet [--valid-hours 72]
  *   seed --sample     sample facility and demo residents
  *   revoke-device     --device ID
@@ -34,6 +36,8 @@ const OptionsSchema = z.object({
   'valid-hours': z.coerce.number().int().min(1).max(720),
   device: z.string().min(1).optional(),
   sample: z.boolean(),
+  releases: z.string().min(1).optional(),
+  'update-public-key': z.string().min(1).optional(),
 });
 type Options = z.infer<typeof OptionsSchema>;
 
@@ -53,6 +57,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
         'valid-hours': { type: 'string', default: '72' },
         device: { type: 'string' },
         sample: { type: 'boolean', default: false },
+        releases: { type: 'string' },
+        'update-public-key': { type: 'string' },
       },
     });
   } catch (error) {
@@ -77,6 +83,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
   if (options.command === 'revoke-device' && !options.device)
     throw new CliError('revoke-device needs --device');
   if (options.command === 'seed' && !options.sample) throw new CliError('seed needs --sample');
+  if ((options.releases === undefined) !== (options['update-public-key'] === undefined)) {
+    throw new CliError('the update feed needs both --releases and --update-public-key');
+  }
   return options;
 }
 
@@ -120,10 +129,18 @@ export async function runCli(
     return async () => undefined;
   }
   const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const updates =
+    options.releases && options['update-public-key']
+      ? {
+          releasesDir: options.releases,
+          publicKey: readFileSync(options['update-public-key'], 'utf8'),
+        }
+      : undefined;
   const app = await createCentralServer({
     storage,
     logger,
     adminToken: env.HOMELINE_ADMIN_TOKEN ?? null,
+    updates,
   });
   const address = await app.listen({ host: options.host, port: options.port });
   print(`central service on ${address} (${storage.dialect})`);
