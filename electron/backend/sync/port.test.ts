@@ -82,6 +82,17 @@ const message = (id: string, change: Partial<MessageData> = {}): MessageData => 
   ...change,
 });
 
+/** An enrolled identity (the keys are not used by the port). */
+const credentialsRow = {
+  deviceId: 'd1',
+  facilityId: facility.id,
+  profile: 'kiosk' as const,
+  serverUrl: 'http://127.0.0.1:1',
+  privateKey: 'k',
+  publicKey: 'p',
+  enrolledAt: at,
+};
+
 let dir: ReturnType<typeof tempDir>;
 let store: Store;
 let touched: Touched[];
@@ -147,15 +158,7 @@ describe('the sync store port: pulled pages', () => {
     expect(store.stamps.confirmed('r1')).toBe(12);
     expect(store.sync.cursor('resident:r1')).toBe(residentPage.cursor);
     expect(sync.pullScopes()).toEqual([]); // not enrolled: nothing to pull
-    createCredentialsRepository(store.db).save({
-      deviceId: 'd1',
-      facilityId: facility.id,
-      profile: 'kiosk',
-      serverUrl: 'http://127.0.0.1:1',
-      privateKey: 'k',
-      publicKey: 'p',
-      enrolledAt: at,
-    });
+    createCredentialsRepository(store.db).save(credentialsRow);
     expect(sync.pullScopes()).toEqual([
       { scope: facilityScope, cursor: store.sync.cursor(`facility:${facility.id}`) },
       { scope: residentScope, cursor: residentPage.cursor },
@@ -374,15 +377,7 @@ describe('the sync store port: push outcomes', () => {
 describe('request counters', () => {
   it('only grow, also across restarts', () => {
     const credentials = createCredentialsRepository(store.db);
-    credentials.save({
-      deviceId: 'd1',
-      facilityId: facility.id,
-      profile: 'kiosk',
-      serverUrl: 'http://127.0.0.1:1',
-      privateKey: 'k',
-      publicKey: 'p',
-      enrolledAt: at,
-    });
+    credentials.save(credentialsRow);
     const seen = Array.from({ length: 1_500 }, () => credentials.nextCounter());
     const restarted = createCredentialsRepository(store.db).nextCounter();
     expect(seen[0]).toBeGreaterThan(0);
