@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, sampleFacility } from './testing/central';
+import { createCentralServer } from './app';
+import { saveFacility } from './facilities';
+import { openSqliteStorage } from './storage/sqlite';
+import { TestCustomer } from './testing/customer';
+import { inWork } from './work';
+import { insertResident, prepareResident } from './residents-admin';
+
+const dir = mkdtempSync(join(tmpdir(), 'homeline-logs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('central logs', () => {
+  it('never contain passwords, session tokens, card tokens or the admin token', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const storage = await openSqliteStorage(join(dir, 'central.db'));
+    const clock = () => new Date();
+    const app = await createCentralServer({
+      storage,
+      logger: pino({ level: 'trace' }, sink),
+      adminToken: ADMIN_TOKEN,
+    });
+    const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    const facility = sampleFacility();
+    const prepared = await prepareResident({
+      facilityId: facility.id,
+      state: 'FL',
+      docNumber: 'S1',
+      firstName: 'A',
+      lastName: 'B',
+      pin: '4321',
+      badgeId: null,
+      tabletSerial: null,
+    });
+    await inWork(storage, clock, async (work) => {
+      await saveFacility(work, facility);
+      await insertResident(work, prepared);
+    });
+    const customer = await new TestCustomer(baseUrl).register(prepared.id);
+    await customer.login('a wrong password!!');
+    const card = TestCustomer.card('tok_secret_card_token_123');
+    await customer.call('POST', '/v1/customer/deposits', {
+      channel: 'bank_card',
+      depositId: crypto.randomUUID(),
+      residentId: prepared.id,
+      amountCents: 5000,
+      card,
+    });
+    await fetch(`${baseUrl}/v1/admin/staff`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{"broken',
+    });
+    await app.close();
+    await storage.close();
+
+    const text = lines.join('');
+    expect(lines.length).toBeGreaterThan(5);
+    for (const secret of [
+      customer.password,
+      'a wrong password!!',
+      customer.token,
+      card.token,
+      ADMIN_TOKEN,
+      prepared.pinHash,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
