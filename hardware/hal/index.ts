@@ -7,4 +7,3 @@ export * from './bill-acceptor';
 export * from './badge-scanner';
 export * from './config';
 export * from './manager';
-export { withTimeout } from './timeout';

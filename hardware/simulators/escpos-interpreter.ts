@@ -57,11 +57,6 @@ export class EscPosInterpreter {
     this.pending = this.pending.subarray(offset);
   }
 
-  /** Lines printed since the last cut. */
-  get current(): PrintedLine[] {
-    return [...this.lines, ...(this.runs.length ? [{ align: this.align, runs: this.runs }] : [])];
-  }
-
   /** Interprets one command at `at`; returns the bytes used, or 0 when it is still incomplete. */
   private step(buf: Buffer, at: number): number {
     const left = buf.length - at;

@@ -58,11 +58,6 @@ export class PrinterEmulator {
     return this.receipts.map(receiptHtml);
   }
 
-  /** What would come out with a cut now (lines printed since the last cut). */
-  pendingText(): string {
-    return receiptText(this.interpreter.current);
-  }
-
   /** Real-time status replies per `DLE EOT n`; fixed bits 0x12 always set. */
   statusByte(n: number): number {
     const f = this.faults;

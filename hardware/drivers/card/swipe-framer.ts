@@ -57,10 +57,6 @@ export class SwipeFramer {
     return frame ? [{ kind: 'frame', frame }] : [];
   }
 
-  get pending(): number {
-    return this.length;
-  }
-
   /** Overwrites whatever is buffered (on close). */
   wipe(): void {
     this.buffer.fill(0, 0, this.length);
