@@ -1,8 +1,9 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEADERS, PROTOCOL_VERSION, signingPayload } from '../protocol';
+import { HEADERS, PROTOCOL_VERSION, PushResponseSchema, signingPayload } from '../protocol';
 import { SyncError, type SyncProblem } from './errors';
 import { createHttpTransport, ROUTES } from './http';
 import { generateDeviceKeys } from './keys';
@@ -166,5 +167,31 @@ describe('createHttpTransport', () => {
     seen = [];
     expect(await problemOf(unenrolled.deviceInfo())).toBe('not_enrolled');
     expect(seen).toEqual([]);
+  });
+
+  it('answers anything the network delivers with a valid response or a typed SyncError', async () => {
+    const body = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.constant(JSON.stringify(pushAnswer)),
+      fc
+        .record({ error: fc.record({ code: fc.string(), message: fc.string() }) })
+        .map((value) => JSON.stringify(value)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 200, max: 599 }), body, async (status, text) => {
+        reply = { status, body: text };
+        const outcome = await transport()
+          .push({ mutations: [mutation] })
+          .then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          );
+        if ('value' in outcome)
+          expect(PushResponseSchema.safeParse(outcome.value).success).toBe(true);
+        else expect(outcome.error).toBeInstanceOf(SyncError);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
