@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { FacilityConfigSchema, type FacilityConfig } from '../../domain/facility';
 import { UNLOCKED } from '../../domain/lockout';
 import { DEVICE_PROFILES } from '../../domain/types';
-import type { EventName, EventPayload } from '../contract';
+import type { CardResult, EventName, EventPayload } from '../contract';
 import { isoAt, systemClock, type Clock } from './clock';
+import { createCardReads } from './card-reads';
 import { createConnection, type Connection, type EmitFn, type LiveConnection } from './connection';
 import type { BackendCore } from './context';
 import type { Broadcast, DeviceService, SyncClient, SyncClientDeps } from './ports';
@@ -118,10 +119,15 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     sync: null,
     broadcast,
     maintenanceLockout: UNLOCKED,
+    cardReads: createCardReads(),
     facility,
   };
   try {
-    core.devices = config.devices?.(broadcast) ?? null;
+    core.devices =
+      config.devices?.((event, payload) => {
+        if (event === 'hardware.cardRead') core.cardReads.remember(payload as CardResult);
+        broadcast(event, payload);
+      }) ?? null;
     core.sync = config.syncClient?.({ store, broadcast }) ?? null;
   } catch (error) {
     store.close();

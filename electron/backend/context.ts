@@ -3,6 +3,7 @@ import type { FacilityConfig } from '../../domain/facility';
 import type { LockoutState } from '../../domain/lockout';
 import type { DeviceProfile } from '../../domain/types';
 import type { MethodName, MethodOutput, ParsedInput } from '../contract';
+import type { CardReads } from './card-reads';
 import type { Clock } from './clock';
 import type { Broadcast, DeviceService, SyncClient } from './ports';
 import type { Session } from './session';
@@ -21,6 +22,8 @@ export interface BackendCore {
   devices: DeviceService | null;
   sync: SyncClient | null;
   broadcast: Broadcast;
+  /** Cards this device's reader read and no payment used yet. */
+  cardReads: CardReads;
   /** Wrong maintenance PINs in a row (the domain's lockout rule, kept per process). */
   maintenanceLockout: LockoutState;
   /** The stored facility configuration, validated; null before the device has one. */

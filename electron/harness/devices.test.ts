@@ -112,7 +112,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
     c.close();
   }, 60_000);
 
-  it('takes a card deposit and keeps no card number anywhere on disk', async () => {
+  it('takes a card deposit once per swipe, only from this reader, with no card number on disk', async () => {
     const c = await wsClient(harness.url);
     const mark = c.frames.length;
     await value(c, 'payment.cardStart', {});
@@ -126,6 +126,20 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       depositorName: 'Rosa Gómez',
     });
     expect(receipt).toMatchObject({ channel: 'kiosk_card', feeCents: 295, status: 'pending' });
+    const again = {
+      residentId: DEMO.residentId(1),
+      amountCents: 2500,
+      payment: { kind: 'card', card },
+      depositorName: 'Rosa Gómez',
+    };
+    expect(await c.invoke('lobby.deposit', again)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'card' } },
+    });
+    const madeUp = { ...card, token: 'tok_made_up_by_the_renderer', last4: '0000' };
+    expect(
+      await c.invoke('lobby.deposit', { ...again, payment: { kind: 'card', card: madeUp } }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const stored = harness.backend.store.db
       .prepare('SELECT card_last4, card_token FROM deposits WHERE channel = ?')
       .get('kiosk_card');

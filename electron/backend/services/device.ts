@@ -1,4 +1,4 @@
-import type { DeviceInfo, SyncStatus } from '../../contract';
+import type { CardResult, DeviceInfo, SyncStatus } from '../../contract';
 import type { BackendCore, CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { IDLE_WARNING_SECONDS, idleWarningSeconds } from '../session';
@@ -67,6 +67,21 @@ export function requirePaidCash(context: CallContext, cashSessionId: string, tot
       totalCents,
     });
   }
+}
+
+/**
+ * The card as this device's reader produced it (never as the caller describes it); refused when
+ * the reader did not read it or a payment already used that swipe.
+ */
+export function requireCardRead(context: CallContext, card: CardResult): CardResult {
+  requireDevices(context.core);
+  const read = context.core.cardReads.peek(card.token);
+  if (!read) {
+    throw new ServiceError('invalid_input', 'swipe the card on this kiosk for this payment', {
+      field: 'card',
+    });
+  }
+  return read;
 }
 
 export const deviceHandlers = {

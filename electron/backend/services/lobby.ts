@@ -6,7 +6,7 @@ import { ServiceError } from '../errors';
 import { enqueueMutation } from '../store';
 import { residentBlocks } from './account';
 import { audit } from './audit';
-import { requireDevices, requirePaidCash } from './device';
+import { requireCardRead, requirePaidCash } from './device';
 import { requireService } from './facility';
 import { money, printReceipt } from './receipts';
 
@@ -97,7 +97,7 @@ export const lobbyHandlers = {
   async 'lobby.deposit'(context, input) {
     const { payment } = input;
     const channel = payment.kind === 'card' ? ('kiosk_card' as const) : ('kiosk_cash' as const);
-    const card = payment.kind === 'card' ? payment.card : undefined;
+    const card = payment.kind === 'card' ? requireCardRead(context, payment.card) : undefined;
     const quoted = quote(context, input.residentId, channel, input.amountCents, card);
     if (!quoted.allowed) {
       throw new ServiceError('blocked', 'this resident cannot receive this kind of deposit now', {
@@ -107,9 +107,9 @@ export const lobbyHandlers = {
     }
     const { store } = context.core;
     const deposit = store.transaction(() => {
-      if (payment.kind === 'cash')
+      if (payment.kind === 'cash') {
         requirePaidCash(context, payment.cashSessionId, quoted.totalCents);
-      else requireDevices(context.core);
+      }
       const row = {
         id: randomUUID(),
         residentId: input.residentId,
@@ -127,6 +127,7 @@ export const lobbyHandlers = {
         createdAt: context.now,
       };
       store.account.addDeposit(row);
+      if (card) context.core.cardReads.take(card.token);
       enqueueMutation(store, 'lobby.deposit', row, context.now);
       audit(context, 'deposit', row.id, {
         residentId: row.residentId,

@@ -8,7 +8,7 @@ import { enqueueMutation } from '../store';
 import type { StampPurchaseRow } from '../store/repositories/stamps';
 import { audit } from './audit';
 import { residentId } from './auth';
-import { requireDevices, requirePaidCash } from './device';
+import { requireCardRead, requirePaidCash } from './device';
 import { requireFacility } from './facility';
 import { money, printReceipt } from './receipts';
 import { decodeCursor, keysetPage } from './cursor';
@@ -107,9 +107,9 @@ export const stampsHandlers = {
     const { payment } = input;
     const { store } = context.core;
     const price = priced.value.priceCents;
-    if (payment.kind === 'card') {
-      requireDevices(context.core);
-      const assessed = assessCard(payment.card);
+    const card = payment.kind === 'card' ? requireCardRead(context, payment.card) : null;
+    if (card) {
+      const assessed = assessCard(card);
       if (!assessed.ok) {
         throw new ServiceError('invalid_input', assessed.error.message, { field: 'payment.card' });
       }
@@ -125,7 +125,6 @@ export const stampsHandlers = {
         }
       }
       if (payment.kind === 'cash') requirePaidCash(context, payment.cashSessionId, price);
-      const card = payment.kind === 'card' ? payment.card : null;
       const row: StampPurchaseRow = {
         id: randomUUID(),
         residentId: resident,
@@ -142,6 +141,7 @@ export const stampsHandlers = {
         createdAt: context.now,
       };
       store.stamps.addPurchase(row);
+      if (card) context.core.cardReads.take(card.token);
       store.stamps.recordHistory({
         id: row.id,
         residentId: resident,
