@@ -1,8 +1,8 @@
 /**
  * Central service benchmark (docs/central.md). The service runs as its own process, exactly as
  * `npm run central` starts it, on a SQLite file; this process is the load:
- *  1. push 10,000 mail.send mutations (authoritative stamp spends) over loopback HTTP from
- *     4 devices in batches of 250 -> mutations/s (target >= 30,000);
+ *  1. push 10,000 mutations over loopback HTTP from 4 devices in batches of 250, twice: mail.send
+ *     (authoritative stamp spend) and auth.pinSucceeded (light) -> mutations/s (target >= 30,000);
  *  2. autocannon for a bounded time: signed, empty-delta pulls (facility + resident scope) from
  *     100 devices -> requests/s (target >= 2,000) and p99 latency (target <= 50 ms).
  * Prints figures; never fails on a figure.
@@ -94,44 +94,53 @@ async function enrolledDevice(): Promise<TestDevice> {
 }
 
 try {
-  // 1. Push.
+  // 1. Push: mail.send (stamp spend, moderation, message, ledger) and auth.pinSucceeded (light).
   const pushers = await Promise.all(Array.from({ length: PUSH_DEVICES }, enrolledDevice));
-  const batches = pushers.map(() => [] as unknown[][]);
-  for (let d = 0; d < PUSH_DEVICES; d += 1) {
+  const nextSeq = pushers.map(() => 0);
+  async function pushAll(label: string, makeArgs: (n: number) => { name: string; args: unknown }) {
     const perDevice = PUSH_TOTAL / PUSH_DEVICES;
-    for (let start = 0; start < perDevice; start += PUSH_BATCH) {
-      batches[d].push(
+    const batches = pushers.map((_, d) =>
+      Array.from({ length: perDevice / PUSH_BATCH }, (_, b) =>
         Array.from({ length: PUSH_BATCH }, (_, i) => ({
           id: crypto.randomUUID(),
-          seq: start + i + 1,
+          seq: (nextSeq[d] += 1),
           createdAt: new Date().toISOString(),
-          name: 'mail.send',
-          args: {
-            messageId: crypto.randomUUID(),
-            residentId: writer,
-            customerId,
-            kind: 'email',
-            body: `Message ${start + i}`,
-          },
+          ...makeArgs(b * PUSH_BATCH + i),
         })),
-      );
-    }
+      ),
+    );
+    let applied = 0;
+    const started = performance.now();
+    await Promise.all(
+      pushers.map(async (device, d) => {
+        for (const mutations of batches[d]) {
+          const answer = await device.request<PushResponse>('POST', '/v1/push', { mutations });
+          applied += answer.body.results.filter((r) => r.status === 'applied').length;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `push ${label}: ${PUSH_TOTAL} mutations (${applied} applied) in ${seconds.toFixed(2)} s`,
+    );
+    console.log(
+      `push ${label}: ${Math.round(PUSH_TOTAL / seconds)} mutations/s (target >= 30,000)`,
+    );
   }
-  let applied = 0;
-  const pushStarted = performance.now();
-  await Promise.all(
-    pushers.map(async (device, d) => {
-      for (const mutations of batches[d]) {
-        const answer = await device.request<PushResponse>('POST', '/v1/push', { mutations });
-        applied += answer.body.results.filter((r) => r.status === 'applied').length;
-      }
-    }),
-  );
-  const pushSeconds = (performance.now() - pushStarted) / 1000;
-  console.log(
-    `push: ${PUSH_TOTAL} mail.send mutations (${applied} applied) in ${pushSeconds.toFixed(2)} s`,
-  );
-  console.log(`push: ${Math.round(PUSH_TOTAL / pushSeconds)} mutations/s (target >= 30,000)`);
+  await pushAll('mail.send', (n) => ({
+    name: 'mail.send',
+    args: {
+      messageId: crypto.randomUUID(),
+      residentId: writer,
+      customerId,
+      kind: 'email',
+      body: `Message ${n}`,
+    },
+  }));
+  await pushAll('auth.pinSucceeded', () => ({
+    name: 'auth.pinSucceeded',
+    args: { residentId: writer, at: new Date().toISOString() },
+  }));
 
   // 2. Empty-delta pulls under autocannon.
   const pullers = await Promise.all(Array.from({ length: PULL_DEVICES }, enrolledDevice));
