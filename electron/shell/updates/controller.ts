@@ -34,7 +34,12 @@ export function startUpdateController(options: UpdateControllerOptions): UpdateC
 
   const checkNow = async () => {
     try {
-      await updater.checkForUpdates();
+      const result = await updater.checkForUpdates();
+      // The download runs on after the check; a failed one (e.g. sha512 mismatch) must not
+      // become an unhandled rejection in the main process.
+      result?.downloadPromise?.catch((error: unknown) =>
+        log.warn({ err: error }, 'update download failed'),
+      );
     } catch (error) {
       log.warn({ err: error }, 'update check failed');
     }

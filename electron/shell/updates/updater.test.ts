@@ -317,4 +317,22 @@ describe('DebUpdater hardened against a hostile server', () => {
     const outcome = check(hostileUrl, 'stable');
     await expect(outcome).rejects.toThrow(/sha512 checksum mismatch/);
   });
+
+  it('the controller logs a failed download instead of leaving the rejection unhandled', async () => {
+    served = JSON.stringify(genuine());
+    const { updater } = device(hostileUrl, 'stable');
+    let controller: UpdateController | undefined;
+    const warned = new Promise<string>((done) => {
+      controller = startUpdateController({
+        updater,
+        checkIntervalMs: 3_600_000,
+        idlePollMs: 3_600_000,
+        readActivity: async () => null,
+        install: () => undefined,
+        log: { info: () => undefined, warn: (_object, message) => done(message) },
+      });
+    });
+    expect(await warned).toBe('update download failed');
+    controller!.stop();
+  });
 });
