@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../contract';
 import { tempDir } from '../testing/temp-dir';
+import { DeviceConfigError } from '../../../hardware/hal';
 import { createDeviceService } from './device-service';
 import { luhnRuns, scanForCardData } from './leak-scan';
 
@@ -16,6 +17,37 @@ if (!socat)
   console.warn('device service tests skipped: socat is absent (apt-get install -y socat)');
 
 type Recorded = { event: EventName; payload: unknown };
+
+describe('device service configuration', () => {
+  it('refuses a bad device configuration with a DeviceConfigError', () => {
+    const dir = tempDir('homeline-devices-bad-');
+    try {
+      const base = {
+        logger: pino({ level: 'silent' }),
+        onEvent: () => undefined,
+        creditJournalPath: join(dir.path, 'credits.db'),
+      };
+      for (const config of [
+        undefined,
+        {
+          devices: { card: { class: 'CardReader', driver: 'magstripe', port: { kind: 'serial' } } },
+        },
+        {
+          devices: { card: { class: 'Toaster', driver: 'magstripe', port: { kind: 'simulated' } } },
+        },
+        {
+          devices: {
+            cash: { class: 'BillAcceptor', driver: 'id003', port: { kind: 'simulated' } },
+          },
+        },
+      ]) {
+        expect(() => createDeviceService({ ...base, config })).toThrow(DeviceConfigError);
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
 
 describe.skipIf(!socat)('device service against the simulator on socat ptys', () => {
   const dir = tempDir('homeline-devices-');
@@ -198,6 +230,22 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
     expect(
       (await service.print({ kind: 'test', locale: 'en', title: 'Test', lines: [] })).status,
     ).toBe('done');
+  });
+
+  it('reports a receipt with control characters as a failed job, printing nothing', async () => {
+    const before = ((await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] })
+      .printed.length;
+    const job = await service.print({
+      kind: 'test',
+      locale: 'en',
+      title: 'Evil\u001b@',
+      lines: [{ label: 'x', value: '\u001dV\u0000' }],
+    });
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/control characters/);
+    const after = ((await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] })
+      .printed.length;
+    expect(after).toBe(before);
   });
 
   it('passes badge scans in the contract format only', async () => {

@@ -56,7 +56,6 @@ const KIND: Record<AnyDevice['deviceClass'], DeviceHealth['kind']> = {
  */
 export function createDeviceService(options: DeviceServiceOptions): DeviceService {
   const { logger, onEvent } = options;
-  const journal = new CreditJournal(options.creditJournalPath);
   const sessions = new Map<string, CashSession>();
   let active: CashSession | null = null;
   /** The session a bill in escrow belongs to: its credit goes there even if the session ends. */
@@ -82,6 +81,8 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       session.insertedCents = journal.insertedCents(session.cashSessionId);
     },
   });
+  // opened after the configuration passed, so a bad configuration leaves no file open
+  const journal = new CreditJournal(options.creditJournalPath);
   const card = manager.first('CardReader');
   const printer = manager.first('ReceiptPrinter');
   const cash = manager.first('BillAcceptor');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
+  DeviceConfigError,
   DeviceError,
   parseDriverOptions,
   type BillAcceptorCapabilities,
@@ -386,7 +387,7 @@ export const id003Driver: DriverFactory = {
     const options = parseDriverOptions(spec.name, Id003OptionsSchema, spec.options);
     const recordCredit = context.recordCredit;
     if (!recordCredit) {
-      throw new DeviceError('illegal', `bill acceptor ${spec.name} needs a credit recorder`);
+      throw new DeviceConfigError(`bill acceptor ${spec.name} needs a credit recorder`);
     }
     return new Id003Driver(spec.name, linkTarget(spec, context, 'even'), options, recordCredit);
   },
