@@ -82,9 +82,12 @@ export function createOutcomeRecorder(store: Store) {
       case 'mail.send':
         return mailSend(wire.args, result.id, applied, reason, at, touched);
       case 'stamps.purchase': {
-        const id = field(wire.args, 'purchaseId');
-        if (id) statements.settlePurchase.run(status, id);
-        statements.settleHistory.run(status, result.id);
+        // The purchase's id names both its row and its pending stamp history entry.
+        const id = field(wire.args, 'purchaseId') ?? field(row.args, 'id');
+        if (id) {
+          statements.settlePurchase.run(status, id);
+          statements.settleHistory.run(status, id);
+        }
         touched.stamps = true;
         return;
       }

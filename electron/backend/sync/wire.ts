@@ -57,6 +57,8 @@ export function toWire(store: Store, name: string, args: unknown): WireMutation 
           body: local.body,
         },
       };
+    case 'stamps.purchase':
+      return { name: wireName, args: purchase(local) };
     case 'release.request':
       return { name: wireName, args: { ...local, requestId: local.requestId ?? local.id } };
     case 'deposit.create':
@@ -64,6 +66,21 @@ export function toWire(store: Store, name: string, args: unknown): WireMutation 
     default:
       return { name: wireName, args };
   }
+}
+
+/**
+ * A bundle bought at the kiosk. The protocol's purchase is paid from the resident's spendable
+ * account; a purchase paid by card or cash at the kiosk has no protocol mutation yet, so it goes
+ * out in its local shape and is refused (rather than charged to the wrong account).
+ */
+function purchase(local: Args): Args {
+  if (local.paymentKind !== undefined && local.paymentKind !== 'account') return local;
+  return {
+    purchaseId: local.purchaseId ?? local.id,
+    residentId: local.residentId,
+    bundleId: local.bundleId,
+    ...(typeof local.priceCents === 'number' ? { expectedPriceCents: local.priceCents } : {}),
+  };
 }
 
 function mailSend(store: Store, local: Args): Args {
