@@ -115,6 +115,9 @@ describe('simulated kiosk through the device manager', () => {
     await printer.enable();
     await printer.print(receipt);
     expect(kiosk.controls.printed()[0]).toContain('PRINTER TEST');
+    const interactive = await printer.checkHealth('interactive');
+    expect(interactive.detail).toBe('test page printed');
+    expect(kiosk.controls.printed()).toHaveLength(2);
 
     await cash.enable();
     const escrow = nextEvent<BillEvent>(cash, 'data');
