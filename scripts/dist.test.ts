@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,14 @@ describe('bundleShell', () => {
     }
     // Our own code is inlined: no relative requires left for the packer to miss.
     expect([...mainRequires].filter((name) => name!.startsWith('.'))).toEqual([]);
+    // electron-builder packs production dependencies only: anything else would be missing.
+    const dependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies);
+    const packages = [...mainRequires]
+      .filter((name) => !isBuiltin(name!) && name !== 'electron')
+      .map((name) =>
+        (name!.startsWith('@') ? name!.split('/').slice(0, 2) : name!.split('/', 1)).join('/'),
+      );
+    expect(packages.filter((name) => !dependencies.includes(name))).toEqual([]);
 
     const afterPack = require(resolve(bundles.afterPack)) as { default: unknown };
     expect(typeof afterPack.default).toBe('function');
