@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEPOSIT_CHANNELS } from '../../domain';
+import { CHARGEBACK_KINDS, DEPOSIT_CHANNELS } from '../../domain';
 import {
   CentsSchema,
   DocNumberSchema,
@@ -134,7 +134,7 @@ export type DepositResponse = z.infer<typeof DepositResponseSchema>;
 export const ChargebackRequestSchema = z.object({
   chargebackId: UuidSchema,
   depositId: IdSchema,
-  kind: z.enum(['bank_card', 'money_order', 'personal_check', 'stop_payment']),
+  kind: z.enum(CHARGEBACK_KINDS),
   amountCents: CentsSchema.min(1),
 });
 export const ChargebackSettlementRequestSchema = z.object({
