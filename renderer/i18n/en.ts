@@ -223,7 +223,6 @@ export const en = {
     state_confirmed: 'confirmed',
     state_refused: 'refused',
     swipe: 'Swipe your card now.',
-    insertCash: 'Insert bills now. Inserted so far: {{amount}}.',
     finishCash: 'Finish and pay',
     printReceipt: 'Print a receipt',
   },

@@ -226,7 +226,6 @@ export const es: Messages = {
     state_confirmed: 'confirmado',
     state_refused: 'rechazado',
     swipe: 'Deslice su tarjeta ahora.',
-    insertCash: 'Introduzca los billetes. Introducido hasta ahora: {{amount}}.',
     finishCash: 'Terminar y pagar',
     printReceipt: 'Imprimir un recibo',
   },

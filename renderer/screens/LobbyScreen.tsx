@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DepositQuote } from '../../electron/contract';
 import { blockKey } from '../blocks';
+import { CashInsert } from '../components/CashInsert';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
 import { isResidentRef, ResidentRefFields } from '../components/ResidentRefFields';
@@ -231,64 +232,16 @@ function CardPay() {
 }
 
 function CashPay() {
-  const { t, i18n } = useTranslation();
-  const locale = asLocale(i18n.language);
-  const { cash, lastBill, escrow, endCash, error } = useHardware();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const lobby = useLobby();
-
-  useEffect(() => {
-    void useHardware.getState().startCash();
-  }, []);
-
-  const total = lobby.quote?.totalCents ?? 0;
-  const inserted = cash?.insertedCents ?? 0;
-  const finish = async () => {
-    const ended = await endCash();
-    if (ended) await lobby.deposit({ kind: 'cash', cashSessionId: ended.cashSessionId }, locale);
-  };
   return (
-    <div className="stack">
-      <p className="lead">{t('lobby.insertBills')}</p>
-      <p className="big-number" role="status">
-        {t('lobby.inserted', { amount: formatMoney(inserted, locale) })}
-      </p>
-      <progress
-        aria-label={t('lobby.inserted', { amount: formatMoney(inserted, locale) })}
-        max={Math.max(total, 1)}
-        value={Math.min(inserted, total)}
-      />
-      {cash?.state === 'escrow' && cash.escrowCents !== null && (
-        <div className="notice info">
-          <p>{t('lobby.escrow', { amount: formatMoney(cash.escrowCents, locale) })}</p>
-          <div className="actions">
-            <button type="button" className="button primary" onClick={() => void escrow('accept')}>
-              {t('lobby.accept')}
-            </button>
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => void escrow('return')}
-            >
-              {t('lobby.returnBill')}
-            </button>
-          </div>
-        </div>
-      )}
-      {lastBill?.event === 'rejected' && <p className="notice warn">{t('lobby.billRejected')}</p>}
-      {lastBill?.event === 'jammed' && <p className="notice error">{t('lobby.billJammed')}</p>}
-      {lastBill?.event === 'cassette_full' && (
-        <p className="notice error">{t('lobby.cassetteFull')}</p>
-      )}
-      <ErrorNotice error={error} />
-      <button
-        type="button"
-        className="button primary"
-        disabled={inserted < total || lobby.busy || cash?.state === 'escrow'}
-        onClick={() => void finish()}
-      >
-        {t('lobby.doneInserting')}
-      </button>
-    </div>
+    <CashInsert
+      targetCents={lobby.quote?.totalCents ?? 0}
+      finishLabel={t('lobby.doneInserting')}
+      busy={lobby.busy}
+      onFinish={(cashSessionId) => void lobby.deposit({ kind: 'cash', cashSessionId }, locale)}
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StampBundleOffer } from '../../electron/contract';
+import { CashInsert } from '../components/CashInsert';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
 import { formatDateTime, formatMoney } from '../format';
@@ -26,11 +27,12 @@ function KioskPayment({
   const locale = asLocale(i18n.language);
   const hardware = useHardware();
   const purchase = useStamps((state) => state.purchase);
+  const busy = useStamps((state) => state.busy);
   // One card read pays once, however often this re-renders.
   const paid = useRef(false);
 
   useEffect(() => {
-    void (payBy === 'card' ? hardware.startCard() : hardware.startCash());
+    if (payBy === 'card') void hardware.startCard();
     // Started once per payment; the store's actions are stable.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [payBy]);
@@ -42,36 +44,25 @@ function KioskPayment({
     void purchase(bundle.id, { kind: 'card', card }, locale, true).then(onDone);
   }, [payBy, hardware.card, bundle.id, locale, purchase, onDone]);
 
-  const finishCash = async () => {
-    const ended = await hardware.endCash();
-    if (ended) {
-      await purchase(bundle.id, { kind: 'cash', cashSessionId: ended.cashSessionId }, locale, true);
-      onDone();
-    }
-  };
-
   return (
-    <div className="notice info" role="status">
+    <div className="notice info">
       {payBy === 'card' ? (
-        <p>{hardware.card.status === 'error' ? t('lobby.cardError') : t('stamps.swipe')}</p>
-      ) : (
         <>
-          <p>
-            {t('stamps.insertCash', {
-              amount: formatMoney(hardware.cash?.insertedCents ?? 0, locale),
-            })}
+          <p role="status">
+            {hardware.card.status === 'error' ? t('lobby.cardError') : t('stamps.swipe')}
           </p>
-          <button
-            type="button"
-            className="button primary"
-            disabled={(hardware.cash?.insertedCents ?? 0) < bundle.finalPriceCents}
-            onClick={() => void finishCash()}
-          >
-            {t('stamps.finishCash')}
-          </button>
+          <ErrorNotice error={hardware.error} />
         </>
+      ) : (
+        <CashInsert
+          targetCents={bundle.finalPriceCents}
+          finishLabel={t('stamps.finishCash')}
+          busy={busy}
+          onFinish={(cashSessionId) =>
+            void purchase(bundle.id, { kind: 'cash', cashSessionId }, locale, true).then(onDone)
+          }
+        />
       )}
-      <ErrorNotice error={hardware.error} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HarnessOptions } from '../../electron/harness';
+import type { TestSwipe } from '../../hardware/simulators/card-emulator';
 
 export interface DemoResident {
   state: string;
@@ -11,13 +12,26 @@ export interface DemoResident {
 }
 
 /** What harness-process.ts prints once it listens. */
-export interface RunningHarness {
+interface ReadyLine {
   url: string;
   residents: DemoResident[];
   maintenancePin: string;
 }
 
-/** Starts tests/e2e/harness-process.ts and waits for the URL it prints. */
+/** The simulated kiosk hardware (harness started with `simulatedDevices: true`). */
+export interface Simulator {
+  swipe(swipe: TestSwipe): Promise<void>;
+  insertBill(cents: number): Promise<boolean>;
+  scanBadge(badgeToken: string): Promise<void>;
+  /** The text of every receipt printed so far. */
+  printed(): Promise<string[]>;
+}
+
+export interface RunningHarness extends ReadyLine {
+  simulator: Simulator;
+}
+
+/** Starts tests/e2e/harness-process.ts, waits for its ready line, and wires its commands. */
 async function spawnHarness(options: Partial<HarnessOptions>) {
   const child = spawn(
     process.execPath,
@@ -25,11 +39,32 @@ async function spawnHarness(options: Partial<HarnessOptions>) {
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout! });
-  const info = await new Promise<RunningHarness>((resolve, reject) => {
+  const answers = new Map<number, (answer: { value?: unknown; error?: string }) => void>();
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`harness exited early with code ${code}`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as RunningHarness));
+    lines.once('line', (line) => resolve(JSON.parse(line) as ReadyLine));
   });
-  return { child, info };
+  lines.on('line', (line) => {
+    const answer = JSON.parse(line) as { id: number; value?: unknown; error?: string };
+    answers.get(answer.id)?.(answer);
+    answers.delete(answer.id);
+  });
+  let nextId = 1;
+  const command = <T>(op: string, arg?: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      answers.set(id, ({ value, error }) =>
+        error ? reject(new Error(error)) : resolve(value as T),
+      );
+      child.stdin!.write(`${JSON.stringify({ id, op, arg })}\n`);
+    });
+  const simulator: Simulator = {
+    swipe: (swipe) => command('swipe', swipe),
+    insertBill: (cents) => command('insertBill', cents),
+    scanBadge: (badgeToken) => command('scanBadge', badgeToken),
+    printed: () => command('printed'),
+  };
+  return { child, info: { ...ready, simulator } };
 }
 
 function stop(child: ChildProcess) {

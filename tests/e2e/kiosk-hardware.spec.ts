@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { harnessForFile, tapPin } from './harness';
+
+const harness = harnessForFile({ profile: 'kiosk', simulatedDevices: true });
+
+test('a badge scan asks only for the PIN and logs the resident in', async ({ page }) => {
+  const resident = harness().residents[2];
+  await page.goto(harness().url);
+  await expect(page.getByText('You can also scan your badge at the scanner.')).toBeVisible();
+  await harness().simulator.scanBadge(resident.badgeToken);
+  await expect(page.getByText('Badge scanned. Now enter your PIN.')).toBeVisible();
+  await expect(page.getByLabel('DOC number')).toHaveCount(0);
+  await tapPin(page, resident.pin);
+  await page.getByRole('button', { name: 'Log in' }).tap();
+  await expect(page.getByRole('heading', { name: 'Hello, Robert' })).toBeVisible();
+});
+
+test('a resident buys stamps with cash at the kiosk and gets a receipt', async ({ page }) => {
+  const resident = harness().residents[3];
+  await page.goto(harness().url);
+  // Events reach open connections only: scan once the screen is connected.
+  await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+  await harness().simulator.scanBadge(resident.badgeToken);
+  await tapPin(page, resident.pin);
+  await page.getByRole('button', { name: 'Log in' }).tap();
+  await page
+    .getByRole('navigation', { name: 'Main menu' })
+    .getByRole('button', { name: 'Stamps' })
+    .tap();
+  await page.getByRole('radio', { name: /^5 stamps/ }).check();
+  await page.getByRole('radio', { name: 'Cash at this kiosk' }).check();
+  await page.getByRole('button', { name: /Buy 5 stamps for \$2\.00/ }).tap();
+  await expect(page.getByText('Insert bills one at a time.')).toBeVisible();
+  expect(await harness().simulator.insertBill(500)).toBe(true);
+  await page.getByRole('button', { name: 'Accept bill' }).tap();
+  await expect(page.getByText('Inserted: $5.00', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Finish and pay' }).tap();
+  // The central service confirms purchases; until it does, the stamps show as pending.
+  await expect(
+    page.getByText('Bought 5 stamps. They are confirmed at the next sync.'),
+  ).toBeVisible();
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('+5');
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('pending');
+  await expect.poll(async () => (await harness().simulator.printed()).join('\n')).toMatch(/5/);
+});
