@@ -50,15 +50,12 @@ export interface MailCursor {
   id: string;
 }
 
-const columns = `id, resident_id AS residentId, contact_id AS contactId, direction, status,
-  subject, body, reply_to_id AS replyToId, stamp_cost AS stampCost,
-  prepaid_reply_stamps AS prepaidReplyStamps, ecard, read_at AS readAt,
-  status_reason AS statusReason, sort_at AS sortAt, sent_at AS sentAt, updated_at AS updatedAt`;
 /** Message columns plus what a list row shows, for queries over `messages m`. */
-const listColumns = `${columns
-  .split(',')
-  .map((column) => `m.${column.trim()}`)
-  .join(', ')},
+const listColumns = `m.id, m.resident_id AS residentId, m.contact_id AS contactId, m.direction,
+  m.status, m.subject, m.body, m.reply_to_id AS replyToId, m.stamp_cost AS stampCost,
+  m.prepaid_reply_stamps AS prepaidReplyStamps, m.ecard, m.read_at AS readAt,
+  m.status_reason AS statusReason, m.sort_at AS sortAt, m.sent_at AS sentAt,
+  m.updated_at AS updatedAt,
   (SELECT display_name FROM contacts c WHERE c.id = m.contact_id) AS contactName,
   (SELECT count(*) FROM message_attachments a WHERE a.message_id = m.id) AS attachmentCount`;
 type Raw<T extends MessageRow> = Omit<T, 'ecard'> & { ecard: number };
