@@ -16,6 +16,8 @@ import { handlers } from './services';
 import { openStore, type Store } from './store';
 
 export const BACKEND_DB_FILE = 'homeline.db';
+/** Until the device has its facility's configuration (FacilityConfig's own default). */
+const DEFAULT_KIOSK_IDLE_MINUTES = 3;
 
 const BackendOptionsSchema = z
   .object({
@@ -112,7 +114,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     idleMinutes: () =>
       options.profile === 'tablet'
         ? null
-        : (options.idleMinutes ?? facility()?.kioskIdleMinutes ?? 3),
+        : (options.idleMinutes ?? facility()?.kioskIdleMinutes ?? DEFAULT_KIOSK_IDLE_MINUTES),
     clock,
     logger,
     devices: null,
@@ -130,6 +132,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
       }) ?? null;
     core.sync = config.syncClient?.({ store, broadcast }) ?? null;
   } catch (error) {
+    await core.devices?.close();
     store.close();
     throw error;
   }
@@ -139,6 +142,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     store,
     broadcast,
     connect(emit) {
+      if (closed) throw new Error('the backend is closed');
       const connection = createConnection(core, emit, handlers);
       connections.add(connection);
       return {
