@@ -5,11 +5,12 @@ import {
   type RejectReason,
   type ReviewDecision,
 } from '../../domain';
-import type { AuditEntry, ReviewItem } from '../protocol';
+import { transitionRelease, type ReleaseStatus } from '../../domain';
+import type { AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
 import { tokenHash } from './auth/secrets';
 import { audit } from './audit';
 import { HttpError } from './http/errors';
-import { publishMessage, publishResident, type MessageRow } from './publish';
+import { publishMessage, publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
 import type { Storage } from './storage/types';
 import type { Work } from './work';
@@ -180,4 +181,35 @@ export async function overdueMessages(
       return expectation.ok && expectation.value.overdue;
     })
     .map(reviewItem);
+}
+
+/** Moves a tablet release request one step (domain transitionRelease), audited and published. */
+export async function moveReleaseRequest(
+  work: Work,
+  staff: StaffMember,
+  requestId: string,
+  to: ReleaseStatus,
+): Promise<ReleaseRequestData> {
+  const row = await work.tx.get<{ data: string; facility_id: string }>(
+    `SELECT q.data, r.facility_id FROM release_requests q JOIN residents r ON r.id = q.resident_id
+     WHERE q.id = ?${work.tx.forUpdate}`,
+    [requestId],
+  );
+  if (!row || row.facility_id !== staff.facilityId)
+    reject('not_found', `no release request ${requestId} here`);
+  const request = JSON.parse(row.data) as ReleaseRequestData;
+  const moved = transitionRelease(request.status, to);
+  if (!moved.ok) reject('conflict', moved.error.message);
+  const updated: ReleaseRequestData = {
+    ...request,
+    status: to,
+    timeline: [...request.timeline, { status: to, at: work.now }],
+  };
+  await work.tx.run('UPDATE release_requests SET data = ? WHERE id = ?', [
+    JSON.stringify(updated),
+    requestId,
+  ]);
+  await audit(work, `staff:${staff.id}`, `release.${to}`, 'release_request', requestId, {});
+  publishReleaseRequest(work, updated);
+  return updated;
 }

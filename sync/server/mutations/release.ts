@@ -1,3 +1,4 @@
+import { ReleaseFormSchema } from '../../../domain';
 import type { MutationArgs, ReleaseRequestData } from '../../protocol';
 import { loadFacility } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
@@ -17,6 +18,17 @@ export async function releaseRequest(
     reject('conflict', `release request ${args.requestId} already exists`);
   }
   const facility = await loadFacility(work.tx, device.facilityId);
+  const form = ReleaseFormSchema.safeParse({
+    agencyAddress: facility.agencyAddress,
+    firstName: args.firstName,
+    lastName: args.lastName,
+    state: resident.state,
+    docNumber: resident.doc_number,
+    telephone: args.phone,
+    returnAddress: args.returnAddress,
+  });
+  if (!form.success)
+    reject('invalid_args', form.error.issues.map((issue) => issue.message).join('; '));
   const request: ReleaseRequestData = {
     id: args.requestId,
     residentId: resident.id,

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { RELEASE_STATUSES } from '../../../domain';
 import { ReviewDecisionRequestSchema } from '../../protocol';
 import { bearerToken } from '../http/bearer';
 import { addTicketMessage } from '../mutations/tickets';
 import {
   auditTrail,
+  moveReleaseRequest,
   decide,
   overdueMessages,
   reviewQueue,
@@ -22,6 +24,7 @@ const QueueQuery = z.object({
   filter: z.enum(['pending', 'flagged', 'escalated']).default('pending'),
 });
 const AuditQuery = z.object({ subjectId: z.string().min(1).max(128) });
+const ReleaseMove = z.object({ status: z.enum(RELEASE_STATUSES) });
 const AgentReply = z.object({
   ticketMessageId: z.uuid(),
   body: z.string().trim().min(1).max(4000),
@@ -77,6 +80,13 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
       await audit(work, `staff:${staff.id}`, 'ticket.reply', 'ticket', id, {});
     });
     return reply.status(204).send();
+  });
+
+  app.post('/v1/staff/release-requests/:id', async (request) => {
+    const staff = await staffOf(request);
+    const { id } = IdParams.parse(request.params);
+    const { status } = ReleaseMove.parse(request.body);
+    return inWork(storage, clock, (work) => moveReleaseRequest(work, staff, id, status));
   });
 
   app.get('/v1/staff/audit', async (request) => {
