@@ -242,3 +242,28 @@ describe("requests over the service's body limit", () => {
     expect(remote).toHaveLength(60);
   });
 });
+
+describe('a first sync cut off part-way', () => {
+  it('keeps the pages it applied and resumes from the last one', async () => {
+    const who = await residentWithContact({});
+    await central.mailFrom(who.customerId, who.residentId, 450);
+    const target = await device({ pullLimit: 50 });
+    let pulls = 0;
+    proxy.plan = ({ path }) =>
+      path === '/v1/pull' && (pulls += 1) > 5 ? { kind: 'reset' } : { kind: 'pass' };
+    expect((await target.sync.syncNow()).state).toBe('offline');
+    const count = () =>
+      target.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
+    const kept = count();
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(450);
+    expect(target.store.sync.cursor(`resident:${who.residentId}`)).toBeDefined();
+
+    pulls = 0;
+    proxy.plan = ({ path }) => ((pulls += path === '/v1/pull' ? 1 : 0), { kind: 'pass' });
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle' });
+    expect(count()).toBe(450);
+    // Only what was missing came down: (450 - kept) / 50 pages, plus the facility and the end.
+    expect(pulls).toBeLessThanOrEqual(Math.ceil((450 - kept) / 50) + 3);
+  });
+});

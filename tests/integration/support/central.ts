@@ -3,6 +3,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceProfile } from '../../../domain';
+import { loadFacility } from '../../../sync/server/facilities';
+import { insertMessage } from '../../../sync/server/mail';
 import { publishContact } from '../../../sync/server/publish';
 import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
 import type { Storage } from '../../../sync/server/storage/types';
@@ -81,6 +83,29 @@ export class CentralFixture {
       await publishContact(work, residentId, customerId);
     });
     return customerId;
+  }
+
+  /** `count` emails from the customer to the resident, already released by staff. */
+  async mailFrom(customerId: string, residentId: string, count: number): Promise<void> {
+    await inWork(this.central.storage, this.central.clock, async (work) => {
+      const facility = await loadFacility(work.tx, this.facilityId);
+      for (let i = 0; i < count; i += 1) {
+        await insertMessage(work, {
+          id: randomUUID(),
+          facility,
+          residentId,
+          customerId,
+          direction: 'inbound',
+          kind: 'email',
+          subject: `Letter ${i}`,
+          body: `Dear Ana, this is letter ${i}.`,
+          attachments: [],
+          stampsCharged: 1,
+          prepaidUsed: 0,
+          prepaidAttached: 0,
+        });
+      }
+    });
   }
 
   /** A consistent copy of the database as it is now (SQLite's VACUUM INTO). */

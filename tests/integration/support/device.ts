@@ -37,6 +37,7 @@ export interface DeviceOptions {
   now?: () => Date;
   timeoutMs?: number;
   pushBatchSize?: number;
+  pullLimit?: number;
   profile?: 'kiosk' | 'lobby' | 'tablet';
 }
 
@@ -126,6 +127,7 @@ export class SyncedDevice {
           backoff: createBackoff({ baseMs: 10, maxMs: 100 }),
           timeoutMs: options.timeoutMs ?? 5_000,
           pushBatchSize: options.pushBatchSize,
+          pullLimit: options.pullLimit,
           now,
         })(deps);
         return sync;
