@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BackendConfigError, createBackend } from './backend';
+import { DatabaseFromFutureError } from './store';
+import { tempDir } from './testing/temp-dir';
+
+const logger = pino({ level: 'silent' });
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir();
+});
+afterEach(() => dir.cleanup());
+
+describe('createBackend', () => {
+  it('refuses a bad configuration with a typed error naming the field', async () => {
+    await expect(
+      createBackend({ profile: 'kiosk', facilityId: 'f', logger } as never),
+    ).rejects.toThrow(BackendConfigError);
+    await expect(
+      createBackend({ dataDir: dir.path, profile: 'atm', facilityId: 'f', logger } as never),
+    ).rejects.toThrow(/profile/);
+    await expect(
+      createBackend({
+        dataDir: dir.path,
+        profile: 'kiosk',
+        facilityId: 'f',
+        idleMinutes: 0,
+        logger,
+      }),
+    ).rejects.toThrow(/idleMinutes/);
+  });
+
+  it('refuses a database from a newer app and leaves it as it was', async () => {
+    const dbPath = join(dir.path, 'device.db');
+    const future = new Database(dbPath);
+    future.pragma('user_version = 999');
+    future.close();
+    await expect(
+      createBackend({ dbPath, profile: 'kiosk', facilityId: 'f', logger }),
+    ).rejects.toThrow(DatabaseFromFutureError);
+    const again = new Database(dbPath);
+    expect(again.pragma('user_version', { simple: true })).toBe(999);
+    again.close();
+  });
+
+  it('creates the device identity once and keeps it across restarts', async () => {
+    const first = await createBackend({
+      dataDir: dir.path,
+      profile: 'tablet',
+      facilityId: 'f',
+      logger,
+    });
+    const identity = first.store.identity.device();
+    await first.close();
+    expect(() => first.connect(() => undefined)).toThrow(/closed/);
+    const second = await createBackend({
+      dataDir: dir.path,
+      profile: 'tablet',
+      facilityId: 'f',
+      logger,
+    });
+    expect(second.store.identity.device()).toEqual(identity);
+    const info = await second.connect(() => undefined).invoke('device.info', {});
+    expect(info).toMatchObject({
+      ok: true,
+      value: { deviceId: identity?.deviceId, profile: 'tablet', enrolled: false, services: [] },
+    });
+    await second.close();
+  });
+});
