@@ -106,11 +106,11 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     transaction: (fn, options) =>
       exclusive(async () => {
         // synchronous is read at commit time, so it can be relaxed for one transaction.
-        if (options?.durable === false) db.pragma('synchronous = NORMAL');
+        if (options?.durable === false) direct.run('PRAGMA synchronous = NORMAL');
         try {
           return await attempts(fn);
         } finally {
-          if (options?.durable === false) db.pragma('synchronous = FULL');
+          if (options?.durable === false) direct.run('PRAGMA synchronous = FULL');
         }
       }),
     close: () =>
