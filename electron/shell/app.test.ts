@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function fakeElectron() {
+function fakeElectron({ isPackaged = false } = {}) {
   const recorded = {
     exitCode: null as number | null,
     quits: 0,
@@ -77,7 +77,7 @@ function fakeElectron() {
   }
   const electron = {
     app: Object.assign(appEvents, {
-      isPackaged: false,
+      isPackaged,
       getVersion: () => '1.0.0',
       requestSingleInstanceLock: () => true,
       whenReady: async () => undefined,
@@ -116,6 +116,7 @@ function dependencies(
     electron,
     env,
     platform: 'linux',
+    argv: ['/opt/homeline/homeline', '--no-sandbox'],
     rendererRoot: dir,
     preloadPath: join(dir, 'preload.cjs'),
     readUpdatePublicKey: () => null,

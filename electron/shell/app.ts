@@ -11,6 +11,7 @@ import { APP_ENTRY_URL, APP_SCHEME } from './origin';
 import { DEFAULT_RELOAD_POLICY, UNRESPONSIVE_GRACE_MS, recentCrashes, reloadDelay } from './reload';
 import { buildCsp } from './security/csp';
 import { createAppProtocolHandler } from './security/protocol';
+import { forbiddenSwitches } from './security/switches';
 import { createWindow } from './security/window';
 import { startUpdateController } from './updates/controller';
 import { hardenUpdater } from './updates/harden';
@@ -35,6 +36,8 @@ export interface ShellDependencies {
   readUpdatePublicKey(): string | null;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
+  /** The process's command line (process.argv). */
+  argv: readonly string[];
 }
 
 /** Shown to facility IT when the device cannot start; in both languages, then the detail. */
@@ -149,6 +152,13 @@ export async function startShell(deps: ShellDependencies): Promise<void> {
     return;
   }
   const { config } = loaded;
+  // Only a packaged app is a kiosk; test automation (Playwright) starts the unpackaged one with
+  // debugging switches on purpose.
+  const switches = forbiddenSwitches(deps.argv);
+  if (deps.electron.app.isPackaged && !config.development && switches.length > 0) {
+    refuseToStart(deps, `Forbidden command-line switches: --${switches.join(', --')}`);
+    return;
+  }
   const log = deps.createLogger(config);
   log.info({ file: loaded.file, profile: config.profile }, 'configuration loaded');
   if (loaded.unknownVariables.length > 0) {

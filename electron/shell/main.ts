@@ -21,6 +21,7 @@ void startShell({
   electron,
   env: process.env,
   platform: process.platform,
+  argv: process.argv,
   rendererRoot: join(__dirname, '..', 'renderer'),
   preloadPath: join(__dirname, 'preload.cjs'),
   readUpdatePublicKey: () => {

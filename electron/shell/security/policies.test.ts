@@ -5,6 +5,7 @@ import { denyWindowOpen, isAllowedNavigation } from './navigation';
 import { denyPermissionCheck, denyPermissionRequest } from './permissions';
 import { checkSender } from './sender';
 import { isEscapingShortcut, type KeyInput } from './shortcuts';
+import { forbiddenSwitches } from './switches';
 import { createWindow, type WindowOptions } from './window';
 
 /** Stands in for Electron's BrowserWindow: keeps the options it was built with. */
@@ -185,5 +186,26 @@ describe('isEscapingShortcut', () => {
         (k) => isEscapingShortcut(key(k, { control: true }), 'linux'),
       ),
     );
+  });
+});
+
+describe('forbiddenSwitches', () => {
+  it('finds debugging and security-weakening switches in either spelling', () => {
+    expect(
+      forbiddenSwitches([
+        '/opt/homeline/homeline',
+        '--remote-debugging-port=9222',
+        '--inspect',
+        '--JS-FLAGS=--allow-natives-syntax',
+        '--disable-web-security',
+        '--no-sandbox',
+        'app://homeline/',
+      ]),
+    ).toEqual(['remote-debugging-port', 'inspect', 'js-flags', 'disable-web-security']);
+  });
+
+  it('stops at -- and ignores ordinary arguments', () => {
+    expect(forbiddenSwitches(['homeline', '--', '--inspect'])).toEqual([]);
+    expect(forbiddenSwitches(['homeline', '--lang=es', 'dist/shell/main.cjs'])).toEqual([]);
   });
 });
