@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { checkScreen } from './checks';
 import { harnessForFile } from './harness';
 
 const harness = harnessForFile({ profile: 'lobby', simulatedDevices: true });
@@ -30,6 +31,7 @@ test('a card deposit: fee first, a credit card warning after the swipe, a printe
   ).toBeVisible();
   await page.getByRole('button', { name: /Confirm and pay/ }).tap();
   await expect(page.getByText('Thank you. The deposit was made.')).toBeVisible();
+  await checkScreen(page, 'lobby-receipt');
   await expect(page.getByText(/Printed\. Please take your receipt\.|Printing/)).toBeVisible();
   await expect
     .poll(async () => (await harness().simulator.printed()).join('\n'))
@@ -51,6 +53,7 @@ test('a cash deposit through the bill acceptor: escrow, accept, then deposit', a
   ] as const) {
     expect(await harness().simulator.insertBill(bill)).toBe(true);
     await expect(page.getByText('Bill of $20.00 waiting.')).toBeVisible();
+    if (total === '$20.00') await checkScreen(page, 'lobby-cash-escrow');
     await page.getByRole('button', { name: 'Accept bill' }).tap();
     await expect(page.getByText(`Inserted: ${total}`, { exact: true })).toBeVisible();
   }

@@ -1,18 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { checkScreen } from './checks';
 import { harnessForFile } from './harness';
 
 const harness = harnessForFile({ profile: 'lobby' });
-
-async function noAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => v.id)).toEqual([]);
-}
 
 async function find(page: Page, index: number) {
   const resident = harness().residents[index];
   await page.goto(harness().url);
   await expect(page.getByRole('heading', { name: 'Send money to a resident' })).toBeVisible();
+  await checkScreen(page, 'lobby-find');
   await page.getByLabel('State').fill(resident.state);
   await page.getByLabel('DOC number').fill(resident.docNumber);
   await page.getByRole('button', { name: 'Find' }).tap();
@@ -25,7 +21,7 @@ test('a customer finds a resident, confirms who it is and sees the fee before pa
   await expect(page.getByRole('heading', { name: 'Is this the right person?' })).toBeVisible();
   await expect(page.getByText('James Carter')).toBeVisible();
   await expect(page.getByText('S100001')).toBeVisible();
-  await noAxeViolations(page);
+  await checkScreen(page, 'lobby-confirm');
   await page.getByRole('button', { name: 'Yes, continue' }).tap();
   await page.getByLabel('Amount in dollars').fill('50');
   await page.getByLabel('Your name').fill('Linda Carter');
@@ -33,7 +29,7 @@ test('a customer finds a resident, confirms who it is and sees the fee before pa
   await expect(page.getByText('Fee', { exact: true })).toBeVisible();
   await expect(page.getByText('$50.00')).toBeVisible();
   await expect(page.getByRole('button', { name: /Confirm and pay \$\d+\.\d\d/ })).toBeVisible();
-  await noAxeViolations(page);
+  await checkScreen(page, 'lobby-quote');
 });
 
 test('a resident with a chargeback block: the screen explains it and what is still possible', async ({
@@ -48,7 +44,7 @@ test('a resident with a chargeback block: the screen explains it and what is sti
   await expect(alert).toContainText('not possible for this resident right now');
   await expect(alert).toContainText('Still possible:');
   await expect(page.getByRole('button', { name: /Confirm and pay/ })).toHaveCount(0);
-  await noAxeViolations(page);
+  await checkScreen(page, 'lobby-blocked');
 });
 
 test('an unknown DOC number is reported and the search stays', async ({ page }) => {

@@ -1,13 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { checkScreen } from './checks';
 import { harnessForFile, tapPin } from './harness';
 
 const harness = harnessForFile();
-
-async function noAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => v.id)).toEqual([]);
-}
 
 test('the main resident flows work in Spanish', async ({ page }) => {
   const resident = harness().residents[6];
@@ -22,7 +17,7 @@ test('the main resident flows work in Spanish', async ({ page }) => {
   await page.getByRole('button', { name: 'Iniciar sesión' }).tap();
   await expect(page.getByRole('heading', { name: 'Hola, David' })).toBeVisible();
   await expect(page.getByText('20 disponibles')).toBeVisible();
-  await noAxeViolations(page);
+  await checkScreen(page, 'es-home');
 
   const nav = page.getByRole('navigation', { name: 'Menú principal' });
   await nav.getByRole('button', { name: 'Bandeja' }).tap();
@@ -39,13 +34,13 @@ test('the main resident flows work in Spanish', async ({ page }) => {
   await expect(
     page.getByText('Pendiente: se enviará cuando el equipo vuelva a tener conexión.'),
   ).toBeVisible();
-  await noAxeViolations(page);
+  await checkScreen(page, 'es-sent');
 
   await nav.getByRole('button', { name: 'Ayuda con la tableta' }).tap();
   await page.getByLabel('Describa el problema').fill('La tableta no carga la batería');
   await page.getByRole('button', { name: 'Ver los pasos sugeridos' }).tap();
   await expect(page.getByRole('heading', { name: 'Pruebe primero estos pasos' })).toBeVisible();
-  await noAxeViolations(page);
+  await checkScreen(page, 'es-suggestions');
 
   await nav.getByRole('button', { name: 'Preguntas' }).tap();
   await expect(page.getByRole('heading', { name: 'Preguntas frecuentes' })).toBeVisible();
