@@ -23,7 +23,7 @@ export interface SyncClientOptions {
   intervalMs?: number;
   /** Retry delays after transient failures. */
   backoff?: Backoff;
-  /** Retry delay when people must act first (upgrade, revoked device, not enrolled). */
+  /** Retry delay when people must act first (upgrade, revoked or unauthorized device). */
   slowRetryMs?: number;
   pushBatchSize?: number;
   pullLimit?: number;
@@ -101,7 +101,13 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         caught instanceof SyncError
           ? caught
           : new SyncError('local_store', caught instanceof Error ? caught.message : String(caught));
-      delay = error.transient ? backoff.next() : slowRetryMs;
+      // Not enrolled is checked locally, without a request: look again soon, since enrollment
+      // may finish at any moment (credentials are read per request).
+      delay = error.transient
+        ? backoff.next()
+        : error.problem === 'not_enrolled'
+          ? intervalMs
+          : slowRetryMs;
       safely(() =>
         store.recordAttempt({ at: now().toISOString(), ok: false, error: error.problem }),
       );
@@ -119,6 +125,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   }
 
   async function pushAndPull(): Promise<void> {
+    if (!store.credentials())
+      throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
     await pushAll();
     try {
       await pullAll();

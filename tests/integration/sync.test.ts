@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend } from '../../electron/backend';
+import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 import { startFaultProxy } from './support/fault-proxy';
@@ -92,6 +98,34 @@ describe('sync with the central service', () => {
     } finally {
       await device.close();
       await proxy.close();
+    }
+  });
+});
+
+describe('a device enrolled after its backend started', () => {
+  it('starts syncing on its own once enrollment finishes', async () => {
+    const residentId = await central.central.resident({ docNumber: 'S700004' }, { stamps: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'homeline-late-'));
+    const backend = await createBackend({
+      dataDir: dir,
+      profile: 'kiosk',
+      facilityId: central.facilityId,
+      logger: pino({ level: 'silent' }),
+      syncClient: createBackendSync({ appVersion: '1.0.0', intervalMs: 50 }),
+    });
+    try {
+      await until(() => backend.store.sync.state().lastError === 'not_enrolled');
+      const enrollment = await central.enrollment();
+      await enrollWithCode(backend.store, {
+        serverUrl: central.url,
+        code: enrollment.code,
+        appVersion: '1.0.0',
+        now: () => new Date().toISOString(),
+      });
+      await until(() => backend.store.stamps.confirmed(residentId) === 4);
+    } finally {
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

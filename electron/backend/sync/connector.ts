@@ -34,6 +34,8 @@ export interface BackendSyncOptions {
 /** The backend's SyncClient, plus the engine for tests and the demo. */
 export interface BackendSync extends SyncClient {
   readonly engine: CoreSyncClient;
+  /** A local write was queued: push it soon (call after enqueueMutation's transaction). */
+  poke(): void;
 }
 
 /** The contract's SyncStatus: the client's status without the developer detail. */
@@ -95,6 +97,7 @@ export function createBackendSync(options: BackendSyncOptions) {
       engine,
       status: () => toContractStatus(engine.status()),
       syncNow: async () => toContractStatus(await engine.syncNow()),
+      poke: () => engine.poke(),
       close: () => engine.stop(),
     };
   };
