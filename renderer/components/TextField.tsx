@@ -1,4 +1,4 @@
-import { useEffect, useId, type ChangeEvent } from 'react';
+import { useEffect, useId, type ChangeEvent, type FocusEvent } from 'react';
 import { useKeyboard } from '../stores/keyboard';
 
 interface TextFieldProps {
@@ -46,6 +46,11 @@ export function TextField(props: TextFieldProps) {
     autoComplete: props.autoComplete ?? 'off',
     'aria-describedby': hint ? hintId : undefined,
     onFocus: () => attach(target),
+    // Focus moving to another control (not to the keyboard's own keys) puts the keyboard away.
+    onBlur: (event: FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      const next = event.relatedTarget;
+      if (!(next instanceof Element && next.closest('.keyboard'))) detach(id);
+    },
     onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
       change(event.target.value),
     inputMode: 'none' as const,

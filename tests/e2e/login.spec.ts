@@ -22,6 +22,11 @@ test('the on-screen keyboard types into the login fields', async ({ page }) => {
   await expect(page.getByLabel('State')).toHaveValue('FL');
   await keyboard.getByRole('button', { name: 'Done' }).tap();
   await expect(keyboard).toBeHidden();
+  // Moving on to another control puts the keyboard away too.
+  await page.getByLabel('DOC number').tap();
+  await expect(keyboard).toBeVisible();
+  await page.getByRole('button', { name: 'Digit 1' }).tap();
+  await expect(keyboard).toBeHidden();
 });
 
 test('5 wrong PINs lock the account and the screen says to ask staff', async ({ page }) => {
