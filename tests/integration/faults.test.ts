@@ -253,7 +253,11 @@ describe('a first sync cut off part-way', () => {
       path === '/v1/pull' && (pulls += 1) > 5 ? { kind: 'reset' } : { kind: 'pass' };
     expect((await target.sync.syncNow()).state).toBe('offline');
     const count = () =>
-      target.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
+      target.store.db
+        .prepare<[string], { n: number }>(
+          'SELECT count(*) AS n FROM messages WHERE resident_id = ?',
+        )
+        .get(who.residentId)!.n;
     const kept = count();
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(450);
