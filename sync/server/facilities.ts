@@ -2,7 +2,7 @@ import { FacilityConfigSchema, createModerator, type FacilityConfig } from '../.
 import { publishFacility } from './publish';
 import { reject } from './rejection';
 import type { Queryable } from './storage/types';
-import type { Work } from './work';
+import { remember, type Work } from './work';
 
 /** Facility configurations, stored as validated JSON and sent down to the facility scope. */
 
@@ -32,4 +32,9 @@ export async function saveFacility(work: Work, input: unknown): Promise<Facility
   );
   publishFacility(work, config);
   return config;
+}
+
+/** The facility's configuration, read once per unit of work (configs change only via admin). */
+export function facilityOf(work: Work, facilityId: string): Promise<FacilityConfig> {
+  return remember(work, `facility:${facilityId}`, () => loadFacility(work.tx, facilityId));
 }

@@ -6,6 +6,8 @@ export interface Work {
   tx: Transaction;
   changes: ChangeBuffer;
   now: string;
+  /** Lookups of things a transaction does not change (facility configs, contacts): see remember. */
+  memo: Map<string, unknown>;
 }
 
 export type Clock = () => Date;
@@ -14,7 +16,7 @@ export type Clock = () => Date;
 export function inWork<T>(storage: Storage, clock: Clock, fn: (work: Work) => Promise<T>) {
   return storage.transaction(async (tx) => {
     const changes = new ChangeBuffer();
-    const result = await fn({ tx, changes, now: clock().toISOString() });
+    const result = await fn({ tx, changes, now: clock().toISOString(), memo: new Map() });
     await changes.flush(tx);
     return result;
   });
@@ -29,4 +31,15 @@ export async function inSavepoint<T>(work: Work, fn: () => Promise<T>): Promise<
     work.changes.rollback(mark);
     throw error;
   }
+}
+
+/**
+ * Reads `key` once per unit of work (a push batch of hundreds of mutations asks for the same
+ * facility and contacts again and again). Only for data the unit of work itself does not change.
+ */
+export async function remember<T>(work: Work, key: string, read: () => Promise<T>): Promise<T> {
+  if (work.memo.has(key)) return work.memo.get(key) as T;
+  const value = await read();
+  work.memo.set(key, value);
+  return value;
 }

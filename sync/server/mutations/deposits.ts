@@ -1,6 +1,6 @@
 import type { MutationArgs } from '../../protocol';
 import { cardTokenHash, makeDeposit } from '../deposits';
-import { loadFacility } from '../facilities';
+import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { residentInFacility } from '../residents';
 import type { Work } from '../work';
@@ -16,7 +16,7 @@ export async function depositCreate(
   args: MutationArgs<'deposit.create'>,
 ): Promise<void> {
   await residentInFacility(work.tx, device.facilityId, args.residentId);
-  const facility = await loadFacility(work.tx, device.facilityId);
+  const facility = await facilityOf(work, device.facilityId);
   if (args.channel === 'kiosk_cash') {
     await makeDeposit(work, facility, {
       depositId: args.depositId,

@@ -1,13 +1,13 @@
 import { appendToTimeline, splitStampPayment, type MessageStatus } from '../../../domain';
 import type { MutationArgs } from '../../protocol';
-import { loadFacility } from '../facilities';
+import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { bookReplyStamps, debit, replyHolding } from '../ledger';
 import { insertMessage, priceMessage, requireUploaded } from '../mail';
 import { publishContact, publishMessage, type MessageRow } from '../publish';
 import { reject } from '../rejection';
 import { isContact, residentInFacility } from '../residents';
-import type { Work } from '../work';
+import { remember, type Work } from '../work';
 
 /**
  * mail.send: the authoritative stamp spend. Prepaid reply stamps from the recipient pay first
@@ -20,10 +20,11 @@ export async function mailSend(
   args: MutationArgs<'mail.send'>,
 ): Promise<void> {
   const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
-  if (!(await isContact(work.tx, resident.id, args.customerId))) {
-    reject('forbidden', 'the resident may not write to this customer');
-  }
-  const facility = await loadFacility(work.tx, device.facilityId);
+  const contact = await remember(work, `contact:${resident.id}:${args.customerId}`, () =>
+    isContact(work.tx, resident.id, args.customerId),
+  );
+  if (!contact) reject('forbidden', 'the resident may not write to this customer');
+  const facility = await facilityOf(work, device.facilityId);
   const cost = priceMessage(facility, args.kind, args.attachments);
   await requireUploaded(work, args.attachments);
   const held = await replyHolding(work, resident.id, args.customerId);

@@ -1,6 +1,6 @@
 import { ReleaseFormSchema } from '../../../domain';
 import type { MutationArgs, ReleaseRequestData } from '../../protocol';
-import { loadFacility } from '../facilities';
+import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { publishReleaseRequest } from '../publish';
 import { reject } from '../rejection';
@@ -17,7 +17,7 @@ export async function releaseRequest(
   if (await work.tx.get('SELECT 1 AS yes FROM release_requests WHERE id = ?', [args.requestId])) {
     reject('conflict', `release request ${args.requestId} already exists`);
   }
-  const facility = await loadFacility(work.tx, device.facilityId);
+  const facility = await facilityOf(work, device.facilityId);
   const form = ReleaseFormSchema.safeParse({
     agencyAddress: facility.agencyAddress,
     firstName: args.firstName,

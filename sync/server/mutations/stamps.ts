@@ -1,6 +1,6 @@
 import { bundlePrice } from '../../../domain';
 import type { MutationArgs } from '../../protocol';
-import { loadFacility } from '../facilities';
+import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { credit, debit } from '../ledger';
 import { reject } from '../rejection';
@@ -18,7 +18,7 @@ export async function stampsPurchase(
   args: MutationArgs<'stamps.purchase'>,
 ): Promise<void> {
   const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
-  const facility = await loadFacility(work.tx, device.facilityId);
+  const facility = await facilityOf(work, device.facilityId);
   const quote = bundlePrice(facility, args.bundleId, work.now);
   if (!quote.ok) reject('not_found', quote.error.message);
   const price = quote.value.priceCents;
