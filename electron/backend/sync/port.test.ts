@@ -374,6 +374,33 @@ describe('the sync store port: push outcomes', () => {
   });
 });
 
+describe('which residents a device pulls', () => {
+  it('a kiosk all, a tablet only its own (by serial), a lobby none', () => {
+    const sync = port();
+    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    const residents = (profile: 'kiosk' | 'tablet' | 'lobby') => {
+      createCredentialsRepository(store.db).save({ ...credentialsRow, profile });
+      return sync
+        .pullScopes()
+        .filter((entry) => entry.scope.kind === 'resident')
+        .map((entry) => entry.scope.id);
+    };
+    expect(residents('kiosk')).toEqual(['r1']);
+    expect(residents('lobby')).toEqual([]);
+    const device = {
+      deviceId: 'd1',
+      profile: 'tablet' as const,
+      facilityId: facility.id,
+      maintenancePinHash: null,
+      createdAt: at,
+    };
+    store.identity.saveDevice({ ...device, serial: 'TAB-0002' });
+    expect(residents('tablet')).toEqual([]);
+    store.identity.saveDevice({ ...device, serial: 'TAB-0001' });
+    expect(residents('tablet')).toEqual(['r1']);
+  });
+});
+
 describe('request counters', () => {
   it('only grow, also across restarts', () => {
     const credentials = createCredentialsRepository(store.db);

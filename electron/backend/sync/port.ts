@@ -1,5 +1,6 @@
 import type { MutationResult, Page, Scope } from '../../../sync/protocol';
 import type { OutboxMutation, PullScope, SyncStorePort } from '../../../sync/client';
+import type { DeviceProfile } from '../../../domain/types';
 import type { Store } from '../store';
 import { createChangeApplier, emptyTouched, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
@@ -32,6 +33,9 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   const requeueAfter = store.db.prepare(
     `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
   );
+  const tabletResidents = store.db.prepare<[string], { id: string }>(
+    `SELECT id FROM residents WHERE active = 1 AND tablet_serial = ? ORDER BY id`,
+  );
   const residentIds = store.db.prepare<[], { id: string }>(
     `SELECT id FROM residents WHERE active = 1 ORDER BY id`,
   );
@@ -42,6 +46,18 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   };
   const saveState = (change: Partial<ReturnType<Store['sync']['state']>>) =>
     store.sync.saveState({ ...store.sync.state(), ...change });
+
+  /**
+   * Whose mail this device keeps: a housing-unit kiosk serves every resident of its facility; a
+   * tablet only the resident it is assigned to (matched by serial); a lobby kiosk serves walk-in
+   * customers and reads no resident's mail.
+   */
+  function residentsServed(profile: DeviceProfile): { id: string }[] {
+    if (profile === 'kiosk') return residentIds.all();
+    if (profile === 'lobby') return [];
+    const serial = store.identity.device()?.serial;
+    return serial ? tabletResidents.all(serial) : [];
+  }
 
   return {
     credentials() {
@@ -81,8 +97,7 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
     pullScopes(): PullScope[] {
       const enrolled = credentials.get();
       if (!enrolled) return [];
-      // A lobby kiosk serves walk-in customers: it reads the facility, never residents' mail.
-      const residents = enrolled.profile === 'lobby' ? [] : residentIds.all();
+      const residents = residentsServed(enrolled.profile);
       const scopes: Scope[] = [
         { kind: 'facility', id: enrolled.facilityId },
         ...residents.map(({ id }) => ({ kind: 'resident' as const, id })),
