@@ -7,10 +7,12 @@ import { FacilityConfigSchema, type FacilityConfig } from '../../domain/facility
 import { UNLOCKED } from '../../domain/lockout';
 import { DEVICE_PROFILES } from '../../domain/types';
 import type { CardResult, EventName, EventPayload } from '../contract';
+import { countingPrints, type DeviceActivity } from './activity';
 import { isoAt, systemClock, type Clock } from './clock';
 import { createCardReads } from './card-reads';
 import { createConnection, type Connection, type EmitFn, type LiveConnection } from './connection';
 import type { BackendCore } from './context';
+import { createPaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient, SyncClientDeps } from './ports';
 import { handlers } from './services';
 import { openStore, type Store } from './store';
@@ -47,6 +49,8 @@ export interface Backend {
   connect(emit: EmitFn): Connection;
   /** Pushes an event to every open connection. */
   broadcast: Broadcast;
+  /** What the device is doing now, for the shell's update install gate. */
+  activity(): Promise<DeviceActivity>;
   store: Store;
   close(): Promise<void>;
 }
@@ -100,9 +104,9 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     });
   }
 
-  const connections = new Set<LiveConnection>();
+  const connections = new Map<string, LiveConnection>();
   const broadcast: Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>) => {
-    for (const connection of connections) connection.emitEvent(event, payload);
+    for (const connection of connections.values()) connection.emitEvent(event, payload);
   };
   const facility = facilityReader(store, options.facilityId, logger);
   const core: BackendCore = {
@@ -122,14 +126,17 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     broadcast,
     maintenanceLockout: UNLOCKED,
     cardReads: createCardReads(),
+    payments: createPaymentOwners(),
     facility,
   };
+  let prints: ReturnType<typeof countingPrints> | null = null;
   try {
-    core.devices =
-      config.devices?.((event, payload) => {
-        if (event === 'hardware.cardRead') core.cardReads.remember(payload as CardResult);
-        broadcast(event, payload);
-      }) ?? null;
+    const devices = config.devices?.((event, payload) => {
+      if (event === 'hardware.cardRead') core.cardReads.remember(payload as CardResult);
+      broadcast(event, payload);
+    });
+    prints = devices ? countingPrints(devices) : null;
+    core.devices = prints?.service ?? null;
     core.sync = config.syncClient?.({ store, broadcast }) ?? null;
   } catch (error) {
     await core.devices?.close();
@@ -137,26 +144,60 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     throw error;
   }
 
+  /** A window that goes away stops the card read and the cash sessions it started. */
+  function releasePayments(connectionId: string): void {
+    const held = core.payments.heldBy(connectionId);
+    const devices = core.devices;
+    if (held.card) {
+      core.payments.endCard();
+      devices?.cancelCardRead().catch((error: unknown) => {
+        logger.warn({ err: error }, 'card reader not stopped after its window closed');
+      });
+    }
+    for (const cashSessionId of held.cashSessionIds) {
+      core.payments.endCash(cashSessionId);
+      devices?.endCash(cashSessionId).then(
+        (session) =>
+          logger.warn(
+            { cashSessionId, insertedCents: session.insertedCents },
+            'cash session ended because its window closed',
+          ),
+        (error: unknown) =>
+          logger.error({ err: error, cashSessionId }, 'cash session not ended after close'),
+      );
+    }
+  }
+
   let closed = false;
   return {
     store,
     broadcast,
+    async activity() {
+      const outbox = store.outbox.counts();
+      return {
+        sessionOpen: [...connections.values()].some((connection) => connection.sessionOpen()),
+        paymentInProgress: core.payments.inProgress(),
+        printInProgress: prints?.printing() ?? false,
+        outboxPending: outbox.pending + outbox.sent,
+      };
+    },
     connect(emit) {
       if (closed) throw new Error('the backend is closed');
       const connection = createConnection(core, emit, handlers);
-      connections.add(connection);
+      connections.set(connection.id, connection);
       return {
         invoke: (method, input) => connection.invoke(method, input),
         close() {
           connection.close();
-          connections.delete(connection);
+          connections.delete(connection.id);
+          releasePayments(connection.id);
         },
       };
     },
     async close() {
       if (closed) return;
       closed = true;
-      for (const connection of connections) connection.close();
+      for (const connection of connections.values()) connection.close();
       connections.clear();
       await core.sync?.close();
       await core.devices?.close();

@@ -28,6 +28,9 @@ export interface Connection {
 
 /** Everything the backend keeps per connection, plus the hook the backend uses to push events. */
 export interface LiveConnection extends Connection {
+  readonly id: string;
+  /** Whether someone is signed in on this connection (resident or maintenance). */
+  sessionOpen(): boolean;
   emitEvent<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
 
@@ -218,6 +221,8 @@ export function createConnection(core: BackendCore, emit: EmitFn, handlers: Hand
   }
 
   const connection: LiveConnection = {
+    id: state.id,
+    sessionOpen: () => state.session !== null,
     invoke,
     emitEvent,
     close() {

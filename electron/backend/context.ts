@@ -5,6 +5,7 @@ import type { DeviceProfile } from '../../domain/types';
 import type { MethodName, MethodOutput, ParsedInput } from '../contract';
 import type { CardReads } from './card-reads';
 import type { Clock } from './clock';
+import type { PaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient } from './ports';
 import type { Session } from './session';
 import type { Store } from './store';
@@ -24,6 +25,8 @@ export interface BackendCore {
   broadcast: Broadcast;
   /** Cards this device's reader read and no payment used yet. */
   cardReads: CardReads;
+  /** Which connection started the card read and each open cash session. */
+  payments: PaymentOwners;
   /** Wrong maintenance PINs in a row (the domain's lockout rule, kept per process). */
   maintenanceLockout: LockoutState;
   /** The stored facility configuration, validated; null before the device has one. */

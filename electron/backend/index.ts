@@ -1,3 +1,4 @@
+export type { DeviceActivity } from './activity';
 export { BackendConfigError, createBackend, type Backend, type BackendConfig } from './backend';
 export { systemClock, type Clock } from './clock';
 export type { Connection, EmitFn } from './connection';

@@ -21,8 +21,8 @@ import type { DeviceActivity } from './updates/idle';
 export interface ShellBackend {
   connect(emit: (event: string, payload: unknown) => void): BackendConnection;
   close(): void | Promise<void>;
-  /** What the device is doing, for the update install gate; absent = never install by itself. */
-  activity?(): Promise<DeviceActivity>;
+  /** What the device is doing, for the update install gate (idle.ts). */
+  activity(): Promise<DeviceActivity>;
 }
 
 export interface ShellDependencies {
@@ -131,7 +131,7 @@ function startUpdates(
     updater,
     checkIntervalMs: config.updates.checkIntervalMinutes * 60_000,
     idlePollMs: 60_000,
-    readActivity: () => backend.activity?.() ?? Promise.resolve(null),
+    readActivity: () => backend.activity(),
     install: () => updater.quitAndInstall(true, true),
     log,
   });

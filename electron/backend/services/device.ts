@@ -92,14 +92,24 @@ export const deviceHandlers = {
 
   async 'payment.cardStart'(context) {
     await requireDevices(context.core).startCardRead();
+    context.core.payments.startCard(context.connection.id);
     return {};
   },
   async 'payment.cardCancel'(context) {
     await requireDevices(context.core).cancelCardRead();
+    context.core.payments.endCard();
     return {};
   },
-  'payment.cashStart': (context) => requireDevices(context.core).startCash(),
+  async 'payment.cashStart'(context) {
+    const session = await requireDevices(context.core).startCash();
+    context.core.payments.startCash(session.cashSessionId, context.connection.id);
+    return session;
+  },
   'payment.cashEscrow': (context, input) =>
     requireDevices(context.core).escrow(input.cashSessionId, input.action),
-  'payment.cashEnd': (context, input) => requireDevices(context.core).endCash(input.cashSessionId),
+  async 'payment.cashEnd'(context, input) {
+    const session = await requireDevices(context.core).endCash(input.cashSessionId);
+    context.core.payments.endCash(input.cashSessionId);
+    return session;
+  },
 } satisfies Partial<Handlers>;

@@ -1,15 +1,6 @@
-/**
- * An update is installed only when nobody is using the device: installing restarts the app,
- * which would end a resident's session, interrupt a card or cash payment or a receipt, and
- * could strand changes not yet sent to the central service.
- */
-export interface DeviceActivity {
-  sessionOpen: boolean;
-  paymentInProgress: boolean;
-  printInProgress: boolean;
-  /** Local changes not yet accepted by the central service. */
-  outboxPending: number;
-}
+import type { DeviceActivity } from '../../backend';
+
+export type { DeviceActivity };
 
 /** Why the device may not install now; empty when it may. */
 export function installBlockers(activity: DeviceActivity | null): string[] {
