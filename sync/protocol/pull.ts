@@ -92,11 +92,14 @@ export const PullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
+/** The exact text a page checksum hashes (for hashers other than Web Crypto). */
+export function pageChecksumInput(page: Pick<Page, 'scope' | 'changes' | 'cursor'>): string {
+  return canonicalJson({ scope: page.scope, changes: page.changes, cursor: page.cursor });
+}
+
 /** The checksum a page carries; a device recomputes it before applying the page. */
 export function pageChecksum(page: Pick<Page, 'scope' | 'changes' | 'cursor'>): Promise<string> {
-  return sha256Hex(
-    canonicalJson({ scope: page.scope, changes: page.changes, cursor: page.cursor }),
-  );
+  return sha256Hex(pageChecksumInput(page));
 }
 
 export function formatCursor(epoch: string, at: number): string {
