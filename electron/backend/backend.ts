@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { FacilityConfigSchema, type FacilityConfig } from '../../domain/facility';
 import { UNLOCKED } from '../../domain/lockout';
 import { DEVICE_PROFILES } from '../../domain/types';
-import type { CardResult, EventName, EventPayload } from '../contract';
+import type { EventName, EventPayload } from '../contract';
 import { countingPrints, type DeviceActivity } from './activity';
 import { isoAt, systemClock, type Clock } from './clock';
 import { createCardReads } from './card-reads';
 import { createConnection, type Connection, type EmitFn, type LiveConnection } from './connection';
 import type { BackendCore } from './context';
+import { hardwareEventSink } from './hardware-events';
 import { createPaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient, SyncClientDeps } from './ports';
 import { handlers } from './services';
@@ -38,7 +39,7 @@ const BackendOptionsSchema = z
 export interface BackendConfig extends z.input<typeof BackendOptionsSchema> {
   logger: Logger;
   clock?: Clock;
-  /** Builds the hardware service; hardware events it reports reach every open connection. */
+  /** Builds the hardware service; its events reach the connections `hardware-events.ts` picks. */
   devices?: (onEvent: Broadcast) => DeviceService;
   /** Builds the sync client over the store. */
   syncClient?: (deps: SyncClientDeps) => SyncClient;
@@ -131,10 +132,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   };
   let prints: ReturnType<typeof countingPrints> | null = null;
   try {
-    const devices = config.devices?.((event, payload) => {
-      if (event === 'hardware.cardRead') core.cardReads.remember(payload as CardResult);
-      broadcast(event, payload);
-    });
+    const devices = config.devices?.(hardwareEventSink(core, connections));
     prints = devices ? countingPrints(devices) : null;
     core.devices = prints?.service ?? null;
     core.sync = config.syncClient?.({ store, broadcast }) ?? null;
