@@ -191,29 +191,31 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
    * Pulls these scopes until none has more. The next page is requested (with the cursors just
    * received) while the current one is verified and applied, so the server's work and the local
    * writes overlap. Pages are still applied strictly in order; if one fails, the page in flight
-   * is dropped and the stored cursors stay at the last applied page.
+   * is dropped unread and the stored cursors stay at the last applied page.
    */
   async function drain(first: PullScope[]): Promise<void> {
     let asked = first;
-    let inFlight: Promise<PullResponse> | undefined = transport.pull({
-      scopes: asked,
-      limit: pullLimit,
-    });
+    let inFlight: Promise<PullResponse> | undefined = ask(asked);
     while (inFlight) {
       const response: PullResponse = await inFlight;
       checkEpoch(response);
       const next: PullScope[] = response.pages
         .filter((page) => page.hasMore)
         .map((page) => ({ scope: page.scope, cursor: page.cursor }));
-      inFlight = next.length > 0 ? transport.pull({ scopes: next, limit: pullLimit }) : undefined;
-      try {
-        await applyPages(asked, response.pages);
-      } catch (error) {
-        inFlight?.catch(() => undefined);
-        throw error;
-      }
+      inFlight = next.length > 0 ? ask(next) : undefined;
+      await applyPages(asked, response.pages);
       asked = next;
     }
+  }
+
+  /**
+   * A pull request that may fail before anyone awaits it (while the previous page is applied):
+   * marked handled at once, so it is never an unhandled rejection; awaiting it still throws.
+   */
+  function ask(scopes: PullScope[]): Promise<PullResponse> {
+    const request = transport.pull({ scopes, limit: pullLimit });
+    request.catch(() => undefined);
+    return request;
   }
 
   function checkEpoch(response: PullResponse): void {

@@ -44,6 +44,9 @@ async function device(options: Parameters<typeof SyncedDevice.enroll>[2] = {}) {
   return enrolled;
 }
 
+/** 10 stamps, minus three one-stamp emails, plus four five-stamp bundles: each exactly once. */
+const STAMPS_AFTER_WORK = 10 - 3 + 4 * 5;
+
 /** Writes what a resident does offline: mail through the backend, purchases and PIN events. */
 async function workOffline(
   target: SyncedDevice,
@@ -90,6 +93,8 @@ describe('network faults between device and central service', () => {
       await target.sync.syncNow();
       await expectConsistent(central, target, [who.residentId]);
       expect(target.store.outbox.counts()).toMatchObject({ applied: 11, rejected: 0 });
+      expect(target.store.stamps.confirmed(who.residentId)).toBe(STAMPS_AFTER_WORK);
+      expect(target.store.stamps.confirmed(who.residentId)).toBe(STAMPS_AFTER_WORK);
     },
   );
 });
@@ -108,6 +113,7 @@ describe('device clocks far off the server', () => {
     await target.sync.syncNow();
     await expectConsistent(central, target, [who.residentId]);
     expect(target.store.outbox.counts()).toMatchObject({ applied: 11, rejected: 0 });
+    expect(target.store.stamps.confirmed(who.residentId)).toBe(STAMPS_AFTER_WORK);
   });
 });
 
