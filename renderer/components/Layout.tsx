@@ -55,7 +55,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const resident = session?.resident;
 
   return (
-    <div className={keyboardOpen ? 'app with-keyboard' : 'app'}>
+    <div className="app">
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>

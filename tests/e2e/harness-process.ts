@@ -1,4 +1,5 @@
-// Runs one browser harness for a spec file in its own Node process (through tsx, which loads the
+// Runs one browser harness for a spec file (optionally syncing with a central service, see
+// central.ts) in its own Node process (through tsx, which loads the
 // backend's JSON imports that Playwright's own loader refuses). Prints one JSON line once ready,
 // then answers simulator commands, one JSON line each way: {"id", "op", "arg"} -> {"id", "value"}
 // or {"id", "error"}. Exits when its parent closes stdin.
@@ -10,28 +11,50 @@ import pino from 'pino';
 import { DEMO, startHarness, type HarnessOptions } from '../../electron/harness';
 import type { KioskControls } from '../../hardware/simulators/kiosk';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as Partial<HarnessOptions>;
+/** The harness's own options, plus `central`: sync with a real central service instead. */
+const { central: withCentral, ...options } = JSON.parse(process.argv[2] ?? '{}') as Partial<
+  HarnessOptions & { central: boolean }
+>;
 const dataDir = mkdtempSync(join(tmpdir(), 'homeline-e2e-'));
+const logger = pino({ level: 'error' }, pino.destination(2));
+// Loaded only when asked for: the other specs need nothing of the central service.
+const central = withCentral
+  ? await (await import('./central')).startCentral(dataDir, logger)
+  : null;
 const harness = await startHarness({
   dataDir,
-  seed: 'demo',
-  logger: pino({ level: 'warn' }, pino.destination(2)),
+  logger,
+  ...(central
+    ? {
+        seed: 'none',
+        facilityId: central.facilityId,
+        appVersion: central.appVersion,
+        syncClient: central.syncClient,
+      }
+    : { seed: 'demo' }),
   ...options,
 });
 
-// The demo accounts travel with the URL, so specs need not load the seed module themselves.
-const residents = Array.from({ length: 12 }, (_, index) => ({
-  state: DEMO.state,
-  docNumber: DEMO.docNumber(index),
-  badgeToken: DEMO.badgeToken(index),
-  pin: DEMO.pin,
-}));
+// The accounts travel with the URL, so specs need not load the seed modules themselves.
+const residents =
+  central?.residents ??
+  Array.from({ length: 12 }, (_, index) => ({
+    state: DEMO.state,
+    docNumber: DEMO.docNumber(index),
+    badgeToken: DEMO.badgeToken(index),
+    pin: DEMO.pin,
+  }));
 const send = (message: unknown) => process.stdout.write(`${JSON.stringify(message)}\n`);
 send({ url: harness.url, residents, maintenancePin: DEMO.maintenancePin });
 
-type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed';
+type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed' | 'centralStop' | 'centralStart';
 
-function run(simulator: KioskControls, op: Op, arg: unknown): unknown {
+function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
+  if (op === 'centralStop' || op === 'centralStart') {
+    if (!central) throw new Error('started without central');
+    return op === 'centralStop' ? central.stop() : central.start();
+  }
+  if (!simulator) throw new Error('started without simulatedDevices');
   switch (op) {
     case 'swipe':
       return simulator.swipe(arg as Parameters<KioskControls['swipe']>[0]);
@@ -46,6 +69,7 @@ function run(simulator: KioskControls, op: Op, arg: unknown): unknown {
 
 async function stop() {
   await harness.close();
+  await central?.close();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 }
@@ -53,12 +77,12 @@ async function stop() {
 const commands = createInterface({ input: process.stdin });
 commands.on('line', (line) => {
   const { id, op, arg } = JSON.parse(line) as { id: number; op: Op; arg: unknown };
-  try {
-    if (!harness.simulator) throw new Error('started without simulatedDevices');
-    send({ id, value: run(harness.simulator, op, arg) ?? null });
-  } catch (error) {
-    send({ id, error: (error as Error).message });
-  }
+  Promise.resolve()
+    .then(() => run(harness.simulator, op, arg))
+    .then(
+      (value) => send({ id, value: value ?? null }),
+      (error: Error) => send({ id, error: error.message }),
+    );
 });
 commands.on('close', () => void stop());
 process.on('SIGTERM', () => void stop());

@@ -27,12 +27,21 @@ export interface Simulator {
   printed(): Promise<string[]>;
 }
 
-export interface RunningHarness extends ReadyLine {
-  simulator: Simulator;
+/** The central service behind the kiosk (harness started with `central: true`). */
+export interface Central {
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
+export interface RunningHarness extends ReadyLine {
+  simulator: Simulator;
+  central: Central;
+}
+
+export type HarnessFileOptions = Partial<HarnessOptions> & { central?: boolean };
+
 /** Starts tests/e2e/harness-process.ts, waits for its ready line, and wires its commands. */
-async function spawnHarness(options: Partial<HarnessOptions>) {
+async function spawnHarness(options: HarnessFileOptions) {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'tests/e2e/harness-process.ts', JSON.stringify(options)],
@@ -64,7 +73,11 @@ async function spawnHarness(options: Partial<HarnessOptions>) {
     scanBadge: (badgeToken) => command('scanBadge', badgeToken),
     printed: () => command('printed'),
   };
-  return { child, info: { ...ready, simulator } };
+  const central: Central = {
+    stop: () => command('centralStop'),
+    start: () => command('centralStart'),
+  };
+  return { child, info: { ...ready, simulator, central } };
 }
 
 function stop(child: ChildProcess) {
@@ -79,7 +92,7 @@ function stop(child: ChildProcess) {
  * A fresh harness for one spec file: the real backend with a temporary database and the demo
  * seed, serving the built renderer and the contract over a real WebSocket.
  */
-export function harnessForFile(options: Partial<HarnessOptions> = {}): () => RunningHarness {
+export function harnessForFile(options: HarnessFileOptions = {}): () => RunningHarness {
   let running: { child: ChildProcess; info: RunningHarness } | null = null;
   test.beforeAll(async () => {
     running = await spawnHarness(options);

@@ -1,0 +1,91 @@
+// The central service for sync specs, in the harness process: SQLite, the sample facility and
+// residents, one customer writing to the first resident, and an enrolled kiosk store. It can be
+// stopped and started again on the same port, so a spec can take the kiosk offline and back.
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { openStore } from '../../electron/backend/store';
+import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
+import { createCentralServer } from '../../sync/server/app';
+import { createEnrollCode } from '../../sync/server/enrollment';
+import { DEMO_PIN, seedSample } from '../../sync/server/seed';
+import { openSqliteStorage } from '../../sync/server/storage/sqlite';
+
+const HOST = '127.0.0.1';
+const APP_VERSION = '0.1.0';
+
+export async function startCentral(dataDir: string, logger: Logger) {
+  const clock = () => new Date();
+  const storage = await openSqliteStorage(join(dataDir, 'central.db'));
+  const { facilityId, residentIds } = await seedSample(storage, clock);
+  const open = () => createCentralServer({ storage, logger, adminToken: null });
+  let server: FastifyInstance | null = await open();
+  const url = await server.listen({ host: HOST, port: 0 });
+  const port = Number(new URL(url).port);
+
+  // A customer registers for the first resident, so the resident has someone to write to.
+  const response = await fetch(`${url}/v1/customers/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'maria@example.com',
+      password: 'correct horse battery',
+      displayName: 'Maria Lopez',
+      residentId: residentIds[0],
+      acceptedTermsVersion: '2026-01',
+    }),
+  });
+  if (!response.ok) throw new Error(`register answered ${response.status}`);
+
+  const store = openStore(join(dataDir, 'homeline.db'));
+  try {
+    const { code } = await createEnrollCode(storage, clock, {
+      facilityId,
+      profile: 'kiosk',
+      validHours: 1,
+    });
+    await enrollWithCode(store, {
+      serverUrl: url,
+      code,
+      appVersion: APP_VERSION,
+      label: 'e2e kiosk',
+      now: () => clock().toISOString(),
+    });
+  } finally {
+    store.close();
+  }
+
+  const residents = await storage.all<{ state: string; doc_number: string; badge_id: string }>(
+    'SELECT state, doc_number, badge_id FROM residents WHERE facility_id = ? ORDER BY doc_number',
+    [facilityId],
+  );
+  return {
+    facilityId,
+    appVersion: APP_VERSION,
+    syncClient: createBackendSync({
+      appVersion: APP_VERSION,
+      serverUrl: url,
+      intervalMs: 300,
+      logger,
+    }),
+    residents: residents.map((r) => ({
+      state: r.state,
+      docNumber: r.doc_number,
+      badgeToken: r.badge_id,
+      pin: DEMO_PIN,
+    })),
+    async stop() {
+      await server?.close();
+      server = null;
+    },
+    async start() {
+      if (server) return;
+      server = await open();
+      await server.listen({ host: HOST, port });
+    },
+    async close() {
+      await server?.close();
+      await storage.close();
+    },
+  };
+}
