@@ -75,7 +75,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   const publish = (change: Partial<SyncClientStatus>) => {
     status = { ...status, ...change };
-    options.onStatus?.(status);
+    // A failing subscriber must not stop the sync (nor leave a rejected promise behind).
+    safely(() => options.onStatus?.(status));
   };
 
   /** One sync; never throws: every failure ends in the published status and a retry timer. */
