@@ -24,6 +24,8 @@ export async function idempotent(
   fn: () => Promise<unknown>,
 ): Promise<StoredAnswer> {
   const paramsHash = createHash('sha256').update(canonicalJson(params)).digest('hex');
+  // Two requests with one new key at once: the second waits, then finds the first's answer.
+  await work.tx.lockKey(`idempotency:${key}`);
   const stored = await work.tx.get<{
     actor: string;
     params_hash: string;

@@ -228,6 +228,25 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     expect(unblocked.status).toBe(201);
   });
 
+  it('answers the same idempotency key sent twice at once with one deposit', async () => {
+    const residentId = await central.resident();
+    const customer = await new TestCustomer(central.baseUrl).register(residentId);
+    const deposit = {
+      channel: 'bank_card',
+      depositId: crypto.randomUUID(),
+      residentId,
+      amountCents: 2500,
+      card: TestCustomer.card(),
+    };
+    const [a, b] = await Promise.all([
+      customer.call('POST', '/v1/customer/deposits', deposit),
+      customer.call('POST', '/v1/customer/deposits', deposit),
+    ]);
+    expect(a.status).toBe(201);
+    expect(b).toEqual(a);
+    expect((await balance(central, residentId)).cents).toBe(2500);
+  });
+
   it('keeps every balance equal to its ledger under random spending from two devices', async () => {
     const residentId = await central.resident({}, { stamps: 4, cents: 1500 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);

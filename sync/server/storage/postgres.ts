@@ -66,6 +66,9 @@ export async function openPostgresStorage(
         const tx: Transaction = {
           forUpdate: ' FOR UPDATE',
           ...on(client),
+          async lockKey(key) {
+            await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+          },
           async savepoint(inner) {
             const name = `sp${(savepoints += 1)}`;
             await client.query(`SAVEPOINT ${name}`);

@@ -63,6 +63,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     async run(sql, params) {
       return direct.run(sql, params);
     },
+    async lockKey() {},
     async savepoint(fn) {
       // Nested savepoints may share a name: RELEASE and ROLLBACK TO act on the innermost.
       direct.run('SAVEPOINT sp');

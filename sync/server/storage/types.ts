@@ -24,6 +24,12 @@ export interface Transaction extends Queryable {
    * while the transaction goes on.
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Serializes transactions on an arbitrary key until commit (PostgreSQL advisory lock; nothing
+   * to do on SQLite, which has one writer). For keys with no row to lock yet, e.g. a new
+   * idempotency key arriving twice at once.
+   */
+  lockKey(key: string): Promise<void>;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
