@@ -326,11 +326,12 @@ function recordLocally(work: () => void): void {
   }
 }
 
+/** Runs side work (bookkeeping, notifying) whose failure must not change the sync's outcome. */
 function safely(work: () => void): void {
   try {
     work();
   } catch {
-    // Bookkeeping only; the status already carries the failure.
+    // Deliberately ignored: the sync's own result is what the status reports.
   }
 }
 
