@@ -61,43 +61,29 @@ describe.each(STORAGE_KINDS)('attachments on %s', (kind) => {
 
     const residentId = await central.resident({}, { stamps: 2 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
+    const mailWith = (seq: number, attachment: Record<string, unknown>) => ({
+      id: crypto.randomUUID(),
+      seq,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      name: 'mail.send',
+      args: {
+        messageId: crypto.randomUUID(),
+        residentId,
+        customerId: customer.customerId,
+        kind: 'email',
+        body: 'A photo of the garden',
+        attachments: [attachment],
+      },
+    });
     const pushed = await device.request<{ results: { outcome: unknown }[] }>('POST', '/v1/push', {
       mutations: [
-        {
-          id: crypto.randomUUID(),
-          seq: 1,
-          createdAt: '2026-01-01T00:00:00.000Z',
-          name: 'mail.send',
-          args: {
-            messageId: crypto.randomUUID(),
-            residentId,
-            customerId: customer.customerId,
-            kind: 'email',
-            body: 'A photo of the garden',
-            attachments: [{ sha256: id, mime: 'image/jpeg', size: photo.length, kind: 'photo' }],
-          },
-        },
-        {
-          id: crypto.randomUUID(),
-          seq: 2,
-          createdAt: '2026-01-01T00:00:00.000Z',
-          name: 'mail.send',
-          args: {
-            messageId: crypto.randomUUID(),
-            residentId,
-            customerId: customer.customerId,
-            kind: 'email',
-            body: 'Missing photo',
-            attachments: [
-              {
-                sha256: sha(Buffer.from('never uploaded')),
-                mime: 'image/png',
-                size: 14,
-                kind: 'photo',
-              },
-            ],
-          },
-        },
+        mailWith(1, { sha256: id, mime: 'image/jpeg', size: photo.length, kind: 'photo' }),
+        mailWith(2, {
+          sha256: sha(Buffer.from('never uploaded')),
+          mime: 'image/png',
+          size: 14,
+          kind: 'photo',
+        }),
       ],
     });
     expect(pushed.body.results.map((r) => r.outcome)).toEqual([
