@@ -35,6 +35,23 @@ afterEach(() => {
 });
 
 const ticketId = randomUUID();
+/** A lobby deposit row as the lobby service writes it (card: brand, last four, expiry, token). */
+const cardDeposit = {
+  id: randomUUID(),
+  residentId: 'r1',
+  channel: 'kiosk_card',
+  amountCents: 5000,
+  feeCents: 295,
+  cardBrand: 'visa',
+  cardLast4: '4242',
+  cardExpiry: '2030-12',
+  cardFunding: 'debit',
+  cardToken: 'a'.repeat(64),
+  cashSessionId: null,
+  depositorName: 'Maria',
+  status: 'pending',
+  createdAt: at,
+};
 const cases: [string, MutationName, unknown][] = [
   [
     'tickets.file',
@@ -84,44 +101,20 @@ const cases: [string, MutationName, unknown][] = [
       createdAt: at,
     },
   ],
+  ['lobby.deposit', 'deposit.create', cardDeposit],
   [
     'lobby.deposit',
     'deposit.create',
     {
+      ...cardDeposit,
       id: randomUUID(),
-      residentId: 'r1',
-      channel: 'kiosk_card',
-      amountCents: 5000,
-      feeCents: 295,
-      cardBrand: 'visa',
-      cardLast4: '4242',
-      cardExpiry: '2030-12',
-      cardFunding: 'debit',
-      cardToken: 'a'.repeat(64),
-      cashSessionId: null,
-      depositorName: 'Maria',
-      status: 'pending',
-      createdAt: at,
-    },
-  ],
-  [
-    'lobby.deposit',
-    'deposit.create',
-    {
-      id: randomUUID(),
-      residentId: 'r1',
       channel: 'kiosk_cash',
-      amountCents: 2000,
-      feeCents: 100,
       cardBrand: null,
       cardLast4: null,
       cardExpiry: null,
       cardFunding: null,
       cardToken: null,
       cashSessionId: randomUUID(),
-      depositorName: 'Maria',
-      status: 'pending',
-      createdAt: at,
     },
   ],
 ];
@@ -135,8 +128,7 @@ describe('toWire', () => {
   });
 
   it('never sends card or track data beyond brand, last four, expiry and token', () => {
-    const [, , deposit] = cases[3]!;
-    const { args } = toWire(store, 'lobby.deposit', deposit) as {
+    const { args } = toWire(store, 'lobby.deposit', cardDeposit) as {
       args: { card: Record<string, unknown> };
     };
     expect(Object.keys(args.card).sort()).toEqual([
