@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, sampleFacility } from './testing/central';
+import { ADMIN_TOKEN } from './testing/central';
+import { readSampleFacility } from './seed';
 import { createCentralServer } from './app';
 import { saveFacility } from './facilities';
 import { openSqliteStorage } from './storage/sqlite';
@@ -32,7 +33,7 @@ describe('central logs', () => {
       adminToken: ADMIN_TOKEN,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-    const facility = sampleFacility();
+    const facility = readSampleFacility();
     const prepared = await prepareResident({
       facilityId: facility.id,
       state: 'FL',

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { DeviceProfile, FacilityConfig } from '../../../domain';
-import { FacilityConfigSchema } from '../../../domain';
 import { createCentralServer } from '../app';
 import { credit } from '../ledger';
 import { insertResident, prepareResident, type NewResident } from '../residents-admin';
 import type { Storage } from '../storage/types';
 import { inWork, type Clock } from '../work';
 import { saveFacility } from '../facilities';
+import { readSampleFacility } from '../seed';
 import { TestDevice, type HttpAnswer } from './device';
 
 /**
@@ -17,11 +16,6 @@ import { TestDevice, type HttpAnswer } from './device';
  */
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
-
-export function sampleFacility(): FacilityConfig {
-  const path = new URL('../../../assets/facility.sample.json', import.meta.url);
-  return FacilityConfigSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-}
 
 export class TestCentral {
   private constructor(
@@ -42,7 +36,7 @@ export class TestCentral {
       minAppVersion: options.minAppVersion,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-    const facility = sampleFacility();
+    const facility = readSampleFacility();
     await inWork(storage, clock, (work) => saveFacility(work, facility));
     return new TestCentral(storage, app, baseUrl, facility, clock);
   }
