@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { openStore } from '../../electron/backend/store';
 import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
 import { createCentralServer } from '../../sync/server/app';
+import { debit } from '../../sync/server/ledger';
+import { inWork } from '../../sync/server/work';
 import { createEnrollCode } from '../../sync/server/enrollment';
 import { DEMO_PIN, seedSample } from '../../sync/server/seed';
 import { openSqliteStorage } from '../../sync/server/storage/sqlite';
@@ -82,6 +84,23 @@ export async function startCentral(dataDir: string, logger: Logger) {
       if (server) return;
       server = await open();
       await server.listen({ host: HOST, port });
+    },
+    /** Spends the first resident's stamps on the central side (as another device might). */
+    async drainStamps() {
+      const owner = { type: 'resident' as const, id: residentIds[0] ?? '' };
+      const row = await storage.get<{ stamps: number }>(
+        "SELECT stamps FROM balances WHERE owner_type = 'resident' AND owner_id = ?",
+        [owner.id],
+      );
+      await inWork(storage, clock, (work) =>
+        debit(work, {
+          owner,
+          account: 'stamps',
+          amount: row?.stamps ?? 0,
+          kind: 'adjustment',
+          reference: 'e2e-drain',
+        }),
+      );
     },
     async close() {
       await server?.close();

@@ -47,12 +47,18 @@ const residents =
 const send = (message: unknown) => process.stdout.write(`${JSON.stringify(message)}\n`);
 send({ url: harness.url, residents, maintenancePin: DEMO.maintenancePin });
 
-type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed' | 'centralStop' | 'centralStart';
+const CENTRAL_OPS = {
+  centralStop: 'stop',
+  centralStart: 'start',
+  centralDrainStamps: 'drainStamps',
+} as const;
+type CentralOp = keyof typeof CENTRAL_OPS;
+type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed' | CentralOp;
 
 function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
-  if (op === 'centralStop' || op === 'centralStart') {
+  if (op in CENTRAL_OPS) {
     if (!central) throw new Error('started without central');
-    return op === 'centralStop' ? central.stop() : central.start();
+    return central[CENTRAL_OPS[op as CentralOp]]();
   }
   if (!simulator) throw new Error('started without simulatedDevices');
   switch (op) {

@@ -31,6 +31,8 @@ export interface Simulator {
 export interface Central {
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Spends the first resident's stamps on the central side. */
+  drainStamps(): Promise<void>;
 }
 
 export interface RunningHarness extends ReadyLine {
@@ -76,6 +78,7 @@ async function spawnHarness(options: HarnessFileOptions) {
   const central: Central = {
     stop: () => command('centralStop'),
     start: () => command('centralStart'),
+    drainStamps: () => command('centralDrainStamps'),
   };
   return { child, info: { ...ready, simulator, central } };
 }

@@ -1,12 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { harnessForFile, logIn } from './harness';
 
 const harness = harnessForFile({ central: true });
 
-test('a message sent offline waits as pending, then goes out when the central service is back', async ({
-  page,
-}) => {
-  // The first sync brings the residents, their PINs and their contacts from the central service.
+/** The first sync brings the residents, their PINs and their contacts; then log in. */
+async function logInWhenSynced(page: Page) {
   await expect
     .poll(
       async () => {
@@ -17,6 +15,12 @@ test('a message sent offline waits as pending, then goes out when the central se
     )
     .toBe(true);
   await logIn(page, harness(), 0);
+}
+
+test('a message sent offline waits as pending, then goes out when the central service is back', async ({
+  page,
+}) => {
+  await logInWhenSynced(page);
 
   await harness().central.stop();
   await expect(page.getByText(/This device is offline/)).toBeVisible({ timeout: 20_000 });
@@ -41,4 +45,40 @@ test('a message sent offline waits as pending, then goes out when the central se
   await expect(page.getByText(/This device is offline/)).toBeHidden({ timeout: 20_000 });
   // The sync pushes it; the central service accepts it and the timeline moves on.
   await expect(progress).toContainText(/Sent|In review/, { timeout: 20_000 });
+});
+
+test('a send the central service refuses comes back to drafts with its reason and its stamps', async ({
+  page,
+}) => {
+  await logInWhenSynced(page);
+  await harness().central.stop();
+  await expect(page.getByText(/This device is offline/)).toBeVisible({ timeout: 20_000 });
+  // Meanwhile the stamps are spent elsewhere: the central service will refuse this send.
+  await harness().central.drainStamps();
+
+  await page
+    .getByRole('navigation', { name: 'Main menu' })
+    .getByRole('button', { name: 'Write' })
+    .tap();
+  await page.getByRole('radio', { name: 'Maria Lopez' }).check();
+  await page.getByLabel('Subject').fill('This one will be refused');
+  await page.getByLabel('Message', { exact: true }).fill('Sent offline without stamps.');
+  await page.getByRole('button', { name: 'Send' }).tap();
+  await expect(
+    page.getByText('Pending: it will be sent when the device is back online.'),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Delivery progress' }).tap();
+  await expect(page.getByRole('heading', { name: 'This one will be refused' })).toBeVisible();
+
+  await harness().central.start();
+  await expect(page.getByRole('alert')).toContainText(
+    'Not sent: not enough stamps. The message is back in your drafts and the stamps were returned.',
+    { timeout: 20_000 },
+  );
+  await expect(page.getByRole('button', { name: 'Edit draft' })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Main menu' })
+    .getByRole('button', { name: 'Stamps' })
+    .tap();
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('refused');
 });
