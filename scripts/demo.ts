@@ -14,7 +14,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -28,6 +27,7 @@ import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { DEMO_PIN, seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
+import { bundleShell, electronBinary } from './dist';
 
 const APP_VERSION = '0.1.0';
 const ArgsSchema = z.object({
@@ -75,16 +75,6 @@ function ensureRenderer(skip: boolean): void {
   if (built.status !== 0) console.log('demo: the renderer build failed; serving the API only');
 }
 
-/** The Electron binary's path when the optional dependency is installed, else null. */
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
 async function main(): Promise<void> {
   const args = readArgs();
   const dataDir = resolve(args.data);
@@ -125,7 +115,8 @@ async function main(): Promise<void> {
 
   ensureRenderer(args['no-build']);
   const electron = electronBinary();
-  const shellMain = resolve('dist/shell/main.cjs');
+  // Where Electron is installed the demo runs the real shell, bundled fresh from the sources.
+  const shellMain = resolve(electron ? (await bundleShell()).main : 'dist/shell/main.cjs');
   let harness: Harness | undefined;
   let shell: ChildProcess | undefined;
   const sync = createBackendSync({
