@@ -31,6 +31,8 @@ const BackendOptionsSchema = z
     /** Overrides the facility's kioskIdleMinutes (tablets never idle out). */
     idleMinutes: z.number().int().min(1).max(60).optional(),
     appVersion: z.string().min(1).default('0.0.0'),
+    /** The provider's warehouse, where released tablets are mailed (printed on the release form). */
+    warehouseAddress: z.string().trim().min(1).max(500).optional(),
   })
   .refine((options) => options.dataDir !== undefined || options.dbPath !== undefined, {
     message: 'give dataDir or dbPath',
@@ -127,6 +129,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     broadcast,
     maintenanceLockout: UNLOCKED,
     cardReads: createCardReads(),
+    warehouseAddress: options.warehouseAddress ?? null,
     payments: createPaymentOwners(),
     facility,
   };
@@ -136,6 +139,8 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     prints = devices ? countingPrints(devices) : null;
     core.devices = prints?.service ?? null;
     core.sync = config.syncClient?.({ store, broadcast }) ?? null;
+    // One place for every service: a committed outbox write asks for a push at once.
+    store.onOutboxCommitted(() => core.sync?.poke());
   } catch (error) {
     await core.devices?.close();
     store.close();

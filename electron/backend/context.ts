@@ -25,6 +25,8 @@ export interface BackendCore {
   broadcast: Broadcast;
   /** Cards this device's reader read and no payment used yet. */
   cardReads: CardReads;
+  /** Where released tablets are mailed, printed on the release form; null when not configured. */
+  warehouseAddress: string | null;
   /** Which connection started the card read and each open cash session. */
   payments: PaymentOwners;
   /** Wrong maintenance PINs in a row (the domain's lockout rule, kept per process). */

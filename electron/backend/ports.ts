@@ -7,19 +7,18 @@ import type {
   PrintJob,
   SyncStatus,
 } from '../contract';
-import type { Locale } from '../../domain/types';
+import type { ReceiptInput } from '../../hardware/drivers';
 import type { Store } from './store';
 
 /** Pushes an event to every open connection (validated against the contract first). */
 export type Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
-/** A receipt or form for the printer: a title and label/value lines, already localized. */
-export interface PrintRequest {
-  kind: 'deposit' | 'stamp_purchase' | 'release_form' | 'test';
-  locale: Locale;
-  title: string;
-  lines: { label: string; value: string }[];
-}
+/**
+ * A receipt or form for the printer, typed and worded by the hardware layer
+ * (hardware/drivers/printer/receipts.ts: deposit, stamp purchase, release form, test page, in
+ * English and Spanish), with the header every receipt carries (device, time, locale, facility).
+ */
+export type PrintRequest = Exclude<ReceiptInput, { kind: 'labelled' }>;
 
 /**
  * What the backend needs from the hardware layer (electron/backend/devices implements it over
@@ -47,6 +46,8 @@ export interface DeviceService {
 export interface SyncClient {
   status(): SyncStatus;
   syncNow(): Promise<SyncStatus>;
+  /** A mutation was queued and committed: push soon (the backend calls it after each such commit). */
+  poke(): void;
   close(): Promise<void>;
 }
 

@@ -102,7 +102,11 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       feeCents: 195,
       receipt: { status: 'done' },
     });
-    expect(harness.simulator!.printed().join('\n')).toContain('Recibo de depósito');
+    const printed = harness.simulator!.printed().at(-1)!;
+    expect(printed).toContain('RECIBO DE DEPÓSITO');
+    expect(printed).toContain('James Carter');
+    expect(printed).toContain('Pagado con');
+    expect(printed).toContain('Efectivo');
     expect(await c.invoke('lobby.deposit', deposit)).toMatchObject({
       ok: false,
       error: { code: 'conflict' },
@@ -125,7 +129,16 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       payment: { kind: 'card', card },
       depositorName: 'Rosa Gómez',
     });
-    expect(receipt).toMatchObject({ channel: 'kiosk_card', feeCents: 295, status: 'pending' });
+    expect(receipt).toMatchObject({
+      channel: 'kiosk_card',
+      feeCents: 295,
+      status: 'pending',
+      receipt: { status: 'done' },
+    });
+    const printed = harness.simulator!.printed().at(-1)!;
+    expect(printed).toContain('DEPOSIT RECEIPT');
+    expect(printed).toContain(`Visa ending ${card.last4}`);
+    expect(printed).not.toContain(card.token);
     const again = {
       residentId: DEMO.residentId(1),
       amountCents: 2500,
@@ -190,7 +203,9 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
       printReceipt: true,
     });
     expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'done' } });
-    expect(kiosk.simulator!.printed().join('\n')).toContain('Stamp purchase');
+    const printed = kiosk.simulator!.printed().at(-1)!;
+    expect(printed).toContain('STAMP PURCHASE');
+    expect(printed).toMatch(/Paid with\s+Cash/);
     c.close();
   }, 60_000);
 
@@ -216,6 +231,67 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
         .prepare('SELECT card_brand, card_last4 FROM stamp_purchases WHERE payment_kind = ?')
         .get('card'),
     ).toEqual({ card_brand: 'mastercard', card_last4: card.last4 });
+    c.close();
+  }, 60_000);
+});
+
+describe('forms and test page on a housing-unit kiosk, over the harness', () => {
+  let kiosk: Harness;
+  const kioskDir = tempDir();
+  beforeAll(async () => {
+    kiosk = await startHarness({
+      dataDir: join(kioskDir.path, 'data'),
+      profile: 'kiosk',
+      simulatedDevices: true,
+      logger: pino({ level: 'silent' }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await kiosk.close();
+    kioskDir.cleanup();
+  });
+
+  it('prints the release form in Spanish with the six items and where to mail the tablet', async () => {
+    const c = await wsClient(kiosk.url);
+    await value(c, 'auth.login', {
+      method: 'doc',
+      state: DEMO.state,
+      docNumber: DEMO.docNumber(1),
+      pin: DEMO.pin,
+    });
+    const request = await value<{ id: string }>(c, 'account.requestRelease', {
+      tabletSerial: 'HL-TAB-000123',
+      agencyAddress: '501 South Calhoun Street, Tallahassee, FL 32399',
+      firstName: 'María',
+      lastName: 'González',
+      docNumber: DEMO.docNumber(1),
+      phone: '+1 850 555 0100',
+      returnAddress: '12 Palm Street, Tampa, FL 33601',
+    });
+    const job = await value(c, 'account.printReleaseForm', { requestId: request.id, locale: 'es' });
+    expect(job).toMatchObject({ status: 'done' });
+    const printed = kiosk.simulator!.printed().at(-1)!;
+    for (const text of [
+      'LIBERACIÓN DE TABLETA',
+      'HL-TAB-000123',
+      '501 South Calhoun Street',
+      'María González',
+      DEMO.docNumber(1),
+      '+1 850 555 0100',
+      '12 Palm Street, Tampa',
+      'Envíe la tableta con este formulario a:',
+      'Homeline Tablet Returns',
+    ]) {
+      expect(printed).toContain(text);
+    }
+    c.close();
+  }, 60_000);
+
+  it('prints the maintenance test page', async () => {
+    const c = await wsClient(kiosk.url);
+    await value(c, 'maintenance.unlock', { pin: DEMO.maintenancePin });
+    expect(await value(c, 'maintenance.testPrint', {})).toMatchObject({ status: 'done' });
+    expect(kiosk.simulator!.printed().at(-1)).toContain('PRINTER TEST');
     c.close();
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { HARNESS_WS_PATH, MAX_FRAME_BYTES, type EventFrame, type ResultFrame } from '../contract';
 import {
   createBackend,
+  DEMO,
   DEMO_FACILITY_ID,
   seedDemo,
   type Backend,
@@ -71,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const backend = await createBackend({
     profile: 'kiosk',
     facilityId: DEMO_FACILITY_ID,
+    warehouseAddress: DEMO.warehouseAddress,
     ...(kiosk && {
       devices: (onEvent) =>
         createDeviceService({

@@ -23,6 +23,7 @@ export async function composeBackend(
     dataDir: config.dataDir,
     profile: config.profile,
     facilityId: config.facilityId,
+    warehouseAddress: config.warehouseAddress,
     appVersion,
     logger,
     syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),

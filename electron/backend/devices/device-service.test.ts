@@ -18,6 +18,9 @@ if (!socat)
 
 type Recorded = { event: EventName; payload: unknown };
 
+const header = { deviceId: 'kiosk-test', at: '2026-12-01T12:00:00.000Z', locale: 'en' } as const;
+const testPage = { kind: 'test_page', ...header } as const;
+
 describe('device service configuration', () => {
   it('refuses a bad device configuration with a DeviceConfigError', () => {
     const dir = tempDir('homeline-devices-bad-');
@@ -111,7 +114,6 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
       config: JSON.parse(readFileSync(started.configFile, 'utf8')),
       logger,
       creditJournalPath: join(dir.path, 'credits.db'),
-      deviceId: 'kiosk-test',
       onEvent: (event, payload) => {
         logger.info({ event, payload }, 'hardware event');
         insert.run(event, JSON.stringify(payload));
@@ -198,25 +200,24 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
   it('prints receipts; a paper-out job fails with a printer event; unplug and replug', async () => {
     const job = await service.print({
       kind: 'deposit',
+      ...header,
       locale: 'es',
-      title: 'Recibo de depósito',
-      lines: [
-        { label: 'Monto', value: '$20.00' },
-        { label: 'Residente', value: 'José Núñez' },
-      ],
+      depositId: 'dep-1',
+      residentName: 'José Núñez',
+      docNumber: 'S123456',
+      amountCents: 2000,
+      feeCents: 195,
+      totalCents: 2195,
+      payment: { method: 'cash' },
     });
     expect(job).toMatchObject({ status: 'done', error: null });
     const printed = (await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] };
     expect(printed.printed.at(-1)).toContain('José Núñez');
+    expect(printed.printed.at(-1)).toContain('RECIBO DE DEPÓSITO');
 
     await act('fault', { fault: 'paper_out' });
     const event = next('hardware.printer', (p) => p.job !== null);
-    const failed = await service.print({
-      kind: 'test',
-      locale: 'en',
-      title: 'Test print',
-      lines: [],
-    });
+    const failed = await service.print(testPage);
     expect(failed.status).toBe('failed');
     expect(await event).toMatchObject({ condition: 'paper_out', job: { status: 'failed' } });
     await act('fault', { fault: 'paper_out', on: false });
@@ -227,19 +228,15 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
     const online = next('hardware.health', (p) => p.devices.every((d) => d.state !== 'offline'));
     await act('fault', { fault: 'replug', device: 'printer' });
     await online;
-    expect(
-      (await service.print({ kind: 'test', locale: 'en', title: 'Test', lines: [] })).status,
-    ).toBe('done');
+    expect((await service.print(testPage)).status).toBe('done');
   });
 
   it('reports a receipt with control characters as a failed job, printing nothing', async () => {
     const before = ((await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] })
       .printed.length;
     const job = await service.print({
-      kind: 'test',
-      locale: 'en',
-      title: 'Evil\u001b@',
-      lines: [{ label: 'x', value: '\u001dV\u0000' }],
+      ...testPage,
+      facilityName: 'Evil\u001b@\u001dV\u0000',
     });
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/control characters/);

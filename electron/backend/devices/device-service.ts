@@ -36,8 +36,6 @@ export interface DeviceServiceOptions {
   onEvent: DeviceEventSink;
   /** SQLite file where bill credits are written before the acceptor is acknowledged. */
   creditJournalPath: string;
-  /** Printed in receipt footers. */
-  deviceId?: string;
   /** Binding for `simulated` ports (createSimulatedKiosk().binding). */
   simulatedBinding?: BindingInterface;
 }
@@ -259,18 +257,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       const jobId = randomUUID();
       let job: PrintJob;
       try {
-        const bytes = encodeReceipt(
-          {
-            kind: 'labelled',
-            locale: request.locale,
-            title: request.title,
-            lines: request.lines,
-            deviceId: options.deviceId ?? 'kiosk',
-            at: new Date().toISOString(),
-            reference: jobId,
-          },
-          { columns: device.capabilities.columns },
-        );
+        const bytes = encodeReceipt(request, { columns: device.capabilities.columns });
         await device.print(bytes);
         job = { jobId, status: 'done', error: null };
       } catch (error) {

@@ -24,6 +24,9 @@ export const DEMO = {
   docNumber: (index: number) => `S${100001 + index}`,
   residentId: (index: number) => `demo-r${String(index + 1).padStart(2, '0')}`,
   badgeToken: (index: number) => `BADGE-${100001 + index}`,
+  /** Where the demo's release forms send tablets (a device's `warehouseAddress` option). */
+  warehouseAddress:
+    'Homeline Tablet Returns\n1200 Commerce Park Dr, Suite 4\nTallahassee, FL 32304',
 } as const;
 
 const NAMES: [string, string][] = [

@@ -8,7 +8,7 @@ import { enqueueMutation } from '../store';
 import type { ReleaseRequestRow } from '../store/repositories/account';
 import { audit } from './audit';
 import { residentId } from './auth';
-import { printReceipt } from './receipts';
+import { hasPrinter, printReceipt } from './receipts';
 
 function releaseRequest(context: CallContext, row: ReleaseRequestRow): ReleaseRequest {
   return {
@@ -95,16 +95,29 @@ export const accountHandlers = {
       .releaseRequests(residentId(context))
       .find((request) => request.id === input.requestId);
     if (!row) throw new ServiceError('not_found', 'no such release request');
-    const job = await printReceipt(context, 'release_form', input.locale, [
-      ['tablet', row.tabletSerial],
-      ['agency', row.agencyAddress],
-      ['name', `${row.firstName} ${row.lastName}`],
-      ['doc', row.docNumber],
-      ['phone', row.phone],
-      ['returnAddress', row.returnAddress],
-      ['reference', row.id],
-    ]);
-    if (!job) throw new ServiceError('device_unavailable', 'this device has no receipt printer');
+    const noPrinter = () =>
+      new ServiceError('device_unavailable', 'this device has no receipt printer');
+    if (!hasPrinter(context.core)) throw noPrinter();
+    const mailTo = context.core.warehouseAddress;
+    if (!mailTo) {
+      throw new ServiceError(
+        'unavailable_service',
+        'this device has no warehouse address to print on the release form (warehouseAddress)',
+      );
+    }
+    const job = await printReceipt(context, input.locale, {
+      kind: 'release_form',
+      requestId: row.id,
+      tabletSerial: row.tabletSerial,
+      agencyAddress: row.agencyAddress,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      docNumber: row.docNumber,
+      phone: row.phone,
+      returnAddress: row.returnAddress,
+      mailTo,
+    });
+    if (!job) throw noPrinter();
     return job;
   },
 } satisfies Partial<Handlers>;

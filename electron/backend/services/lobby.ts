@@ -8,7 +8,7 @@ import { residentBlocks } from './account';
 import { audit } from './audit';
 import { requireCardRead, requirePaidCash } from './device';
 import { requireService } from './facility';
-import { money, printReceipt } from './receipts';
+import { paidWith, printReceipt } from './receipts';
 
 /**
  * Lobby customers have no account on the kiosk: blocks are judged on the resident alone.
@@ -137,14 +137,17 @@ export const lobbyHandlers = {
       });
       return row;
     });
-    const receipt = await printReceipt(context, 'deposit', input.locale, [
-      ['resident', input.residentId],
-      ['amount', money(deposit.amountCents)],
-      ['fee', money(deposit.feeCents)],
-      ['total', money(quoted.totalCents)],
-      ...(card ? [['card', `${card.brand} ${card.last4}`] as ['card', string]] : []),
-      ['reference', deposit.id],
-    ]);
+    const resident = store.residents.byId(deposit.residentId)!; // quote() found it
+    const receipt = await printReceipt(context, input.locale, {
+      kind: 'deposit',
+      depositId: deposit.id,
+      residentName: `${resident.firstName} ${resident.lastName}`,
+      docNumber: resident.docNumber,
+      amountCents: deposit.amountCents,
+      feeCents: deposit.feeCents,
+      totalCents: quoted.totalCents,
+      payment: paidWith(card),
+    });
     return {
       depositId: deposit.id,
       residentId: deposit.residentId,

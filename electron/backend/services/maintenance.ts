@@ -63,10 +63,7 @@ export const maintenanceHandlers = {
 
   async 'maintenance.testPrint'(context) {
     requireDevices(context.core);
-    const job = await printReceipt(context, 'test', 'en', [
-      ['device', context.core.store.identity.device()?.deviceId ?? '-'],
-      ['time', context.now],
-    ]);
+    const job = await printReceipt(context, 'en', { kind: 'test_page' });
     if (!job) throw new ServiceError('device_unavailable', 'this device has no receipt printer');
     return job;
   },

@@ -1,59 +1,63 @@
 import { randomUUID } from 'node:crypto';
 import type { Locale } from '../../../domain/types';
-import type { PrintJob } from '../../contract';
-import type { CallContext } from '../context';
+import type { CardResult, PrintJob } from '../../contract';
+import type { BackendCore, CallContext } from '../context';
 import type { PrintRequest } from '../ports';
 
-/** Receipt and form wording in every supported language. */
-const words = {
-  deposit: { en: 'Deposit receipt', es: 'Recibo de depósito' },
-  stamp_purchase: { en: 'Stamp purchase', es: 'Compra de estampillas' },
-  release_form: { en: 'Tablet release form', es: 'Formulario de devolución de tableta' },
-  test: { en: 'Test print', es: 'Impresión de prueba' },
-  amount: { en: 'Amount', es: 'Monto' },
-  fee: { en: 'Fee', es: 'Cargo' },
-  total: { en: 'Total', es: 'Total' },
-  resident: { en: 'Resident', es: 'Residente' },
-  reference: { en: 'Reference', es: 'Referencia' },
-  status: { en: 'Status', es: 'Estado' },
-  stamps: { en: 'Stamps', es: 'Estampillas' },
-  bundle: { en: 'Bundle', es: 'Paquete' },
-  card: { en: 'Card', es: 'Tarjeta' },
-  tablet: { en: 'Tablet serial', es: 'Número de serie de la tableta' },
-  agency: { en: 'Agency address', es: 'Dirección de la agencia' },
-  name: { en: 'Name', es: 'Nombre' },
-  doc: { en: 'DOC number', es: 'Número DOC' },
-  phone: { en: 'Telephone', es: 'Teléfono' },
-  returnAddress: { en: 'Return address', es: 'Dirección de devolución' },
-  device: { en: 'Device', es: 'Dispositivo' },
-  time: { en: 'Time', es: 'Hora' },
-} as const satisfies Record<string, Record<Locale, string>>;
+/** The header every receipt carries; printReceipt fills it in. */
+type Header = 'deviceId' | 'at' | 'timeZone' | 'locale' | 'facilityName';
+type WithoutHeader<R> = R extends unknown ? Omit<R, Header> : never;
+/** One receipt's own content (deposit, stamp purchase, release form or test page). */
+export type ReceiptContent = WithoutHeader<PrintRequest>;
 
-export type ReceiptWord = keyof typeof words;
+/** Receipt headings hold at most this many characters (hardware receipt schema). */
+const FACILITY_NAME_MAX = 80;
+/** A device id on a receipt line: the serial when set, else the UUID's first group (fits). */
+const SHORT_ID_LENGTH = 8;
 
-export function money(cents: number): string {
-  return `$${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+/** How a receipt names a payment: a card by brand and last four only, else cash. */
+export function paidWith(card: Pick<CardResult, 'brand' | 'last4'> | null | undefined) {
+  return card
+    ? { method: 'card' as const, card: { brand: card.brand, last4: card.last4 } }
+    : { method: 'cash' as const };
 }
 
-/** Prints a receipt when the device has a printer; null when it has none. */
+/** Whether this device can print receipts at all. */
+export function hasPrinter(core: BackendCore): boolean {
+  return core.devices?.hardware().receiptPrinter ?? false;
+}
+
+function receiptDeviceId(core: BackendCore): string {
+  const identity = core.store.identity.device();
+  return identity?.serial ?? identity?.deviceId.slice(0, SHORT_ID_LENGTH) ?? core.facilityId;
+}
+
+/**
+ * Prints a receipt when the device has a printer; null when it has none. The wording, in English
+ * and Spanish, is the hardware layer's (hardware/drivers/printer/receipt-text.ts).
+ */
 export async function printReceipt(
   context: CallContext,
-  kind: PrintRequest['kind'],
   locale: Locale,
-  lines: [ReceiptWord, string][],
+  content: ReceiptContent,
 ): Promise<PrintJob | null> {
-  const devices = context.core.devices;
-  if (!devices || !devices.hardware().receiptPrinter) return null;
+  const { core } = context;
+  const devices = core.devices;
+  if (!devices || !hasPrinter(core)) return null;
+  const facility = core.facility();
+  const request = {
+    ...content,
+    deviceId: receiptDeviceId(core),
+    at: context.now,
+    locale,
+    timeZone: facility?.timezone ?? 'UTC',
+    facilityName: facility?.name.slice(0, FACILITY_NAME_MAX),
+  };
   try {
-    return await devices.print({
-      kind,
-      locale,
-      title: words[kind][locale],
-      lines: lines.map(([label, value]) => ({ label: words[label][locale], value })),
-    });
+    return await devices.print(request);
   } catch (error) {
     // What was paid stays recorded; a failed receipt is reported, never a failed payment.
-    context.core.logger.warn({ err: error, kind }, 'receipt did not print');
+    core.logger.warn({ err: error, kind: content.kind }, 'receipt did not print');
     return { jobId: randomUUID(), status: 'failed', error: (error as Error).message };
   }
 }

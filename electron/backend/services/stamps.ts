@@ -10,7 +10,7 @@ import { audit } from './audit';
 import { residentId } from './auth';
 import { requireCardRead, requirePaidCash } from './device';
 import { requireFacility } from './facility';
-import { money, printReceipt } from './receipts';
+import { paidWith, printReceipt } from './receipts';
 import { decodeCursor, keysetPage } from './cursor';
 import { ownMessage } from './mail';
 import { priceMessage, requireContact } from './stamp-pricing';
@@ -156,13 +156,17 @@ export const stampsHandlers = {
       return row;
     });
     context.core.broadcast('stamps.changed', {});
+    const buyer = store.residents.byId(resident)!;
     const receipt = input.printReceipt
-      ? await printReceipt(context, 'stamp_purchase', input.locale, [
-          ['bundle', purchase.bundleId],
-          ['stamps', String(purchase.stamps)],
-          ['total', money(purchase.priceCents)],
-          ['reference', purchase.id],
-        ])
+      ? await printReceipt(context, input.locale, {
+          kind: 'stamp_purchase',
+          purchaseId: purchase.id,
+          residentName: `${buyer.firstName} ${buyer.lastName}`,
+          docNumber: buyer.docNumber,
+          stamps: purchase.stamps,
+          priceCents: purchase.priceCents,
+          payment: payment.kind === 'account' ? { method: 'balance' } : paidWith(card),
+        })
       : null;
     return {
       purchaseId: purchase.id,

@@ -57,6 +57,8 @@ export const ShellConfigSchema = z
       })
       .strict()
       .optional(),
+    /** Where released tablets are mailed; printed on the release form (lines split by \n). */
+    warehouseAddress: z.string().trim().min(1).max(500).optional(),
     /** Where the local database and logs live; defaults per OS (see paths.ts). */
     dataDir: z.string().min(1).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
