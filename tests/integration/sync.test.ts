@@ -102,6 +102,27 @@ describe('sync with the central service', () => {
   });
 });
 
+describe('a queued mutation', () => {
+  it('is pushed at once after its transaction commits, not on the next timer tick', async () => {
+    const residentId = await central.central.resident({ docNumber: 'S700005' }, { stamps: 2 });
+    const customerId = await central.customerFor(residentId);
+    const device = await SyncedDevice.enroll(central.url, await central.enrollment(), {
+      timer: { intervalMs: 3_600_000 }, // the timer never fires during this test
+    });
+    try {
+      await until(() => device.store.stamps.confirmed(residentId) === 2);
+      await until(() => device.sync.status().state === 'idle');
+      await device.login('S700005');
+      const messageId = await device.sendMail(customerId);
+      await until(() => device.store.outbox.counts().applied === 1);
+      expect(device.store.mail.byId(messageId)?.status).not.toBe('queued');
+      await until(() => device.store.stamps.confirmed(residentId) === 1); // pulled back down
+    } finally {
+      await device.close();
+    }
+  });
+});
+
 describe('a device enrolled after its backend started', () => {
   it('starts syncing on its own once enrollment finishes', async () => {
     const residentId = await central.central.resident({ docNumber: 'S700004' }, { stamps: 4 });

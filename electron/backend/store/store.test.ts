@@ -182,6 +182,28 @@ describe('outbox', () => {
     expect(store.mail.byId('m1')).toBeUndefined();
     expect(store.outbox.unsettled(10)).toEqual([]);
   });
+
+  it('tells listeners once per committed transaction that queued, never for a rollback', () => {
+    const heard: number[] = [];
+    const stop = store.onOutboxCommitted(() => heard.push(store.outbox.unsettled(10).length));
+    store.transaction(() => store.mail.insert(message('m1'))); // no mutation: silent
+    store.transaction(() => {
+      enqueueMutation(store, 'mail.send', { id: 'm1' }, at);
+      store.transaction(() => enqueueMutation(store, 'mail.send', { id: 'm1', again: 1 }, at));
+    });
+    expect(heard).toEqual([2]); // after the commit, both rows visible, one call
+    expect(() =>
+      store.transaction(() => {
+        enqueueMutation(store, 'mail.send', { id: 'm2' }, at);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    store.transaction(() => store.mail.insert(message('m3')));
+    expect(heard).toEqual([2]);
+    stop();
+    store.transaction(() => enqueueMutation(store, 'mail.send', { id: 'm4' }, at));
+    expect(heard).toEqual([2]);
+  });
 });
 
 describe('stamps repository', () => {

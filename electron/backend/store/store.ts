@@ -13,6 +13,9 @@ import { createTicketsRepository } from './repositories/tickets';
 
 /** The device's local store: one connection (the only writer) and its repositories. */
 export function createStore(db: SqliteDatabase) {
+  const outboxListeners = new Set<() => void>();
+  // Set when the running (outermost) transaction queued a mutation; read once it commits.
+  let queuedMutation = false;
   return {
     db,
     identity: createIdentityRepository(db),
@@ -23,12 +26,33 @@ export function createStore(db: SqliteDatabase) {
     stamps: createStampsRepository(db),
     account: createAccountRepository(db),
     tickets: createTicketsRepository(db),
-    outbox: createOutboxRepository(db),
+    outbox: createOutboxRepository(db, () => {
+      queuedMutation = true;
+    }),
     sync: createSyncRepository(db),
     audit: createAuditRepository(db),
     /** Runs `work` in one immediate transaction: all of its writes commit, or none do. */
     transaction<T>(work: () => T): T {
-      return db.transaction(work).immediate();
+      if (db.inTransaction) return db.transaction(work).immediate(); // a savepoint of the outer one
+      queuedMutation = false;
+      let queued = false;
+      let result: T;
+      try {
+        result = db.transaction(work).immediate();
+        queued = queuedMutation; // a rolled-back transaction queued nothing
+      } finally {
+        queuedMutation = false;
+      }
+      if (queued) for (const listener of outboxListeners) listener();
+      return result;
+    },
+    /**
+     * Calls `listener` after each transaction that queued a mutation has committed (the backend
+     * pokes the sync client with it, so a push need not wait for the timer). Returns unsubscribe.
+     */
+    onOutboxCommitted(listener: () => void): () => void {
+      outboxListeners.add(listener);
+      return () => void outboxListeners.delete(listener);
     },
     close: (): void => void db.close(),
   };

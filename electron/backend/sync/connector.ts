@@ -34,8 +34,6 @@ export interface BackendSyncOptions {
 /** The backend's SyncClient, plus the engine for tests and the demo. */
 export interface BackendSync extends SyncClient {
   readonly engine: CoreSyncClient;
-  /** A local write was queued: push it soon (call after enqueueMutation's transaction). */
-  poke(): void;
 }
 
 /** The contract's SyncStatus: the client's status without the developer detail. */

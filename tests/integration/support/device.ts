@@ -39,13 +39,18 @@ export interface DeviceOptions {
   pushBatchSize?: number;
   pullLimit?: number;
   profile?: 'kiosk' | 'lobby' | 'tablet';
+  /** The tablet's serial (shell configuration); picks its resident on the server. */
+  serial?: string;
+  /** Sync on a timer of `intervalMs` (and when poked) instead of only on syncNow. */
+  timer?: { intervalMs: number };
 }
 
 /**
  * A whole device for sync tests: the real backend (`createBackend`) on its own SQLite file in a
  * temp folder, enrolled with a real code, syncing through the backend sync connector over real
  * HTTP, and one open connection (like a window) that records every event. Retries are fast so
- * fault tests finish quickly; there is no timer: tests drive sync with syncNow.
+ * fault tests finish quickly; unless `timer` is given there is no timer: tests drive sync with
+ * syncNow.
  */
 export class SyncedDevice {
   private constructor(
@@ -123,7 +128,8 @@ export class SyncedDevice {
         sync = createBackendSync({
           appVersion: APP_VERSION,
           serverUrl: options.syncUrl ?? serverUrl,
-          autoStart: false,
+          autoStart: options.timer !== undefined,
+          intervalMs: options.timer?.intervalMs,
           backoff: createBackoff({ baseMs: 10, maxMs: 100 }),
           timeoutMs: options.timeoutMs ?? 5_000,
           pushBatchSize: options.pushBatchSize,

@@ -28,8 +28,11 @@ const toRow = ({ argsJson, outcomeJson, ...rest }: RawOutbox): OutboxRow => ({
 const columns = `seq, mutation_id AS mutationId, name, args_json AS argsJson, state,
   outcome_json AS outcomeJson, attempts, created_at AS createdAt, updated_at AS updatedAt`;
 
-/** The mutations waiting for (or settled by) the central service; the sync client pushes them. */
-export function createOutboxRepository(db: Database) {
+/**
+ * The mutations waiting for (or settled by) the central service; the sync client pushes them.
+ * `onEnqueue` hears of every new row (the store uses it to poke the sync client after commit).
+ */
+export function createOutboxRepository(db: Database, onEnqueue: () => void = () => {}) {
   const insert = db.prepare(
     `INSERT INTO outbox (mutation_id, name, args_json, state, created_at, updated_at)
      VALUES (@mutationId, @name, @argsJson, 'pending', @at, @at)`,
@@ -68,6 +71,7 @@ export function createOutboxRepository(db: Database) {
         argsJson: JSON.stringify(args),
         at,
       });
+      onEnqueue();
       return { mutationId, seq: Number(lastInsertRowid) };
     },
     unsettled: (limit: number): OutboxRow[] => unsettled.all(limit).map(toRow),
