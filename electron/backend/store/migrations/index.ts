@@ -2,6 +2,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-mail-search';
 import { migration0003 } from './0003-sync-credentials';
 import { migration0004 } from './0004-mail-search-by-resident';
+import { migration0005 } from './0005-blob-downloads';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
