@@ -3,14 +3,20 @@ import { asLocale } from '../i18n';
 import { formatDateTime } from '../format';
 import { useSync } from '../stores/sync';
 
+/** "Last synced <when>" or "Not synced yet", in the reader's language. */
+export function useLastSynced(lastSuccessAt: string | null | undefined): string {
+  const { t, i18n } = useTranslation();
+  return lastSuccessAt
+    ? t('sync.lastSuccess', { when: formatDateTime(lastSuccessAt, asLocale(i18n.language)) })
+    : t('sync.never');
+}
+
 /** The sync state in one word, with progress while syncing. */
 export function SyncBadge() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const status = useSync((state) => state.status);
+  const when = useLastSynced(status?.lastSuccessAt);
   if (!status) return null;
-  const when = status.lastSuccessAt
-    ? t('sync.lastSuccess', { when: formatDateTime(status.lastSuccessAt, asLocale(i18n.language)) })
-    : t('sync.never');
   return (
     <div className={`sync-badge ${status.state}`} role="status" title={when}>
       <span className="dot" aria-hidden="true" />

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { useLastSynced } from '../components/SyncBadge';
 import { formatDate, formatDateTime } from '../format';
 import { asLocale } from '../i18n';
 import { useMail } from '../stores/mail';
@@ -18,6 +19,7 @@ export default function HomeScreen() {
   const unreadCount = useMail((state) => state.unreadCount);
   const loadInbox = useMail((state) => state.load);
   const sync = useSync((state) => state.status);
+  const lastSynced = useLastSynced(sync?.lastSuccessAt);
   const go = useNavigation((state) => state.go);
 
   useEffect(() => {
@@ -73,11 +75,7 @@ export default function HomeScreen() {
               {sync.pendingMutations > 0 && (
                 <p>{t('sync.pending', { count: sync.pendingMutations })}</p>
               )}
-              <p className="meta">
-                {sync.lastSuccessAt
-                  ? t('sync.lastSuccess', { when: formatDateTime(sync.lastSuccessAt, locale) })
-                  : t('sync.never')}
-              </p>
+              <p className="meta">{lastSynced}</p>
             </>
           )}
         </section>

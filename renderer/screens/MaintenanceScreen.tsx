@@ -4,8 +4,7 @@ import { pin as pinSchema } from '../../electron/contract/primitives';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PinPad } from '../components/PinPad';
 import { PrintProgress } from '../components/PrintProgress';
-import { formatDateTime } from '../format';
-import { asLocale } from '../i18n';
+import { useLastSynced } from '../components/SyncBadge';
 import { logOut } from '../stores/events';
 import { useMaintenance } from '../stores/maintenance';
 import { useNavigation } from '../stores/navigation';
@@ -45,10 +44,10 @@ function Unlock() {
 }
 
 function Status() {
-  const { t, i18n } = useTranslation();
-  const locale = asLocale(i18n.language);
+  const { t } = useTranslation();
   const { status, busy, error, printJob, logs, load, testPrint, exportLogs } = useMaintenance();
   const syncNow = useSync((state) => state.syncNow);
+  const lastSynced = useLastSynced(status?.sync.lastSuccessAt);
 
   useEffect(() => {
     void load();
@@ -90,11 +89,7 @@ function Status() {
             <dt>{t('maintenance.outbox')}</dt>
             <dd>{status.outboxDepth}</dd>
           </dl>
-          <p className="meta">
-            {sync.lastSuccessAt
-              ? t('sync.lastSuccess', { when: formatDateTime(sync.lastSuccessAt, locale) })
-              : t('sync.never')}
-          </p>
+          <p className="meta">{lastSynced}</p>
           <button
             type="button"
             className="button secondary"

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { DeviceInfo } from '../../electron/contract';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { quietCaller } from './calls';
 
 export type Connection = 'connecting' | 'open' | 'closed';
 
@@ -13,18 +14,17 @@ interface DeviceState {
 }
 
 /** What this device is (profile, facility, hardware) and whether the transport is up. */
-export const useDevice = create<DeviceState>()((set) => ({
-  info: null,
-  error: null,
-  connection: 'open',
-  async load() {
-    try {
-      set({ info: await api().invoke('device.info', {}), error: null });
-    } catch (error) {
-      set({ error: toUiError(error) });
-    }
-  },
-  setConnection(connection) {
-    set({ connection });
-  },
-}));
+export const useDevice = create<DeviceState>()((set) => {
+  const attempt = quietCaller(set);
+  return {
+    info: null,
+    error: null,
+    connection: 'open',
+    async load() {
+      await attempt(async () => set({ info: await api().invoke('device.info', {}) }));
+    },
+    setConnection(connection) {
+      set({ connection });
+    },
+  };
+});

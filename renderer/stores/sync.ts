@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { SyncStatus } from '../../electron/contract';
-import { api, toUiError, type UiError } from '../api';
+import { api, type UiError } from '../api';
+import { quietCaller } from './calls';
 
 interface SyncState {
   status: SyncStatus | null;
@@ -10,24 +11,20 @@ interface SyncState {
   set(status: SyncStatus): void;
 }
 
-export const useSync = create<SyncState>()((set) => ({
-  status: null,
-  error: null,
-  async load() {
-    try {
-      set({ status: await api().invoke('device.syncStatus', {}), error: null });
-    } catch (error) {
-      set({ error: toUiError(error) });
-    }
-  },
-  async syncNow() {
-    try {
-      set({ status: await api().invoke('device.syncNow', {}), error: null });
-    } catch (error) {
-      set({ error: toUiError(error) });
-    }
-  },
-  set(status) {
-    set({ status });
-  },
-}));
+/** The device's sync state, from device.syncStatus and every sync.status event. */
+export const useSync = create<SyncState>()((set) => {
+  const attempt = quietCaller(set);
+  return {
+    status: null,
+    error: null,
+    async load() {
+      await attempt(async () => set({ status: await api().invoke('device.syncStatus', {}) }));
+    },
+    async syncNow() {
+      await attempt(async () => set({ status: await api().invoke('device.syncNow', {}) }));
+    },
+    set(status) {
+      set({ status });
+    },
+  };
+});
