@@ -47,7 +47,10 @@ async function device(options: Parameters<typeof SyncedDevice.enroll>[2] = {}) {
 /** 10 stamps, minus three one-stamp emails, plus four five-stamp bundles: each exactly once. */
 const STAMPS_AFTER_WORK = 10 - 3 + 4 * 5;
 
-/** Writes what a resident does offline: mail through the backend, purchases and PIN events. */
+/**
+ * Writes what a resident does offline: a login (its PIN check is reported: one mutation), mail
+ * through the backend, purchases and PIN events.
+ */
 async function workOffline(
   target: SyncedDevice,
   who: { residentId: string; customerId: string; docNumber: string },
@@ -92,7 +95,7 @@ describe('network faults between device and central service', () => {
       expect(proxy.applied[fault.kind]).toBeGreaterThan(0);
       await target.sync.syncNow();
       await expectConsistent(central, target, [who.residentId]);
-      expect(target.store.outbox.counts()).toMatchObject({ applied: 11, rejected: 0 });
+      expect(target.store.outbox.counts()).toMatchObject({ applied: 12, rejected: 0 });
       expect(target.store.stamps.confirmed(who.residentId)).toBe(STAMPS_AFTER_WORK);
       expect(target.store.stamps.confirmed(who.residentId)).toBe(STAMPS_AFTER_WORK);
     },
@@ -112,7 +115,7 @@ describe('device clocks far off the server', () => {
     expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
     await target.sync.syncNow();
     await expectConsistent(central, target, [who.residentId]);
-    expect(target.store.outbox.counts()).toMatchObject({ applied: 11, rejected: 0 });
+    expect(target.store.outbox.counts()).toMatchObject({ applied: 12, rejected: 0 });
     expect(target.store.stamps.confirmed(who.residentId)).toBe(STAMPS_AFTER_WORK);
   });
 });
@@ -150,6 +153,7 @@ describe('a mutation that always fails', () => {
       { name: 'mail.send', state: 'rejected', code: 'invalid_args' },
       { name: 'no.such.mutation', state: 'rejected', code: 'unknown_mutation' },
       { name: 'stamps.purchase', state: 'rejected', code: 'not_found' },
+      { name: 'auth.pinSucceeded', state: 'applied', code: undefined }, // the login
       { name: 'mail.send', state: 'applied', code: undefined },
     ]);
     expect(target.store.mail.byId(messageId)?.status).not.toBe('draft');

@@ -64,7 +64,8 @@ describe('sync with the central service', () => {
 
       const status = await device.syncUntilSettled();
       expect(status).toMatchObject({ state: 'idle', pendingMutations: 0 });
-      expect(device.store.outbox.counts()).toMatchObject({ applied: 1, rejected: 0 });
+      // The login's auth.pinSucceeded and the send.
+      expect(device.store.outbox.counts()).toMatchObject({ applied: 2, rejected: 0 });
       const message = device.store.mail.byId(messageId)!;
       expect(['sent', 'in_review', 'released']).toContain(message.status);
       expect(device.store.stamps.reserved(residentId)).toBe(0);
@@ -114,7 +115,7 @@ describe('a queued mutation', () => {
       await until(() => device.sync.status().state === 'idle');
       await device.login('S700005');
       const messageId = await device.sendMail(customerId);
-      await until(() => device.store.outbox.counts().applied === 1);
+      await until(() => device.store.outbox.counts().applied === 2); // the login's, the send
       expect(device.store.mail.byId(messageId)?.status).not.toBe('queued');
       await until(() => device.store.stamps.confirmed(residentId) === 1); // pulled back down
     } finally {

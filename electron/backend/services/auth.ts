@@ -4,7 +4,7 @@ import type { SessionInfo } from '../../contract';
 import type { BackendCore, CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { sessionExpiry, type Session } from '../session';
-import type { Store } from '../store';
+import { enqueueMutation, type Store } from '../store';
 import type { ResidentRow } from '../store/repositories/residents';
 import { audit } from './audit';
 import { DECOY_PIN_HASH, verifyPin } from './pin-hash';
@@ -44,7 +44,9 @@ const invalidCredentials = () =>
 
 /**
  * Checks a resident's PIN under the lockout rule (DOMAIN.md "Logins"): 5 wrong tries in a row
- * lock the account until staff unlock it. Every outcome is audited.
+ * lock the account until staff unlock it. Every outcome is audited, and every checked PIN is
+ * reported to the central service (`auth.pinFailed` / `auth.pinSucceeded`), which counts the
+ * tries of all devices and sends the lock back down to each of them.
  */
 async function checkPin(context: CallContext, resident: ResidentRow | undefined, pin: string) {
   const { store } = context.core;
@@ -69,6 +71,11 @@ async function checkPin(context: CallContext, resident: ResidentRow | undefined,
       isLocked(result.state),
       context.now,
     );
+    // A refusal because the account is already locked checked nothing: nothing to report.
+    if (result.outcome !== 'locked') {
+      const name = correct ? 'auth.pinSucceeded' : 'auth.pinFailed';
+      enqueueMutation(store, name, { residentId: resident.id, at: context.now }, context.now);
+    }
     const action = {
       accepted: 'login',
       wrong: 'login.failed',

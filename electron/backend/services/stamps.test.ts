@@ -46,7 +46,10 @@ describe('stamps', () => {
       ['purchase', 'pending'],
       ['purchase', 'confirmed'],
     ]);
-    expect(t.backend.store.outbox.unsettled(5).map((m) => m.name)).toEqual(['stamps.purchase']);
+    expect(t.backend.store.outbox.unsettled(5).map((m) => m.name)).toEqual([
+      'auth.pinSucceeded', // the sign-in
+      'stamps.purchase',
+    ]);
   });
 
   it('refuses a purchase the account cannot pay, and card or cash without hardware', async () => {
