@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { harnessForFile, tapPin } from './harness';
+import { harnessForFile, logIn, tapPin } from './harness';
 
 const harness = harnessForFile({ profile: 'kiosk', simulatedDevices: true });
 
@@ -42,4 +42,29 @@ test('a resident buys stamps with cash at the kiosk and gets a receipt', async (
   await expect(page.getByRole('region', { name: 'History' })).toContainText('+5');
   await expect(page.getByRole('region', { name: 'History' })).toContainText('pending');
   await expect.poll(async () => (await harness().simulator.printed()).join('\n')).toMatch(/5/);
+});
+
+test('a release and unlock request is printed at the kiosk with its six items', async ({
+  page,
+}) => {
+  await logIn(page, harness(), 4);
+  await page
+    .getByRole('navigation', { name: 'Main menu' })
+    .getByRole('button', { name: 'Account' })
+    .tap();
+  await page
+    .getByLabel('Address of the correctional agency')
+    .fill('Suwannee CI, 5964 US-90, Live Oak, FL');
+  await page.getByLabel('Telephone number').fill('+1 386 555 0100');
+  await page.getByLabel('Return mailing address').fill('12 Palm St, Tampa, FL 33601');
+  await page.getByRole('button', { name: 'Save the request' }).tap();
+  await page.getByRole('button', { name: 'Print the form' }).tap();
+  await expect(page.getByText('Printed. Please take your receipt.')).toBeVisible();
+  await expect
+    .poll(async () => (await harness().simulator.printed()).join('\n'))
+    .toContain('12 Palm St, Tampa, FL 33601');
+  const form = (await harness().simulator.printed()).join('\n');
+  for (const item of ['TAB-100005', 'Live Oak', 'S100005', '386 555 0100']) {
+    expect(form).toContain(item);
+  }
 });
