@@ -1,28 +1,10 @@
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanForCardData } from '../backend/devices/leak-scan';
 import { DEMO } from '../backend';
-import { tempDir } from '../backend/testing/temp-dir';
-import { startHarness, type Harness } from './server';
+import { useSimulatedHarness } from './testing/simulated-harness';
 import { wsClient } from './testing/ws-client';
 
-let dir: ReturnType<typeof tempDir>;
-let harness: Harness;
-
-beforeAll(async () => {
-  dir = tempDir();
-  harness = await startHarness({
-    dataDir: join(dir.path, 'data'),
-    profile: 'lobby',
-    simulatedDevices: true,
-    logger: pino({ level: 'silent' }),
-  });
-}, 60_000);
-afterAll(async () => {
-  await harness.close();
-  dir.cleanup();
-});
+const lobby = useSimulatedHarness('lobby');
 
 type Client = Awaited<ReturnType<typeof wsClient>>;
 
@@ -55,7 +37,7 @@ async function value<T = Record<string, unknown>>(c: Client, method: string, inp
 
 describe('lobby kiosk with simulated hardware, over the harness', () => {
   it('takes a cash deposit: bills in escrow, accepted, credited, receipt printed', async () => {
-    const c = await wsClient(harness.url);
+    const c = await wsClient(lobby().url);
     const resident = DEMO.residentId(0);
     const quote = await value<{ totalCents: number }>(c, 'lobby.quoteDeposit', {
       residentId: resident,
@@ -66,7 +48,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
     const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
     for (const bill of [2000, 2000]) {
       const mark = c.frames.length;
-      expect(harness.simulator!.insertBill(bill)).toBe(true);
+      expect(lobby().simulator!.insertBill(bill)).toBe(true);
       await eventAfter(c, mark, 'hardware.bill');
       const stacked = c.frames.length;
       await value(c, 'payment.cashEscrow', {
@@ -102,7 +84,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       feeCents: 195,
       receipt: { status: 'done' },
     });
-    const printed = harness.simulator!.printed().at(-1)!;
+    const printed = lobby().simulator!.printed().at(-1)!;
     expect(printed).toContain('RECIBO DE DEPÓSITO');
     expect(printed).toContain('James Carter');
     expect(printed).toContain('Pagado con');
@@ -111,16 +93,18 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       ok: false,
       error: { code: 'conflict' },
     });
-    const queued = harness.backend.store.outbox.unsettled(10).map((m) => m.name);
+    const queued = lobby()
+      .backend.store.outbox.unsettled(10)
+      .map((m) => m.name);
     expect(queued).toContain('lobby.deposit');
     c.close();
   }, 60_000);
 
   it('takes a card deposit once per swipe, only from this reader, with no card number on disk', async () => {
-    const c = await wsClient(harness.url);
+    const c = await wsClient(lobby().url);
     const mark = c.frames.length;
     await value(c, 'payment.cardStart', {});
-    harness.simulator!.swipe({ card: 'visa', name: 'GOMEZ/ROSA' });
+    lobby().simulator!.swipe({ card: 'visa', name: 'GOMEZ/ROSA' });
     const card = await eventAfter(c, mark, 'hardware.cardRead');
     expect(card).toMatchObject({ brand: 'visa', cardholderName: 'ROSA GOMEZ' });
     const receipt = await value(c, 'lobby.deposit', {
@@ -135,7 +119,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       status: 'pending',
       receipt: { status: 'done' },
     });
-    const printed = harness.simulator!.printed().at(-1)!;
+    const printed = lobby().simulator!.printed().at(-1)!;
     expect(printed).toContain('DEPOSIT RECEIPT');
     expect(printed).toContain(`Visa ending ${card.last4}`);
     expect(printed).not.toContain(card.token);
@@ -153,12 +137,12 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
     expect(
       await c.invoke('lobby.deposit', { ...again, payment: { kind: 'card', card: madeUp } }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    const stored = harness.backend.store.db
-      .prepare('SELECT card_last4, card_token FROM deposits WHERE channel = ?')
+    const stored = lobby()
+      .backend.store.db.prepare('SELECT card_last4, card_token FROM deposits WHERE channel = ?')
       .get('kiosk_card');
     expect(stored).toMatchObject({ card_last4: card.last4, card_token: card.token });
-    harness.backend.store.db.pragma('wal_checkpoint(TRUNCATE)');
-    const findings = scanForCardData(join(dir.path, 'data'));
+    lobby().backend.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const findings = scanForCardData(lobby.dataDir);
     if (findings.length) console.error(JSON.stringify(findings));
     expect(findings).toEqual([]);
     c.close();
@@ -166,31 +150,18 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
 });
 
 describe('housing-unit kiosk with simulated hardware, over the harness', () => {
-  let kiosk: Harness;
-  const kioskDir = tempDir();
-  beforeAll(async () => {
-    kiosk = await startHarness({
-      dataDir: join(kioskDir.path, 'data'),
-      profile: 'kiosk',
-      simulatedDevices: true,
-      logger: pino({ level: 'silent' }),
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await kiosk.close();
-    kioskDir.cleanup();
-  });
+  const kiosk = useSimulatedHarness('kiosk');
 
   it('signs in by badge scan + PIN and buys stamps with cash, with a receipt', async () => {
-    const c = await wsClient(kiosk.url);
+    const c = await wsClient(kiosk().url);
     const scanned = c.frames.length;
-    kiosk.simulator!.scanBadge(DEMO.badgeToken(2));
+    kiosk().simulator!.scanBadge(DEMO.badgeToken(2));
     const badge = await eventAfter(c, scanned, 'hardware.badge');
     expect(badge).toEqual({ badgeToken: DEMO.badgeToken(2) });
     await value(c, 'auth.login', { method: 'badge', badgeToken: badge.badgeToken, pin: DEMO.pin });
     const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
     const inserted = c.frames.length;
-    expect(kiosk.simulator!.insertBill(500)).toBe(true);
+    expect(kiosk().simulator!.insertBill(500)).toBe(true);
     await eventAfter(c, inserted, 'hardware.bill');
     await acceptAndWaitStacked(c, session.cashSessionId);
     const closed = await value<{ insertedCents: number }>(c, 'payment.cashEnd', {
@@ -203,14 +174,14 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
       printReceipt: true,
     });
     expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'done' } });
-    const printed = kiosk.simulator!.printed().at(-1)!;
+    const printed = kiosk().simulator!.printed().at(-1)!;
     expect(printed).toContain('STAMP PURCHASE');
     expect(printed).toMatch(/Paid with\s+Cash/);
     c.close();
   }, 60_000);
 
   it('buys stamps with a swiped card, keeping only brand, last four and the token', async () => {
-    const c = await wsClient(kiosk.url);
+    const c = await wsClient(kiosk().url);
     await value(c, 'auth.login', {
       method: 'doc',
       state: DEMO.state,
@@ -219,7 +190,7 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
     });
     const mark = c.frames.length;
     await value(c, 'payment.cardStart', {});
-    kiosk.simulator!.swipe({ card: 'mastercard2Series', name: 'BROWN/MICHAEL' });
+    kiosk().simulator!.swipe({ card: 'mastercard2Series', name: 'BROWN/MICHAEL' });
     const card = await eventAfter(c, mark, 'hardware.cardRead');
     const purchase = await value(c, 'stamps.purchase', {
       bundleId: 'bundle-60',
@@ -227,50 +198,45 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
     });
     expect(purchase).toMatchObject({ stamps: 60, status: 'pending', receipt: null });
     expect(
-      kiosk.backend.store.db
-        .prepare('SELECT card_brand, card_last4 FROM stamp_purchases WHERE payment_kind = ?')
+      kiosk()
+        .backend.store.db.prepare(
+          'SELECT card_brand, card_last4 FROM stamp_purchases WHERE payment_kind = ?',
+        )
         .get('card'),
     ).toEqual({ card_brand: 'mastercard', card_last4: card.last4 });
     c.close();
   }, 60_000);
 });
 
-describe('forms and test page on a housing-unit kiosk, over the harness', () => {
-  let kiosk: Harness;
-  const kioskDir = tempDir();
-  beforeAll(async () => {
-    kiosk = await startHarness({
-      dataDir: join(kioskDir.path, 'data'),
-      profile: 'kiosk',
-      simulatedDevices: true,
-      logger: pino({ level: 'silent' }),
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await kiosk.close();
-    kioskDir.cleanup();
+/** Signs demo resident `index` in over a WebSocket and files a tablet release request. */
+async function requestRelease(url: string, index: number, firstName: string, lastName: string) {
+  const c = await wsClient(url);
+  await value(c, 'auth.login', {
+    method: 'doc',
+    state: DEMO.state,
+    docNumber: DEMO.docNumber(index),
+    pin: DEMO.pin,
   });
+  const request = await value<{ id: string }>(c, 'account.requestRelease', {
+    tabletSerial: 'HL-TAB-000123',
+    agencyAddress: '501 South Calhoun Street, Tallahassee, FL 32399',
+    firstName,
+    lastName,
+    docNumber: DEMO.docNumber(index),
+    phone: '+1 850 555 0100',
+    returnAddress: '12 Palm Street, Tampa, FL 33601',
+  });
+  return { c, request };
+}
+
+describe('forms and test page on a housing-unit kiosk, over the harness', () => {
+  const kiosk = useSimulatedHarness('kiosk');
 
   it('prints the release form in Spanish with the six items and where to mail the tablet', async () => {
-    const c = await wsClient(kiosk.url);
-    await value(c, 'auth.login', {
-      method: 'doc',
-      state: DEMO.state,
-      docNumber: DEMO.docNumber(1),
-      pin: DEMO.pin,
-    });
-    const request = await value<{ id: string }>(c, 'account.requestRelease', {
-      tabletSerial: 'HL-TAB-000123',
-      agencyAddress: '501 South Calhoun Street, Tallahassee, FL 32399',
-      firstName: 'María',
-      lastName: 'González',
-      docNumber: DEMO.docNumber(1),
-      phone: '+1 850 555 0100',
-      returnAddress: '12 Palm Street, Tampa, FL 33601',
-    });
+    const { c, request } = await requestRelease(kiosk().url, 1, 'María', 'González');
     const job = await value(c, 'account.printReleaseForm', { requestId: request.id, locale: 'es' });
     expect(job).toMatchObject({ status: 'done' });
-    const printed = kiosk.simulator!.printed().at(-1)!;
+    const printed = kiosk().simulator!.printed().at(-1)!;
     for (const text of [
       'LIBERACIÓN DE TABLETA',
       'HL-TAB-000123',
@@ -288,10 +254,29 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
   }, 60_000);
 
   it('prints the maintenance test page', async () => {
-    const c = await wsClient(kiosk.url);
+    const c = await wsClient(kiosk().url);
     await value(c, 'maintenance.unlock', { pin: DEMO.maintenancePin });
     expect(await value(c, 'maintenance.testPrint', {})).toMatchObject({ status: 'done' });
-    expect(kiosk.simulator!.printed().at(-1)).toContain('PRINTER TEST');
+    expect(kiosk().simulator!.printed().at(-1)).toContain('PRINTER TEST');
+    c.close();
+  }, 60_000);
+});
+
+describe('a kiosk with no warehouse address configured', () => {
+  const kiosk = useSimulatedHarness('kiosk', { warehouseAddress: undefined });
+
+  it('refuses to print a release form that would not say where to mail the tablet', async () => {
+    const { c, request } = await requestRelease(kiosk().url, 0, 'James', 'Carter');
+    const printedBefore = kiosk().simulator!.printed().length;
+    expect(await c.invoke('account.printReleaseForm', { requestId: request.id })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable_service' },
+    });
+    expect(kiosk().simulator!.printed()).toHaveLength(printedBefore);
+    // the request itself is kept
+    expect(await value(c, 'account.releaseRequests', {})).toMatchObject({
+      requests: [{ id: request.id }],
+    });
     c.close();
   }, 60_000);
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BANK_CARD_CHANNELS, evaluateDeposit } from '../../../domain/blocks';
 import { availableBalance } from '../../../domain/stamps';
 import type { ReleaseRequest } from '../../contract';
 import type { CallContext, Handlers } from '../context';
@@ -8,6 +7,7 @@ import { enqueueMutation } from '../store';
 import type { ReleaseRequestRow } from '../store/repositories/account';
 import { audit } from './audit';
 import { residentId } from './auth';
+import { depositBlocks } from './blocks';
 import { hasPrinter, printReceipt } from './receipts';
 
 function releaseRequest(context: CallContext, row: ReleaseRequestRow): ReleaseRequest {
@@ -28,25 +28,7 @@ function releaseRequest(context: CallContext, row: ReleaseRequestRow): ReleaseRe
 
 /** Blocks on the resident's account and the deposit channels still open to them. */
 export function residentBlocks(context: CallContext, resident: string, customerId = '') {
-  const chargebacks = context.core.store.account.chargebacksFor(resident, customerId);
-  const decision = evaluateDeposit(chargebacks, {
-    customerId,
-    residentId: resident,
-    channel: 'bank_card',
-  });
-  const since = (ids: string[]) =>
-    chargebacks
-      .filter((chargeback) => ids.includes(chargeback.id))
-      .map((chargeback) => chargeback.openedAt)
-      .sort()[0] ?? context.now;
-  return {
-    decision,
-    blocks: decision.reasons.map((reason) => ({
-      code: reason.code,
-      since: since(reason.chargebackIds),
-      channels: [...BANK_CARD_CHANNELS],
-    })),
-  };
+  return depositBlocks(context.core.store, resident, customerId, context.now);
 }
 
 export const accountHandlers = {

@@ -1,4 +1,4 @@
-import type { Backend } from '../../backend';
+import { DEMO, type Backend } from '../../backend';
 
 type Recorded = { event: string; payload: unknown };
 
@@ -33,3 +33,13 @@ export function openWindow(backend: Backend) {
 }
 
 export type TestWindow = ReturnType<typeof openWindow>;
+
+/** Signs demo resident `index` (0-based) in on this window by DOC number and PIN. */
+export async function signIn(window: TestWindow, index: number): Promise<void> {
+  await window.call('auth.login', {
+    method: 'doc',
+    state: DEMO.state,
+    docNumber: DEMO.docNumber(index),
+    pin: DEMO.pin,
+  });
+}
