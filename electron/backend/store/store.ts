@@ -1,6 +1,7 @@
 import { openDatabase, type SqliteDatabase } from './database';
 import { createAccountRepository } from './repositories/account';
 import { createAuditRepository } from './repositories/audit';
+import { createBlocksRepository } from './repositories/blocks';
 import { createContactsRepository } from './repositories/contacts';
 import { createIdentityRepository } from './repositories/identity';
 import { createMailRepository } from './repositories/mail';
@@ -25,6 +26,7 @@ export function createStore(db: SqliteDatabase) {
     mail: createMailRepository(db),
     stamps: createStampsRepository(db),
     account: createAccountRepository(db),
+    blocks: createBlocksRepository(db),
     tickets: createTicketsRepository(db),
     outbox: createOutboxRepository(db, () => {
       queuedMutation = true;

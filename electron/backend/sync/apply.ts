@@ -357,7 +357,7 @@ export function createChangeApplier(store: Store) {
       case 'release_request':
         return releaseRequest(change.data);
       case 'block':
-        // The store keeps chargebacks (with amounts) rather than blocks; see docs/sync.md.
+        store.blocks.save(change.data);
         return;
     }
   }
@@ -395,9 +395,11 @@ export function createChangeApplier(store: Store) {
       case 'release_request':
         statements.deleteRelease.run(id);
         return;
+      case 'block':
+        store.blocks.remove(id); // the server lifted it (chargeback settled or resolved)
+        return;
       case 'facility':
       case 'account':
-      case 'block':
         return;
     }
   }

@@ -3,6 +3,7 @@ import { migration0002 } from './0002-mail-search';
 import { migration0003 } from './0003-sync-credentials';
 import { migration0004 } from './0004-mail-search-by-resident';
 import { migration0005 } from './0005-blob-downloads';
+import { migration0006 } from './0006-chargeback-blocks';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
