@@ -87,16 +87,12 @@ export const accountHandlers = {
         'this device has no warehouse address to print on the release form (warehouseAddress)',
       );
     }
+    // the six items of the form, as the resident filled them in
+    const { id, residentId: _owner, status: _status, createdAt: _createdAt, ...form } = row;
     const job = await printReceipt(context, input.locale, {
       kind: 'release_form',
-      requestId: row.id,
-      tabletSerial: row.tabletSerial,
-      agencyAddress: row.agencyAddress,
-      firstName: row.firstName,
-      lastName: row.lastName,
-      docNumber: row.docNumber,
-      phone: row.phone,
-      returnAddress: row.returnAddress,
+      requestId: id,
+      ...form,
       mailTo,
     });
     if (!job) throw noPrinter();
