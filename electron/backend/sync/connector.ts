@@ -3,13 +3,16 @@ import {
   createHttpTransport,
   createSyncClient,
   type Backoff,
+  type HttpTransportOptions,
   type SyncClient as CoreSyncClient,
   type SyncClientStatus,
 } from '../../../sync/client';
+import type { BlobQueue } from '../../../sync/client/blobs';
 import type { SyncStatus } from '../../contract';
 import type { SyncClient, SyncClientDeps } from '../ports';
 import { LATEST_SCHEMA_VERSION } from '../store';
 import type { Touched } from './apply';
+import { createBlobDownloads } from './blobs';
 import { createCredentialsRepository } from './credentials';
 import { createSyncStorePort } from './port';
 
@@ -34,6 +37,8 @@ export interface BackendSyncOptions {
 /** The backend's SyncClient, plus the engine for tests and the demo. */
 export interface BackendSync extends SyncClient {
   readonly engine: CoreSyncClient;
+  /** Attachment downloads (kicked after each pull that lands mail). */
+  readonly blobs: BlobQueue;
 }
 
 /** The contract's SyncStatus: the client's status without the developer detail. */
@@ -51,22 +56,26 @@ export function createBackendSync(options: BackendSyncOptions) {
   return ({ store, broadcast }: SyncClientDeps): BackendSync => {
     const now = options.now ?? (() => new Date());
     const onTouched = (touched: Touched) => {
-      if (touched.messageIds.size)
+      if (touched.messageIds.size) {
         broadcast('mail.changed', { messageIds: [...touched.messageIds] });
+        blobs.kick();
+      }
       if (touched.stamps) broadcast('stamps.changed', {});
       if (touched.ticketIds.size)
         broadcast('tickets.changed', { ticketIds: [...touched.ticketIds] });
     };
     const port = createSyncStorePort(store, { now: () => now().toISOString(), onTouched });
     const credentials = createCredentialsRepository(store.db);
-    const transport = createHttpTransport({
+    const http: HttpTransportOptions = {
       baseUrl: () => options.serverUrl ?? credentials.get()?.serverUrl,
       appVersion: options.appVersion,
       schemaVersion: LATEST_SCHEMA_VERSION,
       credentials: () => port.credentials(),
       nextRequestCounter: () => port.nextRequestCounter(),
       timeoutMs: options.timeoutMs,
-    });
+    };
+    const transport = createHttpTransport(http);
+    const blobs = createBlobDownloads(store, { http, broadcast, logger: options.logger });
     let lastProblem: string | null = null;
     const engine = createSyncClient({
       store: port,
@@ -90,13 +99,20 @@ export function createBackendSync(options: BackendSyncOptions) {
         broadcast('sync.status', toContractStatus(status));
       },
     });
-    if (options.autoStart ?? true) engine.start();
+    if (options.autoStart ?? true) {
+      engine.start();
+      blobs.start();
+    }
     return {
       engine,
       status: () => toContractStatus(engine.status()),
       syncNow: async () => toContractStatus(await engine.syncNow()),
       poke: () => engine.poke(),
-      close: () => engine.stop(),
+      blobs,
+      close: async () => {
+        await engine.stop();
+        await blobs.stop();
+      },
     };
   };
 }
