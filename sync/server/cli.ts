@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEVICE_PROFILES } from '../../domain';
 import { createCentralServer } from './app';
 import { createEnrollCode, revokeDevice } from './enrollment';
+import { newEpoch } from './epoch';
 import { DEMO_PIN, seedSample } from './seed';
 import { openPostgresStorage } from './storage/postgres';
 import { openSqliteStorage } from './storage/sqlite';
@@ -17,6 +18,8 @@ import type { Storage } from './storage/types';
  *   enroll-code       --facility F --profile kiosk|lobby|tablet [--valid-hours 72]
  *   seed --sample     sample facility and demo residents
  *   revoke-device     --device ID
+ *   new-epoch         after restoring the database from a backup, before `serve`: devices
+ *                     reset their cursors and push again what the backup lacks
  * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
  * The admin API token comes from HOMELINE_ADMIN_TOKEN (never a flag: flags show in `ps`).
  */
@@ -26,7 +29,7 @@ export class CliError extends Error {
 }
 
 const OptionsSchema = z.object({
-  command: z.enum(['serve', 'enroll-code', 'seed', 'revoke-device']),
+  command: z.enum(['serve', 'enroll-code', 'seed', 'revoke-device', 'new-epoch']),
   db: z.string().min(1),
   postgres: z.string().startsWith('postgres').optional(),
   port: z.coerce.number().int().min(0).max(65535),
@@ -118,6 +121,8 @@ export async function runCli(
         print(
           `seeded ${seeded.facilityId}: residents ${seeded.residentIds.join(', ')} (demo PIN ${DEMO_PIN})`,
         );
+      } else if (options.command === 'new-epoch') {
+        print(`new epoch ${await newEpoch(storage)}: devices will reset their cursors`);
       } else if (!(await revokeDevice(storage, clock, options.device!))) {
         throw new CliError(`no active device ${options.device}`);
       } else {

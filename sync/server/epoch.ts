@@ -1,4 +1,4 @@
-import type { Queryable } from './storage/types';
+import type { Queryable, Storage } from './storage/types';
 
 const known = new WeakMap<Queryable, string>();
 
@@ -13,4 +13,18 @@ export async function readEpoch(db: Queryable): Promise<string> {
   if (!row) throw new Error('database has no epoch: schema not applied');
   known.set(db, row.value);
   return row.value;
+}
+
+/**
+ * Gives the database a new epoch: facility IT runs it (`central new-epoch`) after restoring a
+ * backup and before serving. Every device's cursors then belong to another epoch, so each asks
+ * for its high-water mark, puts back in its queue what the backup lost, and pulls from scratch.
+ * Without it, positions the lost future had used would be handed out again for other changes,
+ * and a device whose cursor lies below the newest position would silently skip them.
+ */
+export async function newEpoch(storage: Storage): Promise<string> {
+  const epoch = crypto.randomUUID();
+  const changed = await storage.run("UPDATE meta SET value = ? WHERE key = 'epoch'", [epoch]);
+  if (changed !== 1) throw new Error('database has no epoch: schema not applied');
+  return epoch;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../sync/server/cli';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy';
@@ -223,6 +224,41 @@ describe('answers altered in transit', () => {
         .prepare("SELECT count(*) AS n FROM messages WHERE body = 'original words'")
         .get(),
     ).toEqual({ n: 1 });
+  });
+});
+
+describe('a restored central service given a new epoch', () => {
+  it('makes devices reset their cursors, push again what the backup lacks and pull anew', async () => {
+    const who = await residentWithContact({ stamps: 10 });
+    const target = await device();
+    await target.sync.syncNow();
+    await target.login(who.docNumber);
+    const backup = await central.backup();
+    await target.sendMail(who.customerId, 'after the backup');
+    await target.sendMail(who.customerId, 'also after the backup');
+    await target.syncUntilSettled();
+    const epochBefore = target.store.sync.state().serverEpoch;
+
+    const lines: string[] = [];
+    await central.restore(backup, (db) =>
+      runCli(['new-epoch', '--db', db], {}, (line) => lines.push(line)),
+    );
+    proxy.target = central.url;
+    expect(lines[0]).toMatch(/^new epoch /);
+    // The restored service moves on past the device's cursors: only the epoch tells.
+    await central.mailFrom(who.customerId, who.residentId, 30);
+
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+    await target.sync.syncNow();
+    expect(target.store.sync.state().serverEpoch).not.toBe(epochBefore);
+    await expectConsistent(central, target, [who.residentId]);
+    expect(target.store.stamps.confirmed(who.residentId)).toBe(8);
+    const inbound = target.store.db
+      .prepare<[string], { n: number }>(
+        "SELECT count(*) AS n FROM messages WHERE resident_id = ? AND direction = 'inbound'",
+      )
+      .get(who.residentId);
+    expect(inbound?.n).toBe(30);
   });
 });
 

@@ -115,12 +115,19 @@ export class CentralFixture {
     return path;
   }
 
-  /** Stops the service, puts `backupPath` in place of its database and starts it again. */
-  async restore(backupPath: string): Promise<void> {
+  /**
+   * Stops the service, puts `backupPath` in place of its database and starts it again;
+   * `beforeStart` runs on the restored file first (facility IT's `new-epoch` step).
+   */
+  async restore(
+    backupPath: string,
+    beforeStart?: (dbPath: string) => Promise<unknown>,
+  ): Promise<void> {
     await this.central.stop();
     await this.central.storage.close();
     this.dbPath = join(this.dir, `restored-${randomUUID()}.db`);
     copyFileSync(backupPath, this.dbPath);
+    await beforeStart?.(this.dbPath);
     this.central = await TestCentral.start(await openSqliteStorage(this.dbPath));
   }
 
