@@ -26,7 +26,7 @@ import {
 import type { DeviceService, PrintRequest } from '../ports';
 import { CreditJournal } from './credit-journal';
 
-/** Receives every hardware event, already in the contract's shape (the backend's broadcast). */
+/** Receives every hardware event in the contract's shape; the backend routes each (hardware-events.ts). */
 export type DeviceEventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface DeviceServiceOptions {
