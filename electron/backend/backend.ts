@@ -31,6 +31,8 @@ const BackendOptionsSchema = z
     /** Overrides the facility's kioskIdleMinutes (tablets never idle out). */
     idleMinutes: z.number().int().min(1).max(60).optional(),
     appVersion: z.string().min(1).default('0.0.0'),
+    /** A tablet's serial (shell configuration): the central service assigns its resident by it. */
+    serial: z.string().trim().min(1).max(64).optional(),
     /** The provider's warehouse, where released tablets are mailed (printed on the release form). */
     warehouseAddress: z.string().trim().min(1).max(500).optional(),
   })
@@ -96,15 +98,18 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const store = openStore(options.dbPath ?? join(options.dataDir!, BACKEND_DB_FILE));
 
-  if (!store.identity.device()) {
+  const identity = store.identity.device();
+  if (!identity) {
     store.identity.saveDevice({
       deviceId: randomUUID(),
       profile: options.profile,
       facilityId: options.facilityId,
-      serial: null,
+      serial: options.serial ?? null,
       maintenancePinHash: null,
       createdAt: isoAt(clock),
     });
+  } else if (options.serial !== undefined && identity.serial !== options.serial) {
+    store.identity.saveDevice({ ...identity, serial: options.serial });
   }
 
   const connections = new Map<string, LiveConnection>();

@@ -24,6 +24,7 @@ export async function composeBackend(
     profile: config.profile,
     facilityId: config.facilityId,
     warehouseAddress: config.warehouseAddress,
+    serial: config.serial,
     appVersion,
     logger,
     syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),

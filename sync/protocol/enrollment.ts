@@ -28,6 +28,8 @@ export const EnrollRequestSchema = z.object({
   appVersion: SemverSchema,
   /** Free text for facility IT, e.g. "Unit B kiosk 2". */
   label: z.string().trim().max(100).default(''),
+  /** A tablet's serial: it may read only the resident assigned to this serial. */
+  serial: z.string().trim().min(1).max(64).optional(),
 });
 export type EnrollRequest = z.input<typeof EnrollRequestSchema>;
 

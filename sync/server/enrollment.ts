@@ -47,7 +47,7 @@ export async function createEnrollCode(
 export async function enrollDevice(
   storage: Storage,
   clock: Clock,
-  input: { code: string; publicKey: string; appVersion: string; label: string },
+  input: { code: string; publicKey: string; appVersion: string; label: string; serial?: string },
 ): Promise<EnrollResponse> {
   try {
     publicKeyFromRaw(input.publicKey);
@@ -79,6 +79,13 @@ export async function enrollDevice(
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [id, code.facility_id, code.profile, input.publicKey, input.label, input.appVersion, now],
     );
+    // A tablet reads only the resident assigned to its serial (pull.ts mayRead).
+    if (input.serial !== undefined) {
+      await tx.run('INSERT INTO device_serials (device_id, serial) VALUES (?, ?)', [
+        id,
+        input.serial,
+      ]);
+    }
     await tx.run('UPDATE enroll_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [
       now,
       id,

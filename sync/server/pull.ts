@@ -31,16 +31,26 @@ interface ChangeRow {
   [key: string]: unknown;
 }
 
-/** Which scopes a device may read. */
+/**
+ * Which scopes a device may read: its facility and itself; a housing-unit kiosk every resident
+ * of its facility, a tablet only the resident assigned to the serial it enrolled with, a lobby
+ * kiosk no resident.
+ */
 async function mayRead(db: Queryable, device: AuthenticatedDevice, scope: Scope): Promise<boolean> {
   if (scope.kind === 'facility') return scope.id === device.facilityId;
   if (scope.kind === 'device') return scope.id === device.id;
   if (device.profile === 'lobby') return false;
-  const resident = await db.get<{ facility_id: string }>(
-    'SELECT facility_id FROM residents WHERE id = ?',
+  const resident = await db.get<{ facility_id: string; tablet_serial: string | null }>(
+    'SELECT facility_id, tablet_serial FROM residents WHERE id = ?',
     [scope.id],
   );
-  return resident?.facility_id === device.facilityId;
+  if (resident?.facility_id !== device.facilityId) return false;
+  if (device.profile === 'kiosk') return true;
+  const tablet = await db.get<{ serial: string }>(
+    'SELECT serial FROM device_serials WHERE device_id = ?',
+    [device.id],
+  );
+  return tablet !== undefined && tablet.serial === resident.tablet_serial;
 }
 
 export async function pull(

@@ -8,7 +8,7 @@ import {
   type PushResponse,
 } from '../protocol';
 import { TestCentral } from './testing/central';
-import type { TestDevice } from './testing/device';
+import { TestDevice } from './testing/device';
 import { STORAGE_KINDS, storageOpener } from './testing/storages';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -310,6 +310,30 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         'delete',
         'delete',
       ]);
+    });
+
+    it('lets a tablet read only the resident assigned to its serial, a kiosk every resident', async () => {
+      const mine = await central.resident({ tabletSerial: 'TAB-SCOPE-1' });
+      const other = await central.resident({ tabletSerial: 'TAB-SCOPE-2' });
+      const tablet = await central.device('tablet', 'TAB-SCOPE-1');
+      expect((await pullScope(tablet, 'resident', mine, null)).status).toBe(200);
+      expect((await pullScope(tablet, 'resident', other, null)).status).toBe(403);
+      const noSerial = await central.device('tablet');
+      expect((await pullScope(noSerial, 'resident', mine, null)).status).toBe(403);
+      const kiosk = await central.device('kiosk');
+      for (const residentId of [mine, other]) {
+        expect((await pullScope(kiosk, 'resident', residentId, null)).status).toBe(200);
+      }
+      const badSerial = await new TestDevice(central.baseUrl).enroll(
+        (
+          await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+            facilityId: central.facility.id,
+            profile: 'tablet',
+          })
+        ).body.code,
+        'x'.repeat(65),
+      );
+      expect(badSerial.status).toBe(400);
     });
 
     it('detects another epoch and refuses scopes the device may not read', async () => {

@@ -103,6 +103,28 @@ describe('sync with the central service', () => {
   });
 });
 
+describe('device profiles', () => {
+  it('a tablet pulls only the resident assigned to the serial in its configuration', async () => {
+    const mine = await central.central.resident(
+      { docNumber: 'S700010', tabletSerial: 'TAB-INT-1' },
+      { stamps: 3 },
+    );
+    const other = await central.central.resident({ docNumber: 'S700011' }, { stamps: 4 });
+    const tablet = await SyncedDevice.enroll(central.url, await central.enrollment('tablet'), {
+      profile: 'tablet',
+      serial: 'TAB-INT-1',
+    });
+    try {
+      expect(await tablet.sync.syncNow()).toMatchObject({ state: 'idle', lastError: null });
+      expect(tablet.store.identity.device()?.serial).toBe('TAB-INT-1');
+      expect(tablet.store.stamps.confirmed(mine)).toBe(3);
+      expect(tablet.store.stamps.confirmed(other)).toBe(0); // never asked for, never sent
+    } finally {
+      await tablet.close();
+    }
+  });
+});
+
 describe('a queued mutation', () => {
   it('is pushed at once after its transaction commits, not on the next timer tick', async () => {
     const residentId = await central.central.resident({ docNumber: 'S700005' }, { stamps: 2 });

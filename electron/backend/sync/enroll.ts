@@ -35,6 +35,8 @@ export async function enrollWithCode(
       publicKey: keys.publicKey,
       appVersion: options.appVersion,
       label: options.label ?? '',
+      // A tablet's serial (set from the shell configuration) picks the resident it may read.
+      serial: store.identity.device()?.serial ?? undefined,
     },
   );
   const at = options.now();

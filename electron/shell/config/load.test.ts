@@ -91,6 +91,7 @@ describe('loadShellConfig', () => {
         HOMELINE_PROFILE: 'tablet',
         HOMELINE_FACILITY_ID: 'tx-1',
         HOMELINE_CENTRAL_URL: 'http://10.0.0.5:8080',
+        HOMELINE_SERIAL: 'TAB-0001',
       },
       platform: 'linux',
       readFile: (path) => {
@@ -99,6 +100,17 @@ describe('loadShellConfig', () => {
     });
     expect(file).toBeNull();
     expect(config.profile).toBe('tablet');
+    expect(config.serial).toBe('TAB-0001');
+  });
+
+  it('refuses a tablet without its serial, naming the field', () => {
+    const problems = problemsOf(() =>
+      loadShellConfig({
+        env: { HOMELINE_CONFIG: writeConfig({ ...valid, profile: 'tablet', devices: {} }) },
+        platform: 'linux',
+      }),
+    );
+    expect(JSON.stringify(problems)).toMatch(/serial/);
   });
 
   it('uses ProgramData paths on Windows', () => {

@@ -57,6 +57,11 @@ export const ShellConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * A tablet's serial, as printed on it: the central service assigns the tablet's resident by
+     * it (a tablet reads only that resident). Required for tablets, meaningless on kiosks.
+     */
+    serial: z.string().trim().min(1).max(64).optional(),
     /** Where released tablets are mailed; printed on the release form (lines split by \n). */
     warehouseAddress: z.string().trim().min(1).max(500).optional(),
     /** Where the local database and logs live; defaults per OS (see paths.ts). */
@@ -65,7 +70,11 @@ export const ShellConfigSchema = z
     /** Developer mode: devtools and reload allowed. Never set on a facility device. */
     development: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.profile !== 'tablet' || config.serial !== undefined, {
+    message: 'a tablet needs its serial (serial, or HOMELINE_SERIAL)',
+    path: ['serial'],
+  });
 
 export type ShellConfigInput = z.input<typeof ShellConfigSchema>;
 export type ShellConfig = z.infer<typeof ShellConfigSchema> & { dataDir: string };

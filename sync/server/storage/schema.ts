@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS devices (
   public_key TEXT NOT NULL, label TEXT NOT NULL, app_version TEXT NOT NULL,
   high_water_mark INTEGER NOT NULL DEFAULT 0, replay_high INTEGER NOT NULL DEFAULT 0,
   replay_bits TEXT NOT NULL DEFAULT '0', enrolled_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS device_serials (
+  device_id TEXT PRIMARY KEY REFERENCES devices(id), serial TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mutations (
   id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL,
   name TEXT NOT NULL, outcome TEXT NOT NULL, applied_at TEXT NOT NULL, UNIQUE (device_id, seq));

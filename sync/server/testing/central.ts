@@ -99,13 +99,13 @@ export class TestCentral {
     });
   }
 
-  async device(profile: DeviceProfile = 'kiosk'): Promise<TestDevice> {
+  async device(profile: DeviceProfile = 'kiosk', serial?: string): Promise<TestDevice> {
     const code = await this.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
       facilityId: this.facility.id,
       profile,
     });
     const device = new TestDevice(this.baseUrl);
-    const enrolled = await device.enroll(code.body.code);
+    const enrolled = await device.enroll(code.body.code, serial);
     if (enrolled.status !== 201) throw new Error(`enroll failed: ${JSON.stringify(enrolled.body)}`);
     return device;
   }

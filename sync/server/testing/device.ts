@@ -39,11 +39,17 @@ export class TestDevice {
     return this.identity.deviceId;
   }
 
-  async enroll(code: string): Promise<HttpAnswer<EnrollResponse>> {
+  /** Enrolls with a code; a tablet gives its serial. */
+  async enroll(code: string, serial?: string): Promise<HttpAnswer<EnrollResponse>> {
     const response = await fetch(`${this.baseUrl}/v1/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...versionHeaders() },
-      body: JSON.stringify({ code, publicKey: this.publicKey, appVersion: TEST_APP_VERSION }),
+      body: JSON.stringify({
+        code,
+        publicKey: this.publicKey,
+        appVersion: TEST_APP_VERSION,
+        serial,
+      }),
     });
     const body = (await response.json()) as EnrollResponse;
     if (response.status === 201) this.identity = body;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,17 @@ export class SyncedDevice {
     const now = options.now ?? (() => new Date());
     const enrolling = openStore(dbPath);
     try {
+      // What createBackend does with the shell's serial, before the shell's enrollment.
+      if (options.serial) {
+        enrolling.identity.saveDevice({
+          deviceId: randomUUID(),
+          profile: 'tablet',
+          facilityId: enrollment.facilityId,
+          serial: options.serial,
+          maintenancePinHash: null,
+          createdAt: now().toISOString(),
+        });
+      }
       await enrollWithCode(enrolling, {
         serverUrl,
         code: enrollment.code,
@@ -121,6 +133,7 @@ export class SyncedDevice {
       dbPath,
       profile: options.profile ?? 'kiosk',
       facilityId: enrollment.facilityId,
+      serial: options.serial,
       appVersion: APP_VERSION,
       logger: pino({ level: 'silent' }),
       clock: { now: () => now().getTime(), setTimer: systemClock.setTimer },
