@@ -18,7 +18,7 @@ export type Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>
  * (hardware/drivers/printer/receipts.ts: deposit, stamp purchase, release form, test page, in
  * English and Spanish), with the header every receipt carries (device, time, locale, facility).
  */
-export type PrintRequest = Exclude<ReceiptInput, { kind: 'labelled' }>;
+export type PrintRequest = ReceiptInput;
 
 /**
  * What the backend needs from the hardware layer (electron/backend/devices implements it over

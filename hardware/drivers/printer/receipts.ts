@@ -76,33 +76,12 @@ export const ReleaseFormInputSchema = z.object({
   mailTo: multiline,
 });
 
-/** Text that is already localized by the caller: a title and label/value lines. */
-export const LabelledReceiptInputSchema = z.object({
-  kind: z.literal('labelled'),
-  ...header,
-  title: printable(60).min(1),
-  lines: z
-    .array(
-      z.object({
-        label: printable(60),
-        value: z
-          .string()
-          .max(500)
-          .regex(/^[^\p{Cc}]*(\n[^\p{Cc}]*)*$/u, 'no control characters except newlines'),
-      }),
-    )
-    .max(80),
-  /** Printed as a CODE128 barcode under the lines when given. */
-  reference: id.optional(),
-});
-
 export const TestPageInputSchema = z.object({ kind: z.literal('test_page'), ...header });
 
 export const ReceiptInputSchema = z.discriminatedUnion('kind', [
   DepositReceiptInputSchema,
   StampPurchaseReceiptInputSchema,
   ReleaseFormInputSchema,
-  LabelledReceiptInputSchema,
   TestPageInputSchema,
 ]);
 export type ReceiptInput = z.input<typeof ReceiptInputSchema>;
@@ -193,11 +172,6 @@ export function encodeReceipt(
       encoder.align('left');
       out.footer(receipt.requestId, false);
       break;
-    case 'labelled':
-      out.heading(receipt.title);
-      for (const line of receipt.lines) out.labelled(line.label, line.value);
-      out.footer(receipt.reference ?? '', receipt.reference !== undefined);
-      break;
     case 'test_page':
       out.title('testPage');
       encoder.line(t('testLine'));
@@ -245,23 +219,9 @@ class ReceiptWriter {
       .bold(false);
   }
 
+  /** A label, then its value indented below (addresses span several lines). */
   block(key: ReceiptTextKey, value: string): void {
-    this.labelledBlock(this.t(key), value);
-  }
-
-  /** A label and value on one line when they fit, else the value indented below. */
-  labelled(label: string, value: string): void {
-    if (!value.includes('\n') && label.length + value.length + 1 <= this.columns) {
-      this.encoder.line(
-        `${label}${' '.repeat(this.columns - label.length - value.length)}${value}`,
-      );
-    } else {
-      this.labelledBlock(label, value);
-    }
-  }
-
-  private labelledBlock(label: string, value: string): void {
-    this.encoder.underline(true).line(label).underline(false);
+    this.encoder.underline(true).line(this.t(key)).underline(false);
     for (const line of value.split('\n')) this.encoder.line(`  ${line}`);
   }
 
