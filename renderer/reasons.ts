@@ -1,10 +1,42 @@
 import { REJECT_REASONS } from '../domain/types';
 
-export type ReasonKey = (typeof REJECT_REASONS)[number] | 'insufficient_stamps';
+/** Reasons a send comes back refused by the central service (its rejection codes). */
+const SEND_REFUSALS = [
+  'insufficient_stamps',
+  'feature_not_offered',
+  'price_changed',
+  'locked',
+  'forbidden',
+  'not_found',
+  'attachment_missing',
+] as const;
 
-const KNOWN: readonly string[] = [...REJECT_REASONS, 'insufficient_stamps'];
+export type ReasonKey = (typeof REJECT_REASONS)[number] | (typeof SEND_REFUSALS)[number] | 'other';
+
+const KNOWN_REASONS: readonly string[] = [...REJECT_REASONS, ...SEND_REFUSALS];
 
 /** Reason codes from review or a refused send, as i18n keys; unknown codes read as "other". */
 export function reasonKey(code: string | null): ReasonKey {
-  return code && KNOWN.includes(code) ? (code as ReasonKey) : 'other';
+  return code && KNOWN_REASONS.includes(code) ? (code as ReasonKey) : 'other';
+}
+
+/** Why the last sync failed (the sync client's problem codes), for the service screen. */
+const SYNC_PROBLEMS = [
+  'offline',
+  'transient',
+  'too_large',
+  'epoch_changed',
+  'upgrade_required',
+  'unauthorized',
+  'device_revoked',
+  'not_enrolled',
+  'rejected_request',
+  'local_store',
+] as const;
+
+export type SyncProblemKey = (typeof SYNC_PROBLEMS)[number] | 'none' | 'other';
+
+export function syncProblemKey(code: string | null): SyncProblemKey {
+  if (!code) return 'none';
+  return (SYNC_PROBLEMS as readonly string[]).includes(code) ? (code as SyncProblemKey) : 'other';
 }

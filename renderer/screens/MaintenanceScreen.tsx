@@ -9,6 +9,7 @@ import { logOut } from '../stores/events';
 import { useMaintenance } from '../stores/maintenance';
 import { useNavigation } from '../stores/navigation';
 import { useSession } from '../stores/session';
+import { syncProblemKey } from '../reasons';
 import { useSync } from '../stores/sync';
 
 function Unlock() {
@@ -84,6 +85,8 @@ function Status() {
           <dl className="facts">
             <dt>{t('maintenance.sync')}</dt>
             <dd>{t(`sync.${sync.state}`)}</dd>
+            <dt>{t('maintenance.lastProblem')}</dt>
+            <dd>{t(`syncProblem.${syncProblemKey(sync.lastError)}`)}</dd>
             <dt>{t('maintenance.lag')}</dt>
             <dd>{status.syncLagSeconds ?? '—'}</dd>
             <dt>{t('maintenance.outbox')}</dt>
