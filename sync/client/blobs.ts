@@ -116,6 +116,11 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
       options.onFailure?.('', asSyncError(error));
       return;
     }
+    if (missing.length < LIST_LIMIT) {
+      // The whole list: forget retries of blobs no longer missing (their message went away).
+      const listed = new Set(missing.map((blob) => blob.sha256));
+      for (const id of retries.keys()) if (!listed.has(id)) retries.delete(id);
+    }
     for (const blob of missing) {
       if (running.size >= concurrency) break;
       if (!running.has(blob.sha256) && eligible(blob)) launch(blob);
@@ -150,13 +155,27 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
     );
   }
 
-  /** Wakes up when the earliest backoff ends (only once started). */
+  /**
+   * Wakes up when the earliest backoff still ahead ends (only once started). Blobs already due
+   * but waiting for a slot start when a running download ends.
+   */
   function schedule(): void {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (!started || stopped || retries.size === 0) return;
-    const earliest = Math.min(...[...retries.values()].map((retry) => retry.at));
-    timer = setTimeout(() => fill(isDue), Math.max(0, earliest - now()));
+    if (!started || stopped) return;
+    const at = now();
+    const ahead = [...retries]
+      .filter(([id, retry]) => retry.at > at && !running.has(id))
+      .map(([, retry]) => retry.at);
+    if (ahead.length === 0) return;
+    // A timer may fire a little early by the clock: `schedule` again re-arms what is not due.
+    timer = setTimeout(
+      () => {
+        fill(isDue);
+        schedule();
+      },
+      Math.min(...ahead) - at,
+    );
     timer.unref?.();
   }
 
