@@ -104,10 +104,6 @@ function errorFor(status: number, message: string): SyncError {
   return new SyncError('rejected_request', message);
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
-}
+/** The error, or what caused it (undici's "fetch failed" hides the reset or refusal). */
+const describe = (error: unknown) =>
+  String((error as { cause?: unknown } | undefined)?.cause ?? error);

@@ -56,6 +56,13 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
   return messageId;
 }
 
+/** A new resident (document number `docNumber`) gets a released mail with a random photo. */
+async function photoMailTo(docNumber: string, size: number) {
+  const residentId = await central.central.resident({ docNumber });
+  const photo = randomBytes(size);
+  return { photo, id: sha256(photo), messageId: await customerPhotoMail(residentId, photo) };
+}
+
 /** The attachment as the resident's screen sees it. */
 async function attachmentOf(device: SyncedDevice, messageId: string): Promise<Attachment> {
   const detail = await device.call<{ attachments: Attachment[] }>('mail.read', { messageId });
@@ -79,9 +86,7 @@ const heldBytes = (device: SyncedDevice, id: string) =>
 
 describe('attachment downloads', () => {
   it('a released customer photo reaches the device with the uploaded bytes, and screens hear of it', async () => {
-    const residentId = await central.central.resident({ docNumber: 'B800001' });
-    const photo = randomBytes(700_000);
-    const messageId = await customerPhotoMail(residentId, photo);
+    const { photo, messageId } = await photoMailTo('B800001', 700_000);
     const device = await SyncedDevice.enroll(central.url, await central.enrollment());
     try {
       await device.sync.syncNow();
@@ -103,10 +108,7 @@ describe('attachment downloads', () => {
   });
 
   it('a download broken halfway resumes from the bytes already held', async () => {
-    const residentId = await central.central.resident({ docNumber: 'B800002' });
-    const photo = randomBytes(600_000);
-    const id = sha256(photo);
-    const messageId = await customerPhotoMail(residentId, photo);
+    const { photo, id, messageId } = await photoMailTo('B800002', 600_000);
     const proxy = await startFaultProxy(central.url);
     const device = await SyncedDevice.enroll(central.url, await central.enrollment(), {
       syncUrl: proxy.url,
@@ -139,10 +141,7 @@ describe('attachment downloads', () => {
   });
 
   it('a blob that does not hash to its id is refused, discarded and fetched again later', async () => {
-    const residentId = await central.central.resident({ docNumber: 'B800003' });
-    const photo = randomBytes(200_000);
-    const id = sha256(photo);
-    const messageId = await customerPhotoMail(residentId, photo);
+    const { photo, id, messageId } = await photoMailTo('B800003', 200_000);
     // The server's copy rots: one byte flipped, same length.
     const rotten = Buffer.from(photo);
     rotten[123_456] = rotten[123_456]! ^ 0xff;
