@@ -75,13 +75,6 @@ export const TicketReplyArgsSchema = z.object({
 });
 
 /** Buys a stamp bundle from the resident's spendable money balance; promotions apply. */
-export const StampsPurchaseArgsSchema = z.object({
-  purchaseId: UuidSchema,
-  residentId: IdSchema,
-  bundleId: IdSchema,
-  /** The price the device showed; the purchase is refused if the server's price differs. */
-  expectedPriceCents: CentsSchema.optional(),
-});
 
 /** Tablet release/unlock request, printed as a form at the kiosk (DOMAIN.md "Tablets"). */
 export const ReleaseRequestArgsSchema = z.object({
@@ -107,6 +100,28 @@ export type CardToken = z.infer<typeof CardTokenSchema>;
 
 /** One accepted bill; its id makes the credit idempotent even across deposits. */
 export const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(100) });
+
+/**
+ * How a kiosk stamp purchase was paid at the kiosk: cash (bill by bill, each bill id credited at
+ * most once, as for deposits) or a card swiped on the kiosk. The payment lands on the resident's
+ * spendable money (no deposit fee: it is a purchase) and the bundle is paid from it, in one step;
+ * cash beyond the price stays on the account.
+ */
+export const KioskPaymentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('kiosk_cash'), bills: z.array(BillSchema).min(1).max(100) }),
+  z.object({ kind: z.literal('kiosk_card'), card: CardTokenSchema }),
+]);
+export type KioskPayment = z.infer<typeof KioskPaymentSchema>;
+
+export const StampsPurchaseArgsSchema = z.object({
+  purchaseId: UuidSchema,
+  residentId: IdSchema,
+  bundleId: IdSchema,
+  /** The price the device showed; the purchase is refused if the server's price differs. */
+  expectedPriceCents: CentsSchema.optional(),
+  /** Paid at the kiosk; absent: paid from the resident's spendable money. */
+  payment: KioskPaymentSchema.optional(),
+});
 
 /** A lobby-kiosk deposit to a resident's spendable account: cash (bill by bill) or card. */
 export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [

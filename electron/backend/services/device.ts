@@ -1,3 +1,4 @@
+import { isSyncProblem } from '../../../domain/types';
 import type { CardResult, DeviceInfo, SyncStatus } from '../../contract';
 import type { BackendCore, CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
@@ -41,7 +42,8 @@ export function syncStatus(core: BackendCore): SyncStatus {
     pushed: 0,
     pulled: 0,
     lastSuccessAt: state.lastSuccessAt,
-    lastError: state.lastError,
+    // The store only ever holds the sync client's problem codes; anything else is not shown.
+    lastError: isSyncProblem(state.lastError) ? state.lastError : null,
     nextAttemptAt: null,
   };
 }
@@ -67,6 +69,7 @@ export function requirePaidCash(context: CallContext, cashSessionId: string, tot
       totalCents,
     });
   }
+  return session;
 }
 
 /**

@@ -124,7 +124,10 @@ export const stampsHandlers = {
           });
         }
       }
-      if (payment.kind === 'cash') requirePaidCash(context, payment.cashSessionId, price);
+      const cashCents =
+        payment.kind === 'cash'
+          ? requirePaidCash(context, payment.cashSessionId, price).insertedCents
+          : null;
       const row: StampPurchaseRow = {
         id: randomUUID(),
         residentId: resident,
@@ -151,7 +154,9 @@ export const stampsHandlers = {
         messageId: null,
         at: context.now,
       });
-      enqueueMutation(store, 'stamps.purchase', row, context.now);
+      // The central service needs the whole payment; the local row keeps only what it shows.
+      const paidAtKiosk = { cardExpiry: card?.expiry ?? null, cardFunding: card?.funding ?? null };
+      enqueueMutation(store, 'stamps.purchase', { ...row, ...paidAtKiosk, cashCents }, context.now);
       audit(context, 'stamps.purchase', row.id, { bundleId: row.bundleId, priceCents: price });
       return row;
     });

@@ -141,13 +141,38 @@ describe('toWire', () => {
     ]);
   });
 
-  it('leaves a kiosk purchase paid by card in its local shape, so the server refuses it', () => {
+  it('sends a kiosk purchase paid by card or cash with its payment', () => {
     const [, , purchase] = cases[2]!;
-    const byCard = { ...(purchase as object), paymentKind: 'card' };
-    expect(
-      MUTATION_ARGS['stamps.purchase'].safeParse(toWire(store, 'stamps.purchase', byCard).args)
-        .success,
-    ).toBe(false);
+    const byCard = {
+      ...(purchase as object),
+      paymentKind: 'card',
+      cardBrand: 'visa',
+      cardLast4: '4242',
+      cardToken: 'b'.repeat(64),
+      cardExpiry: '2031-06',
+      cardFunding: 'debit',
+      cashCents: null,
+    };
+    const cashSessionId = randomUUID();
+    const byCash = { ...(purchase as object), paymentKind: 'cash', cashSessionId, cashCents: 500 };
+    const parse = (row: object) =>
+      MUTATION_ARGS['stamps.purchase'].parse(toWire(store, 'stamps.purchase', row).args);
+    expect(parse(byCard).payment).toEqual({
+      kind: 'kiosk_card',
+      card: {
+        token: 'b'.repeat(64),
+        brand: 'visa',
+        last4: '4242',
+        expMonth: 6,
+        expYear: 2031,
+        funding: 'debit',
+      },
+    });
+    expect(parse(byCash).payment).toEqual({
+      kind: 'kiosk_cash',
+      bills: [{ billId: cashSessionId, cents: 500 }],
+    });
+    expect(parse(purchase as object).payment).toBeUndefined();
   });
 
   it('passes rows it does not know unchanged', () => {

@@ -69,17 +69,40 @@ export function toWire(store: Store, name: string, args: unknown): WireMutation 
 }
 
 /**
- * A bundle bought at the kiosk. The protocol's purchase is paid from the resident's spendable
- * account; a purchase paid by card or cash at the kiosk has no protocol mutation yet, so it goes
- * out in its local shape and is refused (rather than charged to the wrong account).
+ * A bundle bought at the kiosk, from the account or paid there: cash as one "bill" keyed by the
+ * cash session (as deposits do: the session is credited at most once), or the swiped card's
+ * brand, last four, expiry and token (never the number).
  */
 function purchase(local: Args): Args {
-  if (local.paymentKind !== undefined && local.paymentKind !== 'account') return local;
   return {
     purchaseId: local.purchaseId ?? local.id,
     residentId: local.residentId,
     bundleId: local.bundleId,
     ...(typeof local.priceCents === 'number' ? { expectedPriceCents: local.priceCents } : {}),
+    ...(local.paymentKind === 'cash'
+      ? {
+          payment: {
+            kind: 'kiosk_cash',
+            bills: [{ billId: local.cashSessionId, cents: local.cashCents }],
+          },
+        }
+      : {}),
+    ...(local.paymentKind === 'card'
+      ? { payment: { kind: 'kiosk_card', card: cardToken(local) } }
+      : {}),
+  };
+}
+
+/** The protocol's card token from a local row's card columns (expiry YYYY-MM). */
+function cardToken(local: Args): Args {
+  const [year, month] = (str(local.cardExpiry) ?? '').split('-').map(Number);
+  return {
+    token: local.cardToken,
+    brand: local.cardBrand,
+    last4: local.cardLast4,
+    expMonth: month,
+    expYear: year,
+    funding: local.cardFunding ?? 'unknown',
   };
 }
 
@@ -117,20 +140,12 @@ function mailSend(store: Store, local: Args): Args {
 function deposit(local: Args): Args {
   const depositId = local.depositId ?? local.id;
   if (local.channel === 'kiosk_card') {
-    const [year, month] = (str(local.cardExpiry) ?? '').split('-').map(Number);
     return {
       channel: 'kiosk_card',
       depositId,
       residentId: local.residentId,
       amountCents: local.amountCents,
-      card: {
-        token: local.cardToken,
-        brand: local.cardBrand,
-        last4: local.cardLast4,
-        expMonth: month,
-        expYear: year,
-        funding: local.cardFunding ?? 'unknown',
-      },
+      card: cardToken(local),
       expectedFeeCents: local.feeCents,
     };
   }

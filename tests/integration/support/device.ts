@@ -9,7 +9,9 @@ import {
   type Backend,
   type Connection,
 } from '../../../electron/backend';
+import { createDeviceService } from '../../../electron/backend/devices';
 import { openStore, type Store } from '../../../electron/backend/store';
+import { createSimulatedKiosk, type SimulatedKiosk } from '../../../hardware/simulators/kiosk';
 import {
   createBackendSync,
   enrollWithCode,
@@ -42,6 +44,8 @@ export interface DeviceOptions {
   profile?: 'kiosk' | 'lobby' | 'tablet';
   /** The tablet's serial (shell configuration); picks its resident on the server. */
   serial?: string;
+  /** Simulated kiosk hardware (card reader, bill acceptor, printer, badge scanner). */
+  hardware?: boolean;
   /** Sync on a timer of `intervalMs` (and when poked) instead of only on syncNow. */
   timer?: { intervalMs: number };
 }
@@ -60,6 +64,7 @@ export class SyncedDevice {
     readonly window: Connection,
     readonly events: SeenEvent[],
     private readonly dir: string,
+    readonly simulator: SimulatedKiosk | null,
   ) {}
 
   get store(): Store {
@@ -129,7 +134,18 @@ export class SyncedDevice {
       enrolling.close();
     }
     let sync: BackendSync | undefined;
+    const kiosk = options.hardware ? createSimulatedKiosk({ pace: 'fast' }) : null;
     const backend = await createBackend({
+      ...(kiosk && {
+        devices: (onEvent) =>
+          createDeviceService({
+            config: kiosk.config,
+            logger: pino({ level: 'silent' }),
+            onEvent,
+            creditJournalPath: join(dir, 'bill-credits.db'),
+            simulatedBinding: kiosk.binding,
+          }),
+      }),
       dbPath,
       profile: options.profile ?? 'kiosk',
       facilityId: enrollment.facilityId,
@@ -154,7 +170,7 @@ export class SyncedDevice {
     });
     const events: SeenEvent[] = [];
     const window = backend.connect((event, payload) => void events.push({ event, payload }));
-    return new SyncedDevice(backend, sync!, window, events, dir);
+    return new SyncedDevice(backend, sync!, window, events, dir, kiosk);
   }
 
   /** Calls a contract method as the renderer would; throws on a failed call. */
@@ -162,6 +178,34 @@ export class SyncedDevice {
     const result = await this.window.invoke(method, input);
     if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
     return result.value as T;
+  }
+
+  /** Feeds bills into the simulated acceptor in one cash session; returns the ended session. */
+  async insertCash(bills: number[]): Promise<{ cashSessionId: string; insertedCents: number }> {
+    const { cashSessionId } = await this.call<{ cashSessionId: string }>('payment.cashStart');
+    for (const cents of bills) {
+      const seen = this.events.length;
+      if (!this.simulator?.controls.insertBill(cents)) throw new Error('bill not taken');
+      await this.nextBillEvent(seen, 'escrow');
+      const accepted = this.events.length;
+      await this.call('payment.cashEscrow', { cashSessionId, action: 'accept' });
+      await this.nextBillEvent(accepted, 'stacked');
+    }
+    return this.call('payment.cashEnd', { cashSessionId });
+  }
+
+  private async nextBillEvent(after: number, name: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    const seen = () =>
+      this.events
+        .slice(after)
+        .some(
+          (e) => e.event === 'hardware.bill' && (e.payload as { event?: string }).event === name,
+        );
+    while (!seen()) {
+      if (Date.now() > deadline) throw new Error(`no bill event ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Syncs until the outbox is empty after a successful sync, or gives up after `attempts`. */
