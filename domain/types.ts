@@ -96,3 +96,25 @@ export interface ResidentRef {
   state: string;
   docNumber: string;
 }
+
+/**
+ * Why a device's last sync failed, in the terms the sync client acts on and the service screen
+ * explains (sync/client/errors.ts describes each).
+ */
+export const SYNC_PROBLEMS = [
+  'offline',
+  'transient',
+  'too_large',
+  'epoch_changed',
+  'upgrade_required',
+  'unauthorized',
+  'device_revoked',
+  'not_enrolled',
+  'rejected_request',
+  'local_store',
+] as const;
+export type SyncProblem = (typeof SYNC_PROBLEMS)[number];
+
+export function isSyncProblem(value: string | null): value is SyncProblem {
+  return value !== null && (SYNC_PROBLEMS as readonly string[]).includes(value);
+}

@@ -1,4 +1,4 @@
-import { REJECT_REASONS } from '../domain/types';
+import { isSyncProblem, REJECT_REASONS, type SyncProblem } from '../domain/types';
 
 /** Reasons a send comes back refused by the central service (its rejection codes). */
 const SEND_REFUSALS = [
@@ -20,23 +20,10 @@ export function reasonKey(code: string | null): ReasonKey {
   return code && KNOWN_REASONS.includes(code) ? (code as ReasonKey) : 'other';
 }
 
-/** Why the last sync failed (the sync client's problem codes), for the service screen. */
-const SYNC_PROBLEMS = [
-  'offline',
-  'transient',
-  'too_large',
-  'epoch_changed',
-  'upgrade_required',
-  'unauthorized',
-  'device_revoked',
-  'not_enrolled',
-  'rejected_request',
-  'local_store',
-] as const;
-
-export type SyncProblemKey = (typeof SYNC_PROBLEMS)[number] | 'none' | 'other';
+/** Why the last sync failed, for the service screen. */
+export type SyncProblemKey = SyncProblem | 'none' | 'other';
 
 export function syncProblemKey(code: string | null): SyncProblemKey {
-  if (!code) return 'none';
-  return (SYNC_PROBLEMS as readonly string[]).includes(code) ? (code as SyncProblemKey) : 'other';
+  if (code === null) return 'none';
+  return isSyncProblem(code) ? code : 'other';
 }

@@ -9,6 +9,7 @@ import {
   MESSAGE_STATUSES,
   RELEASE_STATUSES,
   STAMP_FEATURES,
+  SYNC_PROBLEMS,
   TICKET_CATEGORIES,
   TICKET_STATUSES,
 } from '../../domain/types';
@@ -77,7 +78,8 @@ export const SyncStatusSchema = z.object({
   pushed: z.number().int().min(0),
   pulled: z.number().int().min(0),
   lastSuccessAt: isoInstant.nullable(),
-  lastError: z.string().nullable(),
+  /** Why the last sync failed, for the screens to translate; null after a success. */
+  lastError: z.enum(SYNC_PROBLEMS).nullable(),
   nextAttemptAt: isoInstant.nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;

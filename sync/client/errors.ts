@@ -10,19 +10,9 @@
  * - rejected_request: the server refused the request itself (400): a bug on one side;
  * - local_store: the device's own store failed while recording what the server said.
  */
-export const SYNC_PROBLEMS = [
-  'offline',
-  'transient',
-  'too_large',
-  'epoch_changed',
-  'upgrade_required',
-  'unauthorized',
-  'device_revoked',
-  'not_enrolled',
-  'rejected_request',
-  'local_store',
-] as const;
-export type SyncProblem = (typeof SYNC_PROBLEMS)[number];
+import type { SyncProblem } from '../../domain/types';
+
+export { SYNC_PROBLEMS, type SyncProblem } from '../../domain/types';
 
 export class SyncError extends Error {
   constructor(
