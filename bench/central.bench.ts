@@ -67,7 +67,17 @@ await storage.close();
 const port = await freePort();
 const server = spawn(
   process.execPath,
-  ['--import', 'tsx', 'sync/server/cli.ts', '--db', db, '--port', String(port)],
+  [
+    // e.g. CENTRAL_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
+    ...(process.env.CENTRAL_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    '--import',
+    'tsx',
+    'sync/server/cli.ts',
+    '--db',
+    db,
+    '--port',
+    String(port),
+  ],
   {
     env: { ...process.env, HOMELINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -12,7 +12,7 @@ const clock = () => new Date('2026-01-01T00:00:00Z');
 
 async function pullFrom(storage: Storage, cursor: string | null) {
   const answer = await pull(storage, clock, device, { scopes: [{ scope, cursor }], limit: 100 });
-  return PullResponseSchema.parse(answer).pages[0];
+  return PullResponseSchema.parse(JSON.parse(answer)).pages[0];
 }
 
 /** Resolves once another session waits on a lock (PostgreSQL); at once on SQLite's queue. */

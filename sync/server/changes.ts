@@ -1,4 +1,4 @@
-import type { EntityName, Scope } from '../protocol';
+import { canonicalJson, type EntityName, type Scope } from '../protocol';
 import type { Transaction } from './storage/types';
 
 /**
@@ -68,7 +68,8 @@ export class ChangeBuffer {
           change.entity,
           change.id,
           change.data === null ? 'delete' : 'upsert',
-          change.data === null ? null : JSON.stringify(change.data),
+          // Canonical, so pulls send and checksum the stored text as it is (page-json.ts).
+          change.data === null ? null : canonicalJson(change.data),
           position,
         ],
       );

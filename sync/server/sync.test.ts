@@ -189,6 +189,36 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       });
     });
 
+    it('a correct PIN clears failed tries and sends the resident down; on a clean slate it changes nothing', async () => {
+      const device = await central.device();
+      const residentId = await central.resident();
+      const pinSucceeded = (seq: number) => ({
+        id: newId(),
+        seq,
+        createdAt: at,
+        name: 'auth.pinSucceeded',
+        args: { residentId, at },
+      });
+      const residentChange = async (cursor: string | null) => {
+        const page = PullResponseSchema.parse(
+          (await pullScope(device, 'facility', central.facility.id, cursor)).body,
+        ).pages[0];
+        return { page, change: page.changes.find((c) => c.id === residentId) };
+      };
+      await push(device, [pinFailed(1, residentId), pinFailed(2, residentId)]);
+      const before = await residentChange(null);
+      expect(before.change).toMatchObject({ data: { failedPinAttempts: 2 } });
+
+      expect((await push(device, [pinSucceeded(3)])).results[0].status).toBe('applied');
+      const cleared = await residentChange(before.page.cursor);
+      expect(cleared.change).toMatchObject({ data: { failedPinAttempts: 0, locked: false } });
+
+      expect((await push(device, [pinSucceeded(4)])).results[0].status).toBe('applied');
+      const again = await residentChange(cleared.page.cursor);
+      expect(again.change).toBeUndefined();
+      expect(again.page.cursor).toBe(cleared.page.cursor);
+    });
+
     it('a bad payload gets 400 with the issues and changes nothing', async () => {
       const device = await central.device();
       const residentId = await central.resident();

@@ -26,6 +26,13 @@ async function recordPinAttempt(
     work.now,
   );
   if (result.outcome === 'locked') return;
+  // A correct PIN with no failed tries on record changes nothing: no write, nothing to send down.
+  if (
+    result.state.failedAttempts === resident.failed_pin_attempts &&
+    result.state.lockedAt === resident.locked_at
+  ) {
+    return;
+  }
   await work.tx.run('UPDATE residents SET failed_pin_attempts = ?, locked_at = ? WHERE id = ?', [
     result.state.failedAttempts,
     result.state.lockedAt,

@@ -50,10 +50,11 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     return applyPush(storage, clock, device, input);
   });
 
-  app.post('/v1/pull', async (request) => {
+  app.post('/v1/pull', async (request, reply) => {
     checkVersions(request, context.minAppVersion);
     const device = await context.authenticateDevice(request);
     const input = PullRequestSchema.parse(request.body);
-    return pull(storage, clock, device, input);
+    // Already JSON text (pull.ts builds it from the stored canonical JSON).
+    return reply.type('application/json').send(await pull(storage, clock, device, input));
   });
 }

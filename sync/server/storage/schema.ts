@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../protocol';
 import type { Dialect, Transaction } from './types';
 
 /**
@@ -128,4 +129,34 @@ export async function applySchema(tx: Transaction, dialect: Dialect): Promise<vo
   await tx.run(
     "INSERT INTO counters (name, value) VALUES ('position', 0) ON CONFLICT (name) DO NOTHING",
   );
+  await canonicalizeChanges(tx);
+}
+
+/**
+ * Pulls send the stored change data as it is and checksum it as canonical JSON (page-json.ts);
+ * data stored before that (plain JSON.stringify) is rewritten canonical once.
+ */
+async function canonicalizeChanges(tx: Transaction): Promise<void> {
+  const done = await tx.get("SELECT value FROM meta WHERE key = 'changes_canonical'");
+  if (done) return;
+  const rows = await tx.all<{
+    scope_kind: string;
+    scope_id: string;
+    entity: string;
+    entity_id: string;
+    data: string;
+  }>('SELECT scope_kind, scope_id, entity, entity_id, data FROM changes WHERE data IS NOT NULL');
+  for (const row of rows) {
+    await tx.run(
+      'UPDATE changes SET data = ? WHERE scope_kind = ? AND scope_id = ? AND entity = ? AND entity_id = ?',
+      [
+        canonicalJson(JSON.parse(row.data)),
+        row.scope_kind,
+        row.scope_id,
+        row.entity,
+        row.entity_id,
+      ],
+    );
+  }
+  await tx.run("INSERT INTO meta (key, value) VALUES ('changes_canonical', '1')");
 }
