@@ -80,4 +80,46 @@ describe('a stamp purchase paid with cash at the kiosk', () => {
       await kiosk.close();
     }
   });
+
+  it('whose price changed before it synced keeps the price the resident paid', async () => {
+    const residentId = await central.central.resident({ docNumber: 'S930002' });
+    const kiosk = await SyncedDevice.enroll(central.url, await central.enrollment(), {
+      hardware: true,
+    });
+    const facility = central.central.facility;
+    try {
+      await kiosk.sync.syncNow();
+      await kiosk.login('S930002');
+      await kiosk.syncUntilSettled();
+      const cash = await kiosk.insertCash([500]);
+      const purchase = await kiosk.call<{ purchaseId: string; priceCents: number; stamps: number }>(
+        'stamps.purchase',
+        { bundleId: 'bundle-5', payment: { kind: 'cash', cashSessionId: cash.cashSessionId } },
+      );
+      // Offline meanwhile, the facility raised the bundle's price.
+      const raised = {
+        ...facility,
+        stampBundles: facility.stampBundles.map((bundle) =>
+          bundle.id === 'bundle-5' ? { ...bundle, priceCents: bundle.priceCents + 100 } : bundle,
+        ),
+      };
+      expect((await central.central.admin('PUT', '/v1/admin/facilities', raised)).status).toBe(200);
+
+      expect(await kiosk.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+      await kiosk.sync.syncNow();
+      const ledger = await central.central.storage.all<LedgerRow>(
+        'SELECT account, amount, kind FROM ledger WHERE reference = ? ORDER BY account, amount',
+        [purchase.purchaseId],
+      );
+      expect(ledger).toEqual([
+        { account: 'money', amount: -purchase.priceCents, kind: 'stamp_purchase' },
+        { account: 'money', amount: 500, kind: 'deposit' },
+        { account: 'stamps', amount: purchase.stamps, kind: 'stamp_purchase' },
+      ]);
+      await expectConsistent(central, kiosk, [residentId]);
+    } finally {
+      await central.central.admin('PUT', '/v1/admin/facilities', facility);
+      await kiosk.close();
+    }
+  });
 });

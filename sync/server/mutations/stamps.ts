@@ -82,7 +82,8 @@ async function takeKioskPayment(
  * stamps.purchase: a bundle bought from the resident's spendable money at the price after the
  * best running promotion (domain bundlePrice, at the server's clock). If the device showed a
  * different price, the purchase is refused rather than charging what the resident did not see.
- * Paid at the kiosk (`payment`), the cash or card lands on the account first, in the same step.
+ * Paid at the kiosk (`payment`), the cash or card lands on the account first, in the same step,
+ * and the price the kiosk showed and took stands.
  */
 export async function stampsPurchase(
   work: Work,
@@ -93,7 +94,10 @@ export async function stampsPurchase(
   const facility = await facilityOf(work, device.facilityId);
   const quote = bundlePrice(facility, args.bundleId, work.now);
   if (!quote.ok) reject('not_found', quote.error.message);
-  const price = quote.value.priceCents;
+  // Paid at the kiosk, the money is already in the cassette or charged at the price shown:
+  // refusing over a price change would strand it, so that price stands.
+  const paidPrice = args.payment ? args.expectedPriceCents : undefined;
+  const price = paidPrice ?? quote.value.priceCents;
   if (args.expectedPriceCents !== undefined && args.expectedPriceCents !== price) {
     reject('price_changed', `the bundle now costs ${price} cents, not ${args.expectedPriceCents}`);
   }
