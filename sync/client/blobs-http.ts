@@ -47,7 +47,7 @@ export function createBlobHttpTransport(options: HttpTransportOptions): BlobTran
   }
 
   return {
-    async fetchRange(sha256, start, end): Promise<BlobRangeAnswer> {
+    async fetchRange(sha256, start, end, signal): Promise<BlobRangeAnswer> {
       const baseUrl = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
       if (!baseUrl) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
       const path = blobPath(sha256);
@@ -55,7 +55,9 @@ export function createBlobHttpTransport(options: HttpTransportOptions): BlobTran
       try {
         response = await doFetch(new URL(path, baseUrl), {
           headers: { ...signedHeaders(path), range: `bytes=${start}-${end}` },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal
+            ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+            : AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
         if (error instanceof SyncError) throw error;

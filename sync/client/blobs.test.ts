@@ -49,6 +49,8 @@ type Behaviour =
   | { kind: 'serve' }
   /** Writes this share of the asked bytes, then cuts the connection. */
   | { kind: 'cut'; share: number }
+  /** Writes this share of the asked bytes, then waits forever. */
+  | { kind: 'stall'; share: number }
   | { kind: 'status'; status: number }
   | { kind: 'wrong_total' }
   | { kind: 'extra_bytes' };
@@ -127,11 +129,11 @@ class BlobServer {
         'content-length': String(bytes.length),
         'content-range': `bytes ${start}-${end}/${total}`,
       });
-      if (behaviour.kind === 'cut') {
+      if (behaviour.kind === 'cut' || behaviour.kind === 'stall') {
         const part = bytes.subarray(0, Math.floor(bytes.length * behaviour.share));
         seen.written = part.length;
         await new Promise<void>((resolve) => response.write(part, () => resolve()));
-        response.socket?.destroy();
+        if (behaviour.kind === 'cut') response.socket?.destroy();
         return;
       }
       seen.written = bytes.length;
@@ -153,8 +155,8 @@ afterEach(() => server.close());
 function queueFor(
   announced: Map<string, number>,
   options: Partial<BlobQueueOptions> & { enrolled?: boolean } = {},
+  store = memoryStore(announced),
 ) {
-  const store = memoryStore(announced);
   const transport = createBlobHttpTransport({
     baseUrl: server.url,
     appVersion: '1.0.0',
@@ -162,10 +164,11 @@ function queueFor(
     credentials: () =>
       options.enrolled === false ? undefined : { deviceId: 'dev-1', privateKey: keys.privateKey },
     nextRequestCounter: () => ++counter,
-    timeoutMs: 5_000,
+    // Longer than any test: only stop() can end a stalled answer.
+    timeoutMs: 60_000,
   });
   const queue = createBlobQueue({ store: store.port, transport, ...options });
-  return { queue, ...store };
+  return { ...store, queue };
 }
 
 /** A blob served by the test server and announced by a message. */
@@ -298,5 +301,24 @@ describe('the blob queue', () => {
     await vi.waitFor(() => expect(complete.has(id)).toBe(true), { timeout: 5_000 });
     expect(failures).toEqual([id, id]);
     await queue.stop();
+  });
+
+  it('stop cuts a running download, keeps its bytes, and the next run resumes after them', async () => {
+    const bytes = randomBytes(100_000);
+    const { id, announced } = publish(bytes);
+    server.behave = (_seen, index) =>
+      index === 0 ? { kind: 'stall', share: 0.5 } : { kind: 'serve' };
+    const first = queueFor(announced, { flushBytes: 1000 });
+    first.queue.kick();
+    await vi.waitFor(() => expect(first.heldOf(id)).toBeGreaterThan(0), { timeout: 5_000 });
+    await first.queue.stop();
+    const held = first.heldOf(id);
+    expect(held).toBeGreaterThan(0);
+    expect(first.complete.size).toBe(0);
+    // The app starts again over the same store.
+    const second = queueFor(announced, {}, first);
+    expect((await second.queue.drain()).completed).toEqual([id]);
+    expect(second.complete.get(id)?.equals(bytes)).toBe(true);
+    expect(server.seen.map((seen) => seen.start)).toEqual([0, held]);
   });
 });

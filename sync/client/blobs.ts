@@ -48,8 +48,13 @@ export interface BlobRangeAnswer {
 
 /** How the queue downloads; sync/client/blobs-http.ts signs it like every device request. */
 export interface BlobTransport {
-  /** Bytes `start` to `end` (inclusive) of the blob `sha256`. */
-  fetchRange(sha256: string, start: number, end: number): Promise<BlobRangeAnswer>;
+  /** Bytes `start` to `end` (inclusive) of the blob `sha256`; `signal` aborts it (stop). */
+  fetchRange(
+    sha256: string,
+    start: number,
+    end: number,
+    signal?: AbortSignal,
+  ): Promise<BlobRangeAnswer>;
 }
 
 export interface BlobQueueOptions {
@@ -85,7 +90,10 @@ export interface BlobQueue {
    * running; resolves when all are done. For "sync now" and tests.
    */
   drain(): Promise<DrainResult>;
-  /** No new downloads; resolves when the running ones end. */
+  /**
+   * For good: no new downloads; running ones are cut (their bytes so far kept); resolves when
+   * they end.
+   */
   stop(): Promise<void>;
 }
 
@@ -105,6 +113,7 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
   let started = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopping = new AbortController();
 
   /** Starts downloads of missing blobs that `eligible` admits, up to the free slots. */
   function fill(eligible: (blob: MissingBlob) => boolean): void {
@@ -190,7 +199,7 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
     }
     while (held < blob.size) {
       const end = Math.min(blob.size, held + requestBytes) - 1;
-      const answer = await transport.fetchRange(blob.sha256, held, end);
+      const answer = await transport.fetchRange(blob.sha256, held, end, stopping.signal);
       if (answer.total !== blob.size) {
         store.discardPartial(blob.sha256);
         throw new SyncError(
@@ -251,7 +260,6 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
   return {
     start() {
       started = true;
-      stopped = false;
       fill(isDue);
       schedule();
     },
@@ -274,6 +282,7 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
+      stopping.abort();
       await Promise.all(running.values());
     },
   };
