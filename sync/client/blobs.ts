@@ -111,6 +111,7 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
   const retries = new Map<string, { backoff: Backoff; at: number }>();
   const drains = new Set<DrainResult & { attempted: Set<string> }>();
   let started = false;
+  let kickPending = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stopping = new AbortController();
@@ -263,7 +264,15 @@ export function createBlobQueue(options: BlobQueueOptions): BlobQueue {
       fill(isDue);
       schedule();
     },
-    kick: () => fill(isDue),
+    kick() {
+      // After the pull's current step: many pages in a row ask for one look at the store.
+      if (kickPending) return;
+      kickPending = true;
+      setImmediate(() => {
+        kickPending = false;
+        fill(isDue);
+      });
+    },
     async drain() {
       const drain = { completed: [], failed: [], attempted: new Set<string>() };
       drains.add(drain);
