@@ -36,6 +36,24 @@ export function cardTokenHash(card: CardToken): string {
   return createHash('sha256').update(card.token).digest('hex');
 }
 
+/** Records accepted bills against a deposit; a bill id already credited refuses the whole step. */
+export async function recordBills(
+  work: Work,
+  depositId: string,
+  bills: readonly { billId: string; cents: number }[],
+): Promise<void> {
+  for (const bill of bills) {
+    if (await work.tx.get('SELECT 1 AS yes FROM bills WHERE bill_id = ?', [bill.billId])) {
+      reject('bill_already_credited', `bill ${bill.billId} was already credited`);
+    }
+    await work.tx.run('INSERT INTO bills (bill_id, deposit_id, cents) VALUES (?, ?, ?)', [
+      bill.billId,
+      depositId,
+      bill.cents,
+    ]);
+  }
+}
+
 export async function makeDeposit(
   work: Work,
   facility: FacilityConfig,
@@ -107,16 +125,7 @@ export async function makeDeposit(
       work.now,
     ],
   );
-  for (const bill of input.bills ?? []) {
-    if (await work.tx.get('SELECT 1 AS yes FROM bills WHERE bill_id = ?', [bill.billId])) {
-      reject('bill_already_credited', `bill ${bill.billId} was already credited`);
-    }
-    await work.tx.run('INSERT INTO bills (bill_id, deposit_id, cents) VALUES (?, ?, ?)', [
-      bill.billId,
-      input.depositId,
-      bill.cents,
-    ]);
-  }
+  await recordBills(work, input.depositId, input.bills ?? []);
 
   const owner = { type: 'resident' as const, id: input.residentId };
   if (credited > 0) {

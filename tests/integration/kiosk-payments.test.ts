@@ -26,6 +26,22 @@ interface LedgerRow extends Record<string, unknown> {
   kind: string;
 }
 
+/** The server's ledger for a purchase paid with `cents` of cash: in, paid out, stamps in. */
+async function expectPaidWithCash(
+  purchase: { purchaseId: string; priceCents: number; stamps: number },
+  cents: number,
+) {
+  const ledger = await central.central.storage.all<LedgerRow>(
+    'SELECT account, amount, kind FROM ledger WHERE reference = ? ORDER BY account, amount',
+    [purchase.purchaseId],
+  );
+  expect(ledger).toEqual([
+    { account: 'money', amount: -purchase.priceCents, kind: 'stamp_purchase' },
+    { account: 'money', amount: cents, kind: 'deposit' },
+    { account: 'stamps', amount: purchase.stamps, kind: 'stamp_purchase' },
+  ]);
+}
+
 describe('a stamp purchase paid with cash at the kiosk', () => {
   it('lands once on the server with its ledger entries, also when the push is retried', async () => {
     const residentId = await central.central.resident({ docNumber: 'S930001' });
@@ -55,15 +71,7 @@ describe('a stamp purchase paid with cash at the kiosk', () => {
       expect(dropped).toBeGreaterThan(1);
       await kiosk.sync.syncNow();
 
-      const ledger = await central.central.storage.all<LedgerRow>(
-        'SELECT account, amount, kind FROM ledger WHERE reference = ? ORDER BY account, amount',
-        [purchase.purchaseId],
-      );
-      expect(ledger).toEqual([
-        { account: 'money', amount: -purchase.priceCents, kind: 'stamp_purchase' },
-        { account: 'money', amount: 500, kind: 'deposit' },
-        { account: 'stamps', amount: purchase.stamps, kind: 'stamp_purchase' },
-      ]);
+      await expectPaidWithCash(purchase, 500);
       const bills = await central.central.storage.all('SELECT cents FROM bills WHERE bill_id = ?', [
         cash.cashSessionId,
       ]);
@@ -107,15 +115,7 @@ describe('a stamp purchase paid with cash at the kiosk', () => {
 
       expect(await kiosk.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
       await kiosk.sync.syncNow();
-      const ledger = await central.central.storage.all<LedgerRow>(
-        'SELECT account, amount, kind FROM ledger WHERE reference = ? ORDER BY account, amount',
-        [purchase.purchaseId],
-      );
-      expect(ledger).toEqual([
-        { account: 'money', amount: -purchase.priceCents, kind: 'stamp_purchase' },
-        { account: 'money', amount: 500, kind: 'deposit' },
-        { account: 'stamps', amount: purchase.stamps, kind: 'stamp_purchase' },
-      ]);
+      await expectPaidWithCash(purchase, 500);
       await expectConsistent(central, kiosk, [residentId]);
     } finally {
       await central.central.admin('PUT', '/v1/admin/facilities', facility);

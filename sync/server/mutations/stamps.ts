@@ -1,7 +1,7 @@
 import { assessCard, bundlePrice, evaluateDeposit } from '../../../domain';
 import type { KioskPayment, MutationArgs } from '../../protocol';
 import { openChargebacks } from '../chargebacks';
-import { cardTokenHash } from '../deposits';
+import { cardTokenHash, recordBills } from '../deposits';
 import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { credit, debit } from '../ledger';
@@ -59,16 +59,7 @@ async function takeKioskPayment(
       work.now,
     ],
   );
-  for (const bill of payment.kind === 'kiosk_cash' ? payment.bills : []) {
-    if (await work.tx.get('SELECT 1 AS yes FROM bills WHERE bill_id = ?', [bill.billId])) {
-      reject('bill_already_credited', `bill ${bill.billId} was already credited`);
-    }
-    await work.tx.run('INSERT INTO bills (bill_id, deposit_id, cents) VALUES (?, ?, ?)', [
-      bill.billId,
-      args.purchaseId,
-      bill.cents,
-    ]);
-  }
+  await recordBills(work, args.purchaseId, payment.kind === 'kiosk_cash' ? payment.bills : []);
   await credit(work, {
     owner,
     account: 'money',
