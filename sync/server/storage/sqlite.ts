@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { startCheckpointer } from './checkpointer';
 import { applySchema } from './schema';
 import {
   TRANSACTION_ATTEMPTS,
@@ -21,6 +22,12 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread, not inside a commit on the event loop (checkpointer.ts);
+  // should the worker fail, SQLite's automatic checkpoint takes over again.
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(path, CHECKPOINT_INTERVAL_MS, () => {
+    db.pragma('wal_autocheckpoint = 1000');
+  });
 
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
@@ -115,13 +122,16 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
         }
       }),
     close: () =>
-      exclusive(() => {
+      exclusive(async () => {
+        await checkpointer.stop();
         db.close();
       }),
   };
   await storage.transaction((schemaTx) => applySchema(schemaTx, 'sqlite'));
   return storage;
 }
+
+const CHECKPOINT_INTERVAL_MS = 500;
 
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
