@@ -1,14 +1,9 @@
-import { createHash, type KeyObject } from 'node:crypto';
-import { HEADERS, PROTOCOL_VERSION, signingPayload } from '../protocol';
 import type { BlobRangeAnswer, BlobTransport } from './blobs';
 import { SyncError } from './errors';
-import type { HttpTransportOptions } from './http';
-import { loadPrivateKey, signText } from './keys';
+import { createRequestSigner, describe, versionHeaders, type HttpTransportOptions } from './http';
 
 /** `GET /v1/blobs/:sha256` with `Range`, signed like every device request. */
 export const blobPath = (sha256: string) => `/v1/blobs/${sha256}`;
-
-const EMPTY_BODY_SHA256 = createHash('sha256').update('').digest('hex');
 
 /**
  * Ranged attachment downloads from the central service, over the same options (address,
@@ -18,33 +13,7 @@ const EMPTY_BODY_SHA256 = createHash('sha256').update('').digest('hex');
 export function createBlobHttpTransport(options: HttpTransportOptions): BlobTransport {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  let cachedKey: { source: string; key: KeyObject } | undefined;
-
-  function signedHeaders(path: string): Record<string, string> {
-    const credentials = options.credentials();
-    if (!credentials) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
-    if (cachedKey?.source !== credentials.privateKey)
-      cachedKey = { source: credentials.privateKey, key: loadPrivateKey(credentials.privateKey) };
-    const counter = options.nextRequestCounter();
-    return {
-      [HEADERS.protocol]: String(PROTOCOL_VERSION),
-      [HEADERS.app]: options.appVersion,
-      [HEADERS.schema]: String(options.schemaVersion),
-      [HEADERS.device]: credentials.deviceId,
-      [HEADERS.counter]: String(counter),
-      [HEADERS.bodySha256]: EMPTY_BODY_SHA256,
-      [HEADERS.signature]: signText(
-        cachedKey.key,
-        signingPayload({
-          method: 'GET',
-          path,
-          deviceId: credentials.deviceId,
-          counter,
-          bodySha256: EMPTY_BODY_SHA256,
-        }),
-      ),
-    };
-  }
+  const sign = createRequestSigner(options);
 
   return {
     async fetchRange(sha256, start, end, signal): Promise<BlobRangeAnswer> {
@@ -54,7 +23,11 @@ export function createBlobHttpTransport(options: HttpTransportOptions): BlobTran
       let response: Response;
       try {
         response = await doFetch(new URL(path, baseUrl), {
-          headers: { ...signedHeaders(path), range: `bytes=${start}-${end}` },
+          headers: {
+            ...versionHeaders(options),
+            ...sign('GET', path, ''),
+            range: `bytes=${start}-${end}`,
+          },
           signal: signal
             ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
             : AbortSignal.timeout(timeoutMs),
@@ -105,7 +78,3 @@ function errorFor(status: number, message: string): SyncError {
     return new SyncError('transient', message);
   return new SyncError('rejected_request', message);
 }
-
-/** The error, or what caused it (undici's "fetch failed" hides the reset or refusal). */
-const describe = (error: unknown) =>
-  String((error as { cause?: unknown } | undefined)?.cause ?? error);

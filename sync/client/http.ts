@@ -53,17 +53,48 @@ export interface HttpTransportOptions {
 
 const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** The protocol's version headers, sent with every request. */
+export function versionHeaders(
+  options: Pick<HttpTransportOptions, 'appVersion' | 'schemaVersion'>,
+): Record<string, string> {
+  return {
+    [HEADERS.protocol]: String(PROTOCOL_VERSION),
+    [HEADERS.app]: options.appVersion,
+    [HEADERS.schema]: String(options.schemaVersion),
+  };
+}
+
+/**
+ * Signs device requests: the headers that prove this device sent exactly this request (Ed25519
+ * over method, path, device, a fresh counter and the body's hash). Throws `not_enrolled` before
+ * enrollment. Every transport of the device signs through this one function.
+ */
+export function createRequestSigner(
+  options: Pick<HttpTransportOptions, 'credentials' | 'nextRequestCounter'>,
+): (method: 'GET' | 'POST', path: string, body: string) => Record<string, string> {
+  let cachedKey: { source: string; key: KeyObject } | undefined;
+  return (method, path, body) => {
+    const credentials = options.credentials();
+    if (!credentials) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    if (cachedKey?.source !== credentials.privateKey)
+      cachedKey = { source: credentials.privateKey, key: loadPrivateKey(credentials.privateKey) };
+    const bodySha256 = sha256Hex(body);
+    const counter = options.nextRequestCounter();
+    const payload = { method, path, deviceId: credentials.deviceId, counter, bodySha256 };
+    return {
+      [HEADERS.device]: credentials.deviceId,
+      [HEADERS.counter]: String(counter),
+      [HEADERS.signature]: signText(cachedKey.key, signingPayload(payload)),
+      [HEADERS.bodySha256]: bodySha256,
+    };
+  };
+}
+
 /** Signed HTTP requests to the central service, answers validated against the protocol. */
 export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  let cachedKey: { source: string; key: KeyObject } | undefined;
-
-  const keyFor = (privateKey: string): KeyObject => {
-    if (cachedKey?.source !== privateKey)
-      cachedKey = { source: privateKey, key: loadPrivateKey(privateKey) };
-    return cachedKey.key;
-  };
+  const sign = createRequestSigner(options);
 
   async function signed<S extends z.ZodType>(
     method: 'GET' | 'POST',
@@ -71,23 +102,20 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     body: unknown,
     schema: S,
   ): Promise<z.output<S>> {
-    const credentials = options.credentials();
     const baseUrl = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
-    if (!credentials || !baseUrl)
-      throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    if (!baseUrl) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
     const text = body === undefined ? '' : JSON.stringify(body);
-    const bodySha256 = sha256Hex(text);
-    const counter = options.nextRequestCounter();
-    const signature = signText(
-      keyFor(credentials.privateKey),
-      signingPayload({ method, path, deviceId: credentials.deviceId, counter, bodySha256 }),
+    const headers = sign(method, path, text);
+    return request(
+      doFetch,
+      { ...options, baseUrl },
+      method,
+      path,
+      text,
+      schema,
+      timeoutMs,
+      headers,
     );
-    return request(doFetch, { ...options, baseUrl }, method, path, text, schema, timeoutMs, {
-      [HEADERS.device]: credentials.deviceId,
-      [HEADERS.counter]: String(counter),
-      [HEADERS.signature]: signature,
-      [HEADERS.bodySha256]: bodySha256,
-    });
   }
 
   return {
@@ -126,12 +154,7 @@ async function request<S extends z.ZodType>(
   timeoutMs: number,
   extraHeaders: Record<string, string>,
 ): Promise<z.output<S>> {
-  const headers: Record<string, string> = {
-    [HEADERS.protocol]: String(PROTOCOL_VERSION),
-    [HEADERS.app]: options.appVersion,
-    [HEADERS.schema]: String(options.schemaVersion),
-    ...extraHeaders,
-  };
+  const headers: Record<string, string> = { ...versionHeaders(options), ...extraHeaders };
   if (method === 'POST') headers['content-type'] = 'application/json';
   let response: Response;
   let answer: string;
@@ -192,7 +215,8 @@ function errorFor(status: number, method: string, path: string, answer: string):
   return new SyncError('rejected_request', message);
 }
 
-function describe(error: unknown): string {
+/** The error, or what caused it (undici's "fetch failed" hides the reset or refusal). */
+export function describe(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
