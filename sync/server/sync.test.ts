@@ -78,6 +78,17 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       expect(await device.request('GET', '/v1/device', undefined, { counter: 10 })).toMatchObject({
         status: 200,
       });
+      // Known key now (checked before the database): a forgery is refused and uses no counter.
+      const forgedAgain = await device.request('GET', '/v1/device', undefined, {
+        counter: 11,
+        tamper: (headers) => {
+          headers[HEADERS.signature] = Buffer.alloc(64, 7).toString('base64url');
+        },
+      });
+      expect(forgedAgain.status).toBe(401);
+      expect(await device.request('GET', '/v1/device', undefined, { counter: 11 })).toMatchObject({
+        status: 200,
+      });
       // Out of order inside the window is fine; the same counter twice is a replay.
       expect(await device.request('GET', '/v1/device', undefined, { counter: 8 })).toMatchObject({
         status: 200,

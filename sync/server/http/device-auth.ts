@@ -74,33 +74,41 @@ export function createDeviceAuthenticator(storage: Storage) {
     if (!/^\d{1,15}$/.test(counterText) || counter < 1) {
       throw new HttpError(401, 'unauthorized', 'counter must be a positive integer');
     }
-    const row = await storage.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', [deviceId]);
-    if (!row) throw new HttpError(401, 'unauthorized', 'unknown device');
-    if (row.revoked_at) throw new HttpError(403, 'device_revoked', 'this device was revoked');
-
-    let key = keys.get(row.id);
-    if (!key) {
-      key = publicKeyFromRaw(row.public_key);
-      keys.set(row.id, key);
-    }
-    const payload = signingPayload({
-      method: request.method,
-      path: request.url,
-      deviceId,
-      counter,
-      bodySha256: rawBodySha256(request),
-    });
-    const valid = verify(null, Buffer.from(payload), key, Buffer.from(signature, 'base64url'));
-    if (!valid) throw new HttpError(401, 'unauthorized', 'bad signature');
-
-    await storage.transaction(
+    const payload = Buffer.from(
+      signingPayload({
+        method: request.method,
+        path: request.url,
+        deviceId,
+        counter,
+        bodySha256: rawBodySha256(request),
+      }),
+    );
+    const signed = Buffer.from(signature, 'base64url');
+    const checkSignature = (key: KeyObject) => {
+      if (!verify(null, payload, key, signed)) {
+        throw new HttpError(401, 'unauthorized', 'bad signature');
+      }
+    };
+    // A known key is checked before any database work; an unknown one once its row is read.
+    const knownKey = keys.get(deviceId);
+    if (knownKey) checkSignature(knownKey);
+    // One transaction reads the device (revocation, key), and slides the window: the row is
+    // locked (PostgreSQL) from the revocation check to the window write.
+    const row = await storage.transaction(
       async (tx) => {
         const current = await tx.get<DeviceRow>(
-          `SELECT replay_high, replay_bits, revoked_at FROM devices WHERE id = ?${tx.forUpdate}`,
+          `SELECT id, facility_id, profile, public_key, replay_high, replay_bits, revoked_at
+           FROM devices WHERE id = ?${tx.forUpdate}`,
           [deviceId],
         );
-        if (!current || current.revoked_at) {
+        if (!current) throw new HttpError(401, 'unauthorized', 'unknown device');
+        if (current.revoked_at) {
           throw new HttpError(403, 'device_revoked', 'this device was revoked');
+        }
+        if (!knownKey) {
+          const key = publicKeyFromRaw(current.public_key);
+          checkSignature(key);
+          keys.set(deviceId, key);
         }
         const next = slideWindow(current.replay_high, BigInt(current.replay_bits), counter);
         if (!next) throw new HttpError(401, 'replayed', `counter ${counter} was already used`);
@@ -109,9 +117,10 @@ export function createDeviceAuthenticator(storage: Storage) {
           next.bits.toString(),
           deviceId,
         ]);
-        // Losing the newest window state in a power cut is harmless: pushes are idempotent by
-        // mutation id and pulls only read, so no fsync is spent per request on it.
+        return current;
       },
+      // Losing the newest window state in a power cut is harmless: pushes are idempotent by
+      // mutation id and pulls only read, so no fsync is spent per request on it.
       { durable: false },
     );
     return { id: row.id, facilityId: row.facility_id, profile: row.profile };
