@@ -1,4 +1,5 @@
 import { formatCursor, parseCursor, type Scope } from '../protocol';
+import { mayActFor } from './access';
 import { readEpoch } from './epoch';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { HttpError } from './http/errors';
@@ -32,17 +33,7 @@ async function mayRead(db: Queryable, device: AuthenticatedDevice, scope: Scope)
   if (scope.kind === 'facility') return scope.id === device.facilityId;
   if (scope.kind === 'device') return scope.id === device.id;
   if (device.profile === 'lobby') return false;
-  const resident = await db.get<{ facility_id: string; tablet_serial: string | null }>(
-    'SELECT facility_id, tablet_serial FROM residents WHERE id = ?',
-    [scope.id],
-  );
-  if (resident?.facility_id !== device.facilityId) return false;
-  if (device.profile === 'kiosk') return true;
-  const tablet = await db.get<{ serial: string }>(
-    'SELECT serial FROM device_serials WHERE device_id = ?',
-    [device.id],
-  );
-  return tablet !== undefined && tablet.serial === resident.tablet_serial;
+  return mayActFor(db, device, scope.id);
 }
 
 /**

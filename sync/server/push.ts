@@ -7,6 +7,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from '../protocol';
+import { mayActFor } from './access';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { pinFailed, pinSucceeded } from './mutations/auth';
 import { depositCreate } from './mutations/deposits';
@@ -79,6 +80,15 @@ async function applyOne(
       .map((i) => `${i.path.join('.') || 'args'}: ${i.message}`)
       .join('; ');
     return { status: 'rejected', code: 'invalid_args', reason };
+  }
+  // Every mutation names a resident; the device must be one that may act for that resident.
+  const { residentId } = args.data;
+  if (!(await mayActFor(work.tx, device, residentId))) {
+    return {
+      status: 'rejected',
+      code: 'forbidden',
+      reason: `this ${device.profile} may not act for resident ${residentId}`,
+    };
   }
   const handler = HANDLERS[name] as MutationHandler<MutationName>;
   try {

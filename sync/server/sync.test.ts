@@ -377,6 +377,81 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       expect(badSerial.status).toBe(400);
     });
 
+    it('refuses a push naming a resident the device may not act for, storing forbidden', async () => {
+      const mine = await central.resident({ tabletSerial: 'TAB-PUSH-1' });
+      const other = await central.resident({ tabletSerial: 'TAB-PUSH-2' });
+      expect(
+        (
+          await central.admin('PUT', '/v1/admin/facilities', {
+            ...central.facility,
+            id: 'elsewhere',
+          })
+        ).status,
+      ).toBe(200);
+      const foreign = await central.resident({ facilityId: 'elsewhere' });
+      const failedTries = async () =>
+        new Map(
+          (
+            await central.storage.all<{ id: string; failed_pin_attempts: number }>(
+              'SELECT id, failed_pin_attempts FROM residents WHERE id IN (?, ?, ?)',
+              [mine, other, foreign],
+            )
+          ).map((row) => [row.id, row.failed_pin_attempts]),
+        );
+      const before = await failedTries();
+
+      const tablet = await central.device('tablet', 'TAB-PUSH-1');
+      const refused = [pinFailed(1, other), pinFailed(2, foreign)];
+      const answer = await push(tablet, [...refused, pinFailed(3, mine)]);
+      expect(answer.results.map((result) => result.outcome)).toMatchObject([
+        { status: 'rejected', code: 'forbidden' },
+        { status: 'rejected', code: 'forbidden' },
+        { status: 'applied' },
+      ]);
+      expect(answer.highWaterMark).toBe(3);
+      const replayed = await push(tablet, refused);
+      expect(replayed.results.map((result) => [result.status, result.outcome])).toMatchObject([
+        ['duplicate', { status: 'rejected', code: 'forbidden' }],
+        ['duplicate', { status: 'rejected', code: 'forbidden' }],
+      ]);
+
+      const kiosk = await central.device('kiosk');
+      const fromKiosk = await push(kiosk, [pinFailed(1, other), pinFailed(2, foreign)]);
+      expect(fromKiosk.results.map((result) => result.outcome)).toMatchObject([
+        { status: 'applied' },
+        { status: 'rejected', code: 'forbidden' },
+      ]);
+      const noSerial = await central.device('tablet');
+      expect((await push(noSerial, [pinFailed(1, mine)])).results[0].outcome).toMatchObject({
+        status: 'rejected',
+        code: 'forbidden',
+      });
+
+      const lobby = await central.device('lobby');
+      const deposit = (seq: number, residentId: string) => ({
+        id: newId(),
+        seq,
+        createdAt: at,
+        name: 'deposit.create',
+        args: {
+          channel: 'kiosk_cash',
+          depositId: newId(),
+          residentId,
+          bills: [{ billId: newId(), cents: 2000 }],
+        },
+      });
+      const fromLobby = await push(lobby, [deposit(1, foreign), deposit(2, mine)]);
+      expect(fromLobby.results.map((result) => result.outcome)).toMatchObject([
+        { status: 'rejected', code: 'forbidden' },
+        { status: 'applied' },
+      ]);
+
+      const after = await failedTries();
+      expect(after.get(mine)).toBe((before.get(mine) ?? 0) + 1);
+      expect(after.get(other)).toBe((before.get(other) ?? 0) + 1); // the kiosk's try only
+      expect(after.get(foreign)).toBe(before.get(foreign));
+    });
+
     it('detects another epoch and refuses scopes the device may not read', async () => {
       const device = await central.device();
       const foreign = await pullScope(device, 'facility', 'other-facility', null);
