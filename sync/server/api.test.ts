@@ -117,6 +117,22 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
     expect((await customer.login(/password is (\S+)\./.exec(second.body)?.[1])).status).toBe(401);
   });
 
+  it('answers an unknown email exactly as a wrong password', async () => {
+    const customer = await new TestCustomer(central.baseUrl).register(await central.resident());
+    const wrong = await customer.login('wrong password!');
+    const unknown = await customer.call('POST', '/v1/customers/login', {
+      email: `nobody-${crypto.randomUUID()}@example.com`,
+      password: 'wrong password!',
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown).toEqual(wrong);
+    const counted = await central.storage.get<{ failed_logins: number }>(
+      'SELECT failed_logins FROM customers WHERE id = ?',
+      [customer.customerId],
+    );
+    expect(counted?.failed_logins).toBe(1);
+  });
+
   it('bad customer payloads get 400 with issues and change nothing', async () => {
     const residentId = await central.resident();
     const customer = await new TestCustomer(central.baseUrl).register(residentId);

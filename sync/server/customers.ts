@@ -16,7 +16,7 @@ import type {
   RegisterRequestSchema,
   ResidentLookupResponse,
 } from '../protocol';
-import { hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
+import { UNMATCHABLE_HASH, hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
 import { openChargebacks } from './chargebacks';
 import { makeDeposit } from './deposits';
 import { loadFacility } from './facilities';
@@ -144,6 +144,11 @@ async function openTemporaryPasswords(storage: Storage, customerId: string, now:
   );
 }
 
+/** The one answer to an unknown email and to a wrong password. */
+function wrongCredentials(): HttpError {
+  return new HttpError(401, 'unauthorized', 'wrong email or password');
+}
+
 /** Login with the domain's lockout: 5 wrong in a row lock the account until staff unlock it. */
 export async function login(
   storage: Storage,
@@ -154,7 +159,11 @@ export async function login(
   const customer = await storage.get<CustomerRow>('SELECT * FROM customers WHERE email = ?', [
     email,
   ]);
-  if (!customer) throw new HttpError(401, 'unauthorized', 'wrong email or password');
+  if (!customer) {
+    // The same scrypt and the same answer as a wrong password: nothing tells that no account exists.
+    await verifySecret(password, UNMATCHABLE_HASH);
+    throw wrongCredentials();
+  }
   if (customer.locked_at)
     throw new HttpError(
       423,
@@ -178,7 +187,7 @@ export async function login(
       `SELECT * FROM customers WHERE id = ?${work.tx.forUpdate}`,
       [customer.id],
     );
-    if (!current) throw new HttpError(401, 'unauthorized', 'wrong email or password');
+    if (!current) throw wrongCredentials();
     if (temporaryId) {
       const grant = await work.tx.get<{
         issued_at: string;
@@ -227,13 +236,8 @@ export async function login(
   }).then((result) => {
     if ('token' in result) return result;
     // The failed attempt is committed before answering, so the count survives.
-    if (result.outcome === 'wrong') {
-      throw new HttpError(
-        401,
-        'unauthorized',
-        `wrong email or password (${result.attemptsLeft} tries left)`,
-      );
-    }
+    // No count of tries left: it would tell an existing account from an unknown email.
+    if (result.outcome === 'wrong') throw wrongCredentials();
     throw new HttpError(423, 'locked', 'too many wrong passwords: this account is now locked');
   });
 }

@@ -36,6 +36,13 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return timingSafeEqual(key, expected);
 }
 
+/**
+ * A hash no secret matches, at the cost of a real one (same parameters and key length; all-zero
+ * salt and key). Verifying against it where nothing is stored (an unknown email) spends the same
+ * scrypt as a wrong password, so the time of the answer does not tell whether an account exists.
+ */
+export const UNMATCHABLE_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
+
 /** A random bearer token (base64url, 256 bits). */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
