@@ -1,21 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PullResponseSchema, type ReviewItem } from '../protocol';
-import { TestCentral } from './testing/central';
+import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
-import { STORAGE_KINDS, storageOpener } from './testing/storages';
+import { eachTestCentral } from './testing/each-central';
+import { STORAGE_KINDS } from './testing/storages';
 
 describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
-  const open = storageOpener(kind);
   let central: TestCentral;
   let now = Date.parse('2026-03-01T12:00:00Z');
-  beforeEach(async () => {
+  beforeEach(() => {
     now = Date.parse('2026-03-01T12:00:00Z');
-    central = await TestCentral.start(await open(), { clock: () => new Date(now) });
   });
-  afterEach(async () => {
-    expect(await central.ledgerInvariant()).toEqual({ mismatches: [], negatives: 0 });
-    await central.stop();
-  });
+  eachTestCentral(kind, (started) => (central = started), { clock: () => new Date(now) });
 
   async function staffClient() {
     const created = await central.admin<{ token: string }>('POST', '/v1/admin/staff', {

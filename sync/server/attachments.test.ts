@@ -1,23 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestCentral } from './testing/central';
+import { describe, expect, it } from 'vitest';
+import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
-import { STORAGE_KINDS, storageOpener } from './testing/storages';
+import { eachTestCentral } from './testing/each-central';
+import { STORAGE_KINDS } from './testing/storages';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const range = (start: number, length: number, total: number) =>
   `bytes ${start}-${start + length - 1}/${total}`;
 
 describe.each(STORAGE_KINDS)('attachments on %s', (kind) => {
-  const open = storageOpener(kind);
   let central: TestCentral;
-  beforeEach(async () => {
-    central = await TestCentral.start(await open());
-  });
-  afterEach(async () => {
-    expect(await central.ledgerInvariant()).toEqual({ mismatches: [], negatives: 0 });
-    await central.stop();
-  });
+  eachTestCentral(kind, (started) => (central = started));
 
   it('uploads in resumable chunks, verifies the hash, serves ranges, and a photo costs its stamps', async () => {
     const device = await central.device();

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PushResponse } from '../protocol';
-import { TestCentral } from './testing/central';
+import type { TestCentral } from './testing/central';
 import type { TestDevice } from './testing/device';
-import { STORAGE_KINDS, storageOpener } from './testing/storages';
+import { eachTestCentral } from './testing/each-central';
+import { STORAGE_KINDS } from './testing/storages';
 
 /** stamps.purchase paid at the kiosk (mutations/stamps.ts), on both engines. */
 let seq = 0;
@@ -37,15 +38,8 @@ async function push(device: TestDevice, mutations: unknown[]) {
 }
 
 describe.each(STORAGE_KINDS)('kiosk-paid stamp purchases on %s', (kind) => {
-  const open = storageOpener(kind);
   let central: TestCentral;
-  beforeEach(async () => {
-    central = await TestCentral.start(await open());
-  });
-  afterEach(async () => {
-    expect(await central.ledgerInvariant()).toEqual({ mismatches: [], negatives: 0 });
-    await central.stop();
-  });
+  eachTestCentral(kind, (started) => (central = started));
 
   it('books a card payment and the purchase; keeps only the token hash and last four', async () => {
     const residentId = await central.resident();

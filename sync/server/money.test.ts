@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PullResponseSchema, type PushResponse } from '../protocol';
-import { TestCentral } from './testing/central';
+import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
 import type { TestDevice } from './testing/device';
-import { STORAGE_KINDS, storageOpener } from './testing/storages';
+import { eachTestCentral } from './testing/each-central';
+import { STORAGE_KINDS } from './testing/storages';
 
 const at = '2026-01-01T00:00:00.000Z';
 let seq = 0;
@@ -35,17 +36,12 @@ async function balance(central: TestCentral, residentId: string) {
 }
 
 describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
-  const open = storageOpener(kind);
   let central: TestCentral;
   let now = Date.parse('2026-12-01T12:00:00Z');
-  beforeEach(async () => {
+  beforeEach(() => {
     now = Date.parse('2026-12-01T12:00:00Z');
-    central = await TestCentral.start(await open(), { clock: () => new Date(now) });
   });
-  afterEach(async () => {
-    expect(await central.ledgerInvariant()).toEqual({ mismatches: [], negatives: 0 });
-    await central.stop();
-  });
+  eachTestCentral(kind, (started) => (central = started), { clock: () => new Date(now) });
 
   it('two devices spending the same last stamp: exactly one wins', async () => {
     const residentId = await central.resident({}, { stamps: 1 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   HEADERS,
   PullResponseSchema,
@@ -9,7 +9,8 @@ import {
 } from '../protocol';
 import { TestCentral } from './testing/central';
 import { TestDevice } from './testing/device';
-import { STORAGE_KINDS, storageOpener } from './testing/storages';
+import { eachTestCentral } from './testing/each-central';
+import { STORAGE_KINDS } from './testing/storages';
 
 const at = '2026-01-01T00:00:00.000Z';
 const newId = () => crypto.randomUUID();
@@ -39,16 +40,8 @@ async function pullScope(
 }
 
 describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
-  const open = storageOpener(kind);
   let central: TestCentral;
-  beforeEach(async () => {
-    central = await TestCentral.start(await open());
-  });
-  afterEach(async () => {
-    const invariant = await central.ledgerInvariant();
-    expect(invariant).toEqual({ mismatches: [], negatives: 0 });
-    await central.stop();
-  });
+  eachTestCentral(kind, (started) => (central = started));
 
   describe('enrollment and request authentication', () => {
     it('enrolls once per code and refuses a reused code', async () => {
