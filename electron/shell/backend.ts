@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createBackend, type Backend } from '../backend';
+import type { StoreKeySource } from '../backend/store';
 import { createDeviceService } from '../backend/devices';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../backend/sync';
 import type { ShellConfig } from './config/schema';
@@ -17,10 +18,12 @@ export async function composeBackend(
   config: ShellConfig,
   logger: Logger,
   appVersion: string,
+  storeKey: StoreKeySource,
 ): Promise<Backend> {
   const hasDevices = Object.keys(config.devices).length > 0;
   const backend = await createBackend({
     dataDir: config.dataDir,
+    storeKey,
     profile: config.profile,
     facilityId: config.facilityId,
     warehouseAddress: config.warehouseAddress,

@@ -6,6 +6,7 @@ import type { Change, MessageData, Page, Scope } from '../../../sync/protocol';
 import sample from '../../../assets/facility.sample.json';
 import { verifyPin } from '../services/pin-hash';
 import { enqueueMutation, openStore, type Store } from '../store';
+import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
@@ -100,7 +101,7 @@ const port = () => createSyncStorePort(store, { now: () => at, onTouched: (t) =>
 
 beforeEach(() => {
   dir = tempDir();
-  store = openStore(join(dir.path, 'device.db'));
+  store = openStore(join(dir.path, 'device.db'), TEST_STORE_KEY);
   touched = [];
   position = 0;
 });

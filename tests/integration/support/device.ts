@@ -11,6 +11,7 @@ import {
 } from '../../../electron/backend';
 import { createDeviceService } from '../../../electron/backend/devices';
 import { openStore, type Store } from '../../../electron/backend/store';
+import { TEST_STORE_KEY } from '../../../electron/backend/testing/store-key';
 import { createSimulatedKiosk, type SimulatedKiosk } from '../../../hardware/simulators/kiosk';
 import {
   createBackendSync,
@@ -111,7 +112,7 @@ export class SyncedDevice {
     const dir = mkdtempSync(join(tmpdir(), 'homeline-device-'));
     const dbPath = join(dir, 'device.db');
     const now = options.now ?? (() => new Date());
-    const enrolling = openStore(dbPath);
+    const enrolling = openStore(dbPath, TEST_STORE_KEY);
     try {
       // What createBackend does with the shell's serial, before the shell's enrollment.
       if (options.serial) {
@@ -147,6 +148,7 @@ export class SyncedDevice {
           }),
       }),
       dbPath,
+      storeKey: TEST_STORE_KEY,
       profile: options.profile ?? 'kiosk',
       facilityId: enrollment.facilityId,
       serial: options.serial,
