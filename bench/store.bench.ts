@@ -192,9 +192,7 @@ const plainStore = createStore(openDatabase(plainPath));
 const inboxOf = (store: Store) =>
   time(() => store.mail.page(`r${Math.floor(random() * RESIDENTS)}`, 'inbox', 50));
 const searchOf = (store: Store) =>
-  time(() =>
-    store.mail.search(`r${Math.floor(random() * RESIDENTS)}`, `"${pick(searched)}"*`, 50),
-  );
+  time(() => store.mail.search(`r${Math.floor(random() * RESIDENTS)}`, `"${pick(searched)}"*`, 50));
 // Interleaved, so both see the same machine load.
 const inboxPlain = await inboxOf(plainStore);
 const inboxRepo = await inboxOf(backend.store);

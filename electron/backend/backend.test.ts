@@ -21,7 +21,13 @@ describe('createBackend', () => {
       createBackend({ profile: 'kiosk', facilityId: 'f', logger, storeKey } as never),
     ).rejects.toThrow(BackendConfigError);
     await expect(
-      createBackend({ dataDir: dir.path, profile: 'atm', facilityId: 'f', logger, storeKey } as never),
+      createBackend({
+        dataDir: dir.path,
+        profile: 'atm',
+        facilityId: 'f',
+        logger,
+        storeKey,
+      } as never),
     ).rejects.toThrow(/profile/);
     await expect(
       createBackend({

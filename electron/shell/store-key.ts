@@ -12,7 +12,10 @@ const KEY_BYTES = 32;
  * service (gnome-libsecret, kwallet) Chromium falls back to a fixed, public password
  * ('basic_text'), which is no protection at all.
  */
-export function keystoreProblem(safeStorage: SafeStorage, platform: NodeJS.Platform): string | null {
+export function keystoreProblem(
+  safeStorage: SafeStorage,
+  platform: NodeJS.Platform,
+): string | null {
   if (!safeStorage.isEncryptionAvailable()) return 'safeStorage reports no encryption';
   if (platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();
@@ -39,7 +42,8 @@ export function sealedKeySource(safeStorage: SafeStorage, sealedFile: string): S
         throw error;
       }
       const key = Buffer.from(safeStorage.decryptString(sealed), 'base64url');
-      if (key.length !== KEY_BYTES) throw new StoreOpenError('store_key_invalid', { source: description });
+      if (key.length !== KEY_BYTES)
+        throw new StoreOpenError('store_key_invalid', { source: description });
       return key;
     },
     create() {
