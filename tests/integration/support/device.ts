@@ -64,7 +64,8 @@ export class SyncedDevice {
     readonly sync: BackendSync,
     readonly window: Connection,
     readonly events: SeenEvent[],
-    private readonly dir: string,
+    /** The device's data folder (its database and journals). */
+    readonly dir: string,
     readonly simulator: SimulatedKiosk | null,
   ) {}
 
@@ -196,16 +197,27 @@ export class SyncedDevice {
     return this.call('payment.cashEnd', { cashSessionId });
   }
 
+  /** Starts a card read, swipes `swipe` on the simulated reader, returns the reader's card. */
+  async swipeCard(swipe: Parameters<SimulatedKiosk['controls']['swipe']>[0]): Promise<unknown> {
+    await this.call('payment.cardStart');
+    const seen = this.events.length;
+    this.simulator?.controls.swipe(swipe);
+    return (await this.nextEvent(seen, (e) => e.event === 'hardware.cardRead')).payload;
+  }
+
   private async nextBillEvent(after: number, name: string): Promise<void> {
+    await this.nextEvent(
+      after,
+      (e) => e.event === 'hardware.bill' && (e.payload as { event?: string }).event === name,
+    );
+  }
+
+  private async nextEvent(after: number, match: (e: SeenEvent) => boolean): Promise<SeenEvent> {
     const deadline = Date.now() + 10_000;
-    const seen = () =>
-      this.events
-        .slice(after)
-        .some(
-          (e) => e.event === 'hardware.bill' && (e.payload as { event?: string }).event === name,
-        );
-    while (!seen()) {
-      if (Date.now() > deadline) throw new Error(`no bill event ${name}`);
+    for (;;) {
+      const found = this.events.slice(after).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error('the awaited hardware event never came');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
