@@ -18,3 +18,4 @@ export * from './state-machine';
 export * from './review';
 export * from './tickets';
 export * from './release';
+export * from './staff';

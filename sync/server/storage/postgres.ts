@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { applySchema } from './schema';
+import { migrateCentral } from './migrate';
 import {
   TRANSACTION_ATTEMPTS,
   TransientStorageError,
@@ -100,11 +100,7 @@ export async function openPostgresStorage(
     },
     close: () => pool.end(),
   };
-  await storage.transaction(async (tx) => {
-    // Two service nodes starting together must not both create the schema.
-    await tx.run('SELECT pg_advisory_xact_lock(7411)');
-    await applySchema(tx, 'postgres');
-  });
+  await migrateCentral(storage);
   return storage;
 }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { startCheckpointer } from './checkpointer';
-import { applySchema } from './schema';
+import { migrateCentral } from './migrate';
 import {
   TRANSACTION_ATTEMPTS,
   TransientStorageError,
@@ -127,7 +127,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
         db.close();
       }),
   };
-  await storage.transaction((schemaTx) => applySchema(schemaTx, 'sqlite'));
+  await migrateCentral(storage);
   return storage;
 }
 

@@ -1,15 +1,12 @@
-import { canonicalJson } from '../../protocol';
-import type { Dialect, Transaction } from './types';
+import { runPortableDdl, type CentralMigration } from './migration';
 
 /**
- * The central schema, written once in portable SQL: INTEGER becomes BIGINT and BLOB becomes
- * BYTEA on PostgreSQL. Balances carry CHECK constraints so no code path can take one below
- * zero; ledger entries are unique per (owner, account, kind, reference) so a mutation or
- * idempotency key can never be booked twice.
+ * The schema of the first release, as it shipped (it then created tables with `IF NOT EXISTS` on
+ * every start and recorded schema_version 1). Balances carry CHECK constraints so no code path can
+ * take one below zero; ledger entries are unique per (owner, account, kind, reference) so a
+ * mutation or idempotency key can never be booked twice.
  */
-export const SCHEMA_VERSION = 1;
-
-const TABLES = `
+const FIRST_RELEASE_TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS facilities (id TEXT PRIMARY KEY, config TEXT NOT NULL);
@@ -109,54 +106,18 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
   PRIMARY KEY (sha256, start));
 `;
 
-/** Creates missing tables, the epoch (random id of this database) and the position counter. */
-export async function applySchema(tx: Transaction, dialect: Dialect): Promise<void> {
-  const ddl =
-    dialect === 'postgres'
-      ? TABLES.replace(/\bINTEGER\b/g, 'BIGINT').replace(/\bBLOB\b/g, 'BYTEA')
-      : TABLES;
-  for (const statement of ddl.split(';').map((s) => s.trim())) {
-    if (statement) await tx.run(statement);
-  }
-  await tx.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
-    'epoch',
-    crypto.randomUUID(),
-  ]);
-  await tx.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
-    'schema_version',
-    String(SCHEMA_VERSION),
-  ]);
-  await tx.run(
-    "INSERT INTO counters (name, value) VALUES ('position', 0) ON CONFLICT (name) DO NOTHING",
-  );
-  await canonicalizeChanges(tx);
-}
-
-/**
- * Pulls send the stored change data as it is and checksum it as canonical JSON (page-json.ts);
- * data stored before that (plain JSON.stringify) is rewritten canonical once.
- */
-async function canonicalizeChanges(tx: Transaction): Promise<void> {
-  const done = await tx.get("SELECT value FROM meta WHERE key = 'changes_canonical'");
-  if (done) return;
-  const rows = await tx.all<{
-    scope_kind: string;
-    scope_id: string;
-    entity: string;
-    entity_id: string;
-    data: string;
-  }>('SELECT scope_kind, scope_id, entity, entity_id, data FROM changes WHERE data IS NOT NULL');
-  for (const row of rows) {
+export const migration001: CentralMigration = {
+  version: 1,
+  name: 'first-release',
+  async up(tx, dialect) {
+    await runPortableDdl(tx, dialect, FIRST_RELEASE_TABLES);
+    // The epoch: a random id of this database, so devices notice a restored backup.
+    await tx.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
+      'epoch',
+      crypto.randomUUID(),
+    ]);
     await tx.run(
-      'UPDATE changes SET data = ? WHERE scope_kind = ? AND scope_id = ? AND entity = ? AND entity_id = ?',
-      [
-        canonicalJson(JSON.parse(row.data)),
-        row.scope_kind,
-        row.scope_id,
-        row.entity,
-        row.entity_id,
-      ],
+      "INSERT INTO counters (name, value) VALUES ('position', 0) ON CONFLICT (name) DO NOTHING",
     );
-  }
-  await tx.run("INSERT INTO meta (key, value) VALUES ('changes_canonical', '1')");
-}
+  },
+};

@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from '../testing/postgres';
+import { STORAGE_KINDS, type StorageKind } from '../testing/storages';
+import { CentralMigrationError, CentralSchemaFromFutureError, migrateCentral } from './migrate';
+import { CENTRAL_MIGRATIONS, LATEST_CENTRAL_SCHEMA_VERSION } from './migrations';
+import { ddlFor } from './migrations/migration';
+import { openPostgresStorage } from './postgres';
+import { openSqliteStorage } from './sqlite';
+import type { Storage } from './types';
+
+const FIRST_RELEASE = readFileSync(
+  new URL('./fixtures/first-release.sql', import.meta.url),
+  'utf8',
+);
+
+/** Raw databases (no migration run) that a test fills by hand, then opens as storage. */
+function rawDatabases(kind: StorageKind) {
+  let cluster: TestPostgres | undefined;
+  let dir = '';
+  let count = 0;
+  const opened: Storage[] = [];
+  beforeAll(async () => {
+    if (kind === 'postgres') cluster = await startTestPostgres();
+    else dir = mkdtempSync(join(tmpdir(), 'homeline-migrate-'));
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((storage) => storage.close().catch(() => undefined)));
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return async (sql: string) => {
+    count += 1;
+    let open: () => Promise<Storage>;
+    if (kind === 'postgres') {
+      const url = await cluster!.createDatabase();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        if (sql) await client.query(ddlFor('postgres', sql));
+      } finally {
+        await client.end();
+      }
+      open = () => openPostgresStorage(url);
+    } else {
+      const path = join(dir, `central-${count}.db`);
+      const db = new Database(path);
+      db.exec(sql);
+      db.close();
+      open = () => openSqliteStorage(path);
+    }
+    return async () => {
+      const storage = await open();
+      opened.push(storage);
+      return storage;
+    };
+  };
+}
+
+async function version(storage: Storage): Promise<number> {
+  const row = await storage.get<{ value: string }>(
+    "SELECT value FROM meta WHERE key = 'schema_version'",
+  );
+  return Number(row?.value);
+}
+
+async function count(storage: Storage, table: string): Promise<number> {
+  const row = await storage.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`);
+  return Number(row?.n);
+}
+
+describe.each(STORAGE_KINDS)('central migrations on %s', (kind) => {
+  const database = rawDatabases(kind);
+
+  it('migrates a database written by the first release forward, keeping every row', async () => {
+    const open = await database(FIRST_RELEASE);
+    const storage = await open();
+    expect(await version(storage)).toBe(LATEST_CENTRAL_SCHEMA_VERSION);
+    expect(await count(storage, 'residents')).toBe(3);
+    expect(await count(storage, 'ledger')).toBe(6);
+    expect(await count(storage, 'changes')).toBe(13);
+    const epoch = await storage.get<{ value: string }>(
+      "SELECT value FROM meta WHERE key = 'epoch'",
+    );
+    expect(epoch?.value).toBe('d3ee7366-f7a2-4340-88fd-fd989040ee80');
+    const message = await storage.get<{ body: string }>(
+      "SELECT body FROM messages WHERE id = 'msg-1'",
+    );
+    expect(message?.body).toBe('Te extrañamos, hijo. Nos vemos el domingo.');
+    const balance = await storage.get<{ cents: number | string }>(
+      "SELECT cents FROM balances WHERE owner_type = 'resident' AND owner_id = 'demo-resident-1'",
+    );
+    expect(Number(balance?.cents)).toBe(2500);
+  });
+
+  it('builds a new database to the latest version, and opening it again changes nothing', async () => {
+    const open = await database('');
+    const first = await open();
+    expect(await version(first)).toBe(LATEST_CENTRAL_SCHEMA_VERSION);
+    const epoch = await first.get("SELECT value FROM meta WHERE key = 'epoch'");
+    expect(await migrateCentral(first)).toBe(LATEST_CENTRAL_SCHEMA_VERSION);
+    expect(await first.get("SELECT value FROM meta WHERE key = 'epoch'")).toEqual(epoch);
+    expect(await count(first, 'counters')).toBe(1);
+  });
+
+  it('refuses a database from a newer service and leaves it as it was', async () => {
+    const newer = LATEST_CENTRAL_SCHEMA_VERSION + 3;
+    const open = await database(
+      `${FIRST_RELEASE}\nUPDATE meta SET value = '${newer}' WHERE key = 'schema_version';`,
+    );
+    await expect(open()).rejects.toBeInstanceOf(CentralSchemaFromFutureError);
+    await expect(open()).rejects.toThrow(`schema version ${newer}`);
+  });
+
+  it('rolls a failed step back whole and keeps the version before it', async () => {
+    const open = await database('');
+    const storage = await open();
+    const failing = {
+      version: LATEST_CENTRAL_SCHEMA_VERSION + 1,
+      name: 'half-done',
+      async up(tx: Parameters<(typeof CENTRAL_MIGRATIONS)[number]['up']>[0]) {
+        await tx.run('CREATE TABLE half_done (id TEXT PRIMARY KEY)');
+        await tx.run("INSERT INTO meta (key, value) VALUES ('epoch', 'duplicate key')");
+      },
+    };
+    await expect(
+      migrateCentral(storage, { migrations: [...CENTRAL_MIGRATIONS, failing] }),
+    ).rejects.toBeInstanceOf(CentralMigrationError);
+    expect(await version(storage)).toBe(LATEST_CENTRAL_SCHEMA_VERSION);
+    await expect(storage.get('SELECT COUNT(*) AS n FROM half_done')).rejects.toThrow();
+  });
+
+  it('rewrites change data stored as plain JSON by early builds into canonical JSON, once', async () => {
+    const legacy = `${FIRST_RELEASE}
+DELETE FROM meta WHERE key = 'changes_canonical';
+UPDATE changes SET data = '{"value":1,"id":"x"}' WHERE entity_id = 'fl-suwannee-ci';`;
+    const open = await database(legacy);
+    const storage = await open();
+    const row = await storage.get<{ data: string }>(
+      "SELECT data FROM changes WHERE entity_id = 'fl-suwannee-ci'",
+    );
+    expect(row?.data).toBe('{"id":"x","value":1}');
+  });
+});
