@@ -21,6 +21,12 @@ export async function composeBackend(
   storeKey: StoreKeySource,
 ): Promise<Backend> {
   const hasDevices = Object.keys(config.devices).length > 0;
+  const allowInsecureHttp = config.allowInsecureCentralUrl;
+  if (allowInsecureHttp)
+    logger.warn(
+      { alert: 'insecure_central_url_allowed', centralUrl: config.centralUrl },
+      'lab override: plain http:// to the central service is accepted',
+    );
   const backend = await createBackend({
     dataDir: config.dataDir,
     storeKey,
@@ -30,7 +36,12 @@ export async function composeBackend(
     serial: config.serial,
     appVersion,
     logger,
-    syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),
+    syncClient: createBackendSync({
+      appVersion,
+      serverUrl: config.centralUrl,
+      logger,
+      allowInsecureHttp,
+    }),
     ...(hasDevices && {
       devices: (onEvent) =>
         createDeviceService({
@@ -49,6 +60,7 @@ export async function composeBackend(
       code: enrollment.code,
       label: enrollment.label,
       appVersion,
+      allowInsecureHttp,
       now: () => new Date().toISOString(),
     }).then(
       (credentials) => logger.info({ deviceId: credentials.deviceId }, 'device enrolled'),

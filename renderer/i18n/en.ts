@@ -57,6 +57,10 @@ export const en = {
     not_enrolled: 'This device is not enrolled yet',
     rejected_request: 'The central service refused a request',
     local_store: 'The local database had a problem',
+    page_signature_invalid:
+      'Data from the network did not carry the central service’s signature: refused (check the network path)',
+    insecure_url:
+      'The central service address is plain http:// outside this machine: refused (use https://)',
     other: 'Another problem',
   },
   keyboard: {

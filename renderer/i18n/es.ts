@@ -59,6 +59,10 @@ export const es: Messages = {
     not_enrolled: 'Este equipo aún no está inscrito',
     rejected_request: 'El servicio central rechazó una solicitud',
     local_store: 'La base de datos local tuvo un problema',
+    page_signature_invalid:
+      'Datos de la red sin la firma del servicio central: rechazados (revise la ruta de red)',
+    insecure_url:
+      'La dirección del servicio central es http:// simple fuera de este equipo: rechazada (use https://)',
     other: 'Otro problema',
   },
   keyboard: {

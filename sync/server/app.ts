@@ -4,6 +4,7 @@ import { MAX_ATTACHMENT_BYTES } from '../protocol';
 import { createDeviceAuthenticator } from './http/device-auth';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
+import { createPageSigner } from './page-signing';
 import { adminRoutes } from './routes/admin';
 import { blobRoutes } from './routes/blobs';
 import { customerRoutes } from './routes/customer';
@@ -44,6 +45,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
     adminToken: options.adminToken ?? null,
     minAppVersion: options.minAppVersion ?? '0.0.0',
     authenticateDevice: createDeviceAuthenticator(options.storage),
+    pageSigner: createPageSigner(options.storage),
   };
   installErrorHandler(app);
   installBodyParsers(app, MAX_ATTACHMENT_BYTES);

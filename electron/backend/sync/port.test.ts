@@ -37,7 +37,9 @@ const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => (
   changes: changes.map((change) => ({ ...change, position: ++position }) as Change),
   cursor: `epoch-1.${position + changes.length}`,
   hasMore,
+  // The port applies pages the client already verified (checksum, signature).
   checksum: '0'.repeat(64),
+  signature: 'A'.repeat(86),
 });
 
 const residentChange = (pinHash: string): Unpositioned => ({
@@ -91,6 +93,7 @@ const credentialsRow = {
   serverUrl: 'http://127.0.0.1:1',
   privateKey: 'k',
   publicKey: 'p',
+  servicePublicKey: null,
   enrolledAt: at,
 };
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../storage/types';
 import type { Clock } from '../work';
 import type { createDeviceAuthenticator } from '../http/device-auth';
+import type { PageSigner } from '../page-signing';
 
 /** What every route plugin needs. */
 export interface RouteContext {
@@ -11,4 +12,6 @@ export interface RouteContext {
   adminToken: string | null;
   minAppVersion: string;
   authenticateDevice: ReturnType<typeof createDeviceAuthenticator>;
+  /** Signs pull pages; its public key goes to each device at enrollment. */
+  pageSigner: PageSigner;
 }

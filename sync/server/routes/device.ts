@@ -20,11 +20,12 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     checkVersions(request, context.minAppVersion);
     const input = EnrollRequestSchema.parse(request.body);
     const enrolled = await enrollDevice(storage, clock, input);
+    const servicePublicKey = await context.pageSigner.publicKey();
     request.log.info(
       { deviceId: enrolled.deviceId, facilityId: enrolled.facilityId },
       'device enrolled',
     );
-    return reply.status(201).send(enrolled);
+    return reply.status(201).send({ ...enrolled, servicePublicKey });
   });
 
   app.get('/v1/device', async (request) => {
@@ -40,6 +41,7 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
       profile: device.profile,
       highWaterMark: row?.high_water_mark ?? 0,
       epoch: await readEpoch(storage),
+      servicePublicKey: await context.pageSigner.publicKey(),
     });
   });
 
@@ -55,6 +57,8 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     const device = await context.authenticateDevice(request);
     const input = PullRequestSchema.parse(request.body);
     // Already JSON text (pull.ts builds it from the stored canonical JSON).
-    return reply.type('application/json').send(await pull(storage, clock, device, input));
+    return reply
+      .type('application/json')
+      .send(await pull(storage, clock, device, input, context.pageSigner));
   });
 }
