@@ -157,9 +157,9 @@ export async function startShell(deps: ShellDependencies): Promise<void> {
   const { config } = loaded;
   // Only a packaged app is a kiosk; test automation (Playwright) starts the unpackaged one with
   // debugging switches on purpose.
-  const switches = forbiddenSwitches(deps.argv);
+  const switches = forbiddenSwitches(deps.argv, deps.platform);
   if (deps.electron.app.isPackaged && !config.development && switches.length > 0) {
-    refuseToStart(deps, `Forbidden command-line switches: --${switches.join(', --')}`);
+    refuseToStart(deps, `Forbidden command-line switches: ${switches.join(' ')}`);
     return;
   }
   const log = deps.createLogger(config);
