@@ -461,6 +461,10 @@ export const en = {
     device_error: 'The device reported a problem. Please ask staff.',
     payload_too_large: 'That is too large to send.',
     timeout: 'This is taking too long. Please try again.',
+    storage_full: 'This device’s storage is full, so nothing was saved. Please tell staff.',
+    storage_read_only:
+      'This device cannot save right now (its storage is read-only). Please tell staff.',
+    storage_failed: 'This device’s storage failed, so nothing was saved. Please tell staff.',
     internal: 'Something went wrong. Please try again.',
   },
 } as const;

@@ -467,6 +467,11 @@ export const es: Messages = {
     device_error: 'El dispositivo informó de un problema. Pida ayuda al personal.',
     payload_too_large: 'Es demasiado grande para enviarlo.',
     timeout: 'Esto está tardando demasiado. Inténtelo de nuevo.',
+    storage_full:
+      'El almacenamiento de este equipo está lleno; no se guardó nada. Avise al personal.',
+    storage_read_only:
+      'Este equipo no puede guardar ahora (su almacenamiento es de solo lectura). Avise al personal.',
+    storage_failed: 'El almacenamiento de este equipo falló; no se guardó nada. Avise al personal.',
     internal: 'Algo salió mal. Inténtelo de nuevo.',
   },
 };
