@@ -6,6 +6,7 @@ import { installAccessControl } from './http/access-control';
 import { createDeviceAuthenticator } from './http/device-auth';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
+import { createPageSigner } from './page-signing';
 import { adminRoutes } from './routes/admin';
 import { blobRoutes } from './routes/blobs';
 import { customerRoutes } from './routes/customer';
@@ -75,6 +76,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
     clock: options.clock ?? (() => new Date()),
     logger: options.logger,
     minAppVersion: options.minAppVersion ?? '0.0.0',
+    pageSigner: createPageSigner(options.storage),
   };
   installErrorHandler(app);
   installBodyParsers(app);

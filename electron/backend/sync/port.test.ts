@@ -6,6 +6,7 @@ import type { Change, MessageData, Page, Scope } from '../../../sync/protocol';
 import sample from '../../../assets/facility.sample.json';
 import { verifyPin } from '../services/pin-hash';
 import { enqueueMutation, openStore, type Store } from '../store';
+import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
@@ -36,7 +37,9 @@ const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => (
   changes: changes.map((change) => ({ ...change, position: ++position }) as Change),
   cursor: `epoch-1.${position + changes.length}`,
   hasMore,
+  // The port applies pages the client already verified (checksum, signature).
   checksum: '0'.repeat(64),
+  signature: 'A'.repeat(86),
 });
 
 const residentChange = (pinHash: string): Unpositioned => ({
@@ -90,6 +93,7 @@ const credentialsRow = {
   serverUrl: 'http://127.0.0.1:1',
   privateKey: 'k',
   publicKey: 'p',
+  servicePublicKey: null,
   enrolledAt: at,
 };
 
@@ -100,7 +104,7 @@ const port = () => createSyncStorePort(store, { now: () => at, onTouched: (t) =>
 
 beforeEach(() => {
   dir = tempDir();
-  store = openStore(join(dir.path, 'device.db'));
+  store = openStore(join(dir.path, 'device.db'), TEST_STORE_KEY);
   touched = [];
   position = 0;
 });

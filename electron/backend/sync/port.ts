@@ -62,9 +62,16 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   return {
     credentials() {
       const row = credentials.get();
-      return row && { deviceId: row.deviceId, privateKey: row.privateKey };
+      return (
+        row && {
+          deviceId: row.deviceId,
+          privateKey: row.privateKey,
+          servicePublicKey: row.servicePublicKey,
+        }
+      );
     },
     nextRequestCounter: () => credentials.nextCounter(),
+    pinServiceKey: (publicKey) => void credentials.pinServiceKey(publicKey),
 
     unsettledMutations(limit): OutboxMutation[] {
       return store.outbox.unsettled(limit).map((row) => {
