@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RELEASE_STATUSES, type FacilityConfig } from '../../domain';
 import type { TestCentral } from './testing/central';
@@ -275,5 +276,54 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
     const bad = await kiosk.request('POST', '/v1/push', { nope: true }, { counter: 2_000_000 });
     expect(bad.status).toBe(400);
     expect((await kiosk.request('GET', '/v1/device', undefined, { counter: 51 })).status).toBe(200);
+  });
+
+  it('refuses an unauthenticated upload before reading its body, and large bodies on small routes', async () => {
+    const { hostname, port } = new URL(central.baseUrl);
+    // 50 MiB announced, not a byte sent: the answer comes before any body is read.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: hostname,
+          port,
+          method: 'PUT',
+          path: `/v1/customer/blobs/${'a'.repeat(64)}`,
+          headers: { 'content-type': 'image/png', 'content-length': 50 * 1024 * 1024 },
+        },
+        (response) => {
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        },
+      );
+      request.on('error', reject);
+      request.flushHeaders();
+    });
+    expect(status).toBe(401);
+    const big = await post('/v1/customers/login', {
+      email: 'x@example.com',
+      password: 'p'.repeat(100 * 1024),
+    });
+    expect(big.status).toBe(413);
+  });
+
+  it('locks staff sign-in per source too, and a disabled account cannot sign in', async () => {
+    const facilityId = central.facility.id;
+    const staff = await central.staff([{ role: 'agent', facilityId }]);
+    const attempt = (from: string, password: string) =>
+      post(
+        '/v1/staff/login',
+        { email: staff.email, password, code: staff.code(central.clock) },
+        from,
+      );
+    for (let i = 0; i < 4; i += 1) expect((await attempt('203.0.113.5', 'nope')).status).toBe(401);
+    expect((await attempt('203.0.113.5', 'nope')).status).toBe(423);
+    now += 30_000;
+    expect((await attempt('198.51.100.1', staff.password)).status).toBe(200);
+    expect((await central.admin('POST', `/v1/admin/staff/${staff.staffId}/disable`)).status).toBe(
+      204,
+    );
+    expect((await staff.call('GET', '/v1/staff/me')).status).toBe(401);
+    now += 30_000;
+    expect((await attempt('198.51.100.1', staff.password)).status).toBe(401);
   });
 });
