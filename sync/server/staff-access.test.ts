@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RELEASE_STATUSES, type FacilityConfig } from '../../domain';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
+import { TestStaff } from './testing/staff';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
 
@@ -325,5 +326,49 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
     expect((await staff.call('GET', '/v1/staff/me')).status).toBe(401);
     now += 30_000;
     expect((await attempt('198.51.100.1', staff.password)).status).toBe(401);
+  });
+
+  it('IT creates an account within its facilities; the person signs in with the secrets shown once', async () => {
+    const facilityId = central.facility.id;
+    const it = await central.staff([{ role: 'it_admin', facilityId }]);
+    const created = await it.call<{ staffId: string; initialPassword: string; totpSecret: string }>(
+      'POST',
+      '/v1/admin/staff',
+      {
+        email: 'New.Reviewer@Example.org',
+        name: 'New Reviewer',
+        grants: [{ role: 'reviewer', facilityId }],
+      },
+    );
+    expect(created.status).toBe(201);
+    // An all-facility grant needs IT for every facility.
+    expect(
+      (
+        await it.call('POST', '/v1/admin/staff', {
+          email: 'wide@example.org',
+          name: 'Wide',
+          grants: [{ role: 'it_admin', facilityId: '*' }],
+        })
+      ).status,
+    ).toBe(403);
+    const person = new TestStaff(
+      central.baseUrl,
+      created.body.staffId,
+      'new.reviewer@example.org',
+      created.body.initialPassword,
+      created.body.totpSecret,
+    );
+    now += 30_000;
+    expect((await person.login(central.clock)).status).toBe(200);
+    expect((await person.call<{ items: unknown[] }>('GET', '/v1/staff/review')).status).toBe(200);
+    const stored = await central.storage.get<{ password_hash: string }>(
+      'SELECT password_hash FROM staff_members WHERE id = ?',
+      [created.body.staffId],
+    );
+    expect(stored?.password_hash).toMatch(/^scrypt\$/);
+    const trail = await central.storage.get<{ actor: string; facility_id: string }>(
+      "SELECT actor, facility_id FROM audit WHERE action = 'staff.create'",
+    );
+    expect(trail).toEqual({ actor: `staff:${it.staffId}`, facility_id: facilityId });
   });
 });

@@ -62,6 +62,3 @@ export function rateLimited(app: FastifyInstance, name: LimitedDoor) {
     ),
   };
 }
-
-/** The limits, for the docs and the tests that prove them. */
-export const RATE_LIMITS: Readonly<Record<LimitedDoor, Omit<DoorLimit, 'account'>>> = DOORS;
