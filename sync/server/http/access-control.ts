@@ -157,8 +157,9 @@ export function installAccessControl(app: FastifyInstance, deps: AccessControlDe
         return;
       }
       case 'device':
-        await deps.devices.precheck(request);
+        // An app too old is told so first (426), whoever it is: it then updates.
         checkVersions(request, deps.minAppVersion);
+        await deps.devices.precheck(request);
         return;
     }
   }
