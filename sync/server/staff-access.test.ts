@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RELEASE_STATUSES, type FacilityConfig } from '../../domain';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
+import { TestDevice } from './testing/device';
 import { TestStaff } from './testing/staff';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
@@ -151,14 +152,93 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
         })
       ).status,
     ).toBe(404);
-    expect((await here.call('GET', '/v1/staff/overdue')).status).toBe(200);
+    // Their kiosk files a ticket and a release request; their customer deposits (finance data).
+    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+      facilityId: other.id,
+      profile: 'kiosk',
+    });
+    const theirKiosk = new TestDevice(central.baseUrl);
+    expect((await theirKiosk.enroll(code.body.code)).status).toBe(201);
+    const ticketId = crypto.randomUUID();
+    const requestId = crypto.randomUUID();
+    await theirKiosk.request('POST', '/v1/push', {
+      mutations: [
+        {
+          id: crypto.randomUUID(),
+          seq: 1,
+          createdAt: '2026-03-01T00:00:00.000Z',
+          name: 'ticket.file',
+          args: {
+            ticketId,
+            residentId: theirs,
+            tabletSerial: 'T',
+            category: 'charging',
+            description: 'x',
+          },
+        },
+        {
+          id: crypto.randomUUID(),
+          seq: 2,
+          createdAt: '2026-03-01T00:00:00.000Z',
+          name: 'release.request',
+          args: {
+            requestId,
+            residentId: theirs,
+            tabletSerial: 'T',
+            firstName: 'A',
+            lastName: 'B',
+            phone: '+1 850 555 0100',
+            returnAddress: '1 Main St',
+          },
+        },
+      ],
+    });
+    const depositId = crypto.randomUUID();
     expect(
       (
-        await here.call('POST', `/v1/staff/release-requests/${crypto.randomUUID()}`, {
+        await customer.call('POST', '/v1/customer/deposits', {
+          channel: 'bank_card',
+          depositId,
+          residentId: theirs,
+          amountCents: 3000,
+          card: TestCustomer.card(),
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await here.call('POST', `/v1/staff/tickets/${ticketId}/reply`, {
+          ticketMessageId: crypto.randomUUID(),
+          body: 'hi',
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await here.call('POST', `/v1/staff/release-requests/${requestId}`, {
           status: RELEASE_STATUSES[1],
         })
       ).status,
     ).toBe(404);
+    expect(
+      (
+        await here.call('POST', '/v1/admin/chargebacks', {
+          chargebackId: crypto.randomUUID(),
+          depositId,
+          kind: 'bank_card',
+          amountCents: 3000,
+        })
+      ).status,
+    ).toBe(404);
+    expect((await here.call('POST', `/v1/admin/devices/${theirKiosk.id}/revoke`)).status).toBe(404);
+    expect((await here.call('POST', `/v1/admin/staff/${there.staffId}/disable`)).status).toBe(404);
+    expect((await theirKiosk.request('GET', '/v1/device')).status).toBe(200);
+    expect((await there.call('GET', '/v1/staff/me')).status).toBe(200);
+    // Past the delivery target, their overdue message is not in this facility's list.
+    now += 20 * 60_000;
+    expect((await here.call<{ items: unknown[] }>('GET', '/v1/staff/overdue')).body.items).toEqual(
+      [],
+    );
     // Every action here landed in the trail with the person, the facility and before/after.
     const entry = await central.storage.get<{ actor: string; facility_id: string; detail: string }>(
       "SELECT actor, facility_id, detail FROM audit WHERE action = 'resident.unlock'",
