@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RELEASE_STATUSES, type FacilityConfig } from '../../domain';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
-import { TestDevice } from './testing/device';
+import { TestDevice, ticketAndReleaseBatch } from './testing/device';
 import { TestStaff } from './testing/staff';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
@@ -161,38 +161,11 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
     expect((await theirKiosk.enroll(code.body.code)).status).toBe(201);
     const ticketId = crypto.randomUUID();
     const requestId = crypto.randomUUID();
-    await theirKiosk.request('POST', '/v1/push', {
-      mutations: [
-        {
-          id: crypto.randomUUID(),
-          seq: 1,
-          createdAt: '2026-03-01T00:00:00.000Z',
-          name: 'ticket.file',
-          args: {
-            ticketId,
-            residentId: theirs,
-            tabletSerial: 'T',
-            category: 'charging',
-            description: 'x',
-          },
-        },
-        {
-          id: crypto.randomUUID(),
-          seq: 2,
-          createdAt: '2026-03-01T00:00:00.000Z',
-          name: 'release.request',
-          args: {
-            requestId,
-            residentId: theirs,
-            tabletSerial: 'T',
-            firstName: 'A',
-            lastName: 'B',
-            phone: '+1 850 555 0100',
-            returnAddress: '1 Main St',
-          },
-        },
-      ],
-    });
+    await theirKiosk.request(
+      'POST',
+      '/v1/push',
+      ticketAndReleaseBatch(theirs, ticketId, requestId),
+    );
     const depositId = crypto.randomUUID();
     expect(
       (
