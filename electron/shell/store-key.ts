@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { keyFileSource, StoreOpenError, type StoreKeySource } from '../backend/store';
+import {
+  keyFileSource,
+  STORE_KEY_BYTES,
+  StoreOpenError,
+  type StoreKeySource,
+} from '../backend/store';
 import type { SafeStorage } from './electron-api';
-
-const KEY_BYTES = 32;
 
 /**
  * Whether the OS keystore really protects what safeStorage seals. On Linux without a secret
@@ -42,13 +45,13 @@ export function sealedKeySource(safeStorage: SafeStorage, sealedFile: string): S
         throw error;
       }
       const key = Buffer.from(safeStorage.decryptString(sealed), 'base64url');
-      if (key.length !== KEY_BYTES)
+      if (key.length !== STORE_KEY_BYTES)
         throw new StoreOpenError('store_key_invalid', { source: description });
       return key;
     },
     create() {
       mkdirSync(dirname(sealedFile), { recursive: true, mode: 0o700 });
-      const key = randomBytes(KEY_BYTES);
+      const key = randomBytes(STORE_KEY_BYTES);
       const fd = openSync(sealedFile, 'wx', 0o600);
       try {
         writeSync(fd, safeStorage.encryptString(key.toString('base64url')));

@@ -24,6 +24,9 @@ export function openDatabase(
     db.pragma('secure_delete = ON');
     // Sorts and temporary tables stay in memory: the cipher covers the file and WAL, not temp files.
     db.pragma('temp_store = MEMORY');
+    // Pages are decrypted as they enter SQLite's cache: 8 MiB instead of 2 keeps the hot part of
+    // the mail and search index decrypted once.
+    db.pragma('cache_size = -8192');
     db.pragma('busy_timeout = 5000');
     migrate(db, options.targetVersion);
     return db;

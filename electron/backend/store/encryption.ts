@@ -2,7 +2,6 @@ import {
   chmodSync,
   closeSync,
   copyFileSync,
-  existsSync,
   fsyncSync,
   openSync,
   readSync,
@@ -111,9 +110,4 @@ export function openEncryptedDatabase(
       throw new StoreOpenError('store_key_wrong', { source: source.description, path });
     throw error;
   }
-}
-
-/** True when the file is an encrypted database (tests and the migration check use it). */
-export function isEncryptedFile(path: string): boolean {
-  return existsSync(path) && fileState(path) === 'encrypted';
 }

@@ -7,6 +7,7 @@ export {
   type StoreOpenErrorCode,
 } from './errors';
 export {
+  STORE_KEY_BYTES,
   STORE_KEY_ENV,
   envKeySource,
   fixedKeySource,

@@ -355,6 +355,25 @@ describe('the sync store port: push outcomes', () => {
     expect(store.outbox.byMutationId(mutationId)?.state).toBe('applied');
   });
 
+  it('deletes reservations settled more than 30 days before the latest outcomes', () => {
+    let now = at;
+    const sync = createSyncStorePort(store, { now: () => now });
+    const count = () =>
+      store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stamp_reservations').get()!.n;
+    const first = queueSend(1);
+    sync.recordOutcomes([
+      { id: first.mutationId, seq: 1, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(count()).toBe(1);
+    now = new Date(Date.parse(at) + 31 * 86_400_000).toISOString();
+    const second = queueSend(1);
+    sync.recordOutcomes([
+      { id: second.mutationId, seq: 2, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(count()).toBe(1); // the second one, settled just now
+    expect(store.stamps.reserved('r1')).toBe(0);
+  });
+
   it('after a server restore, forgets cursors and re-queues what the old server had acknowledged', () => {
     const sync = port();
     const sends = [queueSend(1), queueSend(1), queueSend(1)];
