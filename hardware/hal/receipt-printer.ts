@@ -12,9 +12,18 @@ export interface PrinterStatus {
   coverOpen: boolean;
   offline: boolean;
   error: boolean;
-  /** The error clears by itself or by a recover command (e.g. a cutter jam that was freed). */
+  /** What the error is, by the vendor's error classes (null while there is none). */
+  errorCause: PrinterErrorCause | null;
+  /** A recover command clears the error (autocutter and mechanical errors, once freed). */
   recoverable: boolean;
 }
+
+/**
+ * The error classes of ESC/POS printers' manuals: `cutter` and `mechanical` are cleared by a
+ * recover command; `overheat` (head or motor temperature, voltage) clears by itself once the
+ * cause is gone; `unrecoverable` needs a power cycle.
+ */
+export type PrinterErrorCause = 'cutter' | 'mechanical' | 'overheat' | 'unrecoverable';
 
 export interface ReceiptPrinterCapabilities {
   columns: number;

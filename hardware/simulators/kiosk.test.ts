@@ -149,17 +149,20 @@ describe('simulated kiosk through the device manager', () => {
     };
 
     // printer sensors: a status event with the condition, and a refused job
-    for (const [fault, condition] of [
-      ['paper_out', 'paper_out'],
-      ['cover_open', 'cover_open'],
-      ['cutter_error', 'error'],
-      ['paper_near_end', 'paper_near_end'],
+    for (const [fault, condition, refusal] of [
+      ['paper_out', 'paper_out', 'paper_out'],
+      ['cover_open', 'cover_open', 'cover_open'],
+      ['cutter_error', 'error', null], // recovered by the driver's DLE ENQ
+      ['mechanical_error', 'error', null], // likewise
+      ['overheat', 'error', 'overheat'],
+      ['unrecoverable_error', 'error', 'unrecoverable_error'],
+      ['paper_near_end', 'paper_near_end', null],
     ] as const) {
       const status = statusOf(printer, (s: PrinterStatus) => s.condition === condition);
       inject({ fault });
       await status;
-      if (fault !== 'paper_near_end' && fault !== 'cutter_error') {
-        await expect(printer.print(receipt)).rejects.toMatchObject({ extendedCode: condition });
+      if (refusal) {
+        await expect(printer.print(receipt)).rejects.toMatchObject({ extendedCode: refusal });
       }
       inject({ fault, on: false });
     }

@@ -16,6 +16,9 @@ export const FAULT_NAMES = [
   'paper_near_end',
   'cover_open',
   'cutter_error',
+  'mechanical_error',
+  'overheat',
+  'unrecoverable_error',
   'jam',
   'cassette_full',
   'power_cycle',
@@ -28,6 +31,16 @@ export const FAULT_NAMES = [
   'normal_link',
   'partial_swipe',
 ] as const;
+
+const PRINTER_FAULTS: ReadonlySet<string> = new Set([
+  'paper_out',
+  'paper_near_end',
+  'cover_open',
+  'cutter_error',
+  'mechanical_error',
+  'overheat',
+  'unrecoverable_error',
+]);
 
 /** A fault a tester injects; `on: false` clears a lasting one (paper back, jam cleared...). */
 export const FaultRequestSchema = z
@@ -162,6 +175,15 @@ function injectFault(
     case 'cutter_error':
       printer.cutterError = on;
       return;
+    case 'mechanical_error':
+      printer.mechanicalError = on;
+      return;
+    case 'overheat':
+      printer.overheat = on;
+      return;
+    case 'unrecoverable_error':
+      printer.unrecoverable = on;
+      return;
     case 'jam':
       cash.jam = on;
       return;
@@ -169,7 +191,8 @@ function injectFault(
       cash.cassetteFull = on;
       return;
     case 'power_cycle':
-      emulators.cash.powerCycle();
+      if (device === 'printer') emulators.printer.powerCycle();
+      else emulators.cash.powerCycle();
       return;
     case 'no_answer':
       if (device === 'printer') printer.noAnswer = on;
@@ -213,8 +236,7 @@ function replug(link: ControllableLink, device: SimulatedDevice): void {
 }
 
 function defaultDevice(fault: (typeof FAULT_NAMES)[number]): SimulatedDevice {
-  if (['paper_out', 'paper_near_end', 'cover_open', 'cutter_error'].includes(fault))
-    return 'printer';
+  if (PRINTER_FAULTS.has(fault)) return 'printer';
   if (['jam', 'cassette_full', 'power_cycle'].includes(fault)) return 'cash';
   if (fault === 'partial_swipe') return 'card';
   return 'printer';

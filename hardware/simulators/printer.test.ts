@@ -123,12 +123,101 @@ describe('receipt printer over the simulated wire', () => {
     expect(emulator.printed()).toHaveLength(1);
   });
 
-  it('recovers an autocutter error with DLE ENQ before printing', async () => {
-    const { printer, emulator } = await rig();
-    emulator.faults.cutterError = true;
-    await printer.print(encodeReceipt(stampPurchase));
-    expect(emulator.faults.cutterError).toBe(false);
-    expect(emulator.printed()).toHaveLength(1);
+  /**
+   * Each fault as the manuals document it: the `DLE EOT 1..4` replies (written out here from the
+   * manuals, not from the emulator), what a job does, and how the printer comes back.
+   */
+  const manualFaults = [
+    {
+      fault: 'paperOut',
+      replies: { 1: 0x1a, 2: 0x32, 3: 0x12, 4: 0x72 },
+      refusal: 'paper_out',
+      recovery: 'cause removed',
+    },
+    {
+      fault: 'coverOpen',
+      replies: { 1: 0x1a, 2: 0x16, 3: 0x12, 4: 0x12 },
+      refusal: 'cover_open',
+      recovery: 'cause removed',
+    },
+    {
+      fault: 'cutterError',
+      replies: { 1: 0x3a, 2: 0x52, 3: 0x1a, 4: 0x12 },
+      refusal: null,
+      recovery: 'recover command',
+    },
+    {
+      fault: 'mechanicalError',
+      replies: { 1: 0x3a, 2: 0x52, 3: 0x16, 4: 0x12 },
+      refusal: null,
+      recovery: 'recover command',
+    },
+    {
+      fault: 'overheat',
+      replies: { 1: 0x1a, 2: 0x52, 3: 0x52, 4: 0x12 },
+      refusal: 'overheat',
+      recovery: 'cause removed',
+    },
+    {
+      fault: 'unrecoverable',
+      replies: { 1: 0x1a, 2: 0x52, 3: 0x32, 4: 0x12 },
+      refusal: 'unrecoverable_error',
+      recovery: 'power cycle',
+    },
+    {
+      fault: 'paperNearEnd',
+      replies: { 1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1e },
+      refusal: null,
+      recovery: 'none needed',
+    },
+  ] as const;
+
+  for (const { fault, replies, refusal, recovery } of manualFaults) {
+    it(`${fault}: the documented status bits, and recovery by ${recovery}`, async () => {
+      const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
+      emulator.faults[fault] = true;
+      for (const n of [1, 2, 3, 4] as const) {
+        expect(emulator.statusByte(n), `DLE EOT ${n}`).toBe(replies[n]);
+      }
+      if (recovery === 'recover command') {
+        // the driver clears the recoverable class with one DLE ENQ 2 and prints
+        await printer.print(encodeReceipt(stampPurchase));
+        expect(emulator.recoverCommands).toBe(1);
+        expect(emulator.faults[fault]).toBe(false);
+        expect(emulator.printed()).toHaveLength(1);
+        return;
+      }
+      if (refusal) {
+        await expect(printer.print(encodeReceipt(stampPurchase))).rejects.toMatchObject({
+          extendedCode: refusal,
+          locus: 'output',
+        });
+        expect(emulator.printed()).toHaveLength(0);
+        if (recovery === 'power cycle') {
+          emulator.powerCycle();
+        } else emulator.faults[fault] = false;
+      }
+      await printer.print(encodeReceipt(stampPurchase));
+      expect(emulator.printed()).toHaveLength(1);
+      // nothing but the recoverable class ever gets a recover command
+      expect(emulator.recoverCommands).toBe(0);
+    });
+  }
+
+  it('a recover command does not clear an overheat or an unrecoverable error', () => {
+    let hostWrites: (bytes: Buffer) => void = () => undefined;
+    const emulator = new PrinterEmulator({
+      send: () => undefined,
+      onReceive: (listener) => {
+        hostWrites = listener;
+        return () => undefined;
+      },
+    });
+    emulator.faults.overheat = true;
+    emulator.faults.unrecoverable = true;
+    hostWrites(Buffer.of(0x10, 0x05, 0x01, 0x10, 0x05, 0x02));
+    expect(emulator.recoverCommands).toBe(2);
+    expect(emulator.faults).toMatchObject({ overheat: true, unrecoverable: true });
   });
 
   it('a failed job raises an error event whose retry prints it once the paper is back', async () => {

@@ -15,9 +15,9 @@ import type { Exchange } from '../serial/exchange';
 import { linkTarget, type LinkTarget } from '../serial/link';
 import { encodeReceipt } from './receipts';
 import {
-  DLE,
-  ENQ,
+  RECOVER_CLEARING_BUFFERS,
   STATUS_MODELS,
+  printerFailureCode,
   blocksPrinting,
   isAsbHeader,
   isStatusReply,
@@ -105,7 +105,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     return (await this.readStatus()).condition;
   }
 
-  /** Asks every status the model needs; a change of condition is reported as a status event. */
+  /** Asks every status the model needs; a change of condition or error class is a status event. */
   async readStatus(firstTimeoutMs?: number): Promise<PrinterStatus> {
     const exchange = this.requireExchange();
     const replies: StatusReplies = {};
@@ -114,7 +114,9 @@ export class EscPosDriver implements ReceiptPrinterDriver {
       replies[n] = await exchange.request(statusRequest(n), isStatusReply, timeout);
     }
     const status = this.model.decode(replies);
-    if (this.last?.condition !== status.condition) this.sink?.status(status);
+    const changed =
+      this.last?.condition !== status.condition || this.last.errorCause !== status.errorCause;
+    if (changed) this.sink?.status(status);
     this.last = status;
     return status;
   }
@@ -137,8 +139,10 @@ export class EscPosDriver implements ReceiptPrinterDriver {
    */
   async print(job: Uint8Array): Promise<void> {
     let before = await this.readStatus();
-    if (before.error && before.recoverable) {
-      await this.requireExchange().post(Uint8Array.of(DLE, ENQ, 2));
+    // only the manuals' recoverable class takes DLE ENQ; an overheat clears by itself and an
+    // unrecoverable error needs a power cycle, so both fail the job with their reason
+    if (before.recoverable) {
+      await this.requireExchange().post(RECOVER_CLEARING_BUFFERS);
       before = await this.readStatus();
     }
     if (blocksPrinting(before)) throw printerError(before);
@@ -169,10 +173,11 @@ export class EscPosDriver implements ReceiptPrinterDriver {
 }
 
 function printerError(status: PrinterStatus): DeviceError {
+  const code = printerFailureCode(status);
   return new DeviceError(
     'extended',
-    `the printer cannot print: ${status.condition.replace('_', ' ')}`,
-    status.condition,
+    `the printer cannot print: ${code.replaceAll('_', ' ')}`,
+    code,
     'output',
     'hardware',
   );

@@ -109,7 +109,14 @@ describe('real-time status decoding', () => {
     const cover = genericEscPos.decode({ 1: 0x1a, 2: 0x16, 3: 0x12, 4: 0x12 });
     expect(cover.condition).toBe('cover_open');
     expect(blocksPrinting(cover)).toBe(true);
-    const cutter = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x5a, 4: 0x12 });
-    expect(cutter).toMatchObject({ condition: 'error', recoverable: true });
+    // an autocutter error sets bit 3 of DLE EOT 3 only; bit 6 alone is automatically recoverable
+    const cutter = genericEscPos.decode({ 1: 0x3a, 2: 0x52, 3: 0x1a, 4: 0x12 });
+    expect(cutter).toMatchObject({ condition: 'error', errorCause: 'cutter', recoverable: true });
+    const overheat = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x52, 4: 0x12 });
+    expect(overheat).toMatchObject({ errorCause: 'overheat', recoverable: false });
+    const mechanical = genericEscPos.decode({ 1: 0x3a, 2: 0x52, 3: 0x16, 4: 0x12 });
+    expect(mechanical).toMatchObject({ errorCause: 'mechanical', recoverable: true });
+    const dead = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x3a, 4: 0x12 });
+    expect(dead).toMatchObject({ errorCause: 'unrecoverable', recoverable: false });
   });
 });
