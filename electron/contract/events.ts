@@ -20,8 +20,15 @@ export const events = {
   'stamps.changed': z.object({}),
   'tickets.changed': z.object({ ticketIds: z.array(id) }),
   'hardware.cardRead': CardResultSchema,
-  /** A swipe that could not be read or was refused (e.g. unsupported brand, expired). */
-  'hardware.cardError': z.object({ code: z.string(), message: z.string() }),
+  /**
+   * A swipe that could not be read or was refused. `reason` is what the screen says (a brand the
+   * kiosk does not take, an expired card, or "swipe again"); `code` is the driver's detail.
+   */
+  'hardware.cardError': z.object({
+    code: z.string(),
+    message: z.string(),
+    reason: z.enum(['not_accepted', 'expired', 'unreadable']),
+  }),
   'hardware.bill': z.object({
     session: CashSessionSchema,
     event: z.enum(['escrow', 'stacked', 'returned', 'rejected', 'jammed', 'cassette_full']),

@@ -60,6 +60,12 @@ export const DEFAULT_TIMINGS: DeviceTimings = {
 export interface DeviceOptions {
   /** Disable input after one delivered data event (readers: yes; bill acceptor: no). */
   autoDisable: boolean;
+  /**
+   * Disable input on an input error too (default: as autoDisable). A card reader stops so the
+   * screen can say what went wrong; a badge scanner keeps scanning, so one bad line never turns
+   * sign-in off.
+   */
+  disableOnInputError?: boolean;
   /** Data kept while data events are paused; older entries are dropped beyond it. */
   queueLimit?: number;
   timings?: Partial<DeviceTimings>;
@@ -86,6 +92,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   private readonly queue: D[] = [];
   private readonly queueLimit: number;
   private readonly autoDisable: boolean;
+  private readonly disableOnInputError: boolean;
   private generation = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
@@ -98,6 +105,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   ) {
     super();
     this.autoDisable = options.autoDisable;
+    this.disableOnInputError = options.disableOnInputError ?? options.autoDisable;
     this.queueLimit = options.queueLimit ?? 16;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
   }
@@ -358,7 +366,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   }
 
   protected raise(error: DeviceError): void {
-    if (error.locus !== 'output' && this.autoDisable) void this.stopInput();
+    if (error.locus !== 'output' && this.disableOnInputError) void this.stopInput();
     const event: DeviceErrorEvent = {
       error,
       respond: async (answer) => {

@@ -166,7 +166,7 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
     await service.startCardRead();
     const refused = next('hardware.cardError');
     await act('swipe', { card: 'amex' });
-    expect((await refused).code).toBe('brand_refused');
+    expect(await refused).toMatchObject({ code: 'brand_refused', reason: 'not_accepted' });
     await service.startCardRead();
     const mc = next('hardware.cardRead');
     await act('swipe', { card: 'mastercard2Series' });

@@ -7,6 +7,7 @@ import { encodeReceipt, standardDrivers } from '../../../hardware/drivers';
 import {
   DeviceError,
   DeviceManager,
+  cardReadFailure,
   type AnyDevice,
   type BillCredit,
   type BillEvent,
@@ -126,6 +127,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     onEvent('hardware.cardError', {
       code: error.extendedCode ?? error.code,
       message: error.message,
+      reason: cardReadFailure(error),
     }),
   );
 
