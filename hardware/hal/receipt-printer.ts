@@ -26,6 +26,11 @@ export interface PrinterStatus {
 export type PrinterErrorCause = 'cutter' | 'mechanical' | 'overheat' | 'unrecoverable';
 
 export interface ReceiptPrinterCapabilities {
+  /** The printer model's profile (code table, printable width per roll), by the driver's name. */
+  profile: string;
+  paper: '58mm' | '80mm';
+  /** Printable width of the roll in dots, and font A characters per line. */
+  paperDots: number;
   columns: number;
   codePages: readonly string[];
   barcodes: readonly string[];

@@ -70,7 +70,7 @@ describe('receipt printer over the simulated wire', () => {
     expect(text).toMatch(/Stamps\s+20/);
     expect(text).toMatch(/Price\s+\$10\.00/);
     expect(text).toContain('Mastercard ending 4444');
-    expect(text).toContain('[CODE128 pur-77]');
+    expect(text).toContain('[QR pur-77]');
     expect(emulator.printedHtml()[0]).toContain('font-weight:bold');
   });
 
@@ -79,7 +79,7 @@ describe('receipt printer over the simulated wire', () => {
     await printer.print(encodeReceipt(releaseForm));
     const [text] = emulator.printed();
     for (const expected of [
-      'LIBERACIÓN DE TABLETA', // double width wraps the title
+      'LIBERACIÓN', // double width wraps the title
       'Número de serie de la tableta',
       'TAB-9001',
       'Dirección de la agencia correccional',

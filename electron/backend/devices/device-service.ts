@@ -3,7 +3,7 @@ import type { BindingInterface } from '@serialport/bindings-interface' with {
   'resolution-mode': 'require',
 };
 import type { Logger } from 'pino';
-import { encodeReceipt, standardDrivers } from '../../../hardware/drivers';
+import { encodeReceipt, layoutOf, standardDrivers } from '../../../hardware/drivers';
 import {
   DeviceError,
   DeviceManager,
@@ -259,7 +259,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       const jobId = randomUUID();
       let job: PrintJob;
       try {
-        const bytes = encodeReceipt(request, { columns: device.capabilities.columns });
+        const bytes = encodeReceipt(request, layoutOf(device.capabilities));
         await device.print(bytes);
         job = { jobId, status: 'done', error: null };
       } catch (error) {

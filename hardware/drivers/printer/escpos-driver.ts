@@ -13,6 +13,7 @@ import {
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
 import { linkTarget, type LinkTarget } from '../serial/link';
+import { PAPER_WIDTHS, PRINTER_PROFILES, PrinterProfileIdSchema } from './profiles';
 import { encodeReceipt } from './receipts';
 import {
   RECOVER_CLEARING_BUFFERS,
@@ -30,7 +31,9 @@ export const EscPosOptionsSchema = z
   .object({
     /** Status decoder to use (STATUS_MODELS); kiosk printers with presenters add their own. */
     model: z.string().default('generic'),
-    columns: z.number().int().min(24).max(64).default(42),
+    /** The model (code table, printable width) and the roll it holds. */
+    profile: PrinterProfileIdSchema.default('escpos-generic'),
+    paper: z.enum(PAPER_WIDTHS).default('80mm'),
     /** Real-time status (DLE EOT) every so often; this many missed replies means offline. */
     heartbeatMs: z.number().int().min(20).max(60_000).default(3000),
     missedHeartbeats: z.number().int().min(1).max(10).default(3),
@@ -61,8 +64,11 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     if (!model) throw new DeviceError('illegal', `unknown printer status model ${options.model}`);
     this.model = model;
     this.capabilities = {
-      columns: options.columns,
-      codePages: ['WPC1252'],
+      profile: options.profile,
+      paper: options.paper,
+      paperDots: PRINTER_PROFILES[options.profile].paper[options.paper].dots,
+      columns: PRINTER_PROFILES[options.profile].paper[options.paper].columns,
+      codePages: [PRINTER_PROFILES[options.profile].codeTable],
       barcodes: ['code128'],
       qrCode: true,
       cutter: true,
@@ -129,7 +135,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
         deviceId: 'printer',
         at: new Date().toISOString(),
       },
-      { columns: this.options.columns },
+      { profile: this.options.profile, paper: this.options.paper },
     );
   }
 
