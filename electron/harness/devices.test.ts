@@ -238,7 +238,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
     expect(job).toMatchObject({ status: 'done' });
     const printed = kiosk().simulator!.printed().at(-1)!;
     for (const text of [
-      'LIBERACIÓN DE TABLETA',
+      'LIBERACIÓN', // the double-size title wraps on the roll
       'HL-TAB-000123',
       '501 South Calhoun Street',
       'María González',
@@ -247,6 +247,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
       '12 Palm Street, Tampa',
       'Envíe la tableta con este formulario a:',
       'Homeline Tablet Returns',
+      'Envíe este formulario con la tableta', // worded for mailing, not "keep this receipt"
     ]) {
       expect(printed).toContain(text);
     }

@@ -70,8 +70,9 @@ export class BillAcceptorEmulator {
     const entry = this.assignment.find((candidate) => candidate.cents === cents);
     this.phase = { kind: 'accepting' };
     this.after(() => {
-      if (!entry) this.reject(0x71);
-      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x77);
+      // ID-003 reject codes: 0x76 denomination not recognised, 0x79 denomination inhibited
+      if (!entry) this.reject(0x76);
+      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x79);
       else {
         this.lastEscrowCents = entry.cents;
         this.phase = { kind: 'escrow', code: entry.code };
@@ -80,13 +81,23 @@ export class BillAcceptorEmulator {
     return true;
   }
 
-  /** Power loss: the next poll reports power-up (with a bill in the stacker if one was mid-vend). */
+  /**
+   * Power loss: the next poll reports power-up, with a bill in the stacker if one was mid-vend
+   * (it stays there: counted in the cassette) or in the acceptor if one was in escrow (the reset
+   * gives it back).
+   */
   powerCycle(): void {
     clearTimeout(this.timer);
     const billInStacker = this.phase.kind === 'vend_valid' || this.phase.kind === 'stacking';
+    const billInAcceptor = this.phase.kind === 'escrow' || this.phase.kind === 'accepting';
+    if (billInStacker && this.lastEscrowCents !== null) this.cassette.push(this.lastEscrowCents);
     this.phase = {
       kind: 'power_up',
-      code: billInStacker ? Status.powerUpBillInStacker : Status.powerUp,
+      code: billInStacker
+        ? Status.powerUpBillInStacker
+        : billInAcceptor
+          ? Status.powerUpBillInAcceptor
+          : Status.powerUp,
     };
     this.inhibited = true;
   }

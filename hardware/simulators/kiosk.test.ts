@@ -11,7 +11,7 @@ import {
 } from '../hal';
 import { encodeReceipt, standardDrivers } from '../drivers';
 import { FAULT_NAMES, createSimulatedKiosk, type FaultRequest } from './kiosk';
-import { nextEvent, TEST_TIMINGS } from './testing';
+import { MemoryBillJournal, nextEvent, TEST_TIMINGS } from './testing';
 
 const managers: DeviceManager[] = [];
 
@@ -20,7 +20,7 @@ async function startKiosk() {
   const manager = new DeviceManager(kiosk.config, {
     drivers: standardDrivers,
     simulatedBinding: kiosk.binding,
-    recordCredit: async () => undefined,
+    billJournal: new MemoryBillJournal(),
     timings: TEST_TIMINGS,
   });
   managers.push(manager);
@@ -49,7 +49,7 @@ describe('device configuration', () => {
   const base = {
     drivers: standardDrivers,
     simulatedBinding: kiosk.binding,
-    recordCredit: async () => undefined,
+    billJournal: new MemoryBillJournal(),
   };
 
   it('refuses bad configurations with a DeviceConfigError naming the problem', () => {
