@@ -82,7 +82,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
     expect(receipt).toMatchObject({
       status: 'pending',
       feeCents: 195,
-      receipt: { status: 'done' },
+      receipt: { status: 'printed' },
     });
     const printed = lobby().simulator!.printed().at(-1)!;
     expect(printed).toContain('RECIBO DE DEPÓSITO');
@@ -117,7 +117,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       channel: 'kiosk_card',
       feeCents: 295,
       status: 'pending',
-      receipt: { status: 'done' },
+      receipt: { status: 'printed' },
     });
     const printed = lobby().simulator!.printed().at(-1)!;
     expect(printed).toContain('DEPOSIT RECEIPT');
@@ -173,7 +173,7 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
       payment: { kind: 'cash', cashSessionId: session.cashSessionId },
       printReceipt: true,
     });
-    expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'done' } });
+    expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'printed' } });
     const printed = kiosk().simulator!.printed().at(-1)!;
     expect(printed).toContain('STAMP PURCHASE');
     expect(printed).toMatch(/Paid with\s+Cash/);
@@ -235,7 +235,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
   it('prints the release form in Spanish with the six items and where to mail the tablet', async () => {
     const { c, request } = await requestRelease(kiosk().url, 1, 'María', 'González');
     const job = await value(c, 'account.printReleaseForm', { requestId: request.id, locale: 'es' });
-    expect(job).toMatchObject({ status: 'done' });
+    expect(job).toMatchObject({ status: 'printed' });
     const printed = kiosk().simulator!.printed().at(-1)!;
     for (const text of [
       'LIBERACIÓN', // the double-size title wraps on the roll
@@ -257,7 +257,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
   it('prints the maintenance test page', async () => {
     const c = await wsClient(kiosk().url);
     await value(c, 'maintenance.unlock', { pin: DEMO.maintenancePin });
-    expect(await value(c, 'maintenance.testPrint', {})).toMatchObject({ status: 'done' });
+    expect(await value(c, 'maintenance.testPrint', {})).toMatchObject({ status: 'printed' });
     expect(kiosk().simulator!.printed().at(-1)).toContain('PRINTER TEST');
     c.close();
   }, 60_000);

@@ -41,6 +41,8 @@ export interface DeviceEvents<D, S> {
   deviceError: [DeviceErrorEvent];
   power: [PowerState];
   state: [DeviceState];
+  /** The device answered or sent something (heartbeat replies too): its new lastSeenAt. */
+  seen: [string];
 }
 
 export interface DeviceTimings {
@@ -69,6 +71,8 @@ export interface DeviceOptions {
   /** Data kept while data events are paused; older entries are dropped beyond it. */
   queueLimit?: number;
   timings?: Partial<DeviceTimings>;
+  /** The clock for lastSeenAt and health reports (tests pass their own). */
+  now?: () => Date;
 }
 
 /**
@@ -93,6 +97,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   private readonly queueLimit: number;
   private readonly autoDisable: boolean;
   private readonly disableOnInputError: boolean;
+  private readonly now: () => Date;
   private generation = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
@@ -106,6 +111,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
     super();
     this.autoDisable = options.autoDisable;
     this.disableOnInputError = options.disableOnInputError ?? options.autoDisable;
+    this.now = options.now ?? (() => new Date());
     this.queueLimit = options.queueLimit ?? 16;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
   }
@@ -219,7 +225,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
       level,
       detail,
       lastSeenAt: this.lastSeen,
-      checkedAt: new Date().toISOString(),
+      checkedAt: this.now().toISOString(),
     };
   }
 
@@ -313,6 +319,9 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
         if (!current()) return;
         this.raise(error);
       },
+      seen: () => {
+        if (current()) this.touch();
+      },
       lost: () => {
         if (!current()) return;
         this.markLost();
@@ -382,7 +391,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   }
 
   private touch(): void {
-    this.lastSeen = new Date().toISOString();
+    this.lastSeen = this.now().toISOString();
+    this.emit('seen', this.lastSeen);
   }
 
   private setState(state: DeviceState): void {

@@ -10,7 +10,7 @@ import { nextEvent, TEST_TIMINGS } from './testing';
 
 const devices: ReceiptPrinter[] = [];
 
-async function rig(options: Record<string, unknown> = {}) {
+async function rig(options: Record<string, unknown> = {}, now?: () => Date) {
   const binding = new SimBinding();
   const wire = binding.wire('printer');
   const emulator = new PrinterEmulator(wire);
@@ -18,7 +18,7 @@ async function rig(options: Record<string, unknown> = {}) {
     { path: 'printer', baudRate: 38400, binding, parity: 'none' },
     EscPosOptionsSchema.parse({ heartbeatMs: 50, replyTimeoutMs: 100, ...options }),
   );
-  const printer = new ReceiptPrinter('printer', driver, { timings: TEST_TIMINGS });
+  const printer = new ReceiptPrinter('printer', driver, { timings: TEST_TIMINGS, now });
   devices.push(printer);
   await printer.open();
   await printer.claim();
@@ -230,6 +230,29 @@ describe('receipt printer over the simulated wire', () => {
     emulator.faults.paperOut = false;
     await event.respond('retry');
     expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('every heartbeat reply moves lastSeenAt (on the injected clock)', async () => {
+    let clock = new Date('2026-01-01T00:00:00Z');
+    const { printer } = await rig({ heartbeatMs: 30 }, () => clock);
+    expect(printer.lastSeenAt).toBe('2026-01-01T00:00:00.000Z');
+    clock = new Date('2026-01-01T00:05:00Z');
+    const seen = await nextEvent<string>(printer, 'seen'); // the next heartbeat's reply
+    expect(seen).toBe('2026-01-01T00:05:00.000Z');
+    expect((await printer.checkHealth()).lastSeenAt).toBe(seen);
+  });
+
+  it('a job is sent, then printed only once the status after the cut is read', async () => {
+    const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
+    const steps: string[] = [];
+    await printer.print(encodeReceipt(stampPurchase), () => steps.push('sent'));
+    steps.push('printed');
+    expect(steps).toEqual(['sent', 'printed']);
+    expect(emulator.printed()).toHaveLength(1); // confirmed after the cut, not at the send
+    emulator.faults.coverOpen = true;
+    const refused = printer.print(encodeReceipt(stampPurchase), () => steps.push('sent'));
+    await expect(refused).rejects.toMatchObject({ extendedCode: 'cover_open' });
+    expect(steps).toHaveLength(2); // never sent
   });
 
   it('goes offline when the printer stops answering the heartbeat, and back', async () => {

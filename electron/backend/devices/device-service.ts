@@ -143,9 +143,12 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     void badge.enable().catch(() => undefined);
   });
 
-  printer?.on('status', (status: PrinterStatus) =>
-    onEvent('hardware.printer', { condition: status.condition, job: null }),
-  );
+  /** The printer's last reported condition, sent with each job's state. */
+  let lastCondition: PrinterStatus['condition'] = 'ok';
+  printer?.on('status', (status: PrinterStatus) => {
+    lastCondition = status.condition;
+    onEvent('hardware.printer', { condition: status.condition, job: null });
+  });
 
   /** A session as the screen sees it; one from before a restart is read from the journal. */
   const sessionView = (cashSessionId: string): CashSession | null => {
@@ -298,23 +301,24 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       return { ...session, insertedCents: journal.insertedCents(cashSessionId) };
     },
     async print(request: PrintRequest): Promise<PrintJob> {
+      const jobId = randomUUID();
+      const report = (status: PrintJob['status'], error: string | null = null) =>
+        onEvent('hardware.printer', { condition: lastCondition, job: { jobId, status, error } });
+      report('queued');
       await ready;
       const device = requireDevice(printer, 'receipt printer');
-      const jobId = randomUUID();
       let job: PrintJob;
       try {
         const bytes = encodeReceipt(request, layoutOf(device.capabilities));
-        await device.print(bytes);
-        job = { jobId, status: 'done', error: null };
+        await device.print(bytes, () => report('sent'));
+        job = { jobId, status: 'printed', error: null };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         logger.warn({ device: device.name, kind: request.kind }, `print failed: ${message}`);
         job = { jobId, status: 'failed', error: message };
       }
-      onEvent('hardware.printer', {
-        condition: await printerCondition(device),
-        job,
-      });
+      lastCondition = await printerCondition(device);
+      onEvent('hardware.printer', { condition: lastCondition, job });
       return job;
     },
     async close() {

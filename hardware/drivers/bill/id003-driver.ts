@@ -406,6 +406,7 @@ export class Id003Driver implements BillAcceptorDriver {
   private receive(chunk: Buffer): void {
     for (const event of this.framer.push(chunk)) {
       if (event.kind === 'frame') {
+        this.sink?.seen();
         this.channel?.exchange.offer(event.frame);
       } else if (event.kind === 'bad_crc') {
         this.sink?.error(billError('checksum', 'a reply failed its CRC check', false));

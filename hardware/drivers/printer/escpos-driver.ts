@@ -143,7 +143,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
    * Refuses a job the printer cannot take, sends it, then asks for status again: that reply
    * comes after the whole job went down the wire, so a paper-out during the job is reported.
    */
-  async print(job: Uint8Array): Promise<void> {
+  async print(job: Uint8Array, progress?: { sent(): void }): Promise<void> {
     let before = await this.readStatus();
     // only the manuals' recoverable class takes DLE ENQ; an overheat clears by itself and an
     // unrecoverable error needs a power cycle, so both fail the job with their reason
@@ -153,6 +153,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     }
     if (blocksPrinting(before)) throw printerError(before);
     await this.requireExchange().post(job);
+    progress?.sent();
     const wireMs = (job.length * 10_000) / this.target.baudRate;
     const after = await this.readStatus(this.options.replyTimeoutMs + wireMs);
     if (blocksPrinting(after)) throw printerError(after);
@@ -164,8 +165,10 @@ export class EscPosDriver implements ReceiptPrinterDriver {
         this.asbRemaining -= 1;
         continue;
       }
-      if (isStatusReply(byte)) this.channel?.exchange.offer(byte);
-      else if (isAsbHeader(byte)) this.asbRemaining = 3;
+      if (isStatusReply(byte)) {
+        this.sink?.seen();
+        this.channel?.exchange.offer(byte);
+      } else if (isAsbHeader(byte)) this.asbRemaining = 3;
       // anything else is line noise: dropped, the next status reply resynchronises
     }
   }
