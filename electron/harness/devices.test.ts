@@ -173,7 +173,11 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
       payment: { kind: 'cash', cashSessionId: session.cashSessionId },
       printReceipt: true,
     });
-    expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'printed' } });
+    expect(purchase).toMatchObject({
+      stamps: 5,
+      status: 'pending',
+      receipt: { status: 'printed' },
+    });
     const printed = kiosk().simulator!.printed().at(-1)!;
     expect(printed).toContain('STAMP PURCHASE');
     expect(printed).toMatch(/Paid with\s+Cash/);
