@@ -14,11 +14,13 @@ import { MemoryBillJournal, nextEvent, TEST_TIMINGS } from './testing';
 const devices: BillAcceptor[] = [];
 
 /** An acceptor on `wire` with `journal`; a second rig on the same wire is the app restarted. */
-async function connect(binding: SimBinding, journal: MemoryBillJournal) {
+async function connect(binding: SimBinding, journal: MemoryBillJournal, replyTimeoutMs = 2000) {
   const driver = new Id003Driver(
     'cash',
     { path: 'cash', baudRate: 9600, binding, parity: 'even' },
-    Id003OptionsSchema.parse({ pollMs: 20, replyTimeoutMs: 500, missedPolls: 3 }),
+    // a generous answer bound so a busy machine never fails a test; only the no-answer test
+    // shortens it, where timing out is the point
+    Id003OptionsSchema.parse({ pollMs: 20, replyTimeoutMs, missedPolls: 3 }),
     journal,
   );
   const acceptor = new BillAcceptor('cash', driver, { timings: TEST_TIMINGS });
@@ -28,11 +30,11 @@ async function connect(binding: SimBinding, journal: MemoryBillJournal) {
   return acceptor;
 }
 
-async function rig(journal = new MemoryBillJournal()) {
+async function rig(journal = new MemoryBillJournal(), replyTimeoutMs?: number) {
   const binding = new SimBinding();
   const wire = binding.wire('cash');
   const emulator = new BillAcceptorEmulator(wire, undefined, 30);
-  const acceptor = await connect(binding, journal);
+  const acceptor = await connect(binding, journal, replyTimeoutMs);
   return { acceptor, emulator, wire, journal, binding };
 }
 
@@ -186,7 +188,7 @@ describe('ID-003 bill acceptor over the simulated wire', () => {
   });
 
   it('goes offline when polls go unanswered, and resumes', async () => {
-    const { acceptor, emulator } = await rig();
+    const { acceptor, emulator } = await rig(undefined, 150);
     await acceptor.enable();
     const offline = nextEvent(acceptor, 'power');
     emulator.faults.noAnswer = true;

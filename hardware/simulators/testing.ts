@@ -9,7 +9,7 @@ import type { BillCredit, BillJournal, JournaledBill } from '../hal';
 export async function nextEvent<T = unknown>(
   emitter: EventEmitter,
   name: string,
-  ms = 3000,
+  ms = 15_000,
 ): Promise<T> {
   const [value] = await once(emitter, name, { signal: AbortSignal.timeout(ms) });
   return value as T;
@@ -25,8 +25,11 @@ export async function noEvent(emitter: EventEmitter, name: string, ms = 200): Pr
   }
 }
 
-/** Fast backoff for tests, so unplug/replug resolves quickly. */
-export const TEST_TIMINGS = { commandTimeoutMs: 2000, reconnectBaseMs: 20, reconnectMaxMs: 100 };
+/**
+ * Fast backoff for tests, so unplug/replug resolves quickly; a command bound no busy machine
+ * reaches (tests wait for events, never for time).
+ */
+export const TEST_TIMINGS = { commandTimeoutMs: 20_000, reconnectBaseMs: 20, reconnectMaxMs: 100 };
 
 type BillRow = Omit<JournaledBill, 'state'> & {
   state: JournaledBill['state'] | 'credited' | 'returned' | 'uncertain';
