@@ -57,16 +57,20 @@ export class BillAcceptorEmulator {
     });
   }
 
-  /** A person feeds a bill; false when the slot is closed (inhibited, busy or faulted). */
+  /** Why the slot would not take a bill now, or null when it would. */
+  slotClosedBecause(): 'jammed' | 'cassette_full' | 'not_started' | 'busy' | 'inhibited' | null {
+    if (this.faults.jam) return 'jammed';
+    if (this.faults.cassetteFull) return 'cassette_full';
+    // powered up but not yet reset by the app (no app connected, or it is starting)
+    if (this.phase.kind === 'power_up' || this.phase.kind === 'initialize') return 'not_started';
+    if (this.phase.kind !== 'ready') return 'busy'; // a bill is still in the path
+    if (this.inhibited) return 'inhibited'; // the app has not opened a cash session
+    return null;
+  }
+
+  /** A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why). */
   insertBill(cents: number): boolean {
-    if (
-      this.phase.kind !== 'ready' ||
-      this.inhibited ||
-      this.faults.jam ||
-      this.faults.cassetteFull
-    ) {
-      return false;
-    }
+    if (this.slotClosedBecause() !== null) return false;
     const entry = this.assignment.find((candidate) => candidate.cents === cents);
     this.phase = { kind: 'accepting' };
     this.after(() => {

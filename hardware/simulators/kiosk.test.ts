@@ -119,10 +119,15 @@ describe('simulated kiosk through the device manager', () => {
     expect(interactive.detail).toBe('test page printed');
     expect(kiosk.controls.printed()).toHaveLength(2);
 
+    // inhibited until a cash session enables it: the slot says why it refuses a bill
+    expect(kiosk.controls.billSlotClosedBecause()).toBe('inhibited');
+    expect(kiosk.controls.insertBill(100)).toBe(false);
     await cash.enable();
+    expect(kiosk.controls.billSlotClosedBecause()).toBeNull();
     const escrow = nextEvent<BillEvent>(cash, 'data');
     expect(kiosk.controls.insertBill(100)).toBe(true);
     expect(await escrow).toMatchObject({ kind: 'escrow', cents: 100 });
+    expect(kiosk.controls.billSlotClosedBecause()).toBe('busy');
 
     await badge.enable();
     const scan = nextEvent<BadgeScan>(badge, 'data');

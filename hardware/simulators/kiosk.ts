@@ -62,6 +62,8 @@ export interface KioskEmulators {
 export interface KioskControls {
   swipe(swipe: TestSwipe): void;
   insertBill(cents: number): boolean;
+  /** Why the acceptor's slot is closed now (jammed, cassette_full, not_started, busy, inhibited), or null. */
+  billSlotClosedBecause(): string | null;
   scanBadge(badge: string, options?: ScanOptions): void;
   printed(): string[];
   printedHtml(): string[];
@@ -143,6 +145,7 @@ export function emulateKiosk(
   const controls: KioskControls = {
     swipe: (swipe) => emulators.card.swipe(swipe),
     insertBill: (cents) => emulators.cash.insertBill(cents),
+    billSlotClosedBecause: () => emulators.cash.slotClosedBecause(),
     scanBadge: (badge, options) => emulators.badge.scan(badge, options),
     printed: () => emulators.printer.printed(),
     printedHtml: () => emulators.printer.printedHtml(),
