@@ -11,7 +11,8 @@ import type { ControllableLink, DeviceWire } from './wire';
 export const SIMULATED_DEVICES = ['card', 'printer', 'cash', 'badge'] as const;
 export type SimulatedDevice = (typeof SIMULATED_DEVICES)[number];
 
-export const FAULT_NAMES = [
+/** Faults of the printer's sensors and error classes (the default device for them). */
+const PRINTER_FAULT_NAMES = [
   'paper_out',
   'paper_near_end',
   'cover_open',
@@ -19,6 +20,10 @@ export const FAULT_NAMES = [
   'mechanical_error',
   'overheat',
   'unrecoverable_error',
+] as const;
+
+export const FAULT_NAMES = [
+  ...PRINTER_FAULT_NAMES,
   'jam',
   'cassette_full',
   'power_cycle',
@@ -32,15 +37,7 @@ export const FAULT_NAMES = [
   'partial_swipe',
 ] as const;
 
-const PRINTER_FAULTS: ReadonlySet<string> = new Set([
-  'paper_out',
-  'paper_near_end',
-  'cover_open',
-  'cutter_error',
-  'mechanical_error',
-  'overheat',
-  'unrecoverable_error',
-]);
+const PRINTER_FAULTS: ReadonlySet<string> = new Set(PRINTER_FAULT_NAMES);
 
 /** A fault a tester injects; `on: false` clears a lasting one (paper back, jam cleared...). */
 export const FaultRequestSchema = z

@@ -129,57 +129,23 @@ describe('receipt printer over the simulated wire', () => {
    * Each fault as the manuals document it: the `DLE EOT 1..4` replies (written out here from the
    * manuals, not from the emulator), what a job does, and how the printer comes back.
    */
+  // [fault, DLE EOT 1..4 replies, the job's refusal (null: it prints), how it comes back]
   const manualFaults = [
-    {
-      fault: 'paperOut',
-      replies: { 1: 0x1a, 2: 0x32, 3: 0x12, 4: 0x72 },
-      refusal: 'paper_out',
-      recovery: 'cause removed',
-    },
-    {
-      fault: 'coverOpen',
-      replies: { 1: 0x1a, 2: 0x16, 3: 0x12, 4: 0x12 },
-      refusal: 'cover_open',
-      recovery: 'cause removed',
-    },
-    {
-      fault: 'cutterError',
-      replies: { 1: 0x3a, 2: 0x52, 3: 0x1a, 4: 0x12 },
-      refusal: null,
-      recovery: 'recover command',
-    },
-    {
-      fault: 'mechanicalError',
-      replies: { 1: 0x3a, 2: 0x52, 3: 0x16, 4: 0x12 },
-      refusal: null,
-      recovery: 'recover command',
-    },
-    {
-      fault: 'overheat',
-      replies: { 1: 0x1a, 2: 0x52, 3: 0x52, 4: 0x12 },
-      refusal: 'overheat',
-      recovery: 'cause removed',
-    },
-    {
-      fault: 'unrecoverable',
-      replies: { 1: 0x1a, 2: 0x52, 3: 0x32, 4: 0x12 },
-      refusal: 'unrecoverable_error',
-      recovery: 'power cycle',
-    },
-    {
-      fault: 'paperNearEnd',
-      replies: { 1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1e },
-      refusal: null,
-      recovery: 'none needed',
-    },
+    ['paperOut', [0x1a, 0x32, 0x12, 0x72], 'paper_out', 'cause removed'],
+    ['coverOpen', [0x1a, 0x16, 0x12, 0x12], 'cover_open', 'cause removed'],
+    ['cutterError', [0x3a, 0x52, 0x1a, 0x12], null, 'recover command'],
+    ['mechanicalError', [0x3a, 0x52, 0x16, 0x12], null, 'recover command'],
+    ['overheat', [0x1a, 0x52, 0x52, 0x12], 'overheat', 'cause removed'],
+    ['unrecoverable', [0x1a, 0x52, 0x32, 0x12], 'unrecoverable_error', 'power cycle'],
+    ['paperNearEnd', [0x12, 0x12, 0x12, 0x1e], null, 'none needed'],
   ] as const;
 
-  for (const { fault, replies, refusal, recovery } of manualFaults) {
+  for (const [fault, replies, refusal, recovery] of manualFaults) {
     it(`${fault}: the documented status bits, and recovery by ${recovery}`, async () => {
       const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
       emulator.faults[fault] = true;
-      for (const n of [1, 2, 3, 4] as const) {
-        expect(emulator.statusByte(n), `DLE EOT ${n}`).toBe(replies[n]);
+      for (const [index, reply] of replies.entries()) {
+        expect(emulator.statusByte(index + 1), `DLE EOT ${index + 1}`).toBe(reply);
       }
       if (recovery === 'recover command') {
         // the driver clears the recoverable class with one DLE ENQ 2 and prints
