@@ -23,6 +23,7 @@ import { openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
 import { startHarness, type Harness } from '../electron/harness';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
+import { startPanel } from '../hardware/simulators/panel';
 import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { DEMO_PIN, seedSample } from '../sync/server/seed';
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
   // Where Electron is installed the demo runs the real shell, bundled fresh from the sources.
   const shellMain = resolve(electron ? (await bundleShell()).main : 'dist/shell/main.cjs');
   let harness: Harness | undefined;
+  /** The tester panel of the in-process simulators (swipe a card, insert a bill, faults). */
+  let panel: Awaited<ReturnType<typeof startPanel>> | undefined;
   let shell: ChildProcess | undefined;
   const sync = createBackendSync({
     appVersion: APP_VERSION,
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
           simulatedBinding: kiosk.binding,
         }),
     });
+    panel = await startPanel(kiosk.controls, () => ({ inProcess: true }));
   }
 
   const residents = await storage.all<{
@@ -172,7 +176,14 @@ async function main(): Promise<void> {
     'SELECT id, doc_number, first_name, last_name FROM residents WHERE facility_id = ? ORDER BY doc_number',
     [facilityId],
   );
-  printGuide({ harnessUrl: harness?.url, centralUrl, adminToken, facilityId, residents });
+  printGuide({
+    harnessUrl: harness?.url,
+    panelUrl: panel?.url,
+    centralUrl,
+    adminToken,
+    facilityId,
+    residents,
+  });
   if (args['send-sample']) {
     await sendSample(centralUrl, adminToken, facilityId, residents[0]!.id);
     console.log(
@@ -185,6 +196,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     shell?.kill('SIGTERM');
+    await panel?.server.close();
     await harness?.close();
     await central.close();
     await storage.close();
@@ -197,6 +209,7 @@ async function main(): Promise<void> {
 
 function printGuide(info: {
   harnessUrl: string | undefined;
+  panelUrl: string | undefined;
   centralUrl: string;
   adminToken: string;
   facilityId: string;
@@ -208,6 +221,8 @@ function printGuide(info: {
   console.log(`
 Homeline demo
   kiosk (browser): ${info.harnessUrl ?? '(in the Electron window)'}
+  simulated devices (swipe a card, insert a bill, faults): ${info.panelUrl ?? '(none)'}
+    or: npm run sim -- ctl swipe visa --panel ${info.panelUrl ?? '<panel>'}
   central service: ${centralUrl}   (admin token: ${adminToken})
 
 Resident logins (state FL, PIN ${DEMO_PIN}):

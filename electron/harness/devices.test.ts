@@ -159,9 +159,19 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
     const badge = await eventAfter(c, scanned, 'hardware.badge');
     expect(badge).toEqual({ badgeToken: DEMO.badgeToken(2) });
     await value(c, 'auth.login', { method: 'badge', badgeToken: badge.badgeToken, pin: DEMO.pin });
+    // the tester drives the in-process simulators through the same panel API as `npm run sim`
+    const insertBill = async (cents: number) => {
+      const response = await fetch(`${kiosk().simulatorPanel}/api/bill`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cents }),
+      });
+      return ((await response.json()) as { result: unknown }).result;
+    };
+    expect(await insertBill(500)).toEqual({ taken: false, reason: 'inhibited' });
     const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
     const inserted = c.frames.length;
-    expect(kiosk().simulator!.insertBill(500)).toBe(true);
+    expect(await insertBill(500)).toEqual({ taken: true });
     await eventAfter(c, inserted, 'hardware.bill');
     await acceptAndWaitStacked(c, session.cashSessionId);
     const closed = await value<{ insertedCents: number }>(c, 'payment.cashEnd', {
