@@ -35,6 +35,13 @@ describe('simulator web panel', () => {
     expect(en).toContain('Swipe a test card');
     expect(es).toContain('Pasar una tarjeta de prueba');
     expect(es).toContain('lang="es"');
+    // a device selector for the faults, and an answer slot beside each group of buttons
+    for (const device of ['card', 'printer', 'cash', 'badge']) {
+      expect(en).toContain(`<option>${device}</option>`);
+    }
+    expect(en).toContain('Device for the faults');
+    expect(es).toContain('Dispositivo para las fallas');
+    expect(en.match(/<output><\/output>/g)?.length).toBeGreaterThan(20);
   });
 
   it('applies valid actions and faults', async () => {
@@ -48,6 +55,11 @@ describe('simulator web panel', () => {
     // no app has started the acceptor: the slot refuses the bill and says why
     const bill = (await (await post('bill', { cents: 2000 })).json()) as { result: unknown };
     expect(bill.result).toEqual({ taken: false, reason: 'not_started' });
+    // the fault goes to the device chosen: a printer power cycle clears its latched errors
+    await post('fault', { fault: 'cutter_error' });
+    expect(kiosk.emulators.printer.faults.cutterError).toBe(true);
+    expect((await post('fault', { fault: 'power_cycle', device: 'printer' })).status).toBe(200);
+    expect(kiosk.emulators.printer.faults.cutterError).toBe(false);
   });
 
   it('answers bad requests with 400 and the problems, changing nothing', async () => {
