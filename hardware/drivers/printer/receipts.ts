@@ -74,7 +74,8 @@ export const StampPurchaseReceiptInputSchema = z.object({
   ]),
 });
 
-/** The six items of the release form (DOMAIN.md) and where to mail the tablet. */
+/** The six items of the release form (tablet, agency address, name, DOC number, phone, return
+ * address) and where to mail the tablet. */
 export const ReleaseFormInputSchema = z.object({
   kind: z.literal('release_form'),
   ...header,
