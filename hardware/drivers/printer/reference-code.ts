@@ -21,12 +21,12 @@ const QR_MAX_MODULE_DOTS = 6;
 const QR_MIN_MODULE_DOTS = 3;
 
 /** CODE128 subset C width in modules: start, one symbol per two digits, check, stop (13). */
-export function code128cModules(digits: number): number {
+function code128cModules(digits: number): number {
   return 11 * (1 + digits / 2 + 1) + 13 + 2 * CODE128_QUIET_MODULES;
 }
 
 /** Side of a QR code (level M, byte mode) holding `bytes` bytes, quiet zone included. */
-export function qrModules(bytes: number): number {
+function qrModules(bytes: number): number {
   const version = QR_BYTE_CAPACITY_M.findIndex((capacity) => capacity >= bytes) + 1;
   if (version === 0) throw new RangeError(`a reference of ${bytes} bytes is too long for a QR`);
   return 17 + 4 * version + 2 * QR_QUIET_MODULES;
