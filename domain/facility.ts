@@ -49,6 +49,11 @@ export const FacilityConfigSchema = z.object({
   state: z.string().regex(/^[A-Z]{2}$/),
   timezone: z.string().min(1),
   agencyAddress: z.string().min(1).max(500),
+  /** The help line printed on receipts, e.g. +1 800 555 0199 (absent: none printed). */
+  supportPhone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{7,20}$/)
+    .optional(),
   services: z.array(z.enum(FACILITY_SERVICES)),
   stampCosts: z.record(z.enum(STAMP_FEATURES), z.number().int().nonnegative()),
   stampBundles: z.array(StampBundleSchema).min(1),

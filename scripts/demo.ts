@@ -24,6 +24,7 @@ import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backe
 import { startHarness, type Harness } from '../electron/harness';
 import { harnessKeyFile } from '../electron/harness/server';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
+import { startPanel } from '../hardware/simulators/panel';
 import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
 import {
@@ -130,6 +131,8 @@ async function main(): Promise<void> {
   // Where Electron is installed the demo runs the real shell, bundled fresh from the sources.
   const shellMain = resolve(electron ? (await bundleShell()).main : 'dist/shell/main.cjs');
   let harness: Harness | undefined;
+  /** The tester panel of the in-process simulators (swipe a card, insert a bill, faults). */
+  let panel: Awaited<ReturnType<typeof startPanel>> | undefined;
   let shell: ChildProcess | undefined;
   const sync = createBackendSync({
     appVersion: APP_VERSION,
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
           simulatedBinding: kiosk.binding,
         }),
     });
+    panel = await startPanel(kiosk.controls, () => ({ inProcess: true }));
   }
 
   const residents = await storage.all<{
@@ -184,7 +188,13 @@ async function main(): Promise<void> {
     'SELECT id, doc_number, first_name, last_name FROM residents WHERE facility_id = ? ORDER BY doc_number',
     [facilityId],
   );
-  printGuide({ harnessUrl: harness?.url, centralUrl, staffLogins, residents });
+  printGuide({
+    harnessUrl: harness?.url,
+    panelUrl: panel?.url,
+    centralUrl,
+    staffLogins,
+    residents,
+  });
   if (args['send-sample']) {
     await sendSample(centralUrl, residents[0]!.id);
     console.log(
@@ -197,6 +207,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     shell?.kill('SIGTERM');
+    await panel?.server.close();
     await harness?.close();
     await central.close();
     await storage.close();
@@ -209,6 +220,7 @@ async function main(): Promise<void> {
 
 function printGuide(info: {
   harnessUrl: string | undefined;
+  panelUrl: string | undefined;
   centralUrl: string;
   staffLogins: DemoStaffLogin[];
   residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
@@ -220,6 +232,8 @@ function printGuide(info: {
   console.log(`
 Homeline demo
   kiosk (browser): ${info.harnessUrl ?? '(in the Electron window)'}
+  simulated devices (swipe a card, insert a bill, faults): ${info.panelUrl ?? '(none)'}
+    or: npm run sim -- ctl swipe visa --panel ${info.panelUrl ?? '<panel>'}
   central service: ${centralUrl}
 
 Resident logins (state FL, PIN ${DEMO_PIN}):

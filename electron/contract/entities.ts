@@ -205,9 +205,13 @@ export type StampBundleOffer = z.infer<typeof StampBundleOfferSchema>;
 
 export const PAYMENT_STATUSES = ['pending', 'confirmed', 'refused'] as const;
 
+/**
+ * A receipt job: queued (waiting for the printer), sent (all bytes on the wire), printed (a
+ * status read after the cut confirmed it) or failed (with the reason).
+ */
 export const PrintJobSchema = z.object({
   jobId: id,
-  status: z.enum(['queued', 'printing', 'done', 'failed']),
+  status: z.enum(['queued', 'sent', 'printed', 'failed']),
   error: z.string().nullable(),
 });
 export type PrintJob = z.infer<typeof PrintJobSchema>;

@@ -9,6 +9,9 @@ import {
 } from './entities';
 import { badgeToken, cents, id } from './primitives';
 
+/** Why an acceptor refused a bill, for the screen: not a bill we take, or one it could not read. */
+export const BILL_REJECT_REASONS = ['denomination_refused', 'unreadable'] as const;
+
 /** Events the backend pushes to the renderer. Payloads are validated before they are sent. */
 export const events = {
   'sync.status': SyncStatusSchema,
@@ -20,12 +23,35 @@ export const events = {
   'stamps.changed': z.object({}),
   'tickets.changed': z.object({ ticketIds: z.array(id) }),
   'hardware.cardRead': CardResultSchema,
-  /** A swipe that could not be read or was refused (e.g. unsupported brand, expired). */
-  'hardware.cardError': z.object({ code: z.string(), message: z.string() }),
+  /**
+   * A swipe that could not be read or was refused. `reason` is what the screen says (a brand the
+   * kiosk does not take, an expired card, or "swipe again"); `code` is the driver's detail.
+   */
+  'hardware.cardError': z.object({
+    code: z.string(),
+    message: z.string(),
+    reason: z.enum(['not_accepted', 'expired', 'unreadable']),
+  }),
+  /**
+   * A bill moved. `recovered` marks an event that settles a bill left in escrow or stacking by
+   * an acceptor unplug, a power cut or an app restart (the screen says what became of it);
+   * `uncertain` is a bill lost mid-stack that only the cash count can settle. `reason` says why
+   * a bill was rejected.
+   */
   'hardware.bill': z.object({
     session: CashSessionSchema,
-    event: z.enum(['escrow', 'stacked', 'returned', 'rejected', 'jammed', 'cassette_full']),
+    event: z.enum([
+      'escrow',
+      'stacked',
+      'returned',
+      'rejected',
+      'jammed',
+      'cassette_full',
+      'uncertain',
+    ]),
     denominationCents: cents.nullable(),
+    recovered: z.boolean(),
+    reason: z.enum(BILL_REJECT_REASONS).nullable(),
   }),
   'hardware.badge': z.object({ badgeToken }),
   'hardware.printer': z.object({

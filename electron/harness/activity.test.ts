@@ -71,7 +71,7 @@ describe('Backend.activity on a housing-unit kiosk with simulated hardware', () 
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(sawPrinting).toBe(true);
-    expect((await purchase).receipt.status).toBe('done');
+    expect((await purchase).receipt.status).toBe('printed');
     expect(await kiosk().backend.activity()).toMatchObject({
       printInProgress: false,
       outboxPending: outboxBefore + 1,

@@ -48,6 +48,12 @@ const harness = await startHarness({
   simulatedDevices: args.devices === 'simulated',
 });
 console.log(`Homeline harness (${args.profile}) at ${harness.url}`);
+if (harness.simulatorPanel) {
+  console.log(
+    `Simulated devices: panel at ${harness.simulatorPanel} ` +
+      `(or npm run sim -- ctl bill 2000 --panel ${harness.simulatorPanel})`,
+  );
+}
 const stop = () => void harness.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -82,7 +82,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
     expect(receipt).toMatchObject({
       status: 'pending',
       feeCents: 195,
-      receipt: { status: 'done' },
+      receipt: { status: 'printed' },
     });
     const printed = lobby().simulator!.printed().at(-1)!;
     expect(printed).toContain('RECIBO DE DEPÓSITO');
@@ -117,7 +117,7 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       channel: 'kiosk_card',
       feeCents: 295,
       status: 'pending',
-      receipt: { status: 'done' },
+      receipt: { status: 'printed' },
     });
     const printed = lobby().simulator!.printed().at(-1)!;
     expect(printed).toContain('DEPOSIT RECEIPT');
@@ -159,9 +159,19 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
     const badge = await eventAfter(c, scanned, 'hardware.badge');
     expect(badge).toEqual({ badgeToken: DEMO.badgeToken(2) });
     await value(c, 'auth.login', { method: 'badge', badgeToken: badge.badgeToken, pin: DEMO.pin });
+    // the tester drives the in-process simulators through the same panel API as `npm run sim`
+    const insertBill = async (cents: number) => {
+      const response = await fetch(`${kiosk().simulatorPanel}/api/bill`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cents }),
+      });
+      return ((await response.json()) as { result: unknown }).result;
+    };
+    expect(await insertBill(500)).toEqual({ taken: false, reason: 'inhibited' });
     const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
     const inserted = c.frames.length;
-    expect(kiosk().simulator!.insertBill(500)).toBe(true);
+    expect(await insertBill(500)).toEqual({ taken: true });
     await eventAfter(c, inserted, 'hardware.bill');
     await acceptAndWaitStacked(c, session.cashSessionId);
     const closed = await value<{ insertedCents: number }>(c, 'payment.cashEnd', {
@@ -173,7 +183,11 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
       payment: { kind: 'cash', cashSessionId: session.cashSessionId },
       printReceipt: true,
     });
-    expect(purchase).toMatchObject({ stamps: 5, status: 'pending', receipt: { status: 'done' } });
+    expect(purchase).toMatchObject({
+      stamps: 5,
+      status: 'pending',
+      receipt: { status: 'printed' },
+    });
     const printed = kiosk().simulator!.printed().at(-1)!;
     expect(printed).toContain('STAMP PURCHASE');
     expect(printed).toMatch(/Paid with\s+Cash/);
@@ -235,10 +249,10 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
   it('prints the release form in Spanish with the six items and where to mail the tablet', async () => {
     const { c, request } = await requestRelease(kiosk().url, 1, 'María', 'González');
     const job = await value(c, 'account.printReleaseForm', { requestId: request.id, locale: 'es' });
-    expect(job).toMatchObject({ status: 'done' });
+    expect(job).toMatchObject({ status: 'printed' });
     const printed = kiosk().simulator!.printed().at(-1)!;
     for (const text of [
-      'LIBERACIÓN DE TABLETA',
+      'LIBERACIÓN', // the double-size title wraps on the roll
       'HL-TAB-000123',
       '501 South Calhoun Street',
       'María González',
@@ -247,6 +261,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
       '12 Palm Street, Tampa',
       'Envíe la tableta con este formulario a:',
       'Homeline Tablet Returns',
+      'Envíe este formulario con la tableta', // worded for mailing, not "keep this receipt"
     ]) {
       expect(printed).toContain(text);
     }
@@ -256,7 +271,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
   it('prints the maintenance test page', async () => {
     const c = await wsClient(kiosk().url);
     await value(c, 'maintenance.unlock', { pin: DEMO.maintenancePin });
-    expect(await value(c, 'maintenance.testPrint', {})).toMatchObject({ status: 'done' });
+    expect(await value(c, 'maintenance.testPrint', {})).toMatchObject({ status: 'printed' });
     expect(kiosk().simulator!.printed().at(-1)).toContain('PRINTER TEST');
     c.close();
   }, 60_000);

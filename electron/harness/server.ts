@@ -15,6 +15,7 @@ import {
 } from '../backend';
 import { harnessKeySource } from '../backend/store';
 import { createSimulatedKiosk, type KioskControls } from '../../hardware/simulators/kiosk';
+import { startPanel } from '../../hardware/simulators/panel';
 import { createDeviceService } from '../backend/devices';
 import { parseFrame } from './frames';
 
@@ -38,6 +39,12 @@ export interface Harness {
   backend: Backend;
   /** The simulators' controls (swipe, insertBill, scanBadge, printed, inject) when simulated. */
   simulator: KioskControls | null;
+  /**
+   * The same tester panel and JSON API as `npm run sim`, on 127.0.0.1, for the in-process
+   * simulators (so `npm run sim -- ctl bill 2000 --panel <url>` works here too); null when the
+   * devices are not simulated.
+   */
+  simulatorPanel: string | null;
   close(): Promise<void>;
 }
 
@@ -136,13 +143,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app.setNotFoundHandler((_request, reply) => reply.sendFile('index.html'));
   }
   await app.listen({ host: HOST, port });
+  const panel = kiosk ? await startPanel(kiosk.controls, () => ({ inProcess: true })) : null;
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://${HOST}:${actualPort}`,
     backend,
     simulator: kiosk?.controls ?? null,
+    simulatorPanel: panel?.url ?? null,
     async close() {
+      await panel?.server.close();
       await app.close();
       await backend.close();
     },

@@ -14,6 +14,7 @@ export const standardDrivers: DriverRegistry = {
 
 export {
   encodeReceipt,
+  layoutOf,
   ReceiptInputError,
   ReceiptInputSchema,
   type ReceiptInput,

@@ -28,6 +28,7 @@ export class BadgeScanner extends PosDevice<
 > {
   readonly deviceClass = 'BadgeScanner';
   constructor(name: string, driver: BadgeScannerDriver, options: Partial<DeviceOptions> = {}) {
-    super(name, driver, { autoDisable: true, ...options });
+    // bad lines are reported and scanning goes on: sign-in must not depend on a retry answer
+    super(name, driver, { autoDisable: true, disableOnInputError: false, ...options });
   }
 }

@@ -24,22 +24,58 @@ export interface Denomination {
 }
 
 /**
- * One stacked bill. `creditId` is unique per (device, connection, sequence) and identical for
- * every repetition of the same vend, so the backend records it idempotently before the ACK.
+ * One stacked bill, credited exactly once. `creditId` is the bill's journal id, written when the
+ * bill reached escrow, so every repeat of its vend (after a reconnect or an app restart) carries
+ * the same id and the value read at escrow.
  */
 export interface BillCredit {
   creditId: string;
   device: string;
-  sequence: number;
   cents: number;
   currency: string;
 }
 
+/** A bill the journal holds as still in the acceptor (escrow, or told to stack). */
+export interface JournaledBill {
+  billId: string;
+  device: string;
+  cents: number;
+  currency: string;
+  state: 'escrow' | 'stacking';
+}
+
+/**
+ * Where the acceptor driver writes each bill durably before it tells the device or the app
+ * anything: its denomination at escrow, the stack command, the credit at vend valid (before the
+ * ACK), and how it left. After a restart or a replug the driver reads the open bill back and
+ * settles it by what the device reports, so its value is credited once, never as zero.
+ */
+export interface BillJournal {
+  /** A bill reached escrow: writes device, value and currency; returns the bill's id. */
+  escrow(bill: { device: string; cents: number; currency: string }): Promise<string>;
+  /** The bill is being stacked (written before the stack command is sent). */
+  stacking(billId: string): Promise<void>;
+  /** Credits the bill (idempotent: a second call returns the same credit and adds nothing). */
+  credit(billId: string): Promise<BillCredit>;
+  /** The bill left without a credit: given back, or lost to a power cut (`uncertain`). */
+  settle(billId: string, outcome: 'returned' | 'uncertain'): Promise<void>;
+  /** This device's bill still in escrow or stacking, if any. */
+  open(device: string): Promise<JournaledBill | null>;
+}
+
+/** What a person is told about a refused bill: a kind we do not take, or one it could not read. */
+export type BillRefusal = 'denomination_refused' | 'unreadable';
+
+/**
+ * `recovered` marks an event that settles a bill left in escrow or stacking by an unplug, a
+ * power cut or an app restart: the screen can say what happened to it.
+ */
 export type BillEvent =
-  | { kind: 'escrow'; cents: number; currency: string }
-  | { kind: 'stacked'; credit: BillCredit }
-  | { kind: 'returned'; cents: number | null }
-  | { kind: 'rejected'; reason: string };
+  | { kind: 'escrow'; cents: number; currency: string; recovered?: boolean }
+  | { kind: 'stacked'; credit: BillCredit; recovered?: boolean }
+  | { kind: 'returned'; cents: number | null; recovered?: boolean }
+  | { kind: 'rejected'; reason: string; refusal: BillRefusal }
+  | { kind: 'uncertain'; cents: number };
 
 export interface BillStatus {
   state: BillState;
@@ -70,8 +106,8 @@ export interface BillAcceptorDriver extends DeviceDriver<
 }
 
 /**
- * UnifiedPOS's bill acceptor lacks escrow accept/return; XFS cash-in has them. Credits go to a
- * recorder given to the driver (recorded before the device is acknowledged), not through data
+ * UnifiedPOS's bill acceptor lacks escrow accept/return; XFS cash-in has them. Bills go to a
+ * journal given to the driver (each step written before the device is told), not through data
  * events, so pausing events can never hold money back.
  */
 export class BillAcceptor extends PosDevice<BillEvent, BillStatus, BillAcceptorCapabilities> {

@@ -1,5 +1,6 @@
 import { PosDevice, type DeviceOptions } from './device';
 import type { DeviceDriver } from './driver';
+import type { DeviceError } from './errors';
 
 export type CardBrand = 'visa' | 'mastercard';
 export type CardFunding = 'debit' | 'credit' | 'prepaid' | 'unknown';
@@ -37,4 +38,18 @@ export class CardReader extends PosDevice<CardResult, CardReaderStatus, CardRead
   constructor(name: string, driver: CardReaderDriver, options: Partial<DeviceOptions> = {}) {
     super(name, driver, { autoDisable: true, ...options });
   }
+}
+
+/** What a person is told about a card that gave no result: the three answers a screen has. */
+export const CARD_READ_FAILURES = ['not_accepted', 'expired', 'unreadable'] as const;
+export type CardReadFailure = (typeof CARD_READ_FAILURES)[number];
+
+/**
+ * The reason behind a card reader's error: a brand the kiosk does not take, an expired card, or
+ * anything else that means "swipe again" (bad read, LRC, format, tracks that disagree).
+ */
+export function cardReadFailure(error: DeviceError): CardReadFailure {
+  if (error.extendedCode === 'brand_refused') return 'not_accepted';
+  if (error.extendedCode === 'expired') return 'expired';
+  return 'unreadable';
 }

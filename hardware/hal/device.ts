@@ -41,6 +41,8 @@ export interface DeviceEvents<D, S> {
   deviceError: [DeviceErrorEvent];
   power: [PowerState];
   state: [DeviceState];
+  /** The device answered or sent something (heartbeat replies too): its new lastSeenAt. */
+  seen: [string];
 }
 
 export interface DeviceTimings {
@@ -60,9 +62,17 @@ export const DEFAULT_TIMINGS: DeviceTimings = {
 export interface DeviceOptions {
   /** Disable input after one delivered data event (readers: yes; bill acceptor: no). */
   autoDisable: boolean;
+  /**
+   * Disable input on an input error too (default: as autoDisable). A card reader stops so the
+   * screen can say what went wrong; a badge scanner keeps scanning, so one bad line never turns
+   * sign-in off.
+   */
+  disableOnInputError?: boolean;
   /** Data kept while data events are paused; older entries are dropped beyond it. */
   queueLimit?: number;
   timings?: Partial<DeviceTimings>;
+  /** The clock for lastSeenAt and health reports (tests pass their own). */
+  now?: () => Date;
 }
 
 /**
@@ -86,6 +96,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   private readonly queue: D[] = [];
   private readonly queueLimit: number;
   private readonly autoDisable: boolean;
+  private readonly disableOnInputError: boolean;
+  private readonly now: () => Date;
   private generation = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
@@ -98,6 +110,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   ) {
     super();
     this.autoDisable = options.autoDisable;
+    this.disableOnInputError = options.disableOnInputError ?? options.autoDisable;
+    this.now = options.now ?? (() => new Date());
     this.queueLimit = options.queueLimit ?? 16;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
   }
@@ -211,7 +225,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
       level,
       detail,
       lastSeenAt: this.lastSeen,
-      checkedAt: new Date().toISOString(),
+      checkedAt: this.now().toISOString(),
     };
   }
 
@@ -305,6 +319,9 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
         if (!current()) return;
         this.raise(error);
       },
+      seen: () => {
+        if (current()) this.touch();
+      },
       lost: () => {
         if (!current()) return;
         this.markLost();
@@ -358,7 +375,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   }
 
   protected raise(error: DeviceError): void {
-    if (error.locus !== 'output' && this.autoDisable) void this.stopInput();
+    if (error.locus !== 'output' && this.disableOnInputError) void this.stopInput();
     const event: DeviceErrorEvent = {
       error,
       respond: async (answer) => {
@@ -374,7 +391,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   }
 
   private touch(): void {
-    this.lastSeen = new Date().toISOString();
+    this.lastSeen = this.now().toISOString();
+    this.emit('seen', this.lastSeen);
   }
 
   private setState(state: DeviceState): void {

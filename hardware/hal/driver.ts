@@ -11,6 +11,8 @@ export interface DriverSink<D, S> {
   status(status: S): void;
   /** A recoverable problem: bad swipe, checksum error, jam. */
   error(error: DeviceError): void;
+  /** The device answered (a status reply, a poll answer, any valid frame): it is alive. */
+  seen(): void;
   /** The port went away or the device stopped answering; the HAL reconnects with backoff. */
   lost(reason: Error): void;
 }

@@ -2,7 +2,7 @@ import type { BindingInterface } from '@serialport/bindings-interface' with {
   'resolution-mode': 'require',
 };
 import { BadgeScanner, type BadgeScannerDriver } from './badge-scanner';
-import { BillAcceptor, type BillAcceptorDriver, type BillCredit } from './bill-acceptor';
+import { BillAcceptor, type BillAcceptorDriver, type BillJournal } from './bill-acceptor';
 import { CardReader, type CardReaderDriver } from './card-reader';
 import { parseDeviceConfig, type DeviceEntry, type PortSpec } from './config';
 import type { DeviceClass, DeviceTimings, HealthLevel, HealthReport } from './device';
@@ -15,8 +15,8 @@ export type AnyDevice = CardReader | ReceiptPrinter | BillAcceptor | BadgeScanne
 export interface DriverContext {
   /** Binding used for `simulated` ports (the in-process simulator's). */
   simulatedBinding?: BindingInterface;
-  /** Where bill credits are written durably before the acceptor is acknowledged. */
-  recordCredit?: (credit: BillCredit) => Promise<void>;
+  /** Where bills are written durably at escrow, stack and credit (before the device is told). */
+  billJournal?: BillJournal;
 }
 
 export interface DriverSpec {

@@ -12,11 +12,25 @@ export interface PrinterStatus {
   coverOpen: boolean;
   offline: boolean;
   error: boolean;
-  /** The error clears by itself or by a recover command (e.g. a cutter jam that was freed). */
+  /** What the error is, by the vendor's error classes (null while there is none). */
+  errorCause: PrinterErrorCause | null;
+  /** A recover command clears the error (autocutter and mechanical errors, once freed). */
   recoverable: boolean;
 }
 
+/**
+ * The error classes of ESC/POS printers' manuals: `cutter` and `mechanical` are cleared by a
+ * recover command; `overheat` (head or motor temperature, voltage) clears by itself once the
+ * cause is gone; `unrecoverable` needs a power cycle.
+ */
+export type PrinterErrorCause = 'cutter' | 'mechanical' | 'overheat' | 'unrecoverable';
+
 export interface ReceiptPrinterCapabilities {
+  /** The printer model's profile (code table, printable width per roll), by the driver's name. */
+  profile: string;
+  paper: '58mm' | '80mm';
+  /** Printable width of the roll in dots, and font A characters per line. */
+  paperDots: number;
   columns: number;
   codePages: readonly string[];
   barcodes: readonly string[];
@@ -30,8 +44,11 @@ export interface ReceiptPrinterDriver extends DeviceDriver<
   PrinterStatus,
   ReceiptPrinterCapabilities
 > {
-  /** Sends one job and resolves once the printer reports it could print it. */
-  print(job: Uint8Array): Promise<void>;
+  /**
+   * Sends one job and resolves once a status read after the cut says it printed; `sent` is
+   * called when the last byte went down the wire.
+   */
+  print(job: Uint8Array, progress?: { sent(): void }): Promise<void>;
   readStatus(): Promise<PrinterStatus>;
   /** Bytes for a short test receipt (interactive health check). */
   testPage(): Uint8Array;
@@ -50,14 +67,15 @@ export class ReceiptPrinter extends PosDevice<never, PrinterStatus, ReceiptPrint
   }
 
   /**
-   * Prints one job (ESC/POS bytes), one job at a time. A failure rejects and is also raised as
-   * an error event whose `retry` answer prints the same job again.
+   * Prints one job, one job at a time: queued (waiting for the printer), sent (on the wire),
+   * printed (confirmed by a status read after the cut) or rejected as failed with the reason. A
+   * failure is also raised as an error event whose `retry` answer prints the same job again.
    */
-  async print(job: Uint8Array): Promise<void> {
+  async print(job: Uint8Array, onSent?: () => void): Promise<void> {
     this.requireEnabled();
     this.lastJob = job;
     try {
-      await this.runExclusive(() => this.driver.print(job));
+      await this.runExclusive(() => this.driver.print(job, { sent: () => onSent?.() }));
       this.lastJob = null;
     } catch (error) {
       const failure = asDeviceError(error, 'output');

@@ -57,21 +57,26 @@ export class BillAcceptorEmulator {
     });
   }
 
-  /** A person feeds a bill; false when the slot is closed (inhibited, busy or faulted). */
+  /** Why the slot would not take a bill now, or null when it would. */
+  slotClosedBecause(): 'jammed' | 'cassette_full' | 'not_started' | 'busy' | 'inhibited' | null {
+    if (this.faults.jam) return 'jammed';
+    if (this.faults.cassetteFull) return 'cassette_full';
+    // powered up but not yet reset by the app (no app connected, or it is starting)
+    if (this.phase.kind === 'power_up' || this.phase.kind === 'initialize') return 'not_started';
+    if (this.phase.kind !== 'ready') return 'busy'; // a bill is still in the path
+    if (this.inhibited) return 'inhibited'; // the app has not opened a cash session
+    return null;
+  }
+
+  /** A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why). */
   insertBill(cents: number): boolean {
-    if (
-      this.phase.kind !== 'ready' ||
-      this.inhibited ||
-      this.faults.jam ||
-      this.faults.cassetteFull
-    ) {
-      return false;
-    }
+    if (this.slotClosedBecause() !== null) return false;
     const entry = this.assignment.find((candidate) => candidate.cents === cents);
     this.phase = { kind: 'accepting' };
     this.after(() => {
-      if (!entry) this.reject(0x71);
-      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x77);
+      // ID-003 reject codes: 0x76 denomination not recognised, 0x79 denomination inhibited
+      if (!entry) this.reject(0x76);
+      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x79);
       else {
         this.lastEscrowCents = entry.cents;
         this.phase = { kind: 'escrow', code: entry.code };
@@ -80,13 +85,23 @@ export class BillAcceptorEmulator {
     return true;
   }
 
-  /** Power loss: the next poll reports power-up (with a bill in the stacker if one was mid-vend). */
+  /**
+   * Power loss: the next poll reports power-up, with a bill in the stacker if one was mid-vend
+   * (it stays there: counted in the cassette) or in the acceptor if one was in escrow (the reset
+   * gives it back).
+   */
   powerCycle(): void {
     clearTimeout(this.timer);
     const billInStacker = this.phase.kind === 'vend_valid' || this.phase.kind === 'stacking';
+    const billInAcceptor = this.phase.kind === 'escrow' || this.phase.kind === 'accepting';
+    if (billInStacker && this.lastEscrowCents !== null) this.cassette.push(this.lastEscrowCents);
     this.phase = {
       kind: 'power_up',
-      code: billInStacker ? Status.powerUpBillInStacker : Status.powerUp,
+      code: billInStacker
+        ? Status.powerUpBillInStacker
+        : billInAcceptor
+          ? Status.powerUpBillInAcceptor
+          : Status.powerUp,
     };
     this.inhibited = true;
   }

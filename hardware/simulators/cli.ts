@@ -1,11 +1,5 @@
 /**
  * `npm run sim`: the four kiosk devices emulated on socat pseudo-terminals, with a web panel.
- *   npm run sim [-- --dir DIR --port N]     start; prints one JSON line {panel, ports, configFile}
- *   npm run sim -- ctl swipe visa           swipe a test card (see TEST_CARD_NUMBERS)
- *   npm run sim -- ctl bill 2000            insert a bill (cents)
- *   npm run sim -- ctl badge S123456        scan a badge
- *   npm run sim -- ctl fault paper_out [--off] [--device printer]
- *   npm run sim -- ctl printed              print the receipts printed so far
  * The app reads the device configuration from DIR/devices.json (serial ports on the ptys).
  */
 import { randomBytes } from 'node:crypto';
@@ -14,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  FAULT_NAMES,
   emulateKiosk,
   simulatedDeviceConfig,
   SIMULATED_DEVICES,
   type SimulatedDevice,
 } from './kiosk';
+import { TEST_CARD_NUMBERS } from './card-emulator';
 import { startPanel } from './panel';
 import { PtyWire, ensureSocat } from './pty';
 
@@ -28,6 +24,21 @@ const BAUD: Record<SimulatedDevice, number> = {
   cash: 9600,
   badge: 9600,
 };
+
+const USAGE = `npm run sim -- [options] [ctl COMMAND]
+  (no command)              start the simulated devices; prints one JSON line
+                            {panel, ports, configFile}; the app reads DIR/devices.json
+  ctl swipe [CARD]          swipe a test card (${Object.keys(TEST_CARD_NUMBERS).join(', ')})
+  ctl bill CENTS            insert a bill; a refused one answers why (inhibited, busy,
+                            not_started, jammed, cassette_full)
+  ctl badge TOKEN           scan a badge
+  ctl fault NAME [--off] [--device printer|cash|card|badge]
+                            inject a fault (${FAULT_NAMES.join(', ')})
+  ctl script FILE           run the steps of FILE in order, one ctl command per line
+                            (blank lines and lines starting with # are skipped)
+  ctl printed               the receipts printed so far
+options: --dir DIR (default: the OS temp folder's homeline-sim), --port N (panel port,
+         default any), --panel URL (ctl: talk to this panel), --help`;
 
 class UsageError extends Error {}
 
@@ -101,6 +112,25 @@ async function control(
       return post('badge', { badge: value ?? '' });
     case 'fault':
       return post('fault', { fault: value, on: !off, ...(device ? { device } : {}) });
+    case 'script': {
+      if (!value) throw new UsageError('script needs a file of steps');
+      const steps = readFileSync(value, 'utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+      for (const [index, step] of steps.entries()) {
+        const words = step.split(/\s+/);
+        if (words[0] === 'script') throw new UsageError(`line ${index + 1}: scripts do not nest`);
+        const { values: flags, positionals } = parseArgs({
+          args: words,
+          allowPositionals: true,
+          options: { off: { type: 'boolean', default: false }, device: { type: 'string' } },
+        });
+        console.log(`# ${step}`);
+        await control(dir, base, positionals, flags.off, flags.device);
+      }
+      return;
+    }
     case 'printed': {
       const response = await fetch(`${base}/api/state`);
       const state = (await response.json()) as { printed: string[] };
@@ -109,7 +139,7 @@ async function control(
     }
     default:
       throw new UsageError(
-        `unknown command "${command ?? ''}": use swipe, bill, badge, fault or printed`,
+        `unknown command "${command ?? ''}": use swipe, bill, badge, fault, script or printed`,
       );
   }
 }
@@ -123,8 +153,13 @@ async function main(): Promise<void> {
       panel: { type: 'string' },
       device: { type: 'string' },
       off: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`bad --port ${values.port}`);

@@ -11,7 +11,7 @@ import {
 } from '../hal';
 import { encodeReceipt, standardDrivers } from '../drivers';
 import { FAULT_NAMES, createSimulatedKiosk, type FaultRequest } from './kiosk';
-import { nextEvent, TEST_TIMINGS } from './testing';
+import { MemoryBillJournal, nextEvent, TEST_TIMINGS } from './testing';
 
 const managers: DeviceManager[] = [];
 
@@ -20,7 +20,7 @@ async function startKiosk() {
   const manager = new DeviceManager(kiosk.config, {
     drivers: standardDrivers,
     simulatedBinding: kiosk.binding,
-    recordCredit: async () => undefined,
+    billJournal: new MemoryBillJournal(),
     timings: TEST_TIMINGS,
   });
   managers.push(manager);
@@ -49,7 +49,7 @@ describe('device configuration', () => {
   const base = {
     drivers: standardDrivers,
     simulatedBinding: kiosk.binding,
-    recordCredit: async () => undefined,
+    billJournal: new MemoryBillJournal(),
   };
 
   it('refuses bad configurations with a DeviceConfigError naming the problem', () => {
@@ -119,10 +119,15 @@ describe('simulated kiosk through the device manager', () => {
     expect(interactive.detail).toBe('test page printed');
     expect(kiosk.controls.printed()).toHaveLength(2);
 
+    // inhibited until a cash session enables it: the slot says why it refuses a bill
+    expect(kiosk.controls.billSlotClosedBecause()).toBe('inhibited');
+    expect(kiosk.controls.insertBill(100)).toBe(false);
     await cash.enable();
+    expect(kiosk.controls.billSlotClosedBecause()).toBeNull();
     const escrow = nextEvent<BillEvent>(cash, 'data');
     expect(kiosk.controls.insertBill(100)).toBe(true);
     expect(await escrow).toMatchObject({ kind: 'escrow', cents: 100 });
+    expect(kiosk.controls.billSlotClosedBecause()).toBe('busy');
 
     await badge.enable();
     const scan = nextEvent<BadgeScan>(badge, 'data');
@@ -149,17 +154,20 @@ describe('simulated kiosk through the device manager', () => {
     };
 
     // printer sensors: a status event with the condition, and a refused job
-    for (const [fault, condition] of [
-      ['paper_out', 'paper_out'],
-      ['cover_open', 'cover_open'],
-      ['cutter_error', 'error'],
-      ['paper_near_end', 'paper_near_end'],
+    for (const [fault, condition, refusal] of [
+      ['paper_out', 'paper_out', 'paper_out'],
+      ['cover_open', 'cover_open', 'cover_open'],
+      ['cutter_error', 'error', null], // recovered by the driver's DLE ENQ
+      ['mechanical_error', 'error', null], // likewise
+      ['overheat', 'error', 'overheat'],
+      ['unrecoverable_error', 'error', 'unrecoverable_error'],
+      ['paper_near_end', 'paper_near_end', null],
     ] as const) {
       const status = statusOf(printer, (s: PrinterStatus) => s.condition === condition);
       inject({ fault });
       await status;
-      if (fault !== 'paper_near_end' && fault !== 'cutter_error') {
-        await expect(printer.print(receipt)).rejects.toMatchObject({ extendedCode: condition });
+      if (refusal) {
+        await expect(printer.print(receipt)).rejects.toMatchObject({ extendedCode: refusal });
       }
       inject({ fault, on: false });
     }

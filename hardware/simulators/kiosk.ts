@@ -11,11 +11,19 @@ import type { ControllableLink, DeviceWire } from './wire';
 export const SIMULATED_DEVICES = ['card', 'printer', 'cash', 'badge'] as const;
 export type SimulatedDevice = (typeof SIMULATED_DEVICES)[number];
 
-export const FAULT_NAMES = [
+/** Faults of the printer's sensors and error classes (the default device for them). */
+const PRINTER_FAULT_NAMES = [
   'paper_out',
   'paper_near_end',
   'cover_open',
   'cutter_error',
+  'mechanical_error',
+  'overheat',
+  'unrecoverable_error',
+] as const;
+
+export const FAULT_NAMES = [
+  ...PRINTER_FAULT_NAMES,
   'jam',
   'cassette_full',
   'power_cycle',
@@ -28,6 +36,8 @@ export const FAULT_NAMES = [
   'normal_link',
   'partial_swipe',
 ] as const;
+
+const PRINTER_FAULTS: ReadonlySet<string> = new Set(PRINTER_FAULT_NAMES);
 
 /** A fault a tester injects; `on: false` clears a lasting one (paper back, jam cleared...). */
 export const FaultRequestSchema = z
@@ -49,6 +59,8 @@ export interface KioskEmulators {
 export interface KioskControls {
   swipe(swipe: TestSwipe): void;
   insertBill(cents: number): boolean;
+  /** Why the acceptor's slot is closed now (jammed, cassette_full, not_started, busy, inhibited), or null. */
+  billSlotClosedBecause(): string | null;
   scanBadge(badge: string, options?: ScanOptions): void;
   printed(): string[];
   printedHtml(): string[];
@@ -130,6 +142,7 @@ export function emulateKiosk(
   const controls: KioskControls = {
     swipe: (swipe) => emulators.card.swipe(swipe),
     insertBill: (cents) => emulators.cash.insertBill(cents),
+    billSlotClosedBecause: () => emulators.cash.slotClosedBecause(),
     scanBadge: (badge, options) => emulators.badge.scan(badge, options),
     printed: () => emulators.printer.printed(),
     printedHtml: () => emulators.printer.printedHtml(),
@@ -162,6 +175,15 @@ function injectFault(
     case 'cutter_error':
       printer.cutterError = on;
       return;
+    case 'mechanical_error':
+      printer.mechanicalError = on;
+      return;
+    case 'overheat':
+      printer.overheat = on;
+      return;
+    case 'unrecoverable_error':
+      printer.unrecoverable = on;
+      return;
     case 'jam':
       cash.jam = on;
       return;
@@ -169,7 +191,8 @@ function injectFault(
       cash.cassetteFull = on;
       return;
     case 'power_cycle':
-      emulators.cash.powerCycle();
+      if (device === 'printer') emulators.printer.powerCycle();
+      else emulators.cash.powerCycle();
       return;
     case 'no_answer':
       if (device === 'printer') printer.noAnswer = on;
@@ -213,8 +236,7 @@ function replug(link: ControllableLink, device: SimulatedDevice): void {
 }
 
 function defaultDevice(fault: (typeof FAULT_NAMES)[number]): SimulatedDevice {
-  if (['paper_out', 'paper_near_end', 'cover_open', 'cutter_error'].includes(fault))
-    return 'printer';
+  if (PRINTER_FAULTS.has(fault)) return 'printer';
   if (['jam', 'cassette_full', 'power_cycle'].includes(fault)) return 'cash';
   if (fault === 'partial_swipe') return 'card';
   return 'printer';

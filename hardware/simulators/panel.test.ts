@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createSimulatedKiosk } from './kiosk';
@@ -30,6 +35,13 @@ describe('simulator web panel', () => {
     expect(en).toContain('Swipe a test card');
     expect(es).toContain('Pasar una tarjeta de prueba');
     expect(es).toContain('lang="es"');
+    // a device selector for the faults, and an answer slot beside each group of buttons
+    for (const device of ['card', 'printer', 'cash', 'badge']) {
+      expect(en).toContain(`<option>${device}</option>`);
+    }
+    expect(en).toContain('Device for the faults');
+    expect(es).toContain('Dispositivo para las fallas');
+    expect(en.match(/<output><\/output>/g)?.length).toBeGreaterThan(20);
   });
 
   it('applies valid actions and faults', async () => {
@@ -40,9 +52,14 @@ describe('simulator web panel', () => {
     expect(kiosk.emulators.printer.faults.paperOut).toBe(false);
     expect((await post('swipe', { card: 'visa' })).status).toBe(200);
     expect((await post('badge', { badge: 'S123456', aim: ']C0' })).status).toBe(200);
-    // the acceptor is inhibited until a cash session starts: the slot refuses the bill
-    const bill = (await (await post('bill', { cents: 2000 })).json()) as { result: boolean };
-    expect(bill.result).toBe(false);
+    // no app has started the acceptor: the slot refuses the bill and says why
+    const bill = (await (await post('bill', { cents: 2000 })).json()) as { result: unknown };
+    expect(bill.result).toEqual({ taken: false, reason: 'not_started' });
+    // the fault goes to the device chosen: a printer power cycle clears its latched errors
+    await post('fault', { fault: 'cutter_error' });
+    expect(kiosk.emulators.printer.faults.cutterError).toBe(true);
+    expect((await post('fault', { fault: 'power_cycle', device: 'printer' })).status).toBe(200);
+    expect(kiosk.emulators.printer.faults.cutterError).toBe(false);
   });
 
   it('answers bad requests with 400 and the problems, changing nothing', async () => {
@@ -66,5 +83,49 @@ describe('simulator web panel', () => {
       cassetteFull: false,
       noAnswer: false,
     });
+  });
+});
+
+describe('simulator CLI', () => {
+  const cli = (args: string[]) =>
+    promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'hardware/simulators/cli.ts',
+      ...args,
+    ]);
+
+  it('answers --help with every command and fault', async () => {
+    const { stdout } = await cli(['--help']);
+    for (const word of ['ctl swipe', 'ctl bill', 'ctl fault', 'ctl script', 'cutter_error']) {
+      expect(stdout).toContain(word);
+    }
+  });
+
+  it('runs a file of fault steps in order against a panel', async () => {
+    const { url, kiosk } = await panel();
+    const dir = mkdtempSync(join(tmpdir(), 'homeline-sim-script-'));
+    try {
+      const file = join(dir, 'faults.txt');
+      writeFileSync(
+        file,
+        [
+          '# paper runs out, the cover is opened, the paper is refilled',
+          'fault paper_out',
+          'fault cover_open',
+          '',
+          'fault paper_out --off',
+          'bill 2000',
+        ].join('\n'),
+      );
+      const { stdout } = await cli(['ctl', 'script', file, '--panel', url]);
+      expect(kiosk.emulators.printer.faults).toMatchObject({ paperOut: false, coverOpen: true });
+      // the refused bill says why (no app started the acceptor)
+      expect(stdout).toContain('"reason":"not_started"');
+      writeFileSync(file, 'fault no_such_fault\n');
+      await expect(cli(['ctl', 'script', file, '--panel', url])).rejects.toMatchObject({ code: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

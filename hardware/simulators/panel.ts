@@ -73,7 +73,11 @@ export async function startPanel(
   );
   server.post(
     '/api/bill',
-    act(BillSchema, (body) => controls.insertBill(body.cents)),
+    act(BillSchema, (body) => {
+      // a refused bill says why: the slot is closed (and why), or the bill was taken in
+      const reason = controls.billSlotClosedBecause();
+      return reason ? { taken: false, reason } : { taken: controls.insertBill(body.cents) };
+    }),
   );
   server.post(
     '/api/badge',

@@ -10,15 +10,23 @@ export interface PrinterFaults {
   paperOut: boolean;
   paperNearEnd: boolean;
   coverOpen: boolean;
-  /** An autocutter jam: recoverable with DLE ENQ. */
+  /** Autocutter error (blade jammed): latched until a recover command (`DLE ENQ 1|2`). */
   cutterError: boolean;
+  /** Mechanical error (e.g. head carriage): latched until a recover command. */
+  mechanicalError: boolean;
+  /** Head overheat: an automatically recoverable error, gone when the head cools (fault off). */
+  overheat: boolean;
+  /** Unrecoverable error (memory, voltage): only a power cycle clears it. */
+  unrecoverable: boolean;
   /** The printer ignores everything, status requests included. */
   noAnswer: boolean;
 }
 
 /**
  * An ESC/POS receipt printer: it interprets what it receives, answers real-time status from its
- * sensors, stops printing on paper out or cover open, and keeps every cut receipt as text and HTML.
+ * sensors, stops printing on paper out, cover open or any error, and keeps every cut receipt as
+ * text and HTML. Its fault model follows the vendors' manuals, not our driver: each error class
+ * sets only its own `DLE EOT 3` bit, and `DLE ENQ` clears only the recoverable class.
  */
 export class PrinterEmulator {
   readonly faults: PrinterFaults = {
@@ -26,8 +34,13 @@ export class PrinterEmulator {
     paperNearEnd: false,
     coverOpen: false,
     cutterError: false,
+    mechanicalError: false,
+    overheat: false,
+    unrecoverable: false,
     noAnswer: false,
   };
+  /** How many recover commands (`DLE ENQ`) arrived, for tests of who sends them when. */
+  recoverCommands = 0;
   private readonly receipts: PrintedLine[][] = [];
   private readonly interpreter: EscPosInterpreter;
 
@@ -37,7 +50,7 @@ export class PrinterEmulator {
       cut: (lines) => this.receipts.push(lines),
       realTime: (command) => {
         if (command.kind === 'status') this.wire.send(Uint8Array.of(this.statusByte(command.n)));
-        else if (command.n === 1 || command.n === 2) this.faults.cutterError = false;
+        else this.recover(command.n);
       },
     });
     wire.onReceive((bytes) => {
@@ -45,8 +58,23 @@ export class PrinterEmulator {
     });
   }
 
+  /** Any error of the `DLE EOT 3` classes is present. */
+  get inError(): boolean {
+    const f = this.faults;
+    return f.cutterError || f.mechanicalError || f.overheat || f.unrecoverable;
+  }
+
   get stopped(): boolean {
-    return this.faults.paperOut || this.faults.coverOpen || this.faults.cutterError;
+    return this.faults.paperOut || this.faults.coverOpen || this.inError;
+  }
+
+  /** Turning the printer off and on: clears every latched error, the unrecoverable one too. */
+  powerCycle(): void {
+    Object.assign(this.faults, {
+      cutterError: false,
+      mechanicalError: false,
+      unrecoverable: false,
+    });
   }
 
   /** Receipts cut so far, as plain text. */
@@ -61,19 +89,34 @@ export class PrinterEmulator {
   /** Real-time status replies per `DLE EOT n`; fixed bits 0x12 always set. */
   statusByte(n: number): number {
     const f = this.faults;
+    const recoverable = f.cutterError || f.mechanicalError;
     switch (n) {
       case 1:
-        return 0x12 | (this.stopped ? 0x08 : 0);
+        return 0x12 | (this.stopped ? 0x08 : 0) | (recoverable ? 0x20 : 0);
       case 2:
         return (
-          0x12 | (f.coverOpen ? 0x04 : 0) | (f.paperOut ? 0x20 : 0) | (f.cutterError ? 0x40 : 0)
+          0x12 | (f.coverOpen ? 0x04 : 0) | (f.paperOut ? 0x20 : 0) | (this.inError ? 0x40 : 0)
         );
       case 3:
-        return 0x12 | (f.cutterError ? 0x08 | 0x40 : 0);
+        return (
+          0x12 |
+          (f.mechanicalError ? 0x04 : 0) |
+          (f.cutterError ? 0x08 : 0) |
+          (f.unrecoverable ? 0x20 : 0) |
+          (f.overheat ? 0x40 : 0)
+        );
       case 4:
         return 0x12 | (f.paperNearEnd ? 0x0c : 0) | (f.paperOut ? 0x60 : 0);
       default:
         return 0x12;
     }
+  }
+
+  /** `DLE ENQ 1|2` clears the recoverable class only; other values and classes are ignored. */
+  private recover(n: number): void {
+    this.recoverCommands += 1;
+    if (n !== 1 && n !== 2) return;
+    this.faults.cutterError = false;
+    this.faults.mechanicalError = false;
   }
 }

@@ -10,15 +10,17 @@ import { nextEvent, TEST_TIMINGS } from './testing';
 
 const devices: ReceiptPrinter[] = [];
 
-async function rig(options: Record<string, unknown> = {}) {
+async function rig(options: Record<string, unknown> = {}, now?: () => Date) {
   const binding = new SimBinding();
   const wire = binding.wire('printer');
   const emulator = new PrinterEmulator(wire);
   const driver = new EscPosDriver(
     { path: 'printer', baudRate: 38400, binding, parity: 'none' },
-    EscPosOptionsSchema.parse({ heartbeatMs: 50, replyTimeoutMs: 100, ...options }),
+    // replies get a generous bound so a busy machine never fails a test; only the no-answer
+    // test shortens it, where timing out is the point
+    EscPosOptionsSchema.parse({ heartbeatMs: 50, replyTimeoutMs: 2000, ...options }),
   );
-  const printer = new ReceiptPrinter('printer', driver, { timings: TEST_TIMINGS });
+  const printer = new ReceiptPrinter('printer', driver, { timings: TEST_TIMINGS, now });
   devices.push(printer);
   await printer.open();
   await printer.claim();
@@ -70,7 +72,7 @@ describe('receipt printer over the simulated wire', () => {
     expect(text).toMatch(/Stamps\s+20/);
     expect(text).toMatch(/Price\s+\$10\.00/);
     expect(text).toContain('Mastercard ending 4444');
-    expect(text).toContain('[CODE128 pur-77]');
+    expect(text).toContain('[QR pur-77]');
     expect(emulator.printedHtml()[0]).toContain('font-weight:bold');
   });
 
@@ -79,7 +81,7 @@ describe('receipt printer over the simulated wire', () => {
     await printer.print(encodeReceipt(releaseForm));
     const [text] = emulator.printed();
     for (const expected of [
-      'LIBERACIÓN DE TABLETA', // double width wraps the title
+      'LIBERACIÓN', // double width wraps the title
       'Número de serie de la tableta',
       'TAB-9001',
       'Dirección de la agencia correccional',
@@ -123,12 +125,67 @@ describe('receipt printer over the simulated wire', () => {
     expect(emulator.printed()).toHaveLength(1);
   });
 
-  it('recovers an autocutter error with DLE ENQ before printing', async () => {
-    const { printer, emulator } = await rig();
-    emulator.faults.cutterError = true;
-    await printer.print(encodeReceipt(stampPurchase));
-    expect(emulator.faults.cutterError).toBe(false);
-    expect(emulator.printed()).toHaveLength(1);
+  /**
+   * Each fault as the manuals document it: the `DLE EOT 1..4` replies (written out here from the
+   * manuals, not from the emulator), what a job does, and how the printer comes back.
+   */
+  // [fault, DLE EOT 1..4 replies, the job's refusal (null: it prints), how it comes back]
+  const manualFaults = [
+    ['paperOut', [0x1a, 0x32, 0x12, 0x72], 'paper_out', 'cause removed'],
+    ['coverOpen', [0x1a, 0x16, 0x12, 0x12], 'cover_open', 'cause removed'],
+    ['cutterError', [0x3a, 0x52, 0x1a, 0x12], null, 'recover command'],
+    ['mechanicalError', [0x3a, 0x52, 0x16, 0x12], null, 'recover command'],
+    ['overheat', [0x1a, 0x52, 0x52, 0x12], 'overheat', 'cause removed'],
+    ['unrecoverable', [0x1a, 0x52, 0x32, 0x12], 'unrecoverable_error', 'power cycle'],
+    ['paperNearEnd', [0x12, 0x12, 0x12, 0x1e], null, 'none needed'],
+  ] as const;
+
+  for (const [fault, replies, refusal, recovery] of manualFaults) {
+    it(`${fault}: the documented status bits, and recovery by ${recovery}`, async () => {
+      const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
+      emulator.faults[fault] = true;
+      for (const [index, reply] of replies.entries()) {
+        expect(emulator.statusByte(index + 1), `DLE EOT ${index + 1}`).toBe(reply);
+      }
+      if (recovery === 'recover command') {
+        // the driver clears the recoverable class with one DLE ENQ 2 and prints
+        await printer.print(encodeReceipt(stampPurchase));
+        expect(emulator.recoverCommands).toBe(1);
+        expect(emulator.faults[fault]).toBe(false);
+        expect(emulator.printed()).toHaveLength(1);
+        return;
+      }
+      if (refusal) {
+        await expect(printer.print(encodeReceipt(stampPurchase))).rejects.toMatchObject({
+          extendedCode: refusal,
+          locus: 'output',
+        });
+        expect(emulator.printed()).toHaveLength(0);
+        if (recovery === 'power cycle') {
+          emulator.powerCycle();
+        } else emulator.faults[fault] = false;
+      }
+      await printer.print(encodeReceipt(stampPurchase));
+      expect(emulator.printed()).toHaveLength(1);
+      // nothing but the recoverable class ever gets a recover command
+      expect(emulator.recoverCommands).toBe(0);
+    });
+  }
+
+  it('a recover command does not clear an overheat or an unrecoverable error', () => {
+    let hostWrites: (bytes: Buffer) => void = () => undefined;
+    const emulator = new PrinterEmulator({
+      send: () => undefined,
+      onReceive: (listener) => {
+        hostWrites = listener;
+        return () => undefined;
+      },
+    });
+    emulator.faults.overheat = true;
+    emulator.faults.unrecoverable = true;
+    hostWrites(Buffer.of(0x10, 0x05, 0x01, 0x10, 0x05, 0x02));
+    expect(emulator.recoverCommands).toBe(2);
+    expect(emulator.faults).toMatchObject({ overheat: true, unrecoverable: true });
   });
 
   it('a failed job raises an error event whose retry prints it once the paper is back', async () => {
@@ -143,8 +200,35 @@ describe('receipt printer over the simulated wire', () => {
     expect(emulator.printed()).toHaveLength(1);
   });
 
+  it('every heartbeat reply moves lastSeenAt (on the injected clock)', async () => {
+    let clock = new Date('2026-01-01T00:00:00Z');
+    const { printer } = await rig({ heartbeatMs: 30 }, () => clock);
+    expect(printer.lastSeenAt).toBe('2026-01-01T00:00:00.000Z');
+    clock = new Date('2026-01-01T00:05:00Z');
+    const seen = await nextEvent<string>(printer, 'seen'); // the next heartbeat's reply
+    expect(seen).toBe('2026-01-01T00:05:00.000Z');
+    expect((await printer.checkHealth()).lastSeenAt).toBe(seen);
+  });
+
+  it('a job is sent, then printed only once the status after the cut is read', async () => {
+    const { printer, emulator } = await rig({ heartbeatMs: 10_000 });
+    const steps: string[] = [];
+    await printer.print(encodeReceipt(stampPurchase), () => steps.push('sent'));
+    steps.push('printed');
+    expect(steps).toEqual(['sent', 'printed']);
+    expect(emulator.printed()).toHaveLength(1); // confirmed after the cut, not at the send
+    emulator.faults.coverOpen = true;
+    const refused = printer.print(encodeReceipt(stampPurchase), () => steps.push('sent'));
+    await expect(refused).rejects.toMatchObject({ extendedCode: 'cover_open' });
+    expect(steps).toHaveLength(2); // never sent
+  });
+
   it('goes offline when the printer stops answering the heartbeat, and back', async () => {
-    const { printer, emulator } = await rig({ heartbeatMs: 30, missedHeartbeats: 2 });
+    const { printer, emulator } = await rig({
+      heartbeatMs: 30,
+      missedHeartbeats: 2,
+      replyTimeoutMs: 150,
+    });
     const offline = nextEvent(printer, 'power');
     emulator.faults.noAnswer = true;
     expect(await offline).toBe('offline');

@@ -1,5 +1,6 @@
-import { once } from 'node:events';
-import type { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import type { BillCredit, BillJournal, JournaledBill } from '../hal';
 
 /**
  * Waits for the next `name` event, failing after `ms` instead of hanging a test run. Used by the
@@ -8,7 +9,7 @@ import type { EventEmitter } from 'node:events';
 export async function nextEvent<T = unknown>(
   emitter: EventEmitter,
   name: string,
-  ms = 3000,
+  ms = 15_000,
 ): Promise<T> {
   const [value] = await once(emitter, name, { signal: AbortSignal.timeout(ms) });
   return value as T;
@@ -24,5 +25,77 @@ export async function noEvent(emitter: EventEmitter, name: string, ms = 200): Pr
   }
 }
 
-/** Fast backoff for tests, so unplug/replug resolves quickly. */
-export const TEST_TIMINGS = { commandTimeoutMs: 2000, reconnectBaseMs: 20, reconnectMaxMs: 100 };
+/**
+ * Fast backoff for tests, so unplug/replug resolves quickly; a command bound no busy machine
+ * reaches (tests wait for events, never for time).
+ */
+export const TEST_TIMINGS = { commandTimeoutMs: 20_000, reconnectBaseMs: 20, reconnectMaxMs: 100 };
+
+type BillRow = Omit<JournaledBill, 'state'> & {
+  state: JournaledBill['state'] | 'credited' | 'returned' | 'uncertain';
+};
+
+/**
+ * The bill journal's semantics in memory, for the HAL and simulator tests (the device service
+ * keeps the same journal in SQLite). `failNext` makes the next credit fail, as a busy disk would.
+ */
+export class MemoryBillJournal
+  extends EventEmitter<{ credited: [BillCredit] }>
+  implements BillJournal
+{
+  readonly bills = new Map<string, BillRow>();
+  readonly credits = new Map<string, BillCredit>();
+  creditAttempts: string[] = [];
+  failCredits = false;
+
+  async escrow(bill: { device: string; cents: number; currency: string }): Promise<string> {
+    const billId = `${bill.device}:${randomUUID()}`;
+    this.bills.set(billId, { billId, ...bill, state: 'escrow' });
+    return billId;
+  }
+
+  async stacking(billId: string): Promise<void> {
+    this.row(billId).state = 'stacking';
+  }
+
+  async credit(billId: string): Promise<BillCredit> {
+    this.creditAttempts.push(billId);
+    if (this.failCredits) throw new Error('disk busy');
+    const row = this.row(billId);
+    const credit = this.credits.get(billId) ?? {
+      creditId: billId,
+      device: row.device,
+      cents: row.cents,
+      currency: row.currency,
+    };
+    const fresh = !this.credits.has(billId);
+    this.credits.set(billId, credit);
+    row.state = 'credited';
+    if (fresh) this.emit('credited', credit);
+    return credit;
+  }
+
+  async settle(billId: string, outcome: 'returned' | 'uncertain'): Promise<void> {
+    this.row(billId).state = outcome;
+  }
+
+  async open(device: string): Promise<JournaledBill | null> {
+    for (const row of this.bills.values()) {
+      if (row.device === device && (row.state === 'escrow' || row.state === 'stacking')) {
+        return { ...row, state: row.state };
+      }
+    }
+    return null;
+  }
+
+  /** Total credited, the figure a restart must keep. */
+  creditedCents(): number {
+    return [...this.credits.values()].reduce((sum, credit) => sum + credit.cents, 0);
+  }
+
+  private row(billId: string): BillRow {
+    const row = this.bills.get(billId);
+    if (!row) throw new Error(`unknown bill ${billId}`);
+    return row;
+  }
+}

@@ -15,7 +15,7 @@ export function PrintProgress({ job }: { job: PrintJob | null }) {
       </p>
     );
   }
-  if (latest.status === 'done') {
+  if (latest.status === 'printed') {
     return (
       <p className="notice ok" role="status">
         {t('app.printed')}

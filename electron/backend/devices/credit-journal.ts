@@ -1,16 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { BillCredit } from '../../../hardware/hal';
+import type { BillCredit, JournaledBill } from '../../../hardware/hal';
+
+type BillState = JournaledBill['state'] | 'credited' | 'returned' | 'uncertain';
+
+interface BillRow {
+  billId: string;
+  cashSessionId: string;
+  device: string;
+  cents: number;
+  currency: string;
+  state: BillState;
+}
 
 /**
- * Bill credits written durably before the acceptor is acknowledged (WAL + synchronous=FULL).
- * The credit id is the primary key, so a vend reported twice is recorded once.
+ * The cash journal (WAL + synchronous=FULL): every bill with its cash session, device, value
+ * and state, written at escrow, before stacking and at the credit; and the credits, one per bill
+ * (the bill id is the credit id and the primary key, so a vend reported twice, or again after a
+ * restart, is credited once and at the value read at escrow).
  */
 export class CreditJournal {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement<
-    [string, string, string, number, number, string, string]
-  >;
-  private readonly total: Database.Statement<[string], { cents: number | null }>;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -24,36 +34,118 @@ export class CreditJournal {
       cents INTEGER NOT NULL CHECK (cents >= 0),
       currency TEXT NOT NULL,
       recorded_at TEXT NOT NULL
-    ) STRICT`);
-    this.insert = this.db.prepare(
-      `INSERT INTO cash_credits (credit_id, cash_session_id, device, sequence, cents, currency, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credit_id) DO NOTHING`,
-    );
-    this.total = this.db.prepare(
-      'SELECT SUM(cents) AS cents FROM cash_credits WHERE cash_session_id = ?',
-    );
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS cash_bills (
+      bill_id TEXT PRIMARY KEY,
+      cash_session_id TEXT NOT NULL,
+      device TEXT NOT NULL,
+      cents INTEGER NOT NULL CHECK (cents >= 0),
+      currency TEXT NOT NULL,
+      state TEXT NOT NULL
+        CHECK (state IN ('escrow', 'stacking', 'credited', 'returned', 'uncertain')),
+      escrow_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS cash_bills_open ON cash_bills (device)
+      WHERE state IN ('escrow', 'stacking');`);
   }
 
-  /** Records a credit for a cash session; false when it was already recorded. */
-  record(credit: BillCredit, cashSessionId: string, at: string): boolean {
-    const result = this.insert.run(
-      credit.creditId,
-      cashSessionId,
-      credit.device,
-      credit.sequence,
-      credit.cents,
-      credit.currency,
-      at,
-    );
-    return result.changes === 1;
+  /** Writes a bill that reached escrow for a cash session; returns its id. */
+  escrow(
+    bill: { device: string; cents: number; currency: string },
+    cashSessionId: string,
+    at: string,
+  ): string {
+    const billId = `${bill.device}:${randomUUID()}`;
+    this.db
+      .prepare(
+        `INSERT INTO cash_bills (bill_id, cash_session_id, device, cents, currency, state, escrow_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'escrow', ?, ?)`,
+      )
+      .run(billId, cashSessionId, bill.device, bill.cents, bill.currency, at, at);
+    return billId;
+  }
+
+  /** Moves an open bill on; a bill already credited or settled keeps its state. */
+  move(billId: string, state: 'stacking' | 'returned' | 'uncertain', at: string): void {
+    this.db
+      .prepare(
+        `UPDATE cash_bills SET state = ?, updated_at = ?
+          WHERE bill_id = ? AND state IN ('escrow', 'stacking')`,
+      )
+      .run(state, at, billId);
+  }
+
+  /**
+   * Credits a bill once, in one transaction with its state: the second call for the same bill
+   * finds the credit and returns it unchanged.
+   */
+  credit(
+    billId: string,
+    at: string,
+  ): { credit: BillCredit; cashSessionId: string; fresh: boolean } {
+    return this.db.transaction(() => {
+      const bill = this.bill(billId);
+      if (!bill) throw new Error(`no journaled bill ${billId}`);
+      const credit = {
+        creditId: bill.billId,
+        device: bill.device,
+        cents: bill.cents,
+        currency: bill.currency,
+      };
+      const sequence = this.db
+        .prepare<[string], { n: number }>('SELECT rowid AS n FROM cash_bills WHERE bill_id = ?')
+        .get(billId)?.n;
+      const inserted = this.db
+        .prepare(
+          `INSERT INTO cash_credits (credit_id, cash_session_id, device, sequence, cents, currency, recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credit_id) DO NOTHING`,
+        )
+        .run(billId, bill.cashSessionId, bill.device, sequence ?? 0, bill.cents, bill.currency, at);
+      this.db
+        .prepare(`UPDATE cash_bills SET state = 'credited', updated_at = ? WHERE bill_id = ?`)
+        .run(at, billId);
+      return { credit, cashSessionId: bill.cashSessionId, fresh: inserted.changes === 1 };
+    })();
+  }
+
+  /** The device's bill still in escrow or stacking (at most one: an acceptor holds one bill). */
+  open(device: string): JournaledBill | null {
+    const row = this.db
+      .prepare<[string], BillRow>(
+        `${SELECT_BILL} WHERE device = ? AND state IN ('escrow', 'stacking')
+          ORDER BY escrow_at DESC LIMIT 1`,
+      )
+      .get(device);
+    if (!row || (row.state !== 'escrow' && row.state !== 'stacking')) return null;
+    return {
+      billId: row.billId,
+      device: row.device,
+      cents: row.cents,
+      currency: row.currency,
+      state: row.state,
+    };
+  }
+
+  bill(billId: string): BillRow | undefined {
+    return this.db.prepare<[string], BillRow>(`${SELECT_BILL} WHERE bill_id = ?`).get(billId);
   }
 
   /** What a session has been credited, from the journal (survives restarts). */
   insertedCents(cashSessionId: string): number {
-    return this.total.get(cashSessionId)?.cents ?? 0;
+    return (
+      this.db
+        .prepare<[string], { cents: number | null }>(
+          'SELECT SUM(cents) AS cents FROM cash_credits WHERE cash_session_id = ?',
+        )
+        .get(cashSessionId)?.cents ?? 0
+    );
   }
 
   close(): void {
     this.db.close();
   }
 }
+
+const SELECT_BILL = `SELECT bill_id AS billId, cash_session_id AS cashSessionId, device, cents,
+  currency, state FROM cash_bills`;

@@ -166,7 +166,7 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
     await service.startCardRead();
     const refused = next('hardware.cardError');
     await act('swipe', { card: 'amex' });
-    expect((await refused).code).toBe('brand_refused');
+    expect(await refused).toMatchObject({ code: 'brand_refused', reason: 'not_accepted' });
     await service.startCardRead();
     const mc = next('hardware.cardRead');
     await act('swipe', { card: 'mastercard2Series' });
@@ -210,16 +210,26 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
       totalCents: 2195,
       payment: { method: 'cash' },
     });
-    expect(job).toMatchObject({ status: 'done', error: null });
+    expect(job).toMatchObject({ status: 'printed', error: null });
     const printed = (await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] };
     expect(printed.printed.at(-1)).toContain('José Núñez');
     expect(printed.printed.at(-1)).toContain('RECIBO DE DEPÓSITO');
 
+    // each job reports queued, sent, then printed (a status read after the cut) or failed
+    const jobStates = (jobId: string) =>
+      events.flatMap(({ event, payload }) => {
+        const job =
+          event === 'hardware.printer' ? (payload as EventPayload<'hardware.printer'>).job : null;
+        return job?.jobId === jobId ? [job.status] : [];
+      });
+    expect(jobStates(job.jobId)).toEqual(['queued', 'sent', 'printed']);
+
     await act('fault', { fault: 'paper_out' });
-    const event = next('hardware.printer', (p) => p.job !== null);
+    const event = next('hardware.printer', (p) => p.job?.status === 'failed');
     const failed = await service.print(testPage);
     expect(failed.status).toBe('failed');
     expect(await event).toMatchObject({ condition: 'paper_out', job: { status: 'failed' } });
+    expect(jobStates(failed.jobId)).toEqual(['queued', 'failed']);
     await act('fault', { fault: 'paper_out', on: false });
 
     const offline = next('hardware.health', (p) => p.devices.some((d) => d.state === 'offline'));
@@ -228,7 +238,7 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
     const online = next('hardware.health', (p) => p.devices.every((d) => d.state !== 'offline'));
     await act('fault', { fault: 'replug', device: 'printer' });
     await online;
-    expect((await service.print(testPage)).status).toBe('done');
+    expect((await service.print(testPage)).status).toBe('printed');
   });
 
   it('reports a receipt with control characters as a failed job, printing nothing', async () => {

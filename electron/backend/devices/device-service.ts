@@ -3,13 +3,15 @@ import type { BindingInterface } from '@serialport/bindings-interface' with {
   'resolution-mode': 'require',
 };
 import type { Logger } from 'pino';
-import { encodeReceipt, standardDrivers } from '../../../hardware/drivers';
+import { encodeReceipt, layoutOf, standardDrivers } from '../../../hardware/drivers';
 import {
   DeviceError,
   DeviceManager,
+  cardReadFailure,
   type AnyDevice,
-  type BillCredit,
   type BillEvent,
+  type BillJournal,
+  type BillRefusal,
   type BillStatus,
   type DeviceErrorEvent,
   type PrinterStatus,
@@ -56,28 +58,32 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
   const { logger, onEvent } = options;
   const sessions = new Map<string, CashSession>();
   let active: CashSession | null = null;
-  /** The session a bill in escrow belongs to: its credit goes there even if the session ends. */
-  let escrowSession: CashSession | null = null;
+  const now = () => new Date().toISOString();
+
+  /** Each step of a bill is written here before the acceptor or the screen hears of it. */
+  const billJournal: BillJournal = {
+    escrow: async (bill) =>
+      journal.escrow(bill, active?.cashSessionId ?? `orphan:${bill.device}`, now()),
+    stacking: async (billId) => journal.move(billId, 'stacking', now()),
+    settle: async (billId, outcome) => journal.move(billId, outcome, now()),
+    open: async (device) => journal.open(device),
+    credit: async (billId) => {
+      const { credit, cashSessionId, fresh } = journal.credit(billId, now());
+      const fields = { creditId: credit.creditId, cents: credit.cents };
+      // a bill escrowed outside a session (e.g. left in the acceptor) is still money: kept
+      if (fresh && cashSessionId.startsWith('orphan:'))
+        logger.warn(fields, 'bill credited outside a cash session');
+      else if (fresh) logger.info(fields, 'bill credit recorded');
+      const session = sessions.get(cashSessionId);
+      if (session) session.insertedCents = journal.insertedCents(cashSessionId);
+      return credit;
+    },
+  };
 
   const manager = new DeviceManager(options.config, {
     drivers: standardDrivers,
     simulatedBinding: options.simulatedBinding,
-    recordCredit: async (credit: BillCredit) => {
-      const session = escrowSession ?? active;
-      if (!session) {
-        // a bill stacked outside a session (e.g. after a restart) is still money: journal it
-        journal.record(credit, `orphan:${credit.device}`, new Date().toISOString());
-        logger.warn(
-          { creditId: credit.creditId, cents: credit.cents },
-          'bill credited outside a cash session',
-        );
-        return;
-      }
-      if (journal.record(credit, session.cashSessionId, new Date().toISOString())) {
-        logger.info({ creditId: credit.creditId, cents: credit.cents }, 'bill credit recorded');
-      }
-      session.insertedCents = journal.insertedCents(session.cashSessionId);
-    },
+    billJournal,
   });
   // opened after the configuration passed, so a bad configuration leaves no file open
   const journal = new CreditJournal(options.creditJournalPath);
@@ -126,6 +132,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     onEvent('hardware.cardError', {
       code: error.extendedCode ?? error.code,
       message: error.message,
+      reason: cardReadFailure(error),
     }),
   );
 
@@ -136,40 +143,78 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     void badge.enable().catch(() => undefined);
   });
 
-  printer?.on('status', (status: PrinterStatus) =>
-    onEvent('hardware.printer', { condition: status.condition, job: null }),
-  );
+  /** The printer's last reported condition, sent with each job's state. */
+  let lastCondition: PrinterStatus['condition'] = 'ok';
+  printer?.on('status', (status: PrinterStatus) => {
+    lastCondition = status.condition;
+    onEvent('hardware.printer', { condition: status.condition, job: null });
+  });
 
-  const emitBill = (event: EventPayload<'hardware.bill'>['event'], cents: number | null) => {
-    if (active)
-      onEvent('hardware.bill', { session: { ...active }, event, denominationCents: cents });
+  /** A session as the screen sees it; one from before a restart is read from the journal. */
+  const sessionView = (cashSessionId: string): CashSession | null => {
+    const live = sessions.get(cashSessionId);
+    if (live) return { ...live };
+    if (cashSessionId.startsWith('orphan:')) return null;
+    return {
+      cashSessionId,
+      insertedCents: journal.insertedCents(cashSessionId),
+      state: 'ended',
+      escrowCents: null,
+    };
+  };
+  const emitBill = (
+    session: CashSession | null,
+    event: EventPayload<'hardware.bill'>['event'],
+    denominationCents: number | null,
+    extra: { recovered?: boolean; reason?: BillRefusal } = {},
+  ) => {
+    const view = session && sessionView(session.cashSessionId);
+    if (!view) return;
+    onEvent('hardware.bill', {
+      session: view,
+      event,
+      denominationCents,
+      recovered: extra.recovered ?? false,
+      reason: extra.reason ?? null,
+    });
+  };
+  /** The bill left the acceptor (stacked, returned, lost): the session accepts again. */
+  const escrowDone = (session: CashSession | null | undefined) => {
+    if (session && session.state === 'escrow')
+      Object.assign(session, { state: 'accepting', escrowCents: null });
   };
   cash?.on('data', (event: BillEvent) => {
-    const session = active;
     switch (event.kind) {
       case 'escrow':
-        escrowSession = session;
-        if (session) Object.assign(session, { state: 'escrow', escrowCents: event.cents });
-        emitBill('escrow', event.cents);
+        if (active) Object.assign(active, { state: 'escrow', escrowCents: event.cents });
+        emitBill(active, 'escrow', event.cents, { recovered: event.recovered });
         break;
-      case 'stacked':
-        escrowSession = null;
-        if (session) Object.assign(session, { state: 'accepting', escrowCents: null });
-        emitBill('stacked', event.credit.cents);
+      case 'stacked': {
+        const owner = journal.bill(event.credit.creditId)?.cashSessionId;
+        const session = owner ? sessions.get(owner) : undefined;
+        escrowDone(session);
+        if (session) session.insertedCents = journal.insertedCents(session.cashSessionId);
+        const view = owner ? sessionView(owner) : null;
+        emitBill(view, 'stacked', event.credit.cents, { recovered: event.recovered });
         break;
+      }
       case 'returned':
-        escrowSession = null;
-        if (session) Object.assign(session, { state: 'accepting', escrowCents: null });
-        emitBill('returned', event.cents);
+        escrowDone(active);
+        emitBill(active, 'returned', event.cents, { recovered: event.recovered });
+        break;
+      case 'uncertain':
+        escrowDone(active);
+        logger.warn({ device: cash.name, cents: event.cents }, 'a bill was lost mid-stack');
+        emitBill(active, 'uncertain', event.cents, { recovered: true });
         break;
       case 'rejected':
-        emitBill('rejected', null);
+        emitBill(active, 'rejected', null, { reason: event.refusal });
         break;
     }
   });
   cash?.on('status', (status: BillStatus) => {
-    if (status.state === 'jammed') emitBill('jammed', null);
-    if (status.state === 'cassette_full') emitBill('cassette_full', null);
+    if (status.state === 'jammed') emitBill(active, 'jammed', null);
+    if (status.state === 'cassette_full') emitBill(active, 'cassette_full', null);
     if (status.reconciliation)
       logger.warn({ device: cash.name }, 'bill acceptor needs reconciliation');
   });
@@ -247,28 +292,33 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     },
     cashSession(cashSessionId) {
       const session = sessions.get(cashSessionId);
-      if (!session) return undefined;
-      // the journal is the truth: a bill stacked just after the session ended still counts
+      // the journal is the truth: a bill stacked just after the session ended still counts,
+      // and a session from before a restart is known by its credits
+      if (!session) {
+        const credited = journal.insertedCents(cashSessionId);
+        return credited > 0 ? (sessionView(cashSessionId) ?? undefined) : undefined;
+      }
       return { ...session, insertedCents: journal.insertedCents(cashSessionId) };
     },
     async print(request: PrintRequest): Promise<PrintJob> {
+      const jobId = randomUUID();
+      const report = (status: PrintJob['status'], error: string | null = null) =>
+        onEvent('hardware.printer', { condition: lastCondition, job: { jobId, status, error } });
+      report('queued');
       await ready;
       const device = requireDevice(printer, 'receipt printer');
-      const jobId = randomUUID();
       let job: PrintJob;
       try {
-        const bytes = encodeReceipt(request, { columns: device.capabilities.columns });
-        await device.print(bytes);
-        job = { jobId, status: 'done', error: null };
+        const bytes = encodeReceipt(request, layoutOf(device.capabilities));
+        await device.print(bytes, () => report('sent'));
+        job = { jobId, status: 'printed', error: null };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         logger.warn({ device: device.name, kind: request.kind }, `print failed: ${message}`);
         job = { jobId, status: 'failed', error: message };
       }
-      onEvent('hardware.printer', {
-        condition: await printerCondition(device),
-        job,
-      });
+      lastCondition = await printerCondition(device);
+      onEvent('hardware.printer', { condition: lastCondition, job });
       return job;
     },
     async close() {

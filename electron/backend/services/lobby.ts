@@ -142,6 +142,7 @@ export const lobbyHandlers = {
       kind: 'deposit',
       depositId: deposit.id,
       residentName: `${resident.firstName} ${resident.lastName}`,
+      depositorName: deposit.depositorName ?? undefined,
       docNumber: resident.docNumber,
       amountCents: deposit.amountCents,
       feeCents: deposit.feeCents,

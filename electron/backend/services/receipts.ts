@@ -5,7 +5,7 @@ import type { BackendCore, CallContext } from '../context';
 import type { PrintRequest } from '../ports';
 
 /** The header every receipt carries; printReceipt fills it in. */
-type Header = 'deviceId' | 'at' | 'timeZone' | 'locale' | 'facilityName';
+type Header = 'deviceId' | 'at' | 'timeZone' | 'locale' | 'facilityName' | 'supportPhone';
 type WithoutHeader<R> = R extends unknown ? Omit<R, Header> : never;
 /** One receipt's own content (deposit, stamp purchase, release form or test page). */
 export type ReceiptContent = WithoutHeader<PrintRequest>;
@@ -52,6 +52,7 @@ export async function printReceipt(
     locale,
     timeZone: facility?.timezone ?? 'UTC',
     facilityName: facility?.name.slice(0, FACILITY_NAME_MAX),
+    supportPhone: facility?.supportPhone,
   };
   try {
     return await devices.print(request);

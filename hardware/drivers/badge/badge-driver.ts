@@ -49,6 +49,7 @@ export class BadgeDriver implements BadgeScannerDriver {
     this.framer = new BadgeLineFramer(this.options.maxLength, this.format);
     const link = new SerialLink(this.target, {
       data: (chunk) => {
+        sink.seen();
         for (const event of this.framer.push(chunk)) {
           if (!this.inputEnabled) continue;
           if (event.kind === 'scan') sink.data(event.scan);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   DeviceConfigError,
@@ -8,6 +7,7 @@ import {
   type BillAcceptorDriver,
   type BillCredit,
   type BillEvent,
+  type BillJournal,
   type BillState,
   type BillStatus,
   type Denomination,
@@ -15,6 +15,7 @@ import {
   type DriverFactory,
   type DriverSink,
   type DriverSpec,
+  type JournaledBill,
 } from '../../hal';
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
@@ -79,10 +80,11 @@ const FAULTS: Readonly<Record<number, { code: string; fraud: boolean; text: stri
 };
 
 /**
- * JCM ID-003 bill acceptor. Polls status; reports escrow and lets the app stack or return;
- * at vend valid it hands the credit to `recordCredit` and acknowledges the device only after
- * that resolved, so a credit is never acknowledged without being written. A pending credit
- * survives reconnects with the same id, so recording stays idempotent.
+ * JCM ID-003 bill acceptor. Polls status; journals each bill at escrow (value and currency)
+ * before the app hears of it, and before the stack command; at vend valid it credits the
+ * journaled bill and acknowledges the device only after that resolved, so a credit is never
+ * acknowledged without being written. On connect it reads back a bill left open by an unplug,
+ * a power cut or an app restart and settles it by what the device reports.
  */
 export class Id003Driver implements BillAcceptorDriver {
   private channel: CommandChannel<Id003Frame> | undefined;
@@ -90,21 +92,23 @@ export class Id003Driver implements BillAcceptorDriver {
   private sink: BillSink | undefined;
   private state: BillState = 'disabled';
   private lastStatusCode = -1;
-  private escrowCents: number | null = null;
+  /** The bill in escrow or being stacked, as journaled. */
+  private bill: JournaledBill | null = null;
+  /** The credit written for the bill at vend valid, waiting for the stacked report. */
   private pendingCredit: BillCredit | null = null;
   /** The device was acknowledged for the pending credit / told to return the escrow. */
   private creditAcked = false;
   private returnRequested = false;
-  private sequence = 0;
+  /** The next escrow or stacked event settles a bill from before this connection. */
+  private recovering = false;
   private reconciliation = false;
   private denominations: Denomination[] = [];
-  private readonly runId = randomUUID();
 
   constructor(
     private readonly name: string,
     private readonly target: LinkTarget,
     private readonly options: Id003Options,
-    private readonly recordCredit: (credit: BillCredit) => Promise<void>,
+    private readonly journal: BillJournal,
   ) {}
 
   get capabilities(): BillAcceptorCapabilities {
@@ -157,9 +161,12 @@ export class Id003Driver implements BillAcceptorDriver {
   }
 
   async stack(): Promise<void> {
-    if (this.state !== 'escrow') {
+    const bill = this.bill;
+    if (this.state !== 'escrow' || !bill) {
       throw new DeviceError('illegal', 'no bill is waiting in escrow', null, 'output');
     }
+    await this.journal.stacking(bill.billId);
+    bill.state = 'stacking';
     await this.expectAck(Command.stack1);
   }
 
@@ -187,15 +194,24 @@ export class Id003Driver implements BillAcceptorDriver {
   }
 
   /**
-   * Startup: a device at vend valid keeps its credit flow (reconciliation flagged); otherwise
-   * reset, wait for initialization, read the currency assignment, start inhibited.
+   * Startup: a device at vend valid, stacking or in escrow keeps its bill (the journal's open
+   * bill, or the one in escrow, carries on); otherwise reset, wait for initialization, and settle
+   * a bill the journal still holds: in the stacker after a power cut it is credited, anywhere
+   * else the reset gives it back (or, lost mid-stack, it is flagged for the cash count).
    */
   private async start(): Promise<void> {
     const first = await this.request(Command.statusRequest);
-    if (first.command === Status.powerUpBillInStacker) this.reconciliation = true;
-    if (first.command === Status.vendValid) {
+    const open = await this.journal.open(this.name);
+    this.bill = open;
+    this.recovering = open !== null;
+    const keepsBill =
+      first.command === Status.vendValid ||
+      first.command === Status.stacking ||
+      first.command === Status.escrow;
+    if (first.command === Status.powerUpBillInStacker || first.command === Status.vendValid) {
       this.reconciliation = true;
-    } else {
+    }
+    if (!keepsBill) {
       await this.expectAck(Command.reset);
       await this.waitInitialized();
     }
@@ -208,8 +224,31 @@ export class Id003Driver implements BillAcceptorDriver {
       currency: COUNTRY_CURRENCY[entry.country] ?? `country-${entry.country}`,
       cents: entry.cents,
     }));
+    if (!keepsBill && open) await this.settleAfterReset(open, first.command);
     await this.setting(Command.setInhibit, Uint8Array.of(1));
-    this.report(first.command === Status.vendValid ? Status.vendValid : Status.disabled, null);
+    // an escrow or vend valid found now is handled by the first poll, as if it had just come
+    this.report(Status.disabled, null);
+  }
+
+  /** The reset took the bill's fate out of our hands: credit it only if it is in the stacker. */
+  private async settleAfterReset(open: JournaledBill, powerUp: number): Promise<void> {
+    this.bill = null;
+    this.recovering = false;
+    if (powerUp === Status.powerUpBillInStacker && open.state === 'stacking') {
+      const credit = await this.journal.credit(open.billId);
+      this.sink?.data({ kind: 'stacked', credit, recovered: true });
+    } else if (open.state === 'escrow' || powerUp === Status.powerUpBillInAcceptor) {
+      await this.journal.settle(open.billId, 'returned');
+      this.sink?.data({ kind: 'returned', cents: open.cents, recovered: true });
+    } else {
+      // told to stack, then power lost with no bill reported anywhere: count the cassette
+      this.reconciliation = true;
+      await this.journal.settle(open.billId, 'uncertain');
+      this.sink?.data({ kind: 'uncertain', cents: open.cents });
+      this.sink?.error(
+        billError('bill_uncertain', 'a bill being stacked was lost to a power cut', false),
+      );
+    }
   }
 
   private async waitInitialized(): Promise<void> {
@@ -237,15 +276,7 @@ export class Id003Driver implements BillAcceptorDriver {
     switch (command) {
       case Status.escrow: {
         if (!changed) break;
-        const denomination = this.denominations.find((d) => d.code === data[0]);
-        this.escrowCents = denomination?.cents ?? null;
-        if (denomination) {
-          sink.data({ kind: 'escrow', cents: denomination.cents, currency: denomination.currency });
-        } else {
-          sink.error(
-            billError('unknown_denomination', 'escrow of an unassigned denomination', false),
-          );
-        }
+        await this.enterEscrow(sink, data[0]);
         break;
       }
       case Status.vendValid:
@@ -255,7 +286,13 @@ export class Id003Driver implements BillAcceptorDriver {
         this.completeStack(sink);
         break;
       case Status.rejecting:
-        if (changed) sink.data({ kind: 'rejected', reason: `0x${(data[0] ?? 0).toString(16)}` });
+        if (changed) {
+          const reason = data[0] ?? 0;
+          // 0x79: returned because the denomination is inhibited; every other code is a bill
+          // the acceptor could not validate (insertion, magnetic, photo, length errors)
+          const refusal = reason === 0x79 ? 'denomination_refused' : 'unreadable';
+          sink.data({ kind: 'rejected', reason: `0x${reason.toString(16)}`, refusal });
+        }
         break;
       case Status.returning:
         this.completeReturn(sink);
@@ -275,37 +312,73 @@ export class Id003Driver implements BillAcceptorDriver {
     if (changed) this.report(command, data[0] ?? null);
   }
 
+  /**
+   * Escrow: the bill is journaled with its value before the app hears of it; a bill the journal
+   * already holds (found again after a replug or restart) keeps its id.
+   */
+  private async enterEscrow(sink: BillSink, code: number | undefined): Promise<void> {
+    const denomination = this.denominations.find((d) => d.code === code);
+    if (!denomination) {
+      sink.error(billError('unknown_denomination', 'escrow of an unassigned denomination', false));
+      return;
+    }
+    const recovered = this.recovering && this.bill?.cents === denomination.cents;
+    this.recovering = false;
+    if (!recovered) {
+      const { cents, currency } = denomination;
+      const billId = await this.journal.escrow({ device: this.name, cents, currency });
+      this.bill = { billId, device: this.name, cents, currency, state: 'escrow' };
+    }
+    sink.data({
+      kind: 'escrow',
+      cents: denomination.cents,
+      currency: denomination.currency,
+      ...(recovered ? { recovered: true } : {}),
+    });
+  }
+
   private completeStack(sink: BillSink): void {
     if (!this.pendingCredit) return;
-    sink.data({ kind: 'stacked', credit: this.pendingCredit });
+    const recovered = this.recovering;
+    this.recovering = false;
+    sink.data({ kind: 'stacked', credit: this.pendingCredit, ...(recovered ? { recovered } : {}) });
     this.pendingCredit = null;
     this.creditAcked = false;
-    this.escrowCents = null;
+    this.bill = null;
   }
 
   private completeReturn(sink: BillSink): void {
     if (!this.returnRequested && this.lastStatusCode === Status.returning) return;
-    if (!this.returnRequested && this.escrowCents === null) return;
-    sink.data({ kind: 'returned', cents: this.escrowCents });
+    const bill = this.bill;
+    if (!this.returnRequested && bill === null) return;
     this.returnRequested = false;
-    this.escrowCents = null;
+    this.bill = null;
+    if (bill) {
+      this.journal.settle(bill.billId, 'returned').catch(() => {
+        sink.error(billError('journal', 'a returned bill could not be journaled', false));
+      });
+    }
+    sink.data({ kind: 'returned', cents: bill?.cents ?? null });
   }
 
-  /** Vend valid: record first (idempotent id), then ACK; on failure no ACK, the next poll retries. */
+  /**
+   * Vend valid: credit the journaled bill (idempotent on its id), then ACK; on failure no ACK,
+   * the next poll retries. A vend with no journaled bill (the journal was lost) is credited at
+   * zero and flagged for the cash count rather than guessed.
+   */
   private async creditAndAck(): Promise<void> {
-    if (!this.pendingCredit) {
-      this.sequence += 1;
-      const cents = this.escrowCents ?? 0;
-      this.pendingCredit = {
-        creditId: `${this.name}:${this.runId}:${this.sequence}`,
-        device: this.name,
-        sequence: this.sequence,
-        cents,
-        currency: this.denominations[0]?.currency ?? 'USD',
-      };
-    }
     try {
-      await this.recordCredit(this.pendingCredit);
+      if (!this.pendingCredit) {
+        let bill = this.bill;
+        if (!bill) {
+          this.reconciliation = true;
+          const currency = this.denominations[0]?.currency ?? 'USD';
+          const billId = await this.journal.escrow({ device: this.name, cents: 0, currency });
+          bill = { billId, device: this.name, cents: 0, currency, state: 'stacking' };
+          this.bill = bill;
+        }
+        this.pendingCredit = await this.journal.credit(bill.billId);
+      }
     } catch {
       this.sink?.error(
         billError('credit_not_recorded', 'the credit could not be recorded yet', false),
@@ -333,6 +406,7 @@ export class Id003Driver implements BillAcceptorDriver {
   private receive(chunk: Buffer): void {
     for (const event of this.framer.push(chunk)) {
       if (event.kind === 'frame') {
+        this.sink?.seen();
         this.channel?.exchange.offer(event.frame);
       } else if (event.kind === 'bad_crc') {
         this.sink?.error(billError('checksum', 'a reply failed its CRC check', false));
@@ -385,10 +459,10 @@ export const id003Driver: DriverFactory = {
   deviceClass: 'BillAcceptor',
   create(spec: DriverSpec, context: DriverContext) {
     const options = parseDriverOptions(spec.name, Id003OptionsSchema, spec.options);
-    const recordCredit = context.recordCredit;
-    if (!recordCredit) {
-      throw new DeviceConfigError(`bill acceptor ${spec.name} needs a credit recorder`);
+    const journal = context.billJournal;
+    if (!journal) {
+      throw new DeviceConfigError(`bill acceptor ${spec.name} needs a bill journal`);
     }
-    return new Id003Driver(spec.name, linkTarget(spec, context, 'even'), options, recordCredit);
+    return new Id003Driver(spec.name, linkTarget(spec, context, 'even'), options, journal);
   },
 };

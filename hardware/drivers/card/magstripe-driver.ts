@@ -89,6 +89,7 @@ export class MagstripeDriver implements CardReaderDriver {
   }
 
   private receive(chunk: Buffer, sink: CardSink): void {
+    sink.seen();
     const events = this.framer.push(chunk);
     chunk.fill(0);
     if (this.options.framing === 'gap') {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeviceError } from '../../hal';
+import { DeviceError, cardReadFailure } from '../../hal';
 import { brandOf, expiryOf, luhnValid, toCardResult } from './card-data';
 import { SwipeFramer } from './swipe-framer';
 import { lrcOf, parseSwipe } from './tracks';
@@ -84,6 +84,45 @@ describe('ISO 7813 swipe parsing', () => {
     const result = toCardResult(parseSwipe(digits(track2Only), false), policy);
     expect(result.cardholderName).toBe('');
     expect(result.expiry).toBe('2024-12');
+  });
+
+  it('falls back to track 2 when the track 1 name holds digits or is malformed', () => {
+    // a skimmed or badly encoded card with the number in the name field: no "name" from it
+    const numberAsName = SAMPLE.replace('SMITH/ JOHN ', '4111111111111111');
+    const result = toCardResult(parseSwipe(digits(numberAsName), false), policy);
+    expect(result).toMatchObject({ last4: '1111', expiry: '2024-12', cardholderName: '' });
+    expect(JSON.stringify(result)).not.toMatch(/\d{12}/);
+    const noSeparators = SAMPLE.replace('^SMITH/ JOHN ^', 'SMITH');
+    expect(toCardResult(parseSwipe(digits(noSeparators), false), policy).last4).toBe('1111');
+    const badCharacters = SAMPLE.replace('SMITH/ JOHN ', 'smith/john');
+    expect(toCardResult(parseSwipe(digits(badCharacters), false), policy).cardholderName).toBe('');
+  });
+
+  it('refuses track 1 alone when its name holds digits, and track 2 alone when malformed', () => {
+    const track1Only = SAMPLE.replace('SMITH/ JOHN ', '4111111111111111').replace(/;.*$/, ';E?');
+    expect(extendedCode(() => parseSwipe(digits(track1Only), false))).toBe('format');
+    const badTrack2 = '%E?;4111111111111111?';
+    expect(extendedCode(() => parseSwipe(digits(badTrack2), false))).toBe('format');
+  });
+
+  it('gives each error one of three reasons a screen shows', () => {
+    const reason = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof DeviceError) return cardReadFailure(error);
+      }
+      return null;
+    };
+    const amex = SAMPLE.replaceAll('4111111111111111', '378282246310005');
+    expect(reason(() => toCardResult(parseSwipe(digits(amex), false), policy))).toBe(
+      'not_accepted',
+    );
+    const old = SAMPLE.replaceAll('2412101', '2312101');
+    expect(reason(() => toCardResult(parseSwipe(digits(old), false), policy))).toBe('expired');
+    expect(reason(() => parseSwipe(digits('%E?;E?'), false))).toBe('unreadable');
+    const mismatch = SAMPLE.replace(';4111111111111111', ';5555555555554444');
+    expect(reason(() => parseSwipe(digits(mismatch), false))).toBe('unreadable');
   });
 
   it('reports a bad read, a track mismatch, a chip card', () => {

@@ -35,37 +35,54 @@ interface Track {
 
 /**
  * Splits a framed swipe into ISO/IEC 7813 fields. Track 2 is preferred for the number, expiry
- * and service code; track 1 adds the name and stands in when track 2 is bad. Both tracks must
- * agree when both are read.
+ * and service code; track 1 adds the name. Each track stands in when the other is unreadable
+ * (a bad track 1 name never refuses a card whose track 2 is fine). Both tracks must agree when
+ * both are read.
  */
 export function parseSwipe(frame: Buffer, withLrc: boolean): SwipeFields {
   const tracks = splitTracks(frame, withLrc);
-  const track1 = tracks.track1 && !tracks.track1.bad ? parseTrack1(tracks.track1.body) : undefined;
-  let track2: ParsedTrack | undefined;
-  try {
-    track2 = tracks.track2 && !tracks.track2.bad ? parseTrack2(tracks.track2.body) : undefined;
-  } catch (error) {
-    track1?.wipe();
-    throw error;
-  }
-  const primary = track2 ?? track1;
+  const track1 = attempt(() =>
+    tracks.track1 && !tracks.track1.bad ? parseTrack1(tracks.track1.body) : undefined,
+  );
+  const track2 = attempt(() =>
+    tracks.track2 && !tracks.track2.bad ? parseTrack2(tracks.track2.body) : undefined,
+  );
+  const one = 'parsed' in track1 ? track1.parsed : undefined;
+  const two = 'parsed' in track2 ? track2.parsed : undefined;
+  const primary = two ?? one;
   if (!primary) {
-    throw swipeError('bad_read', 'the card could not be read, swipe again');
+    throw (
+      ('error' in track2 ? track2.error : undefined) ??
+      ('error' in track1 ? track1.error : undefined) ??
+      swipeError('bad_read', 'the card could not be read, swipe again')
+    );
   }
-  if (track1 && track2) {
+  if (one && two) {
     const agree =
-      track1.pan.equals(track2.pan) &&
-      track1.expiry.equals(track2.expiry) &&
-      track1.serviceCode.equals(track2.serviceCode);
+      one.pan.equals(two.pan) &&
+      one.expiry.equals(two.expiry) &&
+      one.serviceCode.equals(two.serviceCode);
     if (!agree) {
-      track1.wipe();
-      track2.wipe();
+      one.wipe();
+      two.wipe();
       throw swipeError('track_mismatch', 'the card tracks disagree', true);
     }
   }
-  const name = track1?.name ?? '';
-  if (track1 && track1 !== primary) track1.wipe();
+  const name = one?.name ?? '';
+  if (one && one !== primary) one.wipe();
   return { ...primary, name };
+}
+
+/** A track's outcome: its fields, or the typed error that made it unusable. */
+function attempt(
+  parse: () => ParsedTrack | undefined,
+): { parsed: ParsedTrack | undefined } | { error: DeviceError } {
+  try {
+    return { parsed: parse() };
+  } catch (error) {
+    if (error instanceof DeviceError) return { error };
+    throw error;
+  }
 }
 
 function splitTracks(frame: Buffer, withLrc: boolean): { track1?: Track; track2?: Track } {
@@ -119,6 +136,10 @@ function parseTrack1(body: Buffer): ParsedTrack {
   if (firstCaret < 0 || secondCaret < 0) throw swipeError('format', 'track 1 lacks separators');
   const rawName = body.subarray(firstCaret + 1, secondCaret);
   if (rawName.length < 2 || rawName.length > 26) throw swipeError('format', 'track 1 name length');
+  // a name never holds digits; a name field carrying the card number must not become a string
+  if (rawName.some((byte) => byte >= 0x30 && byte <= 0x39)) {
+    throw swipeError('format', 'track 1 name holds digits');
+  }
   return fields(
     body.subarray(1, firstCaret),
     body.subarray(secondCaret + 1),

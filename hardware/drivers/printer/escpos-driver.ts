@@ -13,11 +13,12 @@ import {
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
 import { linkTarget, type LinkTarget } from '../serial/link';
+import { PAPER_WIDTHS, PRINTER_PROFILES, PrinterProfileIdSchema } from './profiles';
 import { encodeReceipt } from './receipts';
 import {
-  DLE,
-  ENQ,
+  RECOVER_CLEARING_BUFFERS,
   STATUS_MODELS,
+  printerFailureCode,
   blocksPrinting,
   isAsbHeader,
   isStatusReply,
@@ -30,7 +31,9 @@ export const EscPosOptionsSchema = z
   .object({
     /** Status decoder to use (STATUS_MODELS); kiosk printers with presenters add their own. */
     model: z.string().default('generic'),
-    columns: z.number().int().min(24).max(64).default(42),
+    /** The model (code table, printable width) and the roll it holds. */
+    profile: PrinterProfileIdSchema.default('escpos-generic'),
+    paper: z.enum(PAPER_WIDTHS).default('80mm'),
     /** Real-time status (DLE EOT) every so often; this many missed replies means offline. */
     heartbeatMs: z.number().int().min(20).max(60_000).default(3000),
     missedHeartbeats: z.number().int().min(1).max(10).default(3),
@@ -61,8 +64,11 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     if (!model) throw new DeviceError('illegal', `unknown printer status model ${options.model}`);
     this.model = model;
     this.capabilities = {
-      columns: options.columns,
-      codePages: ['WPC1252'],
+      profile: options.profile,
+      paper: options.paper,
+      paperDots: PRINTER_PROFILES[options.profile].paper[options.paper].dots,
+      columns: PRINTER_PROFILES[options.profile].paper[options.paper].columns,
+      codePages: [PRINTER_PROFILES[options.profile].codeTable],
       barcodes: ['code128'],
       qrCode: true,
       cutter: true,
@@ -105,7 +111,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     return (await this.readStatus()).condition;
   }
 
-  /** Asks every status the model needs; a change of condition is reported as a status event. */
+  /** Asks every status the model needs; a change of condition or error class is a status event. */
   async readStatus(firstTimeoutMs?: number): Promise<PrinterStatus> {
     const exchange = this.requireExchange();
     const replies: StatusReplies = {};
@@ -114,7 +120,9 @@ export class EscPosDriver implements ReceiptPrinterDriver {
       replies[n] = await exchange.request(statusRequest(n), isStatusReply, timeout);
     }
     const status = this.model.decode(replies);
-    if (this.last?.condition !== status.condition) this.sink?.status(status);
+    const changed =
+      this.last?.condition !== status.condition || this.last.errorCause !== status.errorCause;
+    if (changed) this.sink?.status(status);
     this.last = status;
     return status;
   }
@@ -127,7 +135,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
         deviceId: 'printer',
         at: new Date().toISOString(),
       },
-      { columns: this.options.columns },
+      { profile: this.options.profile, paper: this.options.paper },
     );
   }
 
@@ -135,14 +143,17 @@ export class EscPosDriver implements ReceiptPrinterDriver {
    * Refuses a job the printer cannot take, sends it, then asks for status again: that reply
    * comes after the whole job went down the wire, so a paper-out during the job is reported.
    */
-  async print(job: Uint8Array): Promise<void> {
+  async print(job: Uint8Array, progress?: { sent(): void }): Promise<void> {
     let before = await this.readStatus();
-    if (before.error && before.recoverable) {
-      await this.requireExchange().post(Uint8Array.of(DLE, ENQ, 2));
+    // only the manuals' recoverable class takes DLE ENQ; an overheat clears by itself and an
+    // unrecoverable error needs a power cycle, so both fail the job with their reason
+    if (before.recoverable) {
+      await this.requireExchange().post(RECOVER_CLEARING_BUFFERS);
       before = await this.readStatus();
     }
     if (blocksPrinting(before)) throw printerError(before);
     await this.requireExchange().post(job);
+    progress?.sent();
     const wireMs = (job.length * 10_000) / this.target.baudRate;
     const after = await this.readStatus(this.options.replyTimeoutMs + wireMs);
     if (blocksPrinting(after)) throw printerError(after);
@@ -154,8 +165,10 @@ export class EscPosDriver implements ReceiptPrinterDriver {
         this.asbRemaining -= 1;
         continue;
       }
-      if (isStatusReply(byte)) this.channel?.exchange.offer(byte);
-      else if (isAsbHeader(byte)) this.asbRemaining = 3;
+      if (isStatusReply(byte)) {
+        this.sink?.seen();
+        this.channel?.exchange.offer(byte);
+      } else if (isAsbHeader(byte)) this.asbRemaining = 3;
       // anything else is line noise: dropped, the next status reply resynchronises
     }
   }
@@ -169,10 +182,11 @@ export class EscPosDriver implements ReceiptPrinterDriver {
 }
 
 function printerError(status: PrinterStatus): DeviceError {
+  const code = printerFailureCode(status);
   return new DeviceError(
     'extended',
-    `the printer cannot print: ${status.condition.replace('_', ' ')}`,
-    status.condition,
+    `the printer cannot print: ${code.replaceAll('_', ' ')}`,
+    code,
     'output',
     'hardware',
   );

@@ -1,4 +1,7 @@
-/** Receipt wording in every language the kiosk speaks (i18next resources). */
+/**
+ * Receipt wording in every language the kiosk speaks (i18next resources), with the same words the
+ * screens use for the same things (fee, amount for the resident, stamps).
+ */
 export const receiptText = {
   en: {
     deposit: 'DEPOSIT RECEIPT',
@@ -7,7 +10,7 @@ export const receiptText = {
     testPage: 'PRINTER TEST',
     resident: 'Resident',
     docNumber: 'DOC number',
-    amount: 'Amount',
+    amount: 'Amount for the resident',
     fee: 'Fee',
     total: 'Total',
     paidWith: 'Paid with',
@@ -25,21 +28,24 @@ export const receiptText = {
     phone: 'Telephone',
     returnAddress: 'Return mailing address',
     mailTo: 'Mail the tablet with this form to:',
+    depositor: 'Deposited by',
     keep: 'Keep this receipt for your records.',
+    mailSlip: 'Mail this form with the tablet to the address above. Keep a photo or copy of it.',
+    support: 'Questions? Call {{phone}}',
     testLine: 'Accents: áéíóú ñ ü ¿? ¡!',
   },
   es: {
     deposit: 'RECIBO DE DEPÓSITO',
-    stampPurchase: 'COMPRA DE ESTAMPILLAS',
+    stampPurchase: 'COMPRA DE SELLOS',
     releaseForm: 'FORMULARIO DE LIBERACIÓN DE TABLETA',
     testPage: 'PRUEBA DE IMPRESORA',
     resident: 'Residente',
     docNumber: 'Número DOC',
-    amount: 'Monto',
-    fee: 'Cargo',
+    amount: 'Cantidad para el residente',
+    fee: 'Comisión',
     total: 'Total',
     paidWith: 'Pagado con',
-    stamps: 'Estampillas',
+    stamps: 'Sellos',
     price: 'Precio',
     reference: 'Referencia',
     date: 'Fecha',
@@ -53,7 +59,11 @@ export const receiptText = {
     phone: 'Teléfono',
     returnAddress: 'Dirección postal de devolución',
     mailTo: 'Envíe la tableta con este formulario a:',
+    depositor: 'Depositado por',
     keep: 'Guarde este recibo para sus registros.',
+    mailSlip:
+      'Envíe este formulario con la tableta a la dirección de arriba. Guarde una foto o copia.',
+    support: '¿Preguntas? Llame al {{phone}}',
     testLine: 'Acentos: áéíóú ñ ü ¿? ¡!',
   },
 } as const;

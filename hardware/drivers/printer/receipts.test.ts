@@ -30,9 +30,54 @@ describe('receipt encoding', () => {
     expect(includes(bytes, [0x44, 0x45, 0x50, 0xd3])).toBe(true);
     expect(includes(bytes, [0x4e, 0xfa, 0xf1, 0x65, 0x7a])).toBe(true);
     expect(includes(bytes, [0x1d, 0x56, 0x01])).toBe(true);
-    // CODE128 of the reference, code set B
-    const ref = [...Buffer.from('{Bdep-0001')];
-    expect(includes(bytes, [0x1d, 0x6b, 0x49, ref.length, ...ref])).toBe(true);
+    // a reference with letters goes into a QR code (GS ( k, store data)
+    const ref = [...Buffer.from('dep-0001')];
+    expect(includes(bytes, [0x1d, 0x28, 0x6b, ref.length + 3, 0, 0x31, 0x50, 0x30, ...ref])).toBe(
+      true,
+    );
+  });
+
+  it('prints a numeric reference as CODE128 subset C, two digits per symbol', () => {
+    const bytes = encodeReceipt({ ...deposit, depositId: '20260304151600' });
+    const pairs = [20, 26, 3, 4, 15, 16, 0];
+    const data = [0x7b, 0x43, ...pairs]; // {C
+    expect(includes(bytes, [0x1d, 0x6b, 0x49, data.length, ...data])).toBe(true);
+  });
+
+  it('prints the full reference as text, wrapped, and names the depositor and support line', () => {
+    const reference = 'a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b';
+    const text = Buffer.from(
+      encodeReceipt(
+        {
+          ...deposit,
+          locale: 'en',
+          depositId: reference,
+          depositorName: 'María Pérez',
+          supportPhone: '+1 800 555 0199',
+        },
+        { profile: 'escpos-generic', paper: '58mm' },
+      ),
+    ).toString('latin1');
+    // 32 columns on 58 mm: the reference continues on the next line, indented, nothing cut
+    expect(text).toContain('\r  a3f1c2d4-5b6e-4f70-8a9b-0c1d2e\n');
+    expect(text).toContain('\r  3f4a5b\n');
+    expect(text).toContain('Deposited by');
+    expect(text).toContain('Mar\xeda P\xe9rez');
+    expect(text).toContain('Questions? Call +1 800 555 0199');
+  });
+
+  it('transliterates what the code table lacks instead of printing "?"', () => {
+    const text = (residentName: string, profile: 'escpos-generic' | 'escpos-pc858') =>
+      Buffer.from(encodeReceipt({ ...deposit, residentName }, { profile, paper: '80mm' })).toString(
+        'latin1',
+      );
+    // Ł and ř are not in WPC1252: their Latin reading prints instead; á is, and stays
+    expect(text('Łukasz Dvořák', 'escpos-generic')).toContain('Lukasz Dvor\xe1k');
+    expect(text('Łukasz Dvořák', 'escpos-generic')).not.toContain('?');
+    // PC858 has ñ (0xA4) and ú (0xA3): Spanish letters stay letters
+    const pc858 = text('José Núñez', 'escpos-pc858');
+    expect(pc858).toContain('Jos\x82 N\xa3\xa4ez');
+    expect(includes(Buffer.from(pc858, 'latin1'), [0x1b, 0x74, 19])).toBe(true);
   });
 
   it('prints the release form with a QR code of the request id', () => {
@@ -109,7 +154,14 @@ describe('real-time status decoding', () => {
     const cover = genericEscPos.decode({ 1: 0x1a, 2: 0x16, 3: 0x12, 4: 0x12 });
     expect(cover.condition).toBe('cover_open');
     expect(blocksPrinting(cover)).toBe(true);
-    const cutter = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x5a, 4: 0x12 });
-    expect(cutter).toMatchObject({ condition: 'error', recoverable: true });
+    // an autocutter error sets bit 3 of DLE EOT 3 only; bit 6 alone is automatically recoverable
+    const cutter = genericEscPos.decode({ 1: 0x3a, 2: 0x52, 3: 0x1a, 4: 0x12 });
+    expect(cutter).toMatchObject({ condition: 'error', errorCause: 'cutter', recoverable: true });
+    const overheat = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x52, 4: 0x12 });
+    expect(overheat).toMatchObject({ errorCause: 'overheat', recoverable: false });
+    const mechanical = genericEscPos.decode({ 1: 0x3a, 2: 0x52, 3: 0x16, 4: 0x12 });
+    expect(mechanical).toMatchObject({ errorCause: 'mechanical', recoverable: true });
+    const dead = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x3a, 4: 0x12 });
+    expect(dead).toMatchObject({ errorCause: 'unrecoverable', recoverable: false });
   });
 });

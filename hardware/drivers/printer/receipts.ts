@@ -1,6 +1,15 @@
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import i18next from 'i18next';
 import { z } from 'zod';
+import {
+  PRINTER_PROFILES,
+  PrinterProfileIdSchema,
+  fitToCodeTable,
+  type PaperWidth,
+  type PrinterProfile,
+  type PrinterProfileId,
+} from './profiles';
+import { code128cData, referenceCode } from './reference-code';
 import { receiptText, type ReceiptTextKey } from './receipt-text';
 
 /** Text that goes to the printer: no control bytes, so no data can smuggle in ESC/POS commands. */
@@ -20,6 +29,8 @@ const id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an id of letters, digits an
 
 const header = {
   facilityName: printable(80).min(1).optional(),
+  /** The facility's help line, printed at the bottom of every receipt when set. */
+  supportPhone: printable(20).min(1).optional(),
   deviceId: printable(64).min(1),
   at: z.iso.datetime({ offset: true }),
   timeZone: z.string().min(1).default('UTC'),
@@ -36,6 +47,8 @@ export const DepositReceiptInputSchema = z.object({
   ...header,
   depositId: id,
   residentName: printable(80).min(1),
+  /** Who paid (a lobby visitor); absent when the resident paid. */
+  depositorName: printable(80).min(1).optional(),
   docNumber: printable(20).min(1),
   amountCents: cents,
   feeCents: cents,
@@ -61,7 +74,8 @@ export const StampPurchaseReceiptInputSchema = z.object({
   ]),
 });
 
-/** The six items of the release form (DOMAIN.md) and where to mail the tablet. */
+/** The six items of the release form (tablet, agency address, name, DOC number, phone, return
+ * address) and where to mail the tablet. */
 export const ReleaseFormInputSchema = z.object({
   kind: z.literal('release_form'),
   ...header,
@@ -115,17 +129,32 @@ function translator(locale: 'en' | 'es'): Translate {
   return (key, values) => fixed(key, values);
 }
 
+/** Which printer the receipt is for: the model's code table and the roll's width. */
 export interface ReceiptLayout {
-  columns: number;
+  profile: PrinterProfileId;
+  paper: PaperWidth;
+}
+
+const DEFAULT_LAYOUT: ReceiptLayout = { profile: 'escpos-generic', paper: '80mm' };
+
+/** The layout a printer reports in its capabilities (an unknown profile gets the generic one). */
+export function layoutOf(capabilities: { profile: string; paper: PaperWidth }): ReceiptLayout {
+  const profile = PrinterProfileIdSchema.safeParse(capabilities.profile);
+  return {
+    profile: profile.success ? profile.data : DEFAULT_LAYOUT.profile,
+    paper: capabilities.paper,
+  };
 }
 
 /**
- * Turns a receipt into ESC/POS bytes: initialize first, code page WPC1252 (16) so Spanish
- * accents print, then the content, a feed and a cut. Throws ReceiptInputError on bad input.
+ * Turns a receipt into printer bytes for one model and roll: initialize first, the model's code
+ * table (text it lacks is transliterated, never `?`), the content wrapped to the roll's columns,
+ * the reference as text and as a code that fits the printable width, a feed and a cut. Throws
+ * ReceiptInputError on bad input.
  */
 export function encodeReceipt(
   input: ReceiptInput,
-  layout: ReceiptLayout = { columns: 42 },
+  layout: ReceiptLayout = DEFAULT_LAYOUT,
 ): Uint8Array {
   const parsed = ReceiptInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -135,28 +164,31 @@ export function encodeReceipt(
   }
   const receipt = parsed.data;
   const t = translator(receipt.locale);
+  const profile: PrinterProfile = PRINTER_PROFILES[layout.profile];
+  const { columns, dots } = profile.paper[layout.paper];
   const encoder = new ReceiptPrinterEncoder({
-    language: 'esc-pos',
-    columns: layout.columns,
-    codepageMapping: 'epson',
+    language: profile.language,
+    columns,
+    codepageMapping: profile.codepageMapping,
   });
-  encoder.initialize().codepage('windows1252');
-  const out = new ReceiptWriter(encoder, t, layout.columns, receipt);
+  encoder.initialize().codepage(profile.codeTable);
+  const out = new ReceiptWriter(encoder, t, { columns, dots, profile }, receipt);
   switch (receipt.kind) {
     case 'deposit':
       out.residentHeader('deposit', receipt.residentName, receipt.docNumber);
+      if (receipt.depositorName) out.pair('depositor', receipt.depositorName);
       out.pair('amount', out.money(receipt.amountCents));
       out.pair('fee', out.money(receipt.feeCents));
       out.pair('total', out.money(receipt.totalCents), true);
       out.pair('paidWith', out.payment(receipt.payment));
-      out.footer(receipt.depositId);
+      out.footer(receipt.depositId, 'keep');
       break;
     case 'stamp_purchase':
       out.residentHeader('stampPurchase', receipt.residentName, receipt.docNumber);
       out.pair('stamps', String(receipt.stamps));
       out.pair('price', out.money(receipt.priceCents), true);
       out.pair('paidWith', out.payment(receipt.payment));
-      out.footer(receipt.purchaseId);
+      out.footer(receipt.purchaseId, 'keep');
       break;
     case 'release_form':
       out.title('releaseForm');
@@ -168,28 +200,41 @@ export function encodeReceipt(
       out.block('returnAddress', receipt.returnAddress);
       out.rule();
       out.block('mailTo', receipt.mailTo);
-      encoder.align('center').qrcode(receipt.requestId, { model: 2, size: 6, errorlevel: 'm' });
-      encoder.align('left');
-      out.footer(receipt.requestId, false);
+      out.footer(receipt.requestId, 'mailSlip');
       break;
     case 'test_page':
       out.title('testPage');
-      encoder.line(t('testLine'));
-      out.footer('TEST-0123456789', false);
+      out.line(t('testLine'));
+      out.footer('0123456789', 'keep');
       break;
   }
   encoder.newline(3).cut('partial');
   return encoder.encode();
 }
 
-/** Layout helpers shared by every receipt. */
+interface Geometry {
+  columns: number;
+  dots: number;
+  profile: PrinterProfile;
+}
+
+/** Layout helpers shared by every receipt; every text goes through the code table fit. */
 class ReceiptWriter {
+  private readonly columns: number;
+
   constructor(
     private readonly encoder: ReceiptPrinterEncoder,
     private readonly t: Translate,
-    private readonly columns: number,
+    private readonly geometry: Geometry,
     private readonly receipt: Receipt,
-  ) {}
+  ) {
+    this.columns = geometry.columns;
+  }
+
+  /** One line of text, wrapped at the roll's columns by the encoder. */
+  line(text: string): void {
+    this.encoder.line(fitToCodeTable(text, this.geometry.profile.codeTable));
+  }
 
   title(key: ReceiptTextKey): void {
     this.heading(this.t(key));
@@ -205,24 +250,32 @@ class ReceiptWriter {
 
   heading(text: string): void {
     this.encoder.align('center').bold(true);
-    if (this.receipt.facilityName) this.encoder.line(this.receipt.facilityName);
-    this.encoder.size(2, 2).line(text).size(1, 1).bold(false).align('left');
+    if (this.receipt.facilityName) this.line(this.receipt.facilityName);
+    this.encoder.size(2, 2);
+    this.line(text);
+    this.encoder.size(1, 1).bold(false).align('left');
     this.rule();
   }
 
+  /** Label and value on one line when they fit; else the value below, indented and wrapped. */
   pair(key: ReceiptTextKey, value: string, bold = false): void {
     const label = this.t(key);
-    const gap = Math.max(1, this.columns - label.length - value.length);
-    this.encoder
-      .bold(bold)
-      .line(`${label}${' '.repeat(gap)}${value}`)
-      .bold(false);
+    this.encoder.bold(bold);
+    if (label.length + 1 + value.length <= this.columns) {
+      this.line(`${label}${' '.repeat(this.columns - label.length - value.length)}${value}`);
+    } else {
+      this.line(label);
+      for (const piece of chunks(value, this.columns - 2)) this.line(`  ${piece}`);
+    }
+    this.encoder.bold(false);
   }
 
   /** A label, then its value indented below (addresses span several lines). */
   block(key: ReceiptTextKey, value: string): void {
-    this.encoder.underline(true).line(this.t(key)).underline(false);
-    for (const line of value.split('\n')) this.encoder.line(`  ${line}`);
+    this.encoder.underline(true);
+    this.line(this.t(key));
+    this.encoder.underline(false);
+    for (const line of value.split('\n')) this.line(`  ${line}`);
   }
 
   rule(): void {
@@ -244,7 +297,8 @@ class ReceiptWriter {
     return this.t(payment.method === 'cash' ? 'cash' : 'balance');
   }
 
-  footer(reference: string, barcode = true): void {
+  /** Date, kiosk, the whole reference as text and as a code that fits, the closing words. */
+  footer(reference: string, closing: 'keep' | 'mailSlip'): void {
     const when = new Intl.DateTimeFormat(this.receipt.locale === 'es' ? 'es-US' : 'en-US', {
       dateStyle: 'medium',
       timeStyle: 'short',
@@ -253,11 +307,34 @@ class ReceiptWriter {
     this.rule();
     this.pair('date', when);
     this.pair('device', this.receipt.deviceId);
-    if (reference)
-      this.pair('reference', reference.length > 24 ? reference.slice(0, 24) : reference);
-    if (barcode) {
-      this.encoder.align('center').barcode(reference, 'code128', 60).align('left');
-    }
-    this.encoder.align('center').line(this.t('keep')).align('left');
+    this.pair('reference', reference);
+    this.referenceCode(reference);
+    this.encoder.align('center');
+    this.line(this.t(closing));
+    if (this.receipt.supportPhone)
+      this.line(this.t('support', { phone: this.receipt.supportPhone }));
+    this.encoder.align('left');
   }
+
+  private referenceCode(reference: string): void {
+    const code = referenceCode(reference, this.geometry.dots);
+    this.encoder.align('center');
+    if (code.kind === 'code128c') {
+      // the encoder's width option is GS w minus one (1..3 -> 2..4 dots per module)
+      this.encoder.barcode(code128cData(reference), 'code128', {
+        height: 60,
+        width: code.moduleDots - 1,
+      });
+    } else {
+      this.encoder.qrcode(reference, { model: 2, size: code.moduleDots, errorlevel: 'm' });
+    }
+    this.encoder.align('left');
+  }
+}
+
+/** Splits text into pieces of at most `size` characters (references have no spaces to wrap at). */
+function chunks(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces;
 }

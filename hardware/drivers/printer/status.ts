@@ -1,8 +1,14 @@
-import type { PrinterCondition, PrinterStatus } from '../../hal';
+import type { PrinterCondition, PrinterErrorCause, PrinterStatus } from '../../hal';
 
 export const DLE = 0x10;
 export const EOT = 0x04;
 export const ENQ = 0x05;
+
+/**
+ * `DLE ENQ 2`: recover from a recoverable error after clearing the receive and print buffers
+ * (the failed job is sent again whole, so nothing of it may be printed twice).
+ */
+export const RECOVER_CLEARING_BUFFERS = Uint8Array.of(DLE, ENQ, 2);
 
 /** `DLE EOT n`: real-time status request, answered with one byte even when offline. */
 export function statusRequest(n: 1 | 2 | 3 | 4): Uint8Array {
@@ -35,7 +41,17 @@ export interface StatusModel {
 const bit = (value: number | undefined, mask: number) =>
   value !== undefined && (value & mask) !== 0;
 
-/** Generic ESC/POS (Epson TM-T88 class) real-time status. */
+/**
+ * Generic ESC/POS (Epson TM-T88 class) real-time status, bit by bit as the vendors' manuals
+ * (Epson, Bixolon, Citizen, CBM) document it:
+ * - `DLE EOT 1` printer: bit 3 offline, bit 5 waiting for online recovery;
+ * - `DLE EOT 2` offline cause: bit 2 cover open, bit 5 stopped by paper end, bit 6 error;
+ * - `DLE EOT 3` error cause: bit 2 mechanical (recoverable), bit 3 autocutter (recoverable),
+ *   bit 5 unrecoverable, bit 6 automatically recoverable (head overheat, voltage);
+ * - `DLE EOT 4` roll paper: bits 2-3 near end, bits 5-6 paper end.
+ * Only the recoverable class (bits 2 and 3 of `DLE EOT 3`) is cleared by `DLE ENQ`; bit 6 errors
+ * clear by themselves, bit 5 errors need a power cycle.
+ */
 export const genericEscPos: StatusModel = {
   id: 'generic',
   requests: [1, 2, 3, 4],
@@ -43,10 +59,10 @@ export const genericEscPos: StatusModel = {
     const offline = bit(replies[1], 0x08);
     const coverOpen = bit(replies[2], 0x04);
     const paperStop = bit(replies[2], 0x20);
-    const error = bit(replies[2], 0x40);
+    const errorCause = errorCauseOf(replies[3]);
+    const error = bit(replies[2], 0x40) || errorCause !== null;
     const paperNearEnd = bit(replies[4], 0x0c);
     const paperOut = bit(replies[4], 0x60) || paperStop;
-    const recoverable = bit(replies[3], 0x40) && !bit(replies[3], 0x20);
     return {
       condition: conditionOf({ offline, coverOpen, paperOut, error, paperNearEnd }),
       paperNearEnd,
@@ -54,10 +70,20 @@ export const genericEscPos: StatusModel = {
       coverOpen,
       offline,
       error,
-      recoverable,
+      errorCause,
+      recoverable: errorCause === 'cutter' || errorCause === 'mechanical',
     };
   },
 };
+
+/** The worst error class `DLE EOT 3` reports: a power cycle beats a recover command. */
+function errorCauseOf(reply: number | undefined): PrinterErrorCause | null {
+  if (bit(reply, 0x20)) return 'unrecoverable';
+  if (bit(reply, 0x08)) return 'cutter';
+  if (bit(reply, 0x04)) return 'mechanical';
+  if (bit(reply, 0x40)) return 'overheat';
+  return null;
+}
 
 function conditionOf(flags: {
   offline: boolean;
@@ -75,6 +101,12 @@ function conditionOf(flags: {
 }
 
 export const STATUS_MODELS: Readonly<Record<string, StatusModel>> = { generic: genericEscPos };
+
+/** Why a job failed, for the error's extended code: the condition, or the error class. */
+export function printerFailureCode(status: PrinterStatus): string {
+  if (status.condition !== 'error' || status.errorCause === null) return status.condition;
+  return status.errorCause === 'overheat' ? 'overheat' : `${status.errorCause}_error`;
+}
 
 /** The printer cannot take a job in this condition (near end still prints). */
 export function blocksPrinting(status: PrinterStatus): boolean {
