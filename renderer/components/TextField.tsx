@@ -1,5 +1,6 @@
 import { useEffect, useId, type ChangeEvent, type FocusEvent } from 'react';
 import { useKeyboard } from '../stores/keyboard';
+import type { KeyboardMode } from './keyboard-layouts';
 
 interface TextFieldProps {
   label: string;
@@ -14,7 +15,8 @@ interface TextFieldProps {
   required?: boolean;
   /** Upper-cases what is typed (state codes, DOC numbers). */
   upperCase?: boolean;
-  inputMode?: 'text' | 'decimal' | 'tel';
+  /** Which on-screen keys the field gets: letters, a number pad, codes or the state picker. */
+  keyboard?: KeyboardMode;
   name?: string;
 }
 
@@ -24,13 +26,18 @@ interface TextFieldProps {
  */
 export function TextField(props: TextFieldProps) {
   const { label, value, onChange, multiline = false, hint, upperCase = false } = props;
+  const mode = props.keyboard ?? 'text';
   const id = useId();
   const hintId = `${id}-hint`;
   const attach = useKeyboard((state) => state.attach);
   const sync = useKeyboard((state) => state.sync);
   const detach = useKeyboard((state) => state.detach);
-  const change = (next: string) => onChange(upperCase ? next.toUpperCase() : next);
-  const target = { id, value, multiline, onChange: change };
+  // The on-screen keyboard sets the value directly, so the length limit is applied here too.
+  const change = (next: string) => {
+    const limited = props.maxLength === undefined ? next : next.slice(0, props.maxLength);
+    onChange(upperCase ? limited.toUpperCase() : limited);
+  };
+  const target = { id, label, value, multiline, mode, onChange: change };
 
   useEffect(() => {
     sync(target);
@@ -62,7 +69,7 @@ export function TextField(props: TextFieldProps) {
       {multiline ? (
         <textarea {...common} rows={props.rows ?? 6} />
       ) : (
-        <input {...common} type="text" data-input-mode={props.inputMode ?? 'text'} />
+        <input {...common} type="text" data-keyboard={mode} />
       )}
       {hint && (
         <p id={hintId} className="hint">

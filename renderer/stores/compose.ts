@@ -87,7 +87,8 @@ export const useCompose = create<ComposeState>()((set, get) => ({
     }
   },
   async saveDraft() {
-    const { draftId, contactId, subject, body, ecard, replyToMessageId } = get();
+    const { draftId, contactId, subject, body, ecard, replyToMessageId, busy } = get();
+    if (busy) return null;
     set({ busy: true, error: null });
     try {
       const saved = await api().invoke('mail.saveDraft', {
@@ -106,6 +107,8 @@ export const useCompose = create<ComposeState>()((set, get) => ({
     }
   },
   async send() {
+    // Refused synchronously while a save or send is under way: a double tap sends once.
+    if (get().busy) return false;
     const draftId = await get().saveDraft();
     if (!draftId) return false;
     set({ busy: true });
