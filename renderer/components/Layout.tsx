@@ -10,7 +10,7 @@ import {
   Wallet,
   Wrench,
   type LucideIcon,
-} from 'lucide-react';
+} from './icons';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { logOut } from '../stores/events';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { SearchX } from 'lucide-react';
+import { SearchX } from '../components/icons';
 import { useTranslation } from 'react-i18next';
 import type { DepositQuote } from '../../electron/contract';
 import { CardErrorNotice } from '../components/CardErrorNotice';

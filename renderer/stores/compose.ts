@@ -107,13 +107,20 @@ export const useCompose = create<ComposeState>()((set, get) => ({
     }
   },
   async send() {
+    const { draftId, contactId, subject, body, ecard, replyToMessageId, busy } = get();
     // Refused synchronously while a save or send is under way: a double tap sends once.
-    if (get().busy) return false;
-    const draftId = await get().saveDraft();
-    if (!draftId) return false;
-    set({ busy: true });
+    if (busy) return false;
+    set({ busy: true, error: null });
     try {
-      const { message } = await api().invoke('mail.send', { draftId });
+      // The fields travel with the send: saved and sent in one call and one transaction.
+      const { message } = await api().invoke('mail.send', {
+        contactId,
+        subject,
+        body,
+        ecard,
+        ...(draftId ? { draftId } : {}),
+        ...(replyToMessageId ? { replyToMessageId } : {}),
+      });
       set({ ...empty, busy: false, sent: message, quote: null, refusalReason: null });
       return true;
     } catch (error) {
