@@ -4,6 +4,7 @@ import type { StampQuote } from '../../electron/contract';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { TextField } from '../components/TextField';
 import { ActionBar } from '../components/design';
+import { StatusTag } from '../components/StatusTag';
 import { useCompose } from '../stores/compose';
 import { useDevice } from '../stores/device';
 import { useMail } from '../stores/mail';
@@ -65,7 +66,7 @@ export default function ComposeScreen() {
           {compose.sent.status === 'queued' ? t('compose.sentQueued') : t('compose.sentOnline')}
         </Notice>
         <p>
-          <span className={`tag ${compose.sent.status}`}>{t(`status.${compose.sent.status}`)}</span>
+          <StatusTag direction="outbound" status={compose.sent.status} readAt={null} />
         </p>
         <div className="actions">
           <button
