@@ -86,10 +86,15 @@ export function Layout({ children }: { children: ReactNode }) {
   const maintenance = useNavigation((state) => state.maintenance);
   const openMaintenance = useNavigation((state) => state.openMaintenance);
   const keyboardOpen = useKeyboard((state) => state.target !== null);
+  const closeKeyboard = useKeyboard((state) => state.detach);
   const resident = session?.resident;
 
   return (
-    <div className={resident && !maintenance ? 'app with-nav' : 'app'}>
+    // A form sent puts the keyboard away (after the tap, so nothing moves under the finger).
+    <div
+      className={resident && !maintenance ? 'app with-nav' : 'app'}
+      onSubmitCapture={() => closeKeyboard()}
+    >
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>

@@ -1,4 +1,4 @@
-import { useEffect, useId, type ChangeEvent, type FocusEvent } from 'react';
+import { useEffect, useId, type ChangeEvent } from 'react';
 import { useKeyboard } from '../stores/keyboard';
 import type { KeyboardMode } from './keyboard-layouts';
 
@@ -52,12 +52,10 @@ export function TextField(props: TextFieldProps) {
     required: props.required,
     autoComplete: props.autoComplete ?? 'off',
     'aria-describedby': hint ? hintId : undefined,
+    // The keyboard stays up when focus moves on (closing it on blur would move the layout
+    // under the finger that is tapping a button); Done, Enter, a submit or leaving the screen
+    // put it away.
     onFocus: () => attach(target),
-    // Focus moving to another control (not to the keyboard's own keys) puts the keyboard away.
-    onBlur: (event: FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-      const next = event.relatedTarget;
-      if (!(next instanceof Element && next.closest('.keyboard'))) detach(id);
-    },
     onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
       change(event.target.value),
     inputMode: 'none' as const,

@@ -57,6 +57,12 @@ for (const [formFactor, viewport] of Object.entries(FORM_FACTORS)) {
       const field = await page.locator('input[name=docNumber]').boundingBox();
       const keyboard = await page.locator('.keyboard').boundingBox();
       expect(field!.y + field!.height).toBeLessThanOrEqual(keyboard!.y);
+      // Nothing (the action bar, say) lies over the field being typed.
+      const uncovered = await page.locator('input[name=docNumber]').evaluate((input) => {
+        const box = input.getBoundingClientRect();
+        return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === input;
+      });
+      expect(uncovered).toBe(true);
       await expect(page.locator('.keyboard .echo-value')).toHaveText(resident.docNumber);
       await tapKey(page, '{enter}');
       await expect(page.locator('nav.main-nav')).toBeVisible();
