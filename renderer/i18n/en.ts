@@ -175,7 +175,7 @@ export const en = {
   },
   timeline: {
     draft: 'Written',
-    queued: 'Waiting for connection',
+    queued: 'Pending: waiting for connection',
     sent: 'Sent',
     in_review: 'In review',
     released: 'Approved',

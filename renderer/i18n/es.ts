@@ -178,7 +178,7 @@ export const es: Messages = {
   },
   timeline: {
     draft: 'Escrito',
-    queued: 'Esperando conexión',
+    queued: 'Pendiente: esperando conexión',
     sent: 'Enviado',
     in_review: 'En revisión',
     released: 'Aprobado',
