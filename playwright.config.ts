@@ -8,6 +8,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 30_000,
+  // Screenshot baselines by name, one folder for the whole suite (see visual-*.spec.ts).
+  snapshotPathTemplate: '{testDir}/__screenshots__/{arg}{ext}',
   expect: { timeout: 7_500 },
   fullyParallel: false,
   workers: process.env.CI ? 2 : 1,

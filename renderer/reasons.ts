@@ -20,6 +20,23 @@ export function reasonKey(code: string | null): ReasonKey {
   return code && KNOWN_REASONS.includes(code) ? (code as ReasonKey) : 'other';
 }
 
+/**
+ * A card reader's error code as what the person can do about it. The reader reports typed codes
+ * (a refused brand, an expired card, a bad swipe and finer read failures); a code this build
+ * does not know reads as "could not read", which always invites another swipe.
+ */
+export type CardErrorKey = 'not_accepted' | 'expired' | 'unreadable';
+
+const CARD_ERRORS: Readonly<Record<string, CardErrorKey>> = {
+  brand_refused: 'not_accepted',
+  not_accepted: 'not_accepted',
+  expired: 'expired',
+};
+
+export function cardErrorKey(code: string | null): CardErrorKey {
+  return (code && CARD_ERRORS[code]) || 'unreadable';
+}
+
 /** Why the last sync failed, for the service screen. */
 export type SyncProblemKey = SyncProblem | 'none' | 'other';
 

@@ -13,7 +13,7 @@ import { createConnection, type Connection, type EmitFn, type LiveConnection } f
 import type { BackendCore } from './context';
 import { hardwareEventSink } from './hardware-events';
 import { createPaymentOwners } from './payment-owners';
-import type { Broadcast, DeviceService, SyncClient, SyncClientDeps } from './ports';
+import type { Broadcast, DeviceService, SyncClient, SyncClientDeps, TellResident } from './ports';
 import { handlers } from './services';
 import { openStore, type Store, type StoreKeySource } from './store';
 import { prepareDataDir } from './store/data-dir';
@@ -120,6 +120,13 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   const broadcast: Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const connection of connections.values()) connection.emitEvent(event, payload);
   };
+  const tellResident: TellResident = (residentId, exceptConnectionId, event, payload) => {
+    for (const connection of connections.values()) {
+      if (connection.id !== exceptConnectionId && connection.residentId() === residentId) {
+        connection.emitEvent(event, payload);
+      }
+    }
+  };
   const facility = facilityReader(store, options.facilityId, logger);
   const core: BackendCore = {
     store,
@@ -136,6 +143,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     devices: null,
     sync: null,
     broadcast,
+    tellResident,
     maintenanceLockout: UNLOCKED,
     cardReads: createCardReads(),
     warehouseAddress: options.warehouseAddress ?? null,

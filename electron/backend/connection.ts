@@ -32,6 +32,8 @@ export interface LiveConnection extends Connection {
   readonly id: string;
   /** Whether someone is signed in on this connection (resident or maintenance). */
   sessionOpen(): boolean;
+  /** The resident signed in on this connection, if any. */
+  residentId(): string | null;
   emitEvent<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
 
@@ -227,6 +229,7 @@ export function createConnection(core: BackendCore, emit: EmitFn, handlers: Hand
   const connection: LiveConnection = {
     id: state.id,
     sessionOpen: () => state.session !== null,
+    residentId: () => state.session?.residentId ?? null,
     invoke,
     emitEvent,
     close() {

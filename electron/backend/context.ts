@@ -6,7 +6,7 @@ import type { MethodName, MethodOutput, ParsedInput } from '../contract';
 import type { CardReads } from './card-reads';
 import type { Clock } from './clock';
 import type { PaymentOwners } from './payment-owners';
-import type { Broadcast, DeviceService, SyncClient } from './ports';
+import type { Broadcast, DeviceService, SyncClient, TellResident } from './ports';
 import type { Session } from './session';
 import type { Store } from './store';
 
@@ -23,6 +23,11 @@ export interface BackendCore {
   devices: DeviceService | null;
   sync: SyncClient | null;
   broadcast: Broadcast;
+  /**
+   * A resident's own change, told only to that resident's other connections (another window or
+   * tab): never to other people, and not back to the caller, who has the answer already.
+   */
+  tellResident: TellResident;
   /** Cards this device's reader read and no payment used yet. */
   cardReads: CardReads;
   /** Where released tablets are mailed, printed on the release form; null when not configured. */

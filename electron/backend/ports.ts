@@ -12,6 +12,12 @@ import type { Store } from './store';
 
 /** Pushes an event to every open connection (validated against the contract first). */
 export type Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+export type TellResident = <E extends EventName>(
+  residentId: string,
+  exceptConnectionId: string,
+  event: E,
+  payload: EventPayload<E>,
+) => void;
 
 /**
  * A receipt or form for the printer, typed and worded by the hardware layer

@@ -67,6 +67,18 @@ interface MethodSpec {
 }
 
 const cardPayment = z.object({ kind: z.literal('card'), card: CardResultSchema });
+
+/** What a person writes: saved as a draft, or sent straight away. */
+const draftFields = z
+  .object({
+    draftId: id.optional(),
+    contactId: id,
+    subject: text(200),
+    body: text(10_000),
+    replyToMessageId: id.optional(),
+    ecard: z.boolean().default(false),
+  })
+  .strict();
 const cashPayment = z.object({ kind: z.literal('cash'), cashSessionId: id });
 
 export const methods = {
@@ -135,16 +147,7 @@ export const methods = {
   },
   'mail.saveDraft': {
     access: 'resident',
-    input: z
-      .object({
-        draftId: id.optional(),
-        contactId: id,
-        subject: text(200),
-        body: text(10_000),
-        replyToMessageId: id.optional(),
-        ecard: z.boolean().default(false),
-      })
-      .strict(),
+    input: draftFields,
     output: z.object({ draftId: id }),
   },
   'mail.deleteDraft': {
@@ -152,10 +155,13 @@ export const methods = {
     input: z.object({ draftId: id }).strict(),
     output: empty,
   },
-  /** Works offline: reserves the stamps and queues the message in one transaction. */
+  /**
+   * Works offline: reserves the stamps and queues the message in one transaction. Takes a saved
+   * draft's id, or the draft's fields (saved and sent in that same transaction).
+   */
   'mail.send': {
     access: 'resident',
-    input: z.object({ draftId: id }).strict(),
+    input: z.union([z.object({ draftId: id }).strict(), draftFields]),
     output: z.object({
       message: MessageSummarySchema,
       fromPrepaid: z.number().int().min(0),

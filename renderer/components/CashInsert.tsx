@@ -36,8 +36,12 @@ export function CashInsert({ targetCents, finishLabel, busy, onFinish }: CashIns
 
   return (
     <div className="stack">
+      <p className="big-number">
+        {t('lobby.amountDue', { amount: formatMoney(targetCents, locale) })}
+      </p>
+      <p className="notice warn">{t('lobby.noChange')}</p>
       <p className="lead">{t('lobby.insertBills')}</p>
-      <p className="big-number" role="status">
+      <p className="inserted" role="status">
         {insertedText}
       </p>
       <progress

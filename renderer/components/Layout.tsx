@@ -1,3 +1,16 @@
+import {
+  CircleHelp,
+  House,
+  Inbox,
+  LifeBuoy,
+  LogOut,
+  PenLine,
+  Stamp,
+  UserRound,
+  Wallet,
+  Wrench,
+  type LucideIcon,
+} from './icons';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { logOut } from '../stores/events';
@@ -11,14 +24,14 @@ import { OfflineBanner, SyncBadge } from './SyncBadge';
 
 const KeyboardPanel = lazy(() => import('./KeyboardPanel'));
 
-const RESIDENT_NAV: Exclude<Screen, 'message'>[] = [
-  'home',
-  'inbox',
-  'compose',
-  'stamps',
-  'tickets',
-  'account',
-  'help',
+const RESIDENT_NAV: [Exclude<Screen, 'message'>, LucideIcon][] = [
+  ['home', House],
+  ['inbox', Inbox],
+  ['compose', PenLine],
+  ['stamps', Stamp],
+  ['tickets', LifeBuoy],
+  ['account', Wallet],
+  ['help', CircleHelp],
 ];
 
 function ResidentNav() {
@@ -28,7 +41,7 @@ function ResidentNav() {
   const current = screen === 'message' ? 'inbox' : screen;
   return (
     <nav className="main-nav" aria-label={t('app.mainNav')}>
-      {RESIDENT_NAV.map((item) => (
+      {RESIDENT_NAV.map(([item, Icon]) => (
         <button
           key={item}
           type="button"
@@ -36,14 +49,35 @@ function ResidentNav() {
           aria-current={current === item ? 'page' : undefined}
           onClick={() => go(item)}
         >
-          {t(`nav.${item}`)}
+          <Icon aria-hidden="true" className="icon" />
+          <span className="nav-label">{t(`nav.${item}`)}</span>
         </button>
       ))}
     </nav>
   );
 }
 
-/** The frame of every screen: header, banners, menu, main content, footer, keyboard. */
+/** Who is logged in; a long name is cut on screen, and the whole of it stays in the title. */
+function Person() {
+  const resident = useSession((state) => state.session?.resident);
+  if (!resident) return null;
+  const name = `${resident.firstName} ${resident.lastName}`;
+  return (
+    <span className="person" title={name}>
+      <UserRound aria-hidden="true" className="icon" />
+      <span className="truncate" dir="auto">
+        {name}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * The frame of every screen: a fixed header (place, person, language, Log out), banners, the
+ * menu, the scrolling content and the docked keyboard. The content scrolls on its own, so the
+ * header and menu never scroll away, and the keyboard takes its height from the content rather
+ * than covering it.
+ */
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const info = useDevice((state) => state.info);
@@ -52,49 +86,62 @@ export function Layout({ children }: { children: ReactNode }) {
   const maintenance = useNavigation((state) => state.maintenance);
   const openMaintenance = useNavigation((state) => state.openMaintenance);
   const keyboardOpen = useKeyboard((state) => state.target !== null);
+  const closeKeyboard = useKeyboard((state) => state.detach);
   const resident = session?.resident;
 
   return (
-    <div className="app">
+    // A form sent puts the keyboard away (after the tap, so nothing moves under the finger).
+    <div
+      className={resident && !maintenance ? 'app with-nav' : 'app'}
+      onSubmitCapture={() => closeKeyboard()}
+    >
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
       <header className="top">
         <div className="brand">
           <span className="brand-name">{t('app.name')}</span>
-          {info?.facilityName && <span className="facility">{info.facilityName}</span>}
+          {info?.facilityName && (
+            <span className="facility truncate" title={info.facilityName}>
+              {info.facilityName}
+            </span>
+          )}
         </div>
-        <SyncBadge />
+        <Person />
+        {maintenance && <SyncBadge />}
         <LanguageSwitch />
-        {session && (
+        {session ? (
           <button type="button" className="button secondary" onClick={() => void logOut()}>
+            <LogOut aria-hidden="true" className="icon" />
             {t('app.logout')}
           </button>
+        ) : (
+          // Staff open the service screen from the start screen only; residents never see it
+          // once logged in. An icon, not a word: it is not meant for the person at the kiosk.
+          !maintenance && (
+            <button
+              type="button"
+              className="button icon-only service-link"
+              aria-label={t('app.maintenanceLabel')}
+              onClick={openMaintenance}
+            >
+              <Wrench aria-hidden="true" className="icon" />
+            </button>
+          )
         )}
       </header>
-      {connection !== 'open' && (
-        <p className="banner offline" role="status">
-          {t('app.connectionLost')}
-        </p>
-      )}
-      <OfflineBanner />
+      <div className="banners">
+        {connection !== 'open' && (
+          <p className="banner offline" role="status">
+            {t('app.connectionLost')}
+          </p>
+        )}
+        <OfflineBanner />
+      </div>
       {resident && !maintenance && <ResidentNav />}
       <main id="main" tabIndex={-1}>
-        {children}
+        <div className="content">{children}</div>
       </main>
-      <footer className="bottom">
-        <span className="version">{info ? `v${info.appVersion}` : ''}</span>
-        {!maintenance && (
-          <button
-            type="button"
-            className="service-link"
-            aria-label={t('app.maintenanceLabel')}
-            onClick={openMaintenance}
-          >
-            {t('app.maintenance')}
-          </button>
-        )}
-      </footer>
       <Suspense fallback={null}>{keyboardOpen && <KeyboardPanel />}</Suspense>
       <IdleWarning />
     </div>

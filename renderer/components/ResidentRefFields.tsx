@@ -25,6 +25,7 @@ export function ResidentRefFields(props: ResidentRefFieldsProps) {
         onChange={(value) => props.onState(value.slice(0, 2))}
         upperCase
         maxLength={2}
+        keyboard="state"
         name="state"
       />
       <TextField
@@ -33,6 +34,7 @@ export function ResidentRefFields(props: ResidentRefFieldsProps) {
         onChange={props.onDocNumber}
         upperCase
         maxLength={12}
+        keyboard="code"
         name="docNumber"
       />
     </div>

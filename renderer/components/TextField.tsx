@@ -1,5 +1,6 @@
-import { useEffect, useId, type ChangeEvent, type FocusEvent } from 'react';
+import { useEffect, useId, type ChangeEvent } from 'react';
 import { useKeyboard } from '../stores/keyboard';
+import type { KeyboardMode } from './keyboard-layouts';
 
 interface TextFieldProps {
   label: string;
@@ -14,7 +15,8 @@ interface TextFieldProps {
   required?: boolean;
   /** Upper-cases what is typed (state codes, DOC numbers). */
   upperCase?: boolean;
-  inputMode?: 'text' | 'decimal' | 'tel';
+  /** Which on-screen keys the field gets: letters, a number pad, codes or the state picker. */
+  keyboard?: KeyboardMode;
   name?: string;
 }
 
@@ -24,13 +26,18 @@ interface TextFieldProps {
  */
 export function TextField(props: TextFieldProps) {
   const { label, value, onChange, multiline = false, hint, upperCase = false } = props;
+  const mode = props.keyboard ?? 'text';
   const id = useId();
   const hintId = `${id}-hint`;
   const attach = useKeyboard((state) => state.attach);
   const sync = useKeyboard((state) => state.sync);
   const detach = useKeyboard((state) => state.detach);
-  const change = (next: string) => onChange(upperCase ? next.toUpperCase() : next);
-  const target = { id, value, multiline, onChange: change };
+  // The on-screen keyboard sets the value directly, so the length limit is applied here too.
+  const change = (next: string) => {
+    const limited = props.maxLength === undefined ? next : next.slice(0, props.maxLength);
+    onChange(upperCase ? limited.toUpperCase() : limited);
+  };
+  const target = { id, label, value, multiline, mode, onChange: change };
 
   useEffect(() => {
     sync(target);
@@ -45,12 +52,10 @@ export function TextField(props: TextFieldProps) {
     required: props.required,
     autoComplete: props.autoComplete ?? 'off',
     'aria-describedby': hint ? hintId : undefined,
+    // The keyboard stays up when focus moves on (closing it on blur would move the layout
+    // under the finger that is tapping a button); Done, Enter, a submit or leaving the screen
+    // put it away.
     onFocus: () => attach(target),
-    // Focus moving to another control (not to the keyboard's own keys) puts the keyboard away.
-    onBlur: (event: FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-      const next = event.relatedTarget;
-      if (!(next instanceof Element && next.closest('.keyboard'))) detach(id);
-    },
     onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
       change(event.target.value),
     inputMode: 'none' as const,
@@ -62,7 +67,7 @@ export function TextField(props: TextFieldProps) {
       {multiline ? (
         <textarea {...common} rows={props.rows ?? 6} />
       ) : (
-        <input {...common} type="text" data-input-mode={props.inputMode ?? 'text'} />
+        <input {...common} type="text" data-keyboard={mode} />
       )}
       {hint && (
         <p id={hintId} className="hint">

@@ -6,9 +6,13 @@ import { es } from './es';
 
 export const resources = { en: { translation: en }, es: { translation: es } } as const;
 
+/** The app's i18n instance and the language it started in (the facility's default). */
+let active: { instance: i18n; startLocale: Locale } | null = null;
+
 /** Both locales ship in the bundle: they are small, and a kiosk must switch instantly offline. */
 export function createI18n(locale: Locale = 'en'): i18n {
   const instance = i18next.createInstance();
+  active = { instance, startLocale: locale };
   void instance.use(initReactI18next).init({
     resources,
     lng: locale,
@@ -22,4 +26,11 @@ export function createI18n(locale: Locale = 'en'): i18n {
 
 export function asLocale(language: string | undefined): Locale {
   return language === 'es' ? 'es' : 'en';
+}
+
+/** The next person starts in the facility's language, whatever the last one chose. */
+export function resetLanguage(): void {
+  if (active && active.instance.language !== active.startLocale) {
+    void active.instance.changeLanguage(active.startLocale);
+  }
 }

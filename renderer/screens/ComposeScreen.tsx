@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { StampQuote } from '../../electron/contract';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { TextField } from '../components/TextField';
+import { ActionBar } from '../components/design';
+import { StatusTag } from '../components/StatusTag';
 import { useCompose } from '../stores/compose';
 import { useDevice } from '../stores/device';
 import { useMail } from '../stores/mail';
@@ -64,7 +66,7 @@ export default function ComposeScreen() {
           {compose.sent.status === 'queued' ? t('compose.sentQueued') : t('compose.sentOnline')}
         </Notice>
         <p>
-          <span className={`tag ${compose.sent.status}`}>{t(`status.${compose.sent.status}`)}</span>
+          <StatusTag direction="outbound" status={compose.sent.status} readAt={null} />
         </p>
         <div className="actions">
           <button
@@ -144,10 +146,7 @@ export default function ComposeScreen() {
         <ErrorNotice error={compose.quoteError} />
         {!ready && <p className="hint">{t('compose.required')}</p>}
         {compose.savedAt && <Notice tone="ok">{t('compose.saved')}</Notice>}
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={!canSend}>
-            {t('compose.send')}
-          </button>
+        <ActionBar>
           <button
             type="button"
             className="button secondary"
@@ -165,7 +164,10 @@ export default function ComposeScreen() {
               {t('compose.deleteDraft')}
             </button>
           )}
-        </div>
+          <button type="submit" className="button primary" disabled={!canSend}>
+            {t('compose.send')}
+          </button>
+        </ActionBar>
       </form>
     </>
   );

@@ -72,9 +72,6 @@ export default function HomeScreen() {
           {sync && (
             <>
               <p>{t(`sync.${sync.state}`)}</p>
-              {sync.pendingMutations > 0 && (
-                <p>{t('sync.pending', { count: sync.pendingMutations })}</p>
-              )}
               <p className="meta">{lastSynced}</p>
             </>
           )}

@@ -5,6 +5,9 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { TextField } from '../components/TextField';
 import { formatDateTime } from '../format';
 import { asLocale } from '../i18n';
+import { Inbox } from '../components/icons';
+import { EmptyState } from '../components/design';
+import { StatusTag } from '../components/StatusTag';
 import { useMail, type Folder } from '../stores/mail';
 import { useNavigation } from '../stores/navigation';
 
@@ -26,14 +29,21 @@ function MessageRow({ message }: { message: MessageSummary }) {
         onClick={() => go('message', message.id)}
       >
         <span className="top-line">
-          <span className="subject">{message.subject}</span>
-          <span className={`tag ${message.status}`}>{t(`status.${message.status}`)}</span>
+          <span className="subject" dir="auto">
+            {message.subject}
+          </span>
+          <StatusTag
+            direction={message.direction}
+            status={message.status}
+            readAt={message.readAt}
+          />
         </span>
-        <span>
+        <span className="truncate" dir="auto" title={who}>
           {who}
-          {unread && <span className="tag">{t('inbox.unread')}</span>}
         </span>
-        <span className="meta">{message.preview}</span>
+        <span className="meta" dir="auto">
+          {message.preview}
+        </span>
         <span className="meta">
           {formatDateTime(message.createdAt, asLocale(i18n.language))}
           {message.attachmentCount > 0 &&
@@ -100,7 +110,7 @@ export default function InboxScreen() {
       {query !== null && <h2>{t('inbox.results', { query })}</h2>}
       <ErrorNotice error={error} />
       {!busy && messages.length === 0 && (
-        <p>{query !== null ? t('inbox.noResults') : t('inbox.empty')}</p>
+        <EmptyState icon={Inbox} title={query !== null ? t('inbox.noResults') : t('inbox.empty')} />
       )}
       <ul className="list" aria-busy={busy}>
         {messages.map((message) => (

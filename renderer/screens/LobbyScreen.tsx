@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
+import { SearchX } from '../components/icons';
 import { useTranslation } from 'react-i18next';
 import type { DepositQuote } from '../../electron/contract';
-import { blockKey } from '../blocks';
+import { CardErrorNotice } from '../components/CardErrorNotice';
 import { CashInsert } from '../components/CashInsert';
+import { ActionBar, EmptyState, Steps } from '../components/design';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
 import { isResidentRef, ResidentRefFields } from '../components/ResidentRefFields';
@@ -11,7 +13,8 @@ import { formatDateTime, formatMoney, parseDollars } from '../format';
 import { asLocale } from '../i18n';
 import { useDevice } from '../stores/device';
 import { useHardware } from '../stores/hardware';
-import { useLobby, type LobbyMethod } from '../stores/lobby';
+import { useLobby, type LobbyMethod, type LobbyStep } from '../stores/lobby';
+import { LOBBY_IDLE_MS, useIdleReturn } from '../components/idle-return';
 
 function useLocale() {
   const { i18n } = useTranslation();
@@ -20,7 +23,7 @@ function useLocale() {
 
 function Find() {
   const { t } = useTranslation();
-  const { find, busy } = useLobby();
+  const { find, busy, error } = useLobby();
   const [state, setState] = useState('');
   const [doc, setDoc] = useState('');
   const valid = isResidentRef(state, doc);
@@ -34,9 +37,18 @@ function Find() {
     >
       <p className="lead">{t('lobby.intro')}</p>
       <ResidentRefFields state={state} docNumber={doc} onState={setState} onDocNumber={setDoc} />
-      <button type="submit" className="button primary wide" disabled={!valid || busy}>
-        {t('lobby.find')}
-      </button>
+      {error?.code === 'not_found' && (
+        <div role="alert">
+          <EmptyState icon={SearchX} title={t('lobby.notFound')}>
+            <p>{t('lobby.notFoundNext')}</p>
+          </EmptyState>
+        </div>
+      )}
+      <ActionBar>
+        <button type="submit" className="button primary wide" disabled={!valid || busy}>
+          {t('lobby.find')}
+        </button>
+      </ActionBar>
     </form>
   );
 }
@@ -50,7 +62,7 @@ function Confirm() {
       <h2>{t('lobby.confirmTitle')}</h2>
       <dl className="facts">
         <dt>{t('lobby.name')}</dt>
-        <dd>
+        <dd dir="auto">
           {resident.firstName} {resident.lastName}
         </dd>
         <dt>{t('lobby.docNumber')}</dt>
@@ -60,14 +72,14 @@ function Confirm() {
         <dt>{t('lobby.facility')}</dt>
         <dd>{resident.facilityName}</dd>
       </dl>
-      <div className="actions">
-        <button type="button" className="button primary" onClick={confirmResident}>
-          {t('lobby.yes')}
-        </button>
+      <ActionBar>
         <button type="button" className="button secondary" onClick={rejectResident}>
           {t('lobby.no')}
         </button>
-      </div>
+        <button type="button" className="button primary" onClick={confirmResident}>
+          {t('lobby.yes')}
+        </button>
+      </ActionBar>
     </div>
   );
 }
@@ -94,11 +106,9 @@ function QuoteFacts({ quote }: { quote: DepositQuote }) {
         <p className="notice warn">{t('lobby.prepaidWarning')}</p>
       )}
       {!quote.allowed && (
+        // Worded for the visitor: what they can still do, never why (that is someone's record).
         <div className="notice error" role="alert">
           <p>{t('lobby.blocked')}</p>
-          {quote.blockReasons.map((code) => (
-            <p key={code}>{t(blockKey(code))}</p>
-          ))}
           {quote.stillPossible.length > 0 && (
             <p>
               {t('lobby.stillPossible', {
@@ -126,6 +136,15 @@ function Amount() {
   const [method, setMethod] = useState<LobbyMethod>(methods[0] ?? 'card');
   const cents = parseDollars(amount);
   const valid = cents !== null && name.trim() !== '';
+  // A quote counts only for the amount, name and method on screen now: changing any of them
+  // hides the old total and its pay button until the fee is asked for again.
+  const quote =
+    lobby.quote &&
+    lobby.quote.amountCents === cents &&
+    lobby.depositorName === name.trim() &&
+    lobby.method === method
+      ? lobby.quote
+      : null;
   return (
     <div className="stack">
       <h2>{t('lobby.amountTitle')}</h2>
@@ -134,7 +153,7 @@ function Amount() {
           label={t('lobby.amount')}
           value={amount}
           onChange={setAmount}
-          inputMode="decimal"
+          keyboard="amount"
           name="amount"
         />
         <TextField
@@ -159,20 +178,23 @@ function Amount() {
           </label>
         ))}
       </fieldset>
-      <button
-        type="button"
-        className="button secondary"
-        disabled={!valid || lobby.busy}
-        onClick={() => cents !== null && void lobby.quoteFor(cents, name.trim(), method)}
-      >
-        {t('lobby.quote')}
-      </button>
-      {lobby.quote && <QuoteFacts quote={lobby.quote} />}
-      {lobby.quote?.allowed && (
-        <button type="button" className="button primary" onClick={lobby.startPaying}>
-          {t('lobby.confirm', { total: formatMoney(lobby.quote.totalCents, locale) })}
-        </button>
-      )}
+      {quote && <QuoteFacts quote={quote} />}
+      <ActionBar>
+        {quote?.allowed ? (
+          <button type="button" className="button primary" onClick={lobby.startPaying}>
+            {t('lobby.confirm', { total: formatMoney(quote.totalCents, locale) })}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button primary"
+            disabled={!valid || lobby.busy}
+            onClick={() => cents !== null && void lobby.quoteFor(cents, name.trim(), method)}
+          >
+            {t('lobby.quote')}
+          </button>
+        )}
+      </ActionBar>
     </div>
   );
 }
@@ -202,7 +224,11 @@ function CardPay() {
   if (card.status !== 'read' || !card.result) {
     return (
       <div className="notice info" role="status">
-        <p>{card.status === 'error' ? t('lobby.cardError') : t('lobby.swipe')}</p>
+        {card.status === 'error' ? (
+          <CardErrorNotice code={card.errorCode} />
+        ) : (
+          <p>{t('lobby.swipe')}</p>
+        )}
         {card.status === 'error' && (
           <button type="button" className="button secondary" onClick={() => void startCard()}>
             {t('app.retry')}
@@ -218,14 +244,16 @@ function CardPay() {
       <p>{t('lobby.cardRead', { brand: result.brand.toUpperCase(), last4: result.last4 })}</p>
       {lobby.quote && <QuoteFacts quote={lobby.quote} />}
       {lobby.quote?.allowed && (
-        <button
-          type="button"
-          className="button primary"
-          disabled={lobby.busy}
-          onClick={() => void lobby.deposit({ kind: 'card', card: result }, locale)}
-        >
-          {t('lobby.confirm', { total: formatMoney(lobby.quote.totalCents, locale) })}
-        </button>
+        <ActionBar>
+          <button
+            type="button"
+            className="button primary"
+            disabled={lobby.busy}
+            onClick={() => void lobby.deposit({ kind: 'card', card: result }, locale)}
+          >
+            {t('lobby.confirm', { total: formatMoney(lobby.quote.totalCents, locale) })}
+          </button>
+        </ActionBar>
       )}
     </div>
   );
@@ -257,7 +285,7 @@ function Done() {
       <h2>{t('lobby.receiptTitle')}</h2>
       <dl className="facts">
         <dt>{t('lobby.name')}</dt>
-        <dd>
+        <dd dir="auto">
           {resident?.firstName} {resident?.lastName}
         </dd>
         <dt>{t('lobby.deposit')}</dt>
@@ -272,26 +300,40 @@ function Done() {
         <dd>{formatDateTime(receipt.at, locale)}</dd>
       </dl>
       <PrintProgress job={receipt.receipt} />
-      <button type="button" className="button primary wide" onClick={startOver}>
-        {t('lobby.startOver')}
-      </button>
+      <ActionBar>
+        <button type="button" className="button primary wide" onClick={startOver}>
+          {t('lobby.startOver')}
+        </button>
+      </ActionBar>
     </div>
   );
 }
+
+const STEPS: LobbyStep[] = ['find', 'confirm', 'amount', 'pay', 'done'];
 
 /** A customer's deposit at the lobby kiosk, one step per view. */
 export default function LobbyScreen() {
   const { t } = useTranslation();
   const { step, method, error, startOver } = useLobby();
+  // Paying is left to the payment device's own time limits; every other step returns to the
+  // start when the visitor walks away, the receipt sooner.
+  const idleMs =
+    step === 'pay' ? null : step === 'done' ? LOBBY_IDLE_MS.receipt : LOBBY_IDLE_MS.step;
+  const visit = useIdleReturn(idleMs, startOver);
   return (
-    <section className="panel narrow stack" aria-labelledby="lobby-title">
+    <section key={visit} className="panel narrow stack" aria-labelledby="lobby-title">
       <h1 id="lobby-title">{t('lobby.title')}</h1>
+      <Steps
+        label={t('lobby.steps')}
+        steps={STEPS.map((name) => t(`lobby.step_${name}`))}
+        current={STEPS.indexOf(step)}
+      />
       {step === 'find' && <Find />}
       {step === 'confirm' && <Confirm />}
       {step === 'amount' && <Amount />}
       {step === 'pay' && (method === 'card' ? <CardPay /> : <CashPay />)}
       {step === 'done' && <Done />}
-      <ErrorNotice error={error} />
+      {!(step === 'find' && error?.code === 'not_found') && <ErrorNotice error={error} />}
       {step !== 'find' && step !== 'done' && (
         <button type="button" className="button secondary" onClick={startOver}>
           {t('app.cancel')}

@@ -71,7 +71,7 @@ describe('login screen', () => {
     typePin('1234');
     fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
     expect(await screen.findByText('This account is locked after 5 wrong PINs.')).toBeDefined();
-  });
+  }, 30_000); // six logins typed key by key: the limit scales with the work
 
   it('keeps the log-in button off until the state, DOC number and PIN are well formed', async () => {
     renderApp({ 'auth.login': lockingLogin() });

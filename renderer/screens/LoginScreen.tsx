@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { pin as pinSchema } from '../../electron/contract/primitives';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PinPad } from '../components/PinPad';
+import { ActionBar } from '../components/design';
 import { isResidentRef, ResidentRefFields } from '../components/ResidentRefFields';
 import { useDevice } from '../stores/device';
 import { useHardware } from '../stores/hardware';
@@ -81,27 +82,35 @@ function LoginForm({ badge }: { badge: string | null }) {
       )}
       <p className="lead">{badge ? t('login.badgeScanned') : t('login.subtitle')}</p>
       <form onSubmit={(event) => void submit(event)} className="stack">
-        {!badge && (
-          <ResidentRefFields
-            state={state}
-            docNumber={docNumber}
-            onState={setState}
-            onDocNumber={setDocNumber}
-          />
-        )}
-        <PinPad value={pin} onChange={setPin} />
-        <p className="hint">{t('login.pinHint')}</p>
-        <LoginError />
-        <button type="submit" className="button primary wide" disabled={!valid || busy}>
-          {t('login.submit')}
-        </button>
-        {badge ? (
-          <button type="button" className="button secondary wide" onClick={forgetBadge}>
-            {t('login.useDocInstead')}
+        <div className="split">
+          <div className="stack">
+            {!badge && (
+              <ResidentRefFields
+                state={state}
+                docNumber={docNumber}
+                onState={setState}
+                onDocNumber={setDocNumber}
+              />
+            )}
+            {badge ? (
+              <button type="button" className="button secondary wide" onClick={forgetBadge}>
+                {t('login.useDocInstead')}
+              </button>
+            ) : (
+              badgeScanner && <p className="hint">{t('login.scanBadge')}</p>
+            )}
+            <LoginError />
+          </div>
+          <div className="stack">
+            <PinPad value={pin} onChange={setPin} />
+            <p className="hint">{t('login.pinHint')}</p>
+          </div>
+        </div>
+        <ActionBar>
+          <button type="submit" className="button primary wide" disabled={!valid || busy}>
+            {t('login.submit')}
           </button>
-        ) : (
-          badgeScanner && <p className="hint">{t('login.scanBadge')}</p>
-        )}
+        </ActionBar>
       </form>
     </section>
   );

@@ -108,7 +108,7 @@ function Status() {
         <ul className="list">
           {status.hardware.map((health) => (
             <li key={health.name} className="notice info">
-              <strong>{health.name}</strong> ·{' '}
+              <strong>{t(`maintenance.kind_${health.kind}`)}</strong>
               <span className="tag">{t(`maintenance.state_${health.state}`)}</span>
               {health.simulated && <span className="meta"> · {t('maintenance.simulated')}</span>}
               {health.detail && <p className="meta">{health.detail}</p>}

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Attachment, MessageDetail } from '../../electron/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -8,6 +8,9 @@ import { useCompose } from '../stores/compose';
 import { useMail } from '../stores/mail';
 import { useNavigation } from '../stores/navigation';
 import { reasonKey } from '../reasons';
+import { reviewHours, statusView } from '../message-status';
+import { ActionBar } from '../components/design';
+import { StatusTag } from '../components/StatusTag';
 
 function AttachmentView({ attachment, sender }: { attachment: Attachment; sender: string }) {
   const { t } = useTranslation();
@@ -35,22 +38,42 @@ function AttachmentView({ attachment, sender }: { attachment: Attachment; sender
 function Timeline({ message }: { message: MessageDetail }) {
   const { t, i18n } = useTranslation();
   const locale = asLocale(i18n.language);
+  const view = statusView(message.direction, message.status, message.readAt);
+  // The review clock reads as of when the letter was opened.
+  const [openedAt] = useState(() => Date.now());
+  const rejection =
+    message.status === 'rejected'
+      ? (message.timeline.findLast((entry) => entry.status === 'rejected')?.reason ?? 'other')
+      : null;
   return (
     <section aria-labelledby="timeline-title" className="panel">
       <h2 id="timeline-title">{t('message.timeline')}</h2>
       <ol className="timeline">
         {message.timeline.map((entry) => (
           <li key={`${entry.status}-${entry.at}`}>
-            <strong>{t(`status.${entry.status}`)}</strong>{' '}
+            <strong>{t(`timeline.${entry.status}`)}</strong>{' '}
             <span className="meta">{formatDateTime(entry.at, locale)}</span>
             {entry.reason && <span> · {t(`reason.${reasonKey(entry.reason)}`)}</span>}
           </li>
         ))}
       </ol>
-      {message.expectedDeliveryAt && (
+      {view.showEta && message.sentAt && (
+        <p>{t('message.reviewClock', reviewHours(message.sentAt, openedAt))}</p>
+      )}
+      {view.showEta && message.expectedDeliveryAt && !message.overdue && (
         <p>{t('message.expected', { when: formatDateTime(message.expectedDeliveryAt, locale) })}</p>
       )}
-      {message.overdue && <p className="notice warn">{t('message.overdue')}</p>}
+      {view.showEta && message.overdue && <p className="notice warn">{t('message.overdue')}</p>}
+      {rejection && (
+        <div className="notice error" role="alert">
+          <p>
+            <strong>
+              {t('message.notDelivered', { reason: t(`reason.${reasonKey(rejection)}`) })}
+            </strong>
+          </p>
+          <p>{t('message.notDeliveredNext')}</p>
+        </div>
+      )}
     </section>
   );
 }
@@ -101,10 +124,15 @@ export default function MessageScreen() {
       {message && (
         <article className="stack">
           <section className="panel">
-            <h1>{message.subject}</h1>
+            <h1 dir="auto">{message.subject}</h1>
+            <StatusTag
+              direction={message.direction}
+              status={message.status}
+              readAt={message.readAt}
+            />
             <dl className="facts">
               <dt>{message.direction === 'inbound' ? t('message.from') : t('message.to')}</dt>
-              <dd>{message.contactName}</dd>
+              <dd dir="auto">{message.contactName}</dd>
               <dt>{t('message.date')}</dt>
               <dd>{formatDateTime(message.sentAt ?? message.createdAt, locale)}</dd>
             </dl>
@@ -113,7 +141,9 @@ export default function MessageScreen() {
                 {t('message.refused', { reason: t(`reason.${reasonKey(message.refusalReason)}`) })}
               </p>
             )}
-            <p className="message-body">{message.body}</p>
+            <p className="message-body" dir="auto">
+              {message.body}
+            </p>
             {message.stampCost !== null && (
               <p className="meta">{t('message.cost', { count: message.stampCost })}</p>
             )}
@@ -125,7 +155,7 @@ export default function MessageScreen() {
                 })}
               </p>
             )}
-            <div className="actions">
+            <ActionBar>
               {message.direction === 'inbound' && (
                 <button type="button" className="button primary" onClick={reply}>
                   {t('message.reply')}
@@ -136,7 +166,7 @@ export default function MessageScreen() {
                   {t('message.editDraft')}
                 </button>
               )}
-            </div>
+            </ActionBar>
           </section>
           {message.attachments.length > 0 && (
             <section className="panel" aria-labelledby="attachments-title">

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StampBundleOffer } from '../../electron/contract';
+import { CardErrorNotice } from '../components/CardErrorNotice';
 import { CashInsert } from '../components/CashInsert';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
 import { PrintProgress } from '../components/PrintProgress';
@@ -48,9 +49,11 @@ function KioskPayment({
     <div className="notice info">
       {payBy === 'card' ? (
         <>
-          <p role="status">
-            {hardware.card.status === 'error' ? t('lobby.cardError') : t('stamps.swipe')}
-          </p>
+          {hardware.card.status === 'error' ? (
+            <CardErrorNotice code={hardware.card.errorCode} />
+          ) : (
+            <p role="status">{t('stamps.swipe')}</p>
+          )}
           <ErrorNotice error={hardware.error} />
         </>
       ) : (

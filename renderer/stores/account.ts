@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { AccountStatus, PrintJob, ReleaseForm, ReleaseRequest } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
 import { api, type UiError } from '../api';
-import { busyCaller, quietCaller } from './calls';
+import { actionCaller, quietCaller } from './calls';
 
 interface AccountState {
   status: AccountStatus | null;
@@ -21,7 +21,7 @@ const initial = { status: null, requests: [], busy: false, error: null, printJob
 /** Spendable balance, deposit blocks and tablet release requests. */
 export const useAccount = create<AccountState>()((set, get) => {
   const attempt = quietCaller(set);
-  const run = busyCaller(set);
+  const act = actionCaller(set);
   return {
     ...initial,
     async load() {
@@ -34,14 +34,14 @@ export const useAccount = create<AccountState>()((set, get) => {
       });
     },
     async requestRelease(form) {
-      const request = await run(() => api().invoke('account.requestRelease', form));
+      const request = await act(() => api().invoke('account.requestRelease', form));
       if (!request) return false;
       await get().load();
       return true;
     },
     async printReleaseForm(requestId, locale) {
       set({ printJob: null });
-      const printJob = await run(() =>
+      const printJob = await act(() =>
         api().invoke('account.printReleaseForm', { requestId, locale }),
       );
       if (printJob) set({ printJob });

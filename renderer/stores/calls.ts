@@ -30,3 +30,24 @@ export function busyCaller(
     return value;
   };
 }
+
+/**
+ * For actions that change data (buy, send, file, deposit, print): like `busyCaller`, and a second
+ * call while the first is in flight is refused at once, before any backend call. The check is
+ * synchronous, so two taps in the same frame (before the disabled button re-renders) run once.
+ */
+export function actionCaller(
+  set: (state: Partial<{ busy: boolean; error: UiError | null }>) => void,
+) {
+  const busy = busyCaller(set);
+  let inFlight = false;
+  return async <T>(work: Work<T>): Promise<T | undefined> => {
+    if (inFlight) return undefined;
+    inFlight = true;
+    try {
+      return await busy(work);
+    } finally {
+      inFlight = false;
+    }
+  };
+}

@@ -30,14 +30,14 @@ describe('compose store', () => {
         });
       },
       'mail.saveDraft': ({ draftId }) => ({ draftId: draftId ?? 'draft-1' }),
-      'mail.send': ({ draftId }) => {
+      'mail.send': (input) => {
         if (stamps < 1) {
           throw new Refusal({ code: 'insufficient_stamps', message: 'not enough' });
         }
         stamps -= 1;
         return {
           message: summary({
-            id: draftId,
+            id: 'draftId' in input && input.draftId ? input.draftId : 'draft-1',
             direction: 'outbound',
             status: online ? 'sent' : 'queued',
           }),
@@ -73,18 +73,20 @@ describe('compose store', () => {
     });
   });
 
-  it('saves the draft then sends it; offline the message comes back queued (pending)', async () => {
+  it('sends the fields in one call; offline the message comes back queued (pending)', async () => {
     const { bridge } = backend(false);
     useCompose.getState().start({ contactId: 'c-1' });
     useCompose.getState().edit({ subject: 'Hi', body: 'See you Sunday' });
     expect(await useCompose.getState().send()).toBe(true);
     expect(useCompose.getState().sent?.status).toBe('queued');
     expect(useCompose.getState().body).toBe('');
-    expect(bridge.calls.map((c) => c.method)).toEqual([
-      'stamps.quote',
-      'mail.saveDraft',
-      'mail.send',
-    ]);
+    // Two contract calls in all: the quote when the contact was chosen, and the send.
+    expect(bridge.calls.map((c) => c.method)).toEqual(['stamps.quote', 'mail.send']);
+    expect(bridge.calls[1]?.input).toMatchObject({
+      contactId: 'c-1',
+      subject: 'Hi',
+      body: 'See you Sunday',
+    });
   });
 
   it('keeps the draft and shows the reason when the send is refused', async () => {
@@ -94,7 +96,6 @@ describe('compose store', () => {
     useCompose.getState().edit({ body: 'Hello' });
     expect(await useCompose.getState().send()).toBe(false);
     expect(useCompose.getState()).toMatchObject({
-      draftId: 'draft-1',
       body: 'Hello',
       sent: null,
       error: { code: 'insufficient_stamps' },

@@ -40,6 +40,18 @@ const empty: DraftFields = {
   replyToMessageId: null,
 };
 
+/** The draft as the contract takes it, for saving or for sending straight away. */
+function draftInput({ draftId, contactId, subject, body, ecard, replyToMessageId }: DraftFields) {
+  return {
+    contactId,
+    subject,
+    body,
+    ecard,
+    ...(draftId ? { draftId } : {}),
+    ...(replyToMessageId ? { replyToMessageId } : {}),
+  };
+}
+
 /** The message being written: its fields, its stamp quote, and saving and sending it. */
 export const useCompose = create<ComposeState>()((set, get) => ({
   ...empty,
@@ -87,17 +99,10 @@ export const useCompose = create<ComposeState>()((set, get) => ({
     }
   },
   async saveDraft() {
-    const { draftId, contactId, subject, body, ecard, replyToMessageId } = get();
+    if (get().busy) return null;
     set({ busy: true, error: null });
     try {
-      const saved = await api().invoke('mail.saveDraft', {
-        contactId,
-        subject,
-        body,
-        ecard,
-        ...(draftId ? { draftId } : {}),
-        ...(replyToMessageId ? { replyToMessageId } : {}),
-      });
+      const saved = await api().invoke('mail.saveDraft', draftInput(get()));
       set({ draftId: saved.draftId, busy: false, savedAt: Date.now() });
       return saved.draftId;
     } catch (error) {
@@ -106,11 +111,12 @@ export const useCompose = create<ComposeState>()((set, get) => ({
     }
   },
   async send() {
-    const draftId = await get().saveDraft();
-    if (!draftId) return false;
-    set({ busy: true });
+    // Refused synchronously while a save or send is under way: a double tap sends once.
+    if (get().busy) return false;
+    set({ busy: true, error: null });
     try {
-      const { message } = await api().invoke('mail.send', { draftId });
+      // The fields travel with the send: saved and sent in one call and one transaction.
+      const { message } = await api().invoke('mail.send', draftInput(get()));
       set({ ...empty, busy: false, sent: message, quote: null, refusalReason: null });
       return true;
     } catch (error) {

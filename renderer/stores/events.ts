@@ -1,4 +1,5 @@
 import type { HomelineApi } from '../../electron/contract';
+import { resetLanguage } from '../i18n';
 import { useAccount } from './account';
 import { useCompose } from './compose';
 import { useHardware } from './hardware';
@@ -21,6 +22,7 @@ export function clearPersonalData(): void {
   useHardware.getState().reset();
   useNavigation.getState().go('home');
   useNavigation.getState().closeMaintenance();
+  resetLanguage();
 }
 
 /** Ends the session on the backend and wipes the screen for the next person. */
@@ -53,7 +55,7 @@ export function subscribeToEvents(api: HomelineApi): () => void {
       if (useSession.getState().session?.resident) void useTickets.getState().changed(ticketIds);
     }),
     api.on('hardware.cardRead', (card) => useHardware.getState().cardRead(card)),
-    api.on('hardware.cardError', () => useHardware.getState().cardError()),
+    api.on('hardware.cardError', ({ code }) => useHardware.getState().cardError(code)),
     api.on('hardware.bill', (payload) => useHardware.getState().bill(payload)),
     api.on('hardware.badge', ({ badgeToken }) => {
       useHardware.getState().badge(badgeToken);

@@ -7,7 +7,12 @@ export type BillEvent = EventPayload<'hardware.bill'>['event'];
 export type PrinterCondition = EventPayload<'hardware.printer'>['condition'];
 
 interface HardwareState {
-  card: { status: 'idle' | 'waiting' | 'read' | 'error'; result: CardResult | null };
+  /** `errorCode`: the reader's code for a refused or unreadable swipe. */
+  card: {
+    status: 'idle' | 'waiting' | 'read' | 'error';
+    result: CardResult | null;
+    errorCode?: string;
+  };
   cash: CashSession | null;
   lastBill: { event: BillEvent; denominationCents: number | null } | null;
   /** The last badge scanned; the login screen asks for its PIN until forgotten. */
@@ -20,7 +25,7 @@ interface HardwareState {
   escrow(action: 'accept' | 'return'): Promise<void>;
   endCash(): Promise<CashSession | undefined>;
   cardRead(card: CardResult): void;
-  cardError(): void;
+  cardError(code: string): void;
   bill(payload: EventPayload<'hardware.bill'>): void;
   badge(badgeToken: string): void;
   forgetBadge(): void;
@@ -79,8 +84,10 @@ export const useHardware = create<HardwareState>()((set, get) => {
     cardRead(card) {
       if (get().card.status === 'waiting') set({ card: { status: 'read', result: card } });
     },
-    cardError() {
-      if (get().card.status === 'waiting') set({ card: { status: 'error', result: null } });
+    cardError(code) {
+      if (get().card.status === 'waiting') {
+        set({ card: { status: 'error', result: null, errorCode: code } });
+      }
     },
     bill({ session, event, denominationCents }) {
       if (get().cash?.cashSessionId !== session.cashSessionId) return;

@@ -1,10 +1,14 @@
 import { create } from 'zustand';
+import type { KeyboardMode } from '../components/keyboard-layouts';
 
 export interface KeyboardTarget {
   /** The focused field's element id. */
   id: string;
+  /** The field's label, echoed above the keys. */
+  label: string;
   value: string;
   multiline: boolean;
+  mode: KeyboardMode;
   onChange(value: string): void;
 }
 

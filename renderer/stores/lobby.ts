@@ -7,7 +7,7 @@ import type {
 } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
 import { api, type UiError } from '../api';
-import { busyCaller } from './calls';
+import { actionCaller, busyCaller } from './calls';
 
 export type LobbyStep = 'find' | 'confirm' | 'amount' | 'pay' | 'done';
 export type LobbyMethod = 'card' | 'cash';
@@ -51,6 +51,7 @@ const initial = {
 /** A customer's deposit at a lobby kiosk: find, confirm, quote, pay, receipt. */
 export const useLobby = create<LobbyState>()((set, get) => {
   const run = busyCaller(set);
+  const act = actionCaller(set);
   function channel() {
     return get().method === 'card' ? ('kiosk_card' as const) : ('kiosk_cash' as const);
   }
@@ -95,7 +96,7 @@ export const useLobby = create<LobbyState>()((set, get) => {
       set({ step: 'pay' });
     },
     deposit: (payment, locale) =>
-      run(async () => {
+      act(async () => {
         const { resident, amountCents, depositorName } = get();
         if (!resident) return;
         const receipt = await api().invoke('lobby.deposit', {

@@ -20,11 +20,10 @@ function backend() {
     'mail.search': ({ query }) => ({
       messages: inbox.filter((m) => m.subject.toLowerCase().includes(query.toLowerCase())),
     }),
-    'mail.read': ({ messageId }) =>
-      detail({ id: messageId, readAt: read.has(messageId) ? '2026-11-25T09:00:00.000Z' : null }),
-    'mail.markRead': ({ messageId }) => {
+    // Like the backend: opening a letter marks it read in the same call.
+    'mail.read': ({ messageId }) => {
       read.add(messageId);
-      return {};
+      return detail({ id: messageId, readAt: '2026-11-25T09:00:00.000Z' });
     },
     'mail.attachment': () => ({ mimeType: 'image/png', dataBase64: 'iVBORw0KGgo=' }),
   });
@@ -57,14 +56,18 @@ describe('mail store', () => {
     expect(useMail.getState().error).toBeNull();
   });
 
-  it('marks an unread inbound message read when opened, once', async () => {
+  it('opens an unread letter in one call, which marks it read; the count drops once', async () => {
     const { bridge } = backend();
     await useMail.getState().load('inbox');
     await useMail.getState().open('m1');
     expect(useMail.getState().unreadCount).toBe(0);
     expect(useMail.getState().messages[0].readAt).not.toBeNull();
     await useMail.getState().open('m1');
-    expect(bridge.calls.filter((c) => c.method === 'mail.markRead')).toHaveLength(1);
+    expect(useMail.getState().unreadCount).toBe(0);
+    expect(bridge.calls.filter((c) => c.method !== 'mail.list').map((c) => c.method)).toEqual([
+      'mail.read',
+      'mail.read',
+    ]);
   });
 
   it('fetches a photo attachment once, as a data URL', async () => {

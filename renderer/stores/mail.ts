@@ -85,14 +85,15 @@ export const useMail = create<MailState>()((set, get) => {
     open(messageId) {
       return run(async () => {
         set({ current: null });
+        const listed = get().messages.find((m) => m.id === messageId);
+        // mail.read marks an unread letter read in the same call: one round trip.
         const message = await api().invoke('mail.read', { messageId });
         set({ current: message });
-        if (message.direction === 'inbound' && message.readAt === null) {
-          await api().invoke('mail.markRead', { messageId });
+        if (listed?.direction === 'inbound' && listed.readAt === null) {
           set((state) => ({
             unreadCount: Math.max(0, state.unreadCount - 1),
             messages: state.messages.map((m) =>
-              m.id === messageId ? { ...m, readAt: new Date().toISOString() } : m,
+              m.id === messageId ? { ...m, readAt: message.readAt } : m,
             ),
           }));
         }

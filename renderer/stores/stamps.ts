@@ -9,7 +9,7 @@ import type {
 } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
 import { api, type UiError } from '../api';
-import { busyCaller, quietCaller } from './calls';
+import { actionCaller, quietCaller } from './calls';
 
 export type StampPayment = MethodInput<'stamps.purchase'>['payment'];
 
@@ -45,7 +45,7 @@ const initial = {
 
 export const useStamps = create<StampsState>()((set, get) => {
   const attempt = quietCaller(set);
-  const run = busyCaller(set);
+  const act = actionCaller(set);
   return {
     ...initial,
     loadBalance: () =>
@@ -62,7 +62,7 @@ export const useStamps = create<StampsState>()((set, get) => {
       }),
     async purchase(bundleId, payment, locale, printReceipt) {
       set({ lastPurchase: null });
-      const lastPurchase = await run(() =>
+      const lastPurchase = await act(() =>
         api().invoke('stamps.purchase', { bundleId, payment, locale, printReceipt }),
       );
       if (!lastPurchase) return false;

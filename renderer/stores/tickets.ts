@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Suggestion, TicketMessage, TicketSummary } from '../../electron/contract';
 import type { Locale, TicketCategory } from '../../domain/types';
 import { api, type UiError } from '../api';
-import { busyCaller } from './calls';
+import { actionCaller, busyCaller } from './calls';
 
 interface TicketsState {
   tickets: TicketSummary[];
@@ -29,6 +29,7 @@ const initial = { tickets: [], current: null, suggestions: null, busy: false, er
 
 export const useTickets = create<TicketsState>()((set, get) => {
   const run = busyCaller(set);
+  const act = actionCaller(set);
   return {
     ...initial,
     async load() {
@@ -49,7 +50,7 @@ export const useTickets = create<TicketsState>()((set, get) => {
     },
     async file(form) {
       const shown = (get().suggestions ?? []).map((suggestion) => suggestion.id);
-      const ticket = await run(() =>
+      const ticket = await act(() =>
         api().invoke('tickets.file', { ...form, suggestionsShown: shown }),
       );
       if (ticket) {
@@ -61,7 +62,7 @@ export const useTickets = create<TicketsState>()((set, get) => {
     async reply(body) {
       const ticketId = get().current?.ticket.id;
       if (!ticketId) return false;
-      const message = await run(() => api().invoke('tickets.reply', { ticketId, body }));
+      const message = await act(() => api().invoke('tickets.reply', { ticketId, body }));
       if (!message) return false;
       set((state) =>
         state.current

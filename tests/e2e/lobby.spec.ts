@@ -52,6 +52,9 @@ test('an unknown DOC number is reported and the search stays', async ({ page }) 
   await page.getByLabel('State').fill('FL');
   await page.getByLabel('DOC number').fill('X999999');
   await page.getByRole('button', { name: 'Find' }).tap();
-  await expect(page.getByRole('alert')).toContainText('We could not find that.');
+  await expect(page.getByRole('alert')).toContainText(
+    'We found no one with that state and DOC number.',
+  );
+  await expect(page.getByRole('alert')).toContainText('Check both');
   await expect(page.getByLabel('DOC number')).toHaveValue('X999999');
 });

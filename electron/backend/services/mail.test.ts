@@ -128,7 +128,8 @@ describe('mail', () => {
       messageId: draftId,
     });
     expect(detail.timeline.map((e) => e.status)).toEqual(['draft', 'queued']);
-    expect(me.events.map((e) => e.event)).toEqual(['mail.changed', 'stamps.changed']);
+    // The caller has its answer: the events are for the resident's other windows only.
+    expect(me.events.map((e) => e.event)).toEqual([]);
     expect(await me.invoke('mail.send', { draftId })).toMatchObject({
       ok: false,
       error: { code: 'conflict' },
@@ -182,6 +183,58 @@ describe('mail', () => {
     expect(drafts.messages.map((m) => m.subject)).toEqual(['two']);
     await me.call('mail.deleteDraft', { draftId });
     expect(await me.call('mail.list', { folder: 'drafts' })).toMatchObject({ messages: [] });
+  });
+
+  it('sends the draft fields in one call and one transaction; only the same resident elsewhere hears of it', async () => {
+    const me = await signedIn(t);
+    const myOtherWindow = await signedIn(t);
+    const someoneElse = await signedIn(t, 1);
+    const contactId = `${DEMO.residentId(0)}-c1`;
+    const sent = await me.call<{ message: Summary; fromBalance: number }>('mail.send', {
+      contactId,
+      subject: 'Straight out',
+      body: 'Written and sent in one step',
+    });
+    expect(sent.message).toMatchObject({ subject: 'Straight out', status: 'queued' });
+    const mutation = t.backend.store.outbox.unsettled(10).find((m) => m.name === 'mail.send');
+    expect(mutation).toMatchObject({
+      args: { messageId: sent.message.id, subject: 'Straight out' },
+    });
+    expect(await me.call('mail.list', { folder: 'drafts' })).toMatchObject({ messages: [] });
+    expect(me.events).toEqual([]);
+    expect(myOtherWindow.events.map((e) => e.event)).toEqual(['mail.changed', 'stamps.changed']);
+    expect(someoneElse.events).toEqual([]);
+  });
+
+  it('a send with draft fields that fails writes nothing: not even the draft', async () => {
+    const me = await signedIn(t);
+    const before = storeChecksum(t.backend.store.db, ['sessions', 'audit_log']);
+    const refused = await me.invoke('mail.send', {
+      contactId: `${DEMO.residentId(1)}-c1`,
+      subject: 'x',
+      body: 'to a contact that is not mine',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(storeChecksum(t.backend.store.db, ['sessions', 'audit_log'])).toBe(before);
+  });
+
+  it('opening an unread letter marks it read in the same call', async () => {
+    const me = await signedIn(t);
+    const myOtherWindow = await signedIn(t);
+    const someoneElse = await signedIn(t, 1);
+    const messageId = `${DEMO.residentId(0)}-m1`;
+    const opened = await me.call<{ readAt: string | null }>('mail.read', { messageId });
+    expect(opened.readAt).not.toBeNull();
+    expect(await me.call('mail.list', { folder: 'inbox' })).toMatchObject({ unreadCount: 3 });
+    await me.call('mail.read', { messageId });
+    expect(
+      t.backend.store.outbox.unsettled(10).filter((m) => m.name === 'mail.markRead'),
+    ).toHaveLength(1);
+    expect(me.events).toEqual([]);
+    expect(myOtherWindow.events).toEqual([
+      { event: 'mail.changed', payload: { messageIds: [messageId] } },
+    ]);
+    expect(someoneElse.events).toEqual([]);
   });
 
   it('marks mail read once and queues the read receipt', async () => {

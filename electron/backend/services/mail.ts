@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { reserveBalance } from '../../../domain/stamps';
 import { deliveryExpectation } from '../../../domain/timeline';
-import type { MessageDetail, MessageSummary } from '../../contract';
+import type { MessageDetail, MessageSummary, ParsedInput } from '../../contract';
 import type { CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { enqueueMutation } from '../store';
@@ -54,6 +54,69 @@ function ownDraft(context: CallContext, draftId: string): MessageListRow {
 export function ftsQuery(text: string): string | null {
   const words = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [];
   return words.length === 0 ? null : words.map((word) => `"${word}"*`).join(' ');
+}
+
+type DraftFields = ParsedInput<'mail.saveDraft'>;
+
+/**
+ * Creates or updates a draft from what the person wrote; runs inside the caller's transaction
+ * (saving alone, or saving and sending in one step).
+ */
+function writeDraft(context: CallContext, input: DraftFields): string {
+  requireService(context, input.ecard ? 'ecard' : 'email');
+  const resident = residentId(context);
+  const contact = requireContact(context, resident, input.contactId);
+  if (input.replyToMessageId !== undefined) ownMessage(context, input.replyToMessageId);
+  const { store } = context.core;
+  const fields = {
+    contactId: contact.id,
+    subject: input.subject,
+    body: input.body,
+    replyToId: input.replyToMessageId ?? null,
+    ecard: input.ecard,
+    updatedAt: context.now,
+  };
+  if (input.draftId !== undefined) {
+    ownDraft(context, input.draftId);
+    store.mail.updateDraft({ id: input.draftId, ...fields });
+    return input.draftId;
+  }
+  const id = randomUUID();
+  store.mail.insert({
+    ...fields,
+    id,
+    residentId: resident,
+    direction: 'outbound',
+    status: 'draft',
+    stampCost: 0,
+    prepaidReplyStamps: 0,
+    readAt: null,
+    statusReason: null,
+    sortAt: context.now,
+    sentAt: null,
+  });
+  store.mail.addEvent(id, 'draft', context.now);
+  return id;
+}
+
+/** Marks an inbound letter read with its outbox row; the resident's other screens are told. */
+function markRead(context: CallContext, message: MessageListRow): void {
+  const { store } = context.core;
+  const changed = store.transaction(() => {
+    if (!store.mail.markRead(message.id, context.now)) return false;
+    enqueueMutation(
+      store,
+      'mail.markRead',
+      { messageId: message.id, at: context.now },
+      context.now,
+    );
+    return true;
+  });
+  if (changed) {
+    context.core.tellResident(message.residentId, context.connection.id, 'mail.changed', {
+      messageIds: [message.id],
+    });
+  }
 }
 
 function detail(context: CallContext, row: MessageListRow): MessageDetail {
@@ -127,7 +190,13 @@ export const mailHandlers = {
     return { messages: rows.map(summary) };
   },
 
-  'mail.read': (context, input) => detail(context, ownMessage(context, input.messageId)),
+  /** Opening an unread letter marks it read in the same call (one round trip). */
+  'mail.read'(context, input) {
+    const message = ownMessage(context, input.messageId);
+    if (message.direction !== 'inbound' || message.readAt !== null) return detail(context, message);
+    markRead(context, message);
+    return detail(context, context.core.store.mail.byId(message.id)!);
+  },
 
   'mail.attachment'(context, input) {
     const { mail } = context.core.store;
@@ -142,60 +211,13 @@ export const mailHandlers = {
 
   'mail.markRead'(context, input) {
     const message = ownMessage(context, input.messageId);
-    if (message.direction !== 'inbound') return {};
-    const { store } = context.core;
-    const changed = store.transaction(() => {
-      if (!store.mail.markRead(message.id, context.now)) return false;
-      enqueueMutation(
-        store,
-        'mail.markRead',
-        { messageId: message.id, at: context.now },
-        context.now,
-      );
-      return true;
-    });
-    if (changed) context.core.broadcast('mail.changed', { messageIds: [message.id] });
+    if (message.direction === 'inbound') markRead(context, message);
     return {};
   },
 
   'mail.saveDraft'(context, input) {
-    requireService(context, input.ecard ? 'ecard' : 'email');
-    const resident = residentId(context);
-    const contact = requireContact(context, resident, input.contactId);
-    if (input.replyToMessageId !== undefined) ownMessage(context, input.replyToMessageId);
     const { store } = context.core;
-    const draftId = store.transaction(() => {
-      const fields = {
-        contactId: contact.id,
-        subject: input.subject,
-        body: input.body,
-        replyToId: input.replyToMessageId ?? null,
-        ecard: input.ecard,
-        updatedAt: context.now,
-      };
-      if (input.draftId !== undefined) {
-        ownDraft(context, input.draftId);
-        store.mail.updateDraft({ id: input.draftId, ...fields });
-        return input.draftId;
-      }
-      const id = randomUUID();
-      store.mail.insert({
-        ...fields,
-        id,
-        residentId: resident,
-        direction: 'outbound',
-        status: 'draft',
-        stampCost: 0,
-        prepaidReplyStamps: 0,
-        readAt: null,
-        statusReason: null,
-        sortAt: context.now,
-        sentAt: null,
-      });
-      store.mail.addEvent(id, 'draft', context.now);
-      return id;
-    });
-    return { draftId };
+    return { draftId: store.transaction(() => writeDraft(context, input)) };
   },
 
   'mail.deleteDraft'(context, input) {
@@ -206,13 +228,16 @@ export const mailHandlers = {
 
   /**
    * Works offline: the stamps are reserved, and the message, its timeline row, the stamp
-   * history row and the outbox mutation are written in one transaction.
+   * history row and the outbox mutation are written in one transaction. The input is a saved
+   * draft's id, or the draft's fields themselves: then saving and sending are that one
+   * transaction too (one call from the compose screen).
    */
   'mail.send'(context, input) {
     const resident = residentId(context);
     const { store } = context.core;
     const sent = store.transaction(() => {
-      const draft = ownDraft(context, input.draftId);
+      const draftId = 'contactId' in input ? writeDraft(context, input) : input.draftId;
+      const draft = ownDraft(context, draftId);
       requireService(context, draft.ecard ? 'ecard' : 'email');
       const contact = requireContact(context, resident, draft.contactId);
       const price = priceMessage(context, resident, contact, draft.ecard);
@@ -294,8 +319,10 @@ export const mailHandlers = {
       audit(context, 'mail.send', draft.id, { stamps: price.total, mutationId });
       return { message: store.mail.byId(draft.id)!, price };
     });
-    context.core.broadcast('mail.changed', { messageIds: [sent.message.id] });
-    context.core.broadcast('stamps.changed', {});
+    context.core.tellResident(resident, context.connection.id, 'mail.changed', {
+      messageIds: [sent.message.id],
+    });
+    context.core.tellResident(resident, context.connection.id, 'stamps.changed', {});
     return {
       message: summary(sent.message),
       fromPrepaid: sent.price.fromPrepaid,

@@ -160,7 +160,7 @@ export const stampsHandlers = {
       audit(context, 'stamps.purchase', row.id, { bundleId: row.bundleId, priceCents: price });
       return row;
     });
-    context.core.broadcast('stamps.changed', {});
+    context.core.tellResident(resident, context.connection.id, 'stamps.changed', {});
     const buyer = store.residents.byId(resident)!;
     const receipt = input.printReceipt
       ? await printReceipt(context, input.locale, {

@@ -80,7 +80,9 @@ export const ticketsHandlers = {
       audit(context, 'ticket.file', id, { category: input.category });
       return store.tickets.byId(id)!;
     });
-    context.core.broadcast('tickets.changed', { ticketIds: [ticket.id] });
+    context.core.tellResident(ticket.residentId, context.connection.id, 'tickets.changed', {
+      ticketIds: [ticket.id],
+    });
     return summary(ticket);
   },
 
@@ -123,7 +125,9 @@ export const ticketsHandlers = {
       audit(context, 'ticket.reply', ticket.id);
       return row;
     });
-    context.core.broadcast('tickets.changed', { ticketIds: [ticket.id] });
+    context.core.tellResident(ticket.residentId, context.connection.id, 'tickets.changed', {
+      ticketIds: [ticket.id],
+    });
     return message(reply);
   },
 } satisfies Partial<Handlers>;
