@@ -9,7 +9,7 @@
  *  3. 10,000 `mail.send` pushed by 8 devices at once, and on PostgreSQL how long writers wait for
  *     the change-position counter's row lock (sampled from pg_stat_activity).
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
- * run (default 5), BENCH_HEAVY_MAILS (default 100,000), CENTRAL_BENCH_NODE_ARGS for the service
+ * run (default 5), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { formatCursor, type PushResponse } from '../sync/protocol';
+import { enrollDevice } from '../sync/server/enrollment';
 import { readEpoch } from '../sync/server/epoch';
 import { openPostgresStorage } from '../sync/server/storage/postgres';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
@@ -25,17 +26,16 @@ import type { Storage } from '../sync/server/storage/types';
 import { TestDevice } from '../sync/server/testing/device';
 import { startTestPostgres } from '../sync/server/testing/postgres';
 import { createReport } from './figures';
-import { enrollCode, median, seedCentral, startChild, type Child } from './setup';
+import { enrollCodes, median, seedCentral, startChild, type Child } from './setup';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const HEAVY_MAILS = Number(process.env.BENCH_HEAVY_MAILS ?? 100_000);
+const HEAVY_MAILS = Number(process.env.BENCH_HEAVY_MAILS ?? 10_000);
 const PULL_DEVICES = 100;
 const CONNECTIONS = 50;
 const PUSH_TOTAL = 10_000;
 const PUSH_DEVICES = 8;
 const PUSH_BATCH = 250;
-const ADMIN_TOKEN = crypto.randomUUID() + crypto.randomUUID();
 const nodeArgs = process.env.CENTRAL_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 const report = createReport('central');
@@ -46,7 +46,6 @@ interface Engine {
   name: 'SQLite' | 'PostgreSQL';
   /** Arguments of `central serve` that select the database. */
   storageArgs: string[];
-  open(): Promise<Storage>;
   facilityId: string;
   heavyResident: string;
   customerId: string;
@@ -71,6 +70,24 @@ async function prepareEngine(
   const tip = await storage.get<{ value: number }>(
     "SELECT value FROM counters WHERE name = 'position'",
   );
+  const cursor = formatCursor(epoch, tip?.value ?? 0);
+  const pullers: Engine['pullers'] = [];
+  // Enrolled in the database (the service's own enrollment), not over HTTP: the enroll door is
+  // rate-limited per address, and every device here comes from 127.0.0.1.
+  for (const code of await enrollCodes(storage, seeded.facilityId, PULL_DEVICES)) {
+    const device = new TestDevice('http://unused');
+    device.identity = await enrollDevice(storage, () => new Date(), {
+      code,
+      publicKey: device.publicKey,
+      appVersion: '1.0.0',
+      label: 'bench',
+    });
+    const scopes = [
+      { scope: { kind: 'facility', id: seeded.facilityId }, cursor },
+      { scope: { kind: 'resident', id: seeded.residentIds[0]! }, cursor },
+    ];
+    pullers.push({ device, body: Buffer.from(JSON.stringify({ scopes })) });
+  }
   await storage.close();
   report.note(
     `${name}: seeded a resident with ${HEAVY_MAILS} mails in ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -78,31 +95,25 @@ async function prepareEngine(
   const engine: Engine = {
     name,
     storageArgs,
-    open,
     ...seeded,
     heavyResident: seeded.residentIds[0]!,
-    pullers: [],
+    pullers,
   };
+  // One real pull proves the body is an empty delta the service accepts.
   const central = await startCentral(engine, 1);
   try {
-    const cursor = formatCursor(epoch, tip?.value ?? 0);
-    for (let n = 0; n < PULL_DEVICES; n += 1) {
-      const device = new TestDevice(central.ready);
-      await device.enroll(await enrollCode(central.ready, ADMIN_TOKEN, seeded.facilityId));
-      const scopes = [
-        { scope: { kind: 'facility', id: seeded.facilityId }, cursor },
-        { scope: { kind: 'resident', id: engine.heavyResident }, cursor },
-      ];
-      engine.pullers.push({ device, body: Buffer.from(JSON.stringify({ scopes })) });
-    }
-    // One real pull per device proves the body is an empty delta the service accepts.
-    const answer = await engine.pullers[0]!.device.request<{ pages: { changes: unknown[] }[] }>(
-      'POST',
-      '/v1/pull',
-      JSON.parse(engine.pullers[0]!.body.toString()),
-    );
-    if (answer.status !== 200 || answer.body.pages.some((page) => page.changes.length > 0))
-      throw new Error(`empty-delta pull answered ${answer.status}`);
+    const puller = pullers[0]!;
+    const answer = await fetch(`${central.ready}/v1/pull`, {
+      method: 'POST',
+      headers: {
+        ...puller.device.signedHeaders('POST', '/v1/pull', puller.body),
+        'content-type': 'application/json',
+      },
+      body: puller.body.toString(),
+    });
+    const body = (await answer.json()) as { pages?: { changes: unknown[] }[] };
+    if (answer.status !== 200 || body.pages?.some((page) => page.changes.length > 0))
+      throw new Error(`empty-delta pull answered ${answer.status}: ${JSON.stringify(body)}`);
   } finally {
     await central.stop();
   }
@@ -110,20 +121,19 @@ async function prepareEngine(
 }
 
 function startCentral(engine: Engine, processes: number): Promise<Child> {
-  const env = { HOMELINE_ADMIN_TOKEN: ADMIN_TOKEN };
   if (processes === 1) {
     return startChild(
       'sync/server/cli.ts',
       ['serve', ...engine.storageArgs, '--port', '0'],
       /central service on (http:\S+)/,
-      { env, nodeArgs },
+      { nodeArgs },
     );
   }
   return startChild(
     'bench/peers/central-cluster.ts',
     [String(processes), ...engine.storageArgs, '--port', '0'],
     /central cluster on (http:\S+)/,
-    { env, nodeArgs },
+    { nodeArgs },
   );
 }
 

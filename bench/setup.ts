@@ -2,11 +2,12 @@
  * What the end-to-end benchmarks share: a central database with a facility, residents, a
  * customer writing to each of them and released mail of realistic text; child processes started
  * fresh for each system (the central service, its peers, each measured client) and stopped
- * cleanly; enrollment codes through the admin API, as an operator gets them.
+ * cleanly; enrollment codes made in the database, as the `central enroll-code` command does.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { createEnrollCode } from '../sync/server/enrollment';
 import { credit } from '../sync/server/ledger';
 import { loadFacility } from '../sync/server/facilities';
 import { insertMessage } from '../sync/server/mail';
@@ -171,20 +172,22 @@ export async function runChild<T>(
   return JSON.parse(last) as T;
 }
 
-/** An enrollment code from the admin API of a running central service. */
-export async function enrollCode(
-  url: string,
-  adminToken: string,
+/** Enrollment codes made in the database before the service starts, as `central enroll-code` does. */
+export async function enrollCodes(
+  storage: Storage,
   facilityId: string,
-  profile: 'kiosk' | 'tablet' | 'lobby' = 'kiosk',
-): Promise<string> {
-  const response = await fetch(`${url}/v1/admin/enroll-codes`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ facilityId, profile }),
-  });
-  if (!response.ok) throw new Error(`enroll code: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { code: string }).code;
+  count: number,
+): Promise<string[]> {
+  const codes: string[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const made = await createEnrollCode(storage, clock, {
+      facilityId,
+      profile: 'kiosk',
+      validHours: 2,
+    });
+    codes.push(made.code);
+  }
+  return codes;
 }
 
 /** The middle value of a few interleaved runs (the figure reported). */

@@ -15,13 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
 import { createReport } from './figures';
-import { enrollCode, median, runChild, seedCentral, startChild } from './setup';
+import { enrollCodes, median, runChild, seedCentral, startChild } from './setup';
 
 const MAILS = 10_000;
 const PUSHES = 10_000;
 const RESIDENTS = 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const ADMIN_TOKEN = crypto.randomUUID() + crypto.randomUUID();
 const WORKER = 'bench/sync-worker.ts';
 
 const report = createReport('sync');
@@ -37,6 +36,7 @@ const seeded = await seedCentral(storage, {
 const documents = await storage.all<{ entity: string; entity_id: string; data: string }>(
   "SELECT entity, entity_id, data FROM changes WHERE op = 'upsert' ORDER BY position",
 );
+const codes = await enrollCodes(storage, seeded.facilityId, ROUNDS * 2);
 await storage.close();
 report.note(
   `central: ${MAILS} mails over ${RESIDENTS} residents, ${documents.length} changes in all`,
@@ -46,7 +46,6 @@ const central = await startChild(
   'sync/server/cli.ts',
   ['serve', '--db', centralDb, '--port', '0'],
   /central service on (http:\S+)/,
-  { env: { HOMELINE_ADMIN_TOKEN: ADMIN_TOKEN } },
 );
 mkdirSync(join(dir, 'pouch-server'));
 const pouch = await startChild(
@@ -83,7 +82,7 @@ try {
     const pulled = await runChild<{ ms: number; mails: number }>(WORKER, [
       'homeline-pull',
       central.ready,
-      await enrollCode(central.ready, ADMIN_TOKEN, seeded.facilityId),
+      codes.pop()!,
       pullDir,
     ]);
     if (pulled.mails !== MAILS) throw new Error(`pulled ${pulled.mails} of ${MAILS} mails`);
@@ -108,7 +107,7 @@ try {
     const pushed = await runChild<{ ms: number; pushed: number }>(WORKER, [
       'homeline-push',
       central.ready,
-      await enrollCode(central.ready, ADMIN_TOKEN, seeded.facilityId),
+      codes.pop()!,
       at('push'),
       String(PUSHES),
       seeded.residentIds[0]!,
