@@ -45,7 +45,14 @@ async function enrolledDevice(url: string, code: string, dir: string) {
     appVersion: '1.0.0',
     now: () => new Date().toISOString(),
   });
-  const sync = createBackendSync({ appVersion: '1.0.0', autoStart: false, logger })({
+  // A long request timeout: on a loaded machine a batch of 500 mail.send can outlast the default
+  // 30 s, and a timed-out batch would end the measured sync as "offline".
+  const sync = createBackendSync({
+    appVersion: '1.0.0',
+    autoStart: false,
+    timeoutMs: 300_000,
+    logger,
+  })({
     store,
     broadcast: () => undefined,
   });
