@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { formatCursor, type PushResponse } from '../sync/protocol';
+import { EnrollRequestSchema, formatCursor, type PushResponse } from '../sync/protocol';
 import { enrollDevice } from '../sync/server/enrollment';
 import { readEpoch } from '../sync/server/epoch';
 import { openPostgresStorage } from '../sync/server/storage/postgres';
@@ -76,12 +76,14 @@ async function prepareEngine(
   // rate-limited per address, and every device here comes from 127.0.0.1.
   for (const code of await enrollCodes(storage, seeded.facilityId, PULL_DEVICES)) {
     const device = new TestDevice('http://unused');
-    device.identity = await enrollDevice(storage, () => new Date(), {
-      code: code.replaceAll('-', ''), // as the enroll route normalizes what a person typed
+    // Parsed as the enroll route parses it (the schema normalizes the code a person typed).
+    const input = EnrollRequestSchema.parse({
+      code,
       publicKey: device.publicKey,
       appVersion: '1.0.0',
       label: 'bench',
     });
+    device.identity = await enrollDevice(storage, () => new Date(), input);
     const scopes = [
       { scope: { kind: 'facility', id: seeded.facilityId }, cursor },
       { scope: { kind: 'resident', id: seeded.residentIds[0]! }, cursor },
