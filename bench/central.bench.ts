@@ -6,8 +6,9 @@
  *     signed, over 50 connections (autocannon), beside a Fastify hello-world process measured the
  *     same way: requests/s, p99, and the service's CPU per request;
  *  2. the same on PostgreSQL with 1 and 2 service processes (node:cluster) on one database;
- *  3. 10,000 `mail.send` pushed by 8 devices at once, and on PostgreSQL how long writers wait for
- *     the change-position counter's row lock (sampled from pg_stat_activity).
+ *  3. 10,000 `mail.send` pushed by 8 devices at once, each for its own resident (so that no
+ *     balance row is shared), and on PostgreSQL how many writers wait for the change-position
+ *     counter's row lock (sampled from pg_stat_activity every 5 ms).
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
  * run (default 5), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
@@ -48,6 +49,7 @@ interface Engine {
   storageArgs: string[];
   facilityId: string;
   heavyResident: string;
+  residentIds: string[];
   customerId: string;
   /** Signed bodies of empty-delta pulls, one per device. */
   pullers: { device: TestDevice; body: Buffer }[];
@@ -61,10 +63,10 @@ async function prepareEngine(
   const storage = await open();
   const started = performance.now();
   const seeded = await seedCentral(storage, {
-    residents: 3,
+    residents: PUSH_DEVICES, // each pushing device writes for its own resident
     mails: HEAVY_MAILS,
     heavy: true,
-    stamps: PUSH_TOTAL * ROUNDS,
+    stamps: PUSH_TOTAL / PUSH_DEVICES,
   });
   const epoch = await readEpoch(storage);
   const tip = await storage.get<{ value: number }>(
@@ -222,7 +224,7 @@ async function push(engine: Engine, url: string, databaseUrl: string | null) {
   let applied = 0;
   const started = performance.now();
   await Promise.all(
-    devices.map(async (device) => {
+    devices.map(async (device, d) => {
       for (let b = 0; b < perDevice / PUSH_BATCH; b += 1) {
         const mutations = Array.from({ length: PUSH_BATCH }, (_, i) => ({
           id: crypto.randomUUID(),
@@ -231,7 +233,7 @@ async function push(engine: Engine, url: string, databaseUrl: string | null) {
           name: 'mail.send',
           args: {
             messageId: crypto.randomUUID(),
-            residentId: engine.heavyResident,
+            residentId: engine.residentIds[d]!,
             customerId: engine.customerId,
             kind: 'email',
             body: `Querida Renée: ${b}-${i} ¿cómo estás? Te extraño mucho.`,

@@ -28,7 +28,7 @@ export interface SeededCentral {
 
 /**
  * The sample facility plus `residents` residents in all, one customer who is a contact of each,
- * `stamps` stamps for the first resident, and `mails` released inbound letters (~1 KB, English
+ * `stamps` stamps for each resident, and `mails` released inbound letters (~1 KB, English
  * and Spanish alternating) spread evenly over the residents, or all to the first one
  * (`heavy: true`: one resident with a very large mailbox).
  */
@@ -64,11 +64,11 @@ export async function seedCentral(
       ]);
       await publishContact(work, residentId, customerId);
     }
-    if (options.stamps) {
+    for (const residentId of options.stamps ? residentIds : []) {
       await credit(work, {
-        owner: { type: 'resident', id: residentIds[0]! },
+        owner: { type: 'resident', id: residentId },
         account: 'stamps',
-        amount: options.stamps,
+        amount: options.stamps!,
         kind: 'adjustment',
         reference: 'bench',
       });
