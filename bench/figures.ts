@@ -87,8 +87,12 @@ export interface Report {
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
-export function createReport(bench: string, options: { print?: (line: string) => void } = {}) {
+export function createReport(
+  bench: string,
+  options: { print?: (line: string) => void; dir?: string } = {},
+) {
   const print = options.print ?? console.log;
+  const dir = options.dir ?? resultsDir;
   const figures: Figure[] = [];
   const notes: string[] = [];
   const report: Report = {
@@ -123,8 +127,8 @@ export function createReport(bench: string, options: { print?: (line: string) =>
       print(`  ${line}`);
     },
     finish() {
-      mkdirSync(resultsDir, { recursive: true });
-      const file = join(resultsDir, `${bench}.json`);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${bench}.json`);
       writeFileSync(
         file,
         `${JSON.stringify({ bench, cores: cpus().length, node: process.version, notes, figures }, null, 2)}\n`,
