@@ -85,7 +85,11 @@ async function prepareEngine(
       appVersion: '1.0.0',
       label: 'bench',
     });
-    device.identity = await enrollDevice(storage, () => new Date(), input);
+    // The load generator never verifies page signatures, so it needs no service key.
+    device.identity = {
+      ...(await enrollDevice(storage, () => new Date(), input)),
+      servicePublicKey: '',
+    };
     const scopes = [
       { scope: { kind: 'facility', id: seeded.facilityId }, cursor },
       { scope: { kind: 'resident', id: seeded.residentIds[0]! }, cursor },

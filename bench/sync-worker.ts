@@ -14,14 +14,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import PouchDB from 'pouchdb';
-import { openStore } from '../electron/backend/store';
+import { fixedKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode } from '../electron/backend/sync';
 import { createLetterWriter } from './text';
 
 const logger = pino({ level: 'silent' });
+/** Device stores are encrypted: every worker of a run opens them with the run's key. */
+const storeKey = fixedKeySource(Buffer.from(process.env.BENCH_STORE_KEY ?? '', 'hex'));
 const [mode, ...args] = process.argv.slice(2);
 
 function sendArgs(n: number, residentId: string, customerId: string) {
@@ -38,7 +39,7 @@ function sendArgs(n: number, residentId: string, customerId: string) {
 }
 
 async function enrolledDevice(url: string, code: string, dir: string) {
-  const store = openStore(join(dir, 'device.db'));
+  const store = openStore(join(dir, 'device.db'), storeKey);
   await enrollWithCode(store, {
     serverUrl: url,
     code,
@@ -100,12 +101,14 @@ async function homelinePush(
 
 /** Copies the rows a pull wrote, then times inserting them bare into a fresh store. */
 function floor(fromDb: string, dir: string) {
-  const source = new Database(fromDb, { readonly: true });
-  const residents = source.prepare('SELECT * FROM residents').all() as Record<string, unknown>[];
-  const contacts = source.prepare('SELECT * FROM contacts').all() as Record<string, unknown>[];
-  const messages = source.prepare('SELECT * FROM messages').all() as Record<string, unknown>[];
+  const source = openStore(fromDb, storeKey);
+  const all = (table: string) =>
+    source.db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+  const residents = all('residents');
+  const contacts = all('contacts');
+  const messages = all('messages');
   source.close();
-  const store = openStore(join(dir, 'floor.db'));
+  const store = openStore(join(dir, 'floor.db'), storeKey);
   const insertAll = (table: string, rows: Record<string, unknown>[]) => {
     if (rows.length === 0) return;
     // Stored columns only (generated ones are computed), and the rowid alias left to SQLite.

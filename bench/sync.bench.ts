@@ -10,6 +10,7 @@
  *    replicating 10,000 documents of the same shape up to express-pouchdb.
  * Figures through the reporter (figures.ts); the median of BENCH_ROUNDS rounds (default 2).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ const PUSHES = 10_000;
 const RESIDENTS = 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WORKER = 'bench/sync-worker.ts';
+// The device stores of this run are encrypted with one key the workers share (sync-worker.ts).
+process.env.BENCH_STORE_KEY = randomBytes(32).toString('hex');
 
 const report = createReport('sync');
 const dir = mkdtempSync(join(tmpdir(), 'homeline-sync-bench-'));

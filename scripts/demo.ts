@@ -19,9 +19,10 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
 import { createDeviceService } from '../electron/backend/devices';
-import { openStore } from '../electron/backend/store';
+import { harnessKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
 import { startHarness, type Harness } from '../electron/harness';
+import { harnessKeyFile } from '../electron/harness/server';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
   const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
 
   // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
-  const deviceStore = openStore(join(deviceDir, 'homeline.db'));
+  const deviceStore = openStore(
+    join(deviceDir, 'homeline.db'),
+    harnessKeySource(process.env, harnessKeyFile({ dataDir: deviceDir })),
+  );
   try {
     if (!isEnrolled(deviceStore)) {
       const { code } = await createEnrollCode(storage, clock, {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PullResponseSchema, type ReviewItem } from '../protocol';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
+import { ticketAndReleaseBatch } from './testing/device';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
 
@@ -285,38 +286,11 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
     const kiosk = await central.device();
     const ticketId = crypto.randomUUID();
     const requestId = crypto.randomUUID();
-    const pushed = await kiosk.request<{ results: { outcome: unknown }[] }>('POST', '/v1/push', {
-      mutations: [
-        {
-          id: crypto.randomUUID(),
-          seq: 1,
-          createdAt: '2026-03-01T00:00:00.000Z',
-          name: 'ticket.file',
-          args: {
-            ticketId,
-            residentId,
-            tabletSerial: 'TAB-9',
-            category: 'charging',
-            description: 'Does not charge',
-          },
-        },
-        {
-          id: crypto.randomUUID(),
-          seq: 2,
-          createdAt: '2026-03-01T00:00:00.000Z',
-          name: 'release.request',
-          args: {
-            requestId,
-            residentId,
-            tabletSerial: 'TAB-9',
-            firstName: 'Ana',
-            lastName: 'Lopez',
-            phone: '+1 850 555 0100',
-            returnAddress: '1 Main St, Tallahassee FL',
-          },
-        },
-      ],
-    });
+    const pushed = await kiosk.request<{ results: { outcome: unknown }[] }>(
+      'POST',
+      '/v1/push',
+      ticketAndReleaseBatch(residentId, ticketId, requestId),
+    );
     expect(pushed.body.results.map((r) => r.outcome)).toEqual([
       { status: 'applied' },
       { status: 'applied' },

@@ -6,6 +6,7 @@ import { installAccessControl } from './http/access-control';
 import { createDeviceAuthenticator } from './http/device-auth';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
+import { createPageSigner } from './page-signing';
 import { adminRoutes } from './routes/admin';
 import { blobRoutes } from './routes/blobs';
 import { customerRoutes } from './routes/customer';
@@ -26,6 +27,8 @@ export interface ServerLimits {
   headersTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: number;
+  /** How often the server looks for requests past their timeouts. */
+  timeoutCheckMs: number;
   /** Open connections at once; more are refused by the server socket. */
   maxConnections: number;
 }
@@ -35,6 +38,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 120_000,
   headersTimeoutMs: 15_000,
   keepAliveTimeoutMs: 10_000,
+  timeoutCheckMs: 5_000,
   maxConnections: 2_000,
 };
 
@@ -67,14 +71,18 @@ export async function createCentralServer(options: CentralServerOptions): Promis
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     trustProxy: options.trustProxy ?? false,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckMs,
+    },
   });
-  app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.maxConnections = limits.maxConnections;
   const context: RouteContext = {
     storage: options.storage,
     clock: options.clock ?? (() => new Date()),
     logger: options.logger,
     minAppVersion: options.minAppVersion ?? '0.0.0',
+    pageSigner: createPageSigner(options.storage),
   };
   installErrorHandler(app);
   installBodyParsers(app);

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { openStore } from '../../electron/backend/store';
+import { harnessKeySource, openStore } from '../../electron/backend/store';
+import { harnessKeyFile } from '../../electron/harness/server';
 import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
 import { createCentralServer } from '../../sync/server/app';
 import { debit } from '../../sync/server/ledger';
@@ -39,7 +40,10 @@ export async function startCentral(dataDir: string, logger: Logger) {
   });
   if (!response.ok) throw new Error(`register answered ${response.status}`);
 
-  const store = openStore(join(dataDir, 'homeline.db'));
+  const store = openStore(
+    join(dataDir, 'homeline.db'),
+    harnessKeySource(process.env, harnessKeyFile({ dataDir })),
+  );
   try {
     const { code } = await createEnrollCode(storage, clock, {
       facilityId,

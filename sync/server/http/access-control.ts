@@ -18,6 +18,7 @@ import type {
 } from './device-auth';
 import { HttpError } from './errors';
 import { checkVersions } from './versions';
+import { HEADERS } from '../../protocol';
 
 /**
  * The one place that decides who may call a route. It reads the declaration of the route Fastify
@@ -156,10 +157,16 @@ export function installAccessControl(app: FastifyInstance, deps: AccessControlDe
         principals.set(request, { kind: 'staff', staff: { ...session, facilities } });
         return;
       }
-      case 'device':
+      case 'device': {
+        // An app that names its version and is too old hears "upgrade required" first: it cannot
+        // speak what this service expects, and the answer tells facility IT what to do. A caller
+        // naming no app is authenticated first, so a stranger learns only "unauthorized".
+        const namesApp = typeof request.headers[HEADERS.app] === 'string';
+        if (namesApp) checkVersions(request, deps.minAppVersion);
         await deps.devices.precheck(request);
-        checkVersions(request, deps.minAppVersion);
+        if (!namesApp) checkVersions(request, deps.minAppVersion);
         return;
+      }
     }
   }
 

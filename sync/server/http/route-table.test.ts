@@ -130,15 +130,21 @@ describe.each(STORAGE_KINDS)('route table on %s', (kind) => {
             ...kiosk.signedHeaders(route.method, path, Buffer.from(body ?? '')),
           },
         ]);
+      // Callers send the version headers a device would, so the refusal is about who calls.
+      const versions = versionHeaders();
       if (access.kind !== 'customer')
-        callers.push(['customer', { authorization: `Bearer ${customer.token}` }]);
-      if (access.kind !== 'staff') callers.push(['staff', central.operator.headers()]);
+        callers.push(['customer', { ...versions, authorization: `Bearer ${customer.token}` }]);
+      if (access.kind !== 'staff')
+        callers.push(['staff', { ...versions, ...central.operator.headers() }]);
       else {
         for (const role of STAFF_ROLES.filter((r) => !access.roles.includes(r)))
           callers.push([`staff ${role}`, staffOf.get(role)!.headers()]);
       }
       // The shared admin token of the first release is no credential anywhere.
-      callers.push(['admin token', { authorization: 'Bearer test-admin-token-0123456789abcdef' }]);
+      callers.push([
+        'admin token',
+        { ...versions, authorization: 'Bearer test-admin-token-0123456789abcdef' },
+      ]);
       for (const [caller, headers] of callers) {
         const answer = await raw(central.baseUrl, route.method, path, headers, body);
         expect({ route: `${route.method} ${route.url}`, caller, status: answer.status }).toEqual({

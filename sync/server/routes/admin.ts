@@ -7,6 +7,7 @@ import {
   ChargebackSettlementRequestSchema,
   CreateEnrollCodeRequestSchema,
   CreateStaffRequestSchema,
+  CreateStaffResponseSchema,
 } from '../../protocol';
 import { auditStaff } from '../audit';
 import { recordChargeback, settleChargeback } from '../chargebacks';
@@ -157,7 +158,7 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
       }
       return member;
     });
-    return reply.status(201).send(created);
+    return reply.status(201).send(CreateStaffResponseSchema.parse(created));
   });
 
   app.post('/v1/admin/staff/:id/disable', staffWith('it_admin'), async (request, reply) => {

@@ -40,11 +40,12 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
       checkVersions(request, context.minAppVersion);
       const input = EnrollRequestSchema.parse(request.body);
       const enrolled = await enrollDevice(storage, clock, input);
+      const servicePublicKey = await context.pageSigner.publicKey();
       request.log.info(
         { deviceId: enrolled.deviceId, facilityId: enrolled.facilityId },
         'device enrolled',
       );
-      return reply.status(201).send(enrolled);
+      return reply.status(201).send({ ...enrolled, servicePublicKey });
     },
   );
 
@@ -60,6 +61,7 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
       profile: device.profile,
       highWaterMark: row?.high_water_mark ?? 0,
       epoch: await readEpoch(storage),
+      servicePublicKey: await context.pageSigner.publicKey(),
     });
   });
 
@@ -100,10 +102,10 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     },
     async (request, reply) => {
       const input = PullRequestSchema.parse(request.body);
-      // Already JSON text (pull.ts builds it from the stored canonical change data).
+      // Already JSON text (pull.ts builds it from the stored canonical change data), signed.
       return reply
         .type('application/json')
-        .send(await pull(storage, clock, requestDevice(request), input));
+        .send(await pull(storage, clock, requestDevice(request), input, context.pageSigner));
     },
   );
 }

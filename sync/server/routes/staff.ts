@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RELEASE_STATUSES, STAFF_ROLES } from '../../../domain';
-import { ReviewDecisionRequestSchema, StaffLoginRequestSchema } from '../../protocol';
+import {
+  ReviewDecisionRequestSchema,
+  StaffLoginRequestSchema,
+  StaffLoginResponseSchema,
+  StaffSessionInfoSchema,
+} from '../../protocol';
 import { auditStaff } from '../audit';
 import { STAFF_COOKIE, requestStaff, requireFacility } from '../http/access-control';
 import { addTicketMessage } from '../mutations/tickets';
@@ -62,13 +67,13 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
         path: '/',
         maxAge: STAFF_SESSION_ABSOLUTE_MS / 1000,
       });
-      return {
+      return StaffLoginResponseSchema.parse({
         staffId: result.session.staffId,
         name: result.session.name,
         grants: result.session.grants,
         csrfToken: result.csrfToken,
         expiresAt: result.expiresAt,
-      };
+      });
     },
   );
 
@@ -90,7 +95,9 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
   });
 
   app.get('/v1/staff/sessions', ANY_STAFF, async (request) => ({
-    sessions: await listSessions(storage, clock, requestStaff(request)),
+    sessions: z
+      .array(StaffSessionInfoSchema)
+      .parse(await listSessions(storage, clock, requestStaff(request))),
   }));
 
   app.post('/v1/staff/sessions/:id/revoke', ANY_STAFF, async (request, reply) => {

@@ -32,7 +32,12 @@ export class TestCentral {
 
   static async start(
     storage: Storage,
-    options: { clock?: Clock; minAppVersion?: string; updates?: UpdateFeedOptions } = {},
+    options: {
+      clock?: Clock;
+      minAppVersion?: string;
+      updates?: UpdateFeedOptions;
+      trustProxy?: string;
+    } = {},
   ) {
     const clock = options.clock ?? (() => new Date());
     const app = await createCentralServer({
@@ -41,6 +46,7 @@ export class TestCentral {
       clock,
       minAppVersion: options.minAppVersion,
       updates: options.updates,
+      trustProxy: options.trustProxy,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     const facility = readSampleFacility();

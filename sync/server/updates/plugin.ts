@@ -65,7 +65,14 @@ export const updateFeedPlugin: FastifyPluginAsync<UpdateFeedOptions> = async (ap
     for (const entry of releases) {
       if (!entry.ok) request.log.error({ ...target, ...entry }, 'update feed: release refused');
     }
-    const current = releases.find((entry) => entry.ok && !entry.release.halted);
+    // With every release halted, the newest one re-signed at 0 % by the halt (publish.ts): it
+    // offers nothing, and carries the sequence that makes older manifests replays.
+    const current =
+      releases.find((entry) => entry.ok && !entry.release.halted) ??
+      releases.find(
+        (entry) =>
+          entry.ok && entry.release.halted && entry.release.manifest.stagingPercentage === 0,
+      );
     if (!current?.ok) return notFound(reply, `no release on ${request.params.file}`);
     return reply
       .header('cache-control', 'no-cache')
