@@ -1,12 +1,16 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts in its own Node process, one after the other, so
- * that each one's memory and timings are its own. Each benchmark prints its figures; this runner
- * only adds headings. `npm run bench -- store` runs the benchmarks whose file name contains "store".
+ * that each one's memory and timings are its own. Benchmarks report through figures.ts (each
+ * figure with its peer, ratio, goal, pass/miss and load average, also written to
+ * bench/results/<bench>.json); at the end this runner prints every figure of the benchmarks that
+ * wrote results in this run, and exits non-zero when a benchmark failed or missed a goal.
+ * `npm run bench -- store` runs the benchmarks whose file name contains "store".
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeGoal, type Figure } from './figures';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
@@ -20,6 +24,7 @@ if (benches.length === 0) {
   process.exit(1);
 }
 
+const started = Date.now();
 let failed = 0;
 for (const bench of benches) {
   console.log(`\n=== ${bench}`);
@@ -29,6 +34,28 @@ for (const bench of benches) {
   if (run.status !== 0) {
     failed += 1;
     console.error(`bench: ${bench} exited with ${run.status ?? run.signal}`);
+  }
+}
+
+const results = join(here, 'results');
+const written = existsSync(results)
+  ? readdirSync(results)
+      .filter((file) => file.endsWith('.json'))
+      .filter((file) => statSync(join(results, file)).mtimeMs >= started)
+  : [];
+if (written.length > 0) console.log('\n=== every figure of this run');
+for (const file of written.sort()) {
+  const { figures } = JSON.parse(readFileSync(join(results, file), 'utf8')) as {
+    figures: Figure[];
+  };
+  for (const figure of figures) {
+    const verdict = figure.pass === null ? '' : figure.pass ? 'PASS' : 'MISS';
+    const ratio =
+      figure.ratio === null ? '' : ` (${figure.ratio.toFixed(2)}x ${figure.peer?.name})`;
+    console.log(
+      `${file.replace('.json', '')}: ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit}` +
+        `${ratio}, goal ${describeGoal(figure.goal, figure.unit)} ${verdict}, load ${figure.loadAverage1m.toFixed(2)}`,
+    );
   }
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -1,183 +1,159 @@
 /**
- * Sync benchmark (`npm run bench -- sync`), through the real central service on 127.0.0.1 (its
- * own process, `tsx sync/server/cli.ts serve`, as in production it is another machine):
- * - pull: 10,000 mails with 1 KB bodies to a freshly enrolled device (pages verified, applied
- *   with their cursors), beside a raw better-sqlite3 insert of the same rows in one transaction
- *   into an equally fresh store, measured in the same run. Target: pull <= 2.5x the raw insert.
- * - push: 10,000 outbox mutations to the service. Target: >= 30,000 mutations/s.
- * Prints figures; never fails on them.
+ * Sync benchmark (`npm run bench -- sync`), end to end: the central service in its own process
+ * on 127.0.0.1 (SQLite), the real sync client and device store, and every measured run in a
+ * fresh process of its own (sync-worker.ts), the systems interleaved round by round:
+ *  - pull 10,000 released mails (~1 KB of English or Spanish, spread over 20 residents) into a
+ *    freshly enrolled kiosk, beside (a) the bare insert of the same rows into a fresh store of
+ *    the same schema, FTS included (the floor), and (b) PouchDB 9 replicating the same documents
+ *    from express-pouchdb;
+ *  - push 10,000 `mail.send` (stamps spent, moderation, ledger) written offline, beside PouchDB
+ *    replicating 10,000 documents of the same shape up to express-pouchdb.
+ * Figures through the reporter (figures.ts); the median of BENCH_ROUNDS rounds (default 2).
  */
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import pino from 'pino';
-import { fixedKeySource, openStore } from '../electron/backend/store';
-import { createBackendSync, enrollWithCode } from '../electron/backend/sync';
-import { createEnrollCode } from '../sync/server/enrollment';
-import { loadFacility } from '../sync/server/facilities';
-import { insertMessage } from '../sync/server/mail';
-import { publishContact } from '../sync/server/publish';
-import { seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
-import { inWork } from '../sync/server/work';
+import { createReport, type FigureInput } from './figures';
+import { enrollCodes, median, runChild, seedCentral, startChild } from './setup';
 
 const MAILS = 10_000;
-const MUTATIONS = 10_000;
-const RESIDENT = 'demo-resident-1';
-const body = (i: number) => `Mail ${i}: `.padEnd(1024, 'lorem ipsum dolor sit amet ');
+const PUSHES = 10_000;
+const RESIDENTS = 20;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WORKER = 'bench/sync-worker.ts';
+// The device stores of this run are encrypted with one key the workers share (sync-worker.ts).
+process.env.BENCH_STORE_KEY = randomBytes(32).toString('hex');
 
+const report = createReport('sync');
 const dir = mkdtempSync(join(tmpdir(), 'homeline-sync-bench-'));
-const clock = () => new Date();
-const logger = pino({ level: 'silent' });
 const centralDb = join(dir, 'central.db');
 const storage = await openSqliteStorage(centralDb);
-const { facilityId } = await seedSample(storage, clock);
-
-// Server side: one customer writing 10,000 mails to one resident (not timed).
-const customerId = randomUUID();
-await inWork(storage, clock, async (work) => {
-  const at = work.now;
-  await work.tx.run(
-    `INSERT INTO customers (id, email, display_name, password_hash, terms_version,
-       terms_accepted_at, created_at) VALUES (?, ?, 'Bench Customer', 'unused', '1', ?, ?)`,
-    [customerId, `${customerId}@example.com`, at, at],
-  );
-  await work.tx.run('INSERT INTO customer_residents (customer_id, resident_id) VALUES (?, ?)', [
-    customerId,
-    RESIDENT,
-  ]);
-  await publishContact(work, RESIDENT, customerId);
-  const facility = await loadFacility(work.tx, facilityId);
-  for (let i = 0; i < MAILS; i += 1) {
-    await insertMessage(work, {
-      id: randomUUID(),
-      facility,
-      residentId: RESIDENT,
-      customerId,
-      direction: 'inbound',
-      kind: 'email',
-      subject: `Subject ${i}`,
-      body: body(i),
-      attachments: [],
-      stampsCharged: 1,
-      prepaidUsed: 0,
-      prepaidAttached: 0,
-    });
-  }
+const seeded = await seedCentral(storage, {
+  residents: RESIDENTS,
+  mails: MAILS,
+  stamps: PUSHES * ROUNDS,
 });
-
-const { code } = await createEnrollCode(storage, clock, {
-  facilityId,
-  profile: 'kiosk',
-  validHours: 1,
-});
+// The peer replicates the very documents a kiosk pulls: every change of the facility's scopes.
+const documents = await storage.all<{ entity: string; entity_id: string; data: string }>(
+  "SELECT entity, entity_id, data FROM changes WHERE op = 'upsert' ORDER BY position",
+);
+const codes = await enrollCodes(storage, seeded.facilityId, ROUNDS * 2);
 await storage.close();
-
-const central = spawn(
-  process.execPath,
-  ['--import', 'tsx', 'sync/server/cli.ts', 'serve', '--db', centralDb, '--port', '0'],
-  { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  let output = '';
-  central.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /central service on (http:\/\/\S+)/.exec(output);
-    if (match) resolve(match[1]!);
-  });
-  central.once('exit', (code) => reject(new Error(`central exited (${code}): ${output}`)));
-});
-
-// Device side: a fresh store, enrolled with a real code.
-/** Benchmarks make their own key; products read it from the keystore or a key file. */
-const storeKey = fixedKeySource(randomBytes(32));
-const store = openStore(join(dir, 'device.db'), storeKey);
-await enrollWithCode(store, {
-  serverUrl: url,
-  code,
-  appVersion: '1.0.0',
-  now: () => clock().toISOString(),
-});
-let pushedAllAt = 0;
-const sync = createBackendSync({ appVersion: '1.0.0', autoStart: false, pullLimit: 1000, logger })({
-  store,
-  broadcast: (event, payload) => {
-    if (
-      event === 'sync.status' &&
-      (payload as { pushed: number }).pushed >= MUTATIONS &&
-      !pushedAllAt
-    ) {
-      pushedAllAt = performance.now();
-    }
-  },
-});
-
-const pullStart = performance.now();
-const pulled = await sync.syncNow();
-const pullMs = performance.now() - pullStart;
-const localMails = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!
-  .n;
-
-// The same rows inserted raw, in one transaction, into an equally fresh store.
-const raw = openStore(join(dir, 'raw.db'), storeKey);
-const rows = store.db
-  .prepare(
-    `SELECT id, resident_id, contact_id, direction, status, subject, body, stamp_cost,
-            prepaid_reply_stamps, ecard, read_at, status_reason, sort_at, sent_at, updated_at
-       FROM messages`,
-  )
-  .all() as Record<string, unknown>[];
-raw.db
-  .exec(`INSERT INTO residents (id, facility_id, state, doc_number, first_name, last_name, updated_at)
-  VALUES ('${RESIDENT}', '${facilityId}', 'FL', 'S123456', 'A', 'B', '2026-01-01T00:00:00Z')`);
-const contactId = String(rows[0]!.contact_id);
-raw.db
-  .prepare(
-    `INSERT INTO contacts (id, resident_id, customer_id, display_name, email, blocked, updated_at)
-     VALUES (?, ?, ?, 'Bench Customer', '', 0, '2026-01-01T00:00:00Z')`,
-  )
-  .run(contactId, RESIDENT, customerId);
-const insert = raw.db.prepare(
-  `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body, stamp_cost,
-     prepaid_reply_stamps, ecard, read_at, status_reason, sort_at, sent_at, updated_at)
-   VALUES (@id, @resident_id, @contact_id, @direction, @status, @subject, @body, @stamp_cost,
-     @prepaid_reply_stamps, @ecard, @read_at, @status_reason, @sort_at, @sent_at, @updated_at)`,
-);
-const rawStart = performance.now();
-raw.db.transaction(() => {
-  for (const row of rows) insert.run(row);
-})();
-const rawMs = performance.now() - rawStart;
-raw.close();
-
-// Push: 10,000 mutations written offline, then one sync.
-const at = clock().toISOString();
-store.transaction(() => {
-  for (let i = 0; i < MUTATIONS; i += 1)
-    store.outbox.enqueue('auth.pinSucceeded', { residentId: RESIDENT, at }, at);
-});
-const pushStart = performance.now();
-const pushed = await sync.syncNow();
-const pushMs = (pushedAllAt || performance.now()) - pushStart;
-
-const ratio = pullMs / rawMs;
-const rate = (MUTATIONS / pushMs) * 1000;
-console.log(
-  `pull ${localMails} mails (1 KB) to a fresh device: ${pullMs.toFixed(0)} ms (${pulled.state}, ${pulled.pulled} changes)`,
-);
-console.log(`raw better-sqlite3 insert of the same rows, one transaction: ${rawMs.toFixed(0)} ms`);
-console.log(`pull / raw insert: ${ratio.toFixed(2)}x   (target <= 2.5x)`);
-console.log(
-  `push ${pushed.pushed} mutations: ${pushMs.toFixed(0)} ms = ${rate.toFixed(0)} mutations/s   (target >= 30,000/s)`,
+report.note(
+  `central: ${MAILS} mails over ${RESIDENTS} residents, ${documents.length} changes in all`,
 );
 
-await sync.close();
-store.close();
-await new Promise((resolve) => {
-  central.once('exit', resolve);
-  central.kill('SIGTERM');
-});
-rmSync(dir, { recursive: true, force: true });
+const central = await startChild(
+  'sync/server/cli.ts',
+  ['serve', '--db', centralDb, '--port', '0'],
+  /central service on (http:\S+)/,
+);
+mkdirSync(join(dir, 'pouch-server'));
+const pouch = await startChild(
+  'bench/peers/pouchdb-server.ts',
+  [join(dir, 'pouch-server')],
+  /pouchdb on (http:\S+)/,
+);
+
+try {
+  const created = await fetch(`${pouch.ready}/mail`, { method: 'PUT' });
+  if (!created.ok) throw new Error(`pouchdb: ${created.status} ${await created.text()}`);
+  for (let start = 0; start < documents.length; start += 1000) {
+    const docs = documents.slice(start, start + 1000).map((row) => ({
+      _id: `${row.entity}:${row.entity_id}`,
+      ...(JSON.parse(row.data) as object),
+    }));
+    const answer = await fetch(`${pouch.ready}/mail/_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ docs }),
+    });
+    if (!answer.ok) throw new Error(`pouchdb bulk: ${answer.status}`);
+  }
+
+  const runs = { pull: [] as number[], floor: [] as number[], pouchPull: [] as number[] };
+  const pushRuns = { homeline: [] as number[], pouch: [] as number[] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const at = (name: string) => {
+      const path = join(dir, `${name}-${round}`);
+      mkdirSync(path);
+      return path;
+    };
+    const pullDir = at('pull');
+    const pulled = await runChild<{ ms: number; mails: number }>(WORKER, [
+      'homeline-pull',
+      central.ready,
+      codes.pop()!,
+      pullDir,
+    ]);
+    if (pulled.mails !== MAILS) throw new Error(`pulled ${pulled.mails} of ${MAILS} mails`);
+    runs.pull.push(pulled.ms);
+    const pouchPulled = await runChild<{ ms: number; mails: number }>(WORKER, [
+      'pouch-pull',
+      pouch.ready,
+      at('pouch-pull'),
+    ]);
+    runs.pouchPull.push(pouchPulled.ms);
+    const floor = await runChild<{ ms: number; mails: number }>(WORKER, [
+      'floor',
+      join(pullDir, 'device.db'),
+      at('floor'),
+    ]);
+    runs.floor.push(floor.ms);
+    report.note(
+      `round ${round + 1}: pull ${pulled.ms.toFixed(0)} ms, floor ${floor.ms.toFixed(0)} ms, ` +
+        `PouchDB pull ${pouchPulled.ms.toFixed(0)} ms`,
+    );
+
+    const pushed = await runChild<{ ms: number; pushed: number }>(WORKER, [
+      'homeline-push',
+      central.ready,
+      codes.pop()!,
+      at('push'),
+      String(PUSHES),
+      seeded.residentIds[0]!,
+      seeded.customerId,
+    ]);
+    if (pushed.pushed !== PUSHES) throw new Error(`pushed ${pushed.pushed} of ${PUSHES}`);
+    pushRuns.homeline.push((PUSHES / pushed.ms) * 1000);
+    const pouchPushed = await runChild<{ ms: number; pushed: number }>(WORKER, [
+      'pouch-push',
+      pouch.ready,
+      at('pouch-push'),
+      String(PUSHES),
+    ]);
+    pushRuns.pouch.push((pouchPushed.pushed / pouchPushed.ms) * 1000);
+    report.note(
+      `round ${round + 1}: push ${pushed.ms.toFixed(0)} ms, PouchDB push ${pouchPushed.ms.toFixed(0)} ms`,
+    );
+  }
+
+  const pull = { name: 'pull 10k mails into a fresh device', value: median(runs.pull), unit: 'ms' };
+  const figures: FigureInput[] = [
+    {
+      ...pull,
+      peer: { name: 'bare insert, same schema with FTS', value: median(runs.floor) },
+      goal: { peerRatioAtMost: 2.5 },
+    },
+    {
+      ...pull,
+      peer: { name: 'PouchDB 9 <- express-pouchdb', value: median(runs.pouchPull) },
+      goal: { fasterThanPeerAtLeast: 15 },
+    },
+    {
+      name: 'push 10k mail.send',
+      value: median(pushRuns.homeline),
+      unit: 'mutations/s',
+      peer: { name: 'PouchDB 9 -> express-pouchdb', value: median(pushRuns.pouch) },
+      goal: { atLeast: 30_000 },
+    },
+  ];
+  for (const figure of figures) report.add({ ...figure, details: { rounds: ROUNDS } });
+} finally {
+  await central.stop();
+  await pouch.stop();
+  rmSync(dir, { recursive: true, force: true });
+  report.finish();
+}

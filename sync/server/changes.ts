@@ -10,9 +10,12 @@ import type { Transaction } from './storage/types';
  * `UPDATE ... RETURNING` as the last step before COMMIT. That row lock is held until the
  * transaction ends, so transactions receive positions in the order they commit: a reader can
  * never see position n+1 committed while n is still in flight, and a cursor never skips a row
- * that commits late. The lock is held only for the few inserts between the counter update and
- * the commit. On SQLite there is one writer, so the same code is trivially ordered.
+ * that commits late. The lock is held only for the multi-row inserts between the counter update
+ * and the commit. On SQLite there is one writer, so the same code is trivially ordered.
  */
+
+/** 7 parameters a row: well under SQLite's and PostgreSQL's limits on parameters a statement. */
+const ROWS_PER_INSERT = 500;
 
 interface PendingChange {
   scope: Scope;
@@ -55,23 +58,29 @@ export class ChangeBuffer {
       [latest.size],
     );
     let position = (counter?.value ?? 0) - latest.size;
-    for (const change of latest.values()) {
+    // The counter row stays locked until commit, so every writer waits for what follows: the
+    // rows go in as few multi-row statements as possible, not one round trip per change.
+    const rows = [...latest.values()].map((change) => {
       position += 1;
+      return [
+        change.scope.kind,
+        change.scope.id,
+        change.entity,
+        change.id,
+        change.data === null ? 'delete' : 'upsert',
+        // Canonical, so pulls send and checksum the stored text as it is (page-json.ts).
+        change.data === null ? null : canonicalJson(change.data),
+        position,
+      ];
+    });
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
       await tx.run(
         `INSERT INTO changes (scope_kind, scope_id, entity, entity_id, op, data, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (scope_kind, scope_id, entity, entity_id)
          DO UPDATE SET op = excluded.op, data = excluded.data, position = excluded.position`,
-        [
-          change.scope.kind,
-          change.scope.id,
-          change.entity,
-          change.id,
-          change.data === null ? 'delete' : 'upsert',
-          // Canonical, so pulls send and checksum the stored text as it is (page-json.ts).
-          change.data === null ? null : canonicalJson(change.data),
-          position,
-        ],
+        chunk.flat(),
       );
     }
     this.log.length = 0;

@@ -37,6 +37,22 @@ async function mayRead(db: Queryable, device: AuthenticatedDevice, scope: Scope)
   return mayActFor(db, device, scope.id);
 }
 
+const newestRead = new WeakMap<Queryable, number>();
+
+/**
+ * The newest change position, read from the database only when a cursor lies beyond the last
+ * value read: positions only grow while the service runs (a restore means a restart, like the
+ * cached epoch), so most pulls, whose cursors are behind or at the tip, cost no query for it.
+ */
+async function newestPositionAtLeast(db: Queryable, position: number): Promise<number> {
+  const known = newestRead.get(db) ?? 0;
+  if (position <= known) return known;
+  const row = await db.get<{ value: number }>("SELECT value FROM counters WHERE name = 'position'");
+  const newest = row?.value ?? 0;
+  newestRead.set(db, newest);
+  return newest;
+}
+
 /**
  * Answers a pull as JSON text (a `PullResponse`): pages are assembled from the stored canonical
  * JSON without parsing it (page-json.ts), which is most of the cost of a large pull.
@@ -49,16 +65,18 @@ export async function pull(
   signer: PageSigner,
 ): Promise<string> {
   const epoch = await readEpoch(storage);
-  const newest = await storage.get<{ value: number }>(
-    "SELECT value FROM counters WHERE name = 'position'",
+  const furthest = Math.max(
+    0,
+    ...request.scopes.map(({ cursor }) => (cursor === null ? 0 : parseCursor(cursor).position)),
   );
+  const newest = await newestPositionAtLeast(storage, furthest);
   const pages: string[] = [];
   for (const { scope, cursor } of request.scopes) {
     if (!(await mayRead(storage, device, scope))) {
       throw new HttpError(403, 'forbidden', `this device may not read ${scope.kind} ${scope.id}`);
     }
     const after = cursor === null ? { epoch, position: 0 } : parseCursor(cursor);
-    if (after.epoch !== epoch || after.position > (newest?.value ?? 0)) {
+    if (after.epoch !== epoch || after.position > newest) {
       throw new HttpError(
         409,
         'epoch_changed',

@@ -31,27 +31,33 @@ export async function openPostgresStorage(
   // An idle client losing its connection must not crash the service; the pool replaces it.
   pool.on('error', () => undefined);
 
-  const numbered = new Map<string, string>();
-  const toPg = (sql: string) => {
-    let text = numbered.get(sql);
-    if (text === undefined) {
+  // Each statement text becomes a named prepared statement (pg prepares it once per connection),
+  // so PostgreSQL parses and plans the hot statements once instead of on every request.
+  // Statements without parameters stay on the simple protocol (they may hold several commands).
+  const prepared = new Map<string, { name: string; text: string }>();
+  const toPg = (sql: string, params: SqlParams) => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
       let n = 0;
-      text = sql.replace(/\?/g, () => `$${(n += 1)}`);
-      numbered.set(sql, text);
+      const text = sql.replace(/\?/g, () => `$${(n += 1)}`);
+      statement = { name: `homeline_${prepared.size + 1}`, text };
+      prepared.set(sql, statement);
     }
-    return text;
+    return params.length > 0
+      ? { ...statement, values: params as unknown[] }
+      : { text: statement.text };
   };
   const on = (client: pg.Pool | pg.PoolClient) => ({
     async all<T extends Row>(sql: string, params: SqlParams = []) {
-      const result = await client.query(toPg(sql), params as unknown[]);
+      const result = await client.query(toPg(sql, params));
       return result.rows as T[];
     },
     async get<T extends Row>(sql: string, params: SqlParams = []) {
-      const result = await client.query(toPg(sql), params as unknown[]);
+      const result = await client.query(toPg(sql, params));
       return result.rows[0] as T | undefined;
     },
     async run(sql: string, params: SqlParams = []) {
-      const result = await client.query(toPg(sql), params as unknown[]);
+      const result = await client.query(toPg(sql, params));
       return result.rowCount ?? 0;
     },
   });
@@ -83,8 +89,10 @@ export async function openPostgresStorage(
           },
         };
         try {
-          await client.query('BEGIN');
-          if (options?.durable === false) await client.query('SET LOCAL synchronous_commit = off');
+          // One round trip: BEGIN and the commit mode travel as one simple query.
+          await client.query(
+            options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN',
+          );
           const result = await fn(tx);
           await client.query('COMMIT');
           client.release();
