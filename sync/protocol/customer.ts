@@ -9,7 +9,7 @@ import {
   StateSchema,
   UuidSchema,
 } from './common';
-import { AttachmentRefSchema, CardTokenSchema, MAX_MESSAGE_CHARS } from './mutations';
+import { AttachmentRefSchema, MAX_MESSAGE_CHARS, ProcessorTokenSchema } from './mutations';
 
 /**
  * Customer API (family and friends, web or lobby). Authenticated calls carry
@@ -89,7 +89,9 @@ export const CustomerStampPurchaseRequestSchema = z.object({
   /** Bundles are priced by the facility of this resident. */
   residentId: IdSchema,
   bundleId: IdSchema,
-  card: CardTokenSchema,
+  card: ProcessorTokenSchema,
+  /** The price shown before confirming; refused (nothing charged) when it no longer matches. */
+  expectedPriceCents: CentsSchema.optional(),
 });
 export const CustomerStampPurchaseResponseSchema = z.object({
   purchaseId: IdSchema,
@@ -104,7 +106,7 @@ export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [
     depositId: UuidSchema,
     residentId: IdSchema,
     amountCents: CentsSchema.min(1),
-    card: CardTokenSchema,
+    card: ProcessorTokenSchema,
     /** The fee shown to the customer before confirming; refused when it no longer matches. */
     expectedFeeCents: CentsSchema.optional(),
   }),
@@ -140,3 +142,23 @@ export const ChargebackRequestSchema = z.object({
 export const ChargebackSettlementRequestSchema = z.object({
   resolution: z.enum(['settled', 'resolved']),
 });
+
+/**
+ * A kiosk takes a card payment through the central service (it needs the network): the reader's
+ * processor token, the resident, and the exact total shown (amount plus fee, or the price). The
+ * answer's charge id then goes in the deposit.create or stamps.purchase mutation, which claims
+ * the charge once. The paymentId is the idempotency key: a retry charges nothing more.
+ */
+export const KioskCardChargeRequestSchema = z.object({
+  paymentId: UuidSchema,
+  residentId: IdSchema,
+  amountCents: CentsSchema.min(50),
+  card: ProcessorTokenSchema,
+});
+export type KioskCardChargeRequest = z.infer<typeof KioskCardChargeRequestSchema>;
+export const KioskCardChargeResponseSchema = z.object({
+  chargeId: IdSchema,
+  amountCents: CentsSchema,
+  card: z.object({ brand: z.string(), last4: z.string(), funding: z.string() }),
+});
+export type KioskCardChargeResponse = z.infer<typeof KioskCardChargeResponseSchema>;

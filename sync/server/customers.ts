@@ -9,7 +9,7 @@ import {
 } from '../../domain';
 import type { z } from 'zod';
 import type {
-  CustomerDepositRequestSchema,
+  CustomerDepositRequest,
   CustomerMailRequestSchema,
   CustomerStampPurchaseRequestSchema,
   LoginResponse,
@@ -18,7 +18,7 @@ import type {
 } from '../protocol';
 import { UNMATCHABLE_HASH, hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
 import { openChargebacks } from './chargebacks';
-import { makeDeposit } from './deposits';
+import { insertDepositRecord, makeDeposit } from './deposits';
 import { loadFacility } from './facilities';
 import { HttpError } from './http/errors';
 import { bookReplyStamps, credit, debit } from './ledger';
@@ -29,6 +29,8 @@ import { isContact } from './residents';
 import type { Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
+import { recordCharge, type ChargeState } from './money/card-charges';
+import type { ProcessorCard } from './money/payments';
 
 /**
  * Customers (family and friends): find a resident, register, log in with lockout, recover a
@@ -399,14 +401,25 @@ export async function customerSendMail(
   };
 }
 
-/** A customer buys stamps by card (token only), priced by the resident's facility. */
+/** What a card booking knows: the processor's card, and the captured charge (not in the dry run). */
+export interface CardPaid {
+  card: ProcessorCard;
+  state: ChargeState;
+}
+
+/**
+ * A customer buys stamps by card, priced by the resident's facility. Booked only with the captured
+ * charge for exactly the price (money/card-charges.ts runs it first as a dry run to learn it), and
+ * recorded like a deposit so a dispute finds it.
+ */
 export async function customerBuyStamps(
   work: Work,
   customerId: string,
   input: z.infer<typeof CustomerStampPurchaseRequestSchema>,
+  paid: CardPaid,
 ) {
   const facility = await requireContact(work, customerId, input.residentId);
-  const card = assessCard(input.card);
+  const card = assessCard(paid.card);
   if (!card.ok) reject('invalid_args', card.error.message);
   const decision = evaluateDeposit(await openChargebacks(work.tx, customerId, input.residentId), {
     customerId,
@@ -418,6 +431,36 @@ export async function customerBuyStamps(
   }
   const quote = bundlePrice(facility, input.bundleId, work.now);
   if (!quote.ok) reject('not_found', quote.error.message);
+  if (
+    input.expectedPriceCents !== undefined &&
+    input.expectedPriceCents !== quote.value.priceCents
+  ) {
+    reject('price_changed', `the bundle now costs ${quote.value.priceCents} cents`);
+  }
+  const charge = paid.state.dryRun ? undefined : paid.state.charge;
+  if (charge && charge.amountCents !== quote.value.priceCents) {
+    reject('payment_required', `the charge was ${charge.amountCents} cents, not the price`);
+  }
+  await insertDepositRecord(work, {
+    id: input.purchaseId,
+    residentId: input.residentId,
+    payer: customerId,
+    channel: 'bank_card',
+    amountCents: quote.value.priceCents,
+    feeCents: 0,
+    card: paid.card,
+    charge,
+    reference: `stamps.purchase ${input.purchaseId}`,
+  });
+  if (charge) {
+    await recordCharge(work, {
+      charge,
+      paymentKey: input.purchaseId,
+      payer: `customer:${customerId}`,
+      residentId: input.residentId,
+      claimedBy: input.purchaseId,
+    });
+  }
   const owner = { type: 'customer' as const, id: customerId };
   await credit(work, {
     owner,
@@ -438,10 +481,42 @@ export async function customerBuyStamps(
   };
 }
 
-export async function customerDeposit(
+/** A customer's card deposit: booked only with the captured charge for amount plus fee. */
+export async function customerCardDeposit(
   work: Work,
   customerId: string,
-  input: z.infer<typeof CustomerDepositRequestSchema>,
+  input: Extract<CustomerDepositRequest, { channel: 'bank_card' }>,
+  paid: CardPaid,
+) {
+  const facility = await requireContact(work, customerId, input.residentId);
+  const charge = paid.state.dryRun ? undefined : paid.state.charge;
+  const answer = await makeDeposit(work, facility, {
+    depositId: input.depositId,
+    residentId: input.residentId,
+    customerId,
+    channel: 'bank_card',
+    amountCents: input.amountCents,
+    card: paid.card,
+    charge,
+    expectedFeeCents: input.expectedFeeCents,
+  });
+  if (charge) {
+    await recordCharge(work, {
+      charge,
+      paymentKey: input.depositId,
+      payer: `customer:${customerId}`,
+      residentId: input.residentId,
+      claimedBy: input.depositId,
+    });
+  }
+  return answer;
+}
+
+/** Money orders and MoneyGram as the customer declares them. */
+export async function customerPaperDeposit(
+  work: Work,
+  customerId: string,
+  input: Exclude<CustomerDepositRequest, { channel: 'bank_card' }>,
 ) {
   const facility = await requireContact(work, customerId, input.residentId);
   return makeDeposit(work, facility, {
@@ -450,8 +525,7 @@ export async function customerDeposit(
     customerId,
     channel: input.channel,
     amountCents: input.amountCents,
-    card: input.channel === 'bank_card' ? input.card : undefined,
-    reference: input.channel === 'bank_card' ? undefined : input.reference,
+    reference: input.reference,
     expectedFeeCents: input.expectedFeeCents,
   });
 }

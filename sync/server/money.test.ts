@@ -41,7 +41,10 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
   beforeEach(() => {
     now = Date.parse('2026-12-01T12:00:00Z');
   });
-  eachTestCentral(kind, (started) => (central = started), { clock: () => new Date(now) });
+  eachTestCentral(kind, (started) => (central = started), {
+    clock: () => new Date(now),
+    processor: true,
+  });
 
   it('two devices spending the same last stamp: exactly one wins', async () => {
     const residentId = await central.resident({}, { stamps: 1 });
@@ -64,7 +67,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
   it('prepaid reply stamps pay the reply to that customer first', async () => {
     const residentId = await central.resident({}, { stamps: 3 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
-    expect((await customer.buyStamps(residentId)).status).toBe(201);
+    expect((await customer.buyStamps(await central.cardToken(), residentId)).status).toBe(201);
     const sent = await customer.call<{ stampsCharged: number }>('POST', '/v1/customer/mail', {
       messageId: crypto.randomUUID(),
       residentId,
@@ -166,7 +169,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       depositId,
       residentId,
       amountCents: 5000,
-      card: TestCustomer.card(),
+      card: { token: await central.cardToken() },
       expectedFeeCents: 495,
     };
     const first = await customer.call<{ feeCents: number }>(
@@ -220,6 +223,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     const unblocked = await customer.call('POST', '/v1/customer/deposits', {
       ...deposit,
       depositId: crypto.randomUUID(),
+      card: { token: await central.cardToken() },
     });
     expect(unblocked.status).toBe(201);
   });
@@ -232,7 +236,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       depositId: crypto.randomUUID(),
       residentId,
       amountCents: 2500,
-      card: TestCustomer.card(),
+      card: { token: await central.cardToken() },
     };
     const [a, b] = await Promise.all([
       customer.call('POST', '/v1/customer/deposits', deposit),

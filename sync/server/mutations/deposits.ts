@@ -1,14 +1,16 @@
 import type { MutationArgs } from '../../protocol';
-import { cardTokenHash, makeDeposit } from '../deposits';
+import { cardPayer, makeDeposit } from '../deposits';
 import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
+import { claimKioskCharge } from '../money/card-charges';
 import { residentInFacility } from '../residents';
 import type { Work } from '../work';
 
 /**
  * deposit.create from a lobby kiosk. Cash is credited bill by bill (each bill id at most once,
- * ever); a kiosk card deposit identifies its payer by the card token's hash, so a card with a
- * chargeback stays blocked at every kiosk.
+ * ever). A card deposit claims the charge the kiosk made through POST /v1/card-payments (captured
+ * before the mutation was queued) for exactly amount plus fee; its payer is the card's processor
+ * fingerprint, so a card with a chargeback stays blocked at every kiosk.
  */
 export async function depositCreate(
   work: Work,
@@ -28,13 +30,20 @@ export async function depositCreate(
     });
     return;
   }
+  const charge = await claimKioskCharge(work, {
+    chargeId: args.chargeId,
+    deviceId: device.id,
+    residentId: args.residentId,
+    by: args.depositId,
+  });
   await makeDeposit(work, facility, {
     depositId: args.depositId,
     residentId: args.residentId,
-    customerId: `card:${cardTokenHash(args.card)}`,
+    customerId: cardPayer(charge.card),
     channel: 'kiosk_card',
     amountCents: args.amountCents,
-    card: args.card,
+    card: charge.card,
+    charge,
     expectedFeeCents: args.expectedFeeCents,
   });
 }

@@ -13,7 +13,8 @@ import {
 import {
   changePassword,
   customerBuyStamps,
-  customerDeposit,
+  customerCardDeposit,
+  customerPaperDeposit,
   customerSendMail,
   customerSession,
   forgotPassword,
@@ -25,6 +26,7 @@ import {
 import { bearerToken } from '../http/bearer';
 import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
+import { chargeThenBook } from '../money/card-charges';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
 
@@ -102,17 +104,52 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     });
 
   creating('/v1/customer/mail', CustomerMailRequestSchema, (i) => i.messageId, customerSendMail);
-  creating(
+  /** Card purchases: charged through the processor, booked only once captured (card-charges.ts). */
+  app.post(
     '/v1/customer/stamps',
-    CustomerStampPurchaseRequestSchema,
-    (i) => i.purchaseId,
-    customerBuyStamps,
+    { config: { access: { kind: 'customer' } } },
+    async (request, reply) => {
+      const { customerId } = await session(request);
+      const input = CustomerStampPurchaseRequestSchema.parse(request.body);
+      const answer = await chargeThenBook(context, {
+        key: input.purchaseId,
+        actor: `customer:${customerId}`,
+        params: input,
+        token: input.card.token,
+        reference: `stamps ${input.purchaseId}`,
+        book: (work, card, state) => customerBuyStamps(work, customerId, input, { card, state }),
+        amountOf: (bought) => bought.priceCents,
+      });
+      return reply.status(answer.status).send(answer.body);
+    },
   );
-  creating(
+
+  app.post(
     '/v1/customer/deposits',
-    CustomerDepositRequestSchema,
-    (i) => i.depositId,
-    customerDeposit,
+    { config: { access: { kind: 'customer' } } },
+    async (request, reply) => {
+      const { customerId } = await session(request);
+      const input = CustomerDepositRequestSchema.parse(request.body);
+      const actor = `customer:${customerId}`;
+      const answer =
+        input.channel === 'bank_card'
+          ? await chargeThenBook(context, {
+              key: input.depositId,
+              actor,
+              params: input,
+              token: input.card.token,
+              reference: `deposit ${input.depositId}`,
+              book: (work, card, state) =>
+                customerCardDeposit(work, customerId, input, { card, state }),
+              amountOf: (deposit) => deposit.amountCents + deposit.feeCents,
+            })
+          : await inWork(storage, clock, (work) =>
+              idempotent(work, input.depositId, actor, input, 201, () =>
+                customerPaperDeposit(work, customerId, input),
+              ),
+            );
+      return reply.status(answer.status).send(answer.body);
+    },
   );
 
   app.get('/v1/customer/account', async (request) => {

@@ -9,6 +9,8 @@ import { inWork, type Clock } from '../work';
 import { saveFacility } from '../facilities';
 import { readSampleFacility } from '../seed';
 import { TestDevice, type HttpAnswer } from './device';
+import { createHttpProcessor } from '../money/http-processor';
+import type { ProcessorSimulatorProcess } from '../money/processor-process';
 
 /**
  * A running central service on 127.0.0.1 (port 0) over a given storage, with the sample
@@ -24,21 +26,41 @@ export class TestCentral {
     readonly baseUrl: string,
     readonly facility: FacilityConfig,
     readonly clock: Clock,
+    /** The processor simulator behind the payments port, when the test takes cards. */
+    readonly processor: ProcessorSimulatorProcess | null,
   ) {}
 
-  static async start(storage: Storage, options: { clock?: Clock; minAppVersion?: string } = {}) {
+  static async start(
+    storage: Storage,
+    options: { clock?: Clock; minAppVersion?: string; processor?: ProcessorSimulatorProcess } = {},
+  ) {
     const clock = options.clock ?? (() => new Date());
+    const processor = options.processor ?? null;
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'silent' }),
       clock,
       adminToken: ADMIN_TOKEN,
       minAppVersion: options.minAppVersion,
+      payments: processor
+        ? createHttpProcessor({
+            baseUrl: processor.url,
+            secretKey: processor.keys.secretKey,
+            webhookSecret: processor.keys.webhookSecret,
+          })
+        : null,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    await processor?.registerWebhook(`${baseUrl}/v1/processor/webhooks`);
     const facility = readSampleFacility();
     await inWork(storage, clock, (work) => saveFacility(work, facility));
-    return new TestCentral(storage, app, baseUrl, facility, clock);
+    return new TestCentral(storage, app, baseUrl, facility, clock, processor);
+  }
+
+  /** A processor token for a test card (by name: visaApproved, declined ...). */
+  cardToken(card = 'visaApproved'): Promise<string> {
+    if (!this.processor) throw new Error('start the central service with a processor');
+    return this.processor.tokenize(card);
   }
 
   async stop(): Promise<void> {
