@@ -24,6 +24,8 @@ import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backe
 import { startHarness, type Harness } from '../electron/harness';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { createCentralServer } from '../sync/server/app';
+import { createHttpProcessor } from '../sync/server/money/http-processor';
+import { ProcessorSimulatorProcess } from '../sync/server/money/processor-process';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { DEMO_PIN, seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
@@ -88,8 +90,16 @@ async function main(): Promise<void> {
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
   const { facilityId } = await seedSample(storage, clock);
   const adminToken = process.env.HOMELINE_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
-  const central = await createCentralServer({ storage, logger, adminToken });
+  // Cards go to the processor simulator, its own process, over HTTP like a real processor.
+  const processor = await ProcessorSimulatorProcess.start();
+  const payments = createHttpProcessor({
+    baseUrl: processor.url,
+    secretKey: processor.keys.secretKey,
+    webhookSecret: processor.keys.webhookSecret,
+  });
+  const central = await createCentralServer({ storage, logger, adminToken, payments });
   const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
+  await processor.registerWebhook(`${centralUrl}/v1/processor/webhooks`);
 
   // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
   const deviceStore = openStore(join(deviceDir, 'homeline.db'));
@@ -172,11 +182,19 @@ async function main(): Promise<void> {
     'SELECT id, doc_number, first_name, last_name FROM residents WHERE facility_id = ? ORDER BY doc_number',
     [facilityId],
   );
-  printGuide({ harnessUrl: harness?.url, centralUrl, adminToken, facilityId, residents });
+  printGuide({
+    harnessUrl: harness?.url,
+    centralUrl,
+    adminToken,
+    facilityId,
+    residents,
+    processor,
+  });
   if (args['send-sample']) {
-    await sendSample(centralUrl, adminToken, facilityId, residents[0]!.id);
+    await sendSample(centralUrl, adminToken, facilityId, residents[0]!.id, processor);
     console.log(
-      'demo: sample mail sent and approved; the kiosk shows it after its next sync (≤ 5 s)',
+      'demo: stamps bought by card through the processor simulator; sample mail sent and ' +
+        'approved; the kiosk shows it after its next sync (≤ 5 s)',
     );
   }
 
@@ -187,6 +205,7 @@ async function main(): Promise<void> {
     shell?.kill('SIGTERM');
     await harness?.close();
     await central.close();
+    await processor.stop();
     await storage.close();
     process.exit(0);
   };
@@ -201,14 +220,16 @@ function printGuide(info: {
   adminToken: string;
   facilityId: string;
   residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
+  processor: ProcessorSimulatorProcess;
 }): void {
-  const { centralUrl, adminToken } = info;
+  const { centralUrl, adminToken, processor } = info;
   const json = (value: unknown) => `'${JSON.stringify(value)}'`;
   const first = info.residents[0];
   console.log(`
 Homeline demo
   kiosk (browser): ${info.harnessUrl ?? '(in the Electron window)'}
   central service: ${centralUrl}   (admin token: ${adminToken})
+  card processor simulator: ${processor.url}   (test cards: ${processor.url}/v1/test/cards)
 
 Resident logins (state FL, PIN ${DEMO_PIN}):
 ${info.residents.map((r) => `  ${r.doc_number}  ${r.first_name} ${r.last_name}`).join('\n')}
@@ -218,8 +239,10 @@ A customer writes to ${first?.first_name ?? 'a resident'}; staff approve; the ki
     -d ${json({ email: 'maria@example.com', password: 'correct horse battery', displayName: 'Maria Lopez', residentId: first?.id, acceptedTermsVersion: '2026-01' })}
   TOKEN=$(curl -s -X POST ${centralUrl}/v1/customers/login -H 'content-type: application/json' \\
     -d ${json({ email: 'maria@example.com', password: 'correct horse battery' })} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  CARD=$(curl -s -X POST ${processor.url}/v1/tokens -H "authorization: Bearer ${processor.keys.publishableKey}" -H 'content-type: application/json' \\
+    -d ${json({ number: processor.testCards.visaApproved, expMonth: 12, expYear: 2031, cvc: '123' })} | sed 's/.*"id":"\\([^"]*\\)".*/\\1/')
   curl -s -X POST ${centralUrl}/v1/customer/stamps -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d ${json({ purchaseId: '11111111-1111-4111-8111-111111111111', residentId: first?.id, bundleId: 'bundle-5', card: sampleCard() })}
+    -d '{"purchaseId":"11111111-1111-4111-8111-111111111111","residentId":"${first?.id}","bundleId":"bundle-5","card":{"token":"'$CARD'"}}'
   curl -s -X POST ${centralUrl}/v1/customer/mail -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d ${json({ messageId: '22222222-2222-4222-8222-222222222222', residentId: first?.id, subject: 'Hola', body: 'We miss you. Te queremos.' })}
   STAFF=$(curl -s -X POST ${centralUrl}/v1/admin/staff -H "authorization: Bearer ${adminToken}" -H 'content-type: application/json' \\
@@ -230,24 +253,13 @@ A customer writes to ${first?.first_name ?? 'a resident'}; staff approve; the ki
 `);
 }
 
-/** A tokenized test card as a card reader hands it over (never a card number). */
-function sampleCard() {
-  return {
-    token: 'tok_demo_visa_0000000000',
-    brand: 'visa',
-    last4: '4242',
-    expMonth: 12,
-    expYear: 2030,
-    funding: 'debit',
-  };
-}
-
-/** The curl lines above, done with fetch: register, buy stamps, write, approve. */
+/** The curl lines above, done with fetch: register, buy stamps by card (the simulator), write, approve. */
 async function sendSample(
   centralUrl: string,
   adminToken: string,
   facilityId: string,
   residentId: string,
+  processor: ProcessorSimulatorProcess,
 ) {
   const call = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
     const response = await fetch(`${centralUrl}${path}`, {
@@ -274,7 +286,12 @@ async function sendSample(
   const { token } = await call<{ token: string }>('/v1/customers/login', { email, password });
   await call(
     '/v1/customer/stamps',
-    { purchaseId: randomUUID(), residentId, bundleId: 'bundle-5', card: sampleCard() },
+    {
+      purchaseId: randomUUID(),
+      residentId,
+      bundleId: 'bundle-5',
+      card: { token: await processor.tokenize() },
+    },
     token,
   );
   const messageId = randomUUID();

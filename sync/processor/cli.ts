@@ -6,7 +6,8 @@ import { createProcessorSimulator } from './simulator';
  * `npm run processor -- [--port 8790] [--host 127.0.0.1]`: the card processor sandbox as its own
  * process. Keys come from the environment (HOMELINE_PROCESSOR_SECRET_KEY,
  * HOMELINE_PROCESSOR_PUBLISHABLE_KEY, HOMELINE_PROCESSOR_WEBHOOK_SECRET), never from flags
- * (flags show in `ps`). Prints `processor simulator on <url>` once listening.
+ * (flags show in `ps`). Prints `processor simulator on <url>` once listening. With
+ * `--with-parent` it exits when its stdin closes (the process that started it is gone).
  */
 const Env = z.object({
   HOMELINE_PROCESSOR_SECRET_KEY: z.string().min(16),
@@ -16,6 +17,7 @@ const Env = z.object({
 const Flags = z.object({
   port: z.coerce.number().int().min(0).max(65_535),
   host: z.string().min(1),
+  'with-parent': z.boolean(),
 });
 
 async function main(): Promise<void> {
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: '8790' },
       host: { type: 'string', default: '127.0.0.1' },
+      'with-parent': { type: 'boolean', default: false },
     },
   });
   const flags = Flags.safeParse(values);
@@ -44,6 +47,10 @@ async function main(): Promise<void> {
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Started by another process (tests, demo, `npm run central`): stdin closes when it dies.
+  if (values['with-parent']) {
+    process.stdin.on('end', stop).on('close', stop).resume();
+  }
 }
 
 void main();

@@ -6,6 +6,7 @@ import { DEVICE_PROFILES } from '../../domain';
 import { createCentralServer } from './app';
 import { createEnrollCode, revokeDevice } from './enrollment';
 import { newEpoch } from './epoch';
+import { paymentsFromEnv, ProcessorConfigError } from './money/processor-config';
 import { DEMO_PIN, seedSample } from './seed';
 import { openPostgresStorage } from './storage/postgres';
 import { openSqliteStorage } from './storage/sqlite';
@@ -22,6 +23,8 @@ import type { Storage } from './storage/types';
  *                     reset their cursors and push again what the backup lacks
  * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
  * The admin API token comes from HOMELINE_ADMIN_TOKEN (never a flag: flags show in `ps`).
+ * Cards: HOMELINE_PROCESSOR_URL and its keys, or in development the processor simulator
+ * (money/processor-config.ts).
  */
 
 export class CliError extends Error {
@@ -141,16 +144,23 @@ export async function runCli(
           publicKey: readFileSync(options['update-public-key'], 'utf8'),
         }
       : undefined;
+  const processor = await paymentsFromEnv(env, logger).catch(async (error: unknown) => {
+    await storage.close();
+    throw error instanceof ProcessorConfigError ? new CliError(error.message) : error;
+  });
   const app = await createCentralServer({
     storage,
     logger,
     adminToken: env.HOMELINE_ADMIN_TOKEN ?? null,
     updates,
+    payments: processor.payments,
   });
   const address = await app.listen({ host: options.host, port: options.port });
-  print(`central service on ${address} (${storage.dialect})`);
+  await processor.connect(address);
+  print(`central service on ${address} (${storage.dialect}); ${processor.describe}`);
   return async () => {
     await app.close();
+    await processor.stop();
     await storage.close();
   };
 }

@@ -34,15 +34,20 @@ export class ProcessorSimulatorProcess {
       publishableKey: `pk_test_${randomBytes(18).toString('hex')}`,
       webhookSecret: `whsec_${randomBytes(24).toString('hex')}`,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', SIMULATOR, '--port', '0'], {
-      env: {
-        ...process.env,
-        HOMELINE_PROCESSOR_SECRET_KEY: keys.secretKey,
-        HOMELINE_PROCESSOR_PUBLISHABLE_KEY: keys.publishableKey,
-        HOMELINE_PROCESSOR_WEBHOOK_SECRET: keys.webhookSecret,
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', SIMULATOR, '--port', '0', '--with-parent'],
+      {
+        env: {
+          ...process.env,
+          HOMELINE_PROCESSOR_SECRET_KEY: keys.secretKey,
+          HOMELINE_PROCESSOR_PUBLISHABLE_KEY: keys.publishableKey,
+          HOMELINE_PROCESSOR_WEBHOOK_SECRET: keys.webhookSecret,
+        },
+        // Its stdin is our pipe: when this process dies, even killed, the simulator exits too.
+        stdio: ['pipe', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     return new Promise((resolve, reject) => {
       let output = '';
       const onData = (chunk: Buffer) => {
