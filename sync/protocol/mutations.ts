@@ -130,6 +130,11 @@ export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
     channel: z.literal('kiosk_cash'),
     depositId: UuidSchema,
     residentId: IdSchema,
+    /** What the resident receives, as the kiosk printed it. */
+    amountCents: CentsSchema.min(1),
+    /** The fee the kiosk quoted, took and printed; applied as is (the cash is already taken). */
+    feeCents: CentsSchema,
+    /** The cash taken: exactly amount plus fee. */
     bills: z.array(BillSchema).min(1).max(100),
   }),
   z.object({

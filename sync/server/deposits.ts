@@ -8,6 +8,7 @@ import {
 } from '../../domain';
 import type { DepositResponse } from '../protocol';
 import { openChargebacks, recoverChargeback } from './chargebacks';
+import { audit } from './audit';
 import { credit, debit } from './ledger';
 import type { CapturedCharge } from './money/payments';
 import { reject } from './rejection';
@@ -34,6 +35,41 @@ export interface DepositInput {
   reference?: string;
   bills?: { billId: string; cents: number }[];
   expectedFeeCents?: number;
+  /**
+   * Kiosk cash: the fee the kiosk quoted, took and printed. It stands even if the facility's
+   * fee or range changed before the deposit synced: the cash is already in the cassette.
+   */
+  acceptedFeeCents?: number;
+}
+
+/** The fee to book: the one the kiosk took for cash, else the facility's (refused if it moved). */
+async function settleFee(
+  work: Work,
+  facility: FacilityConfig,
+  input: DepositInput,
+): Promise<number> {
+  const quote = depositFee(facility, input.channel, input.amountCents);
+  if (input.acceptedFeeCents !== undefined) {
+    const current = quote.ok ? quote.value.feeCents : null;
+    if (current !== input.acceptedFeeCents) {
+      await audit(work, 'service', 'deposit.kiosk_quote_stands', 'deposit', input.depositId, {
+        acceptedFeeCents: input.acceptedFeeCents,
+        currentFeeCents: current,
+      });
+    }
+    return input.acceptedFeeCents;
+  }
+  if (!quote.ok) {
+    reject(
+      quote.error.code === 'money_not_offered' ? 'feature_not_offered' : 'amount_out_of_range',
+      quote.error.message,
+    );
+  }
+  const feeCents = quote.value.feeCents;
+  if (input.expectedFeeCents !== undefined && input.expectedFeeCents !== feeCents) {
+    reject('fee_changed', `the fee is now ${feeCents} cents, not ${input.expectedFeeCents}`);
+  }
+  return feeCents;
 }
 
 /** Who pays by card, for chargeback blocks: the processor's fingerprint, the same at every kiosk. */
@@ -123,17 +159,7 @@ export async function makeDeposit(
       `blocked: ${decision.reasons.map((r) => r.code).join(', ')}; still possible: ${decision.allowedChannels.join(', ')}`,
     );
   }
-  const quote = depositFee(facility, input.channel, input.amountCents);
-  if (!quote.ok) {
-    reject(
-      quote.error.code === 'money_not_offered' ? 'feature_not_offered' : 'amount_out_of_range',
-      quote.error.message,
-    );
-  }
-  const feeCents = quote.value.feeCents;
-  if (input.expectedFeeCents !== undefined && input.expectedFeeCents !== feeCents) {
-    reject('fee_changed', `the fee is now ${feeCents} cents, not ${input.expectedFeeCents}`);
-  }
+  const feeCents = await settleFee(work, facility, input);
   // A card pays amount and fee together; the charge must be exactly that.
   if (input.charge && input.charge.amountCents !== input.amountCents + feeCents) {
     reject(
@@ -172,22 +198,22 @@ export async function makeDeposit(
   await recordBills(work, input.depositId, input.bills ?? []);
 
   const owner = { type: 'resident' as const, id: input.residentId };
-  if (credited > 0) {
+  // Cash has no card to charge the fee to: all the cash taken lands, and the fee is paid from it.
+  const feeFromCash = input.channel === 'kiosk_cash' ? feeCents : 0;
+  if (credited + feeFromCash > 0) {
     await credit(work, {
       owner,
       account: 'money',
-      amount: credited,
+      amount: credited + feeFromCash,
       kind: 'deposit',
       reference: input.depositId,
     });
   }
-  // Cash has no card to charge the fee to: it comes out of the inserted amount.
-  const feeFromBalance = input.channel === 'kiosk_cash' ? feeCents : 0;
-  if (feeFromBalance > 0) {
+  if (feeFromCash > 0) {
     await debit(work, {
       owner,
       account: 'money',
-      amount: feeFromBalance,
+      amount: feeFromCash,
       kind: 'deposit_fee',
       reference: input.depositId,
     });
@@ -198,6 +224,6 @@ export async function makeDeposit(
     amountCents: input.amountCents,
     feeCents,
     settledChargebackCents: settled,
-    creditedCents: credited - feeFromBalance,
+    creditedCents: credited,
   };
 }

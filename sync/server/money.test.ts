@@ -139,17 +139,21 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         channel: 'kiosk_cash',
         depositId: crypto.randomUUID(),
         residentId,
+        amountCents: 2305,
+        feeCents: 195,
         bills: [bill, { billId: crypto.randomUUID(), cents: 500 }],
       }),
     ]);
     expect(first.results[0].outcome).toEqual({ status: 'applied' });
-    // 2500 inserted, kiosk cash fee 195 from the sample schedule.
+    // 2500 inserted: 2305 for the resident, the sample schedule's kiosk cash fee of 195.
     expect(await balance(central, residentId)).toEqual({ stamps: 0, cents: 2305 });
     const again = await push(lobby, [
       mutation('deposit.create', {
         channel: 'kiosk_cash',
         depositId: crypto.randomUUID(),
         residentId,
+        amountCents: 1805,
+        feeCents: 195,
         bills: [bill],
       }),
     ]);
@@ -158,6 +162,49 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       code: 'bill_already_credited',
     });
     expect(await balance(central, residentId)).toEqual({ stamps: 0, cents: 2305 });
+  });
+
+  it('books kiosk cash with the amount and fee the kiosk printed, up to the maximum', async () => {
+    const residentId = await central.resident();
+    const lobby = await central.device('lobby');
+    const cash = (amountCents: number, feeCents: number, taken = amountCents + feeCents) =>
+      mutation('deposit.create', {
+        channel: 'kiosk_cash',
+        depositId: crypto.randomUUID(),
+        residentId,
+        amountCents,
+        feeCents,
+        bills: [{ billId: crypto.randomUUID(), cents: taken }],
+      });
+    // $299.00 and $300.00 with the $1.95 fee: the totals once refused for good.
+    const atMax = await push(lobby, [cash(29_900, 195), cash(30_000, 195)]);
+    expect(atMax.results.map((r) => r.outcome)).toEqual([
+      { status: 'applied' },
+      { status: 'applied' },
+    ]);
+    expect((await balance(central, residentId)).cents).toBe(59_900);
+    // The fee changed at the facility before the deposit synced: the printed fee stands.
+    const raised = {
+      ...central.facility,
+      feeSchedule: central.facility.feeSchedule.map((row) =>
+        row.channel === 'kiosk_cash' ? { ...row, flatCents: 300 } : row,
+      ),
+    };
+    expect((await central.admin('PUT', '/v1/admin/facilities', raised)).status).toBe(200);
+    const stale = cash(1000, 195);
+    expect((await push(lobby, [stale])).results[0].outcome).toEqual({ status: 'applied' });
+    const row = await central.storage.get<{ amount_cents: number; fee_cents: number }>(
+      'SELECT amount_cents, fee_cents FROM deposits WHERE id = ?',
+      [stale.args.depositId as string],
+    );
+    expect({ amount: Number(row?.amount_cents), fee: Number(row?.fee_cents) }).toEqual({
+      amount: 1000,
+      fee: 195,
+    });
+    // Bills that are not exactly amount plus fee: a kiosk bug, refused with nothing booked.
+    const odd = await push(lobby, [cash(1000, 195, 1000)]);
+    expect(odd.results[0].outcome).toMatchObject({ status: 'rejected', code: 'invalid_args' });
+    expect((await balance(central, residentId)).cents).toBe(60_900);
   });
 
   it('blocks card deposits after a chargeback; a money order settles it first', async () => {

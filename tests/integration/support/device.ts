@@ -185,13 +185,22 @@ export class SyncedDevice {
     const { cashSessionId } = await this.call<{ cashSessionId: string }>('payment.cashStart');
     for (const cents of bills) {
       const seen = this.events.length;
-      if (!this.simulator?.controls.insertBill(cents)) throw new Error('bill not taken');
+      await this.feedBill(cents);
       await this.nextBillEvent(seen, 'escrow');
       const accepted = this.events.length;
       await this.call('payment.cashEscrow', { cashSessionId, action: 'accept' });
       await this.nextBillEvent(accepted, 'stacked');
     }
     return this.call('payment.cashEnd', { cashSessionId });
+  }
+
+  /** The acceptor takes a bill once its enable command has crossed the wire: poll, bounded. */
+  private async feedBill(cents: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!this.simulator?.controls.insertBill(cents)) {
+      if (Date.now() > deadline) throw new Error(`bill of ${cents} cents not taken`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   private async nextBillEvent(after: number, name: string): Promise<void> {
