@@ -107,8 +107,8 @@ export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [
     residentId: IdSchema,
     amountCents: CentsSchema.min(1),
     card: ProcessorTokenSchema,
-    /** The fee shown to the customer before confirming; refused when it no longer matches. */
-    expectedFeeCents: CentsSchema.optional(),
+    /** The fee quoted (POST /v1/customer/quotes) and shown; refused when it no longer matches. */
+    expectedFeeCents: CentsSchema,
   }),
   z.object({
     channel: z.enum(['money_order', 'moneygram']),
@@ -117,7 +117,7 @@ export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [
     amountCents: CentsSchema.min(1),
     /** Money order serial or MoneyGram reference number. */
     reference: z.string().trim().min(4).max(64),
-    expectedFeeCents: CentsSchema.optional(),
+    expectedFeeCents: CentsSchema,
   }),
 ]);
 export type CustomerDepositRequest = z.infer<typeof CustomerDepositRequestSchema>;
@@ -162,3 +162,26 @@ export const KioskCardChargeResponseSchema = z.object({
   card: z.object({ brand: z.string(), last4: z.string(), funding: z.string() }),
 });
 export type KioskCardChargeResponse = z.infer<typeof KioskCardChargeResponseSchema>;
+
+/**
+ * A customer asks what a deposit would cost before confirming: the fee and total, whether it is
+ * allowed now (and why not: chargeback block codes, with the channels still possible), and with
+ * a card token, the card's warning (credit: cash-advance fees; prepaid: may decline). The deposit
+ * then carries the quoted fee as `expectedFeeCents` and is refused if it changed.
+ */
+export const CustomerQuoteRequestSchema = z.object({
+  residentId: IdSchema,
+  channel: z.enum(['bank_card', 'money_order', 'moneygram']),
+  amountCents: CentsSchema.min(1),
+  card: ProcessorTokenSchema.optional(),
+});
+export const CustomerQuoteResponseSchema = z.object({
+  amountCents: CentsSchema,
+  feeCents: CentsSchema,
+  totalCents: CentsSchema,
+  allowed: z.boolean(),
+  blockReasons: z.array(z.string()),
+  stillPossible: z.array(z.enum(DEPOSIT_CHANNELS)),
+  cardWarning: z.enum(['credit_cash_advance_fee', 'prepaid_may_decline']).nullable(),
+});
+export type CustomerQuoteResponse = z.infer<typeof CustomerQuoteResponseSchema>;

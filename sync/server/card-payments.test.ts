@@ -132,6 +132,46 @@ describe.each(STORAGE_KINDS)('card payments through the processor on %s', (kind)
     expect(paid.status).toBe(201);
   });
 
+  it('quotes the fee, total, card warning and block explanation; a deposit must carry the fee', async () => {
+    const residentId = await central.resident();
+    const customer = await new TestCustomer(central.baseUrl).register(residentId);
+    const quote = (body: object) =>
+      customer.call<Record<string, unknown>>('POST', '/v1/customer/quotes', {
+        residentId,
+        channel: 'bank_card',
+        ...body,
+      });
+    expect((await quote({ amountCents: 15_000 })).body).toEqual({
+      amountCents: 15_000,
+      feeCents: 695 + 225,
+      totalCents: 15_920,
+      allowed: true,
+      blockReasons: [],
+      stillPossible: ['bank_card', 'money_order', 'moneygram', 'kiosk_cash', 'kiosk_card'],
+      cardWarning: null,
+    });
+    const credit = await quote({ amountCents: 5000, card: { token: await central.cardToken() } });
+    expect(credit.body.cardWarning).toBe('credit_cash_advance_fee');
+    const prepaid = await quote({
+      amountCents: 5000,
+      card: { token: await central.cardToken('mastercardPrepaid') },
+    });
+    expect(prepaid.body.cardWarning).toBe('prepaid_may_decline');
+    expect((await quote({ amountCents: 30_001 })).body).toMatchObject({
+      error: { code: 'amount_out_of_range' },
+    });
+    // Another customer's resident: refused, nothing told.
+    const stranger = await new TestCustomer(central.baseUrl).register(await central.resident());
+    const foreign = await stranger.call('POST', '/v1/customer/quotes', {
+      residentId,
+      channel: 'bank_card',
+      amountCents: 5000,
+    });
+    expect(foreign.status).toBe(403);
+    const { expectedFeeCents: _dropped, ...unquoted } = deposit(residentId, 'tok_whatever0');
+    expect((await customer.call('POST', '/v1/customer/deposits', unquoted)).status).toBe(400);
+  });
+
   it('turns a signed dispute into a chargeback with its blocks, once', async () => {
     const residentId = await central.resident();
     const customer = await new TestCustomer(central.baseUrl).register(residentId);

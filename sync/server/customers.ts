@@ -336,7 +336,7 @@ export async function changePassword(
   });
 }
 
-async function requireContact(work: Work, customerId: string, residentId: string) {
+export async function requireContact(work: Work, customerId: string, residentId: string) {
   if (!(await isContact(work.tx, residentId, customerId)))
     reject('forbidden', 'this resident is not on your account');
   const row = await work.tx.get<{ facility_id: string }>(

@@ -65,6 +65,7 @@ describe('central logs', () => {
       residentId: prepared.id,
       amountCents: 5000,
       card,
+      expectedFeeCents: 495,
     });
     expect(deposited.status).toBe(201);
     // A forged webhook is refused and logged without its body.

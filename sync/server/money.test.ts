@@ -262,6 +262,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         residentId,
         amountCents: 4000,
         reference: 'MO-12345678',
+        expectedFeeCents: 0,
       },
     );
     expect(order.status).toBe(201);
@@ -284,6 +285,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       residentId,
       amountCents: 2500,
       card: { token: await central.cardToken() },
+      expectedFeeCents: 495,
     };
     const [a, b] = await Promise.all([
       customer.call('POST', '/v1/customer/deposits', deposit),

@@ -4,6 +4,7 @@ import {
   ChangePasswordRequestSchema,
   CustomerDepositRequestSchema,
   CustomerMailRequestSchema,
+  CustomerQuoteRequestSchema,
   CustomerStampPurchaseRequestSchema,
   ForgotPasswordRequestSchema,
   LoginRequestSchema,
@@ -27,6 +28,7 @@ import { bearerToken } from '../http/bearer';
 import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
 import { chargeThenBook } from '../money/card-charges';
+import { quoteCustomerDeposit, quotedCard } from '../money/quotes';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
 
@@ -104,6 +106,15 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     });
 
   creating('/v1/customer/mail', CustomerMailRequestSchema, (i) => i.messageId, customerSendMail);
+
+  /** The fee, total, block explanation and card warning, before the customer confirms. */
+  app.post('/v1/customer/quotes', { config: { access: { kind: 'customer' } } }, async (request) => {
+    const { customerId } = await session(request);
+    const input = CustomerQuoteRequestSchema.parse(request.body);
+    const card = await quotedCard(context, input.card?.token);
+    return inWork(storage, clock, (work) => quoteCustomerDeposit(work, customerId, input, card));
+  });
+
   /** Card purchases: charged through the processor, booked only once captured (card-charges.ts). */
   app.post(
     '/v1/customer/stamps',
