@@ -11,6 +11,7 @@ import type { CapturedCharge, PaymentFailure, PaymentsPort, ProcessorCard } from
  * Charging a card and booking what it paid for, without ever booking money that was not
  * captured nor keeping money that was not booked:
  * 1. a stored answer for the idempotency key is returned as it is (a retry charges nothing);
+ *    the key's lock is held through step 2;
  * 2. the booking runs once as a dry run (rolled back) so a refusal (blocked, over the maximum,
  *    fee changed) is answered before any card is touched, and to learn the amount;
  * 3. the processor authorizes and captures, keyed by the same idempotency key, outside any
@@ -101,18 +102,23 @@ export async function chargeThenBook<T>(
   context: MoneyContext,
   booking: CardBooking<T>,
 ): Promise<StoredAnswer> {
-  const earlier = await inWork(context.storage, context.clock, (work) =>
-    storedAnswer(work, booking.key, booking.actor, booking.params),
-  );
-  if (earlier) return earlier;
   const payments = requirePayments(context);
   const card = await cardOfToken(payments, booking.token);
-  const rehearsal = await dryRun(context, (work) => booking.book(work, card, { dryRun: true }));
+  // The key's lock is held through the dry run, so a concurrent request with the same key waits
+  // for the first one's booking to commit and then finds its stored answer.
+  const rehearsal = await dryRun<{ earlier: StoredAnswer } | { value: T }>(
+    context,
+    async (work) => {
+      const earlier = await storedAnswer(work, booking.key, booking.actor, booking.params);
+      return earlier ? { earlier } : { value: await booking.book(work, card, { dryRun: true }) };
+    },
+  );
   if (!rehearsal.ok) return rehearsal.answer;
+  if ('earlier' in rehearsal.value) return rehearsal.value.earlier;
   const charged = await payments.charge({
     key: booking.key,
     token: booking.token,
-    amountCents: booking.amountOf(rehearsal.value),
+    amountCents: booking.amountOf(rehearsal.value.value),
     reference: booking.reference,
   });
   if (!charged.ok) throw paymentFailure(charged);
