@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { autoUpdater } from 'electron-updater';
 import pino from 'pino';
+import { openRotatingLog } from '../backend';
 import { startShell } from './app';
 import { composeBackend } from './backend';
 import type { ElectronMain } from './electron-api';
@@ -35,9 +36,7 @@ void startShell({
   createLogger: (config) =>
     pino(
       { level: config.logLevel, base: { app: 'homeline', profile: config.profile } },
-      config.development
-        ? pino.destination(1)
-        : pino.destination({ dest: join(config.dataDir, 'logs', 'homeline.log'), mkdir: true }),
+      config.development ? pino.destination(1) : openRotatingLog(join(config.dataDir, 'logs')),
     ),
   createBackend: (config, logger) => composeBackend(config, logger, electron.app.getVersion()),
 }).catch((error: unknown) => {

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'range_not_satisfiable',
   'hash_mismatch',
   'locked',
+  'rate_limited',
   'internal',
   'card_declined',
   'card_token_invalid',

@@ -20,7 +20,7 @@ export async function startCentral(dataDir: string, logger: Logger) {
   const clock = () => new Date();
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
   const { facilityId, residentIds } = await seedSample(storage, clock);
-  const open = () => createCentralServer({ storage, logger, adminToken: null });
+  const open = () => createCentralServer({ storage, logger });
   let server: FastifyInstance | null = await open();
   const url = await server.listen({ host: HOST, port: 0 });
   const port = Number(new URL(url).port);

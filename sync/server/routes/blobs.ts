@@ -1,40 +1,24 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HEADERS, Sha256HexSchema } from '../../protocol';
+import { DEVICE_PROFILES } from '../../../domain';
+import { MAX_ATTACHMENT_BYTES, Sha256HexSchema } from '../../protocol';
 import { blobStatus, parseContentRange, readBlob, uploadChunk } from '../attachments';
-import { customerSession } from '../customers';
-import { bearerToken } from '../http/bearer';
+import type { RouteAccess } from '../http/access';
 import { HttpError } from '../http/errors';
-import { checkVersions } from '../http/versions';
-import { staffByToken } from '../staff';
 import type { RouteContext } from './context';
 
 const BlobParams = z.object({ sha256: Sha256HexSchema });
 
-/** Attachment upload (devices and customers) and download (devices, customers, staff). */
+/**
+ * Attachments: upload (devices, customers) and download (devices, customers, reviewers), each
+ * caller kind under its own prefix so every route declares exactly one kind of caller. Only upload
+ * routes take a large body, and only once the caller is authenticated (the access hook runs before
+ * the body is read).
+ */
 export function blobRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
 
-  /** A signed device, or a customer or staff bearer token. */
-  async function authenticate(request: FastifyRequest, staffAllowed: boolean): Promise<void> {
-    if (request.headers[HEADERS.device] !== undefined) {
-      checkVersions(request, context.minAppVersion);
-      await context.authenticateDevice(request);
-      return;
-    }
-    const token = bearerToken(request);
-    if (staffAllowed) {
-      const isStaff = await staffByToken(storage, token).then(
-        () => true,
-        () => false,
-      );
-      if (isStaff) return;
-    }
-    await customerSession(storage, clock, token);
-  }
-
-  app.put('/v1/blobs/:sha256', async (request) => {
-    await authenticate(request, false);
+  async function upload(request: FastifyRequest) {
     const { sha256 } = BlobParams.parse(request.params);
     if (!Buffer.isBuffer(request.body)) {
       throw new HttpError(
@@ -53,15 +37,9 @@ export function blobRoutes(app: FastifyInstance, context: RouteContext): void {
       total: range.total,
       bytes: request.body,
     });
-  });
+  }
 
-  app.get('/v1/blobs/:sha256/status', async (request) => {
-    await authenticate(request, true);
-    return blobStatus(storage, BlobParams.parse(request.params).sha256);
-  });
-
-  app.get('/v1/blobs/:sha256', async (request, reply) => {
-    await authenticate(request, true);
+  async function download(request: FastifyRequest, reply: FastifyReply) {
     const { sha256 } = BlobParams.parse(request.params);
     const header = request.headers.range;
     const match = header ? /^bytes=(\d{1,15})-(\d{0,15})$/.exec(header) : null;
@@ -74,5 +52,22 @@ export function blobRoutes(app: FastifyInstance, context: RouteContext): void {
     reply.header('content-type', blob.mime).header('accept-ranges', 'bytes');
     if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${blob.size}`);
     return reply.send(bytes);
-  });
+  }
+
+  const status = (request: FastifyRequest) =>
+    blobStatus(storage, BlobParams.parse(request.params).sha256);
+
+  function uploaders(prefix: string, access: RouteAccess) {
+    app.put(`${prefix}/:sha256`, { bodyLimit: MAX_ATTACHMENT_BYTES, config: { access } }, upload);
+    app.get(`${prefix}/:sha256/status`, { config: { access } }, status);
+    app.get(`${prefix}/:sha256`, { config: { access } }, download);
+  }
+
+  uploaders('/v1/blobs', { kind: 'device', profiles: DEVICE_PROFILES });
+  uploaders('/v1/customer/blobs', { kind: 'customer' });
+  app.get(
+    '/v1/staff/blobs/:sha256',
+    { config: { access: { kind: 'staff', roles: ['reviewer', 'supervisor'] } } },
+    download,
+  );
 }

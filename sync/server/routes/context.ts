@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/types';
 import type { Clock } from '../work';
-import type { createDeviceAuthenticator } from '../http/device-auth';
 import type { PaymentsPort } from '../money/payments';
 
 /** What every route plugin needs. */
@@ -9,9 +8,7 @@ export interface RouteContext {
   storage: Storage;
   clock: Clock;
   logger: Logger;
-  adminToken: string | null;
   minAppVersion: string;
-  authenticateDevice: ReturnType<typeof createDeviceAuthenticator>;
   /** The card processor; null: card payments answer processor_unavailable. */
   payments: PaymentsPort | null;
 }

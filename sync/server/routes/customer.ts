@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   AddResidentRequestSchema,
   ChangePasswordRequestSchema,
@@ -17,57 +17,67 @@ import {
   customerCardDeposit,
   customerPaperDeposit,
   customerSendMail,
-  customerSession,
   forgotPassword,
   linkResident,
   login,
   lookupResident,
   registerCustomer,
 } from '../customers';
-import { bearerToken } from '../http/bearer';
-import { HttpError } from '../http/errors';
+import { requestCustomer } from '../http/access-control';
 import { idempotent } from '../idempotency';
 import { chargeThenBook } from '../money/card-charges';
 import { quoteCustomerDeposit, quotedCard } from '../money/quotes';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
+import { rateLimited } from './rate-limits';
+
+const PUBLIC = { config: { access: { kind: 'public' } } } as const;
+const CUSTOMER = { config: { access: { kind: 'customer' } } } as const;
 
 /** The customer API (web and lobby): see sync/protocol customer.ts for every body. */
 export function customerRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
 
-  async function session(request: FastifyRequest, allowPasswordChange = false) {
-    const token = bearerToken(request);
-    const current = await customerSession(storage, clock, token);
-    if (current.mustChangePassword && !allowPasswordChange) {
-      throw new HttpError(403, 'forbidden', 'choose a new password first');
-    }
-    return { ...current, token };
-  }
+  app.post(
+    '/v1/customers/lookup',
+    { ...PUBLIC, ...rateLimited(app, 'lookup') },
+    async (request) => {
+      const input = ResidentLookupRequestSchema.parse(request.body);
+      return lookupResident(storage, input.state, input.docNumber);
+    },
+  );
 
-  app.post('/v1/customers/lookup', async (request) => {
-    const input = ResidentLookupRequestSchema.parse(request.body);
-    return lookupResident(storage, input.state, input.docNumber);
-  });
+  app.post(
+    '/v1/customers/register',
+    { ...PUBLIC, ...rateLimited(app, 'register') },
+    async (request, reply) => {
+      const input = RegisterRequestSchema.parse(request.body);
+      await registerCustomer(storage, clock, input);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
 
-  app.post('/v1/customers/register', async (request, reply) => {
-    const input = RegisterRequestSchema.parse(request.body);
-    return reply.status(201).send({ customerId: await registerCustomer(storage, clock, input) });
-  });
+  app.post(
+    '/v1/customers/login',
+    { ...PUBLIC, ...rateLimited(app, 'customer-login') },
+    async (request) => {
+      const input = LoginRequestSchema.parse(request.body);
+      return login(storage, clock, input.email, input.password, request.ip);
+    },
+  );
 
-  app.post('/v1/customers/login', async (request) => {
-    const input = LoginRequestSchema.parse(request.body);
-    return login(storage, clock, input.email, input.password);
-  });
+  app.post(
+    '/v1/customers/forgot-password',
+    { ...PUBLIC, ...rateLimited(app, 'forgot-password') },
+    async (request, reply) => {
+      const input = ForgotPasswordRequestSchema.parse(request.body);
+      await forgotPassword(storage, clock, input.email);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
 
-  app.post('/v1/customers/forgot-password', async (request, reply) => {
-    const input = ForgotPasswordRequestSchema.parse(request.body);
-    await forgotPassword(storage, clock, input.email);
-    return reply.status(202).send({ accepted: true });
-  });
-
-  app.post('/v1/customer/password', async (request, reply) => {
-    const current = await session(request, true);
+  app.post('/v1/customer/password', CUSTOMER, async (request, reply) => {
+    const current = requestCustomer(request, { passwordChange: true });
     const input = ChangePasswordRequestSchema.parse(request.body);
     await changePassword(
       storage,
@@ -80,8 +90,8 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     return reply.status(204).send();
   });
 
-  app.post('/v1/customer/residents', async (request, reply) => {
-    const { customerId } = await session(request);
+  app.post('/v1/customer/residents', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
     const input = AddResidentRequestSchema.parse(request.body);
     await inWork(storage, clock, (work) => linkResident(work, customerId, input.residentId));
     return reply.status(204).send();
@@ -94,8 +104,8 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     keyOf: (input: T) => string,
     run: (work: Work, customerId: string, input: T) => Promise<unknown>,
   ) =>
-    app.post(path, async (request, reply) => {
-      const { customerId } = await session(request);
+    app.post(path, CUSTOMER, async (request, reply) => {
+      const { customerId } = requestCustomer(request);
       const input = schema.parse(request.body);
       const answer = await inWork(storage, clock, (work) =>
         idempotent(work, keyOf(input), `customer:${customerId}`, input, 201, () =>
@@ -108,63 +118,55 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
   creating('/v1/customer/mail', CustomerMailRequestSchema, (i) => i.messageId, customerSendMail);
 
   /** The fee, total, block explanation and card warning, before the customer confirms. */
-  app.post('/v1/customer/quotes', { config: { access: { kind: 'customer' } } }, async (request) => {
-    const { customerId } = await session(request);
+  app.post('/v1/customer/quotes', CUSTOMER, async (request) => {
+    const { customerId } = requestCustomer(request);
     const input = CustomerQuoteRequestSchema.parse(request.body);
     const card = await quotedCard(context, input.card?.token);
     return inWork(storage, clock, (work) => quoteCustomerDeposit(work, customerId, input, card));
   });
 
   /** Card purchases: charged through the processor, booked only once captured (card-charges.ts). */
-  app.post(
-    '/v1/customer/stamps',
-    { config: { access: { kind: 'customer' } } },
-    async (request, reply) => {
-      const { customerId } = await session(request);
-      const input = CustomerStampPurchaseRequestSchema.parse(request.body);
-      const answer = await chargeThenBook(context, {
-        key: input.purchaseId,
-        actor: `customer:${customerId}`,
-        params: input,
-        token: input.card.token,
-        reference: `stamps ${input.purchaseId}`,
-        book: (work, card, state) => customerBuyStamps(work, customerId, input, { card, state }),
-        amountOf: (bought) => bought.priceCents,
-      });
-      return reply.status(answer.status).send(answer.body);
-    },
-  );
+  app.post('/v1/customer/stamps', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
+    const input = CustomerStampPurchaseRequestSchema.parse(request.body);
+    const answer = await chargeThenBook(context, {
+      key: input.purchaseId,
+      actor: `customer:${customerId}`,
+      params: input,
+      token: input.card.token,
+      reference: `stamps ${input.purchaseId}`,
+      book: (work, card, state) => customerBuyStamps(work, customerId, input, { card, state }),
+      amountOf: (bought) => bought.priceCents,
+    });
+    return reply.status(answer.status).send(answer.body);
+  });
 
-  app.post(
-    '/v1/customer/deposits',
-    { config: { access: { kind: 'customer' } } },
-    async (request, reply) => {
-      const { customerId } = await session(request);
-      const input = CustomerDepositRequestSchema.parse(request.body);
-      const actor = `customer:${customerId}`;
-      const answer =
-        input.channel === 'bank_card'
-          ? await chargeThenBook(context, {
-              key: input.depositId,
-              actor,
-              params: input,
-              token: input.card.token,
-              reference: `deposit ${input.depositId}`,
-              book: (work, card, state) =>
-                customerCardDeposit(work, customerId, input, { card, state }),
-              amountOf: (deposit) => deposit.amountCents + deposit.feeCents,
-            })
-          : await inWork(storage, clock, (work) =>
-              idempotent(work, input.depositId, actor, input, 201, () =>
-                customerPaperDeposit(work, customerId, input),
-              ),
-            );
-      return reply.status(answer.status).send(answer.body);
-    },
-  );
+  app.post('/v1/customer/deposits', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
+    const input = CustomerDepositRequestSchema.parse(request.body);
+    const actor = `customer:${customerId}`;
+    const answer =
+      input.channel === 'bank_card'
+        ? await chargeThenBook(context, {
+            key: input.depositId,
+            actor,
+            params: input,
+            token: input.card.token,
+            reference: `deposit ${input.depositId}`,
+            book: (work, card, state) =>
+              customerCardDeposit(work, customerId, input, { card, state }),
+            amountOf: (deposit) => deposit.amountCents + deposit.feeCents,
+          })
+        : await inWork(storage, clock, (work) =>
+            idempotent(work, input.depositId, actor, input, 201, () =>
+              customerPaperDeposit(work, customerId, input),
+            ),
+          );
+    return reply.status(answer.status).send(answer.body);
+  });
 
-  app.get('/v1/customer/account', async (request) => {
-    const { customerId } = await session(request);
+  app.get('/v1/customer/account', CUSTOMER, async (request) => {
+    const { customerId } = requestCustomer(request);
     const balance = await storage.get<{ stamps: number }>(
       "SELECT stamps FROM balances WHERE owner_type = 'customer' AND owner_id = ?",
       [customerId],

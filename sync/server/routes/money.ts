@@ -5,7 +5,7 @@ import { openChargebacks } from '../chargebacks';
 import { cardPayer } from '../deposits';
 import { HttpError } from '../http/errors';
 import { rawBody } from '../http/raw-body';
-import { checkVersions } from '../http/versions';
+import { requestDevice } from '../http/access-control';
 import { chargeThenBook, recordCharge } from '../money/card-charges';
 import { applyDispute } from '../money/disputes';
 import { PROCESSOR_SIGNATURE_HEADER } from '../money/http-processor';
@@ -31,9 +31,7 @@ export function moneyRoutes(app: FastifyInstance, context: RouteContext): void {
     '/v1/card-payments',
     { config: { access: { kind: 'device', profiles: ['kiosk', 'lobby'] } } },
     async (request, reply) => {
-      checkVersions(request, context.minAppVersion);
-      const device = await context.authenticateDevice(request);
-      if (device.profile === 'tablet') throw new HttpError(403, 'forbidden', 'kiosks only');
+      const device = requestDevice(request);
       const input = KioskCardChargeRequestSchema.parse(request.body);
       const answer = await chargeThenBook<KioskCardChargeResponse>(context, {
         key: `kiosk-card:${input.paymentId}`,

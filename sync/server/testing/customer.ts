@@ -26,29 +26,32 @@ export class TestCustomer {
 
   /** Registers for a resident and logs in. */
   async register(residentId: string): Promise<this> {
-    const registered = await this.call<{ customerId: string }>('POST', '/v1/customers/register', {
+    const registered = await this.call('POST', '/v1/customers/register', {
       email: this.email,
       password: this.password,
       displayName: 'Rosa Lopez',
       residentId,
       acceptedTermsVersion: '2026-01',
     });
-    if (registered.status !== 201) throw new Error(`register: ${JSON.stringify(registered.body)}`);
-    this.customerId = registered.body.customerId;
-    await this.login();
+    if (registered.status !== 202) throw new Error(`register: ${JSON.stringify(registered.body)}`);
+    const login = await this.login();
+    if (login.status !== 200) throw new Error(`login: ${JSON.stringify(login.body)}`);
     return this;
   }
 
   async login(password = this.password) {
-    const answer = await this.call<{ token: string; mustChangePassword: boolean }>(
-      'POST',
-      '/v1/customers/login',
-      {
-        email: this.email,
-        password,
-      },
-    );
-    if (answer.status === 200) this.token = answer.body.token;
+    const answer = await this.call<{
+      token: string;
+      customerId: string;
+      mustChangePassword: boolean;
+    }>('POST', '/v1/customers/login', {
+      email: this.email,
+      password,
+    });
+    if (answer.status === 200) {
+      this.token = answer.body.token;
+      this.customerId = answer.body.customerId;
+    }
     return answer;
   }
 

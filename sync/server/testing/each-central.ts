@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ProcessorSimulatorProcess } from '../money/processor-process';
-import type { Clock } from '../work';
 import { TestCentral } from './central';
 import { storageOpener, type StorageKind } from './storages';
 
@@ -13,7 +12,9 @@ import { storageOpener, type StorageKind } from './storages';
 export function eachTestCentral(
   kind: StorageKind,
   started: (central: TestCentral) => void,
-  options: { clock?: Clock; processor?: boolean } = {},
+  options: Omit<NonNullable<Parameters<typeof TestCentral.start>[1]>, 'processor'> & {
+    processor?: boolean;
+  } = {},
 ): void {
   const open = storageOpener(kind);
   let running: TestCentral | undefined;
@@ -25,7 +26,7 @@ export function eachTestCentral(
     afterAll(() => processor?.stop());
   }
   beforeEach(async () => {
-    running = await TestCentral.start(await open(), { clock: options.clock, processor });
+    running = await TestCentral.start(await open(), { ...options, processor });
     started(running);
   });
   afterEach(async () => {

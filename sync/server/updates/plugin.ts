@@ -50,7 +50,10 @@ export const updateFeedPlugin: FastifyPluginAsync<UpdateFeedOptions> = async (ap
     throw new Error('updateFeedPlugin: publicKey must be an Ed25519 public key');
   }
 
-  app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
+  // Public: devices fetch updates before they can sign anything; every release is signed.
+  const access = { config: { access: { kind: 'public' } } } as const;
+
+  app.get<{ Params: { file: string } }>('/:file', access, async (request, reply) => {
     const target = parseChannelFile(request.params.file);
     if (!target) return notFound(reply, 'not a channel file');
     const releases = await listReleases(
@@ -72,6 +75,7 @@ export const updateFeedPlugin: FastifyPluginAsync<UpdateFeedOptions> = async (ap
 
   app.get<{ Params: { channel: string; platform: string; version: string; name: string } }>(
     '/files/:channel/:platform/:version/:name',
+    access,
     async (request, reply) => {
       const { channel, platform, version, name } = request.params;
       if (
