@@ -186,3 +186,18 @@ export const CustomerQuoteResponseSchema = z.object({
   cardWarning: z.enum(['credit_cash_advance_fee', 'prepaid_may_decline']).nullable(),
 });
 export type CustomerQuoteResponse = z.infer<typeof CustomerQuoteResponseSchema>;
+
+/**
+ * Finance staff enter a money order or MoneyGram transfer when it has arrived (customers never
+ * declare one). `customerId`, when the sender is a known customer, lets a money order settle
+ * that customer's outstanding chargebacks first.
+ */
+export const FinanceDepositRequestSchema = z.object({
+  depositId: UuidSchema,
+  residentId: IdSchema,
+  channel: z.enum(['money_order', 'moneygram']),
+  amountCents: CentsSchema.min(1),
+  /** Money order serial or MoneyGram reference number. */
+  reference: z.string().trim().min(4).max(64),
+  customerId: IdSchema.optional(),
+});

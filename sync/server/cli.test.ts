@@ -47,7 +47,9 @@ describe('central CLI', () => {
     const answer = await fetch(`${url}/v1/enroll`, { method: 'POST' });
     expect(answer.status).toBe(400);
     // In development the processor simulator runs beside it, with its webhooks pointed back.
-    expect(lines[2]).toMatch(/processor simulator on http:\/\/127\.0\.0\.1:\d+ \(development\)/);
+    expect(lines.at(-1)).toMatch(
+      /processor simulator on http:\/\/127\.0\.0\.1:\d+ \(development\)/,
+    );
     await stop();
     await expect(
       runCli(['--db', db, '--port', '0'], { HOMELINE_PROCESSOR_URL: 'https://p.example' }, () => 0),

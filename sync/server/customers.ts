@@ -559,21 +559,3 @@ export async function customerCardDeposit(
   }
   return answer;
 }
-
-/** Money orders and MoneyGram as the customer declares them. */
-export async function customerPaperDeposit(
-  work: Work,
-  customerId: string,
-  input: Exclude<CustomerDepositRequest, { channel: 'bank_card' }>,
-) {
-  const facility = await requireContact(work, customerId, input.residentId);
-  return makeDeposit(work, facility, {
-    depositId: input.depositId,
-    residentId: input.residentId,
-    customerId,
-    channel: input.channel,
-    amountCents: input.amountCents,
-    reference: input.reference,
-    expectedFeeCents: input.expectedFeeCents,
-  });
-}

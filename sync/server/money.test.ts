@@ -253,18 +253,29 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       await customer.call('POST', '/v1/customer/deposits', { ...deposit, depositId: blockedKey }),
     ).toEqual(blocked);
 
-    const order = await customer.call<{ settledChargebackCents: number; creditedCents: number }>(
+    const moneyOrder = {
+      channel: 'money_order',
+      depositId: crypto.randomUUID(),
+      residentId,
+      amountCents: 4000,
+      reference: 'MO-12345678',
+    };
+    // A customer cannot declare one: it is credited when it arrives, by finance.
+    const declared = await customer.call('POST', '/v1/customer/deposits', {
+      ...moneyOrder,
+      expectedFeeCents: 0,
+    });
+    expect(declared.status).toBe(403);
+    const reviewer = await central.staff([{ role: 'reviewer', facilityId: central.facility.id }]);
+    expect((await reviewer.call('POST', '/v1/staff/deposits', moneyOrder)).status).toBe(403);
+    const finance = await central.staff([{ role: 'finance', facilityId: central.facility.id }]);
+    const entered = { ...moneyOrder, customerId: customer.customerId };
+    const order = await finance.call<{ settledChargebackCents: number; creditedCents: number }>(
       'POST',
-      '/v1/customer/deposits',
-      {
-        channel: 'money_order',
-        depositId: crypto.randomUUID(),
-        residentId,
-        amountCents: 4000,
-        reference: 'MO-12345678',
-        expectedFeeCents: 0,
-      },
+      '/v1/staff/deposits',
+      entered,
     );
+    expect(await finance.call('POST', '/v1/staff/deposits', entered)).toEqual(order);
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({ settledChargebackCents: 3000, creditedCents: 1000 });
     expect((await balance(central, residentId)).cents).toBe(6000);

@@ -15,7 +15,6 @@ import {
   changePassword,
   customerBuyStamps,
   customerCardDeposit,
-  customerPaperDeposit,
   customerSendMail,
   forgotPassword,
   linkResident,
@@ -24,6 +23,7 @@ import {
   registerCustomer,
 } from '../customers';
 import { requestCustomer } from '../http/access-control';
+import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
 import { chargeThenBook } from '../money/card-charges';
 import { quoteCustomerDeposit, quotedCard } from '../money/quotes';
@@ -141,6 +141,15 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     return reply.status(answer.status).send(answer.body);
   });
 
+  /** Money orders and MoneyGram are entered by finance when they arrive (POST /v1/staff/deposits). */
+  const refusePaperDeposit = (): never => {
+    throw new HttpError(
+      403,
+      'forbidden',
+      'money orders and MoneyGram transfers are credited by the facility when they arrive',
+    );
+  };
+
   app.post('/v1/customer/deposits', CUSTOMER, async (request, reply) => {
     const { customerId } = requestCustomer(request);
     const input = CustomerDepositRequestSchema.parse(request.body);
@@ -157,11 +166,7 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
               customerCardDeposit(work, customerId, input, { card, state }),
             amountOf: (deposit) => deposit.amountCents + deposit.feeCents,
           })
-        : await inWork(storage, clock, (work) =>
-            idempotent(work, input.depositId, actor, input, 201, () =>
-              customerPaperDeposit(work, customerId, input),
-            ),
-          );
+        : refusePaperDeposit();
     return reply.status(answer.status).send(answer.body);
   });
 

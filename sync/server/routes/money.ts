@@ -1,11 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluateDeposit, assessCard } from '../../../domain';
-import { KioskCardChargeRequestSchema, type KioskCardChargeResponse } from '../../protocol';
+import {
+  FinanceDepositRequestSchema,
+  KioskCardChargeRequestSchema,
+  type KioskCardChargeResponse,
+} from '../../protocol';
 import { openChargebacks } from '../chargebacks';
 import { cardPayer } from '../deposits';
 import { HttpError } from '../http/errors';
 import { rawBody } from '../http/raw-body';
-import { requestDevice } from '../http/access-control';
+import { requestDevice, requestStaff } from '../http/access-control';
+import { idempotent } from '../idempotency';
+import { enterPaperDeposit } from '../money/finance-entry';
 import { chargeThenBook, recordCharge } from '../money/card-charges';
 import { applyDispute } from '../money/disputes';
 import { PROCESSOR_SIGNATURE_HEADER } from '../money/http-processor';
@@ -22,7 +28,9 @@ import type { RouteContext } from './context';
  *   before the card is touched);
  * - POST /v1/processor/webhooks: the processor's signed notices (disputes become chargebacks).
  *   Anyone can reach it; only a body signed with the webhook secret, at most five minutes old,
- *   is acted on, and each event once.
+ *   is acted on, and each event once;
+ * - POST /v1/staff/deposits: finance staff of the resident's facility enter a money order or
+ *   MoneyGram transfer that has arrived (the deposit id is the idempotency key).
  */
 export function moneyRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
@@ -93,6 +101,21 @@ export function moneyRoutes(app: FastifyInstance, context: RouteContext): void {
         request.log.error({ chargeId: event.chargeId }, 'a dispute for a charge we never booked');
       }
       return reply.status(200).send({ received: true, outcome });
+    },
+  );
+
+  app.post(
+    '/v1/staff/deposits',
+    { config: { access: { kind: 'staff', roles: ['finance'] } } },
+    async (request, reply) => {
+      const staff = requestStaff(request);
+      const input = FinanceDepositRequestSchema.parse(request.body);
+      const answer = await inWork(storage, clock, (work) =>
+        idempotent(work, input.depositId, `staff:${staff.staffId}`, input, 201, () =>
+          enterPaperDeposit(work, staff, input),
+        ),
+      );
+      return reply.status(answer.status).send(answer.body);
     },
   );
 }
