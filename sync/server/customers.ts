@@ -29,7 +29,7 @@ import type { Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
 import { recordCharge, type ChargeState } from './money/card-charges';
-import type { ProcessorCard } from './money/payments';
+import type { CapturedCharge, ProcessorCard } from './money/payments';
 
 /**
  * Customers (family and friends): find a resident, register, log in with lockout, recover a
@@ -449,6 +449,24 @@ export async function customerSendMail(
   };
 }
 
+/** A customer's captured charge, kept as booked by the purchase or deposit keyed `key`. */
+async function keepCustomerCharge(
+  work: Work,
+  customerId: string,
+  residentId: string,
+  key: string,
+  charge: CapturedCharge | undefined,
+): Promise<void> {
+  if (!charge) return;
+  await recordCharge(work, {
+    charge,
+    paymentKey: key,
+    payer: `customer:${customerId}`,
+    residentId,
+    claimedBy: key,
+  });
+}
+
 /** What a card booking knows: the processor's card, and the captured charge (not in the dry run). */
 export interface CardPaid {
   card: ProcessorCard;
@@ -500,15 +518,7 @@ export async function customerBuyStamps(
     charge,
     reference: `stamps.purchase ${input.purchaseId}`,
   });
-  if (charge) {
-    await recordCharge(work, {
-      charge,
-      paymentKey: input.purchaseId,
-      payer: `customer:${customerId}`,
-      residentId: input.residentId,
-      claimedBy: input.purchaseId,
-    });
-  }
+  await keepCustomerCharge(work, customerId, input.residentId, input.purchaseId, charge);
   const owner = { type: 'customer' as const, id: customerId };
   await credit(work, {
     owner,
@@ -548,14 +558,6 @@ export async function customerCardDeposit(
     charge,
     expectedFeeCents: input.expectedFeeCents,
   });
-  if (charge) {
-    await recordCharge(work, {
-      charge,
-      paymentKey: input.depositId,
-      payer: `customer:${customerId}`,
-      residentId: input.residentId,
-      claimedBy: input.depositId,
-    });
-  }
+  await keepCustomerCharge(work, customerId, input.residentId, input.depositId, charge);
   return answer;
 }
