@@ -429,6 +429,8 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
           channel: 'kiosk_cash',
           depositId: newId(),
           residentId,
+          amountCents: 1805,
+          feeCents: 195,
           bills: [{ billId: newId(), cents: 2000 }],
         },
       });
