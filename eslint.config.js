@@ -28,6 +28,7 @@ const layers = {
   'sync/protocol': ['domain'],
   'sync/client': ['sync/protocol', 'domain'],
   'sync/server': ['sync/protocol', 'domain'],
+  'sync/processor': [],
   'hardware/hal': [],
   'hardware/drivers': ['hardware/hal'],
   'hardware/simulators': ['hardware/hal', 'hardware/drivers'],

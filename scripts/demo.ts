@@ -26,6 +26,8 @@ import { harnessKeyFile } from '../electron/harness/server';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { startPanel } from '../hardware/simulators/panel';
 import { createCentralServer } from '../sync/server/app';
+import { createHttpProcessor } from '../sync/server/money/http-processor';
+import { ProcessorSimulatorProcess } from '../sync/server/money/processor-process';
 import { createEnrollCode } from '../sync/server/enrollment';
 import {
   DEMO_PIN,
@@ -98,8 +100,16 @@ async function main(): Promise<void> {
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
   const { facilityId } = await seedSample(storage, clock);
   const staffLogins = await seedDemoStaff(storage, clock);
-  const central = await createCentralServer({ storage, logger });
+  // Cards go to the processor simulator, its own process, over HTTP like a real processor.
+  const processor = await ProcessorSimulatorProcess.start();
+  const payments = createHttpProcessor({
+    baseUrl: processor.url,
+    secretKey: processor.keys.secretKey,
+    webhookSecret: processor.keys.webhookSecret,
+  });
+  const central = await createCentralServer({ storage, logger, payments });
   const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
+  await processor.registerWebhook(`${centralUrl}/v1/processor/webhooks`);
 
   // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
   const deviceStore = openStore(
@@ -194,11 +204,13 @@ async function main(): Promise<void> {
     centralUrl,
     staffLogins,
     residents,
+    processor,
   });
   if (args['send-sample']) {
-    await sendSample(centralUrl, residents[0]!.id);
+    await sendSample(centralUrl, residents[0]!.id, processor);
     console.log(
-      'demo: sample mail sent and approved; the kiosk shows it after its next sync (≤ 5 s)',
+      'demo: stamps bought by card through the processor simulator; sample mail sent and ' +
+        'approved; the kiosk shows it after its next sync (≤ 5 s)',
     );
   }
 
@@ -210,6 +222,7 @@ async function main(): Promise<void> {
     await panel?.server.close();
     await harness?.close();
     await central.close();
+    await processor.stop();
     await storage.close();
     process.exit(0);
   };
@@ -224,8 +237,9 @@ function printGuide(info: {
   centralUrl: string;
   staffLogins: DemoStaffLogin[];
   residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
+  processor: ProcessorSimulatorProcess;
 }): void {
-  const { centralUrl } = info;
+  const { centralUrl, processor } = info;
   const json = (value: unknown) => `'${JSON.stringify(value)}'`;
   const first = info.residents[0];
   const reviewer = info.staffLogins.find((login) => login.role === 'reviewer');
@@ -235,6 +249,7 @@ Homeline demo
   simulated devices (swipe a card, insert a bill, faults): ${info.panelUrl ?? '(none)'}
     or: npm run sim -- ctl swipe visa --panel ${info.panelUrl ?? '<panel>'}
   central service: ${centralUrl}
+  card processor simulator: ${processor.url}   (test cards: ${processor.url}/v1/test/cards)
 
 Resident logins (state FL, PIN ${DEMO_PIN}):
 ${info.residents.map((r) => `  ${r.doc_number}  ${r.first_name} ${r.last_name}`).join('\n')}
@@ -248,8 +263,10 @@ A customer writes to ${first?.first_name ?? 'a resident'}; a reviewer approves; 
     -d ${json({ email: 'maria@example.com', password: 'correct horse battery', displayName: 'Maria Lopez', residentId: first?.id, acceptedTermsVersion: '2026-01' })}
   TOKEN=$(curl -s -X POST ${centralUrl}/v1/customers/login -H 'content-type: application/json' \\
     -d ${json({ email: 'maria@example.com', password: 'correct horse battery' })} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  CARD=$(curl -s -X POST ${processor.url}/v1/tokens -H "authorization: Bearer ${processor.keys.publishableKey}" -H 'content-type: application/json' \\
+    -d ${json({ number: processor.testCards.visaApproved, expMonth: 12, expYear: 2031, cvc: '123' })} | sed 's/.*"id":"\\([^"]*\\)".*/\\1/')
   curl -s -X POST ${centralUrl}/v1/customer/stamps -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d ${json({ purchaseId: '11111111-1111-4111-8111-111111111111', residentId: first?.id, bundleId: 'bundle-5', card: sampleCard() })}
+    -d '{"purchaseId":"11111111-1111-4111-8111-111111111111","residentId":"${first?.id}","bundleId":"bundle-5","card":{"token":"'$CARD'"}}'
   curl -s -X POST ${centralUrl}/v1/customer/mail -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d ${json({ messageId: '22222222-2222-4222-8222-222222222222', residentId: first?.id, subject: 'Hola', body: 'We miss you. Te queremos.' })}
   CSRF=$(curl -s -c staff.cookies -X POST ${centralUrl}/v1/staff/login -H 'content-type: application/json' \\
@@ -262,20 +279,12 @@ A customer writes to ${first?.first_name ?? 'a resident'}; a reviewer approves; 
 `);
 }
 
-/** A tokenized test card as a card reader hands it over (never a card number). */
-function sampleCard() {
-  return {
-    token: 'tok_demo_visa_0000000000',
-    brand: 'visa',
-    last4: '4242',
-    expMonth: 12,
-    expYear: 2030,
-    funding: 'debit',
-  };
-}
-
-/** The curl lines above, done with fetch: register, buy stamps, write, a reviewer approves. */
-async function sendSample(centralUrl: string, residentId: string) {
+/** The curl lines above, done with fetch: register, buy stamps by card (the simulator), write, a reviewer approves. */
+async function sendSample(
+  centralUrl: string,
+  residentId: string,
+  processor: ProcessorSimulatorProcess,
+) {
   const call = async <T>(
     path: string,
     body: unknown,
@@ -304,7 +313,12 @@ async function sendSample(centralUrl: string, residentId: string) {
   const bearer = { authorization: `Bearer ${token}` };
   await call(
     '/v1/customer/stamps',
-    { purchaseId: randomUUID(), residentId, bundleId: 'bundle-5', card: sampleCard() },
+    {
+      purchaseId: randomUUID(),
+      residentId,
+      bundleId: 'bundle-5',
+      card: { token: await processor.tokenize() },
+    },
     bearer,
   );
   const messageId = randomUUID();

@@ -9,7 +9,7 @@ import {
   StateSchema,
   UuidSchema,
 } from './common';
-import { AttachmentRefSchema, CardTokenSchema, MAX_MESSAGE_CHARS } from './mutations';
+import { AttachmentRefSchema, MAX_MESSAGE_CHARS, ProcessorTokenSchema } from './mutations';
 
 /**
  * Customer API (family and friends, web or lobby). Authenticated calls carry
@@ -90,7 +90,9 @@ export const CustomerStampPurchaseRequestSchema = z.object({
   /** Bundles are priced by the facility of this resident. */
   residentId: IdSchema,
   bundleId: IdSchema,
-  card: CardTokenSchema,
+  card: ProcessorTokenSchema,
+  /** The price shown before confirming; refused (nothing charged) when it no longer matches. */
+  expectedPriceCents: CentsSchema.optional(),
 });
 export const CustomerStampPurchaseResponseSchema = z.object({
   purchaseId: IdSchema,
@@ -105,9 +107,9 @@ export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [
     depositId: UuidSchema,
     residentId: IdSchema,
     amountCents: CentsSchema.min(1),
-    card: CardTokenSchema,
-    /** The fee shown to the customer before confirming; refused when it no longer matches. */
-    expectedFeeCents: CentsSchema.optional(),
+    card: ProcessorTokenSchema,
+    /** The fee quoted (POST /v1/customer/quotes) and shown; refused when it no longer matches. */
+    expectedFeeCents: CentsSchema,
   }),
   z.object({
     channel: z.enum(['money_order', 'moneygram']),
@@ -116,7 +118,7 @@ export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [
     amountCents: CentsSchema.min(1),
     /** Money order serial or MoneyGram reference number. */
     reference: z.string().trim().min(4).max(64),
-    expectedFeeCents: CentsSchema.optional(),
+    expectedFeeCents: CentsSchema,
   }),
 ]);
 export type CustomerDepositRequest = z.infer<typeof CustomerDepositRequestSchema>;
@@ -140,4 +142,62 @@ export const ChargebackRequestSchema = z.object({
 });
 export const ChargebackSettlementRequestSchema = z.object({
   resolution: z.enum(['settled', 'resolved']),
+});
+
+/**
+ * A kiosk takes a card payment through the central service (it needs the network): the reader's
+ * processor token, the resident, and the exact total shown (amount plus fee, or the price). The
+ * answer's charge id then goes in the deposit.create or stamps.purchase mutation, which claims
+ * the charge once. The paymentId is the idempotency key: a retry charges nothing more.
+ */
+export const KioskCardChargeRequestSchema = z.object({
+  paymentId: UuidSchema,
+  residentId: IdSchema,
+  amountCents: CentsSchema.min(50),
+  card: ProcessorTokenSchema,
+});
+export type KioskCardChargeRequest = z.infer<typeof KioskCardChargeRequestSchema>;
+export const KioskCardChargeResponseSchema = z.object({
+  chargeId: IdSchema,
+  amountCents: CentsSchema,
+  card: z.object({ brand: z.string(), last4: z.string(), funding: z.string() }),
+});
+export type KioskCardChargeResponse = z.infer<typeof KioskCardChargeResponseSchema>;
+
+/**
+ * A customer asks what a deposit would cost before confirming: the fee and total, whether it is
+ * allowed now (and why not: chargeback block codes, with the channels still possible), and with
+ * a card token, the card's warning (credit: cash-advance fees; prepaid: may decline). The deposit
+ * then carries the quoted fee as `expectedFeeCents` and is refused if it changed.
+ */
+export const CustomerQuoteRequestSchema = z.object({
+  residentId: IdSchema,
+  channel: z.enum(['bank_card', 'money_order', 'moneygram']),
+  amountCents: CentsSchema.min(1),
+  card: ProcessorTokenSchema.optional(),
+});
+export const CustomerQuoteResponseSchema = z.object({
+  amountCents: CentsSchema,
+  feeCents: CentsSchema,
+  totalCents: CentsSchema,
+  allowed: z.boolean(),
+  blockReasons: z.array(z.string()),
+  stillPossible: z.array(z.enum(DEPOSIT_CHANNELS)),
+  cardWarning: z.enum(['credit_cash_advance_fee', 'prepaid_may_decline']).nullable(),
+});
+export type CustomerQuoteResponse = z.infer<typeof CustomerQuoteResponseSchema>;
+
+/**
+ * Finance staff enter a money order or MoneyGram transfer when it has arrived (customers never
+ * declare one). `customerId`, when the sender is a known customer, lets a money order settle
+ * that customer's outstanding chargebacks first.
+ */
+export const FinanceDepositRequestSchema = z.object({
+  depositId: UuidSchema,
+  residentId: IdSchema,
+  channel: z.enum(['money_order', 'moneygram']),
+  amountCents: CentsSchema.min(1),
+  /** Money order serial or MoneyGram reference number. */
+  reference: z.string().trim().min(4).max(64),
+  customerId: IdSchema.optional(),
 });

@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'locked',
   'rate_limited',
   'internal',
+  'card_declined',
+  'card_token_invalid',
+  'processor_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -32,6 +35,8 @@ export const ErrorBodySchema = z.object({
     message: z.string(),
     /** Field problems for bad_request: path and message per issue. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** The processor's reason for card_declined / card_token_invalid (e.g. insufficient_funds). */
+    declineCode: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_BRANDS, CARD_FUNDING, TICKET_CATEGORIES } from '../../domain';
+import { TICKET_CATEGORIES } from '../../domain';
 import {
   CentsSchema,
   IdSchema,
@@ -87,16 +87,17 @@ export const ReleaseRequestArgsSchema = z.object({
   returnAddress: z.string().trim().min(1).max(500),
 });
 
-/** A tokenized card as the card-reader driver hands it over: never the number or track data. */
-export const CardTokenSchema = z.object({
-  token: z.string().min(16).max(256),
-  brand: z.enum(CARD_BRANDS),
-  last4: z.string().regex(/^\d{4}$/),
-  expMonth: z.number().int().min(1).max(12),
-  expYear: z.number().int().min(2000).max(2100),
-  funding: z.enum(CARD_FUNDING),
+/** A charge the processor captured, as the central service named it to the kiosk. */
+export const ChargeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{4,100}$/);
+
+/**
+ * A card as the processor tokenized it (the web page or the kiosk's reader sends the number to
+ * the processor, never to us): the token only; the service asks the processor for the card's
+ * brand, funding and fingerprint.
+ */
+export const ProcessorTokenSchema = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/),
 });
-export type CardToken = z.infer<typeof CardTokenSchema>;
 
 /** One accepted bill; its id makes the credit idempotent even across deposits. */
 export const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(100) });
@@ -109,7 +110,7 @@ export const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(
  */
 export const KioskPaymentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kiosk_cash'), bills: z.array(BillSchema).min(1).max(100) }),
-  z.object({ kind: z.literal('kiosk_card'), card: CardTokenSchema }),
+  z.object({ kind: z.literal('kiosk_card'), chargeId: ChargeIdSchema }),
 ]);
 export type KioskPayment = z.infer<typeof KioskPaymentSchema>;
 
@@ -129,6 +130,11 @@ export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
     channel: z.literal('kiosk_cash'),
     depositId: UuidSchema,
     residentId: IdSchema,
+    /** What the resident receives, as the kiosk printed it. */
+    amountCents: CentsSchema.min(1),
+    /** The fee the kiosk quoted, took and printed; applied as is (the cash is already taken). */
+    feeCents: CentsSchema,
+    /** The cash taken: exactly amount plus fee. */
     bills: z.array(BillSchema).min(1).max(100),
   }),
   z.object({
@@ -136,7 +142,8 @@ export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
     depositId: UuidSchema,
     residentId: IdSchema,
     amountCents: CentsSchema.min(1),
-    card: CardTokenSchema,
+    /** The charge (amount plus fee) the kiosk made through POST /v1/card-payments. */
+    chargeId: ChargeIdSchema,
     /** The fee the kiosk showed; refused if the server's fee differs. */
     expectedFeeCents: CentsSchema.optional(),
   }),
@@ -228,6 +235,7 @@ export const REJECTION_CODES = [
   'amount_out_of_range',
   'bill_already_credited',
   'attachment_missing',
+  'payment_required',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -12,7 +12,10 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
   beforeEach(() => {
     now = Date.parse('2026-03-01T12:00:00Z');
   });
-  eachTestCentral(kind, (started) => (central = started), { clock: () => new Date(now) });
+  eachTestCentral(kind, (started) => (central = started), {
+    clock: () => new Date(now),
+    processor: true,
+  });
 
   function staffClient() {
     const facilityId = central.facility.id;
@@ -138,14 +141,15 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
       expect(answer.status).toBe(400);
       expect(answer.body.error.issues.length).toBeGreaterThan(0);
     }
-    const card = { ...TestCustomer.card(), brand: 'amex' };
-    const refused = await customer.call('POST', '/v1/customer/stamps', {
-      purchaseId: crypto.randomUUID(),
+    // An American Express card (refused by the domain) is refused before it is charged.
+    const refused = await customer.buyStamps(
+      await central.cardToken('378282246310005'),
       residentId,
-      bundleId: 'bundle-5',
-      card,
-    });
-    expect(refused.status).toBe(400);
+    );
+    expect(refused.status).toBe(422);
+    expect(
+      (await customer.call('POST', '/v1/customer/stamps', { purchaseId: 'x', card: {} })).status,
+    ).toBe(400);
     const counts = await central.storage.get<{ m: number; l: number }>(
       'SELECT (SELECT COUNT(*) FROM messages) AS m, (SELECT COUNT(*) FROM ledger) AS l',
     );
@@ -159,7 +163,7 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
   it('reviews mail: flags, approve, reject with reason, escalate, audit, overdue, unlock', async () => {
     const residentId = await central.resident({}, { stamps: 5 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
-    await customer.buyStamps(residentId, 'bundle-20');
+    await customer.buyStamps(await central.cardToken(), residentId, 'bundle-20');
     const send = (body: string) =>
       customer.call<{ messageId: string }>('POST', '/v1/customer/mail', {
         messageId: crypto.randomUUID(),

@@ -12,6 +12,8 @@ import { blobRoutes } from './routes/blobs';
 import { customerRoutes } from './routes/customer';
 import { staffRoutes } from './routes/staff';
 import type { RouteContext } from './routes/context';
+import { moneyRoutes } from './routes/money';
+import type { PaymentsPort } from './money/payments';
 import { deviceRoutes } from './routes/device';
 import type { Storage } from './storage/types';
 import type { Clock } from './work';
@@ -48,6 +50,8 @@ export interface CentralServerOptions {
   clock?: Clock;
   /** Devices with an older app get "upgrade required". */
   minAppVersion?: string;
+  /** The card processor behind the payments port (money/http-processor.ts); none: no cards. */
+  payments?: PaymentsPort | null;
   /** Serve the signed update feed (sync/server/updates) under /updates/. */
   updates?: UpdateFeedOptions;
   limits?: Partial<ServerLimits>;
@@ -83,6 +87,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
     logger: options.logger,
     minAppVersion: options.minAppVersion ?? '0.0.0',
     pageSigner: createPageSigner(options.storage),
+    payments: options.payments ?? null,
   };
   installErrorHandler(app);
   installBodyParsers(app);
@@ -99,6 +104,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
   customerRoutes(app, context);
   staffRoutes(app, context);
   blobRoutes(app, context);
+  moneyRoutes(app, context);
   if (options.updates)
     await app.register(updateFeedPlugin, { prefix: '/updates', ...options.updates });
   return app;

@@ -46,7 +46,14 @@ describe('central CLI', () => {
     const url = /on (http:\/\/\S+)/.exec(lines.at(-1) ?? '')?.[1];
     const answer = await fetch(`${url}/v1/enroll`, { method: 'POST' });
     expect(answer.status).toBe(400);
+    // In development the processor simulator runs beside it, with its webhooks pointed back.
+    expect(lines.at(-1)).toMatch(
+      /processor simulator on http:\/\/127\.0\.0\.1:\d+ \(development\)/,
+    );
     await stop();
+    await expect(
+      runCli(['--db', db, '--port', '0'], { HOMELINE_PROCESSOR_URL: 'https://p.example' }, () => 0),
+    ).rejects.toThrow(/HOMELINE_PROCESSOR_SECRET_KEY/);
 
     // With a releases folder and the release managers' public key, the update feed is mounted.
     const releases = join(dir, 'releases');
@@ -58,9 +65,10 @@ describe('central CLI', () => {
     );
     const withFeed = await runCli(
       ['--db', db, '--port', '0', '--releases', releases, '--update-public-key', keyFile],
-      { LOG_LEVEL: 'silent' },
+      { LOG_LEVEL: 'silent', NODE_ENV: 'production' },
       (line) => lines.push(line),
     );
+    expect(lines.at(-1)).toMatch(/; no card processor$/);
     const feedUrl = /on (http:\/\/\S+)/.exec(lines.at(-1) ?? '')?.[1];
     const feed = await fetch(`${feedUrl}/updates/stable-linux.yml`);
     expect(feed.status).toBe(404);

@@ -7,6 +7,7 @@ import { createCentralServer } from './app';
 import { createEnrollCode, revokeDevice } from './enrollment';
 import { newEpoch } from './epoch';
 import { HttpError } from './http/errors';
+import { paymentsFromEnv, ProcessorConfigError } from './money/processor-config';
 import { bootstrapItAdmin } from './staff-identity';
 import { inWork } from './work';
 import { DEMO_PIN, DEMO_STAFF_PASSWORD, seedDemoStaff, seedSample } from './seed';
@@ -28,6 +29,8 @@ import type { Storage } from './storage/types';
  *                     admin exists: IT then creates every other account through the staff API
  * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
  * There is no shared admin token: the HTTP API takes only per-person staff sessions.
+ * Cards: HOMELINE_PROCESSOR_URL and its keys, or in development the processor simulator
+ * (money/processor-config.ts).
  */
 
 export class CliError extends Error {
@@ -178,11 +181,22 @@ export async function runCli(
     print(
       'HOMELINE_ADMIN_TOKEN is ignored: sign in as staff (bootstrap-admin makes the first IT admin)',
     );
-  const app = await createCentralServer({ storage, logger, updates });
+  const processor = await paymentsFromEnv(env, logger).catch(async (error: unknown) => {
+    await storage.close();
+    throw error instanceof ProcessorConfigError ? new CliError(error.message) : error;
+  });
+  const app = await createCentralServer({
+    storage,
+    logger,
+    updates,
+    payments: processor.payments,
+  });
   const address = await app.listen({ host: options.host, port: options.port });
-  print(`central service on ${address} (${storage.dialect})`);
+  await processor.connect(address);
+  print(`central service on ${address} (${storage.dialect}); ${processor.describe}`);
   return async () => {
     await app.close();
+    await processor.stop();
     await storage.close();
   };
 }

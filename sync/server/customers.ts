@@ -7,7 +7,7 @@ import {
 } from '../../domain';
 import type { z } from 'zod';
 import type {
-  CustomerDepositRequestSchema,
+  CustomerDepositRequest,
   CustomerMailRequestSchema,
   CustomerStampPurchaseRequestSchema,
   LoginResponse,
@@ -17,7 +17,7 @@ import type {
 import { clearFailures, recordAttempt } from './auth/login-failures';
 import { UNMATCHABLE_HASH, hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
 import { openChargebacks } from './chargebacks';
-import { makeDeposit } from './deposits';
+import { insertDepositRecord, makeDeposit } from './deposits';
 import { loadFacility } from './facilities';
 import { HttpError } from './http/errors';
 import { bookReplyStamps, credit, debit } from './ledger';
@@ -28,6 +28,8 @@ import { isContact } from './residents';
 import type { Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
+import { recordCharge, type ChargeState } from './money/card-charges';
+import type { CapturedCharge, ProcessorCard } from './money/payments';
 
 /**
  * Customers (family and friends): find a resident, register, log in with lockout, recover a
@@ -382,7 +384,7 @@ export async function changePassword(
   });
 }
 
-async function requireContact(work: Work, customerId: string, residentId: string) {
+export async function requireContact(work: Work, customerId: string, residentId: string) {
   if (!(await isContact(work.tx, residentId, customerId)))
     reject('forbidden', 'this resident is not on your account');
   const row = await work.tx.get<{ facility_id: string }>(
@@ -447,14 +449,43 @@ export async function customerSendMail(
   };
 }
 
-/** A customer buys stamps by card (token only), priced by the resident's facility. */
+/** A customer's captured charge, kept as booked by the purchase or deposit keyed `key`. */
+async function keepCustomerCharge(
+  work: Work,
+  customerId: string,
+  residentId: string,
+  key: string,
+  charge: CapturedCharge | undefined,
+): Promise<void> {
+  if (!charge) return;
+  await recordCharge(work, {
+    charge,
+    paymentKey: key,
+    payer: `customer:${customerId}`,
+    residentId,
+    claimedBy: key,
+  });
+}
+
+/** What a card booking knows: the processor's card, and the captured charge (not in the dry run). */
+export interface CardPaid {
+  card: ProcessorCard;
+  state: ChargeState;
+}
+
+/**
+ * A customer buys stamps by card, priced by the resident's facility. Booked only with the captured
+ * charge for exactly the price (money/card-charges.ts runs it first as a dry run to learn it), and
+ * recorded like a deposit so a dispute finds it.
+ */
 export async function customerBuyStamps(
   work: Work,
   customerId: string,
   input: z.infer<typeof CustomerStampPurchaseRequestSchema>,
+  paid: CardPaid,
 ) {
   const facility = await requireContact(work, customerId, input.residentId);
-  const card = assessCard(input.card);
+  const card = assessCard(paid.card);
   if (!card.ok) reject('invalid_args', card.error.message);
   const decision = evaluateDeposit(await openChargebacks(work.tx, customerId, input.residentId), {
     customerId,
@@ -466,6 +497,28 @@ export async function customerBuyStamps(
   }
   const quote = bundlePrice(facility, input.bundleId, work.now);
   if (!quote.ok) reject('not_found', quote.error.message);
+  if (
+    input.expectedPriceCents !== undefined &&
+    input.expectedPriceCents !== quote.value.priceCents
+  ) {
+    reject('price_changed', `the bundle now costs ${quote.value.priceCents} cents`);
+  }
+  const charge = paid.state.dryRun ? undefined : paid.state.charge;
+  if (charge && charge.amountCents !== quote.value.priceCents) {
+    reject('payment_required', `the charge was ${charge.amountCents} cents, not the price`);
+  }
+  await insertDepositRecord(work, {
+    id: input.purchaseId,
+    residentId: input.residentId,
+    payer: customerId,
+    channel: 'bank_card',
+    amountCents: quote.value.priceCents,
+    feeCents: 0,
+    card: paid.card,
+    charge,
+    reference: `stamps.purchase ${input.purchaseId}`,
+  });
+  await keepCustomerCharge(work, customerId, input.residentId, input.purchaseId, charge);
   const owner = { type: 'customer' as const, id: customerId };
   await credit(work, {
     owner,
@@ -486,20 +539,25 @@ export async function customerBuyStamps(
   };
 }
 
-export async function customerDeposit(
+/** A customer's card deposit: booked only with the captured charge for amount plus fee. */
+export async function customerCardDeposit(
   work: Work,
   customerId: string,
-  input: z.infer<typeof CustomerDepositRequestSchema>,
+  input: Extract<CustomerDepositRequest, { channel: 'bank_card' }>,
+  paid: CardPaid,
 ) {
   const facility = await requireContact(work, customerId, input.residentId);
-  return makeDeposit(work, facility, {
+  const charge = paid.state.dryRun ? undefined : paid.state.charge;
+  const answer = await makeDeposit(work, facility, {
     depositId: input.depositId,
     residentId: input.residentId,
     customerId,
-    channel: input.channel,
+    channel: 'bank_card',
     amountCents: input.amountCents,
-    card: input.channel === 'bank_card' ? input.card : undefined,
-    reference: input.channel === 'bank_card' ? undefined : input.reference,
+    card: paid.card,
+    charge,
     expectedFeeCents: input.expectedFeeCents,
   });
+  await keepCustomerCharge(work, customerId, input.residentId, input.depositId, charge);
+  return answer;
 }

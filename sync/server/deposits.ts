@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   applyMoneyOrder,
   assessCard,
@@ -7,16 +6,19 @@ import {
   type DepositChannel,
   type FacilityConfig,
 } from '../../domain';
-import type { CardToken, DepositResponse } from '../protocol';
+import type { DepositResponse } from '../protocol';
 import { openChargebacks, recoverChargeback } from './chargebacks';
+import { audit } from './audit';
 import { credit, debit } from './ledger';
+import type { CapturedCharge } from './money/payments';
 import { reject } from './rejection';
 import type { Work } from './work';
 
 /**
  * Deposits to a resident's spendable account, from every channel. The domain decides fees,
- * card acceptance, chargeback blocks and money-order settlement; this books the result. Cards
- * arrive tokenized: we keep brand, last four, expiry and a sha256 of the token, never a number.
+ * card acceptance, chargeback blocks and money-order settlement; this books the result. Card
+ * deposits are booked only with a charge the processor captured (money/card-charges.ts); we keep
+ * the charge id, brand, last four, expiry and the processor's card fingerprint, never a number.
  */
 
 export interface DepositInput {
@@ -26,14 +28,93 @@ export interface DepositInput {
   customerId: string;
   channel: DepositChannel;
   amountCents: number;
-  card?: CardToken;
+  /** Card channels: the captured charge (amount + fee); absent only in the pre-charge dry run. */
+  charge?: CapturedCharge;
+  /** Card channels: the card as the processor describes it. */
+  card?: CapturedCharge['card'];
   reference?: string;
   bills?: { billId: string; cents: number }[];
   expectedFeeCents?: number;
+  /**
+   * Kiosk cash: the fee the kiosk quoted, took and printed. It stands even if the facility's
+   * fee or range changed before the deposit synced: the cash is already in the cassette.
+   */
+  acceptedFeeCents?: number;
 }
 
-export function cardTokenHash(card: CardToken): string {
-  return createHash('sha256').update(card.token).digest('hex');
+/** The fee to book: the one the kiosk took for cash, else the facility's (refused if it moved). */
+async function settleFee(
+  work: Work,
+  facility: FacilityConfig,
+  input: DepositInput,
+): Promise<number> {
+  const quote = depositFee(facility, input.channel, input.amountCents);
+  if (input.acceptedFeeCents !== undefined) {
+    const current = quote.ok ? quote.value.feeCents : null;
+    if (current !== input.acceptedFeeCents) {
+      await audit(work, 'service', 'deposit.kiosk_quote_stands', 'deposit', input.depositId, {
+        acceptedFeeCents: input.acceptedFeeCents,
+        currentFeeCents: current,
+      });
+    }
+    return input.acceptedFeeCents;
+  }
+  if (!quote.ok) {
+    reject(
+      quote.error.code === 'money_not_offered' ? 'feature_not_offered' : 'amount_out_of_range',
+      quote.error.message,
+    );
+  }
+  const feeCents = quote.value.feeCents;
+  if (input.expectedFeeCents !== undefined && input.expectedFeeCents !== feeCents) {
+    reject('fee_changed', `the fee is now ${feeCents} cents, not ${input.expectedFeeCents}`);
+  }
+  return feeCents;
+}
+
+/** Who pays by card, for chargeback blocks: the processor's fingerprint, the same at every kiosk. */
+export function cardPayer(card: { fingerprint: string }): string {
+  return `card:${card.fingerprint}`;
+}
+
+/**
+ * The record of money that came in (a deposit, or a payment taken for a purchase), which
+ * chargebacks, receipts and reports read. A card is kept as the processor describes it.
+ */
+export async function insertDepositRecord(
+  work: Work,
+  row: {
+    id: string;
+    residentId: string;
+    payer: string;
+    channel: string;
+    amountCents: number;
+    feeCents: number;
+    card?: CapturedCharge['card'];
+    charge?: CapturedCharge;
+    reference: string | null;
+  },
+): Promise<void> {
+  await work.tx.run(
+    `INSERT INTO deposits (id, resident_id, customer_id, channel, amount_cents, fee_cents, card_brand,
+       card_last4, card_expiry, card_token_hash, reference, charge_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      row.id,
+      row.residentId,
+      row.payer,
+      row.channel,
+      row.amountCents,
+      row.feeCents,
+      row.card?.brand ?? null,
+      row.card?.last4 ?? null,
+      row.card ? `${row.card.expMonth}/${row.card.expYear}` : null,
+      row.card?.fingerprint ?? null,
+      row.reference,
+      row.charge?.chargeId ?? null,
+      work.now,
+    ],
+  );
 }
 
 /** Records accepted bills against a deposit; a bill id already credited refuses the whole step. */
@@ -78,16 +159,13 @@ export async function makeDeposit(
       `blocked: ${decision.reasons.map((r) => r.code).join(', ')}; still possible: ${decision.allowedChannels.join(', ')}`,
     );
   }
-  const quote = depositFee(facility, input.channel, input.amountCents);
-  if (!quote.ok) {
+  const feeCents = await settleFee(work, facility, input);
+  // A card pays amount and fee together; the charge must be exactly that.
+  if (input.charge && input.charge.amountCents !== input.amountCents + feeCents) {
     reject(
-      quote.error.code === 'money_not_offered' ? 'feature_not_offered' : 'amount_out_of_range',
-      quote.error.message,
+      'payment_required',
+      `the charge was ${input.charge.amountCents} cents, not ${input.amountCents + feeCents}`,
     );
-  }
-  const feeCents = quote.value.feeCents;
-  if (input.expectedFeeCents !== undefined && input.expectedFeeCents !== feeCents) {
-    reject('fee_changed', `the fee is now ${feeCents} cents, not ${input.expectedFeeCents}`);
   }
 
   let settled = 0;
@@ -106,44 +184,36 @@ export async function makeDeposit(
     credited = applied.value.creditedCents;
   }
 
-  await work.tx.run(
-    `INSERT INTO deposits (id, resident_id, customer_id, channel, amount_cents, fee_cents, card_brand,
-       card_last4, card_expiry, card_token_hash, reference, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      input.depositId,
-      input.residentId,
-      input.customerId,
-      input.channel,
-      input.amountCents,
-      feeCents,
-      input.card?.brand ?? null,
-      input.card?.last4 ?? null,
-      input.card ? `${input.card.expMonth}/${input.card.expYear}` : null,
-      input.card ? cardTokenHash(input.card) : null,
-      input.reference ?? null,
-      work.now,
-    ],
-  );
+  await insertDepositRecord(work, {
+    id: input.depositId,
+    residentId: input.residentId,
+    payer: input.customerId,
+    channel: input.channel,
+    amountCents: input.amountCents,
+    feeCents,
+    card: input.card,
+    charge: input.charge,
+    reference: input.reference ?? null,
+  });
   await recordBills(work, input.depositId, input.bills ?? []);
 
   const owner = { type: 'resident' as const, id: input.residentId };
-  if (credited > 0) {
+  // Cash has no card to charge the fee to: all the cash taken lands, and the fee is paid from it.
+  const feeFromCash = input.channel === 'kiosk_cash' ? feeCents : 0;
+  if (credited + feeFromCash > 0) {
     await credit(work, {
       owner,
       account: 'money',
-      amount: credited,
+      amount: credited + feeFromCash,
       kind: 'deposit',
       reference: input.depositId,
     });
   }
-  // Cash has no card to charge the fee to: it comes out of the inserted amount.
-  const feeFromBalance = input.channel === 'kiosk_cash' ? feeCents : 0;
-  if (feeFromBalance > 0) {
+  if (feeFromCash > 0) {
     await debit(work, {
       owner,
       account: 'money',
-      amount: feeFromBalance,
+      amount: feeFromCash,
       kind: 'deposit_fee',
       reference: input.depositId,
     });
@@ -154,6 +224,6 @@ export async function makeDeposit(
     amountCents: input.amountCents,
     feeCents,
     settledChargebackCents: settled,
-    creditedCents: credited - feeFromBalance,
+    creditedCents: credited,
   };
 }

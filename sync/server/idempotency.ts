@@ -15,6 +15,40 @@ export interface StoredAnswer {
   body: unknown;
 }
 
+function paramsHashOf(params: unknown): string {
+  return createHash('sha256').update(canonicalJson(params)).digest('hex');
+}
+
+/**
+ * The answer already stored for `key`, or null. Holds the key's lock until the transaction ends,
+ * so two requests with one new key at once serialize: the second then finds the first's answer.
+ */
+export async function storedAnswer(
+  work: Work,
+  key: string,
+  actor: string,
+  params: unknown,
+): Promise<StoredAnswer | null> {
+  await work.tx.lockKey(`idempotency:${key}`);
+  const stored = await work.tx.get<{
+    actor: string;
+    params_hash: string;
+    status: number;
+    response: string;
+  }>('SELECT actor, params_hash, status, response FROM idempotency WHERE key = ?', [key]);
+  if (!stored) return null;
+  if (stored.actor !== actor || stored.params_hash !== paramsHashOf(params)) {
+    throw new HttpError(409, 'conflict', `key ${key} was already used with other parameters`);
+  }
+  return { status: stored.status, body: JSON.parse(stored.response) };
+}
+
+/** How the HTTP APIs answer a business refusal. */
+export function rejectionAnswer(error: Rejection): StoredAnswer {
+  const failed = error.code === 'not_found' ? 404 : error.code === 'forbidden' ? 403 : 422;
+  return { status: failed, body: { error: { code: error.code, message: error.reason } } };
+}
+
 export async function idempotent(
   work: Work,
   key: string,
@@ -23,32 +57,18 @@ export async function idempotent(
   status: number,
   fn: () => Promise<unknown>,
 ): Promise<StoredAnswer> {
-  const paramsHash = createHash('sha256').update(canonicalJson(params)).digest('hex');
-  // Two requests with one new key at once: the second waits, then finds the first's answer.
-  await work.tx.lockKey(`idempotency:${key}`);
-  const stored = await work.tx.get<{
-    actor: string;
-    params_hash: string;
-    status: number;
-    response: string;
-  }>('SELECT actor, params_hash, status, response FROM idempotency WHERE key = ?', [key]);
-  if (stored) {
-    if (stored.actor !== actor || stored.params_hash !== paramsHash) {
-      throw new HttpError(409, 'conflict', `key ${key} was already used with other parameters`);
-    }
-    return { status: stored.status, body: JSON.parse(stored.response) };
-  }
+  const stored = await storedAnswer(work, key, actor, params);
+  if (stored) return stored;
   let answer: StoredAnswer;
   try {
     answer = { status, body: await inSavepoint(work, fn) };
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
-    const failed = error.code === 'not_found' ? 404 : error.code === 'forbidden' ? 403 : 422;
-    answer = { status: failed, body: { error: { code: error.code, message: error.reason } } };
+    answer = rejectionAnswer(error);
   }
   await work.tx.run(
     'INSERT INTO idempotency (key, actor, params_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    [key, actor, paramsHash, answer.status, JSON.stringify(answer.body), work.now],
+    [key, actor, paramsHashOf(params), answer.status, JSON.stringify(answer.body), work.now],
   );
   return answer;
 }

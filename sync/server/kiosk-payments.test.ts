@@ -23,14 +23,18 @@ function purchase(residentId: string, payment: Record<string, unknown>, expected
     },
   };
 }
-const card = {
-  token: 'tok_'.padEnd(40, 'x'),
-  brand: 'visa',
-  last4: '4242',
-  expMonth: 12,
-  expYear: 2031,
-  funding: 'debit',
-};
+/** The kiosk charges the card through the service (POST /v1/card-payments) before queueing. */
+async function charge(central: TestCentral, kiosk: TestDevice, residentId: string, cents = 200) {
+  const token = await central.cardToken();
+  const answer = await kiosk.request<{ chargeId: string }>('POST', '/v1/card-payments', {
+    paymentId: crypto.randomUUID(),
+    residentId,
+    amountCents: cents,
+    card: { token },
+  });
+  expect(answer.status).toBe(201);
+  return { chargeId: answer.body.chargeId, token };
+}
 async function push(device: TestDevice, mutations: unknown[]) {
   const answer = await device.request<PushResponse>('POST', '/v1/push', { mutations });
   expect(answer.status).toBe(200);
@@ -39,19 +43,29 @@ async function push(device: TestDevice, mutations: unknown[]) {
 
 describe.each(STORAGE_KINDS)('kiosk-paid stamp purchases on %s', (kind) => {
   let central: TestCentral;
-  eachTestCentral(kind, (started) => (central = started));
+  eachTestCentral(kind, (started) => (central = started), { processor: true });
 
-  it('books a card payment and the purchase; keeps only the token hash and last four', async () => {
+  it('books a captured card charge and the purchase once; keeps the charge id and last four', async () => {
     const residentId = await central.resident();
     const kiosk = await central.device();
-    const paid = purchase(residentId, { kind: 'kiosk_card', card });
-    expect(await push(kiosk, [paid])).toEqual([{ status: 'applied' }]);
+    const { chargeId, token } = await charge(central, kiosk, residentId);
+    const paid = purchase(residentId, { kind: 'kiosk_card', chargeId });
+    const twice = purchase(residentId, { kind: 'kiosk_card', chargeId });
+    expect(await push(kiosk, [paid, twice])).toMatchObject([
+      { status: 'applied' },
+      { status: 'rejected', code: 'payment_required' },
+    ]);
     const stored = await central.storage.get<Record<string, unknown>>(
       'SELECT * FROM deposits WHERE id = ?',
       [paid.args.purchaseId],
     );
-    expect(stored).toMatchObject({ channel: 'kiosk_card', fee_cents: 0, card_last4: '4242' });
-    expect(JSON.stringify(stored)).not.toContain(card.token);
+    expect(stored).toMatchObject({
+      channel: 'kiosk_card',
+      fee_cents: 0,
+      card_last4: '4242',
+      charge_id: chargeId,
+    });
+    expect(JSON.stringify(stored)).not.toContain(token);
     const row = await central.storage.get<{ stamps: number; cents: number }>(
       "SELECT stamps, cents FROM balances WHERE owner_type = 'resident' AND owner_id = ?",
       [residentId],
@@ -86,15 +100,29 @@ describe.each(STORAGE_KINDS)('kiosk-paid stamp purchases on %s', (kind) => {
     expect(ledger).toEqual([]);
   });
 
-  it('refuses a payment from a lobby kiosk and bad payment shapes', async () => {
+  it('refuses an invented charge, a charge of another kiosk, a wrong amount, and bad shapes', async () => {
     const residentId = await central.resident();
-    const lobby = await central.device('lobby');
-    expect(await push(lobby, [purchase(residentId, { kind: 'kiosk_card', card })])).toMatchObject([
-      { status: 'rejected', code: 'forbidden' },
-    ]);
     const kiosk = await central.device();
+    const other = await central.device();
+    const { chargeId } = await charge(central, other, residentId);
+    const { chargeId: fiveDollars } = await charge(central, kiosk, residentId, 500);
+    expect(
+      await push(kiosk, [
+        purchase(residentId, { kind: 'kiosk_card', chargeId: 'pay_invented0000' }),
+        purchase(residentId, { kind: 'kiosk_card', chargeId }),
+        purchase(residentId, { kind: 'kiosk_card', chargeId: fiveDollars }),
+      ]),
+    ).toMatchObject([
+      { status: 'rejected', code: 'payment_required' },
+      { status: 'rejected', code: 'payment_required' },
+      { status: 'rejected', code: 'payment_required' },
+    ]);
+    const lobby = await central.device('lobby');
+    expect(
+      await push(lobby, [purchase(residentId, { kind: 'kiosk_card', chargeId: fiveDollars })]),
+    ).toMatchObject([{ status: 'rejected', code: 'forbidden' }]);
     const bad = await push(kiosk, [
-      purchase(residentId, { kind: 'kiosk_card', card: { ...card, last4: '42' } }),
+      purchase(residentId, { kind: 'kiosk_card', chargeId: 'x' }),
       purchase(residentId, { kind: 'kiosk_cash', bills: [] }),
       purchase(residentId, { kind: 'cheque' }),
     ]);

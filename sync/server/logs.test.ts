@@ -12,6 +12,8 @@ import { openSqliteStorage } from './storage/sqlite';
 import { TestCustomer } from './testing/customer';
 import { inWork } from './work';
 import { insertResident, prepareResident } from './residents-admin';
+import { createHttpProcessor } from './money/http-processor';
+import { ProcessorSimulatorProcess } from './money/processor-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'homeline-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,9 +29,15 @@ describe('central logs', () => {
     });
     const storage = await openSqliteStorage(join(dir, 'central.db'));
     const clock = () => new Date();
+    const processor = await ProcessorSimulatorProcess.start();
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'trace' }, sink),
+      payments: createHttpProcessor({
+        baseUrl: processor.url,
+        secretKey: processor.keys.secretKey,
+        webhookSecret: processor.keys.webhookSecret,
+      }),
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     const facility = readSampleFacility();
@@ -49,13 +57,21 @@ describe('central logs', () => {
     });
     const customer = await new TestCustomer(baseUrl).register(prepared.id);
     await customer.login('a wrong password!!');
-    const card = TestCustomer.card('tok_secret_card_token_123');
-    await customer.call('POST', '/v1/customer/deposits', {
+    const card = { token: await processor.tokenize() };
+    const deposited = await customer.call('POST', '/v1/customer/deposits', {
       channel: 'bank_card',
       depositId: crypto.randomUUID(),
       residentId: prepared.id,
       amountCents: 5000,
       card,
+      expectedFeeCents: 495,
+    });
+    expect(deposited.status).toBe(201);
+    // A forged webhook is refused and logged without its body.
+    await fetch(`${baseUrl}/v1/processor/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'processor-signature': 't=1,v1=00' },
+      body: JSON.stringify({ secret: processor.keys.webhookSecret }),
     });
     const staff = await TestStaff.operator({ storage, clock, baseUrl });
     const staffHeaders = staff.headers();
@@ -66,6 +82,7 @@ describe('central logs', () => {
     });
     await app.close();
     await storage.close();
+    await processor.stop();
 
     const text = lines.join('');
     expect(lines.length).toBeGreaterThan(5);
@@ -74,6 +91,9 @@ describe('central logs', () => {
       'a wrong password!!',
       customer.token,
       card.token,
+      processor.testCards.visaApproved!,
+      processor.keys.secretKey,
+      processor.keys.webhookSecret,
       staff.password,
       staff.totpSecret,
       ...Object.values(staffHeaders).map((value) => value.replace(/^[^=]*=/, '')),

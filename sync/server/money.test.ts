@@ -41,7 +41,10 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
   beforeEach(() => {
     now = Date.parse('2026-12-01T12:00:00Z');
   });
-  eachTestCentral(kind, (started) => (central = started), { clock: () => new Date(now) });
+  eachTestCentral(kind, (started) => (central = started), {
+    clock: () => new Date(now),
+    processor: true,
+  });
 
   it('two devices spending the same last stamp: exactly one wins', async () => {
     const residentId = await central.resident({}, { stamps: 1 });
@@ -64,7 +67,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
   it('prepaid reply stamps pay the reply to that customer first', async () => {
     const residentId = await central.resident({}, { stamps: 3 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
-    expect((await customer.buyStamps(residentId)).status).toBe(201);
+    expect((await customer.buyStamps(await central.cardToken(), residentId)).status).toBe(201);
     const sent = await customer.call<{ stampsCharged: number }>('POST', '/v1/customer/mail', {
       messageId: crypto.randomUUID(),
       residentId,
@@ -136,17 +139,21 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         channel: 'kiosk_cash',
         depositId: crypto.randomUUID(),
         residentId,
+        amountCents: 2305,
+        feeCents: 195,
         bills: [bill, { billId: crypto.randomUUID(), cents: 500 }],
       }),
     ]);
     expect(first.results[0].outcome).toEqual({ status: 'applied' });
-    // 2500 inserted, kiosk cash fee 195 from the sample schedule.
+    // 2500 inserted: 2305 for the resident, the sample schedule's kiosk cash fee of 195.
     expect(await balance(central, residentId)).toEqual({ stamps: 0, cents: 2305 });
     const again = await push(lobby, [
       mutation('deposit.create', {
         channel: 'kiosk_cash',
         depositId: crypto.randomUUID(),
         residentId,
+        amountCents: 1805,
+        feeCents: 195,
         bills: [bill],
       }),
     ]);
@@ -155,6 +162,49 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       code: 'bill_already_credited',
     });
     expect(await balance(central, residentId)).toEqual({ stamps: 0, cents: 2305 });
+  });
+
+  it('books kiosk cash with the amount and fee the kiosk printed, up to the maximum', async () => {
+    const residentId = await central.resident();
+    const lobby = await central.device('lobby');
+    const cash = (amountCents: number, feeCents: number, taken = amountCents + feeCents) =>
+      mutation('deposit.create', {
+        channel: 'kiosk_cash',
+        depositId: crypto.randomUUID(),
+        residentId,
+        amountCents,
+        feeCents,
+        bills: [{ billId: crypto.randomUUID(), cents: taken }],
+      });
+    // $299.00 and $300.00 with the $1.95 fee: the totals once refused for good.
+    const atMax = await push(lobby, [cash(29_900, 195), cash(30_000, 195)]);
+    expect(atMax.results.map((r) => r.outcome)).toEqual([
+      { status: 'applied' },
+      { status: 'applied' },
+    ]);
+    expect((await balance(central, residentId)).cents).toBe(59_900);
+    // The fee changed at the facility before the deposit synced: the printed fee stands.
+    const raised = {
+      ...central.facility,
+      feeSchedule: central.facility.feeSchedule.map((row) =>
+        row.channel === 'kiosk_cash' ? { ...row, flatCents: 300 } : row,
+      ),
+    };
+    expect((await central.admin('PUT', '/v1/admin/facilities', raised)).status).toBe(200);
+    const stale = cash(1000, 195);
+    expect((await push(lobby, [stale])).results[0].outcome).toEqual({ status: 'applied' });
+    const row = await central.storage.get<{ amount_cents: number; fee_cents: number }>(
+      'SELECT amount_cents, fee_cents FROM deposits WHERE id = ?',
+      [stale.args.depositId as string],
+    );
+    expect({ amount: Number(row?.amount_cents), fee: Number(row?.fee_cents) }).toEqual({
+      amount: 1000,
+      fee: 195,
+    });
+    // Bills that are not exactly amount plus fee: a kiosk bug, refused with nothing booked.
+    const odd = await push(lobby, [cash(1000, 195, 1000)]);
+    expect(odd.results[0].outcome).toMatchObject({ status: 'rejected', code: 'invalid_args' });
+    expect((await balance(central, residentId)).cents).toBe(60_900);
   });
 
   it('blocks card deposits after a chargeback; a money order settles it first', async () => {
@@ -166,7 +216,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       depositId,
       residentId,
       amountCents: 5000,
-      card: TestCustomer.card(),
+      card: { token: await central.cardToken() },
       expectedFeeCents: 495,
     };
     const first = await customer.call<{ feeCents: number }>(
@@ -203,23 +253,36 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       await customer.call('POST', '/v1/customer/deposits', { ...deposit, depositId: blockedKey }),
     ).toEqual(blocked);
 
-    const order = await customer.call<{ settledChargebackCents: number; creditedCents: number }>(
+    const moneyOrder = {
+      channel: 'money_order',
+      depositId: crypto.randomUUID(),
+      residentId,
+      amountCents: 4000,
+      reference: 'MO-12345678',
+    };
+    // A customer cannot declare one: it is credited when it arrives, by finance.
+    const declared = await customer.call('POST', '/v1/customer/deposits', {
+      ...moneyOrder,
+      expectedFeeCents: 0,
+    });
+    expect(declared.status).toBe(403);
+    const reviewer = await central.staff([{ role: 'reviewer', facilityId: central.facility.id }]);
+    expect((await reviewer.call('POST', '/v1/staff/deposits', moneyOrder)).status).toBe(403);
+    const finance = await central.staff([{ role: 'finance', facilityId: central.facility.id }]);
+    const entered = { ...moneyOrder, customerId: customer.customerId };
+    const order = await finance.call<{ settledChargebackCents: number; creditedCents: number }>(
       'POST',
-      '/v1/customer/deposits',
-      {
-        channel: 'money_order',
-        depositId: crypto.randomUUID(),
-        residentId,
-        amountCents: 4000,
-        reference: 'MO-12345678',
-      },
+      '/v1/staff/deposits',
+      entered,
     );
+    expect(await finance.call('POST', '/v1/staff/deposits', entered)).toEqual(order);
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({ settledChargebackCents: 3000, creditedCents: 1000 });
     expect((await balance(central, residentId)).cents).toBe(6000);
     const unblocked = await customer.call('POST', '/v1/customer/deposits', {
       ...deposit,
       depositId: crypto.randomUUID(),
+      card: { token: await central.cardToken() },
     });
     expect(unblocked.status).toBe(201);
   });
@@ -232,7 +295,8 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       depositId: crypto.randomUUID(),
       residentId,
       amountCents: 2500,
-      card: TestCustomer.card(),
+      card: { token: await central.cardToken() },
+      expectedFeeCents: 495,
     };
     const [a, b] = await Promise.all([
       customer.call('POST', '/v1/customer/deposits', deposit),

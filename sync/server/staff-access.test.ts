@@ -22,6 +22,7 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
   eachTestCentral(kind, (started) => (central = started), {
     clock: () => new Date(now),
     trustProxy: '127.0.0.1',
+    processor: true,
   });
 
   const post = (path: string, body: unknown, from = '10.0.0.1') =>
@@ -173,8 +174,9 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
           channel: 'bank_card',
           depositId,
           residentId: theirs,
-          amountCents: 3000,
-          card: TestCustomer.card(),
+          amountCents: 5000,
+          card: { token: await central.cardToken() },
+          expectedFeeCents: 495,
         })
       ).status,
     ).toBe(201);

@@ -41,7 +41,7 @@ async function pullScope(
 
 describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
   let central: TestCentral;
-  eachTestCentral(kind, (started) => (central = started));
+  eachTestCentral(kind, (started) => (central = started), { processor: true });
 
   describe('enrollment and request authentication', () => {
     it('enrolls once per code and refuses a reused code', async () => {
@@ -288,14 +288,13 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       // A deposit, then a chargeback and its settlement: the block arrives, then its tombstone.
       const lobby = await central.device('lobby');
       const depositId = newId();
-      const card = {
-        token: 'tok_abcdefghijklmnop',
-        brand: 'visa',
-        last4: '4242',
-        expMonth: 12,
-        expYear: 2030,
-        funding: 'debit',
-      };
+      const charged = await lobby.request<{ chargeId: string }>('POST', '/v1/card-payments', {
+        paymentId: newId(),
+        residentId: residents[0],
+        amountCents: 5000 + 295,
+        card: { token: await central.cardToken() },
+      });
+      expect(charged.status).toBe(201);
       const deposited = await push(lobby, [
         {
           id: newId(),
@@ -307,7 +306,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
             depositId,
             residentId: residents[0],
             amountCents: 5000,
-            card,
+            chargeId: charged.body.chargeId,
           },
         },
       ]);
@@ -430,6 +429,8 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
           channel: 'kiosk_cash',
           depositId: newId(),
           residentId,
+          amountCents: 1805,
+          feeCents: 195,
           bills: [{ billId: newId(), cents: 2000 }],
         },
       });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '../../electron/contract';
+import { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
 import { TestCustomer } from '../../sync/server/testing/customer';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
@@ -11,9 +12,14 @@ import { startFaultProxy } from './support/fault-proxy';
  * released by staff, is downloaded by the device's blob queue (ranged, resumable, verified).
  */
 let central: CentralFixture;
+let processor: ProcessorSimulatorProcess;
 
+beforeAll(async () => {
+  processor = await ProcessorSimulatorProcess.start();
+});
+afterAll(() => processor.stop());
 beforeEach(async () => {
-  central = await CentralFixture.start();
+  central = await CentralFixture.start(undefined, { processor });
 });
 afterEach(() => central.stop());
 
@@ -22,7 +28,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** A customer writes to the resident with `photo` attached; staff approve it. */
 async function customerPhotoMail(residentId: string, photo: Buffer): Promise<string> {
   const customer = await new TestCustomer(central.url).register(residentId);
-  expect((await customer.buyStamps(residentId)).status).toBe(201);
+  expect((await customer.buyStamps(await processor.tokenize(), residentId)).status).toBe(201);
   const id = sha256(photo);
   const upload = await fetch(`${central.url}/v1/customer/blobs/${id}`, {
     method: 'PUT',

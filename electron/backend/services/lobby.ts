@@ -107,14 +107,17 @@ export const lobbyHandlers = {
     }
     const { store } = context.core;
     const deposit = store.transaction(() => {
-      if (payment.kind === 'cash') {
-        requirePaidCash(context, payment.cashSessionId, quoted.totalCents);
-      }
+      // No change is given: cash beyond the total is credited too, and printed as such.
+      const overpaidCents =
+        payment.kind === 'cash'
+          ? requirePaidCash(context, payment.cashSessionId, quoted.totalCents).insertedCents -
+            quoted.totalCents
+          : 0;
       const row = {
         id: randomUUID(),
         residentId: input.residentId,
         channel,
-        amountCents: quoted.amountCents,
+        amountCents: quoted.amountCents + overpaidCents,
         feeCents: quoted.feeCents,
         cardBrand: card?.brand ?? null,
         cardLast4: card?.last4 ?? null,
@@ -146,7 +149,7 @@ export const lobbyHandlers = {
       docNumber: resident.docNumber,
       amountCents: deposit.amountCents,
       feeCents: deposit.feeCents,
-      totalCents: quoted.totalCents,
+      totalCents: deposit.amountCents + deposit.feeCents,
       payment: paidWith(card),
     });
     return {
@@ -154,7 +157,7 @@ export const lobbyHandlers = {
       residentId: deposit.residentId,
       amountCents: deposit.amountCents,
       feeCents: deposit.feeCents,
-      totalCents: quoted.totalCents,
+      totalCents: deposit.amountCents + deposit.feeCents,
       channel,
       status: deposit.status,
       at: deposit.createdAt,

@@ -102,7 +102,7 @@ const cases: [string, MutationName, unknown][] = [
       createdAt: at,
     },
   ],
-  ['lobby.deposit', 'deposit.create', cardDeposit],
+  ['lobby.deposit', 'deposit.create', { ...cardDeposit, chargeId: 'pay_0123456789abcdef' }],
   [
     'lobby.deposit',
     'deposit.create',
@@ -128,18 +128,10 @@ describe('toWire', () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
-  it('never sends card or track data beyond brand, last four, expiry and token', () => {
-    const { args } = toWire(store, 'lobby.deposit', cardDeposit) as {
-      args: { card: Record<string, unknown> };
-    };
-    expect(Object.keys(args.card).sort()).toEqual([
-      'brand',
-      'expMonth',
-      'expYear',
-      'funding',
-      'last4',
-      'token',
-    ]);
+  it('sends no card data, and a card row without a captured charge is not a valid mutation', () => {
+    const { args } = toWire(store, 'lobby.deposit', cardDeposit) as { args: object };
+    expect(JSON.stringify(args)).not.toMatch(/token|last4|brand|expir/i);
+    expect(MUTATION_ARGS['deposit.create'].safeParse(args).success).toBe(false);
   });
 
   it('sends a kiosk purchase paid by card or cash with its payment', () => {
@@ -158,17 +150,14 @@ describe('toWire', () => {
     const byCash = { ...(purchase as object), paymentKind: 'cash', cashSessionId, cashCents: 500 };
     const parse = (row: object) =>
       MUTATION_ARGS['stamps.purchase'].parse(toWire(store, 'stamps.purchase', row).args);
-    expect(parse(byCard).payment).toEqual({
+    expect(parse({ ...byCard, chargeId: 'pay_0123456789abcdef' }).payment).toEqual({
       kind: 'kiosk_card',
-      card: {
-        token: 'b'.repeat(64),
-        brand: 'visa',
-        last4: '4242',
-        expMonth: 6,
-        expYear: 2031,
-        funding: 'debit',
-      },
+      chargeId: 'pay_0123456789abcdef',
     });
+    expect(
+      MUTATION_ARGS['stamps.purchase'].safeParse(toWire(store, 'stamps.purchase', byCard).args)
+        .success,
+    ).toBe(false);
     expect(parse(byCash).payment).toEqual({
       kind: 'kiosk_cash',
       bills: [{ billId: cashSessionId, cents: 500 }],

@@ -70,8 +70,9 @@ export function toWire(store: Store, name: string, args: unknown): WireMutation 
 
 /**
  * A bundle bought at the kiosk, from the account or paid there: cash as one "bill" keyed by the
- * cash session (as deposits do: the session is credited at most once), or the swiped card's
- * brand, last four, expiry and token (never the number).
+ * cash session (as deposits do: the session is credited at most once), or the card charge the
+ * central service captured (`chargeId`). A card row without a charge is sent without one and the
+ * service refuses it: money is credited only for a captured charge.
  */
 function purchase(local: Args): Args {
   return {
@@ -88,21 +89,8 @@ function purchase(local: Args): Args {
         }
       : {}),
     ...(local.paymentKind === 'card'
-      ? { payment: { kind: 'kiosk_card', card: cardToken(local) } }
+      ? { payment: { kind: 'kiosk_card', chargeId: local.chargeId } }
       : {}),
-  };
-}
-
-/** The protocol's card token from a local row's card columns (expiry YYYY-MM). */
-function cardToken(local: Args): Args {
-  const [year, month] = (str(local.cardExpiry) ?? '').split('-').map(Number);
-  return {
-    token: local.cardToken,
-    brand: local.cardBrand,
-    last4: local.cardLast4,
-    expMonth: month,
-    expYear: year,
-    funding: local.cardFunding ?? 'unknown',
   };
 }
 
@@ -133,9 +121,9 @@ function mailSend(store: Store, local: Args): Args {
 }
 
 /**
- * A lobby deposit row. Card: brand, last four, expiry and token only (never the number). Cash:
- * the backend records a cash session rather than single bills, so the session is sent as one
- * bill carrying the session id, which keeps the credit idempotent per session.
+ * A lobby deposit row. Card: the captured charge's id only (no card data at all). Cash: the
+ * amount and the fee the kiosk printed, and the cash session sent as one bill of amount plus fee
+ * carrying the session id, which keeps the credit idempotent per session.
  */
 function deposit(local: Args): Args {
   const depositId = local.depositId ?? local.id;
@@ -145,15 +133,18 @@ function deposit(local: Args): Args {
       depositId,
       residentId: local.residentId,
       amountCents: local.amountCents,
-      card: cardToken(local),
+      chargeId: local.chargeId,
       expectedFeeCents: local.feeCents,
     };
   }
-  const paid = Number(local.amountCents ?? 0) + Number(local.feeCents ?? 0);
+  const amountCents = Number(local.amountCents ?? 0);
+  const feeCents = Number(local.feeCents ?? 0);
   return {
     channel: 'kiosk_cash',
     depositId,
     residentId: local.residentId,
-    bills: [{ billId: local.cashSessionId, cents: paid }],
+    amountCents,
+    feeCents,
+    bills: [{ billId: local.cashSessionId, cents: amountCents + feeCents }],
   };
 }

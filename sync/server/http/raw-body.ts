@@ -46,3 +46,8 @@ export function rawBodySha256(request: FastifyRequest): string {
     .update(rawBodies.get(request) ?? Buffer.alloc(0))
     .digest('hex');
 }
+
+/** The exact bytes received (webhook signatures are over them, not over re-encoded JSON). */
+export function rawBody(request: FastifyRequest): Buffer {
+  return rawBodies.get(request) ?? Buffer.alloc(0);
+}

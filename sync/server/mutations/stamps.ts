@@ -1,18 +1,19 @@
-import { assessCard, bundlePrice, evaluateDeposit } from '../../../domain';
+import { bundlePrice } from '../../../domain';
 import type { KioskPayment, MutationArgs } from '../../protocol';
-import { openChargebacks } from '../chargebacks';
-import { cardTokenHash, recordBills } from '../deposits';
+import { cardPayer, insertDepositRecord, recordBills } from '../deposits';
 import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { credit, debit } from '../ledger';
+import { claimKioskCharge } from '../money/card-charges';
 import { reject } from '../rejection';
 import { residentInFacility } from '../residents';
 import type { Work } from '../work';
 
 /**
  * A payment taken at the kiosk for a purchase: recorded like a deposit (without a fee: it is a
- * purchase; bills credited at most once each; a card's token only as a hash), so chargebacks
- * and receipts find it, and credited to the resident's money for the purchase to pay from.
+ * purchase; bills credited at most once each; a card as the captured charge the kiosk made
+ * through POST /v1/card-payments, claimed once, for exactly the price), so chargebacks and
+ * receipts find it, and credited to the resident's money for the purchase to pay from.
  */
 async function takeKioskPayment(
   work: Work,
@@ -21,47 +22,40 @@ async function takeKioskPayment(
   priceCents: number,
 ): Promise<void> {
   const { payment } = args;
-  const owner = { type: 'resident' as const, id: args.residentId };
-  const cents =
-    payment.kind === 'kiosk_cash'
+  const charge =
+    payment.kind === 'kiosk_card'
+      ? await claimKioskCharge(work, {
+          chargeId: payment.chargeId,
+          deviceId: device.id,
+          residentId: args.residentId,
+          by: args.purchaseId,
+        })
+      : undefined;
+  const cents = charge
+    ? charge.amountCents
+    : payment.kind === 'kiosk_cash'
       ? payment.bills.reduce((sum, bill) => sum + bill.cents, 0)
-      : priceCents;
+      : 0;
+  if (charge && cents !== priceCents) {
+    reject('payment_required', `the charge was ${cents} cents, not the price ${priceCents}`);
+  }
   if (cents < priceCents) {
     reject('insufficient_funds', `${cents} cents of cash do not pay ${priceCents} cents`);
   }
-  const card = payment.kind === 'kiosk_card' ? payment.card : null;
-  if (card) {
-    const assessed = assessCard(card);
-    if (!assessed.ok) reject('invalid_args', assessed.error.message);
-    const customerId = `card:${cardTokenHash(card)}`;
-    const decision = evaluateDeposit(await openChargebacks(work.tx, customerId, args.residentId), {
-      customerId,
-      residentId: args.residentId,
-      channel: 'kiosk_card',
-    });
-    if (!decision.allowed) reject('blocked', 'this card or resident is blocked from card payments');
-  }
-  await work.tx.run(
-    `INSERT INTO deposits (id, resident_id, customer_id, channel, amount_cents, fee_cents, card_brand,
-       card_last4, card_expiry, card_token_hash, reference, created_at)
-     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
-    [
-      args.purchaseId,
-      args.residentId,
-      card ? `card:${cardTokenHash(card)}` : `kiosk:${device.id}`,
-      payment.kind,
-      cents,
-      card?.brand ?? null,
-      card?.last4 ?? null,
-      card ? `${card.expMonth}/${card.expYear}` : null,
-      card ? cardTokenHash(card) : null,
-      `stamps.purchase ${args.purchaseId}`,
-      work.now,
-    ],
-  );
+  await insertDepositRecord(work, {
+    id: args.purchaseId,
+    residentId: args.residentId,
+    payer: charge ? cardPayer(charge.card) : `kiosk:${device.id}`,
+    channel: payment.kind,
+    amountCents: cents,
+    feeCents: 0,
+    card: charge?.card,
+    charge,
+    reference: `stamps.purchase ${args.purchaseId}`,
+  });
   await recordBills(work, args.purchaseId, payment.kind === 'kiosk_cash' ? payment.bills : []);
   await credit(work, {
-    owner,
+    owner: { type: 'resident', id: args.residentId },
     account: 'money',
     amount: cents,
     kind: 'deposit',

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../storage/types';
 import type { Clock } from '../work';
 import type { PageSigner } from '../page-signing';
+import type { PaymentsPort } from '../money/payments';
 
 /** What every route plugin needs. */
 export interface RouteContext {
@@ -11,4 +12,6 @@ export interface RouteContext {
   minAppVersion: string;
   /** Signs pull pages; its public key goes to each device at enrollment. */
   pageSigner: PageSigner;
+  /** The card processor; null: card payments answer processor_unavailable. */
+  payments: PaymentsPort | null;
 }

@@ -4,6 +4,7 @@ import {
   ChangePasswordRequestSchema,
   CustomerDepositRequestSchema,
   CustomerMailRequestSchema,
+  CustomerQuoteRequestSchema,
   CustomerStampPurchaseRequestSchema,
   ForgotPasswordRequestSchema,
   LoginRequestSchema,
@@ -13,7 +14,7 @@ import {
 import {
   changePassword,
   customerBuyStamps,
-  customerDeposit,
+  customerCardDeposit,
   customerSendMail,
   forgotPassword,
   linkResident,
@@ -22,7 +23,10 @@ import {
   registerCustomer,
 } from '../customers';
 import { requestCustomer } from '../http/access-control';
+import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
+import { chargeThenBook } from '../money/card-charges';
+import { quoteCustomerDeposit, quotedCard } from '../money/quotes';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
@@ -112,18 +116,59 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     });
 
   creating('/v1/customer/mail', CustomerMailRequestSchema, (i) => i.messageId, customerSendMail);
-  creating(
-    '/v1/customer/stamps',
-    CustomerStampPurchaseRequestSchema,
-    (i) => i.purchaseId,
-    customerBuyStamps,
-  );
-  creating(
-    '/v1/customer/deposits',
-    CustomerDepositRequestSchema,
-    (i) => i.depositId,
-    customerDeposit,
-  );
+
+  /** The fee, total, block explanation and card warning, before the customer confirms. */
+  app.post('/v1/customer/quotes', CUSTOMER, async (request) => {
+    const { customerId } = requestCustomer(request);
+    const input = CustomerQuoteRequestSchema.parse(request.body);
+    const card = await quotedCard(context, input.card?.token);
+    return inWork(storage, clock, (work) => quoteCustomerDeposit(work, customerId, input, card));
+  });
+
+  /** Card purchases: charged through the processor, booked only once captured (card-charges.ts). */
+  app.post('/v1/customer/stamps', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
+    const input = CustomerStampPurchaseRequestSchema.parse(request.body);
+    const answer = await chargeThenBook(context, {
+      key: input.purchaseId,
+      actor: `customer:${customerId}`,
+      params: input,
+      token: input.card.token,
+      reference: `stamps ${input.purchaseId}`,
+      book: (work, card, state) => customerBuyStamps(work, customerId, input, { card, state }),
+      amountOf: (bought) => bought.priceCents,
+    });
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  /** Money orders and MoneyGram are entered by finance when they arrive (POST /v1/staff/deposits). */
+  const refusePaperDeposit = (): never => {
+    throw new HttpError(
+      403,
+      'forbidden',
+      'money orders and MoneyGram transfers are credited by the facility when they arrive',
+    );
+  };
+
+  app.post('/v1/customer/deposits', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
+    const input = CustomerDepositRequestSchema.parse(request.body);
+    const actor = `customer:${customerId}`;
+    const answer =
+      input.channel === 'bank_card'
+        ? await chargeThenBook(context, {
+            key: input.depositId,
+            actor,
+            params: input,
+            token: input.card.token,
+            reference: `deposit ${input.depositId}`,
+            book: (work, card, state) =>
+              customerCardDeposit(work, customerId, input, { card, state }),
+            amountOf: (deposit) => deposit.amountCents + deposit.feeCents,
+          })
+        : refusePaperDeposit();
+    return reply.status(answer.status).send(answer.body);
+  });
 
   app.get('/v1/customer/account', CUSTOMER, async (request) => {
     const { customerId } = requestCustomer(request);

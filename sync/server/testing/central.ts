@@ -11,6 +11,8 @@ import { readSampleFacility } from '../seed';
 import type { StaffGrant } from '../staff-identity';
 import type { UpdateFeedOptions } from '../updates/plugin';
 import { TestDevice, type HttpAnswer } from './device';
+import { createHttpProcessor } from '../money/http-processor';
+import type { ProcessorSimulatorProcess } from '../money/processor-process';
 import { TestStaff } from './staff';
 
 /**
@@ -28,6 +30,8 @@ export class TestCentral {
     readonly baseUrl: string,
     readonly facility: FacilityConfig,
     readonly clock: Clock,
+    /** The processor simulator behind the payments port, when the test takes cards. */
+    readonly processor: ProcessorSimulatorProcess | null,
   ) {}
 
   static async start(
@@ -37,9 +41,11 @@ export class TestCentral {
       minAppVersion?: string;
       updates?: UpdateFeedOptions;
       trustProxy?: string;
+      processor?: ProcessorSimulatorProcess;
     } = {},
   ) {
     const clock = options.clock ?? (() => new Date());
+    const processor = options.processor ?? null;
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'silent' }),
@@ -47,13 +53,27 @@ export class TestCentral {
       minAppVersion: options.minAppVersion,
       updates: options.updates,
       trustProxy: options.trustProxy,
+      payments: processor
+        ? createHttpProcessor({
+            baseUrl: processor.url,
+            secretKey: processor.keys.secretKey,
+            webhookSecret: processor.keys.webhookSecret,
+          })
+        : null,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    await processor?.registerWebhook(`${baseUrl}/v1/processor/webhooks`);
     const facility = readSampleFacility();
     await inWork(storage, clock, (work) => saveFacility(work, facility));
-    const central = new TestCentral(storage, app, baseUrl, facility, clock);
+    const central = new TestCentral(storage, app, baseUrl, facility, clock, processor);
     central.operator = await TestStaff.operator(central);
     return central;
+  }
+
+  /** A processor token for a test card (by name: visaApproved, declined ...). */
+  cardToken(card = 'visaApproved'): Promise<string> {
+    if (!this.processor) throw new Error('start the central service with a processor');
+    return this.processor.tokenize(card);
   }
 
   async stop(): Promise<void> {

@@ -55,23 +55,18 @@ export class TestCustomer {
     return answer;
   }
 
-  static card(token = 'tok_visa_debit_0001') {
-    return {
-      token,
-      brand: 'visa',
-      last4: '4242',
-      expMonth: 12,
-      expYear: 2030,
-      funding: 'debit',
-    } as const;
-  }
-
-  buyStamps(residentId: string, bundleId = 'bundle-5', purchaseId = crypto.randomUUID()) {
+  /** Buys a bundle with a processor token (TestCentral.cardToken). */
+  buyStamps(
+    cardToken: string,
+    residentId: string,
+    bundleId = 'bundle-5',
+    purchaseId = crypto.randomUUID(),
+  ) {
     return this.call('POST', '/v1/customer/stamps', {
       purchaseId,
       residentId,
       bundleId,
-      card: TestCustomer.card(),
+      card: { token: cardToken },
     });
   }
 }

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { ProcessorSimulatorProcess } from '../money/processor-process';
 import { TestCentral } from './central';
 import { storageOpener, type StorageKind } from './storages';
 
@@ -6,16 +7,26 @@ import { storageOpener, type StorageKind } from './storages';
  * Per test: a fresh central service on a fresh storage of the given kind, handed to `started`;
  * after each test every balance must equal its ledger sum and none may be below zero, then the
  * service stops. The money invariant is checked after every test of every suite that uses it.
+ * With `processor`, one processor simulator process serves the suite's services (cards).
  */
 export function eachTestCentral(
   kind: StorageKind,
   started: (central: TestCentral) => void,
-  options: Parameters<typeof TestCentral.start>[1] = {},
+  options: Omit<NonNullable<Parameters<typeof TestCentral.start>[1]>, 'processor'> & {
+    processor?: boolean;
+  } = {},
 ): void {
   const open = storageOpener(kind);
   let running: TestCentral | undefined;
+  let processor: ProcessorSimulatorProcess | undefined;
+  if (options.processor) {
+    beforeAll(async () => {
+      processor = await ProcessorSimulatorProcess.start();
+    });
+    afterAll(() => processor?.stop());
+  }
   beforeEach(async () => {
-    running = await TestCentral.start(await open(), options);
+    running = await TestCentral.start(await open(), { ...options, processor });
     started(running);
   });
   afterEach(async () => {

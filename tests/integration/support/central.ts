@@ -8,6 +8,7 @@ import { insertMessage } from '../../../sync/server/mail';
 import { publishContact } from '../../../sync/server/publish';
 import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
 import type { Storage } from '../../../sync/server/storage/types';
+import type { ProcessorSimulatorProcess } from '../../../sync/server/money/processor-process';
 import { TestCentral } from '../../../sync/server/testing/central';
 import { inWork } from '../../../sync/server/work';
 
@@ -34,7 +35,7 @@ export class CentralFixture {
 
   static async start(
     storage?: (dir: string) => Promise<Storage>,
-    options: { minAppVersion?: string } = {},
+    options: { minAppVersion?: string; processor?: ProcessorSimulatorProcess } = {},
   ): Promise<CentralFixture> {
     const dir = mkdtempSync(join(tmpdir(), 'homeline-central-'));
     const dbPath = join(dir, 'central.db');

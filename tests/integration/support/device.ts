@@ -188,7 +188,7 @@ export class SyncedDevice {
     const { cashSessionId } = await this.call<{ cashSessionId: string }>('payment.cashStart');
     for (const cents of bills) {
       const seen = this.events.length;
-      if (!this.simulator?.controls.insertBill(cents)) throw new Error('bill not taken');
+      await this.feedBill(cents);
       await this.nextBillEvent(seen, 'escrow');
       const accepted = this.events.length;
       await this.call('payment.cashEscrow', { cashSessionId, action: 'accept' });
@@ -203,6 +203,15 @@ export class SyncedDevice {
     const seen = this.events.length;
     this.simulator?.controls.swipe(swipe);
     return (await this.nextEvent(seen, (e) => e.event === 'hardware.cardRead')).payload;
+  }
+
+  /** The acceptor takes a bill once its enable command has crossed the wire: poll, bounded. */
+  private async feedBill(cents: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!this.simulator?.controls.insertBill(cents)) {
+      if (Date.now() > deadline) throw new Error(`bill of ${cents} cents not taken`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   private async nextBillEvent(after: number, name: string): Promise<void> {

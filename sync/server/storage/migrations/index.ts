@@ -1,6 +1,7 @@
 import { migration001 } from './001-first-release';
 import { migration002 } from './002-canonical-changes';
 import { migration003 } from './003-staff-identity';
+import { migration006 } from './006-card-charges';
 import type { CentralMigration } from './migration';
 
 /** Every central migration in order; append only, never edit a shipped one. */
@@ -8,6 +9,7 @@ export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration001,
   migration002,
   migration003,
+  migration006,
 ];
 
 export const LATEST_CENTRAL_SCHEMA_VERSION =
