@@ -69,7 +69,7 @@ const layerZones = allLayers.flatMap((target) => {
       ];
 });
 
-/** Settings that may never appear in BrowserWindow webPreferences (SECURITY.md). */
+/** Settings that may never appear in BrowserWindow webPreferences (docs/security.md). */
 const forbiddenWebPreferences = [
   ['nodeIntegration', true],
   ['nodeIntegrationInWorker', true],

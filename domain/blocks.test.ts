@@ -32,7 +32,7 @@ function chargeback(
 
 const paperAndCash = ['money_order', 'moneygram', 'kiosk_cash'];
 
-describe('bank-card chargeback by C on a deposit to R (DOMAIN.md Blocks)', () => {
+describe('bank-card chargeback by C on a deposit to R (docs/rules.md Blocks)', () => {
   const blocks = [chargeback('cb1', 'bank_card', 'carol', 'rex')];
 
   it('blocks C from bank-card deposits to anyone, kiosk card included', () => {
@@ -90,7 +90,7 @@ describe('bank-card chargeback by C on a deposit to R (DOMAIN.md Blocks)', () =>
   });
 });
 
-describe('money-order / check chargeback or stop payment by C to R (DOMAIN.md Blocks)', () => {
+describe('money-order / check chargeback or stop payment by C to R (docs/rules.md Blocks)', () => {
   it.each(['money_order', 'personal_check', 'stop_payment'] as const)(
     '%s blocks R from bank-card deposits from anyone, money order and MoneyGram still allowed',
     (kind) => {
@@ -117,7 +117,7 @@ describe('money-order / check chargeback or stop payment by C to R (DOMAIN.md Bl
   });
 });
 
-describe('a later money order from C to R settles C’s chargebacks first (DOMAIN.md Blocks)', () => {
+describe('a later money order from C to R settles C’s chargebacks first (docs/rules.md Blocks)', () => {
   const blocks = [
     chargeback('late', 'bank_card', 'carol', 'rex', 3000, '2026-10-05T00:00:00Z'),
     chargeback('early', 'money_order', 'carol', 'rex', 2000, '2026-10-01T00:00:00Z'),
@@ -236,7 +236,7 @@ describe('a later money order from C to R settles C’s chargebacks first (DOMAI
   });
 });
 
-describe('resolution lifts blocks (DOMAIN.md Blocks: settled or otherwise resolved)', () => {
+describe('resolution lifts blocks (docs/rules.md Blocks: settled or otherwise resolved)', () => {
   it('a resolved chargeback no longer blocks', () => {
     const resolved = resolveChargeback(
       chargeback('cb1', 'bank_card', 'carol', 'rex'),

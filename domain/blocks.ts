@@ -4,7 +4,7 @@ import { err, isCount, ok, type DomainError, type Result } from './result';
 import { DEPOSIT_CHANNELS, type DepositChannel } from './types';
 
 /**
- * DOMAIN.md "Blocks from chargebacks".
+ * docs/rules.md "Blocks from chargebacks".
  * - Bank-card chargeback by C on a deposit to R: C may make no bank-card deposit (to anyone) and
  *   R may receive none (from anyone).
  * - Money-order / personal-check chargeback or stop payment by C to R: R may receive no

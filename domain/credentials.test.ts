@@ -8,7 +8,7 @@ import {
   StateCodeSchema,
 } from './credentials';
 
-describe('login formats (DOMAIN.md People: state + DOC number, PIN, badge)', () => {
+describe('login formats (docs/rules.md People: state + DOC number, PIN, badge)', () => {
   it('state is two capital letters; input is trimmed and upper-cased', () => {
     expect(StateCodeSchema.parse(' fl ')).toBe('FL');
     for (const bad of ['F', 'FLA', 'F1', ''])

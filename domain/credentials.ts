@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Formats of what people type or scan to log in (DOMAIN.md "People and places"). Each schema
+ * Formats of what people type or scan to log in (docs/rules.md "People and places"). Each schema
  * trims; DOC numbers and states are upper-cased so "fl" + "s123456" finds FL + S123456.
  */
 

@@ -6,7 +6,7 @@ import { FACILITY_SERVICES, DEPOSIT_CHANNELS } from './types';
 describe('assets/facility.sample.json', () => {
   const facility = FacilityConfigSchema.parse(sample);
 
-  it('parses with FacilityConfigSchema and offers every service (DOMAIN.md: Facility)', () => {
+  it('parses with FacilityConfigSchema and offers every service (docs/rules.md: Facility)', () => {
     expect([...facility.services].sort()).toEqual([...FACILITY_SERVICES].sort());
     expect(facility.prepaidReplyStamps).toBe(true);
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEPOSIT_CHANNELS, FACILITY_SERVICES, STAMP_FEATURES } from './types';
 
 /**
- * A facility's configuration (DOMAIN.md: Facility, Stamps, Money, Promotions). It travels from
+ * A facility's configuration (docs/rules.md: Facility, Stamps, Money, Promotions). It travels from
  * the central service to devices and is validated wherever it is read.
  */
 

@@ -30,7 +30,7 @@ describe('basisPointsOf (rounding: half up to a whole cent, integer arithmetic)'
   });
 });
 
-describe('depositFee (DOMAIN.md Money: fees depend on facility, channel and amount)', () => {
+describe('depositFee (docs/rules.md Money: fees depend on facility, channel and amount)', () => {
   it('charges the flat fee of the band holding the amount, bounds inclusive', () => {
     for (const [amount, fee] of [
       [100, 295],
@@ -137,7 +137,7 @@ describe('depositFee (DOMAIN.md Money: fees depend on facility, channel and amou
   });
 });
 
-describe('assessCard (DOMAIN.md Money: Visa or Mastercard only; warn on credit and prepaid)', () => {
+describe('assessCard (docs/rules.md Money: Visa or Mastercard only; warn on credit and prepaid)', () => {
   it('accepts Visa and Mastercard only', () => {
     expect(assessCard({ brand: 'visa', funding: 'debit' })).toEqual({
       ok: true,

@@ -10,7 +10,7 @@ import {
 } from './types';
 
 /**
- * DOMAIN.md "Money": the deposit fee per facility, channel and amount (shown before the customer
+ * docs/rules.md "Money": the deposit fee per facility, channel and amount (shown before the customer
  * confirms), the deposit limits, and the card checks (Visa and Mastercard only; warn on credit
  * and prepaid cards). Card numbers never reach the domain: callers pass brand and funding.
  */

@@ -1,4 +1,4 @@
-/** The pure business rules of DOMAIN.md. Import from here: `import { stampCost } from '../domain'`. */
+/** The pure business rules of docs/rules.md. Import from here: `import { stampCost } from '../domain'`. */
 export * from './types';
 export * from './facility';
 export * from './result';

@@ -22,7 +22,7 @@ function attempts(results: boolean[], start: LockoutState = UNLOCKED) {
   return { state, outcomes };
 }
 
-describe('lockout (DOMAIN.md Logins: 5 wrong in a row lock, staff unlock)', () => {
+describe('lockout (docs/rules.md Logins: 5 wrong in a row lock, staff unlock)', () => {
   it('locks on the fifth wrong try in a row and counts down before', () => {
     const { state, outcomes } = attempts([false, false, false, false, false]);
     expect(outcomes).toEqual(['wrong', 'wrong', 'wrong', 'wrong', 'locked_now']);
@@ -67,7 +67,7 @@ describe('lockout (DOMAIN.md Logins: 5 wrong in a row lock, staff unlock)', () =
   });
 });
 
-describe('temporary password (DOMAIN.md Logins: single use, expires in 30 minutes)', () => {
+describe('temporary password (docs/rules.md Logins: single use, expires in 30 minutes)', () => {
   const issued = issueTemporaryPassword('2026-11-25T09:00:00Z');
 
   it('expires 30 minutes after issue', () => {

@@ -2,7 +2,7 @@ import { parseInstant } from './instant';
 import { err, isCount, ok, type DomainError, type Result } from './result';
 
 /**
- * DOMAIN.md "Logins": 5 wrong tries in a row lock an account (customers' passwords and
+ * docs/rules.md "Logins": 5 wrong tries in a row lock an account (customers' passwords and
  * residents' PINs alike), a success resets the count, staff unlock. A temporary password is
  * single use and expires 30 minutes after issue. Secrets themselves never reach the domain:
  * callers verify the hash and pass only whether it matched.

@@ -26,7 +26,7 @@ function matches(text: string, m: Moderator = shipped) {
   return m.flag(text).map((flag) => [flag.reason, flag.matched]);
 }
 
-describe('word lists (DOMAIN.md Mail review: flag curse words)', () => {
+describe('word lists (docs/rules.md Mail review: flag curse words)', () => {
   it('flags English and Spanish profanity with offsets into the original text', () => {
     const text = 'You are a bitch, cabrón.';
     const flags = shipped.flag(text);
@@ -92,7 +92,7 @@ describe('word lists (DOMAIN.md Mail review: flag curse words)', () => {
   });
 });
 
-describe('threat patterns (DOMAIN.md Mail review: flag threats)', () => {
+describe('threat patterns (docs/rules.md Mail review: flag threats)', () => {
   it.each([
     ['I will kill you', 'I will kill you'],
     ["I'll stab him.", "I'll stab him"],
@@ -204,7 +204,7 @@ describe('flag (bad input never breaks it)', () => {
   });
 });
 
-describe('human review (DOMAIN.md: every image/video attachment goes to a person)', () => {
+describe('human review (docs/rules.md: every image/video attachment goes to a person)', () => {
   it('sends every image and video, and unknown types, to a person', () => {
     for (const type of ['image/jpeg', 'image/png', 'video/mp4', 'application/octet-stream']) {
       expect(attachmentNeedsHumanReview(type)).toBe(true);

@@ -7,7 +7,7 @@ import { toMatchable } from './text';
 import type { Locale } from './types';
 
 /**
- * DOMAIN.md "Mail review": text is flagged by word lists (profanity) and threat patterns, plus
+ * docs/rules.md "Mail review": text is flagged by word lists (profanity) and threat patterns, plus
  * each facility's extra words and patterns; every image or video goes to a human.
  *
  * Matching runs on a folded copy of the text (see toMatchable): case, accents, lookalike digits

@@ -20,7 +20,7 @@ function discount(id: string, bp: number, bundleIds?: string[]): Promotion {
   };
 }
 
-describe('activePromotions (DOMAIN.md Promotions: per facility, time-bounded)', () => {
+describe('activePromotions (docs/rules.md Promotions: per facility, time-bounded)', () => {
   it('includes the start instant and excludes the end instant', () => {
     const ids = (now: string) => {
       const result = activePromotions(facility, now);
@@ -40,7 +40,7 @@ describe('activePromotions (DOMAIN.md Promotions: per facility, time-bounded)', 
   });
 });
 
-describe('bundlePrice (DOMAIN.md Promotions: discounts apply automatically at purchase)', () => {
+describe('bundlePrice (docs/rules.md Promotions: discounts apply automatically at purchase)', () => {
   it('applies a running discount to the bundles it names, rounded half up', () => {
     // 15% of 700 = 105; 15% of 1800 = 270
     expect(bundlePrice(facility, 'bundle-20', holiday)).toMatchObject({

@@ -4,7 +4,7 @@ import { basisPointsOf } from './money';
 import { err, ok, type DomainError, type Result } from './result';
 
 /**
- * DOMAIN.md "Promotions": discounts and sweepstakes per facility, time-bounded; discounts apply
+ * docs/rules.md "Promotions": discounts and sweepstakes per facility, time-bounded; discounts apply
  * automatically at purchase. A promotion is active from startsAt (inclusive) to endsAt
  * (exclusive). The discount is rounded half up to a whole cent (see basisPointsOf).
  */

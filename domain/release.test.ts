@@ -12,7 +12,7 @@ const form = {
   returnAddress: '12 Palm Ave, Miami, FL 33101',
 };
 
-describe('release and unlock (DOMAIN.md Tablets: requested, received, unlocked, shipped back)', () => {
+describe('release and unlock (docs/rules.md Tablets: requested, received, unlocked, shipped back)', () => {
   it('moves one step at a time', () => {
     expect(transitionRelease('requested', 'received')).toEqual({ ok: true, value: 'received' });
     expect(transitionRelease('received', 'unlocked').ok).toBe(true);
@@ -27,7 +27,7 @@ describe('release and unlock (DOMAIN.md Tablets: requested, received, unlocked, 
     expect(transitionRelease('shipped_back', 'requested').ok).toBe(false);
   });
 
-  it('the form carries every field DOMAIN.md lists, normalized', () => {
+  it('the form carries every field docs/rules.md lists, normalized', () => {
     expect(ReleaseFormSchema.parse(form)).toEqual({ ...form, state: 'FL', docNumber: 'S123456' });
   });
 

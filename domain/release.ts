@@ -4,7 +4,7 @@ import { checkTransition, type TransitionTable } from './state-machine';
 import type { ReleaseStatus } from './types';
 
 /**
- * DOMAIN.md "Tablets: Release and unlock": after release the person mails the tablet to the
+ * docs/rules.md "Tablets: Release and unlock": after release the person mails the tablet to the
  * warehouse with the printed form; the request moves requested -> received -> unlocked ->
  * shipped_back, one step at a time.
  */
@@ -21,7 +21,7 @@ export function transitionRelease(from: ReleaseStatus, to: ReleaseStatus) {
 
 const line = (max: number) => z.string().trim().min(1).max(max);
 
-/** Everything the release/unlock form carries (DOMAIN.md lists each field). */
+/** Everything the release/unlock form carries (docs/rules.md lists each field). */
 export const ReleaseFormSchema = z.object({
   agencyAddress: line(500),
   firstName: line(100),

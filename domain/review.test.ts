@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyReviewDecision } from './review';
 
-describe('staff review (DOMAIN.md Mail review: approve, reject with a reason code, or escalate)', () => {
+describe('staff review (docs/rules.md Mail review: approve, reject with a reason code, or escalate)', () => {
   it('approve releases the message', () => {
     expect(applyReviewDecision('in_review', 'approve')).toEqual({
       ok: true,

@@ -3,7 +3,7 @@ import { transitionMessage, type TimelineError } from './timeline';
 import type { MessageStatus, RejectReason, ReviewDecision } from './types';
 
 /**
- * DOMAIN.md "Mail review": staff approve, reject with a reason code, or escalate; each decision
+ * docs/rules.md "Mail review": staff approve, reject with a reason code, or escalate; each decision
  * is audited by the caller. Approve releases, reject rejects, escalate keeps the message in
  * review for a supervisor.
  */

@@ -15,7 +15,7 @@ import {
 
 const facility = FacilityConfigSchema.parse(sample);
 
-describe('stampCost (DOMAIN.md Stamps: each feature costs stamps set per facility)', () => {
+describe('stampCost (docs/rules.md Stamps: each feature costs stamps set per facility)', () => {
   it('itemizes an email with photos and a VideoGram and totals it', () => {
     const result = stampCost(facility, { email: 1, photo: 3, videogram: 1 });
     expect(result).toEqual({
@@ -37,7 +37,7 @@ describe('stampCost (DOMAIN.md Stamps: each feature costs stamps set per facilit
     expect(result.ok && result.value.totalStamps).toBe(10);
   });
 
-  it('refuses a feature the facility does not offer (DOMAIN.md: services vary by location)', () => {
+  it('refuses a feature the facility does not offer (docs/rules.md: services vary by location)', () => {
     const noVideo = { ...facility, services: facility.services.filter((s) => s !== 'videogram') };
     const result = stampCost(noVideo, { email: 1, videogram: 1 });
     expect(result.ok).toBe(false);
@@ -54,7 +54,7 @@ describe('stampCost (DOMAIN.md Stamps: each feature costs stamps set per facilit
   });
 });
 
-describe('splitStampPayment (DOMAIN.md: prepaid reply stamps only reply to that customer)', () => {
+describe('splitStampPayment (docs/rules.md: prepaid reply stamps only reply to that customer)', () => {
   it('pays a reply to the customer who attached them with prepaid stamps first', () => {
     expect(splitStampPayment(facility, { alice: 2, bob: 9 }, 'alice', 5)).toEqual({
       ok: true,
@@ -120,7 +120,7 @@ describe('splitStampPayment (DOMAIN.md: prepaid reply stamps only reply to that 
   });
 });
 
-describe('balance arithmetic (DOMAIN.md: never negative, never spent twice, never lost)', () => {
+describe('balance arithmetic (docs/rules.md: never negative, never spent twice, never lost)', () => {
   it('available = confirmed - reserved, never negative', () => {
     expect(availableBalance({ confirmed: 10, reserved: 3 })).toBe(7);
     expect(availableBalance({ confirmed: 2, reserved: 5 })).toBe(0);

@@ -4,7 +4,7 @@ import { err, isCount, ok, type DomainError, type Result } from './result';
 import { STAMP_FEATURES, type StampFeature } from './types';
 
 /**
- * DOMAIN.md "Stamps": what a message costs, how prepaid reply stamps pay for a reply, and the
+ * docs/rules.md "Stamps": what a message costs, how prepaid reply stamps pay for a reply, and the
  * balance arithmetic behind offline reservations.
  */
 

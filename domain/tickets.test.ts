@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TICKET_TRANSITIONS, TicketFilingSchema, transitionTicket } from './tickets';
 import { TICKET_STATUSES } from './types';
 
-describe('support tickets (DOMAIN.md Tablets: filed at the kiosk, answered by agents)', () => {
+describe('support tickets (docs/rules.md Tablets: filed at the kiosk, answered by agents)', () => {
   it('moves queued -> open -> answered -> resolved -> closed, and a reply reopens', () => {
     expect(transitionTicket('queued', 'open')).toEqual({ ok: true, value: 'open' });
     expect(transitionTicket('open', 'answered').ok).toBe(true);

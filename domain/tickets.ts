@@ -3,7 +3,7 @@ import { checkTransition, type TransitionTable } from './state-machine';
 import { TICKET_CATEGORIES, type TicketStatus } from './types';
 
 /**
- * DOMAIN.md "Tablets": support tickets filed at the kiosk (tablet serial, category,
+ * docs/rules.md "Tablets": support tickets filed at the kiosk (tablet serial, category,
  * description), answered by agents; the status follows the resident to kiosk and tablet.
  * `queued` = filed offline, waiting in the outbox. A resident's reply reopens an answered or
  * resolved ticket; closed is final.

@@ -22,7 +22,7 @@ function walk(moves: [MessageStatus, string?][]): TimelineEntry[] {
   return timeline;
 }
 
-describe('message timeline (DOMAIN.md Mail: sent, in review, released or rejected, delivered, read)', () => {
+describe('message timeline (docs/rules.md Mail: sent, in review, released or rejected, delivered, read)', () => {
   it('follows draft -> queued -> sent -> in_review -> released -> delivered -> read', () => {
     const timeline = walk([
       ['draft'],
@@ -55,7 +55,7 @@ describe('message timeline (DOMAIN.md Mail: sent, in review, released or rejecte
     expect(MESSAGE_TRANSITIONS.rejected).toEqual([]);
   });
 
-  it('a refused send goes queued -> draft with its reason (DOMAIN.md Stamps: back to drafts)', () => {
+  it('a refused send goes queued -> draft with its reason (docs/rules.md Stamps: back to drafts)', () => {
     const timeline = walk([['draft'], ['queued'], ['draft', 'insufficient_stamps']]);
     expect(timeline.at(-1)).toEqual({ status: 'draft', at, reason: 'insufficient_stamps' });
     expect(transitionMessage('queued', 'draft')).toMatchObject({
@@ -105,7 +105,7 @@ describe('message timeline (DOMAIN.md Mail: sent, in review, released or rejecte
   });
 });
 
-describe('expected delivery (DOMAIN.md Mail: delivered within 72 hours of sending)', () => {
+describe('expected delivery (docs/rules.md Mail: delivered within 72 hours of sending)', () => {
   it('is sent + 72 h', () => {
     const result = deliveryExpectation('2026-11-25T09:00:00Z', 'sent', '2026-11-25T10:00:00Z');
     expect(result).toEqual({

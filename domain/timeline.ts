@@ -4,7 +4,7 @@ import { checkTransition, type IllegalTransition, type TransitionTable } from '.
 import { REJECT_REASONS, type MessageStatus, type RejectReason } from './types';
 
 /**
- * DOMAIN.md "Mail review and delivery": a message's status machine, its timeline and the 72-hour
+ * docs/rules.md "Mail review and delivery": a message's status machine, its timeline and the 72-hour
  * delivery target. `draft` and `queued` live on a device; the central service moves the rest.
  */
 

@@ -18,7 +18,7 @@ function topIds(description: string, options = {}) {
   return result.value.map((suggestion) => suggestion.entry.id);
 }
 
-describe('knowledge base (DOMAIN.md Tablets: troubleshooting steps before a ticket)', () => {
+describe('knowledge base (docs/rules.md Tablets: troubleshooting steps before a ticket)', () => {
   it('has at least 25 valid entries with unique ids, in English and Spanish', () => {
     const parsed = KnowledgeBaseSchema.parse(knowledgeBase);
     expect(parsed.entries.length).toBeGreaterThanOrEqual(25);
@@ -57,7 +57,7 @@ describe('searchTerms', () => {
   });
 });
 
-describe('suggestTroubleshooting (DOMAIN.md Tablets: propose steps matching the description)', () => {
+describe('suggestTroubleshooting (docs/rules.md Tablets: propose steps matching the description)', () => {
   it.each([
     ['My tablet is not charging', 'charging-no-charge'],
     ['la tableta no carga', 'charging-no-charge'],

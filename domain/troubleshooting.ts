@@ -5,7 +5,7 @@ import { foldText } from './text';
 import { TICKET_CATEGORIES, type TicketCategory } from './types';
 
 /**
- * DOMAIN.md "Tablets": before a resident files a support ticket at the kiosk, the system proposes
+ * docs/rules.md "Tablets": before a resident files a support ticket at the kiosk, the system proposes
  * troubleshooting steps that match the description. Matching works in English and Spanish alike:
  * text is folded (case, accents), split into words, common words dropped, and each word reduced
  * by a light stem (plural, common verb endings, final vowel) so "charging", "charger" and

@@ -1,5 +1,5 @@
 /**
- * Core vocabulary of DOMAIN.md shared by the device, the central service and the renderer.
+ * Core vocabulary of docs/rules.md shared by the device, the central service and the renderer.
  * Money is integer cents, stamps are integer counts, instants are ISO-8601 strings in UTC.
  */
 
@@ -23,7 +23,7 @@ export type FacilityService = (typeof FACILITY_SERVICES)[number];
 
 /**
  * A message's life. `draft` and `queued` exist only on a device (queued = written offline,
- * waiting in the outbox); the rest follow DOMAIN.md's timeline.
+ * waiting in the outbox); the rest follow docs/rules.md's timeline.
  */
 export const MESSAGE_STATUSES = [
   'draft',

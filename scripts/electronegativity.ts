@@ -3,7 +3,7 @@
  * INFORMATIONAL that is not a reviewed, re-proven exception (electronegativity-gate.ts).
  * electronegativity itself always exits 0 and prints a table, so it is called through its
  * programmatic API and its issues are read as data. The "available security fixes" check is
- * skipped: it calls the network on every run (SECURITY.md).
+ * skipped: it calls the network on every run (docs/security.md).
  */
 import { resolve } from 'node:path';
 import run from '@doyensec/electronegativity';

@@ -273,7 +273,7 @@ export const AccountStatusSchema = z.object({
 });
 export type AccountStatus = z.infer<typeof AccountStatusSchema>;
 
-/** The six items the warehouse needs with a released tablet (DOMAIN.md: Tablets). */
+/** The six items the warehouse needs with a released tablet (docs/rules.md: Tablets). */
 export const ReleaseFormSchema = z.object({
   tabletSerial,
   agencyAddress: z.string().trim().min(5).max(300),

@@ -14,7 +14,7 @@ interface ResidentRefFieldsProps {
   onDocNumber(docNumber: string): void;
 }
 
-/** The two fields that identify a resident (DOMAIN.md: state + DOC number), side by side. */
+/** The two fields that identify a resident (docs/rules.md: state + DOC number), side by side. */
 export function ResidentRefFields(props: ResidentRefFieldsProps) {
   const { t } = useTranslation();
   return (

@@ -11,7 +11,7 @@ const QUESTIONS = [
   'release',
 ] as const;
 
-/** The common questions of DOMAIN.md, in our own words, opened with a tap. */
+/** The common questions of docs/rules.md, in our own words, opened with a tap. */
 export default function HelpScreen() {
   const { t } = useTranslation();
   return (

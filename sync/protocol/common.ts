@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Shared field schemas: ids, instants, money and counts (DOMAIN.md conventions). */
+/** Shared field schemas: ids, instants, money and counts (docs/rules.md conventions). */
 
 export const IdSchema = z.string().min(1).max(128);
 export const UuidSchema = z.uuid();

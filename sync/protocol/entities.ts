@@ -79,7 +79,7 @@ export const MessageDataSchema = z.object({
   /** Prepaid reply stamps a customer attached to this (inbound) message. */
   prepaidReplyStampsAttached: StampCountSchema,
   sentAt: InstantSchema,
-  /** DOMAIN.md: delivered within 72 hours of sending. */
+  /** docs/rules.md: delivered within 72 hours of sending. */
   expectedDeliveryBy: InstantSchema,
   rejectReason: z.enum(REJECT_REASONS).nullable(),
 });
@@ -158,7 +158,7 @@ export type ReleaseRequestData = z.infer<typeof ReleaseRequestDataSchema>;
 
 export const BLOCK_KINDS = ['card_sender', 'card_receiver'] as const;
 /**
- * A chargeback block (DOMAIN.md "Blocks from chargebacks"): `card_sender` stops a customer's
+ * A chargeback block (docs/rules.md "Blocks from chargebacks"): `card_sender` stops a customer's
  * bank-card transactions, `card_receiver` stops a resident receiving them. Lifted blocks are
  * sent as tombstones.
  */

@@ -76,7 +76,7 @@ export const TicketReplyArgsSchema = z.object({
 
 /** Buys a stamp bundle from the resident's spendable money balance; promotions apply. */
 
-/** Tablet release/unlock request, printed as a form at the kiosk (DOMAIN.md "Tablets"). */
+/** Tablet release/unlock request, printed as a form at the kiosk (docs/rules.md "Tablets"). */
 export const ReleaseRequestArgsSchema = z.object({
   requestId: UuidSchema,
   residentId: IdSchema,

@@ -43,7 +43,7 @@ const invalidCredentials = () =>
   new ServiceError('invalid_credentials', 'the DOC number, badge or PIN is not right');
 
 /**
- * Checks a resident's PIN under the lockout rule (DOMAIN.md "Logins"): 5 wrong tries in a row
+ * Checks a resident's PIN under the lockout rule (docs/rules.md "Logins"): 5 wrong tries in a row
  * lock the account until staff unlock it. Every outcome is audited, and every checked PIN is
  * reported to the central service (`auth.pinFailed` / `auth.pinSucceeded`), which counts the
  * tries of all devices and sends the lock back down to each of them.

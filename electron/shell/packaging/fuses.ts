@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { FuseV1Options, FuseVersion, flipFuses, type FuseConfig } from '@electron/fuses';
 
 /**
- * Electron fuses flipped in the packaged binary (SECURITY.md): no running as plain Node, no
+ * Electron fuses flipped in the packaged binary (docs/security.md): no running as plain Node, no
  * NODE_OPTIONS or --inspect, the app only from its asar, cookies encrypted, file:// without
  * extra privileges. ASAR integrity exists on macOS and Windows only; on Linux the package
  * signature and a read-only root filesystem take its place (docs/install.md).

@@ -6,7 +6,7 @@ import { securityHeaders } from './csp';
 
 /**
  * The app:// protocol: serves the built renderer from one folder and nothing else. Used instead
- * of file:// so that a page can never read the rest of the disk (SECURITY.md).
+ * of file:// so that a page can never read the rest of the disk (docs/security.md).
  */
 
 export type Resolution =

@@ -12,7 +12,7 @@ import {
 
 /**
  * SQLite adapter: one connection, WAL, synchronous=FULL (stamps and money must survive power
- * loss, SECURITY.md). better-sqlite3 is synchronous, but the service API is async, so other
+ * loss, docs/security.md). better-sqlite3 is synchronous, but the service API is async, so other
  * requests could run between two awaits of a transaction: every use of the connection is
  * therefore queued behind a mutex, which also makes SQLite's single writer explicit.
  */

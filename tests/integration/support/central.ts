@@ -13,7 +13,7 @@ import { TestCentral } from '../../../sync/server/testing/central';
 import { inWork } from '../../../sync/server/work';
 
 /**
- * The real central service in-process on 127.0.0.1 (the central engineer's TestCentral) over
+ * The real central service in-process on 127.0.0.1 (TestCentral) over
  * a SQLite file in a temp folder, with what the sync tests need on top: enrollment codes,
  * customers linked to residents, and restoring the database from a backup.
  */
