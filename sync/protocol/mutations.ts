@@ -228,6 +228,8 @@ export const REJECTION_CODES = [
   'amount_out_of_range',
   'bill_already_credited',
   'attachment_missing',
+  /** The service failed to apply the mutation for a reason of its own; kept as its outcome. */
+  'internal_error',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

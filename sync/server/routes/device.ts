@@ -47,7 +47,12 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     checkVersions(request, context.minAppVersion);
     const device = await context.authenticateDevice(request);
     const input = PushRequestSchema.parse(request.body);
-    return applyPush(storage, clock, device, input);
+    return applyPush(storage, clock, device, input, (error, mutation) =>
+      request.log.error(
+        { err: error, mutationId: mutation.id, mutation: mutation.name },
+        'mutation failed; stored as internal_error',
+      ),
+    );
   });
 
   app.post('/v1/pull', async (request, reply) => {
