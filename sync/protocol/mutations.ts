@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CARD_BRANDS, CARD_FUNDING, TICKET_CATEGORIES } from '../../domain';
+import {
+  CARD_BRANDS,
+  CARD_FUNDING,
+  TICKET_CATEGORIES,
+  visibleLineSchema,
+  visibleTextSchema,
+} from '../../domain';
 import {
   CentsSchema,
   IdSchema,
@@ -45,8 +51,8 @@ export const MailSendArgsSchema = z.object({
   residentId: IdSchema,
   customerId: IdSchema,
   kind: z.enum(MESSAGE_KINDS),
-  subject: z.string().max(200).default(''),
-  body: z.string().max(MAX_MESSAGE_CHARS),
+  subject: visibleLineSchema(0, 200).default(''),
+  body: visibleTextSchema(0, MAX_MESSAGE_CHARS),
   attachments: z.array(AttachmentRefSchema).max(10).default([]),
   /** Informational: what the device reserved; the server computes the real cost. */
   reservedStamps: StampCountSchema.optional(),
@@ -64,14 +70,14 @@ export const TicketFileArgsSchema = z.object({
   residentId: IdSchema,
   tabletSerial: z.string().trim().min(1).max(64),
   category: z.enum(TICKET_CATEGORIES),
-  description: z.string().trim().min(1).max(4000),
+  description: visibleTextSchema(1, 4000),
 });
 
 export const TicketReplyArgsSchema = z.object({
   ticketId: UuidSchema,
   ticketMessageId: UuidSchema,
   residentId: IdSchema,
-  body: z.string().trim().min(1).max(4000),
+  body: visibleTextSchema(1, 4000),
 });
 
 /** Buys a stamp bundle from the resident's spendable money balance; promotions apply. */
@@ -81,10 +87,10 @@ export const ReleaseRequestArgsSchema = z.object({
   requestId: UuidSchema,
   residentId: IdSchema,
   tabletSerial: z.string().trim().min(1).max(64),
-  firstName: z.string().trim().min(1).max(100),
-  lastName: z.string().trim().min(1).max(100),
-  phone: z.string().trim().min(7).max(32),
-  returnAddress: z.string().trim().min(1).max(500),
+  firstName: visibleLineSchema(1, 100),
+  lastName: visibleLineSchema(1, 100),
+  phone: visibleLineSchema(7, 32),
+  returnAddress: visibleTextSchema(1, 500),
 });
 
 /** A tokenized card as the card-reader driver hands it over: never the number or track data. */

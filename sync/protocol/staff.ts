@@ -4,6 +4,7 @@ import {
   MESSAGE_STATUSES,
   REJECT_REASONS,
   REVIEW_DECISIONS,
+  visibleLineSchema,
 } from '../../domain';
 import { IdSchema, InstantSchema } from './common';
 
@@ -13,7 +14,7 @@ import { IdSchema, InstantSchema } from './common';
  */
 
 export const CreateStaffRequestSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: visibleLineSchema(1, 100),
   facilityId: IdSchema,
 });
 export const CreateStaffResponseSchema = z.object({ staffId: IdSchema, token: z.string() });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { RELEASE_STATUSES } from '../../../domain';
+import { RELEASE_STATUSES, visibleTextSchema } from '../../../domain';
 import { ReviewDecisionRequestSchema } from '../../protocol';
 import { bearerToken } from '../http/bearer';
 import { addTicketMessage } from '../mutations/tickets';
@@ -27,7 +27,7 @@ const AuditQuery = z.object({ subjectId: z.string().min(1).max(128) });
 const ReleaseMove = z.object({ status: z.enum(RELEASE_STATUSES) });
 const AgentReply = z.object({
   ticketMessageId: z.uuid(),
-  body: z.string().trim().min(1).max(4000),
+  body: visibleTextSchema(1, 4000),
 });
 
 /** The staff API, behind staff bearer tokens issued by the admin API. */
