@@ -7,6 +7,7 @@ import {
   visibleLineSchema,
 } from '../../domain';
 import { IdSchema, InstantSchema } from './common';
+import { AttachmentRefSchema } from './mutations';
 
 /**
  * Staff API: review queue, decisions (all audited), unlocks, audit trail. Calls carry
@@ -28,6 +29,8 @@ export const ReviewItemSchema = z.object({
   subject: z.string(),
   body: z.string(),
   attachmentCount: z.number().int().nonnegative(),
+  /** Each one the reviewer sees at GET /v1/staff/review/:messageId/attachments/:sha256. */
+  attachments: z.array(AttachmentRefSchema),
   status: z.enum(MESSAGE_STATUSES),
   flags: z.array(ReviewFlagSchema),
   escalated: z.boolean(),
@@ -47,6 +50,12 @@ export const ReviewDecisionRequestSchema = z
     message: 'a rejection needs a reason code',
     path: ['reason'],
   });
+
+/** Revoking a release: the message becomes rejected and the resident's devices delete it. */
+export const RevokeReleaseRequestSchema = z.object({
+  reason: z.enum(REJECT_REASONS),
+  note: z.string().trim().max(1000).default(''),
+});
 
 export const AuditEntrySchema = z.object({
   id: IdSchema,

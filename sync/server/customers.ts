@@ -21,7 +21,7 @@ import { openChargebacks } from './chargebacks';
 import { makeDeposit } from './deposits';
 import { loadFacility } from './facilities';
 import { HttpError } from './http/errors';
-import { bookReplyStamps, credit, debit } from './ledger';
+import { credit, debit } from './ledger';
 import { insertMessage, priceMessage, requireUploaded } from './mail';
 import { publishContact } from './publish';
 import { reject } from './rejection';
@@ -29,6 +29,7 @@ import { isContact } from './residents';
 import type { Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
+import { uploaderKey } from './blob-access';
 
 /**
  * Customers (family and friends): find a resident, register, log in with lockout, recover a
@@ -356,7 +357,10 @@ export async function customerSendMail(
     reject('feature_not_offered', 'this facility does not allow prepaid reply stamps');
   }
   const cost = priceMessage(facility, 'email', input.attachments);
-  await requireUploaded(work, input.attachments);
+  await requireUploaded(work, input.attachments, {
+    uploaderKey: uploaderKey({ kind: 'customer', customerId }),
+    messageId: input.messageId,
+  });
   await debit(work, {
     owner: { type: 'customer', id: customerId },
     account: 'stamps',
@@ -378,15 +382,7 @@ export async function customerSendMail(
     prepaidUsed: 0,
     prepaidAttached: input.prepaidReplyStamps,
   });
-  await bookReplyStamps(
-    work,
-    input.residentId,
-    customerId,
-    input.prepaidReplyStamps,
-    'reply_stamps_received',
-    input.messageId,
-  );
-  await publishContact(work, input.residentId, customerId);
+  // Prepaid reply stamps reach the resident when review releases the message (review.ts).
   const message = await work.tx.get<{ status: string; expected_by: string }>(
     'SELECT status, expected_by FROM messages WHERE id = ?',
     [input.messageId],

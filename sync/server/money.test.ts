@@ -61,12 +61,13 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     expect(Number(messages?.n)).toBe(1);
   });
 
-  it('prepaid reply stamps pay the reply to that customer first', async () => {
+  it('prepaid reply stamps reach the resident on release and pay the reply to that customer first', async () => {
     const residentId = await central.resident({}, { stamps: 3 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
     expect((await customer.buyStamps(residentId)).status).toBe(201);
+    const messageId = crypto.randomUUID();
     const sent = await customer.call<{ stampsCharged: number }>('POST', '/v1/customer/mail', {
-      messageId: crypto.randomUUID(),
+      messageId,
       residentId,
       body: 'Write back!',
       prepaidReplyStamps: 2,
@@ -75,6 +76,16 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     expect(sent.body.stampsCharged).toBe(1);
     const account = await customer.call<{ stamps: number }>('GET', '/v1/customer/account');
     expect(account.body.stamps).toBe(5 - 1 - 2);
+    const staff = await central.admin<{ token: string }>('POST', '/v1/admin/staff', {
+      name: 'Reviewer',
+      facilityId: central.facility.id,
+    });
+    const reviewer = new TestCustomer(central.baseUrl);
+    reviewer.token = staff.body.token;
+    const approved = await reviewer.call('POST', `/v1/staff/review/${messageId}`, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
 
     const kiosk = await central.device();
     const reply = await push(kiosk, [email(residentId, customer.customerId)]);

@@ -1,17 +1,17 @@
 import {
-  appendToTimeline,
   deliveryExpectation,
   unlockAccount,
   type RejectReason,
   type ReviewDecision,
 } from '../../domain';
 import { transitionRelease, type ReleaseStatus } from '../../domain';
-import type { AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
+import type { AttachmentRef, AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
 import { tokenHash } from './auth/secrets';
 import { audit } from './audit';
 import { HttpError } from './http/errors';
-import { publishMessage, publishReleaseRequest, publishResident, type MessageRow } from './publish';
+import { publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
+import { rejectMessage, releaseMessage } from './review';
 import type { Storage } from './storage/types';
 import type { Work } from './work';
 
@@ -37,6 +37,7 @@ export async function staffByToken(storage: Storage, token: string): Promise<Sta
 }
 
 function reviewItem(row: MessageRow): ReviewItem {
+  const attachments = JSON.parse(row.attachments) as AttachmentRef[];
   return {
     messageId: row.id,
     residentId: row.resident_id,
@@ -44,7 +45,8 @@ function reviewItem(row: MessageRow): ReviewItem {
     direction: row.direction,
     subject: row.subject,
     body: row.body,
-    attachmentCount: (JSON.parse(row.attachments) as unknown[]).length,
+    attachmentCount: attachments.length,
+    attachments,
     status: row.status,
     flags: JSON.parse(row.flags),
     escalated: row.escalated === 1,
@@ -82,24 +84,47 @@ export async function decide(
   if (!row || row.facility_id !== staff.facilityId)
     reject('not_found', `no message ${messageId} here`);
   if (row.status !== 'in_review') reject('conflict', `message is ${row.status}, not in review`);
+  let updated = row;
   if (decision.decision === 'escalate') {
     await work.tx.run('UPDATE messages SET escalated = 1 WHERE id = ?', [messageId]);
+    updated = { ...row, escalated: 1 };
+  } else if (decision.decision === 'approve') {
+    updated = await releaseMessage(work, row);
   } else {
-    const to = decision.decision === 'approve' ? 'released' : 'rejected';
-    const moved = appendToTimeline(JSON.parse(row.timeline), to, work.now, decision.reason);
-    if (!moved.ok) reject('invalid_args', moved.error.message);
-    await work.tx.run(
-      'UPDATE messages SET status = ?, timeline = ?, reject_reason = ? WHERE id = ?',
-      [to, JSON.stringify(moved.value), decision.reason ?? null, messageId],
-    );
+    if (!decision.reason) reject('invalid_args', 'a rejection needs a reason code');
+    updated = await rejectMessage(work, row, decision.reason);
   }
   await audit(work, `staff:${staff.id}`, `review.${decision.decision}`, 'message', messageId, {
     reason: decision.reason ?? null,
     note: decision.note,
   });
-  await publishMessage(work, messageId);
-  const updated = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [messageId]);
-  return reviewItem(updated!);
+  return reviewItem(updated);
+}
+
+/**
+ * Revokes a release (a threat seen too late): the message becomes rejected with a reason and the
+ * resident's devices delete it. Audited like every decision.
+ */
+export async function revokeRelease(
+  work: Work,
+  staff: StaffMember,
+  messageId: string,
+  decision: { reason: RejectReason; note: string },
+): Promise<ReviewItem> {
+  const row = await work.tx.get<MessageRow>(
+    `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
+    [messageId],
+  );
+  if (!row || row.facility_id !== staff.facilityId)
+    reject('not_found', `no message ${messageId} here`);
+  if (!['released', 'delivered', 'read'].includes(row.status))
+    reject('conflict', `message is ${row.status}, not released`);
+  const updated = await rejectMessage(work, row, decision.reason);
+  await audit(work, `staff:${staff.id}`, 'review.revoke', 'message', messageId, {
+    reason: decision.reason,
+    note: decision.note,
+  });
+  return reviewItem(updated);
 }
 
 export async function unlockResident(

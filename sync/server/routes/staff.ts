@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RELEASE_STATUSES, visibleTextSchema } from '../../../domain';
-import { ReviewDecisionRequestSchema } from '../../protocol';
+import {
+  ReviewDecisionRequestSchema,
+  RevokeReleaseRequestSchema,
+  Sha256HexSchema,
+} from '../../protocol';
 import { bearerToken } from '../http/bearer';
 import { addTicketMessage } from '../mutations/tickets';
 import {
@@ -10,6 +14,7 @@ import {
   decide,
   overdueMessages,
   reviewQueue,
+  revokeRelease,
   staffByToken,
   unlockCustomer,
   unlockResident,
@@ -17,9 +22,11 @@ import {
 import { inWork } from '../work';
 import { audit } from '../audit';
 import { reject } from '../rejection';
+import { sendBlob } from './blobs';
 import type { RouteContext } from './context';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
+const AttachmentParams = IdParams.extend({ sha256: Sha256HexSchema });
 const QueueQuery = z.object({
   filter: z.enum(['pending', 'flagged', 'escalated']).default('pending'),
 });
@@ -47,6 +54,33 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
     const decision = ReviewDecisionRequestSchema.parse(request.body);
     return inWork(storage, clock, (work) => decide(work, staff, id, decision));
   });
+
+  app.post(
+    '/v1/staff/messages/:id/revoke',
+    { config: { access: { kind: 'staff', roles: ['supervisor'] } } },
+    async (request) => {
+      const staff = await staffOf(request);
+      const { id } = IdParams.parse(request.params);
+      const decision = RevokeReleaseRequestSchema.parse(request.body);
+      return inWork(storage, clock, (work) => revokeRelease(work, staff, id, decision));
+    },
+  );
+
+  app.get(
+    '/v1/staff/review/:id/attachments/:sha256',
+    { config: { access: { kind: 'staff', roles: ['reviewer', 'supervisor'] } } },
+    async (request, reply) => {
+      const staff = await staffOf(request);
+      const { id, sha256 } = AttachmentParams.parse(request.params);
+      const held = await storage.get(
+        `SELECT 1 AS yes FROM message_attachments a JOIN messages m ON m.id = a.message_id
+         WHERE a.message_id = ? AND a.sha256 = ? AND m.facility_id = ?`,
+        [id, sha256, staff.facilityId],
+      );
+      if (!held) reject('not_found', `no attachment ${sha256} on message ${id} here`);
+      return sendBlob(storage, request, reply, sha256);
+    },
+  );
 
   app.post('/v1/staff/residents/:id/unlock', async (request, reply) => {
     const staff = await staffOf(request);

@@ -1,9 +1,14 @@
 import { migration001 } from './001-first-release';
 import { migration002 } from './002-canonical-changes';
+import { migration004 } from './004-review-gate';
 import type { CentralMigration } from './migration';
 
 /** Every central migration in order; append only, never edit a shipped one. */
-export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [migration001, migration002];
+export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
+  migration001,
+  migration002,
+  migration004,
+];
 
 export const LATEST_CENTRAL_SCHEMA_VERSION =
   CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]!.version;
