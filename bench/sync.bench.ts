@@ -19,7 +19,8 @@ import { createBackendSync, enrollWithCode } from '../electron/backend/sync';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { loadFacility } from '../sync/server/facilities';
 import { insertMessage } from '../sync/server/mail';
-import { publishContact } from '../sync/server/publish';
+import { publishContact, type MessageRow } from '../sync/server/publish';
+import { releaseMessage } from '../sync/server/review';
 import { seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
 import { inWork } from '../sync/server/work';
@@ -52,8 +53,9 @@ await inWork(storage, clock, async (work) => {
   await publishContact(work, RESIDENT, customerId);
   const facility = await loadFacility(work.tx, facilityId);
   for (let i = 0; i < MAILS; i += 1) {
+    const id = randomUUID();
     await insertMessage(work, {
-      id: randomUUID(),
+      id,
       facility,
       residentId: RESIDENT,
       customerId,
@@ -66,6 +68,9 @@ await inWork(storage, clock, async (work) => {
       prepaidUsed: 0,
       prepaidAttached: 0,
     });
+    // Released, so it passes the review gate down to the device.
+    const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
+    await releaseMessage(work, row!);
   }
 });
 

@@ -2,15 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
+import { jpegOf } from './testing/images';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-/** A JPEG by its magic bytes (SOI, APP0/JFIF), then random bytes. */
-const jpegOf = (length: number) => {
-  const head = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
-  return Buffer.concat([head, randomBytes(length - head.length)]);
-};
 const range = (start: number, length: number, total: number) =>
   `bytes ${start}-${start + length - 1}/${total}`;
 

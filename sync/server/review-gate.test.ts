@@ -4,6 +4,7 @@ import { PullResponseSchema, PushResponseSchema, type ReviewItem } from '../prot
 import { UPLOAD_QUOTA } from './attachments';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
+import { jpegOf } from './testing/images';
 import type { TestDevice } from './testing/device';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
@@ -15,15 +16,8 @@ import { STORAGE_KINDS } from './testing/storages';
  * message holding them, and uploads are bound to a message, typed by content and under quota.
  */
 
-/** A tiny but real JPEG head: SOI, APP0/JFIF, then filler. */
-function jpeg(seed: string): Buffer {
-  const head = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
-  return Buffer.concat([
-    head,
-    Buffer.from(`photo ${seed}`.padEnd(64, '.')),
-    Buffer.from([0xff, 0xd9]),
-  ]);
-}
+/** A small JPEG whose bytes depend on `seed`. */
+const jpeg = (seed: string) => Buffer.concat([jpegOf(32), Buffer.from(seed)]);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const photoRef = (bytes: Buffer) => ({
   sha256: sha(bytes),

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '../../electron/contract';
 import { TestCustomer } from '../../sync/server/testing/customer';
+import { pngOf } from '../../sync/server/testing/images';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 import { startFaultProxy } from './support/fault-proxy';
@@ -24,7 +25,8 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
   const customer = await new TestCustomer(central.url).register(residentId);
   expect((await customer.buyStamps(residentId)).status).toBe(201);
   const id = sha256(photo);
-  const upload = await fetch(`${central.url}/v1/blobs/${id}`, {
+  const messageId = randomUUID();
+  const upload = await fetch(`${central.url}/v1/blobs/${id}?message=${messageId}`, {
     method: 'PUT',
     headers: {
       authorization: `Bearer ${customer.token}`,
@@ -34,7 +36,6 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
     body: new Uint8Array(photo),
   });
   expect(upload.status).toBe(200);
-  const messageId = randomUUID();
   const sent = await customer.call('POST', '/v1/customer/mail', {
     messageId,
     residentId,
@@ -59,7 +60,7 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
 /** A new resident (document number `docNumber`) gets a released mail with a random photo. */
 async function photoMailTo(docNumber: string, size: number) {
   const residentId = await central.central.resident({ docNumber });
-  const photo = randomBytes(size);
+  const photo = pngOf(size);
   return { photo, id: sha256(photo), messageId: await customerPhotoMail(residentId, photo) };
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { DeviceProfile } from '../../../domain';
 import { loadFacility } from '../../../sync/server/facilities';
 import { insertMessage } from '../../../sync/server/mail';
-import { publishContact } from '../../../sync/server/publish';
+import { publishContact, type MessageRow } from '../../../sync/server/publish';
+import { releaseMessage } from '../../../sync/server/review';
 import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
 import type { Storage } from '../../../sync/server/storage/types';
 import { TestCentral } from '../../../sync/server/testing/central';
@@ -90,8 +91,9 @@ export class CentralFixture {
     await inWork(this.central.storage, this.central.clock, async (work) => {
       const facility = await loadFacility(work.tx, this.facilityId);
       for (let i = 0; i < count; i += 1) {
+        const id = randomUUID();
         await insertMessage(work, {
-          id: randomUUID(),
+          id,
           facility,
           residentId,
           customerId,
@@ -104,6 +106,8 @@ export class CentralFixture {
           prepaidUsed: 0,
           prepaidAttached: 0,
         });
+        const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
+        await releaseMessage(work, row!);
       }
     });
   }
