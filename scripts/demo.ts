@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -25,8 +25,10 @@ import { startHarness, type Harness } from '../electron/harness';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
+import { createMailWorker, smtpTransport } from '../sync/server/mail-worker';
 import { DEMO_PIN, seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
+import { LocalSmtpServer } from '../sync/server/testing/smtp';
 import { bundleShell, electronBinary } from './dist';
 
 const APP_VERSION = '0.1.0';
@@ -90,6 +92,25 @@ async function main(): Promise<void> {
   const adminToken = process.env.HOMELINE_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   const central = await createCentralServer({ storage, logger, adminToken });
   const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
+  // Outgoing mail: a local SMTP server keeps every mail the service sends as an .eml file.
+  const mailDir = join(dataDir, 'mail');
+  mkdirSync(mailDir, { recursive: true });
+  const smtp = await LocalSmtpServer.start();
+  smtp.onMail((mail) => {
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+    writeFileSync(join(mailDir, name), mail.raw);
+    console.log(
+      `demo: mail to ${mail.to.join(', ')} ("${mail.subject}") in ${join(mailDir, name)}`,
+    );
+  });
+  const mailer = createMailWorker({
+    storage,
+    clock,
+    logger,
+    transport: smtpTransport(smtp.url),
+    from: 'Homeline demo <no-reply@homeline.invalid>',
+    intervalMs: 2_000,
+  });
 
   // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
   const deviceStore = openStore(join(deviceDir, 'homeline.db'));
@@ -172,7 +193,14 @@ async function main(): Promise<void> {
     'SELECT id, doc_number, first_name, last_name FROM residents WHERE facility_id = ? ORDER BY doc_number',
     [facilityId],
   );
-  printGuide({ harnessUrl: harness?.url, centralUrl, adminToken, facilityId, residents });
+  printGuide({
+    harnessUrl: harness?.url,
+    centralUrl,
+    adminToken,
+    facilityId,
+    residents,
+    mail: { dir: mailDir, smtpUrl: smtp.url },
+  });
   if (args['send-sample']) {
     await sendSample(centralUrl, adminToken, facilityId, residents[0]!.id);
     console.log(
@@ -186,6 +214,8 @@ async function main(): Promise<void> {
     stopping = true;
     shell?.kill('SIGTERM');
     await harness?.close();
+    await mailer.stop();
+    await smtp.close();
     await central.close();
     await storage.close();
     process.exit(0);
@@ -201,6 +231,7 @@ function printGuide(info: {
   adminToken: string;
   facilityId: string;
   residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
+  mail: { dir: string; smtpUrl: string };
 }): void {
   const { centralUrl, adminToken } = info;
   const json = (value: unknown) => `'${JSON.stringify(value)}'`;
@@ -209,6 +240,7 @@ function printGuide(info: {
 Homeline demo
   kiosk (browser): ${info.harnessUrl ?? '(in the Electron window)'}
   central service: ${centralUrl}   (admin token: ${adminToken})
+  mail it sends:   ${info.mail.dir}   (one .eml file per mail, from a local SMTP server at ${info.mail.smtpUrl})
 
 Resident logins (state FL, PIN ${DEMO_PIN}):
 ${info.residents.map((r) => `  ${r.doc_number}  ${r.first_name} ${r.last_name}`).join('\n')}

@@ -6,6 +6,7 @@ import { DEVICE_PROFILES } from '../../domain';
 import { createCentralServer } from './app';
 import { createEnrollCode, revokeDevice } from './enrollment';
 import { newEpoch } from './epoch';
+import { createMailWorker, smtpTransport } from './mail-worker';
 import { DEMO_PIN, seedSample } from './seed';
 import { openPostgresStorage } from './storage/postgres';
 import { openSqliteStorage } from './storage/sqlite';
@@ -22,6 +23,8 @@ import type { Storage } from './storage/types';
  *                     reset their cursors and push again what the backup lacks
  * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
  * The admin API token comes from HOMELINE_ADMIN_TOKEN (never a flag: flags show in `ps`).
+ * Outgoing mail: HOMELINE_SMTP_URL (e.g. smtp://127.0.0.1:2525; credentials in the URL, so an
+ * environment variable, not a flag) and HOMELINE_MAIL_FROM; without it mail waits in the outbox.
  */
 
 export class CliError extends Error {
@@ -149,7 +152,19 @@ export async function runCli(
   });
   const address = await app.listen({ host: options.host, port: options.port });
   print(`central service on ${address} (${storage.dialect})`);
+  const mailer = env.HOMELINE_SMTP_URL
+    ? createMailWorker({
+        storage,
+        clock,
+        logger,
+        transport: smtpTransport(env.HOMELINE_SMTP_URL),
+        from: env.HOMELINE_MAIL_FROM ?? 'Homeline <no-reply@homeline.invalid>',
+        intervalMs: 5_000,
+      })
+    : undefined;
+  if (!mailer) print('no HOMELINE_SMTP_URL: mail stays queued in mail_outbox');
   return async () => {
+    await mailer?.stop();
     await app.close();
     await storage.close();
   };
