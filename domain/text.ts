@@ -172,23 +172,23 @@ export function visibleText(text: string): string {
 }
 
 /**
- * A name, subject, label or address line as the service stores it: invisible characters (bidi
- * controls such as U+202E, zero-width spaces ...) removed by the domain's `visibleLine`, then
- * bounded, so a name made only of invisible characters is refused as empty.
+ * A string cleaned before it is bounded: raw input may be up to four times `max` (invisible
+ * characters take room), the cleaned text must fit [min, max].
  */
-export function visibleLineSchema(min: number, max: number) {
+function cleanedString(clean: (text: string) => string, min: number, max: number) {
   return z
     .string()
     .max(max * 4)
-    .transform(visibleLine)
+    .transform(clean)
     .pipe(z.string().min(min).max(max));
 }
 
+/**
+ * A name, subject, label or address line as the service stores it: invisible characters (bidi
+ * controls such as U+202E, zero-width spaces ...) removed by `visibleLine`, then bounded, so a
+ * name made only of invisible characters is refused as empty.
+ */
+export const visibleLineSchema = (min: number, max: number) => cleanedString(visibleLine, min, max);
+
 /** A message or ticket body: line breaks kept, invisible characters removed (`visibleText`). */
-export function visibleTextSchema(min: number, max: number) {
-  return z
-    .string()
-    .max(max * 4)
-    .transform(visibleText)
-    .pipe(z.string().min(min).max(max));
-}
+export const visibleTextSchema = (min: number, max: number) => cleanedString(visibleText, min, max);

@@ -26,24 +26,13 @@ const photoRef = (bytes: Buffer) => ({
   kind: 'photo',
 });
 
-async function upload(
+const upload = (
   customer: TestCustomer,
   bytes: Buffer,
   messageId: string,
   mime = 'image/jpeg',
   sha256 = sha(bytes),
-) {
-  const response = await fetch(`${customer.baseUrl}/v1/blobs/${sha256}?message=${messageId}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${customer.token}`,
-      'content-type': mime,
-      'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}`,
-    },
-    body: new Uint8Array(bytes),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+) => customer.upload(bytes, messageId, mime, sha256);
 
 async function download(caller: TestCustomer | TestDevice, sha256: string) {
   const path = `/v1/blobs/${sha256}`;

@@ -9,7 +9,7 @@ import type { AttachmentRef, AuditEntry, ReleaseRequestData, ReviewItem } from '
 import { tokenHash } from './auth/secrets';
 import { audit } from './audit';
 import { HttpError } from './http/errors';
-import { publishReleaseRequest, publishResident, type MessageRow } from './publish';
+import { isReleased, publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
 import { rejectMessage, releaseMessage } from './review';
 import type { Storage } from './storage/types';
@@ -71,18 +71,24 @@ export async function reviewQueue(
   return items;
 }
 
-export async function decide(
-  work: Work,
-  staff: StaffMember,
-  messageId: string,
-  decision: { decision: ReviewDecision; reason?: RejectReason; note: string },
-): Promise<ReviewItem> {
+/** A message of the staff member's facility, locked for a decision; others are not found. */
+async function facilityMessage(work: Work, staff: StaffMember, messageId: string) {
   const row = await work.tx.get<MessageRow>(
     `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
     [messageId],
   );
   if (!row || row.facility_id !== staff.facilityId)
     reject('not_found', `no message ${messageId} here`);
+  return row;
+}
+
+export async function decide(
+  work: Work,
+  staff: StaffMember,
+  messageId: string,
+  decision: { decision: ReviewDecision; reason?: RejectReason; note: string },
+): Promise<ReviewItem> {
+  const row = await facilityMessage(work, staff, messageId);
   if (row.status !== 'in_review') reject('conflict', `message is ${row.status}, not in review`);
   let updated = row;
   if (decision.decision === 'escalate') {
@@ -111,14 +117,8 @@ export async function revokeRelease(
   messageId: string,
   decision: { reason: RejectReason; note: string },
 ): Promise<ReviewItem> {
-  const row = await work.tx.get<MessageRow>(
-    `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
-    [messageId],
-  );
-  if (!row || row.facility_id !== staff.facilityId)
-    reject('not_found', `no message ${messageId} here`);
-  if (!['released', 'delivered', 'read'].includes(row.status))
-    reject('conflict', `message is ${row.status}, not released`);
+  const row = await facilityMessage(work, staff, messageId);
+  if (!isReleased(row.status)) reject('conflict', `message is ${row.status}, not released`);
   const updated = await rejectMessage(work, row, decision.reason);
   await audit(work, `staff:${staff.id}`, 'review.revoke', 'message', messageId, {
     reason: decision.reason,

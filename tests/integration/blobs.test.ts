@@ -26,15 +26,7 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
   expect((await customer.buyStamps(residentId)).status).toBe(201);
   const id = sha256(photo);
   const messageId = randomUUID();
-  const upload = await fetch(`${central.url}/v1/blobs/${id}?message=${messageId}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${customer.token}`,
-      'content-type': 'image/png',
-      'content-range': `bytes 0-${photo.length - 1}/${photo.length}`,
-    },
-    body: new Uint8Array(photo),
-  });
+  const upload = await customer.upload(photo, messageId, 'image/png');
   expect(upload.status).toBe(200);
   const sent = await customer.call('POST', '/v1/customer/mail', {
     messageId,
