@@ -162,7 +162,7 @@ export async function runCli(
         intervalMs: 5_000,
       })
     : undefined;
-  if (!mailer) print('no HOMELINE_SMTP_URL: mail stays queued in mail_outbox');
+  if (!mailer) logger.warn('no HOMELINE_SMTP_URL: outgoing mail stays queued in mail_outbox');
   return async () => {
     await mailer?.stop();
     await app.close();
