@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { PullResponseSchema, type PushResponse } from '../sync/protocol';
 import { registerCustomer } from '../sync/server/customers';
+import { createEnrollCode } from '../sync/server/enrollment';
 import { credit } from '../sync/server/ledger';
 import { seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
@@ -26,7 +27,6 @@ const PUSH_DEVICES = 4;
 const PUSH_BATCH = 250;
 const PULL_DEVICES = 100;
 const PULL_SECONDS = 10;
-const ADMIN_TOKEN = crypto.randomUUID() + crypto.randomUUID();
 const clock = () => new Date();
 
 function freePort(): Promise<number> {
@@ -55,13 +55,22 @@ await inWork(storage, clock, (work) =>
     reference: 'bench',
   }),
 );
-const customerId = await registerCustomer(storage, clock, {
+await registerCustomer(storage, clock, {
   email: 'bench@example.com',
   password: 'bench password 1',
   displayName: 'Bench',
   residentId: writer,
   acceptedTermsVersion: '1',
 });
+const customerId = (await storage.get<{ id: string }>(
+  "SELECT id FROM customers WHERE email = 'bench@example.com'",
+))!.id;
+// One enrollment code per device, made as facility IT would on the command line.
+const enrollCodes: string[] = [];
+for (let i = 0; i < PUSH_DEVICES + PULL_DEVICES; i += 1)
+  enrollCodes.push(
+    (await createEnrollCode(storage, clock, { facilityId, profile: 'kiosk', validHours: 1 })).code,
+  );
 await storage.close();
 
 const port = await freePort();
@@ -79,7 +88,7 @@ const server = spawn(
     String(port),
   ],
   {
-    env: { ...process.env, HOMELINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
@@ -92,12 +101,8 @@ await new Promise<void>((resolve, reject) => {
 const baseUrl = `http://127.0.0.1:${port}`;
 
 async function enrolledDevice(): Promise<TestDevice> {
-  const response = await fetch(`${baseUrl}/v1/admin/enroll-codes`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ facilityId, profile: 'kiosk' }),
-  });
-  const { code } = (await response.json()) as { code: string };
+  const code = enrollCodes.pop();
+  if (!code) throw new Error('bench: no enrollment code left');
   const device = new TestDevice(baseUrl);
   await device.enroll(code);
   return device;

@@ -1,9 +1,12 @@
 /**
  * Local store at facility scale: 100,000 messages for 500 residents in a SQLite file on disk.
- * Measures the inbox page (50 newest) and full-text search through the repository and through
- * the whole backend call path (contract validation, session check, output validation), and the
- * backend's resident memory. Prints figures beside their targets; never fails on a figure.
+ * Measures the inbox page (50 newest) and full-text search through the repository, on the
+ * encrypted store and on a plain copy of the same data in the same run (the cost of encryption),
+ * and through the whole backend call path (contract validation, session check, output
+ * validation), and the backend's resident memory. Prints figures beside their targets and the
+ * load average beside each; never fails on a figure.
  */
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,6 +16,13 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import sample from '../assets/facility.sample.json';
 import { createBackend, openStore, setResidentPin } from '../electron/backend';
+import {
+  STORE_KEY_ENV,
+  createStore,
+  envKeySource,
+  openDatabase,
+  type Store,
+} from '../electron/backend/store';
 
 const RESIDENTS = 500;
 const MESSAGES = 100_000;
@@ -56,15 +66,19 @@ function report(label: string, samples: number[], targetMs: number | null): void
   const p50 = percentile(samples, 50).toFixed(3);
   const p95 = percentile(samples, 95).toFixed(3);
   const target = targetMs === null ? '' : `   (target p95 <= ${targetMs} ms)`;
-  console.log(`${label.padEnd(44)} p50 ${p50} ms   p95 ${p95} ms${target}`);
+  const load = `load ${loadavg()[0]!.toFixed(1)}`;
+  console.log(`${label.padEnd(48)} p50 ${p50} ms   p95 ${p95} ms   ${load}${target}`);
 }
 
 const at = (minutesAgo: number) =>
   new Date(Date.UTC(2026, 11, 1) - minutesAgo * 60_000).toISOString();
 
 /** Writes the data set; runs in a child process so the measured process starts clean. */
-async function fill(dbPath: string): Promise<void> {
-  const store = openStore(dbPath);
+async function fill(dbPath: string, plain: boolean): Promise<void> {
+  // The plain copy exists only to price the encryption; the product always opens encrypted.
+  const store = plain
+    ? createStore(openDatabase(dbPath))
+    : openStore(dbPath, envKeySource(process.env, STORE_KEY_ENV));
   const fillStart = performance.now();
   store.identity.saveFacility({
     facilityId: sample.id,
@@ -136,18 +150,26 @@ async function fill(dbPath: string): Promise<void> {
 
 const fillIndex = process.argv.indexOf('--fill');
 if (fillIndex !== -1) {
-  await fill(process.argv[fillIndex + 1]!);
+  await fill(process.argv[fillIndex + 1]!, process.argv.includes('--plain'));
   process.exit(0);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'homeline-bench-'));
 const dbPath = join(dir, 'device.db');
-const filled = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', fileURLToPath(import.meta.url), '--fill', dbPath],
-  { stdio: 'inherit' },
-);
-if (filled.status !== 0) throw new Error('filling the bench database failed');
+const plainPath = join(dir, 'plain.db');
+// The children read the key from the environment, as the harness may.
+process.env[STORE_KEY_ENV] = randomBytes(32).toString('base64url');
+for (const [path, flags] of [
+  [dbPath, []],
+  [plainPath, ['--plain']],
+] as const) {
+  const filled = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--fill', path, ...flags],
+    { stdio: 'inherit' },
+  );
+  if (filled.status !== 0) throw new Error('filling the bench database failed');
+}
 
 const rssBefore = process.memoryUsage().rss;
 const backend = await createBackend({
@@ -155,6 +177,7 @@ const backend = await createBackend({
   profile: 'kiosk',
   facilityId: sample.id,
   logger: pino({ level: 'silent' }),
+  storeKey: envKeySource(process.env, STORE_KEY_ENV),
 });
 const connection = backend.connect(() => undefined);
 const login = await connection.invoke('auth.login', {
@@ -165,13 +188,17 @@ const login = await connection.invoke('auth.login', {
 });
 if (!login.ok) throw new Error(`bench login failed: ${login.error.message}`);
 
-const repository = backend.store.mail;
-const inboxRepo = await time(() =>
-  repository.page(`r${Math.floor(random() * RESIDENTS)}`, 'inbox', 50),
-);
-const searchRepo = await time(() =>
-  repository.search(`r${Math.floor(random() * RESIDENTS)}`, `"${pick(searched)}"*`, 50),
-);
+const plainStore = createStore(openDatabase(plainPath));
+const inboxOf = (store: Store) =>
+  time(() => store.mail.page(`r${Math.floor(random() * RESIDENTS)}`, 'inbox', 50));
+const searchOf = (store: Store) =>
+  time(() => store.mail.search(`r${Math.floor(random() * RESIDENTS)}`, `"${pick(searched)}"*`, 50));
+// Interleaved, so both see the same machine load.
+const inboxPlain = await inboxOf(plainStore);
+const inboxRepo = await inboxOf(backend.store);
+const searchPlain = await searchOf(plainStore);
+const searchRepo = await searchOf(backend.store);
+plainStore.close();
 const inboxCall = await time(() => connection.invoke('mail.list', { folder: 'inbox', limit: 50 }));
 const searchCall = await time(() =>
   connection.invoke('mail.search', { query: `${pick(searched)} ${pick(searched)}`, limit: 50 }),
@@ -180,10 +207,17 @@ const searchCall = await time(() =>
 console.log(
   `\n${RUNS} runs each after 50 warm-up runs, file on disk (WAL, synchronous=FULL), load average ${loadavg()[0]!.toFixed(1)}`,
 );
-report('inbox page of 50 newest (repository)', inboxRepo, 2);
+report('inbox page of 50 newest (repository, plain)', inboxPlain, null);
+report('inbox page of 50 newest (repository, encrypted)', inboxRepo, 2);
 report('inbox page of 50 newest (backend call)', inboxCall, 2);
-report('full-text search, 1 word (repository)', searchRepo, 10);
+report('full-text search, 1 word (repository, plain)', searchPlain, null);
+report('full-text search, 1 word (repository, encrypted)', searchRepo, 10);
 report('full-text search, 2 words (backend call)', searchCall, 10);
+const ratio = (encrypted: number[], plain: number[]) =>
+  (percentile(encrypted, 95) / percentile(plain, 95)).toFixed(2);
+console.log(
+  `encrypted / plain p95: inbox ${ratio(inboxRepo, inboxPlain)}x, search ${ratio(searchRepo, searchPlain)}x   (target <= 1.3x)`,
+);
 const rss = process.memoryUsage().rss;
 console.log(
   `backend RSS ${(rss / 1_048_576).toFixed(1)} MB, of which ${(rssBefore / 1_048_576).toFixed(

@@ -8,13 +8,13 @@
  * Prints figures; never fails on them.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { openStore } from '../electron/backend/store';
+import { fixedKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode } from '../electron/backend/sync';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { loadFacility } from '../sync/server/facilities';
@@ -97,7 +97,9 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 
 // Device side: a fresh store, enrolled with a real code.
-const store = openStore(join(dir, 'device.db'));
+/** Benchmarks make their own key; products read it from the keystore or a key file. */
+const storeKey = fixedKeySource(randomBytes(32));
+const store = openStore(join(dir, 'device.db'), storeKey);
 await enrollWithCode(store, {
   serverUrl: url,
   code,
@@ -125,7 +127,7 @@ const localMails = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FRO
   .n;
 
 // The same rows inserted raw, in one transaction, into an equally fresh store.
-const raw = openStore(join(dir, 'raw.db'));
+const raw = openStore(join(dir, 'raw.db'), storeKey);
 const rows = store.db
   .prepare(
     `SELECT id, resident_id, contact_id, direction, status, subject, body, stamp_cost,

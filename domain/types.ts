@@ -112,6 +112,8 @@ export const SYNC_PROBLEMS = [
   'not_enrolled',
   'rejected_request',
   'local_store',
+  'page_signature_invalid',
+  'insecure_url',
 ] as const;
 export type SyncProblem = (typeof SYNC_PROBLEMS)[number];
 

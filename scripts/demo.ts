@@ -12,21 +12,30 @@
  * review onto the kiosk (`--send-sample` does that itself). Ctrl-C stops everything.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
 import { createDeviceService } from '../electron/backend/devices';
-import { openStore } from '../electron/backend/store';
+import { harnessKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
 import { startHarness, type Harness } from '../electron/harness';
+import { harnessKeyFile } from '../electron/harness/server';
 import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { createCentralServer } from '../sync/server/app';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { createMailWorker, smtpTransport } from '../sync/server/mail-worker';
-import { DEMO_PIN, seedSample } from '../sync/server/seed';
+import {
+  DEMO_PIN,
+  DEMO_STAFF_LOGINS,
+  DEMO_STAFF_PASSWORD,
+  seedDemoStaff,
+  seedSample,
+  type DemoStaffLogin,
+} from '../sync/server/seed';
+import { totpFor } from '../sync/server/staff-identity';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
 import { LocalSmtpServer } from '../sync/server/testing/smtp';
 import { bundleShell, electronBinary } from './dist';
@@ -89,8 +98,8 @@ async function main(): Promise<void> {
   // 1. The central service, seeded (idempotent) with the sample facility and demo residents.
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
   const { facilityId } = await seedSample(storage, clock);
-  const adminToken = process.env.HOMELINE_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
-  const central = await createCentralServer({ storage, logger, adminToken });
+  const staffLogins = await seedDemoStaff(storage, clock);
+  const central = await createCentralServer({ storage, logger });
   const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
   // Outgoing mail: a local SMTP server keeps every mail the service sends as an .eml file.
   const mailDir = join(dataDir, 'mail');
@@ -113,7 +122,10 @@ async function main(): Promise<void> {
   });
 
   // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
-  const deviceStore = openStore(join(deviceDir, 'homeline.db'));
+  const deviceStore = openStore(
+    join(deviceDir, 'homeline.db'),
+    harnessKeySource(process.env, harnessKeyFile({ dataDir: deviceDir })),
+  );
   try {
     if (!isEnrolled(deviceStore)) {
       const { code } = await createEnrollCode(storage, clock, {
@@ -196,13 +208,12 @@ async function main(): Promise<void> {
   printGuide({
     harnessUrl: harness?.url,
     centralUrl,
-    adminToken,
-    facilityId,
+    staffLogins,
     residents,
     mail: { dir: mailDir, smtpUrl: smtp.url },
   });
   if (args['send-sample']) {
-    await sendSample(centralUrl, adminToken, facilityId, residents[0]!.id);
+    await sendSample(centralUrl, residents[0]!.id);
     console.log(
       'demo: sample mail sent and approved; the kiosk shows it after its next sync (≤ 5 s)',
     );
@@ -228,24 +239,28 @@ async function main(): Promise<void> {
 function printGuide(info: {
   harnessUrl: string | undefined;
   centralUrl: string;
-  adminToken: string;
-  facilityId: string;
+  staffLogins: DemoStaffLogin[];
   residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
   mail: { dir: string; smtpUrl: string };
 }): void {
-  const { centralUrl, adminToken } = info;
+  const { centralUrl } = info;
   const json = (value: unknown) => `'${JSON.stringify(value)}'`;
   const first = info.residents[0];
+  const reviewer = info.staffLogins.find((login) => login.role === 'reviewer');
   console.log(`
 Homeline demo
   kiosk (browser): ${info.harnessUrl ?? '(in the Electron window)'}
-  central service: ${centralUrl}   (admin token: ${adminToken})
+  central service: ${centralUrl}
   mail it sends:   ${info.mail.dir}   (one .eml file per mail, from a local SMTP server at ${info.mail.smtpUrl})
 
 Resident logins (state FL, PIN ${DEMO_PIN}):
 ${info.residents.map((r) => `  ${r.doc_number}  ${r.first_name} ${r.last_name}`).join('\n')}
 
-A customer writes to ${first?.first_name ?? 'a resident'}; staff approve; the kiosk shows it after its next sync:
+Staff logins (demo only; password "${DEMO_STAFF_PASSWORD}" plus a TOTP code: add the secret to an
+authenticator app, or run \`oathtool --totp -b SECRET\`; the code shown was current at start):
+${info.staffLogins.map((l) => `  ${l.role.padEnd(10)} ${l.email.padEnd(26)} secret ${l.totpSecret}  code ${l.currentCode}`).join('\n')}
+
+A customer writes to ${first?.first_name ?? 'a resident'}; a reviewer approves; the kiosk shows it after its next sync:
   curl -s -X POST ${centralUrl}/v1/customers/register -H 'content-type: application/json' \\
     -d ${json({ email: 'maria@example.com', password: 'correct horse battery', displayName: 'Maria Lopez', residentId: first?.id, acceptedTermsVersion: '2026-01' })}
   TOKEN=$(curl -s -X POST ${centralUrl}/v1/customers/login -H 'content-type: application/json' \\
@@ -254,10 +269,12 @@ A customer writes to ${first?.first_name ?? 'a resident'}; staff approve; the ki
     -d ${json({ purchaseId: '11111111-1111-4111-8111-111111111111', residentId: first?.id, bundleId: 'bundle-5', card: sampleCard() })}
   curl -s -X POST ${centralUrl}/v1/customer/mail -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d ${json({ messageId: '22222222-2222-4222-8222-222222222222', residentId: first?.id, subject: 'Hola', body: 'We miss you. Te queremos.' })}
-  STAFF=$(curl -s -X POST ${centralUrl}/v1/admin/staff -H "authorization: Bearer ${adminToken}" -H 'content-type: application/json' \\
-    -d ${json({ name: 'Officer Demo', facilityId: info.facilityId })} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-  curl -s -X POST ${centralUrl}/v1/staff/review/22222222-2222-4222-8222-222222222222 -H "authorization: Bearer $STAFF" \\
-    -H 'content-type: application/json' -d '{"decision":"approve"}'
+  CSRF=$(curl -s -c staff.cookies -X POST ${centralUrl}/v1/staff/login -H 'content-type: application/json' \\
+    -d "{\\"email\\":\\"${reviewer?.email}\\",\\"password\\":\\"${DEMO_STAFF_PASSWORD}\\",\\"code\\":\\"$(oathtool --totp -b ${reviewer?.totpSecret})\\"}" \\
+    | sed 's/.*"csrfToken":"\\([^"]*\\)".*/\\1/')
+  curl -s -b staff.cookies -X POST ${centralUrl}/v1/staff/review/22222222-2222-4222-8222-222222222222 \\
+    -H "x-homeline-csrf: $CSRF" -H 'content-type: application/json' -d '{"decision":"approve","note":""}'
+(the session cookie is Secure: curl sends it back to http://127.0.0.1, browsers only over HTTPS.)
 (or restart with --send-sample). Ctrl-C stops everything.
 `);
 }
@@ -274,25 +291,21 @@ function sampleCard() {
   };
 }
 
-/** The curl lines above, done with fetch: register, buy stamps, write, approve. */
-async function sendSample(
-  centralUrl: string,
-  adminToken: string,
-  facilityId: string,
-  residentId: string,
-) {
-  const call = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
+/** The curl lines above, done with fetch: register, buy stamps, write, a reviewer approves. */
+async function sendSample(centralUrl: string, residentId: string) {
+  const call = async <T>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ body: T; response: Response }> => {
     const response = await fetch(`${centralUrl}${path}`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`demo: ${path} answered ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
+    return { body: (text ? JSON.parse(text) : {}) as T, response };
   };
   const email = `sample-${randomUUID().slice(0, 8)}@example.com`;
   const password = 'correct horse battery';
@@ -303,24 +316,32 @@ async function sendSample(
     residentId,
     acceptedTermsVersion: '2026-01',
   });
-  const { token } = await call<{ token: string }>('/v1/customers/login', { email, password });
+  const { token } = (await call<{ token: string }>('/v1/customers/login', { email, password }))
+    .body;
+  const bearer = { authorization: `Bearer ${token}` };
   await call(
     '/v1/customer/stamps',
     { purchaseId: randomUUID(), residentId, bundleId: 'bundle-5', card: sampleCard() },
-    token,
+    bearer,
   );
   const messageId = randomUUID();
   await call(
     '/v1/customer/mail',
     { messageId, residentId, subject: 'Hola', body: 'We miss you. Te queremos.' },
-    token,
+    bearer,
   );
-  const staff = await call<{ token: string }>(
-    '/v1/admin/staff',
-    { name: 'Officer Demo', facilityId },
-    adminToken,
+  const reviewer = DEMO_STAFF_LOGINS.find((login) => login.role === 'reviewer')!;
+  const login = await call<{ csrfToken: string }>('/v1/staff/login', {
+    email: reviewer.email,
+    password: DEMO_STAFF_PASSWORD,
+    code: totpFor(reviewer.totpSecret, reviewer.email).generate(),
+  });
+  const cookie = login.response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  await call(
+    `/v1/staff/review/${messageId}`,
+    { decision: 'approve', note: '' },
+    { cookie, 'x-homeline-csrf': login.body.csrfToken },
   );
-  await call(`/v1/staff/review/${messageId}`, { decision: 'approve' }, staff.token);
 }
 
 await main();

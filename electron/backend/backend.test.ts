@@ -4,9 +4,11 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendConfigError, createBackend } from './backend';
 import { DatabaseFromFutureError } from './store';
+import { TEST_STORE_KEY } from './testing/store-key';
 import { tempDir } from './testing/temp-dir';
 
 const logger = pino({ level: 'silent' });
+const storeKey = TEST_STORE_KEY;
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
   dir = tempDir();
@@ -16,10 +18,16 @@ afterEach(() => dir.cleanup());
 describe('createBackend', () => {
   it('refuses a bad configuration with a typed error naming the field', async () => {
     await expect(
-      createBackend({ profile: 'kiosk', facilityId: 'f', logger } as never),
+      createBackend({ profile: 'kiosk', facilityId: 'f', logger, storeKey } as never),
     ).rejects.toThrow(BackendConfigError);
     await expect(
-      createBackend({ dataDir: dir.path, profile: 'atm', facilityId: 'f', logger } as never),
+      createBackend({
+        dataDir: dir.path,
+        profile: 'atm',
+        facilityId: 'f',
+        logger,
+        storeKey,
+      } as never),
     ).rejects.toThrow(/profile/);
     await expect(
       createBackend({
@@ -28,6 +36,7 @@ describe('createBackend', () => {
         facilityId: 'f',
         idleMinutes: 0,
         logger,
+        storeKey,
       }),
     ).rejects.toThrow(/idleMinutes/);
   });
@@ -38,7 +47,7 @@ describe('createBackend', () => {
     future.pragma('user_version = 999');
     future.close();
     await expect(
-      createBackend({ dbPath, profile: 'kiosk', facilityId: 'f', logger }),
+      createBackend({ dbPath, profile: 'kiosk', facilityId: 'f', logger, storeKey }),
     ).rejects.toThrow(DatabaseFromFutureError);
     const again = new Database(dbPath);
     expect(again.pragma('user_version', { simple: true })).toBe(999);
@@ -51,6 +60,7 @@ describe('createBackend', () => {
       profile: 'tablet',
       facilityId: 'f',
       logger,
+      storeKey,
     });
     const identity = first.store.identity.device();
     await first.close();
@@ -60,6 +70,7 @@ describe('createBackend', () => {
       profile: 'tablet',
       facilityId: 'f',
       logger,
+      storeKey,
     });
     expect(second.store.identity.device()).toEqual(identity);
     const info = await second.connect(() => undefined).invoke('device.info', {});

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { FacilityConfigSchema, type FacilityConfig } from '../../domain/facility';
@@ -16,7 +15,8 @@ import { hardwareEventSink } from './hardware-events';
 import { createPaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient, SyncClientDeps } from './ports';
 import { handlers } from './services';
-import { openStore, type Store } from './store';
+import { openStore, type Store, type StoreKeySource } from './store';
+import { prepareDataDir } from './store/data-dir';
 
 export const BACKEND_DB_FILE = 'homeline.db';
 /** Until the device has its facility's configuration (FacilityConfig's own default). */
@@ -42,6 +42,8 @@ const BackendOptionsSchema = z
 
 export interface BackendConfig extends z.input<typeof BackendOptionsSchema> {
   logger: Logger;
+  /** Where the store's encryption key lives (never beside the database: store/keys.ts). */
+  storeKey: StoreKeySource;
   clock?: Clock;
   /** Builds the hardware service; its events reach the connections `hardware-events.ts` picks. */
   devices?: (onEvent: Broadcast) => DeviceService;
@@ -95,8 +97,10 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   const options = parsed.data;
   const clock = config.clock ?? systemClock;
   const logger = config.logger;
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const store = openStore(options.dbPath ?? join(options.dataDir!, BACKEND_DB_FILE));
+  const dbPath = options.dbPath ?? join(options.dataDir!, BACKEND_DB_FILE);
+  prepareDataDir(dirname(dbPath));
+  const store = openStore(dbPath, config.storeKey);
+  logger.info({ keySource: config.storeKey.description }, 'local store opened encrypted');
 
   const identity = store.identity.device();
   if (!identity) {

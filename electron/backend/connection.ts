@@ -18,6 +18,7 @@ import type { BackendCore, CallContext, ConnectionState, Handlers } from './cont
 import { ServiceError } from './errors';
 import { idleWarningSeconds, sessionExpiry, type Session } from './session';
 import { StoreError } from './store';
+import { storageFailure } from './store/storage-errors';
 
 export type EmitFn = (event: string, payload: unknown) => void;
 
@@ -95,7 +96,10 @@ function toFailure(core: BackendCore, method: string, error: unknown): Result<ne
   if (error instanceof StoreError && error.code === 'not_found') {
     return fail('not_found', error.message);
   }
-  core.logger.error({ err: error, method }, 'contract call failed');
+  const storage = storageFailure(error);
+  core.logger.error({ err: error, method, storage }, 'contract call failed');
+  // A failed write rolled its transaction back: nothing was saved, and the code says why.
+  if (storage) return fail(storage, 'the local store could not save; the error was logged');
   return fail('internal', 'something went wrong; the error was logged');
 }
 

@@ -19,6 +19,12 @@ export const ERROR_CODES = [
   'device_error',
   'payload_too_large',
   'timeout',
+  /** The device's disk is full (or the file reached its size limit): nothing was saved. */
+  'storage_full',
+  /** The device's disk or data folder became read-only: nothing was saved. */
+  'storage_read_only',
+  /** The device's disk failed to read or write: nothing was saved. */
+  'storage_failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

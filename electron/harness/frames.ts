@@ -21,8 +21,39 @@ function salvageId(value: unknown): number | null {
 }
 
 /**
+ * Deepest nesting of arrays and objects a frame may have. The contract's deepest input is a few
+ * levels; the bound keeps JSON.parse and schema checks from recursing through a hostile
+ * million-level frame.
+ */
+export const MAX_FRAME_DEPTH = 32;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPENERS = new Set([0x5b, 0x7b]); // [ {
+const CLOSERS = new Set([0x5d, 0x7d]); // ] }
+
+/** True when the JSON text nests deeper than `limit`, found by one pass over the bytes. */
+function nestsDeeperThan(data: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < data.length; index += 1) {
+    const byte = data[index];
+    if (inString) {
+      if (byte === BACKSLASH) index += 1;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte !== undefined && OPENERS.has(byte)) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (byte !== undefined && CLOSERS.has(byte)) depth -= 1;
+  }
+  return false;
+}
+
+/**
  * Checks one WebSocket message against the contract's envelope: text only, at most
- * MAX_FRAME_BYTES, JSON, an `invoke` frame. Anything else becomes a typed result frame.
+ * MAX_FRAME_BYTES and MAX_FRAME_DEPTH (both checked before parsing), JSON, an `invoke` frame.
+ * Anything else becomes a typed result frame.
  */
 export function parseFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   if (isBinary) return refuse(null, fail('invalid_input', 'frames must be JSON text'));
@@ -30,6 +61,12 @@ export function parseFrame(data: Buffer, isBinary: boolean): ParsedFrame {
     return refuse(
       null,
       fail('payload_too_large', `frames are limited to ${MAX_FRAME_BYTES} bytes`),
+    );
+  }
+  if (nestsDeeperThan(data, MAX_FRAME_DEPTH)) {
+    return refuse(
+      null,
+      fail('invalid_input', `frames may nest at most ${MAX_FRAME_DEPTH} levels deep`),
     );
   }
   let value: unknown;

@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { HARNESS_WS_PATH, MAX_FRAME_BYTES, type EventFrame, type ResultFrame } from '../contract';
 import {
@@ -13,14 +13,15 @@ import {
   type Backend,
   type BackendConfig,
 } from '../backend';
+import { harnessKeySource } from '../backend/store';
 import { createSimulatedKiosk, type KioskControls } from '../../hardware/simulators/kiosk';
 import { createDeviceService } from '../backend/devices';
 import { parseFrame } from './frames';
 
 export interface HarnessOptions
   extends
-    Omit<BackendConfig, 'logger' | 'facilityId' | 'profile'>,
-    Partial<Pick<BackendConfig, 'facilityId' | 'profile'>> {
+    Omit<BackendConfig, 'logger' | 'facilityId' | 'profile' | 'storeKey'>,
+    Partial<Pick<BackendConfig, 'facilityId' | 'profile' | 'storeKey'>> {
   /** 0 picks a free port. The harness only ever listens on 127.0.0.1. */
   port?: number;
   /** `auto` seeds the demo data when the database is new. */
@@ -46,6 +47,14 @@ export const DEFAULT_RENDERER_DIR = resolve('dist/renderer');
 /** Bill credits are journaled next to the device's database. */
 function creditJournalPath(options: { dataDir?: string; dbPath?: string }): string {
   return options.dataDir ? join(options.dataDir, 'credits.db') : `${options.dbPath}.credits.db`;
+}
+
+/**
+ * The harness's store key file: beside the data folder, never inside it
+ * (`.data/harness` -> `.data/harness.store-key`), unless HOMELINE_STORE_KEY is set.
+ */
+export function harnessKeyFile(options: { dataDir?: string; dbPath?: string }): string {
+  return `${resolve(options.dataDir ?? dirname(options.dbPath!))}.store-key`;
 }
 
 /** Whether a browser's Origin is this server itself (http://<the Host it was reached at>). */
@@ -84,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }),
     }),
     ...rest,
+    storeKey: rest.storeKey ?? harnessKeySource(process.env, harnessKeyFile(rest)),
     logger: log,
   });
   // A new database has no facility configuration yet.

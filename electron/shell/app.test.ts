@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../contract';
 import { startShell, type ShellDependencies } from './app';
+import { keyFileSource } from '../backend/store';
 import { composeBackend } from './backend';
 import { INVOKE_CHANNEL } from './channels';
 import type { ElectronMain, IpcInvokeEvent } from './electron-api';
@@ -124,7 +125,8 @@ function dependencies(
       throw new Error('an unpackaged app never updates');
     },
     createLogger: () => pino({ level: 'silent' }),
-    createBackend: (config, logger) => composeBackend(config, logger, '1.0.0'),
+    createBackend: (config, logger) =>
+      composeBackend(config, logger, '1.0.0', keyFileSource(join(dir, 'keys', 'store.key'))),
     ...overrides,
   };
 }

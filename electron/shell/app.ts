@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { join } from 'node:path';
 import type { AppUpdater } from 'electron-updater';
 import type { Logger } from 'pino';
 import { ConfigError, loadShellConfig, type LoadedConfig } from './config/load';
@@ -15,6 +16,7 @@ import { forbiddenSwitches } from './security/switches';
 import { createWindow } from './security/window';
 import { startUpdateController } from './updates/controller';
 import { hardenUpdater } from './updates/harden';
+import { fileSequenceMemory } from './updates/sequence';
 import type { DeviceActivity } from './updates/idle';
 
 /** What the shell needs of the backend (electron/backend's createBackend result). */
@@ -124,6 +126,7 @@ function startUpdates(
     feedUrl: config.updates.feedUrl ?? new URL('updates/', config.centralUrl).href,
     channel: config.updates.channel,
     publicKey,
+    sequences: fileSequenceMemory(join(config.dataDir, 'update-sequence.json')),
     onRejected: (reason, version) =>
       log.error({ reason, version, alert: 'update_manifest_rejected' }, 'update refused'),
   });
@@ -154,9 +157,9 @@ export async function startShell(deps: ShellDependencies): Promise<void> {
   const { config } = loaded;
   // Only a packaged app is a kiosk; test automation (Playwright) starts the unpackaged one with
   // debugging switches on purpose.
-  const switches = forbiddenSwitches(deps.argv);
+  const switches = forbiddenSwitches(deps.argv, deps.platform);
   if (deps.electron.app.isPackaged && !config.development && switches.length > 0) {
-    refuseToStart(deps, `Forbidden command-line switches: --${switches.join(', --')}`);
+    refuseToStart(deps, `Forbidden command-line switches: ${switches.join(' ')}`);
     return;
   }
   const log = deps.createLogger(config);

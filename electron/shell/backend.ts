@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createBackend, type Backend } from '../backend';
+import type { StoreKeySource } from '../backend/store';
 import { createDeviceService } from '../backend/devices';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../backend/sync';
 import type { ShellConfig } from './config/schema';
@@ -17,17 +18,30 @@ export async function composeBackend(
   config: ShellConfig,
   logger: Logger,
   appVersion: string,
+  storeKey: StoreKeySource,
 ): Promise<Backend> {
   const hasDevices = Object.keys(config.devices).length > 0;
+  const allowInsecureHttp = config.allowInsecureCentralUrl;
+  if (allowInsecureHttp)
+    logger.warn(
+      { alert: 'insecure_central_url_allowed', centralUrl: config.centralUrl },
+      'lab override: plain http:// to the central service is accepted',
+    );
   const backend = await createBackend({
     dataDir: config.dataDir,
+    storeKey,
     profile: config.profile,
     facilityId: config.facilityId,
     warehouseAddress: config.warehouseAddress,
     serial: config.serial,
     appVersion,
     logger,
-    syncClient: createBackendSync({ appVersion, serverUrl: config.centralUrl, logger }),
+    syncClient: createBackendSync({
+      appVersion,
+      serverUrl: config.centralUrl,
+      logger,
+      allowInsecureHttp,
+    }),
     ...(hasDevices && {
       devices: (onEvent) =>
         createDeviceService({
@@ -46,6 +60,7 @@ export async function composeBackend(
       code: enrollment.code,
       label: enrollment.label,
       appVersion,
+      allowInsecureHttp,
       now: () => new Date().toISOString(),
     }).then(
       (credentials) => logger.info({ deviceId: credentials.deviceId }, 'device enrolled'),

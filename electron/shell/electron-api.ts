@@ -82,9 +82,19 @@ export interface Session {
   };
 }
 
+/** Electron's safeStorage: strings sealed with the OS keystore. */
+export interface SafeStorage {
+  isEncryptionAvailable(): boolean;
+  /** Linux only: which secret store backs it; 'basic_text' is a fixed, public password. */
+  getSelectedStorageBackend(): string;
+  encryptString(plainText: string): Buffer;
+  decryptString(sealed: Buffer): string;
+}
+
 export interface ElectronMain {
   app: {
     readonly isPackaged: boolean;
+    getPath(name: 'userData'): string;
     getVersion(): string;
     requestSingleInstanceLock(): boolean;
     whenReady(): Promise<void>;
@@ -113,6 +123,7 @@ export interface ElectronMain {
     handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
   };
   session: { readonly defaultSession: Session };
+  safeStorage: SafeStorage;
 }
 
 /** What the sandboxed preload may use. */

@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { autoUpdater } from 'electron-updater';
 import pino from 'pino';
+import { openRotatingLog } from '../backend';
 import { startShell } from './app';
 import { composeBackend } from './backend';
+import { shellKeySource } from './store-key';
 import type { ElectronMain } from './electron-api';
 
 // The electron package is optional (absent without its binary), so its types are ours.
@@ -35,11 +37,22 @@ void startShell({
   createLogger: (config) =>
     pino(
       { level: config.logLevel, base: { app: 'homeline', profile: config.profile } },
-      config.development
-        ? pino.destination(1)
-        : pino.destination({ dest: join(config.dataDir, 'logs', 'homeline.log'), mkdir: true }),
+      config.development ? pino.destination(1) : openRotatingLog(join(config.dataDir, 'logs')),
     ),
-  createBackend: (config, logger) => composeBackend(config, logger, electron.app.getVersion()),
+  createBackend: (config, logger) =>
+    composeBackend(
+      config,
+      logger,
+      electron.app.getVersion(),
+      shellKeySource({
+        safeStorage: electron.safeStorage,
+        platform: process.platform,
+        // In the app's own profile folder, not the data folder: sealed, and never beside the data.
+        sealedFile: join(electron.app.getPath('userData'), 'store-key.sealed'),
+        storeKeyFile: config.storeKeyFile,
+        log: logger,
+      }),
+    ),
 }).catch((error: unknown) => {
   console.error('Homeline failed to start', error);
   electron.app.exit(1);

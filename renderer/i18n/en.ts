@@ -57,6 +57,10 @@ export const en = {
     not_enrolled: 'This device is not enrolled yet',
     rejected_request: 'The central service refused a request',
     local_store: 'The local database had a problem',
+    page_signature_invalid:
+      'Data from the network did not carry the central service’s signature: refused (check the network path)',
+    insecure_url:
+      'The central service address is plain http:// outside this machine: refused (use https://)',
     other: 'Another problem',
   },
   keyboard: {
@@ -457,6 +461,10 @@ export const en = {
     device_error: 'The device reported a problem. Please ask staff.',
     payload_too_large: 'That is too large to send.',
     timeout: 'This is taking too long. Please try again.',
+    storage_full: 'This device’s storage is full, so nothing was saved. Please tell staff.',
+    storage_read_only:
+      'This device cannot save right now (its storage is read-only). Please tell staff.',
+    storage_failed: 'This device’s storage failed, so nothing was saved. Please tell staff.',
     internal: 'Something went wrong. Please try again.',
   },
 } as const;

@@ -59,6 +59,10 @@ export const es: Messages = {
     not_enrolled: 'Este equipo aún no está inscrito',
     rejected_request: 'El servicio central rechazó una solicitud',
     local_store: 'La base de datos local tuvo un problema',
+    page_signature_invalid:
+      'Datos de la red sin la firma del servicio central: rechazados (revise la ruta de red)',
+    insecure_url:
+      'La dirección del servicio central es http:// simple fuera de este equipo: rechazada (use https://)',
     other: 'Otro problema',
   },
   keyboard: {
@@ -463,6 +467,11 @@ export const es: Messages = {
     device_error: 'El dispositivo informó de un problema. Pida ayuda al personal.',
     payload_too_large: 'Es demasiado grande para enviarlo.',
     timeout: 'Esto está tardando demasiado. Inténtelo de nuevo.',
+    storage_full:
+      'El almacenamiento de este equipo está lleno; no se guardó nada. Avise al personal.',
+    storage_read_only:
+      'Este equipo no puede guardar ahora (su almacenamiento es de solo lectura). Avise al personal.',
+    storage_failed: 'El almacenamiento de este equipo falló; no se guardó nada. Avise al personal.',
     internal: 'Algo salió mal. Inténtelo de nuevo.',
   },
 };

@@ -1,6 +1,12 @@
 import type { BlobRangeAnswer, BlobTransport } from './blobs';
 import { SyncError } from './errors';
-import { createRequestSigner, describe, versionHeaders, type HttpTransportOptions } from './http';
+import {
+  centralBaseUrl,
+  createRequestSigner,
+  describe,
+  versionHeaders,
+  type HttpTransportOptions,
+} from './http';
 
 /** `GET /v1/blobs/:sha256` with `Range`, signed like every device request. */
 export const blobPath = (sha256: string) => `/v1/blobs/${sha256}`;
@@ -17,8 +23,7 @@ export function createBlobHttpTransport(options: HttpTransportOptions): BlobTran
 
   return {
     async fetchRange(sha256, start, end, signal): Promise<BlobRangeAnswer> {
-      const baseUrl = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
-      if (!baseUrl) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+      const baseUrl = centralBaseUrl(options);
       const path = blobPath(sha256);
       let response: Response;
       try {

@@ -9,6 +9,7 @@ import {
 import { createBackoff, type Backoff } from './backoff';
 import { SyncError } from './errors';
 import type { SyncTransport } from './http';
+import { createPageVerifier } from './page-signature';
 import type { PullScope, SyncStorePort } from './port';
 import type { SyncClientStatus } from './status';
 
@@ -41,6 +42,12 @@ export interface SyncClient {
   poke(): void;
 }
 
+/** Whom pulled pages must be addressed to and whose key must sign them. */
+interface PageSigner {
+  deviceId: string;
+  servicePublicKey: string;
+}
+
 /** The protocol's limit on scopes per pull request. */
 const MAX_SCOPES_PER_PULL = 64;
 
@@ -68,6 +75,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     detail: null,
     nextAttemptAt: null,
   };
+  const verifyPage = createPageVerifier();
   let started = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
@@ -176,12 +184,27 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     }
   }
 
+  /**
+   * Who the pages must be for and whose key must sign them. A device enrolled before pages were
+   * signed pins the key from its first signed device-info answer (trust on first use, once).
+   */
+  async function pageSigner(): Promise<{ deviceId: string; servicePublicKey: string }> {
+    const credentials = store.credentials();
+    if (!credentials) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    if (credentials.servicePublicKey !== null)
+      return { deviceId: credentials.deviceId, servicePublicKey: credentials.servicePublicKey };
+    const { servicePublicKey } = await transport.deviceInfo();
+    recordLocally(() => store.pinServiceKey(servicePublicKey));
+    return { deviceId: credentials.deviceId, servicePublicKey };
+  }
+
   async function pullAll(): Promise<void> {
+    const signer = await pageSigner();
     // Until no scope is new: pulled facility data may reveal new (resident) scopes.
     for (;;) {
       const scopes = store.pullScopes();
       for (let i = 0; i < scopes.length; i += MAX_SCOPES_PER_PULL) {
-        await drain(scopes.slice(i, i + MAX_SCOPES_PER_PULL));
+        await drain(scopes.slice(i, i + MAX_SCOPES_PER_PULL), signer);
       }
       const known = new Set(scopes.map(scopeKey));
       if (!store.pullScopes().some((scope) => !known.has(scopeKey(scope)))) return;
@@ -194,7 +217,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
    * writes overlap. Pages are still applied strictly in order; if one fails, the page in flight
    * is dropped unread and the stored cursors stay at the last applied page.
    */
-  async function drain(first: PullScope[]): Promise<void> {
+  async function drain(first: PullScope[], signer: PageSigner): Promise<void> {
     let asked = first;
     let inFlight: Promise<PullResponse> | undefined = ask(asked);
     while (inFlight) {
@@ -204,7 +227,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         .filter((page) => page.hasMore)
         .map((page) => ({ scope: page.scope, cursor: page.cursor }));
       inFlight = next.length > 0 ? ask(next) : undefined;
-      await applyPages(asked, response.pages);
+      await applyPages(asked, response.pages, signer);
       asked = next;
     }
   }
@@ -232,9 +255,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   }
 
   /** Verifies and applies pages, each with its cursor; a bad page fails the pull after the good ones. */
-  async function applyPages(requested: PullScope[], pages: Page[]): Promise<void> {
+  async function applyPages(
+    requested: PullScope[],
+    pages: Page[],
+    signer: PageSigner,
+  ): Promise<void> {
     const cursors = new Map(requested.map((entry) => [scopeKey(entry), entry.cursor]));
     let broken: string | undefined;
+    let forged: string | undefined;
     for (const page of pages) {
       const key = scopeKey(page);
       if (!cursors.has(key)) {
@@ -245,6 +273,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         broken ??= `page checksum mismatch for scope ${key}`;
         continue;
       }
+      const cursor = cursors.get(key) ?? null;
+      if (!verifyPage(signer.servicePublicKey, signer.deviceId, cursor, page)) {
+        forged ??= `the page for scope ${key} is not signed by the pinned service key`;
+        continue;
+      }
       if (page.hasMore && page.cursor === cursors.get(key)) {
         broken ??= `paging of scope ${key} did not advance`;
         continue;
@@ -253,6 +286,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       publish({ pulled: status.pulled + page.changes.length });
     }
     // Good pages are kept (each with its cursor); the bad ones are fetched again on retry.
+    if (forged) throw new SyncError('page_signature_invalid', `pull: ${forged}`);
     if (broken) throw new SyncError('transient', `pull: ${broken}`);
   }
 

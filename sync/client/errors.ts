@@ -8,7 +8,10 @@
  * - upgrade_required: this app is too old for the server -> surfaced, retried slowly;
  * - unauthorized / device_revoked / not_enrolled: needs facility IT -> surfaced, retried slowly;
  * - rejected_request: the server refused the request itself (400): a bug on one side;
- * - local_store: the device's own store failed while recording what the server said.
+ * - local_store: the device's own store failed while recording what the server said;
+ * - page_signature_invalid: a pull page without a valid signature of the pinned service key
+ *   (rewritten on the path, or replayed from another device or request) -> surfaced, retried;
+ * - insecure_url: a plain http:// central URL off this machine without the lab override.
  */
 import type { SyncProblem } from '../../domain/types';
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS, PROTOCOL_VERSION, PushResponseSchema, signingPayload } from '../protocol';
 import { SyncError, type SyncProblem } from './errors';
-import { createHttpTransport, ROUTES } from './http';
+import { checkCentralUrl, createHttpTransport, enrollDevice, ROUTES } from './http';
 import { generateDeviceKeys } from './keys';
 
 /**
@@ -167,6 +167,48 @@ describe('createHttpTransport', () => {
     seen = [];
     expect(await problemOf(unenrolled.deviceInfo())).toBe('not_enrolled');
     expect(seen).toEqual([]);
+  });
+
+  it('refuses plain http:// off this machine before sending anything, unless the lab override', async () => {
+    const lab = 'http://central.lab.example:8080';
+    // The lab host is routed to the test server, so nothing leaves this machine.
+    const toTestServer: typeof fetch = (url, init) =>
+      fetch(new URL(new URL(String(url)).pathname, baseUrl), init);
+    const over = (allowInsecureHttp: boolean) =>
+      createHttpTransport({
+        baseUrl: lab,
+        appVersion: '1.2.3',
+        schemaVersion: 7,
+        credentials: () => ({ deviceId: 'dev-1', privateKey: keys.privateKey }),
+        nextRequestCounter: () => ++counter,
+        fetch: toTestServer,
+        allowInsecureHttp,
+      });
+    seen = [];
+    expect(await problemOf(over(false).deviceInfo())).toBe('insecure_url');
+    const enrollment = { code: 'ABCDEFGHJKMN', publicKey: keys.publicKey, appVersion: '1.2.3' };
+    const enrollOptions = {
+      baseUrl: lab,
+      appVersion: '1.2.3',
+      schemaVersion: 7,
+      fetch: toTestServer,
+    };
+    expect(await problemOf(enrollDevice(enrollOptions, enrollment))).toBe('insecure_url');
+    expect(seen).toEqual([]);
+    reply = { status: 500, body: '{}' };
+    expect(await problemOf(over(true).deviceInfo())).toBe('transient');
+    expect(seen).toHaveLength(1);
+    for (const url of [
+      'https://central.example',
+      'http://localhost:9',
+      'http://127.0.0.2',
+      'http://[::1]:80',
+    ])
+      expect(() => checkCentralUrl(url)).not.toThrow();
+    for (const url of ['http://10.0.0.5', 'http://127.0.0.1.evil.example', 'ftp://central.example'])
+      expect(() => checkCentralUrl(url)).toThrow(
+        expect.objectContaining({ problem: 'insecure_url' }),
+      );
   });
 
   it('answers anything the network delivers with a valid response or a typed SyncError', async () => {

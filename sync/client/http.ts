@@ -44,11 +44,43 @@ export interface HttpTransportOptions {
   appVersion: string;
   /** The local store's schema version, sent with every request. */
   schemaVersion: number;
-  credentials(): DeviceCredentials | undefined;
+  /** What requests are signed with (the pinned service key is the pull verifier's). */
+  credentials(): Pick<DeviceCredentials, 'deviceId' | 'privateKey'> | undefined;
   nextRequestCounter(): number;
   /** Per request; a hung server must not hang the sync loop. */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Lab override set by facility IT (and logged by whoever sets it): accept a plain http://
+   * central service on another machine. Without it only https://, or http:// on loopback.
+   */
+  allowInsecureHttp?: boolean;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Refuses a central URL anyone on the path could read and rewrite: http:// is accepted only on
+ * this machine (tests, the demo) or under the explicit lab override.
+ */
+export function checkCentralUrl(baseUrl: string, allowInsecureHttp = false): void {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.test(url.hostname) || allowInsecureHttp)) return;
+  throw new SyncError(
+    'insecure_url',
+    `refusing ${url.protocol}//${url.host}: the central service must be https:// (plain http:// only on loopback or with the lab override)`,
+  );
+}
+
+/** The central service's address for this request, checked; `not_enrolled` while unknown. */
+export function centralBaseUrl(
+  options: Pick<HttpTransportOptions, 'baseUrl' | 'allowInsecureHttp'>,
+): string {
+  const baseUrl = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
+  if (!baseUrl) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+  checkCentralUrl(baseUrl, options.allowInsecureHttp);
+  return baseUrl;
 }
 
 const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -102,8 +134,7 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     body: unknown,
     schema: S,
   ): Promise<z.output<S>> {
-    const baseUrl = typeof options.baseUrl === 'function' ? options.baseUrl() : options.baseUrl;
-    if (!baseUrl) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    const baseUrl = centralBaseUrl(options);
     const text = body === undefined ? '' : JSON.stringify(body);
     const headers = sign(method, path, text);
     return request(
@@ -126,12 +157,16 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
 }
 
 /** Trades a one-time enrollment code and the device's public key for an identity. */
-export function enrollDevice(
-  options: Pick<HttpTransportOptions, 'appVersion' | 'schemaVersion' | 'timeoutMs' | 'fetch'> & {
+export async function enrollDevice(
+  options: Pick<
+    HttpTransportOptions,
+    'appVersion' | 'schemaVersion' | 'timeoutMs' | 'fetch' | 'allowInsecureHttp'
+  > & {
     baseUrl: string;
   },
   body: EnrollRequest,
 ): Promise<EnrollResponse> {
+  checkCentralUrl(options.baseUrl, options.allowInsecureHttp);
   return request(
     options.fetch ?? fetch,
     options,

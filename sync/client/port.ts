@@ -17,6 +17,11 @@ export interface DeviceCredentials {
   deviceId: string;
   /** Ed25519 private key, PKCS#8 DER, base64. */
   privateKey: string;
+  /**
+   * The central service's page-signing key pinned at enrollment; null only on a device enrolled
+   * before pages were signed, which pins it from its first signed device-info answer.
+   */
+  servicePublicKey: string | null;
 }
 
 export interface PullScope {
@@ -37,6 +42,8 @@ export interface SyncStorePort {
    * restarts (so it must be persisted, or leased in blocks).
    */
   nextRequestCounter(): number;
+  /** Pins the service's page-signing key where none is pinned yet; never replaces one. */
+  pinServiceKey(publicKey: string): void;
 
   /** Mutations not yet settled by the server (pending or sent), in sequence order. */
   unsettledMutations(limit: number): OutboxMutation[];

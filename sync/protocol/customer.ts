@@ -52,7 +52,8 @@ export const RegisterRequestSchema = z.object({
   residentId: IdSchema,
   acceptedTermsVersion: z.string().trim().min(1).max(32),
 });
-export const RegisterResponseSchema = z.object({ customerId: IdSchema });
+/** The same answer whether or not the email already had an account (a mail tells its owner). */
+export const RegisterResponseSchema = z.object({ accepted: z.literal(true) });
 
 export const LoginRequestSchema = z.object({ email: EmailSchema, password: z.string().max(200) });
 export const LoginResponseSchema = z.object({

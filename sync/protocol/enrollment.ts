@@ -39,6 +39,8 @@ export const EnrollResponseSchema = z.object({
   profile: z.enum(DEVICE_PROFILES),
   epoch: z.string(),
   serverTime: InstantSchema,
+  /** The key the service signs pull pages with; the device pins it (raw Ed25519, base64url). */
+  servicePublicKey: PublicKeySchema,
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 
@@ -69,5 +71,7 @@ export const DeviceInfoSchema = z.object({
   profile: z.enum(DEVICE_PROFILES),
   highWaterMark: z.number().int().nonnegative(),
   epoch: z.string(),
+  /** The service's page-signing key (a device enrolled before pages were signed pins it). */
+  servicePublicKey: PublicKeySchema,
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;

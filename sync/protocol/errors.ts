@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'range_not_satisfiable',
   'hash_mismatch',
   'locked',
+  'rate_limited',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -81,6 +81,11 @@ export const PageSchema = z.object({
   hasMore: z.boolean(),
   /** sha256 of canonicalJson({ scope, changes, cursor }): see pageChecksum. */
   checksum: Sha256HexSchema,
+  /**
+   * The central service's Ed25519 signature (base64url) over `pageSignatureInput`: the device
+   * checks it with the key it pinned at enrollment, so no one on the path can rewrite a page.
+   */
+  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'Ed25519 signature, base64url'),
 });
 export type Page = z.infer<typeof PageSchema>;
 
@@ -100,6 +105,18 @@ export function pageChecksumInput(page: Pick<Page, 'scope' | 'changes' | 'cursor
 /** The checksum a page carries; a device recomputes it before applying the page. */
 export function pageChecksum(page: Pick<Page, 'scope' | 'changes' | 'cursor'>): Promise<string> {
   return sha256Hex(pageChecksumInput(page));
+}
+
+/**
+ * What the service signs for one page: the page's checksum bound to the device it answers and the
+ * cursor it was asked for, so a page cannot be replayed to another device or for another request.
+ */
+export function pageSignatureInput(
+  deviceId: string,
+  requestCursor: string | null,
+  checksum: string,
+): string {
+  return `homeline-page-v1\n${deviceId}\n${requestCursor ?? '-'}\n${checksum}`;
 }
 
 export function formatCursor(epoch: string, at: number): string {

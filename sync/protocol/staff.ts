@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  STAFF_ROLES,
   MESSAGE_DIRECTIONS,
   MESSAGE_STATUSES,
   REJECT_REASONS,
@@ -10,15 +11,51 @@ import { IdSchema, InstantSchema } from './common';
 import { AttachmentRefSchema } from './mutations';
 
 /**
- * Staff API: review queue, decisions (all audited), unlocks, audit trail. Calls carry
- * `authorization: Bearer <staff token>` issued by the admin API.
+ * Staff API: sign-in (password + TOTP code), sessions, review queue, decisions (all audited),
+ * unlocks, audit trail. After sign-in the browser holds the session in an httpOnly cookie and
+ * sends the CSRF token it received in `x-homeline-csrf` on every call that changes something.
  */
 
-export const CreateStaffRequestSchema = z.object({
-  name: visibleLineSchema(1, 100),
-  facilityId: IdSchema,
+/** A role for one facility, or for every facility (`*`, the deployment's IT). */
+export const StaffGrantSchema = z.object({
+  role: z.enum(STAFF_ROLES),
+  facilityId: z.union([IdSchema, z.literal('*')]),
 });
-export const CreateStaffResponseSchema = z.object({ staffId: IdSchema, token: z.string() });
+
+export const CreateStaffRequestSchema = z.object({
+  email: z.email().max(254),
+  name: visibleLineSchema(1, 100),
+  grants: z.array(StaffGrantSchema).min(1).max(50),
+});
+/** Shown once to the IT admin, who hands them to the person out of band. */
+export const CreateStaffResponseSchema = z.object({
+  staffId: IdSchema,
+  initialPassword: z.string(),
+  totpSecret: z.string(),
+  otpauthUri: z.string(),
+});
+
+export const StaffLoginRequestSchema = z.object({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(200),
+  code: z.string().regex(/^\d{6}$/),
+});
+export const StaffLoginResponseSchema = z.object({
+  staffId: IdSchema,
+  name: z.string(),
+  grants: z.array(StaffGrantSchema),
+  csrfToken: z.string(),
+  expiresAt: InstantSchema,
+});
+export const StaffSessionInfoSchema = z.object({
+  sessionId: IdSchema,
+  source: z.string(),
+  userAgent: z.string(),
+  createdAt: InstantSchema,
+  lastSeenAt: InstantSchema,
+  expiresAt: InstantSchema,
+  current: z.boolean(),
+});
 
 export const ReviewFlagSchema = z.object({ reason: z.string(), match: z.string() });
 export const ReviewItemSchema = z.object({

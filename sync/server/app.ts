@@ -1,9 +1,12 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { MAX_ATTACHMENT_BYTES } from '../protocol';
+import { installAccessControl } from './http/access-control';
 import { createDeviceAuthenticator } from './http/device-auth';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
+import { createPageSigner } from './page-signing';
 import { adminRoutes } from './routes/admin';
 import { blobRoutes } from './routes/blobs';
 import { customerRoutes } from './routes/customer';
@@ -14,16 +17,45 @@ import type { Storage } from './storage/types';
 import type { Clock } from './work';
 import { updateFeedPlugin, type UpdateFeedOptions } from './updates/plugin';
 
+/** Limits applied before any work, so a slow or oversized caller cannot tie the service up. */
+export interface ServerLimits {
+  /** Body limit of every route that does not declare its own (uploads and push do). */
+  bodyBytes: number;
+  /** Time allowed for a whole request (headers and body) to arrive. */
+  requestTimeoutMs: number;
+  /** Time allowed for the headers to arrive. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** How often the server looks for requests past their timeouts. */
+  timeoutCheckMs: number;
+  /** Open connections at once; more are refused by the server socket. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  bodyBytes: 64 * 1024,
+  requestTimeoutMs: 120_000,
+  headersTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 10_000,
+  timeoutCheckMs: 5_000,
+  maxConnections: 2_000,
+};
+
 export interface CentralServerOptions {
   storage: Storage;
   logger: Logger;
   clock?: Clock;
-  /** Bearer token of the admin API; null disables it. */
-  adminToken?: string | null;
   /** Devices with an older app get "upgrade required". */
   minAppVersion?: string;
   /** Serve the signed update feed (sync/server/updates) under /updates/. */
   updates?: UpdateFeedOptions;
+  limits?: Partial<ServerLimits>;
+  /**
+   * Behind a reverse proxy: the proxy's address(es), so rate limits and lockouts count the
+   * caller's address from X-Forwarded-For instead of the proxy's. Never `true` on an open port.
+   */
+  trustProxy?: string | string[];
 }
 
 /**
@@ -31,22 +63,37 @@ export interface CentralServerOptions {
  * The caller owns the storage and closes it after the app.
  */
 export async function createCentralServer(options: CentralServerOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     // Typed as Fastify's base logger so routes and plugins take the plain FastifyInstance.
     loggerInstance: options.logger as FastifyBaseLogger,
-    // Large attachment chunks are parsed per route; JSON bodies have their own limit.
-    bodyLimit: MAX_ATTACHMENT_BYTES,
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    trustProxy: options.trustProxy ?? false,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckMs,
+    },
   });
+  app.server.maxConnections = limits.maxConnections;
   const context: RouteContext = {
     storage: options.storage,
     clock: options.clock ?? (() => new Date()),
     logger: options.logger,
-    adminToken: options.adminToken ?? null,
     minAppVersion: options.minAppVersion ?? '0.0.0',
-    authenticateDevice: createDeviceAuthenticator(options.storage),
+    pageSigner: createPageSigner(options.storage),
   };
   installErrorHandler(app);
-  installBodyParsers(app, MAX_ATTACHMENT_BYTES);
+  installBodyParsers(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  installAccessControl(app, {
+    storage: context.storage,
+    clock: context.clock,
+    minAppVersion: context.minAppVersion,
+    devices: createDeviceAuthenticator(options.storage),
+  });
   deviceRoutes(app, context);
   adminRoutes(app, context);
   customerRoutes(app, context);

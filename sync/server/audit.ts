@@ -1,6 +1,11 @@
+import type { StaffActor } from './http/access-control';
 import type { Work } from './work';
 
-/** Appends to the audit trail, in the same transaction as the action it records. */
+/**
+ * Appends to the audit trail, in the same transaction as the action it records. `facilityId` is
+ * the facility the subject belongs to (null for deployment-wide subjects such as customers): staff
+ * read the trail only of their facilities.
+ */
 export async function audit(
   work: Work,
   actor: string,
@@ -8,9 +13,38 @@ export async function audit(
   subjectType: string,
   subjectId: string,
   detail: Record<string, unknown>,
+  facilityId: string | null = null,
 ): Promise<void> {
   await work.tx.run(
-    'INSERT INTO audit (id, actor, action, subject_type, subject_id, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [crypto.randomUUID(), actor, action, subjectType, subjectId, JSON.stringify(detail), work.now],
+    'INSERT INTO audit (id, actor, action, subject_type, subject_id, detail, at, facility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      crypto.randomUUID(),
+      actor,
+      action,
+      subjectType,
+      subjectId,
+      JSON.stringify(detail),
+      work.now,
+      facilityId,
+    ],
+  );
+}
+
+/** A staff, finance or IT action: the person, the facility it touched, and the state before and after. */
+export function auditStaff(
+  work: Work,
+  staff: StaffActor,
+  action: string,
+  subject: { type: string; id: string; facilityId: string | null },
+  change: { before: unknown; after: unknown; note?: string },
+): Promise<void> {
+  return audit(
+    work,
+    `staff:${staff.staffId}`,
+    action,
+    subject.type,
+    subject.id,
+    { staffName: staff.name, ...change },
+    subject.facilityId,
   );
 }

@@ -1,7 +1,6 @@
 import { mayActFor } from './access';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { isReleased, residentMaySee, type MessageRow } from './publish';
-import type { StaffMember } from './staff';
 import type { Queryable } from './storage/types';
 
 /**
@@ -11,13 +10,11 @@ import type { Queryable } from './storage/types';
  *   they uploaded themselves (their own bytes, before the message is sent);
  * - a device: messages of residents it may read (not a lobby kiosk), an inbound one only once released (the
  *   review gate);
- * - staff: messages of their facility (reviewers see every image and video they decide on).
+ * Reviewers read through the review route instead, one message of their facilities at a time.
  * Every refusal is the same 404 as an unknown hash, so hashes leak nothing.
  */
 export type BlobReader =
-  | { kind: 'customer'; customerId: string }
-  | { kind: 'device'; device: AuthenticatedDevice }
-  | { kind: 'staff'; staff: StaffMember };
+  { kind: 'customer'; customerId: string } | { kind: 'device'; device: AuthenticatedDevice };
 
 type Holder = Pick<
   MessageRow,
@@ -42,8 +39,6 @@ export function uploaderKey(
 export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: string) {
   const holders = await messagesHolding(db, sha256);
   switch (reader.kind) {
-    case 'staff':
-      return holders.some((m) => m.facility_id === reader.staff.facilityId);
     case 'customer': {
       const reads = holders.some(
         (m) =>

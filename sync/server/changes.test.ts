@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PullResponseSchema } from '../protocol';
 import { ChangeBuffer } from './changes';
 import type { AuthenticatedDevice } from './http/device-auth';
+import { createPageSigner } from './page-signing';
 import { pull } from './pull';
 import type { Storage } from './storage/types';
 import { STORAGE_KINDS, storageOpener } from './testing/storages';
@@ -11,7 +12,13 @@ const scope = { kind: 'facility' as const, id: 'f1' };
 const clock = () => new Date('2026-01-01T00:00:00Z');
 
 async function pullFrom(storage: Storage, cursor: string | null) {
-  const answer = await pull(storage, clock, device, { scopes: [{ scope, cursor }], limit: 100 });
+  const answer = await pull(
+    storage,
+    clock,
+    device,
+    { scopes: [{ scope, cursor }], limit: 100 },
+    createPageSigner(storage),
+  );
   return PullResponseSchema.parse(JSON.parse(answer)).pages[0];
 }
 

@@ -6,8 +6,11 @@ import { DEVICE_PROFILES } from '../../domain';
 import { createCentralServer } from './app';
 import { createEnrollCode, revokeDevice } from './enrollment';
 import { newEpoch } from './epoch';
+import { HttpError } from './http/errors';
 import { createMailWorker, smtpTransport } from './mail-worker';
-import { DEMO_PIN, seedSample } from './seed';
+import { bootstrapItAdmin } from './staff-identity';
+import { inWork } from './work';
+import { DEMO_PIN, DEMO_STAFF_PASSWORD, seedDemoStaff, seedSample } from './seed';
 import { openPostgresStorage } from './storage/postgres';
 import { openSqliteStorage } from './storage/sqlite';
 import type { Storage } from './storage/types';
@@ -17,12 +20,15 @@ import type { Storage } from './storage/types';
  *   serve (default)   --port 8787 --host 127.0.0.1
  *                     [--releases DIR --update-public-key FILE]: also serve the update feed
  *   enroll-code       --facility F --profile kiosk|lobby|tablet [--valid-hours 72]
- *   seed --sample     sample facility and demo residents
+ *   seed --sample     sample facility, demo residents and demo staff (fixed, public credentials)
  *   revoke-device     --device ID
  *   new-epoch         after restoring the database from a backup, before `serve`: devices
  *                     reset their cursors and push again what the backup lacks
+ *   bootstrap-admin   --email E --name N: the deployment's first IT admin (every facility);
+ *                     prints the initial password and TOTP secret once. Refused once an IT
+ *                     admin exists: IT then creates every other account through the staff API
  * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
- * The admin API token comes from HOMELINE_ADMIN_TOKEN (never a flag: flags show in `ps`).
+ * There is no shared admin token: the HTTP API takes only per-person staff sessions.
  * Outgoing mail: HOMELINE_SMTP_URL (e.g. smtp://127.0.0.1:2525; credentials in the URL, so an
  * environment variable, not a flag) and HOMELINE_MAIL_FROM; without it mail waits in the outbox.
  */
@@ -32,7 +38,16 @@ export class CliError extends Error {
 }
 
 const OptionsSchema = z.object({
-  command: z.enum(['serve', 'enroll-code', 'seed', 'revoke-device', 'new-epoch']),
+  command: z.enum([
+    'serve',
+    'enroll-code',
+    'seed',
+    'revoke-device',
+    'new-epoch',
+    'bootstrap-admin',
+  ]),
+  email: z.email().optional(),
+  name: z.string().trim().min(1).max(100).optional(),
   db: z.string().min(1),
   postgres: z.string().startsWith('postgres').optional(),
   port: z.coerce.number().int().min(0).max(65535),
@@ -65,6 +80,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
         sample: { type: 'boolean', default: false },
         releases: { type: 'string' },
         'update-public-key': { type: 'string' },
+        email: { type: 'string' },
+        name: { type: 'string' },
       },
     });
   } catch (error) {
@@ -89,6 +106,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
   if (options.command === 'revoke-device' && !options.device)
     throw new CliError('revoke-device needs --device');
   if (options.command === 'seed' && !options.sample) throw new CliError('seed needs --sample');
+  if (options.command === 'bootstrap-admin' && (!options.email || !options.name))
+    throw new CliError('bootstrap-admin needs --email and --name');
   if ((options.releases === undefined) !== (options['update-public-key'] === undefined)) {
     throw new CliError('the update feed needs both --releases and --update-public-key');
   }
@@ -124,6 +143,20 @@ export async function runCli(
         print(
           `seeded ${seeded.facilityId}: residents ${seeded.residentIds.join(', ')} (demo PIN ${DEMO_PIN})`,
         );
+        for (const login of await seedDemoStaff(storage, clock))
+          print(
+            `  demo ${login.role}: ${login.email} / ${DEMO_STAFF_PASSWORD} / TOTP secret ${login.totpSecret}`,
+          );
+      } else if (options.command === 'bootstrap-admin') {
+        const created = await inWork(storage, clock, (work) =>
+          bootstrapItAdmin(work, { email: options.email!, name: options.name! }),
+        ).catch((error: unknown) => {
+          throw error instanceof HttpError ? new CliError(error.message) : error;
+        });
+        print(`IT admin ${options.email} (${created.staffId}), every facility`);
+        print(`  initial password: ${created.initialPassword}`);
+        print(`  TOTP secret:      ${created.totpSecret}`);
+        print(`  authenticator:    ${created.otpauthUri}`);
       } else if (options.command === 'new-epoch') {
         print(`new epoch ${await newEpoch(storage)}: devices will reset their cursors`);
       } else if (!(await revokeDevice(storage, clock, options.device!))) {
@@ -144,12 +177,11 @@ export async function runCli(
           publicKey: readFileSync(options['update-public-key'], 'utf8'),
         }
       : undefined;
-  const app = await createCentralServer({
-    storage,
-    logger,
-    adminToken: env.HOMELINE_ADMIN_TOKEN ?? null,
-    updates,
-  });
+  if (env.HOMELINE_ADMIN_TOKEN)
+    print(
+      'HOMELINE_ADMIN_TOKEN is ignored: sign in as staff (bootstrap-admin makes the first IT admin)',
+    );
+  const app = await createCentralServer({ storage, logger, updates });
   const address = await app.listen({ host: options.host, port: options.port });
   print(`central service on ${address} (${storage.dialect})`);
   const mailer = env.HOMELINE_SMTP_URL

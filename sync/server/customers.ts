@@ -3,9 +3,7 @@ import {
   evaluateDeposit,
   assessCard,
   issueTemporaryPassword,
-  recordLoginAttempt,
   redeemTemporaryPassword,
-  unlockAccount,
 } from '../../domain';
 import type { z } from 'zod';
 import type {
@@ -16,6 +14,7 @@ import type {
   RegisterRequestSchema,
   ResidentLookupResponse,
 } from '../protocol';
+import { clearFailures, recordAttempt } from './auth/login-failures';
 import { UNMATCHABLE_HASH, hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
 import { openChargebacks } from './chargebacks';
 import { makeDeposit } from './deposits';
@@ -44,8 +43,6 @@ interface CustomerRow {
   email: string;
   display_name: string;
   password_hash: string;
-  failed_logins: number;
-  locked_at: string | null;
   [key: string]: unknown;
 }
 
@@ -82,18 +79,24 @@ export async function lookupResident(
   };
 }
 
+/**
+ * Registration answers the same whether or not the email has an account (the caller learns
+ * nothing): a new email gets its account and a welcome mail; a known one gets a mail to its owner
+ * saying someone tried, and no change. Both paths spend the same scrypt and write one mail.
+ */
 export async function registerCustomer(
   storage: Storage,
   clock: Clock,
   input: z.infer<typeof RegisterRequestSchema>,
-): Promise<string> {
+): Promise<void> {
   const passwordHash = await hashSecret(input.password);
-  return inWork(storage, clock, async (work) => {
-    if (await work.tx.get('SELECT 1 AS yes FROM customers WHERE email = ?', [input.email])) {
-      throw new HttpError(409, 'conflict', 'an account with this email exists');
-    }
+  await inWork(storage, clock, async (work) => {
     if (!(await work.tx.get('SELECT 1 AS yes FROM residents WHERE id = ?', [input.residentId]))) {
       throw new HttpError(404, 'not_found', 'no such resident');
+    }
+    if (await work.tx.get('SELECT 1 AS yes FROM customers WHERE email = ?', [input.email])) {
+      await queueMail(work, input.email, ACCOUNT_EXISTS_MAIL);
+      return;
     }
     const id = crypto.randomUUID();
     await work.tx.run(
@@ -110,11 +113,40 @@ export async function registerCustomer(
       ],
     );
     await linkResident(work, id, input.residentId);
+    await queueMail(work, input.email, WELCOME_MAIL);
     await audit(work, `customer:${id}`, 'customer.register', 'customer', id, {
       termsVersion: input.acceptedTermsVersion,
     });
-    return id;
   });
+}
+
+interface OutgoingMail {
+  subject: string;
+  body: string;
+}
+
+const WELCOME_MAIL: OutgoingMail = {
+  subject: 'Homeline: welcome / bienvenido',
+  body: [
+    'Your Homeline account is ready. Log in with this email and the password you chose.',
+    'Su cuenta de Homeline está lista. Inicie sesión con este correo y la contraseña que eligió.',
+  ].join('\n\n'),
+};
+
+const ACCOUNT_EXISTS_MAIL: OutgoingMail = {
+  subject: 'Homeline: someone tried to register / alguien intentó registrarse',
+  body: [
+    'Someone tried to open a Homeline account with this email, which already has one. If it was you, log in or ask for a temporary password. Nothing was changed.',
+    'Alguien intentó abrir una cuenta de Homeline con este correo, que ya tiene una. Si fue usted, inicie sesión o pida una contraseña temporal. No se cambió nada.',
+  ].join('\n\n'),
+};
+
+/** Queues a mail for the outgoing-mail worker, in the same transaction as what it reports. */
+async function queueMail(work: Work, to: string, mail: OutgoingMail): Promise<void> {
+  await work.tx.run(
+    'INSERT INTO mail_outbox (id, to_email, subject, body, created_at) VALUES (?, ?, ?, ?, ?)',
+    [crypto.randomUUID(), to, mail.subject, mail.body, work.now],
+  );
 }
 
 export async function linkResident(
@@ -132,15 +164,11 @@ export async function linkResident(
   await publishContact(work, residentId, customerId);
 }
 
-async function openTemporaryPasswords(storage: Storage, customerId: string, now: string) {
-  return storage.all<{
-    id: string;
-    password_hash: string;
-    issued_at: string;
-    expires_at: string;
-    used_at: string | null;
-  }>(
-    'SELECT * FROM temporary_passwords WHERE customer_id = ? AND used_at IS NULL AND expires_at > ?',
+/** The customer's one open temporary password (a new one closes the older ones). */
+async function openTemporaryPassword(storage: Storage, customerId: string, now: string) {
+  return storage.get<{ id: string; password_hash: string }>(
+    `SELECT id, password_hash FROM temporary_passwords
+     WHERE customer_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY issued_at DESC LIMIT 1`,
     [customerId, now],
   );
 }
@@ -150,46 +178,47 @@ function wrongCredentials(): HttpError {
   return new HttpError(401, 'unauthorized', 'wrong email or password');
 }
 
-/** Login with the domain's lockout: 5 wrong in a row lock the account until staff unlock it. */
+function lockedHere(): HttpError {
+  return new HttpError(
+    423,
+    'locked',
+    'too many wrong passwords from here: ask for a temporary password or contact support',
+  );
+}
+
+/**
+ * What an email's failures are counted under: its account, or (no account) the email itself, so
+ * an unknown email locks after five tries from one address exactly like a known one.
+ */
+export function loginAccountKey(customerId: string | undefined, email: string): string {
+  return customerId ? `customer:${customerId}` : `email:${tokenHash(email.toLowerCase())}`;
+}
+
+/**
+ * Login with the domain's lockout, counted per account and source address: five wrong passwords
+ * from one address lock that address out of that account (the owner elsewhere is unaffected). A
+ * valid temporary password always works, locked or not: it proves the caller reads the mailbox.
+ */
 export async function login(
   storage: Storage,
   clock: Clock,
   email: string,
   password: string,
+  source: string,
 ): Promise<LoginResponse> {
   const customer = await storage.get<CustomerRow>('SELECT * FROM customers WHERE email = ?', [
     email,
   ]);
-  if (!customer) {
-    // The same scrypt and the same answer as a wrong password: nothing tells that no account exists.
-    await verifySecret(password, UNMATCHABLE_HASH);
-    throw wrongCredentials();
-  }
-  if (customer.locked_at)
-    throw new HttpError(
-      423,
-      'locked',
-      'this account is locked: ask for a temporary password or contact support',
-    );
+  const account = loginAccountKey(customer?.id, email);
   const now = clock().toISOString();
-  let temporaryId: string | null = null;
-  let correct = await verifySecret(password, customer.password_hash);
-  if (!correct) {
-    for (const temporary of await openTemporaryPasswords(storage, customer.id, now)) {
-      if (await verifySecret(password, temporary.password_hash)) {
-        temporaryId = temporary.id;
-        correct = true;
-        break;
-      }
-    }
-  }
-  return inWork(storage, clock, async (work) => {
-    const current = await work.tx.get<CustomerRow>(
-      `SELECT * FROM customers WHERE id = ?${work.tx.forUpdate}`,
-      [customer.id],
-    );
-    if (!current) throw wrongCredentials();
-    if (temporaryId) {
+  // The same scrypt for an unknown email as for a wrong password: time tells nothing.
+  const correct = await verifySecret(password, customer?.password_hash ?? UNMATCHABLE_HASH);
+  const temporary =
+    customer && !correct ? await openTemporaryPassword(storage, customer.id, now) : undefined;
+  const temporaryId =
+    temporary && (await verifySecret(password, temporary.password_hash)) ? temporary.id : null;
+  const result = await inWork(storage, clock, async (work) => {
+    if (temporaryId && customer) {
       const grant = await work.tx.get<{
         issued_at: string;
         expires_at: string;
@@ -204,74 +233,95 @@ export async function login(
             work.now,
           )
         : null;
-      if (!redeemed?.ok)
-        throw new HttpError(401, 'unauthorized', 'this temporary password is used or expired');
+      if (!redeemed?.ok) throw wrongCredentials();
       await work.tx.run('UPDATE temporary_passwords SET used_at = ? WHERE id = ?', [
         redeemed.value.usedAt,
         temporaryId,
       ]);
+      await clearFailures(work, account);
+      return openSession(work, clock, customer.id, true);
     }
-    const attempt = temporaryId
-      ? { outcome: 'accepted' as const, state: unlockAccount(), attemptsLeft: 0 }
-      : recordLoginAttempt(
-          { failedAttempts: current.failed_logins, lockedAt: current.locked_at },
-          correct,
-          work.now,
-        );
-    await work.tx.run('UPDATE customers SET failed_logins = ?, locked_at = ? WHERE id = ?', [
-      attempt.state.failedAttempts,
-      attempt.state.lockedAt,
-      current.id,
-    ]);
-    if (attempt.outcome === 'locked_now') {
-      await audit(work, 'system', 'customer.locked', 'customer', current.id, {});
+    const attempt = await recordAttempt(work, account, source, correct && customer !== undefined);
+    if (attempt.outcome === 'locked_now' && customer) {
+      await audit(work, 'system', 'customer.locked', 'customer', customer.id, { source });
     }
-    if (attempt.outcome !== 'accepted') return attempt;
-    const token = newToken();
-    const expiresAt = new Date(clock().getTime() + SESSION_HOURS * 3_600_000).toISOString();
-    await work.tx.run(
-      'INSERT INTO customer_sessions (token_hash, customer_id, expires_at, must_change_password) VALUES (?, ?, ?, ?)',
-      [tokenHash(token), current.id, expiresAt, temporaryId ? 1 : 0],
-    );
-    return { token, customerId: current.id, expiresAt, mustChangePassword: temporaryId !== null };
-  }).then((result) => {
-    if ('token' in result) return result;
-    // The failed attempt is committed before answering, so the count survives.
-    // No count of tries left: it would tell an existing account from an unknown email.
-    if (result.outcome === 'wrong') throw wrongCredentials();
-    throw new HttpError(423, 'locked', 'too many wrong passwords: this account is now locked');
+    if (attempt.outcome !== 'accepted' || !customer) return attempt.outcome;
+    return openSession(work, clock, customer.id, false);
   });
+  if (typeof result !== 'string') return result;
+  // The failed attempt is committed before answering, so the count survives.
+  // No count of tries left: it would tell an existing account from an unknown email.
+  if (result === 'wrong') throw wrongCredentials();
+  throw lockedHere();
 }
 
-/** Always answers the same way, whether or not the email has an account. */
+async function openSession(
+  work: Work,
+  clock: Clock,
+  customerId: string,
+  mustChangePassword: boolean,
+): Promise<LoginResponse> {
+  const token = newToken();
+  const expiresAt = new Date(clock().getTime() + SESSION_HOURS * 3_600_000).toISOString();
+  await work.tx.run(
+    'INSERT INTO customer_sessions (token_hash, customer_id, expires_at, must_change_password) VALUES (?, ?, ?, ?)',
+    [tokenHash(token), customerId, expiresAt, mustChangePassword ? 1 : 0],
+  );
+  return { token, customerId, expiresAt, mustChangePassword };
+}
+
+/** A new temporary password for one email at most this often; in between, asking does nothing. */
+export const TEMPORARY_PASSWORD_COOLDOWN_MS = 5 * 60_000;
+
+/**
+ * Always answers the same way and in the same time, whether or not the email has an account:
+ * both paths hash a fresh password and commit one write (the request time per email, hashed).
+ * Asked again within the cooldown, nothing is issued or mailed (the first mail still works), so
+ * repeating it neither floods the owner's mailbox nor piles up passwords their login must try:
+ * a new temporary password closes the older ones. Only its scrypt hash is stored; the mail to the
+ * owner carries it to the outgoing-mail worker.
+ */
 export async function forgotPassword(storage: Storage, clock: Clock, email: string): Promise<void> {
-  const customer = await storage.get<CustomerRow>('SELECT * FROM customers WHERE email = ?', [
-    email,
-  ]);
-  if (!customer) return;
   const temporary = newToken().slice(0, 16);
   const passwordHash = await hashSecret(temporary);
   await inWork(storage, clock, async (work) => {
+    const emailHash = tokenHash(email.toLowerCase());
+    const last = await work.tx.get<{ requested_at: string }>(
+      `SELECT requested_at FROM password_resets WHERE email_hash = ?${work.tx.forUpdate}`,
+      [emailHash],
+    );
+    if (
+      last &&
+      Date.parse(last.requested_at) + TEMPORARY_PASSWORD_COOLDOWN_MS > Date.parse(work.now)
+    )
+      return;
+    await work.tx.run(
+      `INSERT INTO password_resets (email_hash, requested_at) VALUES (?, ?)
+       ON CONFLICT (email_hash) DO UPDATE SET requested_at = excluded.requested_at`,
+      [emailHash, work.now],
+    );
+    const customer = await work.tx.get<{ id: string; email: string }>(
+      'SELECT id, email FROM customers WHERE email = ?',
+      [email],
+    );
+    if (!customer) return;
     const grant = issueTemporaryPassword(work.now);
     if (!grant.ok) throw new Error(grant.error.message);
+    await work.tx.run(
+      'UPDATE temporary_passwords SET used_at = ? WHERE customer_id = ? AND used_at IS NULL',
+      [work.now, customer.id],
+    );
     await work.tx.run(
       'INSERT INTO temporary_passwords (id, customer_id, password_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
       [crypto.randomUUID(), customer.id, passwordHash, grant.value.issuedAt, grant.value.expiresAt],
     );
-    // The outbox is the mail gateway's queue; the temporary password is single use and short-lived.
-    await work.tx.run(
-      'INSERT INTO mail_outbox (id, to_email, subject, body, created_at) VALUES (?, ?, ?, ?, ?)',
-      [
-        crypto.randomUUID(),
-        customer.email,
-        'Homeline: your temporary password / su contraseña temporal',
-        [
-          `Your temporary password is ${temporary}. It works once, until ${grant.value.expiresAt} (UTC). Log in with it and choose a new password.`,
-          `Su contraseña temporal es ${temporary}. Sirve una sola vez, hasta ${grant.value.expiresAt} (UTC). Inicie sesión con ella y elija una contraseña nueva.`,
-        ].join('\n\n'),
-        work.now,
-      ],
-    );
+    await queueMail(work, customer.email, {
+      subject: 'Homeline: your temporary password / su contraseña temporal',
+      body: [
+        `Your temporary password is ${temporary}. It works once, until ${grant.value.expiresAt} (UTC). Log in with it and choose a new password.`,
+        `Su contraseña temporal es ${temporary}. Sirve una sola vez, hasta ${grant.value.expiresAt} (UTC). Inicie sesión con ella y elija una contraseña nueva.`,
+      ].join('\n\n'),
+    });
   });
 }
 
@@ -284,15 +334,12 @@ export async function customerSession(
     customer_id: string;
     expires_at: string;
     must_change_password: number;
-    locked_at: string | null;
   }>(
-    `SELECT s.customer_id, s.expires_at, s.must_change_password, c.locked_at FROM customer_sessions s
-     JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = ?`,
+    'SELECT customer_id, expires_at, must_change_password FROM customer_sessions WHERE token_hash = ?',
     [tokenHash(token)],
   );
   if (!row || row.expires_at <= clock().toISOString())
     throw new HttpError(401, 'unauthorized', 'log in again');
-  if (row.locked_at) throw new HttpError(423, 'locked', 'this account is locked');
   return { customerId: row.customer_id, mustChangePassword: row.must_change_password === 1 };
 }
 
@@ -316,10 +363,11 @@ export async function changePassword(
   }
   const passwordHash = await hashSecret(newPassword);
   await inWork(storage, clock, async (work) => {
-    await work.tx.run(
-      'UPDATE customers SET password_hash = ?, failed_logins = 0, locked_at = NULL WHERE id = ?',
-      [passwordHash, customer.id],
-    );
+    await work.tx.run('UPDATE customers SET password_hash = ? WHERE id = ?', [
+      passwordHash,
+      customer.id,
+    ]);
+    await clearFailures(work, `customer:${customer.id}`);
     await work.tx.run(
       'UPDATE customer_sessions SET must_change_password = 0 WHERE token_hash = ?',
       [tokenHash(token)],

@@ -48,7 +48,7 @@ export async function enrollDevice(
   storage: Storage,
   clock: Clock,
   input: { code: string; publicKey: string; appVersion: string; label: string; serial?: string },
-): Promise<EnrollResponse> {
+): Promise<Omit<EnrollResponse, 'servicePublicKey'>> {
   try {
     publicKeyFromRaw(input.publicKey);
   } catch {

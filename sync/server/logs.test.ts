@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN } from './testing/central';
+import { TestStaff } from './testing/staff';
 import { readSampleFacility } from './seed';
 import { createCentralServer } from './app';
 import { saveFacility } from './facilities';
@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'homeline-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('central logs', () => {
-  it('never contain passwords, session tokens, card tokens or the admin token', async () => {
+  it('never contain passwords, session tokens, card tokens or staff cookies and CSRF tokens', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -30,7 +30,6 @@ describe('central logs', () => {
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'trace' }, sink),
-      adminToken: ADMIN_TOKEN,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     const facility = readSampleFacility();
@@ -58,9 +57,11 @@ describe('central logs', () => {
       amountCents: 5000,
       card,
     });
+    const staff = await TestStaff.operator({ storage, clock, baseUrl });
+    const staffHeaders = staff.headers();
     await fetch(`${baseUrl}/v1/admin/staff`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      headers: { ...staffHeaders, 'content-type': 'application/json' },
       body: '{"broken',
     });
     await app.close();
@@ -73,7 +74,9 @@ describe('central logs', () => {
       'a wrong password!!',
       customer.token,
       card.token,
-      ADMIN_TOKEN,
+      staff.password,
+      staff.totpSecret,
+      ...Object.values(staffHeaders).map((value) => value.replace(/^[^=]*=/, '')),
       prepared.pinHash,
     ]) {
       expect(text).not.toContain(secret);

@@ -127,19 +127,40 @@ describe.each(STORAGE_KINDS)('the mail worker on %s', (kind) => {
     );
   });
 
-  it('a forgot-password mail written by the service arrives through SMTP', async () => {
+  it("the service's customer mails (welcome, account exists, temporary password) arrive through SMTP", async () => {
     const residentId = await central.resident();
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
+    // Registering an email that has an account tells its owner, not the caller.
+    const again = await new TestCustomer(central.baseUrl).call('POST', '/v1/customers/register', {
+      email: customer.email,
+      password: 'another-password-123',
+      displayName: 'Someone Else',
+      residentId,
+      acceptedTermsVersion: '2026-01',
+    });
+    expect(again.status).toBe(202);
     const forgot = await customer.call('POST', '/v1/customers/forgot-password', {
       email: customer.email,
     });
     expect(forgot.status).toBe(202);
-    const arrived = new Promise((resolve) => smtp.onMail(resolve));
-    await worker().drain();
-    expect(await arrived).toMatchObject({ to: [customer.email] });
+    const received: { to: string[]; subject: string }[] = [];
+    smtp.onMail((mail) => received.push(mail));
+    expect((await worker().drain()).sent).toHaveLength(3);
+    expect(received.map((mail) => mail.to)).toEqual([
+      [customer.email],
+      [customer.email],
+      [customer.email],
+    ]);
+    expect(received.map((mail) => mail.subject).sort()).toEqual(
+      [
+        'Homeline: welcome / bienvenido',
+        'Homeline: someone tried to register / alguien intentó registrarse',
+        'Homeline: your temporary password / su contraseña temporal',
+      ].sort(),
+    );
     const left = await central.storage.all<{ body: string }>(
       'SELECT body FROM mail_outbox WHERE sent_at IS NOT NULL',
     );
-    expect(left).toEqual([{ body: '' }]);
+    expect(left).toEqual([{ body: '' }, { body: '' }, { body: '' }]);
   });
 });

@@ -76,12 +76,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     expect(sent.body.stampsCharged).toBe(1);
     const account = await customer.call<{ stamps: number }>('GET', '/v1/customer/account');
     expect(account.body.stamps).toBe(5 - 1 - 2);
-    const staff = await central.admin<{ token: string }>('POST', '/v1/admin/staff', {
-      name: 'Reviewer',
-      facilityId: central.facility.id,
-    });
-    const reviewer = new TestCustomer(central.baseUrl);
-    reviewer.token = staff.body.token;
+    const reviewer = await central.staff([{ role: 'reviewer', facilityId: central.facility.id }]);
     const approved = await reviewer.call('POST', `/v1/staff/review/${messageId}`, {
       decision: 'approve',
     });

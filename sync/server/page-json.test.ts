@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -5,6 +6,7 @@ import {
   pageChecksum,
   pageChecksumInput,
   PageSchema,
+  pageSignatureInput,
   type Scope,
 } from '../protocol';
 import { pageChecksumText, pageJson, type StoredChange } from './page-json';
@@ -64,7 +66,15 @@ describe('pages as JSON text from stored canonical data', () => {
       { entity: 'account', id: 'r1', op: 'upsert', data: canonicalJson(account), position: 7 },
       { entity: 'ticket', id: 't1', op: 'delete', data: null, position: 9 },
     ];
-    const page = PageSchema.parse(JSON.parse(pageJson(scope, stored, 'epoch.9', true)));
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const signWith = async (checksum: string) =>
+      sign(null, Buffer.from(pageSignatureInput('d1', null, checksum)), privateKey).toString(
+        'base64url',
+      );
+    const text = await pageJson(scope, stored, 'epoch.9', true, signWith);
+    const page = PageSchema.parse(JSON.parse(text));
+    const signed = Buffer.from(pageSignatureInput('d1', null, page.checksum));
+    expect(verify(null, signed, publicKey, Buffer.from(page.signature, 'base64url'))).toBe(true);
     expect(page.hasMore).toBe(true);
     expect(page.changes[0]).toEqual({
       op: 'upsert',

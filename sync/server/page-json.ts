@@ -30,14 +30,19 @@ export function pageChecksumText(scope: Scope, changes: StoredChange[], cursor: 
   return `{"changes":[${changes.map(changeJson).join(',')}],"cursor":${JSON.stringify(cursor)},"scope":${canonicalJson(scope)}}`;
 }
 
-/** A page of the pull response as JSON text, with its checksum. */
-export function pageJson(
+/**
+ * A page of the pull response as JSON text, with its checksum and the service's signature over it
+ * (`sign` is given the checksum; page-signing.ts).
+ */
+export async function pageJson(
   scope: Scope,
   changes: StoredChange[],
   cursor: string,
   hasMore: boolean,
-): string {
+  sign: (checksum: string) => Promise<string>,
+): Promise<string> {
   const checksumText = pageChecksumText(scope, changes, cursor);
   const checksum = createHash('sha256').update(checksumText).digest('hex');
-  return `${checksumText.slice(0, -1)},"hasMore":${hasMore},"checksum":"${checksum}"}`;
+  const signature = await sign(checksum);
+  return `${checksumText.slice(0, -1)},"hasMore":${hasMore},"checksum":"${checksum}","signature":"${signature}"}`;
 }

@@ -4,6 +4,7 @@ import { readEpoch } from './epoch';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { HttpError } from './http/errors';
 import { pageJson, type StoredChange } from './page-json';
+import type { PageSigner } from './page-signing';
 import type { Queryable, Storage } from './storage/types';
 import type { Clock } from './work';
 
@@ -45,6 +46,7 @@ export async function pull(
   clock: Clock,
   device: AuthenticatedDevice,
   request: { scopes: { scope: Scope; cursor: string | null }[]; limit: number },
+  signer: PageSigner,
 ): Promise<string> {
   const epoch = await readEpoch(storage);
   const newest = await storage.get<{ value: number }>(
@@ -78,7 +80,8 @@ export async function pull(
       position: row.position,
     }));
     const last = changes.at(-1)?.position ?? after.position;
-    pages.push(pageJson(scope, changes, formatCursor(epoch, last), hasMore));
+    const sign = (checksum: string) => signer.sign(device.id, cursor, checksum);
+    pages.push(await pageJson(scope, changes, formatCursor(epoch, last), hasMore, sign));
   }
   return `{"epoch":${JSON.stringify(epoch)},"serverTime":${JSON.stringify(clock().toISOString())},"pages":[${pages.join(',')}]}`;
 }

@@ -35,11 +35,11 @@ const upload = (
 ) => customer.upload(bytes, messageId, mime, sha256);
 
 async function download(caller: TestCustomer | TestDevice, sha256: string) {
-  const path = `/v1/blobs/${sha256}`;
-  const headers =
-    'signedHeaders' in caller
-      ? caller.signedHeaders('GET', path, Buffer.alloc(0))
-      : { authorization: `Bearer ${caller.token}` };
+  const device = 'signedHeaders' in caller;
+  const path = device ? `/v1/blobs/${sha256}` : `/v1/customer/blobs/${sha256}`;
+  const headers = device
+    ? caller.signedHeaders('GET', path, Buffer.alloc(0))
+    : { authorization: `Bearer ${caller.token}` };
   return (await fetch(`${caller.baseUrl}${path}`, { headers })).status;
 }
 
@@ -56,15 +56,7 @@ describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
   let central: TestCentral;
   eachTestCentral(kind, (started) => (central = started));
 
-  async function staffClient() {
-    const created = await central.admin<{ token: string }>('POST', '/v1/admin/staff', {
-      name: 'Reviewer',
-      facilityId: central.facility.id,
-    });
-    const staff = new TestCustomer(central.baseUrl);
-    staff.token = created.body.token;
-    return staff;
-  }
+  const staffClient = () => central.staff([{ role: 'reviewer', facilityId: central.facility.id }]);
 
   /** A customer with stamps, writing to a new resident, and the resident's kiosk. */
   async function family() {
@@ -130,10 +122,17 @@ describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
     expect(queue.body.items[0]).toMatchObject({ messageId, attachments: [photoRef(photo)] });
     const seen = await fetch(
       `${central.baseUrl}/v1/staff/review/${messageId}/attachments/${sha(photo)}`,
-      { headers: { authorization: `Bearer ${staff.token}` } },
+      { headers: staff.headers() },
     );
     expect(seen.status).toBe(200);
     expect(Buffer.from(await seen.arrayBuffer()).equals(photo)).toBe(true);
+    // A reviewer of another facility learns nothing, not even that the message exists.
+    const elsewhere = await central.staff([{ role: 'reviewer', facilityId: 'fac-elsewhere' }]);
+    const foreign = await fetch(
+      `${central.baseUrl}/v1/staff/review/${messageId}/attachments/${sha(photo)}`,
+      { headers: elsewhere.headers() },
+    );
+    expect(foreign.status).toBe(404);
     expect(await download(customer, sha(photo))).toBe(200);
 
     const approved = await staff.call('POST', `/v1/staff/review/${messageId}`, {
@@ -167,17 +166,20 @@ describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
     expect(messageChange(await residentChanges(kiosk, residentId), later.messageId)).toMatchObject([
       { op: 'upsert' },
     ]);
-    const revoked = await staff.call<ReviewItem>(
-      'POST',
-      `/v1/staff/messages/${later.messageId}/revoke`,
-      { reason: 'security_risk', note: 'code words' },
-    );
+    const revoke = { reason: 'security_risk', note: 'code words' };
+    const revokePath = `/v1/staff/messages/${later.messageId}/revoke`;
+    // Revoking a release is a supervisor's call, not a reviewer's.
+    expect((await staff.call('POST', revokePath, revoke)).status).toBe(403);
+    const supervisor = await central.staff([
+      { role: 'supervisor', facilityId: central.facility.id },
+    ]);
+    const revoked = await supervisor.call<ReviewItem>('POST', revokePath, revoke);
     expect(revoked).toMatchObject({ status: 200, body: { status: 'rejected' } });
     expect(messageChange(await residentChanges(kiosk, residentId), later.messageId)).toMatchObject([
       { op: 'delete' },
     ]);
     expect(await download(kiosk, sha(later.photo))).toBe(404);
-    const trail = await staff.call<{ entries: { action: string }[] }>(
+    const trail = await supervisor.call<{ entries: { action: string }[] }>(
       'GET',
       `/v1/staff/audit?subjectId=${later.messageId}`,
     );
@@ -226,7 +228,7 @@ describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
     expect((await upload(customer, text, messageId, 'image/png')).status).toBe(422);
     const photo = jpeg('declared png');
     expect((await upload(customer, photo, messageId, 'image/png')).status).toBe(422);
-    const unbound = await fetch(`${central.baseUrl}/v1/blobs/${sha(photo)}`, {
+    const unbound = await fetch(`${central.baseUrl}/v1/customer/blobs/${sha(photo)}`, {
       method: 'PUT',
       headers: {
         authorization: `Bearer ${customer.token}`,

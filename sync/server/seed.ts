@@ -3,6 +3,7 @@ import { FacilityConfigSchema, type FacilityConfig } from '../../domain';
 import { saveFacility } from './facilities';
 import { credit } from './ledger';
 import { insertResident, prepareResident, type NewResident } from './residents-admin';
+import { createStaffMember, totpFor } from './staff-identity';
 import type { Storage } from './storage/types';
 import { inWork, type Clock } from './work';
 
@@ -12,6 +13,81 @@ import { inWork, type Clock } from './work';
  */
 
 export const DEMO_PIN = '1234';
+
+/**
+ * Demo staff: one account per role at the sample facility, IT for every facility. Their password
+ * and TOTP secrets are fixed and public (this file), so they exist only in a demo seed; a real
+ * deployment creates its first IT admin with `central bootstrap-admin`.
+ */
+export const DEMO_STAFF_PASSWORD = 'demo staff password';
+export const DEMO_STAFF_LOGINS = [
+  {
+    role: 'reviewer',
+    email: 'reviewer@demo.homeline',
+    name: 'Rita Reviewer',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXA',
+  },
+  {
+    role: 'supervisor',
+    email: 'supervisor@demo.homeline',
+    name: 'Sam Supervisor',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXB',
+  },
+  {
+    role: 'finance',
+    email: 'finance@demo.homeline',
+    name: 'Fay Finance',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXC',
+  },
+  {
+    role: 'agent',
+    email: 'agent@demo.homeline',
+    name: 'Andy Agent',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXD',
+  },
+  {
+    role: 'it_admin',
+    email: 'it@demo.homeline',
+    name: 'Ivan IT',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXE',
+  },
+] as const;
+
+export interface DemoStaffLogin {
+  role: string;
+  email: string;
+  totpSecret: string;
+  /** The TOTP code at the moment of seeding (valid ~30 s): a demo-only convenience. */
+  currentCode: string;
+}
+
+/** Adds the demo staff accounts that do not exist yet; returns every demo login. */
+export async function seedDemoStaff(storage: Storage, clock: Clock): Promise<DemoStaffLogin[]> {
+  const facilityId = readSampleFacility().id;
+  const logins: DemoStaffLogin[] = [];
+  for (const demo of DEMO_STAFF_LOGINS) {
+    const exists = await storage.get('SELECT 1 AS yes FROM staff_members WHERE email = ?', [
+      demo.email,
+    ]);
+    if (!exists) {
+      await inWork(storage, clock, (work) =>
+        createStaffMember(work, {
+          email: demo.email,
+          name: demo.name,
+          grants: [{ role: demo.role, facilityId: demo.role === 'it_admin' ? '*' : facilityId }],
+          demoCredentials: { password: DEMO_STAFF_PASSWORD, totpSecret: demo.totpSecret },
+        }),
+      );
+    }
+    logins.push({
+      role: demo.role,
+      email: demo.email,
+      totpSecret: demo.totpSecret,
+      currentCode: totpFor(demo.totpSecret, demo.email).generate({ timestamp: clock().getTime() }),
+    });
+  }
+  return logins;
+}
 
 const DEMO_RESIDENTS: Omit<NewResident, 'facilityId' | 'pin'>[] = [
   {

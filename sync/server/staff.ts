@@ -6,13 +6,13 @@ import {
 } from '../../domain';
 import { transitionRelease, type ReleaseStatus } from '../../domain';
 import type { AttachmentRef, AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
-import { tokenHash } from './auth/secrets';
-import { audit } from './audit';
-import { HttpError } from './http/errors';
+import { clearFailures } from './auth/login-failures';
+import { auditStaff } from './audit';
+import { mayActIn, type StaffActor } from './http/access-control';
 import { isReleased, publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
 import { rejectMessage, releaseMessage } from './review';
-import type { Storage } from './storage/types';
+import type { SqlValue, Storage } from './storage/types';
 import type { Work } from './work';
 
 /**
@@ -21,19 +21,17 @@ import type { Work } from './work';
  * Every decision is written to the audit trail in the same transaction.
  */
 
-export interface StaffMember {
-  id: string;
-  name: string;
-  facilityId: string;
-}
-
-export async function staffByToken(storage: Storage, token: string): Promise<StaffMember> {
-  const row = await storage.get<{ id: string; name: string; facility_id: string }>(
-    'SELECT id, name, facility_id FROM staff WHERE token_hash = ?',
-    [tokenHash(token)],
-  );
-  if (!row) throw new HttpError(401, 'unauthorized', 'unknown staff token');
-  return { id: row.id, name: row.name, facilityId: row.facility_id };
+/** `column IN (the staff member's facilities)`, or nothing to add for an all-facility grant. */
+export function facilityScope(
+  staff: StaffActor,
+  column: string,
+): { sql: string; params: SqlValue[] } {
+  if (staff.facilities === '*') return { sql: '1 = 1', params: [] };
+  if (staff.facilities.length === 0) return { sql: '1 = 0', params: [] };
+  return {
+    sql: `${column} IN (${staff.facilities.map(() => '?').join(', ')})`,
+    params: [...staff.facilities],
+  };
 }
 
 function reviewItem(row: MessageRow): ReviewItem {
@@ -58,12 +56,13 @@ function reviewItem(row: MessageRow): ReviewItem {
 /** Messages waiting for review, oldest first; `flagged` keeps only those with text flags. */
 export async function reviewQueue(
   storage: Storage,
-  staff: StaffMember,
+  staff: StaffActor,
   filter: 'pending' | 'flagged' | 'escalated',
 ) {
+  const scope = facilityScope(staff, 'facility_id');
   const rows = await storage.all<MessageRow>(
-    "SELECT * FROM messages WHERE facility_id = ? AND status = 'in_review' ORDER BY sent_at, id LIMIT 500",
-    [staff.facilityId],
+    `SELECT * FROM messages WHERE ${scope.sql} AND status = 'in_review' ORDER BY sent_at, id LIMIT 500`,
+    scope.params,
   );
   const items = rows.map(reviewItem);
   if (filter === 'flagged') return items.filter((item) => item.flags.length > 0);
@@ -71,20 +70,20 @@ export async function reviewQueue(
   return items;
 }
 
-/** A message of the staff member's facility, locked for a decision; others are not found. */
-async function facilityMessage(work: Work, staff: StaffMember, messageId: string) {
+/** A message of one of the staff member's facilities, locked for a decision; others are not found. */
+async function facilityMessage(work: Work, staff: StaffActor, messageId: string) {
   const row = await work.tx.get<MessageRow>(
     `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
     [messageId],
   );
-  if (!row || row.facility_id !== staff.facilityId)
+  if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no message ${messageId} here`);
   return row;
 }
 
 export async function decide(
   work: Work,
-  staff: StaffMember,
+  staff: StaffActor,
   messageId: string,
   decision: { decision: ReviewDecision; reason?: RejectReason; note: string },
 ): Promise<ReviewItem> {
@@ -100,11 +99,19 @@ export async function decide(
     if (!decision.reason) reject('invalid_args', 'a rejection needs a reason code');
     updated = await rejectMessage(work, row, decision.reason);
   }
-  await audit(work, `staff:${staff.id}`, `review.${decision.decision}`, 'message', messageId, {
-    reason: decision.reason ?? null,
-    note: decision.note,
-  });
-  return reviewItem(updated);
+  const after = reviewItem(updated);
+  await auditStaff(
+    work,
+    staff,
+    `review.${decision.decision}`,
+    { type: 'message', id: messageId, facilityId: row.facility_id },
+    {
+      before: { status: row.status, escalated: row.escalated === 1 },
+      after: { status: after.status, escalated: after.escalated, reason: decision.reason ?? null },
+      note: decision.note,
+    },
+  );
+  return after;
 }
 
 /**
@@ -113,30 +120,40 @@ export async function decide(
  */
 export async function revokeRelease(
   work: Work,
-  staff: StaffMember,
+  staff: StaffActor,
   messageId: string,
   decision: { reason: RejectReason; note: string },
 ): Promise<ReviewItem> {
   const row = await facilityMessage(work, staff, messageId);
   if (!isReleased(row.status)) reject('conflict', `message is ${row.status}, not released`);
-  const updated = await rejectMessage(work, row, decision.reason);
-  await audit(work, `staff:${staff.id}`, 'review.revoke', 'message', messageId, {
-    reason: decision.reason,
-    note: decision.note,
-  });
-  return reviewItem(updated);
+  const after = reviewItem(await rejectMessage(work, row, decision.reason));
+  await auditStaff(
+    work,
+    staff,
+    'review.revoke',
+    { type: 'message', id: messageId, facilityId: row.facility_id },
+    {
+      before: { status: row.status },
+      after: { status: after.status, reason: decision.reason },
+      note: decision.note,
+    },
+  );
+  return after;
 }
 
 export async function unlockResident(
   work: Work,
-  staff: StaffMember,
+  staff: StaffActor,
   residentId: string,
 ): Promise<void> {
-  const row = await work.tx.get<{ facility_id: string }>(
-    'SELECT facility_id FROM residents WHERE id = ?',
-    [residentId],
-  );
-  if (!row || row.facility_id !== staff.facilityId)
+  const row = await work.tx.get<{
+    facility_id: string;
+    failed_pin_attempts: number;
+    locked_at: string | null;
+  }>('SELECT facility_id, failed_pin_attempts, locked_at FROM residents WHERE id = ?', [
+    residentId,
+  ]);
+  if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no resident ${residentId} here`);
   const state = unlockAccount();
   await work.tx.run('UPDATE residents SET failed_pin_attempts = ?, locked_at = ? WHERE id = ?', [
@@ -144,32 +161,53 @@ export async function unlockResident(
     state.lockedAt,
     residentId,
   ]);
-  await audit(work, `staff:${staff.id}`, 'resident.unlock', 'resident', residentId, {});
+  await auditStaff(
+    work,
+    staff,
+    'resident.unlock',
+    { type: 'resident', id: residentId, facilityId: row.facility_id },
+    {
+      before: { failedAttempts: Number(row.failed_pin_attempts), lockedAt: row.locked_at },
+      after: state,
+    },
+  );
   await publishResident(work, residentId);
 }
 
 /** Customers are not bound to one facility; staff may unlock those linked to their residents. */
 export async function unlockCustomer(
   work: Work,
-  staff: StaffMember,
+  staff: StaffActor,
   customerId: string,
 ): Promise<void> {
-  const linked = await work.tx.get(
-    `SELECT 1 AS yes FROM customer_residents cr JOIN residents r ON r.id = cr.resident_id
-     WHERE cr.customer_id = ? AND r.facility_id = ?`,
-    [customerId, staff.facilityId],
+  const scope = facilityScope(staff, 'r.facility_id');
+  const linked = await work.tx.get<{ facility_id: string }>(
+    `SELECT r.facility_id FROM customer_residents cr JOIN residents r ON r.id = cr.resident_id
+     WHERE cr.customer_id = ? AND ${scope.sql} ORDER BY r.facility_id LIMIT 1`,
+    [customerId, ...scope.params],
   );
   if (!linked) reject('not_found', `no customer ${customerId} here`);
-  const state = unlockAccount();
-  await work.tx.run('UPDATE customers SET failed_logins = ?, locked_at = ? WHERE id = ?', [
-    state.failedAttempts,
-    state.lockedAt,
-    customerId,
-  ]);
-  await audit(work, `staff:${staff.id}`, 'customer.unlock', 'customer', customerId, {});
+  const before = await work.tx.all<{ source: string; failures: number; locked_at: string | null }>(
+    'SELECT source, failures, locked_at FROM login_failures WHERE account = ? ORDER BY source',
+    [`customer:${customerId}`],
+  );
+  await clearFailures(work, `customer:${customerId}`);
+  await auditStaff(
+    work,
+    staff,
+    'customer.unlock',
+    { type: 'customer', id: customerId, facilityId: linked.facility_id },
+    { before: { failures: before }, after: { failures: [] } },
+  );
 }
 
-export async function auditTrail(storage: Storage, subjectId: string): Promise<AuditEntry[]> {
+/** The trail of one subject, as far as it lies in the staff member's facilities. */
+export async function auditTrail(
+  storage: Storage,
+  staff: StaffActor,
+  subjectId: string,
+): Promise<AuditEntry[]> {
+  const scope = facilityScope(staff, 'facility_id');
   const rows = await storage.all<{
     id: string;
     actor: string;
@@ -178,7 +216,10 @@ export async function auditTrail(storage: Storage, subjectId: string): Promise<A
     subject_id: string;
     detail: string;
     at: string;
-  }>('SELECT * FROM audit WHERE subject_id = ? ORDER BY at, id', [subjectId]);
+  }>(`SELECT * FROM audit WHERE subject_id = ? AND ${scope.sql} ORDER BY at, id`, [
+    subjectId,
+    ...scope.params,
+  ]);
   return rows.map((row) => ({
     id: row.id,
     actor: row.actor,
@@ -193,12 +234,13 @@ export async function auditTrail(storage: Storage, subjectId: string): Promise<A
 /** Messages past the 72-hour delivery target and still not delivered (domain rule). */
 export async function overdueMessages(
   storage: Storage,
-  staff: StaffMember,
+  staff: StaffActor,
   now: string,
 ): Promise<ReviewItem[]> {
+  const scope = facilityScope(staff, 'facility_id');
   const rows = await storage.all<MessageRow>(
-    "SELECT * FROM messages WHERE facility_id = ? AND status IN ('sent', 'in_review', 'released') AND expected_by < ? ORDER BY sent_at",
-    [staff.facilityId, now],
+    `SELECT * FROM messages WHERE ${scope.sql} AND status IN ('sent', 'in_review', 'released') AND expected_by < ? ORDER BY sent_at`,
+    [...scope.params, now],
   );
   return rows
     .filter((row) => {
@@ -211,7 +253,7 @@ export async function overdueMessages(
 /** Moves a tablet release request one step (domain transitionRelease), audited and published. */
 export async function moveReleaseRequest(
   work: Work,
-  staff: StaffMember,
+  staff: StaffActor,
   requestId: string,
   to: ReleaseStatus,
 ): Promise<ReleaseRequestData> {
@@ -220,7 +262,7 @@ export async function moveReleaseRequest(
      WHERE q.id = ?${work.tx.forUpdate}`,
     [requestId],
   );
-  if (!row || row.facility_id !== staff.facilityId)
+  if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no release request ${requestId} here`);
   const request = JSON.parse(row.data) as ReleaseRequestData;
   const moved = transitionRelease(request.status, to);
@@ -234,7 +276,13 @@ export async function moveReleaseRequest(
     JSON.stringify(updated),
     requestId,
   ]);
-  await audit(work, `staff:${staff.id}`, `release.${to}`, 'release_request', requestId, {});
+  await auditStaff(
+    work,
+    staff,
+    `release.${to}`,
+    { type: 'release_request', id: requestId, facilityId: row.facility_id },
+    { before: { status: request.status }, after: { status: to } },
+  );
   publishReleaseRequest(work, updated);
   return updated;
 }

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { openStore } from '../../electron/backend/store';
+import { harnessKeySource, openStore } from '../../electron/backend/store';
+import { harnessKeyFile } from '../../electron/harness/server';
 import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
 import { createCentralServer } from '../../sync/server/app';
 import { debit } from '../../sync/server/ledger';
@@ -20,7 +21,7 @@ export async function startCentral(dataDir: string, logger: Logger) {
   const clock = () => new Date();
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
   const { facilityId, residentIds } = await seedSample(storage, clock);
-  const open = () => createCentralServer({ storage, logger, adminToken: null });
+  const open = () => createCentralServer({ storage, logger });
   let server: FastifyInstance | null = await open();
   const url = await server.listen({ host: HOST, port: 0 });
   const port = Number(new URL(url).port);
@@ -39,7 +40,10 @@ export async function startCentral(dataDir: string, logger: Logger) {
   });
   if (!response.ok) throw new Error(`register answered ${response.status}`);
 
-  const store = openStore(join(dataDir, 'homeline.db'));
+  const store = openStore(
+    join(dataDir, 'homeline.db'),
+    harnessKeySource(process.env, harnessKeyFile({ dataDir })),
+  );
   try {
     const { code } = await createEnrollCode(storage, clock, {
       facilityId,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { DEMO, startHarness, type HarnessOptions } from '../../electron/harness';
+import { harnessKeyFile } from '../../electron/harness/server';
 import type { KioskControls } from '../../hardware/simulators/kiosk';
 
 /** The harness's own options, plus `central`: sync with a real central service instead. */
@@ -77,6 +78,7 @@ async function stop() {
   await harness.close();
   await central?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(harnessKeyFile({ dataDir }), { force: true });
   process.exit(0);
 }
 

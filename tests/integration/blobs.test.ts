@@ -36,14 +36,11 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
     attachments: [{ sha256: id, mime: 'image/png', size: photo.length, kind: 'photo' }],
   });
   expect(sent.status).toBe(201);
-  const staff = await central.central.admin<{ token: string }>('POST', '/v1/admin/staff', {
-    name: 'Officer Reyes',
-    facilityId: central.facilityId,
-  });
-  const review = await fetch(`${central.url}/v1/staff/review/${messageId}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${staff.body.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ decision: 'approve' }),
+  const reviewer = await central.central.staff([
+    { role: 'reviewer', facilityId: central.facilityId },
+  ]);
+  const review = await reviewer.call('POST', `/v1/staff/review/${messageId}`, {
+    decision: 'approve',
   });
   expect(review.status).toBe(200);
   return messageId;

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pageChecksumInput, type PullResponse } from '../../sync/protocol';
 import { runCli } from '../../sync/server/cli';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
@@ -224,6 +225,76 @@ describe('answers altered in transit', () => {
         .prepare("SELECT count(*) AS n FROM messages WHERE body = 'original words'")
         .get(),
     ).toEqual({ n: 1 });
+  });
+});
+
+/** A pull answer with `from` replaced by `to` in every page and each checksum recomputed. */
+function rewriteWithChecksums(body: string, from: string, to: string): string {
+  const answer = JSON.parse(body) as PullResponse;
+  for (const page of answer.pages) {
+    const altered = JSON.parse(JSON.stringify(page).replaceAll(from, to)) as typeof page;
+    Object.assign(page, altered, {
+      checksum: createHash('sha256').update(pageChecksumInput(altered)).digest('hex'),
+    });
+  }
+  return JSON.stringify(answer);
+}
+
+describe('pages rewritten or replayed by someone on the path', () => {
+  it('refuses a page rewritten with a valid checksum as a signature problem, applying none of it', async () => {
+    const who = await residentWithContact({ stamps: 10 });
+    const target = await device();
+    await target.sync.syncNow();
+    await target.login(who.docNumber);
+    await target.sendMail(who.customerId, 'original words');
+    let tampered = 0;
+    proxy.plan = ({ path }) =>
+      path === '/v1/pull' && tampered === 0
+        ? {
+            kind: 'rewrite',
+            change: (body) =>
+              body.includes('original words')
+                ? ((tampered += 1), rewriteWithChecksums(body, 'original words', 'altered words!'))
+                : body,
+          }
+        : { kind: 'pass' };
+    const first = await target.sync.syncNow();
+    expect(tampered).toBe(1);
+    expect(first).toMatchObject({ state: 'error', lastError: 'page_signature_invalid' });
+    const altered = "SELECT count(*) AS n FROM messages WHERE body LIKE '%altered%'";
+    expect(target.store.db.prepare(altered).get()).toEqual({ n: 0 });
+    expect(await target.syncUntilSettled()).toMatchObject({ state: 'idle', lastError: null });
+    expect(target.store.db.prepare(altered).get()).toEqual({ n: 0 });
+  });
+
+  it("refuses another device's signed page replayed to it", async () => {
+    const first = await device();
+    let captured: string | null = null;
+    proxy.plan = ({ path }) =>
+      path === '/v1/pull' && captured === null
+        ? { kind: 'rewrite', change: (body) => ((captured = body), body) }
+        : { kind: 'pass' };
+    await first.sync.syncNow();
+    expect(captured).not.toBeNull();
+    const second = await device();
+    proxy.plan = ({ path }) =>
+      path === '/v1/pull' ? { kind: 'rewrite', change: () => captured! } : { kind: 'pass' };
+    expect(await second.sync.syncNow()).toMatchObject({
+      state: 'error',
+      lastError: 'page_signature_invalid',
+    });
+    expect(second.store.sync.cursor(`facility:${central.facilityId}`)).toBeUndefined();
+  });
+
+  it('pins the service key once on a device enrolled before pages were signed', async () => {
+    const target = await device();
+    const pinned = () =>
+      target.store.db.prepare('SELECT service_public_key AS key FROM sync_credentials').get();
+    const enrolledWith = pinned();
+    expect(enrolledWith).toEqual({ key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    target.store.db.prepare('UPDATE sync_credentials SET service_public_key = NULL').run();
+    expect(await target.sync.syncNow()).toMatchObject({ state: 'idle' });
+    expect(pinned()).toEqual(enrolledWith);
   });
 });
 

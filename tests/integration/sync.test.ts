@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../electron/backend';
 import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
+import { TEST_STORE_KEY } from '../../electron/backend/testing/store-key';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 import { startFaultProxy } from './support/fault-proxy';
@@ -152,6 +153,7 @@ describe('a device enrolled after its backend started', () => {
     const dir = mkdtempSync(join(tmpdir(), 'homeline-late-'));
     const backend = await createBackend({
       dataDir: dir,
+      storeKey: TEST_STORE_KEY,
       profile: 'kiosk',
       facilityId: central.facilityId,
       logger: pino({ level: 'silent' }),

@@ -1,5 +1,20 @@
 export { openDatabase, type SqliteDatabase } from './database';
-export { DatabaseFromFutureError, StoreError, type StoreErrorCode } from './errors';
+export {
+  DatabaseFromFutureError,
+  StoreError,
+  StoreOpenError,
+  type StoreErrorCode,
+  type StoreOpenErrorCode,
+} from './errors';
+export {
+  STORE_KEY_BYTES,
+  STORE_KEY_ENV,
+  envKeySource,
+  fixedKeySource,
+  harnessKeySource,
+  keyFileSource,
+  type StoreKeySource,
+} from './keys';
 export { migrate, schemaVersion } from './migrate';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 export { createStore, enqueueMutation, openStore, type Store } from './store';

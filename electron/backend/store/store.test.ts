@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp-dir';
 import type { MessageRow } from './repositories/mail';
 import { enqueueMutation, openStore, type Store } from './store';
+import { TEST_STORE_KEY } from '../testing/store-key';
 
 let dir: ReturnType<typeof tempDir>;
 let store: Store;
@@ -11,7 +12,7 @@ const at = '2026-01-01T00:00:00.000Z';
 
 beforeEach(() => {
   dir = tempDir();
-  store = openStore(join(dir.path, 'device.db'));
+  store = openStore(join(dir.path, 'device.db'), TEST_STORE_KEY);
   store.residents.upsert({
     id: 'r1',
     facilityId: 'fac',

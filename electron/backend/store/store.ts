@@ -1,4 +1,6 @@
-import { openDatabase, type SqliteDatabase } from './database';
+import type { SqliteDatabase } from './database';
+import { openEncryptedDatabase } from './encryption';
+import type { StoreKeySource } from './keys';
 import { createAccountRepository } from './repositories/account';
 import { createAuditRepository } from './repositories/audit';
 import { createBlocksRepository } from './repositories/blocks';
@@ -62,8 +64,9 @@ export function createStore(db: SqliteDatabase) {
 
 export type Store = ReturnType<typeof createStore>;
 
-export function openStore(path: string): Store {
-  return createStore(openDatabase(path));
+/** Opens the device's store, encrypted with the key from `keys` (encryption.ts). */
+export function openStore(path: string, keys: StoreKeySource): Store {
+  return createStore(openEncryptedDatabase(path, keys));
 }
 
 /**

@@ -32,6 +32,8 @@ export interface BackendSyncOptions {
   autoStart?: boolean;
   now?: () => Date;
   logger?: Logger;
+  /** Facility IT's lab override: plain http:// to a central service on another machine. */
+  allowInsecureHttp?: boolean;
 }
 
 /** The backend's SyncClient, plus the engine for tests and the demo. */
@@ -73,6 +75,7 @@ export function createBackendSync(options: BackendSyncOptions) {
       credentials: () => port.credentials(),
       nextRequestCounter: () => port.nextRequestCounter(),
       timeoutMs: options.timeoutMs,
+      allowInsecureHttp: options.allowInsecureHttp,
     };
     const transport = createHttpTransport(http);
     const blobs = createBlobDownloads(store, { http, broadcast, logger: options.logger });

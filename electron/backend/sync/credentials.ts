@@ -11,6 +11,8 @@ export interface SyncCredentialsRow {
   privateKey: string;
   /** Raw Ed25519 public key, base64url. */
   publicKey: string;
+  /** The central service's page-signing key, pinned at enrollment (raw Ed25519, base64url). */
+  servicePublicKey: string | null;
   enrolledAt: string;
 }
 
@@ -20,18 +22,25 @@ const COUNTER_LEASE = 1_000;
 export function createCredentialsRepository(db: Database) {
   const get = db.prepare<[], SyncCredentialsRow>(
     `SELECT device_id AS deviceId, facility_id AS facilityId, profile, server_url AS serverUrl,
-            private_key AS privateKey, public_key AS publicKey, enrolled_at AS enrolledAt
+            private_key AS privateKey, public_key AS publicKey,
+            service_public_key AS servicePublicKey, enrolled_at AS enrolledAt
        FROM sync_credentials WHERE singleton = 1`,
   );
   // Re-enrolling keeps the counter lease: counters never go back on this device.
   const put = db.prepare(
     `INSERT INTO sync_credentials (singleton, device_id, facility_id, profile, server_url,
-       private_key, public_key, enrolled_at)
-     VALUES (1, @deviceId, @facilityId, @profile, @serverUrl, @privateKey, @publicKey, @enrolledAt)
+       private_key, public_key, service_public_key, enrolled_at)
+     VALUES (1, @deviceId, @facilityId, @profile, @serverUrl, @privateKey, @publicKey,
+       @servicePublicKey, @enrolledAt)
      ON CONFLICT (singleton) DO UPDATE SET device_id = excluded.device_id,
        facility_id = excluded.facility_id, profile = excluded.profile,
        server_url = excluded.server_url, private_key = excluded.private_key,
-       public_key = excluded.public_key, enrolled_at = excluded.enrolled_at`,
+       public_key = excluded.public_key, service_public_key = excluded.service_public_key,
+       enrolled_at = excluded.enrolled_at`,
+  );
+  const pin = db.prepare(
+    `UPDATE sync_credentials SET service_public_key = ?
+      WHERE singleton = 1 AND service_public_key IS NULL`,
   );
   const lease = db.prepare<[number], { leasedTo: number }>(
     `UPDATE sync_credentials SET counter_leased_to = counter_leased_to + ?
@@ -43,6 +52,8 @@ export function createCredentialsRepository(db: Database) {
   return {
     get: (): SyncCredentialsRow | undefined => get.get(),
     save: (row: SyncCredentialsRow): void => void put.run(row),
+    /** Pins the service key once (devices enrolled before pages were signed); never replaces one. */
+    pinServiceKey: (publicKey: string): boolean => pin.run(publicKey).changes === 1,
     /** Strictly increasing across restarts: one durable write per COUNTER_LEASE requests. */
     nextCounter(): number {
       if (next > leasedTo) {

@@ -11,6 +11,8 @@ export interface EnrollOptions {
   /** Free text shown to facility IT, e.g. "Unit B kiosk 2". */
   label?: string;
   now: () => string;
+  /** Facility IT's lab override: plain http:// to a central service on another machine. */
+  allowInsecureHttp?: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function enrollWithCode(
       baseUrl: options.serverUrl,
       appVersion: options.appVersion,
       schemaVersion: LATEST_SCHEMA_VERSION,
+      allowInsecureHttp: options.allowInsecureHttp,
     },
     {
       code: options.code,
@@ -47,6 +50,7 @@ export async function enrollWithCode(
     serverUrl: options.serverUrl,
     privateKey: keys.privateKey,
     publicKey: keys.publicKey,
+    servicePublicKey: enrolled.servicePublicKey,
     enrolledAt: at,
   };
   store.transaction(() => {

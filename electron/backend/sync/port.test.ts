@@ -6,6 +6,7 @@ import type { Change, MessageData, Page, Scope } from '../../../sync/protocol';
 import sample from '../../../assets/facility.sample.json';
 import { verifyPin } from '../services/pin-hash';
 import { enqueueMutation, openStore, type Store } from '../store';
+import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
@@ -36,7 +37,9 @@ const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => (
   changes: changes.map((change) => ({ ...change, position: ++position }) as Change),
   cursor: `epoch-1.${position + changes.length}`,
   hasMore,
+  // The port applies pages the client already verified (checksum, signature).
   checksum: '0'.repeat(64),
+  signature: 'A'.repeat(86),
 });
 
 const residentChange = (pinHash: string): Unpositioned => ({
@@ -90,6 +93,7 @@ const credentialsRow = {
   serverUrl: 'http://127.0.0.1:1',
   privateKey: 'k',
   publicKey: 'p',
+  servicePublicKey: null,
   enrolledAt: at,
 };
 
@@ -100,7 +104,7 @@ const port = () => createSyncStorePort(store, { now: () => at, onTouched: (t) =>
 
 beforeEach(() => {
   dir = tempDir();
-  store = openStore(join(dir.path, 'device.db'));
+  store = openStore(join(dir.path, 'device.db'), TEST_STORE_KEY);
   touched = [];
   position = 0;
 });
@@ -394,6 +398,25 @@ describe('the sync store port: push outcomes', () => {
     expect(store.mail.byId(messageId)?.status).toBe('sent');
     expect(store.stamps.reserved('r1')).toBe(0);
     expect(store.outbox.byMutationId(mutationId)?.state).toBe('applied');
+  });
+
+  it('deletes reservations settled more than 30 days before the latest outcomes', () => {
+    let now = at;
+    const sync = createSyncStorePort(store, { now: () => now });
+    const count = () =>
+      store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stamp_reservations').get()!.n;
+    const first = queueSend(1);
+    sync.recordOutcomes([
+      { id: first.mutationId, seq: 1, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(count()).toBe(1);
+    now = new Date(Date.parse(at) + 31 * 86_400_000).toISOString();
+    const second = queueSend(1);
+    sync.recordOutcomes([
+      { id: second.mutationId, seq: 2, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(count()).toBe(1); // the second one, settled just now
+    expect(store.stamps.reserved('r1')).toBe(0);
   });
 
   it('after a server restore, forgets cursors and re-queues what the old server had acknowledged', () => {

@@ -17,6 +17,13 @@ export interface StorePortOptions {
 const scopeKey = (scope: Scope) => `${scope.kind}:${scope.id}`;
 
 /**
+ * Settled reservations are read by nothing (balances count pending ones only); they are kept this
+ * long for support, then deleted with the next outcomes, so the table stays small for as long as
+ * a kiosk is in service.
+ */
+export const SETTLED_RESERVATION_DAYS = 30;
+
+/**
  * The sync client's port over the device's SQLite store. Every write happens in one store
  * transaction: a pulled page with its cursor, a batch of outcomes with their consequences, an
  * epoch reset with its re-queue.
@@ -29,6 +36,9 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   const markSent = store.db.prepare(
     `UPDATE outbox SET state = 'sent', attempts = attempts + 1, updated_at = ?
       WHERE mutation_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'sent')`,
+  );
+  const pruneSettled = store.db.prepare(
+    `DELETE FROM stamp_reservations WHERE state <> 'pending' AND settled_at < ?`,
   );
   const requeueAfter = store.db.prepare(
     `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
@@ -62,9 +72,16 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   return {
     credentials() {
       const row = credentials.get();
-      return row && { deviceId: row.deviceId, privateKey: row.privateKey };
+      return (
+        row && {
+          deviceId: row.deviceId,
+          privateKey: row.privateKey,
+          servicePublicKey: row.servicePublicKey,
+        }
+      );
     },
     nextRequestCounter: () => credentials.nextCounter(),
+    pinServiceKey: (publicKey) => void credentials.pinServiceKey(publicKey),
 
     unsettledMutations(limit): OutboxMutation[] {
       return store.outbox.unsettled(limit).map((row) => {
@@ -90,6 +107,8 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       const touched = emptyTouched();
       store.transaction(() => {
         for (const result of results) record(result, at, touched);
+        const cutoff = Date.parse(at) - SETTLED_RESERVATION_DAYS * 86_400_000;
+        pruneSettled.run(new Date(cutoff).toISOString());
       });
       tell(touched);
     },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTATION_ARGS, type MutationName } from '../../../sync/protocol';
 import { openStore, type Store } from '../store';
+import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { toWire } from './wire';
 
@@ -16,7 +17,7 @@ let store: Store;
 
 beforeEach(() => {
   dir = tempDir();
-  store = openStore(join(dir.path, 'device.db'));
+  store = openStore(join(dir.path, 'device.db'), TEST_STORE_KEY);
   store.residents.upsert({
     id: 'r1',
     facilityId: 'fac',

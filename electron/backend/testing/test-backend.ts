@@ -6,6 +6,7 @@ import { createBackend, type BackendConfig } from '../backend';
 import { DEMO_FACILITY_ID, seedDemo } from '../seed/demo';
 import { openStore } from '../store';
 import { manualClock } from './manual-clock';
+import { TEST_STORE_KEY } from './store-key';
 import { tempDir } from './temp-dir';
 
 const START = Date.parse('2026-12-01T12:00:00.000Z');
@@ -21,7 +22,7 @@ function seededTemplate(profile: DeviceProfile, residents: number): Promise<stri
       process.once('exit', dir.cleanup);
       const path = join(dir.path, 'template.db');
       const now = new Date(START).toISOString();
-      const store = openStore(path);
+      const store = openStore(path, TEST_STORE_KEY);
       store.identity.saveDevice({
         deviceId: 'test-device',
         profile,
@@ -57,6 +58,7 @@ export async function startTestBackend(
     facilityId: DEMO_FACILITY_ID,
     logger: pino({ level: 'silent' }),
     clock,
+    storeKey: TEST_STORE_KEY,
     ...rest,
   });
   function connect() {

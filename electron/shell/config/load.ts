@@ -49,6 +49,8 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }>
   HOMELINE_CENTRAL_URL: { path: ['centralUrl'], convert: asString },
   HOMELINE_DATA_DIR: { path: ['dataDir'], convert: asString },
   HOMELINE_SERIAL: { path: ['serial'], convert: asString },
+  HOMELINE_STORE_KEY_FILE: { path: ['storeKeyFile'], convert: asString },
+  HOMELINE_ALLOW_INSECURE_CENTRAL_URL: { path: ['allowInsecureCentralUrl'], convert: asBoolean },
   HOMELINE_LOG_LEVEL: { path: ['logLevel'], convert: asString },
   HOMELINE_DEVELOPMENT: { path: ['development'], convert: asBoolean },
   HOMELINE_ENROLLMENT_CODE: { path: ['enrollment', 'code'], convert: asString },

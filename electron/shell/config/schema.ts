@@ -64,6 +64,16 @@ export const ShellConfigSchema = z
     serial: z.string().trim().min(1).max(64).optional(),
     /** Where released tablets are mailed; printed on the release form (lines split by \n). */
     warehouseAddress: z.string().trim().min(1).max(500).optional(),
+    /**
+     * Only where the OS keystore is unavailable: a 0600 file holding the local store's key
+     * (made on first start). An explicit override by facility IT, logged at every start.
+     */
+    storeKeyFile: z.string().min(1).optional(),
+    /**
+     * A lab only: accept a plain http:// central service on another machine (anyone on the path
+     * could read and rewrite the traffic). Logged as an alert at every start.
+     */
+    allowInsecureCentralUrl: z.boolean().default(false),
     /** Where the local database and logs live; defaults per OS (see paths.ts). */
     dataDir: z.string().min(1).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),

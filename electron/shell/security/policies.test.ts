@@ -190,22 +190,31 @@ describe('isEscapingShortcut', () => {
 });
 
 describe('forbiddenSwitches', () => {
-  it('finds debugging and security-weakening switches in either spelling', () => {
+  it('refuses every switch not on the allowlist, in each spelling Chromium reads', () => {
+    const hostile = [
+      '--remote-debugging-port=9222',
+      '--inspect',
+      '--JS-FLAGS=--allow-natives-syntax',
+      '--disable-web-security',
+      '--no-sandbox',
+      '--gpu-launcher=/bin/sh -c id',
+      '--renderer-cmd-prefix=gdb',
+      '-no-sandbox',
+      '--some-switch-from-a-future-chromium',
+    ];
     expect(
-      forbiddenSwitches([
-        '/opt/homeline/homeline',
-        '--remote-debugging-port=9222',
-        '--inspect',
-        '--JS-FLAGS=--allow-natives-syntax',
-        '--disable-web-security',
-        '--no-sandbox',
-        'app://homeline/',
-      ]),
-    ).toEqual(['remote-debugging-port', 'inspect', 'js-flags', 'disable-web-security']);
+      forbiddenSwitches(['/opt/homeline/homeline', ...hostile, 'app://homeline/'], 'linux'),
+    ).toEqual(hostile);
+    const windows = ['/no-sandbox', '/GPU-LAUNCHER=cmd.exe', '/remote-debugging-port=9222'];
+    expect(forbiddenSwitches(['C:\\Homeline\\homeline.exe', ...windows], 'win32')).toEqual(windows);
   });
 
-  it('stops at -- and ignores ordinary arguments', () => {
-    expect(forbiddenSwitches(['homeline', '--', '--inspect'])).toEqual([]);
-    expect(forbiddenSwitches(['homeline', '--lang=es', 'dist/shell/main.cjs'])).toEqual([]);
+  it('lets the allowlist and ordinary arguments through, and stops at --', () => {
+    expect(forbiddenSwitches(['homeline', '--', '--inspect'], 'linux')).toEqual([]);
+    expect(forbiddenSwitches(['homeline.exe', '--updated', '/UPDATED'], 'win32')).toEqual([]);
+    expect(forbiddenSwitches(['Homeline', '-psn_0_123456'], 'darwin')).toEqual([]);
+    // A path is not a switch outside Windows.
+    expect(forbiddenSwitches(['homeline', '/opt/homeline/resources'], 'linux')).toEqual([]);
+    expect(forbiddenSwitches(['homeline', '--lang=es'], 'linux')).toEqual(['--lang=es']);
   });
 });

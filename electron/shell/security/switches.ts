@@ -1,37 +1,37 @@
 /**
- * Command-line switches that would open the kiosk up: remote debugging (the fuses stop Node's
- * --inspect but not Chromium's debugging port), V8 flags, web security, certificate checks,
- * proxies and extensions. A packaged app outside development refuses to start with any of them, so a
- * changed shortcut or service file cannot quietly turn a kiosk into a debuggable browser.
+ * Command-line switches a packaged kiosk accepts: deny by default. Chromium and Electron read
+ * hundreds of switches, and many open the kiosk up: remote debugging, V8 flags, `--no-sandbox`,
+ * `--gpu-launcher` or `--renderer-cmd-prefix` (which run any program), web security, certificate
+ * checks, proxies, extensions. A list of bad ones always misses the next one; the app itself
+ * needs none, so a packaged app outside development refuses to start with any switch but these.
  */
-const FORBIDDEN_SWITCHES = new Set([
-  'remote-debugging-port',
-  'remote-debugging-pipe',
-  'remote-debugging-address',
-  'remote-allow-origins',
-  'inspect',
-  'inspect-brk',
-  'inspect-port',
-  'js-flags',
-  'disable-web-security',
-  'disable-site-isolation-trials',
-  'allow-file-access-from-files',
-  'ignore-certificate-errors',
-  'proxy-server',
-  'proxy-pac-url',
-  'host-rules',
-  'host-resolver-rules',
-  'load-extension',
+const ALLOWED_SWITCHES = new Set([
+  // electron-builder's NSIS installer starts the app with it after an update.
+  'updated',
 ]);
 
-/** The forbidden switches present in `argv` (Chromium reads `--name` and `--name=value`). */
-export function forbiddenSwitches(argv: readonly string[]): string[] {
+/** macOS passes `-psn_<process serial number>` to apps opened from the Finder on old releases. */
+const MAC_PROCESS_SERIAL = /^psn_\d+_\d+$/;
+
+/**
+ * The switches in `argv` (after the executable) that are not on the allowlist, as written.
+ * Chromium reads `--name`, `--name=value` and `-name` everywhere, and `/name` on Windows; names
+ * are compared lower-cased. Parsing stops at `--`, as Chromium's does.
+ */
+export function forbiddenSwitches(argv: readonly string[], platform: NodeJS.Platform): string[] {
   const found: string[] = [];
-  for (const arg of argv) {
+  for (const arg of argv.slice(1)) {
     if (arg === '--') break;
-    const match = /^--?([a-z0-9-]+)(?:=|$)/i.exec(arg);
-    const name = match?.[1]?.toLowerCase();
-    if (name && FORBIDDEN_SWITCHES.has(name)) found.push(name);
+    const prefix = arg.startsWith('--')
+      ? 2
+      : arg.startsWith('-') || (platform === 'win32' && arg.startsWith('/'))
+        ? 1
+        : 0;
+    if (prefix === 0) continue; // an ordinary argument, which the app ignores
+    const name = arg.slice(prefix).split('=', 1)[0]!.toLowerCase();
+    if (ALLOWED_SWITCHES.has(name)) continue;
+    if (platform === 'darwin' && MAC_PROCESS_SERIAL.test(name)) continue;
+    found.push(arg);
   }
   return found;
 }

@@ -1,17 +1,21 @@
 import type { KeyObject } from 'node:crypto';
 import type { AppUpdater } from 'electron-updater';
 import { checkReleaseManifest, isValidStagingPercentage } from './manifest';
+import type { SequenceMemory } from './sequence';
 
 export interface UpdatePolicy {
   feedUrl: string;
   channel: string;
   publicKey: KeyObject;
-  /** Called with every refused manifest: log it and alert (SECURITY.md). */
+  /** Called with every refused manifest: log it and alert. */
   onRejected: (reason: string, version: unknown) => void;
+  /** The highest accepted manifest sequence per channel, kept across restarts. */
+  sequences: SequenceMemory;
+  now?: () => Date;
 }
 
 /**
- * Points electron-updater at our feed and closes the pitfalls listed in SECURITY.md:
+ * Points electron-updater at our feed and closes its known pitfalls (docs/shell.md):
  * - setting `channel` silently allows downgrades: turned off again right after;
  * - the manifest is trusted as served: its signature is checked in `isUpdateSupported`, which
  *   runs before any download;
@@ -36,10 +40,16 @@ export function hardenUpdater(updater: AppUpdater, policy: UpdatePolicy): void {
       publicKey: policy.publicKey,
       feedUrl: policy.feedUrl,
       currentVersion: updater.currentVersion.version,
+      channel: policy.channel,
+      highestSequence: policy.sequences.highest(policy.channel),
+      now: policy.now?.() ?? new Date(),
     });
     if (!verdict.ok && verdict.kind === 'rejected') {
       policy.onRejected(verdict.reason, (info as { version?: unknown }).version);
+      return false;
     }
+    // A genuine manifest, offered or not: older ones are replays from now on.
+    policy.sequences.remember(policy.channel, verdict.sequence);
     return verdict.ok;
   };
 

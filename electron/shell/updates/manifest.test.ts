@@ -14,9 +14,16 @@ interface Release {
   files: { url: string; sha512: string; size: number }[];
 }
 
-/** A manifest as the publisher writes it: the release plus a signature over exactly it. */
-function signed(release: Release, key: KeyObject = privateKey) {
-  const payload = JSON.stringify(release);
+interface Freshness {
+  channel: string;
+  sequence: number;
+  expiresAt: string;
+}
+const fresh: Freshness = { channel: 'stable', sequence: 5, expiresAt: '2026-12-31T00:00:00.000Z' };
+
+/** A manifest as the publisher writes it: the release plus a signature over it and its freshness. */
+function signed(release: Release, key: KeyObject = privateKey, freshness: Freshness = fresh) {
+  const payload = JSON.stringify({ ...release, ...freshness });
   return {
     ...release,
     releaseDate: '2026-11-25T08:00:00.000Z',
@@ -32,17 +39,47 @@ const release: Release = {
   stagingPercentage: 20,
   files: [{ url: 'files/stable/linux/1.4.0/homeline_1.4.0_amd64.deb', sha512, size: 1234 }],
 };
-const check = (info: unknown, currentVersion = '1.3.9') =>
-  checkReleaseManifest(info, { publicKey, feedUrl, currentVersion });
+const check = (info: unknown, currentVersion = '1.3.9', highestSequence = 5) =>
+  checkReleaseManifest(info, {
+    publicKey,
+    feedUrl,
+    currentVersion,
+    channel: 'stable',
+    highestSequence,
+    now: new Date('2026-12-01T12:00:00.000Z'),
+  });
 
 describe('checkReleaseManifest', () => {
   it('accepts a signed, newer release whose files are on the feed host', () => {
-    expect(check(signed(release))).toEqual({ ok: true, version: '1.4.0' });
+    expect(check(signed(release))).toEqual({ ok: true, version: '1.4.0', sequence: 5 });
     const absolute = {
       ...release,
       files: [{ ...release.files[0]!, url: 'https://central.example.org/updates/x.deb' }],
     };
-    expect(check(signed(absolute))).toEqual({ ok: true, version: '1.4.0' });
+    expect(check(signed(absolute))).toEqual({ ok: true, version: '1.4.0', sequence: 5 });
+  });
+
+  it('refuses a replayed, expired or other-channel manifest, each with its reason', () => {
+    expect(check(signed(release), '1.3.9', 6)).toMatchObject({
+      ok: false,
+      kind: 'rejected',
+      reason: expect.stringMatching(/replayed: sequence 5 is older than 6/),
+    });
+    const expired = signed(release, privateKey, {
+      ...fresh,
+      expiresAt: '2026-12-01T11:59:59.000Z',
+    });
+    expect(check(expired)).toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringMatching(/expired/),
+    });
+    const beta = signed(release, privateKey, { ...fresh, channel: 'beta' });
+    expect(check(beta)).toMatchObject({
+      kind: 'rejected',
+      reason: 'signed for channel beta, not stable',
+    });
+    // The same manifest served again is no replay.
+    expect(check(signed(release), '1.3.9', 5)).toMatchObject({ ok: true });
   });
 
   it('calls an older or equal genuine release stale, not rejected', () => {

@@ -3,7 +3,7 @@ import semver from 'semver';
 import { z } from 'zod';
 
 /**
- * Checks an update manifest before electron-updater may download anything (SECURITY.md):
+ * Checks an update manifest before electron-updater may download anything:
  * electron-updater 6 trusts the manifest as served, so the release managers sign
  * {version, stagingPercentage, files[url, sha512, size]} with an Ed25519 key the update server
  * never holds (sync/server/updates/publish.ts), and the device checks it here.
@@ -18,6 +18,11 @@ const SignedReleaseSchema = z
     version: z.string().refine((v) => semver.valid(v) === v),
     stagingPercentage: z.number().int().min(0).max(100),
     files: z.array(SignedFileSchema).min(1),
+    /** The channel it was signed for: a beta manifest served on stable is refused. */
+    channel: z.string(),
+    /** Raised by every publish, rollout change and halt on the channel (anti-replay). */
+    sequence: z.number().int().positive(),
+    expiresAt: z.iso.datetime(),
   })
   .strict();
 
@@ -31,13 +36,20 @@ const UNSIGNED_DOWNLOAD_FIELDS = ['path', 'sha512', 'sha2', 'packages'] as const
  * after a halt): normal, not an attack. `rejected` is a manifest that fails a check: alert.
  */
 export type ManifestVerdict =
-  { ok: true; version: string } | { ok: false; kind: 'rejected' | 'stale'; reason: string };
+  | { ok: true; version: string; sequence: number }
+  | { ok: false; kind: 'stale'; reason: string; sequence: number }
+  | { ok: false; kind: 'rejected'; reason: string };
 
 export interface ManifestCheck {
   publicKey: KeyObject;
   /** The feed's base URL; every download must be on its scheme and host. */
   feedUrl: string;
   currentVersion: string;
+  /** The channel this device follows. */
+  channel: string;
+  /** The highest sequence this device accepted on that channel: anything older is a replay. */
+  highestSequence: number;
+  now: Date;
 }
 
 const refuse = (reason: string): ManifestVerdict => ({ ok: false, kind: 'rejected', reason });
@@ -70,6 +82,14 @@ export function checkReleaseManifest(info: unknown, check: ManifestCheck): Manif
   const signed = SignedReleaseSchema.safeParse(decoded);
   if (!signed.success) return refuse('signed payload has the wrong shape');
   const release = signed.data;
+  if (release.channel !== check.channel)
+    return refuse(`signed for channel ${release.channel}, not ${check.channel}`);
+  if (release.sequence < check.highestSequence)
+    return refuse(
+      `replayed: sequence ${release.sequence} is older than ${check.highestSequence} already seen`,
+    );
+  if (Date.parse(release.expiresAt) <= check.now.getTime())
+    return refuse(`expired at ${release.expiresAt}`);
 
   if (manifest.version !== release.version) return refuse('version differs from the signed one');
   if (manifest.stagingPercentage !== release.stagingPercentage) {
@@ -104,9 +124,10 @@ export function checkReleaseManifest(info: unknown, check: ManifestCheck): Manif
       ok: false,
       kind: 'stale',
       reason: `version ${release.version} is not newer than ${check.currentVersion}`,
+      sequence: release.sequence,
     };
   }
-  return { ok: true, version: release.version };
+  return { ok: true, version: release.version, sequence: release.sequence };
 }
 
 /** Staged rollout must be a whole percentage; anything else means "not this device" (fail closed). */

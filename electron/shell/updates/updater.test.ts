@@ -28,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpdateController, type UpdateController } from './controller';
 import { hardenUpdater } from './harden';
 import { installBlockers, type DeviceActivity } from './idle';
+import { fileSequenceMemory } from './sequence';
 
 /**
  * electron-updater's real DebUpdater, in plain Node, against the real update feed
@@ -114,8 +115,17 @@ interface Outcome {
   downloaded: string[];
 }
 
+/**
+ * Who the device is across checks: the file holding the highest manifest sequence it accepted
+ * (a fresh one per check unless given), and its clock.
+ */
+interface DeviceMemory {
+  sequences?: string;
+  now?: () => Date;
+}
+
 /** One device on version `current`, hardened, pointed at `url` on `channel`. */
-function device(url: string, channel: string, current = '1.0.0') {
+function device(url: string, channel: string, current = '1.0.0', memory: DeviceMemory = {}) {
   const home = mkdtempSync(join(dir, 'device-'));
   const updateConfig = join(home, 'app-update.yml');
   writeFileSync(
@@ -144,12 +154,19 @@ function device(url: string, channel: string, current = '1.0.0') {
     channel,
     publicKey: createPublicKey(readFileSync(publicKeyFile, 'utf8')),
     onRejected: (reason) => rejected.push(reason),
+    sequences: fileSequenceMemory(memory.sequences ?? join(home, 'update-sequence.json')),
+    now: memory.now,
   });
   return { updater, rejected };
 }
 
-async function check(url: string, channel: string, current = '1.0.0'): Promise<Outcome> {
-  const { updater, rejected } = device(url, channel, current);
+async function check(
+  url: string,
+  channel: string,
+  current = '1.0.0',
+  memory: DeviceMemory = {},
+): Promise<Outcome> {
+  const { updater, rejected } = device(url, channel, current, memory);
   expect(updater.allowDowngrade).toBe(false);
   const result = await updater.checkForUpdates();
   const downloaded = (await result?.downloadPromise) ?? [];
@@ -247,10 +264,15 @@ describe('DebUpdater hardened against a hostile server', () => {
       readFileSync(join(dir, 'releases/stable/linux/1.1.0/manifest.json'), 'utf8'),
     ) as UpdateInfo & Record<string, unknown>;
 
-  async function refusedWith(manifest: unknown, reason: RegExp): Promise<void> {
+  async function refusedWith(
+    manifest: unknown,
+    reason: RegExp,
+    channel = 'stable',
+    memory: DeviceMemory = {},
+  ): Promise<void> {
     served = typeof manifest === 'string' ? manifest : JSON.stringify(manifest);
     requested.length = 0;
-    const outcome = await check(hostileUrl, 'stable');
+    const outcome = await check(hostileUrl, channel, '1.0.0', memory);
     expect(outcome.available).toBe(false);
     expect(outcome.rejected.join('; ')).toMatch(reason);
     // Refused before any download: only the channel file was fetched.
@@ -294,12 +316,20 @@ describe('DebUpdater hardened against a hostile server', () => {
 
   it('refuses a correctly signed release whose files live on another host', async () => {
     const key = createPrivateKey(readFileSync(join(dir, 'update-signing.key'), 'utf8'));
+    const freshness = JSON.parse(
+      (genuine().homelineSignature as { payload: string }).payload,
+    ) as Record<string, unknown>;
     const release = {
       version: '1.1.0',
       stagingPercentage: 100,
       files: genuine().files.map((file) => ({ ...file, url: `http://evil.example/${file.url}` })),
     };
-    const payload = JSON.stringify(release);
+    const payload = JSON.stringify({
+      ...release,
+      channel: freshness.channel,
+      sequence: freshness.sequence,
+      expiresAt: freshness.expiresAt,
+    });
     await refusedWith(
       {
         ...release,
@@ -310,6 +340,48 @@ describe('DebUpdater hardened against a hostile server', () => {
       },
       /not on the update host/,
     );
+  });
+
+  const manifestOf = (channel: string, version: string) =>
+    readFileSync(join(dir, 'releases', channel, 'linux', version, 'manifest.json'), 'utf8');
+  const signingArgs = (channel: string, version: string) => [
+    ...['--releases', join(dir, 'releases'), '--channel', channel, '--platform', 'linux'],
+    ...['--version', version, '--key', join(dir, 'update-signing.key')],
+  ];
+
+  it('refuses a halted release replayed after the device saw the halt', async () => {
+    publish('halting', '1.0.4', 100);
+    publish('halting', '1.0.5', 100);
+    const memory = { sequences: join(dir, 'halting-device.json') };
+    const beforeHalt = manifestOf('halting', '1.0.5');
+    expect(await check(feedUrl, 'halting', '1.0.0', memory)).toMatchObject({ available: true });
+    cli('halt', ...signingArgs('halting', '1.0.5'), '--reason', 'boot loop');
+    const afterHalt = await check(feedUrl, 'halting', '1.0.0', memory);
+    expect(afterHalt).toMatchObject({ rejected: [] });
+    expect(afterHalt.downloaded[0]).toMatch(/homeline_1\.0\.4_amd64\.deb$/);
+    await refusedWith(beforeHalt, /replayed: sequence 2 is older than 4/, 'halting', memory);
+  });
+
+  it('refuses the wider rollout replayed after it was narrowed to 0 %', async () => {
+    publish('narrowing', '1.3.0', 100);
+    const memory = { sequences: join(dir, 'narrowing-device.json') };
+    const wide = manifestOf('narrowing', '1.3.0');
+    cli('rollout', ...signingArgs('narrowing', '1.3.0'), '--staging', '0');
+    expect(await check(feedUrl, 'narrowing', '1.0.0', memory)).toMatchObject({
+      available: false,
+      rejected: [],
+    });
+    await refusedWith(wide, /replayed: sequence 1 is older than 2/, 'narrowing', memory);
+  });
+
+  it('refuses a beta release served on the stable channel', async () => {
+    publish('beta', '2.0.0', 100);
+    await refusedWith(manifestOf('beta', '2.0.0'), /signed for channel beta, not stable/);
+  });
+
+  it('refuses a genuine manifest past its expiry', async () => {
+    const later = () => new Date(Date.now() + 31 * 86_400_000);
+    await refusedWith(genuine(), /expired at/, 'stable', { now: later });
   });
 
   it('lets the download fail when the served file does not match the signed sha512', async () => {

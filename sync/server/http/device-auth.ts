@@ -49,6 +49,7 @@ interface DeviceRow {
   replay_high: number;
   replay_bits: string;
   revoked_at: string | null;
+  high_water_mark: number;
   [key: string]: unknown;
 }
 
@@ -56,24 +57,55 @@ export function publicKeyFromRaw(raw: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
 }
 
+/**
+ * Runs inside the authentication transaction, after the signature and before the window moves:
+ * a request it refuses (wrong profile, a body the route will not take) leaves the window as it
+ * was, so a counter far ahead cannot be burnt by a request that is then refused.
+ */
+export type DeviceAcceptance = (device: AuthenticatedDevice & { highWaterMark: number }) => void;
+
+function signatureHeaders(request: FastifyRequest) {
+  const deviceId = request.headers[HEADERS.device];
+  const counterText = request.headers[HEADERS.counter];
+  const signature = request.headers[HEADERS.signature];
+  if (
+    typeof deviceId !== 'string' ||
+    typeof counterText !== 'string' ||
+    typeof signature !== 'string'
+  ) {
+    throw new HttpError(401, 'unauthorized', 'missing device signature headers');
+  }
+  const counter = Number(counterText);
+  if (!/^\d{1,15}$/.test(counterText) || counter < 1) {
+    throw new HttpError(401, 'unauthorized', 'counter must be a positive integer');
+  }
+  return { deviceId, counter, signature };
+}
+
 export function createDeviceAuthenticator(storage: Storage) {
   const keys = new Map<string, KeyObject>();
 
-  return async function authenticate(request: FastifyRequest): Promise<AuthenticatedDevice> {
-    const deviceId = request.headers[HEADERS.device];
-    const counterText = request.headers[HEADERS.counter];
-    const signature = request.headers[HEADERS.signature];
-    if (
-      typeof deviceId !== 'string' ||
-      typeof counterText !== 'string' ||
-      typeof signature !== 'string'
-    ) {
-      throw new HttpError(401, 'unauthorized', 'missing device signature headers');
-    }
-    const counter = Number(counterText);
-    if (!/^\d{1,15}$/.test(counterText) || counter < 1) {
-      throw new HttpError(401, 'unauthorized', 'counter must be a positive integer');
-    }
+  /**
+   * Before the body is read: the headers are well formed and name an enrolled, unrevoked device.
+   * Nobody without a device id gets a byte of body buffered; the signature over the body is
+   * checked by `authenticate` once it arrived.
+   */
+  async function precheck(request: FastifyRequest): Promise<void> {
+    const { deviceId } = signatureHeaders(request);
+    if (keys.has(deviceId)) return;
+    const row = await storage.get<{ revoked_at: string | null }>(
+      'SELECT revoked_at FROM devices WHERE id = ?',
+      [deviceId],
+    );
+    if (!row) throw new HttpError(401, 'unauthorized', 'unknown device');
+    if (row.revoked_at) throw new HttpError(403, 'device_revoked', 'this device was revoked');
+  }
+
+  async function authenticate(
+    request: FastifyRequest,
+    accept: DeviceAcceptance,
+  ): Promise<AuthenticatedDevice> {
+    const { deviceId, counter, signature } = signatureHeaders(request);
     const payload = Buffer.from(
       signingPayload({
         method: request.method,
@@ -97,7 +129,8 @@ export function createDeviceAuthenticator(storage: Storage) {
     const row = await storage.transaction(
       async (tx) => {
         const current = await tx.get<DeviceRow>(
-          `SELECT id, facility_id, profile, public_key, replay_high, replay_bits, revoked_at
+          `SELECT id, facility_id, profile, public_key, replay_high, replay_bits, revoked_at,
+             high_water_mark
            FROM devices WHERE id = ?${tx.forUpdate}`,
           [deviceId],
         );
@@ -112,6 +145,12 @@ export function createDeviceAuthenticator(storage: Storage) {
         }
         const next = slideWindow(current.replay_high, BigInt(current.replay_bits), counter);
         if (!next) throw new HttpError(401, 'replayed', `counter ${counter} was already used`);
+        accept({
+          id: current.id,
+          facilityId: current.facility_id,
+          profile: current.profile,
+          highWaterMark: Number(current.high_water_mark),
+        });
         await tx.run('UPDATE devices SET replay_high = ?, replay_bits = ? WHERE id = ?', [
           next.high,
           next.bits.toString(),
@@ -124,5 +163,7 @@ export function createDeviceAuthenticator(storage: Storage) {
       { durable: false },
     );
     return { id: row.id, facilityId: row.facility_id, profile: row.profile };
-  };
+  }
+
+  return { precheck, authenticate };
 }

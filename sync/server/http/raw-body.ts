@@ -9,13 +9,18 @@ import { HttpError } from './errors';
 
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
+/** The largest JSON body a route may declare (a push batch). */
 export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
-export function installBodyParsers(app: FastifyInstance, maxBlobChunkBytes: number): void {
+/**
+ * No parser sets its own size limit: each route's `bodyLimit` (or the server's small default)
+ * applies, so only the routes that declare a large body accept one.
+ */
+export function installBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit: MAX_JSON_BYTES },
+    { parseAs: 'buffer' },
     (request, body: Buffer, done) => {
       rawBodies.set(request, body);
       if (body.length === 0) return done(null, undefined);
@@ -28,7 +33,7 @@ export function installBodyParsers(app: FastifyInstance, maxBlobChunkBytes: numb
   );
   app.addContentTypeParser(
     ['application/octet-stream', 'image/jpeg', 'image/png', 'image/webp', 'video/mp4'],
-    { parseAs: 'buffer', bodyLimit: maxBlobChunkBytes },
+    { parseAs: 'buffer' },
     (request, body: Buffer, done) => {
       rawBodies.set(request, body);
       done(null, body);

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HEADERS, Sha256HexSchema, UuidSchema } from '../../protocol';
+import { DEVICE_PROFILES } from '../../../domain';
+import { MAX_ATTACHMENT_BYTES, Sha256HexSchema, UuidSchema } from '../../protocol';
 import { parseContentRange, readBlob, uploadChunk, uploadStatus } from '../attachments';
 import { mayReadBlob, uploaderKey, type BlobReader } from '../blob-access';
-import { customerSession } from '../customers';
-import { bearerToken } from '../http/bearer';
+import type { RouteAccess } from '../http/access';
+import { requestCustomer, requestDevice } from '../http/access-control';
 import { HttpError } from '../http/errors';
-import { checkVersions } from '../http/versions';
 import type { Storage } from '../storage/types';
 import type { RouteContext } from './context';
 
@@ -37,73 +37,80 @@ export async function sendBlob(
 }
 
 /**
- * Attachment upload and download for devices (signed) and customers (session). Staff see
- * attachments through the review route (routes/staff.ts). Uploads are bound to a message
- * being composed; downloads are for whoever may read a message holding the blob.
+ * Attachment upload and download for devices (signed) and customers (session), each caller kind
+ * under its own prefix so every route declares exactly one kind of caller. Only upload routes take
+ * a large body, and only once the caller is authenticated (the access hook runs before the body is
+ * read). Uploads are bound to a message being composed; downloads are for whoever may read a
+ * message holding the blob. Staff see attachments only through the review route (routes/staff.ts).
  */
 export function blobRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
 
-  /** A signed device or a customer session; nobody else uploads or downloads here. */
-  async function reader(request: FastifyRequest): Promise<Exclude<BlobReader, { kind: 'staff' }>> {
-    if (request.headers[HEADERS.device] !== undefined) {
-      checkVersions(request, context.minAppVersion);
-      return { kind: 'device', device: await context.authenticateDevice(request) };
-    }
-    const session = await customerSession(storage, clock, bearerToken(request));
-    return { kind: 'customer', customerId: session.customerId };
-  }
+  /** The caller of a blob route, from the identity the access hook established. */
+  const readerOf = (request: FastifyRequest, access: RouteAccess): BlobReader =>
+    access.kind === 'device'
+      ? { kind: 'device', device: requestDevice(request) }
+      : { kind: 'customer', customerId: requestCustomer(request).customerId };
 
-  const keyOf = (caller: Exclude<BlobReader, { kind: 'staff' }>) =>
+  const keyOf = (caller: BlobReader) =>
     caller.kind === 'customer'
       ? uploaderKey({ kind: 'customer', customerId: caller.customerId })
       : uploaderKey({ kind: 'device', deviceId: caller.device.id });
 
-  app.put('/v1/blobs/:sha256', async (request) => {
-    const caller = await reader(request);
-    if (caller.kind === 'device' && caller.device.profile === 'lobby') {
-      throw new HttpError(403, 'forbidden', 'a lobby kiosk sends no mail');
-    }
-    const { sha256 } = BlobParams.parse(request.params);
-    const { message } = UploadQuery.parse(request.query);
-    if (!Buffer.isBuffer(request.body)) {
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'send the bytes with the attachment type as Content-Type',
-      );
-    }
-    const range = parseContentRange(request.headers['content-range'], request.body.length);
-    return uploadChunk(
-      storage,
-      clock,
-      {
-        sha256,
-        mime: String(request.headers['content-type'] ?? '')
-          .split(';')[0]
-          .trim(),
-        start: range.start,
-        total: range.total,
-        bytes: request.body,
+  function routesFor(prefix: string, access: RouteAccess) {
+    app.put(
+      `${prefix}/:sha256`,
+      { bodyLimit: MAX_ATTACHMENT_BYTES, config: { access } },
+      async (request) => {
+        const caller = readerOf(request, access);
+        if (caller.kind === 'device' && caller.device.profile === 'lobby') {
+          throw new HttpError(403, 'forbidden', 'a lobby kiosk sends no mail');
+        }
+        const { sha256 } = BlobParams.parse(request.params);
+        const { message } = UploadQuery.parse(request.query);
+        if (!Buffer.isBuffer(request.body)) {
+          throw new HttpError(
+            415,
+            'unsupported_media_type',
+            'send the bytes with an attachment content type',
+          );
+        }
+        const range = parseContentRange(request.headers['content-range'], request.body.length);
+        return uploadChunk(
+          storage,
+          clock,
+          {
+            sha256,
+            mime: String(request.headers['content-type'] ?? '')
+              .split(';')[0]
+              .trim(),
+            start: range.start,
+            total: range.total,
+            bytes: request.body,
+          },
+          { key: keyOf(caller), messageId: message },
+        );
       },
-      { key: keyOf(caller), messageId: message },
     );
-  });
 
-  /** The caller's own progress uploading for a message (to resume), or 404. */
-  app.get('/v1/blobs/:sha256/status', async (request) => {
-    const caller = await reader(request);
-    const { message } = UploadQuery.parse(request.query);
-    return uploadStatus(storage, BlobParams.parse(request.params).sha256, {
-      key: keyOf(caller),
-      messageId: message,
+    /** The caller's own progress uploading for a message (to resume), or 404. */
+    app.get(`${prefix}/:sha256/status`, { config: { access } }, async (request) => {
+      const caller = readerOf(request, access);
+      const { message } = UploadQuery.parse(request.query);
+      return uploadStatus(storage, BlobParams.parse(request.params).sha256, {
+        key: keyOf(caller),
+        messageId: message,
+      });
     });
-  });
 
-  app.get('/v1/blobs/:sha256', async (request, reply) => {
-    const caller = await reader(request);
-    const { sha256 } = BlobParams.parse(request.params);
-    if (!(await mayReadBlob(storage, caller, sha256))) throw notFound(sha256);
-    return sendBlob(storage, request, reply, sha256);
-  });
+    app.get(`${prefix}/:sha256`, { config: { access } }, async (request, reply) => {
+      const caller = readerOf(request, access);
+      const { sha256 } = BlobParams.parse(request.params);
+      if (!(await mayReadBlob(storage, caller, sha256))) throw notFound(sha256);
+      return sendBlob(storage, request, reply, sha256);
+    });
+  }
+
+  routesFor('/v1/blobs', { kind: 'device', profiles: DEVICE_PROFILES });
+  routesFor('/v1/customer/blobs', { kind: 'customer' });
 }

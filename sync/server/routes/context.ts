@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/types';
 import type { Clock } from '../work';
-import type { createDeviceAuthenticator } from '../http/device-auth';
+import type { PageSigner } from '../page-signing';
 
 /** What every route plugin needs. */
 export interface RouteContext {
   storage: Storage;
   clock: Clock;
   logger: Logger;
-  adminToken: string | null;
   minAppVersion: string;
-  authenticateDevice: ReturnType<typeof createDeviceAuthenticator>;
+  /** Signs pull pages; its public key goes to each device at enrollment. */
+  pageSigner: PageSigner;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   AddResidentRequestSchema,
   ChangePasswordRequestSchema,
@@ -15,55 +15,65 @@ import {
   customerBuyStamps,
   customerDeposit,
   customerSendMail,
-  customerSession,
   forgotPassword,
   linkResident,
   login,
   lookupResident,
   registerCustomer,
 } from '../customers';
-import { bearerToken } from '../http/bearer';
-import { HttpError } from '../http/errors';
+import { requestCustomer } from '../http/access-control';
 import { idempotent } from '../idempotency';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
+import { rateLimited } from './rate-limits';
+
+const PUBLIC = { config: { access: { kind: 'public' } } } as const;
+const CUSTOMER = { config: { access: { kind: 'customer' } } } as const;
 
 /** The customer API (web and lobby): see sync/protocol customer.ts for every body. */
 export function customerRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
 
-  async function session(request: FastifyRequest, allowPasswordChange = false) {
-    const token = bearerToken(request);
-    const current = await customerSession(storage, clock, token);
-    if (current.mustChangePassword && !allowPasswordChange) {
-      throw new HttpError(403, 'forbidden', 'choose a new password first');
-    }
-    return { ...current, token };
-  }
+  app.post(
+    '/v1/customers/lookup',
+    { ...PUBLIC, ...rateLimited(app, 'lookup') },
+    async (request) => {
+      const input = ResidentLookupRequestSchema.parse(request.body);
+      return lookupResident(storage, input.state, input.docNumber);
+    },
+  );
 
-  app.post('/v1/customers/lookup', async (request) => {
-    const input = ResidentLookupRequestSchema.parse(request.body);
-    return lookupResident(storage, input.state, input.docNumber);
-  });
+  app.post(
+    '/v1/customers/register',
+    { ...PUBLIC, ...rateLimited(app, 'register') },
+    async (request, reply) => {
+      const input = RegisterRequestSchema.parse(request.body);
+      await registerCustomer(storage, clock, input);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
 
-  app.post('/v1/customers/register', async (request, reply) => {
-    const input = RegisterRequestSchema.parse(request.body);
-    return reply.status(201).send({ customerId: await registerCustomer(storage, clock, input) });
-  });
+  app.post(
+    '/v1/customers/login',
+    { ...PUBLIC, ...rateLimited(app, 'customer-login') },
+    async (request) => {
+      const input = LoginRequestSchema.parse(request.body);
+      return login(storage, clock, input.email, input.password, request.ip);
+    },
+  );
 
-  app.post('/v1/customers/login', async (request) => {
-    const input = LoginRequestSchema.parse(request.body);
-    return login(storage, clock, input.email, input.password);
-  });
+  app.post(
+    '/v1/customers/forgot-password',
+    { ...PUBLIC, ...rateLimited(app, 'forgot-password') },
+    async (request, reply) => {
+      const input = ForgotPasswordRequestSchema.parse(request.body);
+      await forgotPassword(storage, clock, input.email);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
 
-  app.post('/v1/customers/forgot-password', async (request, reply) => {
-    const input = ForgotPasswordRequestSchema.parse(request.body);
-    await forgotPassword(storage, clock, input.email);
-    return reply.status(202).send({ accepted: true });
-  });
-
-  app.post('/v1/customer/password', async (request, reply) => {
-    const current = await session(request, true);
+  app.post('/v1/customer/password', CUSTOMER, async (request, reply) => {
+    const current = requestCustomer(request, { passwordChange: true });
     const input = ChangePasswordRequestSchema.parse(request.body);
     await changePassword(
       storage,
@@ -76,8 +86,8 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     return reply.status(204).send();
   });
 
-  app.post('/v1/customer/residents', async (request, reply) => {
-    const { customerId } = await session(request);
+  app.post('/v1/customer/residents', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
     const input = AddResidentRequestSchema.parse(request.body);
     await inWork(storage, clock, (work) => linkResident(work, customerId, input.residentId));
     return reply.status(204).send();
@@ -90,8 +100,8 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     keyOf: (input: T) => string,
     run: (work: Work, customerId: string, input: T) => Promise<unknown>,
   ) =>
-    app.post(path, async (request, reply) => {
-      const { customerId } = await session(request);
+    app.post(path, CUSTOMER, async (request, reply) => {
+      const { customerId } = requestCustomer(request);
       const input = schema.parse(request.body);
       const answer = await inWork(storage, clock, (work) =>
         idempotent(work, keyOf(input), `customer:${customerId}`, input, 201, () =>
@@ -115,8 +125,8 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     customerDeposit,
   );
 
-  app.get('/v1/customer/account', async (request) => {
-    const { customerId } = await session(request);
+  app.get('/v1/customer/account', CUSTOMER, async (request) => {
+    const { customerId } = requestCustomer(request);
     const balance = await storage.get<{ stamps: number }>(
       "SELECT stamps FROM balances WHERE owner_type = 'customer' AND owner_id = ?",
       [customerId],

@@ -1,35 +1,56 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DEVICE_PROFILES } from '../../../domain';
 import {
   DeviceInfoSchema,
   EnrollRequestSchema,
   PullRequestSchema,
   PushRequestSchema,
+  type PushRequest,
 } from '../../protocol';
 import { enrollDevice } from '../enrollment';
 import { readEpoch } from '../epoch';
+import { requestDevice } from '../http/access-control';
+import { HttpError } from '../http/errors';
+import { MAX_JSON_BYTES } from '../http/raw-body';
 import { checkVersions } from '../http/versions';
 import { pull } from '../pull';
 import { applyPush } from '../push';
 import type { RouteContext } from './context';
+import { rateLimited } from './rate-limits';
+
+const anyDevice = { kind: 'device', profiles: DEVICE_PROFILES } as const;
+
+/**
+ * How far past its high-water mark a device may number a batch, beyond the batch's own size: a
+ * device settles some mutations locally without pushing them (one too large to send), which
+ * leaves gaps. A sequence far beyond that (2^53 - 1) would wedge the device's own queue.
+ */
+export const PUSH_SEQ_SLACK = 1000;
+
+const parsedPushes = new WeakMap<FastifyRequest, PushRequest>();
 
 /** The device API: enrollment, identity, push and pull. Every call states its versions. */
 export function deviceRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
 
-  app.post('/v1/enroll', async (request, reply) => {
-    checkVersions(request, context.minAppVersion);
-    const input = EnrollRequestSchema.parse(request.body);
-    const enrolled = await enrollDevice(storage, clock, input);
-    request.log.info(
-      { deviceId: enrolled.deviceId, facilityId: enrolled.facilityId },
-      'device enrolled',
-    );
-    return reply.status(201).send(enrolled);
-  });
+  app.post(
+    '/v1/enroll',
+    { config: { access: { kind: 'public' } }, ...rateLimited(app, 'enroll') },
+    async (request, reply) => {
+      checkVersions(request, context.minAppVersion);
+      const input = EnrollRequestSchema.parse(request.body);
+      const enrolled = await enrollDevice(storage, clock, input);
+      const servicePublicKey = await context.pageSigner.publicKey();
+      request.log.info(
+        { deviceId: enrolled.deviceId, facilityId: enrolled.facilityId },
+        'device enrolled',
+      );
+      return reply.status(201).send({ ...enrolled, servicePublicKey });
+    },
+  );
 
-  app.get('/v1/device', async (request) => {
-    checkVersions(request, context.minAppVersion);
-    const device = await context.authenticateDevice(request);
+  app.get('/v1/device', { config: { access: anyDevice } }, async (request) => {
+    const device = requestDevice(request);
     const row = await storage.get<{ high_water_mark: number }>(
       'SELECT high_water_mark FROM devices WHERE id = ?',
       [device.id],
@@ -40,26 +61,56 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
       profile: device.profile,
       highWaterMark: row?.high_water_mark ?? 0,
       epoch: await readEpoch(storage),
+      servicePublicKey: await context.pageSigner.publicKey(),
     });
   });
 
-  app.post('/v1/push', async (request) => {
-    checkVersions(request, context.minAppVersion);
-    const device = await context.authenticateDevice(request);
-    const input = PushRequestSchema.parse(request.body);
-    return applyPush(storage, clock, device, input, (error, mutation) =>
-      request.log.error(
-        { err: error, mutationId: mutation.id, mutation: mutation.name },
-        'mutation failed; stored as internal_error',
-      ),
-    );
-  });
+  app.post(
+    '/v1/push',
+    {
+      bodyLimit: MAX_JSON_BYTES,
+      config: {
+        access: anyDevice,
+        // Checked before the anti-replay window moves: a refused body burns no counter.
+        acceptDevice(request, device) {
+          const input = PushRequestSchema.parse(request.body);
+          const last = input.mutations.at(-1)?.seq ?? 0;
+          const limit = device.highWaterMark + input.mutations.length + PUSH_SEQ_SLACK;
+          if (last > limit)
+            throw new HttpError(
+              400,
+              'bad_request',
+              `seq ${last} is beyond this device's high-water mark ${device.highWaterMark} plus the batch`,
+            );
+          parsedPushes.set(request, input);
+        },
+      },
+    },
+    async (request) => {
+      const input = parsedPushes.get(request) ?? PushRequestSchema.parse(request.body);
+      return applyPush(storage, clock, requestDevice(request), input, (error, mutation) =>
+        request.log.error(
+          { err: error, mutationId: mutation.id, mutation: mutation.name },
+          'mutation failed; stored as internal_error',
+        ),
+      );
+    },
+  );
 
-  app.post('/v1/pull', async (request, reply) => {
-    checkVersions(request, context.minAppVersion);
-    const device = await context.authenticateDevice(request);
-    const input = PullRequestSchema.parse(request.body);
-    // Already JSON text (pull.ts builds it from the stored canonical JSON).
-    return reply.type('application/json').send(await pull(storage, clock, device, input));
-  });
+  app.post(
+    '/v1/pull',
+    {
+      config: {
+        access: anyDevice,
+        acceptDevice: (request) => void PullRequestSchema.parse(request.body),
+      },
+    },
+    async (request, reply) => {
+      const input = PullRequestSchema.parse(request.body);
+      // Already JSON text (pull.ts builds it from the stored canonical change data), signed.
+      return reply
+        .type('application/json')
+        .send(await pull(storage, clock, requestDevice(request), input, context.pageSigner));
+    },
+  );
 }

@@ -1,29 +1,38 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RELEASE_STATUSES, visibleTextSchema } from '../../../domain';
+import { RELEASE_STATUSES, STAFF_ROLES, visibleTextSchema } from '../../../domain';
 import {
   ReviewDecisionRequestSchema,
   RevokeReleaseRequestSchema,
   Sha256HexSchema,
+  StaffLoginRequestSchema,
+  StaffLoginResponseSchema,
+  StaffSessionInfoSchema,
 } from '../../protocol';
-import { bearerToken } from '../http/bearer';
+import { auditStaff } from '../audit';
+import { STAFF_COOKIE, requestStaff, requireFacility } from '../http/access-control';
 import { addTicketMessage } from '../mutations/tickets';
+import { reject } from '../rejection';
 import {
   auditTrail,
-  moveReleaseRequest,
   decide,
+  moveReleaseRequest,
   overdueMessages,
   reviewQueue,
   revokeRelease,
-  staffByToken,
   unlockCustomer,
   unlockResident,
 } from '../staff';
+import {
+  STAFF_SESSION_ABSOLUTE_MS,
+  listSessions,
+  revokeOwnSession,
+  staffLogin,
+} from '../staff-identity';
 import { inWork } from '../work';
-import { audit } from '../audit';
-import { reject } from '../rejection';
 import { sendBlob } from './blobs';
 import type { RouteContext } from './context';
+import { rateLimited } from './rate-limits';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
 const AttachmentParams = IdParams.extend({ sha256: Sha256HexSchema });
@@ -37,100 +46,161 @@ const AgentReply = z.object({
   body: visibleTextSchema(1, 4000),
 });
 
-/** The staff API, behind staff bearer tokens issued by the admin API. */
+const staffWith = (...roles: (typeof STAFF_ROLES)[number][]) =>
+  ({ config: { access: { kind: 'staff', roles } } }) as const;
+const ANY_STAFF = staffWith(...STAFF_ROLES);
+
+/** The staff API: sign-in and sessions, then each call behind the roles it names. */
 export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
-  const staffOf = (request: FastifyRequest) => staffByToken(storage, bearerToken(request));
-
-  app.get('/v1/staff/review', async (request) => {
-    const staff = await staffOf(request);
-    const { filter } = QueueQuery.parse(request.query);
-    return { items: await reviewQueue(storage, staff, filter) };
-  });
-
-  app.post('/v1/staff/review/:id', async (request) => {
-    const staff = await staffOf(request);
-    const { id } = IdParams.parse(request.params);
-    const decision = ReviewDecisionRequestSchema.parse(request.body);
-    return inWork(storage, clock, (work) => decide(work, staff, id, decision));
-  });
 
   app.post(
-    '/v1/staff/messages/:id/revoke',
-    { config: { access: { kind: 'staff', roles: ['supervisor'] } } },
-    async (request) => {
-      const staff = await staffOf(request);
-      const { id } = IdParams.parse(request.params);
-      const decision = RevokeReleaseRequestSchema.parse(request.body);
-      return inWork(storage, clock, (work) => revokeRelease(work, staff, id, decision));
+    '/v1/staff/login',
+    { config: { access: { kind: 'public' } }, ...rateLimited(app, 'staff-login') },
+    async (request, reply) => {
+      const input = StaffLoginRequestSchema.parse(request.body);
+      const result = await staffLogin(storage, clock, {
+        ...input,
+        source: request.ip,
+        userAgent: String(request.headers['user-agent'] ?? ''),
+      });
+      // __Host- cookies must be Secure, Path=/ and have no Domain: no subdomain can set or read it.
+      reply.setCookie(STAFF_COOKIE, result.token, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'strict',
+        path: '/',
+        maxAge: STAFF_SESSION_ABSOLUTE_MS / 1000,
+      });
+      return StaffLoginResponseSchema.parse({
+        staffId: result.session.staffId,
+        name: result.session.name,
+        grants: result.session.grants,
+        csrfToken: result.csrfToken,
+        expiresAt: result.expiresAt,
+      });
     },
   );
 
+  app.post('/v1/staff/logout', ANY_STAFF, async (request, reply) => {
+    const staff = requestStaff(request);
+    await inWork(storage, clock, (work) => revokeOwnSession(work, staff, staff.sessionId));
+    reply.clearCookie(STAFF_COOKIE, {
+      path: '/',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'strict',
+    });
+    return reply.status(204).send();
+  });
+
+  app.get('/v1/staff/me', ANY_STAFF, async (request) => {
+    const { staffId, name, email, grants } = requestStaff(request);
+    return { staffId, name, email, grants };
+  });
+
+  app.get('/v1/staff/sessions', ANY_STAFF, async (request) => ({
+    sessions: z
+      .array(StaffSessionInfoSchema)
+      .parse(await listSessions(storage, clock, requestStaff(request))),
+  }));
+
+  app.post('/v1/staff/sessions/:id/revoke', ANY_STAFF, async (request, reply) => {
+    const { id } = IdParams.parse(request.params);
+    await inWork(storage, clock, (work) => revokeOwnSession(work, requestStaff(request), id));
+    return reply.status(204).send();
+  });
+
+  app.get('/v1/staff/review', staffWith('reviewer', 'supervisor'), async (request) => {
+    const { filter } = QueueQuery.parse(request.query);
+    return { items: await reviewQueue(storage, requestStaff(request), filter) };
+  });
+
+  app.post('/v1/staff/review/:id', staffWith('reviewer', 'supervisor'), async (request) => {
+    const { id } = IdParams.parse(request.params);
+    const decision = ReviewDecisionRequestSchema.parse(request.body);
+    return inWork(storage, clock, (work) => decide(work, requestStaff(request), id, decision));
+  });
+
+  app.post('/v1/staff/messages/:id/revoke', staffWith('supervisor'), async (request) => {
+    const { id } = IdParams.parse(request.params);
+    const decision = RevokeReleaseRequestSchema.parse(request.body);
+    return inWork(storage, clock, (work) =>
+      revokeRelease(work, requestStaff(request), id, decision),
+    );
+  });
+
+  /** The only way staff read attachments: one held by a message of their facilities. */
   app.get(
     '/v1/staff/review/:id/attachments/:sha256',
-    { config: { access: { kind: 'staff', roles: ['reviewer', 'supervisor'] } } },
+    staffWith('reviewer', 'supervisor'),
     async (request, reply) => {
-      const staff = await staffOf(request);
       const { id, sha256 } = AttachmentParams.parse(request.params);
-      const held = await storage.get(
-        `SELECT 1 AS yes FROM message_attachments a JOIN messages m ON m.id = a.message_id
-         WHERE a.message_id = ? AND a.sha256 = ? AND m.facility_id = ?`,
-        [id, sha256, staff.facilityId],
+      const held = await storage.get<{ facility_id: string }>(
+        `SELECT m.facility_id FROM message_attachments a JOIN messages m ON m.id = a.message_id
+         WHERE a.message_id = ? AND a.sha256 = ?`,
+        [id, sha256],
       );
-      if (!held) reject('not_found', `no attachment ${sha256} on message ${id} here`);
+      const what = `attachment ${sha256} on message ${id}`;
+      if (!held) reject('not_found', `no ${what} here`);
+      requireFacility(requestStaff(request), held.facility_id, what);
       return sendBlob(storage, request, reply, sha256);
     },
   );
 
-  app.post('/v1/staff/residents/:id/unlock', async (request, reply) => {
-    const staff = await staffOf(request);
+  app.post('/v1/staff/residents/:id/unlock', staffWith('supervisor'), async (request, reply) => {
     const { id } = IdParams.parse(request.params);
-    await inWork(storage, clock, (work) => unlockResident(work, staff, id));
+    await inWork(storage, clock, (work) => unlockResident(work, requestStaff(request), id));
     return reply.status(204).send();
   });
 
-  app.post('/v1/staff/customers/:id/unlock', async (request, reply) => {
-    const staff = await staffOf(request);
+  app.post('/v1/staff/customers/:id/unlock', staffWith('supervisor'), async (request, reply) => {
     const { id } = IdParams.parse(request.params);
-    await inWork(storage, clock, (work) => unlockCustomer(work, staff, id));
+    await inWork(storage, clock, (work) => unlockCustomer(work, requestStaff(request), id));
     return reply.status(204).send();
   });
 
-  app.post('/v1/staff/tickets/:id/reply', async (request, reply) => {
-    const staff = await staffOf(request);
+  app.post('/v1/staff/tickets/:id/reply', staffWith('agent'), async (request, reply) => {
+    const staff = requestStaff(request);
     const { id } = IdParams.parse(request.params);
     const input = AgentReply.parse(request.body);
     await inWork(storage, clock, async (work) => {
-      const owner = await work.tx.get<{ facility_id: string }>(
-        'SELECT r.facility_id FROM tickets t JOIN residents r ON r.id = t.resident_id WHERE t.id = ?',
+      const owner = await work.tx.get<{ facility_id: string; status: string }>(
+        'SELECT r.facility_id, t.status FROM tickets t JOIN residents r ON r.id = t.resident_id WHERE t.id = ?',
         [id],
       );
-      if (owner?.facility_id !== staff.facilityId) reject('not_found', `no ticket ${id} here`);
+      if (!owner) reject('not_found', `no ticket ${id} here`);
+      requireFacility(staff, owner.facility_id, `ticket ${id}`);
       await addTicketMessage(work, id, {
         id: input.ticketMessageId,
         author: 'agent',
         body: input.body,
       });
-      await audit(work, `staff:${staff.id}`, 'ticket.reply', 'ticket', id, {});
+      await auditStaff(
+        work,
+        staff,
+        'ticket.reply',
+        { type: 'ticket', id, facilityId: owner.facility_id },
+        { before: { status: owner.status }, after: { reply: input.ticketMessageId } },
+      );
     });
     return reply.status(204).send();
   });
 
-  app.post('/v1/staff/release-requests/:id', async (request) => {
-    const staff = await staffOf(request);
+  app.post('/v1/staff/release-requests/:id', staffWith('agent'), async (request) => {
     const { id } = IdParams.parse(request.params);
     const { status } = ReleaseMove.parse(request.body);
-    return inWork(storage, clock, (work) => moveReleaseRequest(work, staff, id, status));
+    return inWork(storage, clock, (work) =>
+      moveReleaseRequest(work, requestStaff(request), id, status),
+    );
   });
 
-  app.get('/v1/staff/audit', async (request) => {
-    await staffOf(request);
+  app.get('/v1/staff/audit', staffWith('supervisor'), async (request) => {
     const { subjectId } = AuditQuery.parse(request.query);
-    return { entries: await auditTrail(storage, subjectId) };
+    return { entries: await auditTrail(storage, requestStaff(request), subjectId) };
   });
 
-  app.get('/v1/staff/overdue', async (request) => {
-    const staff = await staffOf(request);
-    return { items: await overdueMessages(storage, staff, clock().toISOString()) };
-  });
+  app.get('/v1/staff/overdue', staffWith('reviewer', 'supervisor'), async (request) => ({
+    items: await overdueMessages(storage, requestStaff(request), clock().toISOString()),
+  }));
 }

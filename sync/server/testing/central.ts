@@ -8,16 +8,20 @@ import type { Storage } from '../storage/types';
 import { inWork, type Clock } from '../work';
 import { saveFacility } from '../facilities';
 import { readSampleFacility } from '../seed';
+import type { StaffGrant } from '../staff-identity';
+import type { UpdateFeedOptions } from '../updates/plugin';
 import { TestDevice, type HttpAnswer } from './device';
+import { TestStaff } from './staff';
 
 /**
  * A running central service on 127.0.0.1 (port 0) over a given storage, with the sample
  * facility loaded and helpers for residents, devices and admin calls. Tests and benchmarks use it.
  */
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
-
 export class TestCentral {
+  /** Signed in with every role on every facility; `admin` calls go through it. */
+  operator!: TestStaff;
+
   private constructor(
     readonly storage: Storage,
     readonly app: FastifyInstance,
@@ -26,36 +30,44 @@ export class TestCentral {
     readonly clock: Clock,
   ) {}
 
-  static async start(storage: Storage, options: { clock?: Clock; minAppVersion?: string } = {}) {
+  static async start(
+    storage: Storage,
+    options: {
+      clock?: Clock;
+      minAppVersion?: string;
+      updates?: UpdateFeedOptions;
+      trustProxy?: string;
+    } = {},
+  ) {
     const clock = options.clock ?? (() => new Date());
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'silent' }),
       clock,
-      adminToken: ADMIN_TOKEN,
       minAppVersion: options.minAppVersion,
+      updates: options.updates,
+      trustProxy: options.trustProxy,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     const facility = readSampleFacility();
     await inWork(storage, clock, (work) => saveFacility(work, facility));
-    return new TestCentral(storage, app, baseUrl, facility, clock);
+    const central = new TestCentral(storage, app, baseUrl, facility, clock);
+    central.operator = await TestStaff.operator(central);
+    return central;
   }
 
   async stop(): Promise<void> {
     await this.app.close();
   }
 
-  async admin<T = unknown>(method: string, path: string, json?: unknown): Promise<HttpAnswer<T>> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  /** A call as the operator (every role, every facility). */
+  admin<T = unknown>(method: string, path: string, json?: unknown): Promise<HttpAnswer<T>> {
+    return this.operator.call<T>(method, path, json);
+  }
+
+  /** A staff member holding `grants`, signed in. */
+  staff(grants: readonly StaffGrant[], name?: string): Promise<TestStaff> {
+    return TestStaff.create(this, grants, name);
   }
 
   /** Creates a resident with stamps and money already on the account. */

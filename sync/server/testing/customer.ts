@@ -29,29 +29,32 @@ export class TestCustomer {
 
   /** Registers for a resident and logs in. */
   async register(residentId: string): Promise<this> {
-    const registered = await this.call<{ customerId: string }>('POST', '/v1/customers/register', {
+    const registered = await this.call('POST', '/v1/customers/register', {
       email: this.email,
       password: this.password,
       displayName: 'Rosa Lopez',
       residentId,
       acceptedTermsVersion: '2026-01',
     });
-    if (registered.status !== 201) throw new Error(`register: ${JSON.stringify(registered.body)}`);
-    this.customerId = registered.body.customerId;
-    await this.login();
+    if (registered.status !== 202) throw new Error(`register: ${JSON.stringify(registered.body)}`);
+    const login = await this.login();
+    if (login.status !== 200) throw new Error(`login: ${JSON.stringify(login.body)}`);
     return this;
   }
 
   async login(password = this.password) {
-    const answer = await this.call<{ token: string; mustChangePassword: boolean }>(
-      'POST',
-      '/v1/customers/login',
-      {
-        email: this.email,
-        password,
-      },
-    );
-    if (answer.status === 200) this.token = answer.body.token;
+    const answer = await this.call<{
+      token: string;
+      customerId: string;
+      mustChangePassword: boolean;
+    }>('POST', '/v1/customers/login', {
+      email: this.email,
+      password,
+    });
+    if (answer.status === 200) {
+      this.token = answer.body.token;
+      this.customerId = answer.body.customerId;
+    }
     return answer;
   }
 
@@ -68,15 +71,18 @@ export class TestCustomer {
 
   /** Uploads `bytes` whole as an attachment of the message being composed. */
   async upload(bytes: Buffer, messageId: string, mime: string, sha256 = sha256Of(bytes)) {
-    const response = await fetch(`${this.baseUrl}/v1/blobs/${sha256}?message=${messageId}`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        'content-type': mime,
-        'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}`,
+    const response = await fetch(
+      `${this.baseUrl}/v1/customer/blobs/${sha256}?message=${messageId}`,
+      {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          'content-type': mime,
+          'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}`,
+        },
+        body: new Uint8Array(bytes),
       },
-      body: new Uint8Array(bytes),
-    });
+    );
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 

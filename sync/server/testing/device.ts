@@ -114,3 +114,40 @@ export class TestDevice {
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 }
+
+/** A kiosk's push of a support ticket and a tablet release request for one resident. */
+export function ticketAndReleaseBatch(residentId: string, ticketId: string, requestId: string) {
+  const createdAt = '2026-03-01T00:00:00.000Z';
+  return {
+    mutations: [
+      {
+        id: crypto.randomUUID(),
+        seq: 1,
+        createdAt,
+        name: 'ticket.file',
+        args: {
+          ticketId,
+          residentId,
+          tabletSerial: 'TAB-9',
+          category: 'charging',
+          description: 'Does not charge',
+        },
+      },
+      {
+        id: crypto.randomUUID(),
+        seq: 2,
+        createdAt,
+        name: 'release.request',
+        args: {
+          requestId,
+          residentId,
+          tabletSerial: 'TAB-9',
+          firstName: 'Ana',
+          lastName: 'Lopez',
+          phone: '+1 850 555 0100',
+          returnAddress: '1 Main St, Tallahassee FL',
+        },
+      },
+    ],
+  };
+}

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, expect } from 'vitest';
-import type { Clock } from '../work';
 import { TestCentral } from './central';
 import { storageOpener, type StorageKind } from './storages';
 
@@ -11,7 +10,7 @@ import { storageOpener, type StorageKind } from './storages';
 export function eachTestCentral(
   kind: StorageKind,
   started: (central: TestCentral) => void,
-  options: { clock?: Clock } = {},
+  options: Parameters<typeof TestCentral.start>[1] = {},
 ): void {
   const open = storageOpener(kind);
   let running: TestCentral | undefined;

@@ -37,7 +37,7 @@ describe('updates CLI', () => {
       ],
       [
         ['halt', '--releases', dir, '--platform', 'linux', '--version', '1.0.0'],
-        /is not published/,
+        /--key is required/,
       ],
       [['serve', '--bogus'], /Unknown option '--bogus'/],
     ];

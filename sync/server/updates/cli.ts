@@ -4,8 +4,12 @@
  *   tsx sync/server/updates/cli.ts keygen --out keys/            writes update-signing.key/.pub
  *   tsx sync/server/updates/cli.ts publish --releases DIR --channel stable --platform linux \
  *       --version 1.4.2 --staging 10 --key update-signing.key release/*.deb release/*.AppImage
- *   tsx sync/server/updates/cli.ts rollout ... --staging 50 --key update-signing.key
- *   tsx sync/server/updates/cli.ts halt|resume --releases DIR --channel stable --platform linux --version 1.4.2
+ *   tsx sync/server/updates/cli.ts rollout ... --staging 50 --key update-signing.key [--valid-days 30]
+ *   tsx sync/server/updates/cli.ts halt|resume --releases DIR --channel stable --platform linux \
+ *       --version 1.4.2 --key update-signing.key
+ *
+ * Every publish, rollout and halt signs with a new sequence number for the channel and an expiry
+ * (`--valid-days`, default 30): run `rollout` with the same percentage to renew a manifest.
  *   tsx sync/server/updates/cli.ts serve --releases DIR --public-key update-signing.pub [--port 8090]
  *
  * `serve` runs the feed alone (staging, tests); in production the central service registers
@@ -56,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
       reason: { type: 'string', default: '' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8090' },
+      'valid-days': { type: 'string' },
     },
   });
   const target = () => ({
@@ -64,7 +69,15 @@ async function main(argv: string[]): Promise<void> {
     platform: required(values, 'platform'),
     version: required(values, 'version'),
   });
-  const privateKey = () => readFileSync(required(values, 'key'), 'utf8');
+  const signing = () => {
+    const days = values['valid-days'];
+    if (days !== undefined && !/^\d{1,3}$/.test(days))
+      throw new PublishError(`--valid-days ${days}: a whole number of days`);
+    return {
+      privateKey: readFileSync(required(values, 'key'), 'utf8'),
+      ...(days !== undefined && { validDays: Number(days) }),
+    };
+  };
 
   switch (command) {
     case 'keygen': {
@@ -81,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
         ...target(),
         artifacts: positionals,
         stagingPercentage: staging(values),
-        privateKey: privateKey(),
+        ...signing(),
       });
       console.log(JSON.stringify(manifest, null, 2));
       return;
@@ -90,14 +103,14 @@ async function main(argv: string[]): Promise<void> {
       const manifest = await setRollout({
         ...target(),
         stagingPercentage: staging(values),
-        privateKey: privateKey(),
+        ...signing(),
       });
       console.log(`${manifest.version}: rollout ${manifest.stagingPercentage}%`);
       return;
     }
     case 'halt':
     case 'resume':
-      await setHalted(target(), command === 'halt', values.reason);
+      await setHalted({ ...target(), ...signing() }, command === 'halt', values.reason);
       console.log(`${values.version}: ${command === 'halt' ? 'halted' : 'resumed'}`);
       return;
     case 'serve': {

@@ -77,7 +77,11 @@ describe('updateFeedPlugin', () => {
       size: 64 * 1024,
     });
     expect(
-      manifestMatchesSignature(StoredManifestSchema.parse(body), toPublicKey(keys.publicKeyPem)),
+      manifestMatchesSignature(
+        StoredManifestSchema.parse(body),
+        toPublicKey(keys.publicKeyPem),
+        'stable',
+      ),
     ).toBe(true);
   });
 
@@ -111,14 +115,23 @@ describe('updateFeedPlugin', () => {
     }
   });
 
-  it('halts a release: the feed falls back and stops serving its files; resume undoes it', async () => {
-    await setHalted(linux('1.1.0'), true, 'crash on boot');
-    expect((await channelFile()).body.version).toBe('1.0.0');
+  it('halts a release with a newer signed sequence: the feed falls back, stops its files; resume undoes it', async () => {
+    const signed = (body: { homelineSignature: { payload: string } }) =>
+      JSON.parse(body.homelineSignature.payload) as { sequence: number; channel: string };
+    const before = signed((await channelFile()).body).sequence;
+    const halt = { ...linux('1.1.0'), privateKey: keys.privateKeyPem };
+    await setHalted(halt, true, 'crash on boot');
+    const fallback = (await channelFile()).body;
+    expect(fallback.version).toBe('1.0.0');
+    expect(signed(fallback)).toMatchObject({ channel: 'stable' });
+    expect(signed(fallback).sequence).toBeGreaterThan(before + 1);
     expect((await fetch(`${base}files/stable/linux/1.1.0/Homeline-1.1.0.AppImage`)).status).toBe(
       404,
     );
-    await setHalted(linux('1.1.0'), false);
-    expect((await channelFile()).body.version).toBe('1.1.0');
+    await setHalted(halt, false);
+    const resumed = (await channelFile()).body;
+    expect(resumed).toMatchObject({ version: '1.1.0', stagingPercentage: 25 });
+    expect(signed(resumed).sequence).toBeGreaterThan(signed(fallback).sequence);
   });
 
   it('widens a rollout by re-signing with the private key', async () => {
@@ -126,7 +139,11 @@ describe('updateFeedPlugin', () => {
     const { body } = await channelFile();
     expect(body.stagingPercentage).toBe(50);
     expect(
-      manifestMatchesSignature(StoredManifestSchema.parse(body), toPublicKey(keys.publicKeyPem)),
+      manifestMatchesSignature(
+        StoredManifestSchema.parse(body),
+        toPublicKey(keys.publicKeyPem),
+        'stable',
+      ),
     ).toBe(true);
   });
 

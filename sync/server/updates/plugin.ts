@@ -50,7 +50,10 @@ export const updateFeedPlugin: FastifyPluginAsync<UpdateFeedOptions> = async (ap
     throw new Error('updateFeedPlugin: publicKey must be an Ed25519 public key');
   }
 
-  app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
+  // Public: devices fetch updates before they can sign anything; every release is signed.
+  const access = { config: { access: { kind: 'public' } } } as const;
+
+  app.get<{ Params: { file: string } }>('/:file', access, async (request, reply) => {
     const target = parseChannelFile(request.params.file);
     if (!target) return notFound(reply, 'not a channel file');
     const releases = await listReleases(
@@ -62,7 +65,14 @@ export const updateFeedPlugin: FastifyPluginAsync<UpdateFeedOptions> = async (ap
     for (const entry of releases) {
       if (!entry.ok) request.log.error({ ...target, ...entry }, 'update feed: release refused');
     }
-    const current = releases.find((entry) => entry.ok && !entry.release.halted);
+    // With every release halted, the newest one re-signed at 0 % by the halt (publish.ts): it
+    // offers nothing, and carries the sequence that makes older manifests replays.
+    const current =
+      releases.find((entry) => entry.ok && !entry.release.halted) ??
+      releases.find(
+        (entry) =>
+          entry.ok && entry.release.halted && entry.release.manifest.stagingPercentage === 0,
+      );
     if (!current?.ok) return notFound(reply, `no release on ${request.params.file}`);
     return reply
       .header('cache-control', 'no-cache')
@@ -72,6 +82,7 @@ export const updateFeedPlugin: FastifyPluginAsync<UpdateFeedOptions> = async (ap
 
   app.get<{ Params: { channel: string; platform: string; version: string; name: string } }>(
     '/files/:channel/:platform/:version/:name',
+    access,
     async (request, reply) => {
       const { channel, platform, version, name } = request.params;
       if (

@@ -1,6 +1,7 @@
 import {
   createHash,
   createPrivateKey,
+  createPublicKey,
   generateKeyPairSync,
   sign,
   type KeyObject,
@@ -9,12 +10,15 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import semver from 'semver';
+import { z } from 'zod';
 import {
   ARTIFACT_NAME_PATTERN,
   CHANNEL_PATTERN,
   HALTED_FILE,
   MANIFEST_FILE,
   PLATFORMS,
+  SEQUENCE_FILE,
+  listReleases,
   StoredManifestSchema,
   artifactUrl,
   type Platform,
@@ -88,21 +92,75 @@ function signingKey(key: KeyObject | string): KeyObject {
   return privateKey;
 }
 
-function signManifest(
-  release: SignedRelease,
-  privateKey: KeyObject,
+/** How long a signed manifest is good for unless the release managers say otherwise. */
+export const DEFAULT_VALID_DAYS = 30;
+
+/** What every signing step takes: the key, the clock and how long the manifest stays valid. */
+export interface Signing {
+  privateKey: KeyObject | string;
+  now?: () => Date;
+  /** Days until devices refuse this manifest (re-sign with `rollout` before then). */
+  validDays?: number;
+}
+
+/**
+ * Raises the channel's sequence number (one file per channel and platform) and returns it: every
+ * manifest signed afterwards outranks every manifest signed before, so an old one is a replay.
+ */
+async function nextSequence(target: ReleaseTarget): Promise<number> {
+  const file = join(target.releasesDir, target.channel, target.platform, SEQUENCE_FILE);
+  const last = await readFile(file, 'utf8').then(
+    (text) => Number.parseInt(text, 10),
+    () => 0,
+  );
+  if (!Number.isSafeInteger(last) || last < 0) throw new PublishError(`${file} is corrupt`);
+  await writeFile(file, `${last + 1}\n`);
+  return last + 1;
+}
+
+async function signManifest(
+  target: ReleaseTarget,
+  release: Pick<SignedRelease, 'version' | 'stagingPercentage' | 'files'>,
+  signing: Signing,
   releaseDate: string,
-): StoredManifest {
-  const payload = JSON.stringify(release);
+): Promise<StoredManifest> {
+  const privateKey = signingKey(signing.privateKey);
+  const validDays = signing.validDays ?? DEFAULT_VALID_DAYS;
+  if (!Number.isInteger(validDays) || validDays < 1 || validDays > 366)
+    throw new PublishError(`valid days ${validDays}: a whole number 1..366`);
+  const now = signing.now?.() ?? new Date();
+  const signed: SignedRelease = {
+    ...release,
+    channel: target.channel,
+    sequence: await nextSequence(target),
+    expiresAt: new Date(now.getTime() + validDays * 86_400_000).toISOString(),
+  };
+  const payload = JSON.stringify(signed);
   const signature = sign(null, Buffer.from(payload, 'utf8'), privateKey).toString('base64');
   return { ...release, releaseDate, homelineSignature: { payload, signature } };
 }
 
-export interface PublishOptions extends ReleaseTarget {
+/** Signs a published release again (new sequence and expiry) and stores the manifest. */
+async function resign(
+  target: ReleaseTarget,
+  stagingPercentage: number,
+  signing: Signing,
+): Promise<StoredManifest> {
+  const file = join(releaseDir(target), MANIFEST_FILE);
+  const current = StoredManifestSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  const manifest = await signManifest(
+    target,
+    { version: current.version, stagingPercentage, files: current.files },
+    signing,
+    current.releaseDate,
+  );
+  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export interface PublishOptions extends ReleaseTarget, Signing {
   artifacts: string[];
   stagingPercentage: number;
-  privateKey: KeyObject | string;
-  now?: () => Date;
 }
 
 /**
@@ -113,7 +171,7 @@ export async function publishRelease(options: PublishOptions): Promise<StoredMan
   checkTarget(options);
   checkStaging(options.stagingPercentage);
   if (options.artifacts.length === 0) throw new PublishError('no artifacts given');
-  const privateKey = signingKey(options.privateKey);
+  signingKey(options.privateKey);
   const dir = releaseDir(options);
   if (
     await stat(join(dir, MANIFEST_FILE)).then(
@@ -145,44 +203,47 @@ export async function publishRelease(options: PublishOptions): Promise<StoredMan
       size: (await stat(target)).size,
     });
   }
-  const manifest = signManifest(
+  const manifest = await signManifest(
+    options,
     { version: options.version, stagingPercentage: options.stagingPercentage, files },
-    privateKey,
+    options,
     (options.now?.() ?? new Date()).toISOString(),
   );
   await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
-/** Widens or narrows a published release's rollout; re-signs, so it needs the private key. */
+/**
+ * Widens or narrows a published release's rollout, or only renews its expiry: re-signs with a new
+ * sequence, so it needs the private key, and devices refuse the manifest it replaces.
+ */
 export async function setRollout(
-  target: ReleaseTarget & { stagingPercentage: number; privateKey: KeyObject | string },
+  target: ReleaseTarget & Signing & { stagingPercentage: number },
 ): Promise<StoredManifest> {
   checkTarget(target);
   checkStaging(target.stagingPercentage);
-  const file = join(releaseDir(target), MANIFEST_FILE);
-  const current = StoredManifestSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-  const privateKey = signingKey(target.privateKey);
-  const manifest = signManifest(
-    { version: current.version, stagingPercentage: target.stagingPercentage, files: current.files },
-    privateKey,
-    current.releaseDate,
-  );
-  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  return resign(target, target.stagingPercentage, target);
 }
+
+/** The halt note; `stagingPercentage` is the rollout to resume (absent in notes of older builds). */
+const HaltedFileSchema = z.object({
+  stagingPercentage: StoredManifestSchema.shape.stagingPercentage.optional(),
+});
 
 /**
  * The halt switch: a halted release is no longer offered (the feed falls back to the newest
- * release that is not halted) and its files are no longer served. Needs no key, so anyone on
- * call can stop a bad rollout at once.
+ * release that is not halted) and its files are no longer served. The halt is signed: the halted
+ * release is re-signed at 0 % and the release the feed falls back to after it, each with a new
+ * sequence, so a device that has seen either refuses the halted release's earlier manifest.
+ * Resuming re-signs the release at the rollout it had before the halt.
  */
 export async function setHalted(
-  target: ReleaseTarget,
+  target: ReleaseTarget & Signing,
   halted: boolean,
   reason = '',
 ): Promise<void> {
   checkTarget(target);
+  signingKey(target.privateKey);
   const dir = releaseDir(target);
   if (
     !(await stat(join(dir, MANIFEST_FILE)).then(
@@ -194,12 +255,39 @@ export async function setHalted(
       `${target.channel}/${target.platform} ${target.version} is not published`,
     );
   }
+  const haltedFile = join(dir, HALTED_FILE);
   if (halted) {
-    await writeFile(
-      join(dir, HALTED_FILE),
-      JSON.stringify({ at: new Date().toISOString(), reason }),
+    const current = StoredManifestSchema.parse(
+      JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')),
     );
+    const at = (target.now?.() ?? new Date()).toISOString();
+    await writeFile(
+      haltedFile,
+      JSON.stringify({ at, reason, stagingPercentage: current.stagingPercentage }),
+    );
+    await resign(target, 0, target);
+    const publicKey = createPublicKey(signingKey(target.privateKey));
+    const releases = await listReleases(
+      target.releasesDir,
+      target.channel,
+      target.platform,
+      publicKey,
+    );
+    const fallback = releases.find((entry) => entry.ok && !entry.release.halted);
+    if (fallback?.ok) {
+      const { version, manifest } = fallback.release;
+      await resign({ ...target, version }, manifest.stagingPercentage, target);
+    }
   } else {
-    await rm(join(dir, HALTED_FILE), { force: true });
+    const note = await readFile(haltedFile, 'utf8').then(
+      (text) => HaltedFileSchema.parse(JSON.parse(text)),
+      () => null,
+    );
+    if (note === null) return; // not halted: nothing to resume
+    const current = StoredManifestSchema.parse(
+      JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')),
+    );
+    await resign(target, note.stagingPercentage ?? current.stagingPercentage, target);
+    await rm(haltedFile, { force: true });
   }
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
  *   <releases>/<channel>/<platform>/<version>/manifest.json   written by publishRelease
  *   <releases>/<channel>/<platform>/<version>/<artifact>      the installers it lists
  *   <releases>/<channel>/<platform>/<version>/halted          present = release halted
+ *   <releases>/<channel>/<platform>/sequence                  last signed sequence number
  *
  * platform is the suffix electron-updater asks for: linux, linux-arm64, win, mac.
  */
@@ -30,12 +31,21 @@ export const ReleaseFileSchema = z
   .strict();
 export type ReleaseFile = z.infer<typeof ReleaseFileSchema>;
 
-/** What the admin's offline key signs: exactly the fields that decide what a device installs. */
+/**
+ * What the admin's offline key signs: the fields that decide what a device installs, and what
+ * makes an old manifest useless to replay: the channel it is for, a sequence number that every
+ * publish, rollout change and halt on that channel raises, and an expiry.
+ */
 export interface SignedRelease {
   version: string;
   stagingPercentage: number;
   files: ReleaseFile[];
+  channel: string;
+  sequence: number;
+  expiresAt: string;
 }
+
+export const SEQUENCE_FILE = 'sequence';
 
 /** The stored manifest: the latest-*.yml fields plus the app-level signature. */
 export const StoredManifestSchema = z
@@ -67,23 +77,24 @@ export function toPublicKey(key: string | KeyObject): KeyObject {
  * files as the manifest. The feed refuses to serve anything else (a misconfiguration or a
  * tampered folder); devices check again themselves (electron/shell/updates).
  */
-export function manifestMatchesSignature(manifest: StoredManifest, publicKey: KeyObject): boolean {
+export function manifestMatchesSignature(
+  manifest: StoredManifest,
+  publicKey: KeyObject,
+  channel: string,
+): boolean {
   const { payload, signature } = manifest.homelineSignature;
   if (!verify(null, Buffer.from(payload, 'utf8'), publicKey, Buffer.from(signature, 'base64'))) {
     return false;
   }
-  let signed: unknown;
+  let signed: Partial<SignedRelease>;
   try {
-    signed = JSON.parse(payload);
+    signed = JSON.parse(payload) as Partial<SignedRelease>;
   } catch {
     return false;
   }
-  const expected: SignedRelease = {
-    version: manifest.version,
-    stagingPercentage: manifest.stagingPercentage,
-    files: manifest.files,
-  };
-  return JSON.stringify(signed) === JSON.stringify(expected);
+  const decides = (release: Partial<SignedRelease>) =>
+    JSON.stringify([release.version, release.stagingPercentage, release.files]);
+  return signed.channel === channel && decides(signed) === decides(manifest);
 }
 
 export interface ReleaseEntry {
@@ -122,7 +133,7 @@ export async function readRelease(
   if (parsed.data.version !== version) {
     return { ok: false, version, reason: 'manifest version differs from its folder' };
   }
-  if (!manifestMatchesSignature(parsed.data, publicKey)) {
+  if (!manifestMatchesSignature(parsed.data, publicKey, channel)) {
     return { ok: false, version, reason: 'signature does not match the manifest' };
   }
   return {

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root: child processes run from there. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const ADMIN_TOKEN = 'integration-admin-token-0123456789';
 
 /** Runs a one-shot `central` command (seed, enroll-code ...) and returns what it printed. */
 export function centralCommand(args: string[]): string {
@@ -30,7 +29,7 @@ export class CentralProcess {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'sync/server/cli.ts', 'serve', '--db', dbPath, '--port', '0'],
-      { cwd: ROOT, env: { ...process.env, HOMELINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' } },
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn' } },
     );
     return new Promise((resolve, reject) => {
       let output = '';

@@ -11,6 +11,7 @@ import {
 } from '../../../electron/backend';
 import { createDeviceService } from '../../../electron/backend/devices';
 import { openStore, type Store } from '../../../electron/backend/store';
+import { TEST_STORE_KEY } from '../../../electron/backend/testing/store-key';
 import { createSimulatedKiosk, type SimulatedKiosk } from '../../../hardware/simulators/kiosk';
 import {
   createBackendSync,
@@ -63,7 +64,8 @@ export class SyncedDevice {
     readonly sync: BackendSync,
     readonly window: Connection,
     readonly events: SeenEvent[],
-    private readonly dir: string,
+    /** The device's data folder (its database and journals). */
+    readonly dir: string,
     readonly simulator: SimulatedKiosk | null,
   ) {}
 
@@ -111,7 +113,7 @@ export class SyncedDevice {
     const dir = mkdtempSync(join(tmpdir(), 'homeline-device-'));
     const dbPath = join(dir, 'device.db');
     const now = options.now ?? (() => new Date());
-    const enrolling = openStore(dbPath);
+    const enrolling = openStore(dbPath, TEST_STORE_KEY);
     try {
       // What createBackend does with the shell's serial, before the shell's enrollment.
       if (options.serial) {
@@ -147,6 +149,7 @@ export class SyncedDevice {
           }),
       }),
       dbPath,
+      storeKey: TEST_STORE_KEY,
       profile: options.profile ?? 'kiosk',
       facilityId: enrollment.facilityId,
       serial: options.serial,
@@ -194,16 +197,27 @@ export class SyncedDevice {
     return this.call('payment.cashEnd', { cashSessionId });
   }
 
+  /** Starts a card read, swipes `swipe` on the simulated reader, returns the reader's card. */
+  async swipeCard(swipe: Parameters<SimulatedKiosk['controls']['swipe']>[0]): Promise<unknown> {
+    await this.call('payment.cardStart');
+    const seen = this.events.length;
+    this.simulator?.controls.swipe(swipe);
+    return (await this.nextEvent(seen, (e) => e.event === 'hardware.cardRead')).payload;
+  }
+
   private async nextBillEvent(after: number, name: string): Promise<void> {
+    await this.nextEvent(
+      after,
+      (e) => e.event === 'hardware.bill' && (e.payload as { event?: string }).event === name,
+    );
+  }
+
+  private async nextEvent(after: number, match: (e: SeenEvent) => boolean): Promise<SeenEvent> {
     const deadline = Date.now() + 10_000;
-    const seen = () =>
-      this.events
-        .slice(after)
-        .some(
-          (e) => e.event === 'hardware.bill' && (e.payload as { event?: string }).event === name,
-        );
-    while (!seen()) {
-      if (Date.now() > deadline) throw new Error(`no bill event ${name}`);
+    for (;;) {
+      const found = this.events.slice(after).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error('the awaited hardware event never came');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

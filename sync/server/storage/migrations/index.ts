@@ -1,5 +1,6 @@
 import { migration001 } from './001-first-release';
 import { migration002 } from './002-canonical-changes';
+import { migration003 } from './003-staff-identity';
 import { migration004 } from './004-review-gate';
 import type { CentralMigration } from './migration';
 
@@ -7,6 +8,7 @@ import type { CentralMigration } from './migration';
 export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration001,
   migration002,
+  migration003,
   migration004,
 ];
 
