@@ -18,11 +18,10 @@ import { fixedKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode } from '../electron/backend/sync';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { loadFacility } from '../sync/server/facilities';
-import { insertMessage } from '../sync/server/mail';
-import { publishContact, type MessageRow } from '../sync/server/publish';
-import { releaseMessage } from '../sync/server/review';
+import { publishContact } from '../sync/server/publish';
 import { seedSample } from '../sync/server/seed';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
+import { insertReleasedEmail } from '../sync/server/testing/mail';
 import { inWork } from '../sync/server/work';
 
 const MAILS = 10_000;
@@ -53,24 +52,13 @@ await inWork(storage, clock, async (work) => {
   await publishContact(work, RESIDENT, customerId);
   const facility = await loadFacility(work.tx, facilityId);
   for (let i = 0; i < MAILS; i += 1) {
-    const id = randomUUID();
-    await insertMessage(work, {
-      id,
+    await insertReleasedEmail(work, {
       facility,
       residentId: RESIDENT,
       customerId,
-      direction: 'inbound',
-      kind: 'email',
       subject: `Subject ${i}`,
       body: body(i),
-      attachments: [],
-      stampsCharged: 1,
-      prepaidUsed: 0,
-      prepaidAttached: 0,
     });
-    // Released, so it passes the review gate down to the device.
-    const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
-    await releaseMessage(work, row!);
   }
 });
 
