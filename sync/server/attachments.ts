@@ -66,7 +66,7 @@ function isAllowedMime(mime: string): mime is AttachmentMimeType {
   return (ATTACHMENT_MIME_TYPES as readonly string[]).includes(mime);
 }
 
-export async function blobStatus(storage: Storage, sha256: string): Promise<BlobStatus> {
+async function blobStatus(storage: Storage, sha256: string): Promise<BlobStatus> {
   const row = await storage.get<BlobRow>('SELECT * FROM blobs WHERE sha256 = ?', [sha256]);
   if (!row) throw new HttpError(404, 'not_found', `no attachment ${sha256}`);
   return status(row);
