@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleLineSchema } from './text';
 import { DEPOSIT_CHANNELS, FACILITY_SERVICES, STAMP_FEATURES } from './types';
 
 /**
@@ -44,7 +45,7 @@ export type Promotion = z.infer<typeof PromotionSchema>;
 
 export const FacilityConfigSchema = z.object({
   id: z.string().min(1).max(64),
-  name: z.string().min(1).max(200),
+  name: visibleLineSchema(1, 200),
   /** Two-letter state of the agency, e.g. FL. */
   state: z.string().regex(/^[A-Z]{2}$/),
   timezone: z.string().min(1),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldText, toMatchable } from './text';
+import { foldText, toMatchable, visibleLine, visibleText } from './text';
 
 describe('toMatchable (moderation: case-, accent-insensitive, simple obfuscation)', () => {
   it('folds case, accents and fullwidth letters', () => {
@@ -27,6 +27,64 @@ describe('toMatchable (moderation: case-, accent-insensitive, simple obfuscation
           expect(ends[i]).toBeGreaterThan(starts[i]!);
           expect(ends[i]).toBeLessThanOrEqual(original.length);
         }
+      }),
+    );
+  });
+});
+
+describe('visibleLine and visibleText (names, subjects and bodies show what they say)', () => {
+  const BIDI = [
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+  ];
+  const OTHER_INVISIBLE = [
+    '\u200b',
+    '\u200e',
+    '\u200f',
+    '\u061c',
+    '\ufeff',
+    '\u00ad',
+    '\u2060',
+    '\u{e0041}',
+    '\u3164',
+    '\u0007',
+  ];
+
+  it('removes every bidi control, so a right-to-left override cannot reverse what follows', () => {
+    expect(visibleLine('Invoice \u202Efdp.exe')).toBe('Invoice fdp.exe');
+    for (const mark of BIDI) expect(visibleLine(`a${mark}b`)).toBe('ab');
+    expect(visibleText('I will \u202Ekill\u202C you')).toBe('I will kill you');
+  });
+
+  it('removes zero-width, directional marks, BOM, soft hyphens, tags, fillers and controls', () => {
+    for (const mark of OTHER_INVISIBLE) expect(visibleLine(`Ana${mark}Lopez`)).toBe('AnaLopez');
+  });
+
+  it('keeps joiners (emoji sequences), accents and scripts; a line becomes one line', () => {
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    expect(visibleLine(`Familia ${family}`)).toBe(`Familia ${family}`);
+    expect(visibleLine('  José\u2028Ñúñez \n\t  ')).toBe('José Ñúñez');
+    expect(visibleText('Hola\r\n\tmamá\u2029adiós')).toBe('Hola\n\tmamá\nadiós');
+  });
+
+  it('leaves no invisible format or control character in any string, and is idempotent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const line = visibleLine(text);
+        const invisible = (kept: string) =>
+          [...text].filter((c) => /[\p{Cf}\p{Cc}]/u.test(c) && !kept.includes(c));
+        expect(invisible('\u200c\u200d').filter((c) => line.includes(c))).toEqual([]);
+        expect(visibleLine(line)).toBe(line);
+        const body = visibleText(text);
+        expect(invisible('\u200c\u200d\t\n').filter((c) => body.includes(c))).toEqual([]);
+        expect(visibleText(body)).toBe(body);
       }),
     );
   });

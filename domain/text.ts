@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Text folding shared by moderation and troubleshooting: lower case, no accents, compatibility
  * forms (fullwidth and styled letters) turned into plain ones.
@@ -135,3 +137,58 @@ function codesToString(codes: number[]): string {
   }
   return text;
 }
+
+/**
+ * Characters that are never seen but change what is seen: format characters (bidi embeddings,
+ * overrides and isolates such as U+202E, marks, zero-width spaces, the BOM, soft hyphens, tag
+ * characters), control characters, and the Hangul fillers that render as blank letters. Zero-
+ * width joiner and non-joiner stay: they only join or separate glyphs (emoji, Persian script).
+ * Bodies also keep tabs and line feeds.
+ */
+const INVISIBLE = /[\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0]/gu;
+const JOINERS = new Set(['\u200c', '\u200d']);
+const BODY_KEEPS = new Set([...JOINERS, '\t', '\n']);
+/** Line breaks of every kind, including U+2028 and U+2029. */
+const LINE_BREAK = /\r\n?|[\n\u0085\u2028\u2029]/g;
+
+/**
+ * A name or subject as it is stored and shown: one line, invisible characters removed, runs of
+ * white space made one space, trimmed. "Ana\u202Etxt.exe" is stored and read as typed, never
+ * reversed.
+ */
+export function visibleLine(text: string): string {
+  return text
+    .replace(LINE_BREAK, ' ')
+    .replace(INVISIBLE, (char) => (JOINERS.has(char) ? char : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A message or ticket body: line breaks (as \n) and tabs kept, invisible characters removed. */
+export function visibleText(text: string): string {
+  return text
+    .replace(LINE_BREAK, '\n')
+    .replace(INVISIBLE, (char) => (BODY_KEEPS.has(char) ? char : ''));
+}
+
+/**
+ * A string cleaned before it is bounded: raw input may be up to four times `max` (invisible
+ * characters take room), the cleaned text must fit [min, max].
+ */
+function cleanedString(clean: (text: string) => string, min: number, max: number) {
+  return z
+    .string()
+    .max(max * 4)
+    .transform(clean)
+    .pipe(z.string().min(min).max(max));
+}
+
+/**
+ * A name, subject, label or address line as the service stores it: invisible characters (bidi
+ * controls such as U+202E, zero-width spaces ...) removed by `visibleLine`, then bounded, so a
+ * name made only of invisible characters is refused as empty.
+ */
+export const visibleLineSchema = (min: number, max: number) => cleanedString(visibleLine, min, max);
+
+/** A message or ticket body: line breaks kept, invisible characters removed (`visibleText`). */
+export const visibleTextSchema = (min: number, max: number) => cleanedString(visibleText, min, max);

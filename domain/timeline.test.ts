@@ -55,6 +55,17 @@ describe('message timeline (docs/rules.md Mail: sent, in review, released or rej
     expect(MESSAGE_TRANSITIONS.rejected).toEqual([]);
   });
 
+  it('lets a release be revoked with a reason, even after delivery and reading', () => {
+    for (const from of ['released', 'delivered', 'read'] as const) {
+      expect(transitionMessage(from, 'rejected', 'threat')).toEqual({
+        ok: true,
+        value: 'rejected',
+      });
+      expect(transitionMessage(from, 'rejected').ok).toBe(false);
+    }
+    expect(transitionMessage('rejected', 'released').ok).toBe(false);
+  });
+
   it('a refused send goes queued -> draft with its reason (docs/rules.md Stamps: back to drafts)', () => {
     const timeline = walk([['draft'], ['queued'], ['draft', 'insufficient_stamps']]);
     expect(timeline.at(-1)).toEqual({ status: 'draft', at, reason: 'insufficient_stamps' });

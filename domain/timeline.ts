@@ -8,16 +8,20 @@ import { REJECT_REASONS, type MessageStatus, type RejectReason } from './types';
  * delivery target. `draft` and `queued` live on a device; the central service moves the rest.
  */
 
-/** Every legal move. A refused send goes back queued -> draft with the refusal's reason. */
+/**
+ * Every legal move. A refused send goes back queued -> draft with the refusal's reason. A
+ * release can be revoked (released, delivered or read -> rejected, with a reason): the devices
+ * then delete the message.
+ */
 export const MESSAGE_TRANSITIONS: TransitionTable<MessageStatus> = {
   draft: ['queued'],
   queued: ['sent', 'draft'],
   sent: ['in_review'],
   in_review: ['released', 'rejected'],
-  released: ['delivered'],
+  released: ['delivered', 'rejected'],
   rejected: [],
-  delivered: ['read'],
-  read: [],
+  delivered: ['read', 'rejected'],
+  read: ['rejected'],
 };
 
 export const DELIVERY_TARGET_HOURS = 72;

@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -29,6 +29,7 @@ import { createCentralServer } from '../sync/server/app';
 import { createHttpProcessor } from '../sync/server/money/http-processor';
 import { ProcessorSimulatorProcess } from '../sync/server/money/processor-process';
 import { createEnrollCode } from '../sync/server/enrollment';
+import { createMailWorker, smtpTransport } from '../sync/server/mail-worker';
 import {
   DEMO_PIN,
   DEMO_STAFF_LOGINS,
@@ -39,6 +40,7 @@ import {
 } from '../sync/server/seed';
 import { totpFor } from '../sync/server/staff-identity';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
+import { LocalSmtpServer } from '../sync/server/testing/smtp';
 import { bundleShell, electronBinary } from './dist';
 
 const APP_VERSION = '0.1.0';
@@ -110,6 +112,25 @@ async function main(): Promise<void> {
   const central = await createCentralServer({ storage, logger, payments });
   const centralUrl = await central.listen({ host: '127.0.0.1', port: args['central-port'] });
   await processor.registerWebhook(`${centralUrl}/v1/processor/webhooks`);
+  // Outgoing mail: a local SMTP server keeps every mail the service sends as an .eml file.
+  const mailDir = join(dataDir, 'mail');
+  mkdirSync(mailDir, { recursive: true });
+  const smtp = await LocalSmtpServer.start();
+  smtp.onMail((mail) => {
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+    writeFileSync(join(mailDir, name), mail.raw);
+    console.log(
+      `demo: mail to ${mail.to.join(', ')} ("${mail.subject}") in ${join(mailDir, name)}`,
+    );
+  });
+  const mailer = createMailWorker({
+    storage,
+    clock,
+    logger,
+    transport: smtpTransport(smtp.url),
+    from: 'Homeline demo <no-reply@homeline.invalid>',
+    intervalMs: 2_000,
+  });
 
   // 2. The kiosk's identity: a fresh enrollment code, traded once for keys kept in its store.
   const deviceStore = openStore(
@@ -205,6 +226,7 @@ async function main(): Promise<void> {
     staffLogins,
     residents,
     processor,
+    mail: { dir: mailDir, smtpUrl: smtp.url },
   });
   if (args['send-sample']) {
     await sendSample(centralUrl, residents[0]!.id, processor);
@@ -221,6 +243,8 @@ async function main(): Promise<void> {
     shell?.kill('SIGTERM');
     await panel?.server.close();
     await harness?.close();
+    await mailer.stop();
+    await smtp.close();
     await central.close();
     await processor.stop();
     await storage.close();
@@ -238,6 +262,7 @@ function printGuide(info: {
   staffLogins: DemoStaffLogin[];
   residents: { id: string; doc_number: string; first_name: string; last_name: string }[];
   processor: ProcessorSimulatorProcess;
+  mail: { dir: string; smtpUrl: string };
 }): void {
   const { centralUrl, processor } = info;
   const json = (value: unknown) => `'${JSON.stringify(value)}'`;
@@ -250,6 +275,7 @@ Homeline demo
     or: npm run sim -- ctl swipe visa --panel ${info.panelUrl ?? '<panel>'}
   central service: ${centralUrl}
   card processor simulator: ${processor.url}   (test cards: ${processor.url}/v1/test/cards)
+  mail it sends:   ${info.mail.dir}   (one .eml file per mail, from a local SMTP server at ${info.mail.smtpUrl})
 
 Resident logins (state FL, PIN ${DEMO_PIN}):
 ${info.residents.map((r) => `  ${r.doc_number}  ${r.first_name} ${r.last_name}`).join('\n')}

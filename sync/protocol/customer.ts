@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { CHARGEBACK_KINDS, DEPOSIT_CHANNELS } from '../../domain';
+import {
+  CHARGEBACK_KINDS,
+  DEPOSIT_CHANNELS,
+  visibleLineSchema,
+  visibleTextSchema,
+} from '../../domain';
 import {
   CentsSchema,
   DocNumberSchema,
@@ -43,7 +48,7 @@ export type ResidentLookupResponse = z.infer<typeof ResidentLookupResponseSchema
 export const RegisterRequestSchema = z.object({
   email: EmailSchema,
   password: PasswordSchema,
-  displayName: z.string().trim().min(1).max(100),
+  displayName: visibleLineSchema(1, 100),
   residentId: IdSchema,
   acceptedTermsVersion: z.string().trim().min(1).max(32),
 });
@@ -72,8 +77,8 @@ export const AddResidentRequestSchema = z.object({ residentId: IdSchema });
 export const CustomerMailRequestSchema = z.object({
   messageId: UuidSchema,
   residentId: IdSchema,
-  subject: z.string().max(200).default(''),
-  body: z.string().max(MAX_MESSAGE_CHARS),
+  subject: visibleLineSchema(0, 200).default(''),
+  body: visibleTextSchema(0, MAX_MESSAGE_CHARS),
   attachments: z.array(AttachmentRefSchema).max(10).default([]),
   /** Prepaid reply stamps attached for the resident's answer (where the facility allows). */
   prepaidReplyStamps: StampCountSchema.max(20).default(0),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICE_PROFILES } from '../../domain';
+import { DEVICE_PROFILES, visibleLineSchema } from '../../domain';
 import { IdSchema, InstantSchema, SemverSchema } from './common';
 
 /**
@@ -27,7 +27,7 @@ export const EnrollRequestSchema = z.object({
   publicKey: PublicKeySchema,
   appVersion: SemverSchema,
   /** Free text for facility IT, e.g. "Unit B kiosk 2". */
-  label: z.string().trim().max(100).default(''),
+  label: visibleLineSchema(0, 100).default(''),
   /** A tablet's serial: it may read only the resident assigned to this serial. */
   serial: z.string().trim().min(1).max(64).optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TICKET_CATEGORIES } from '../../domain';
+import { TICKET_CATEGORIES, visibleLineSchema, visibleTextSchema } from '../../domain';
 import {
   CentsSchema,
   IdSchema,
@@ -45,8 +45,8 @@ export const MailSendArgsSchema = z.object({
   residentId: IdSchema,
   customerId: IdSchema,
   kind: z.enum(MESSAGE_KINDS),
-  subject: z.string().max(200).default(''),
-  body: z.string().max(MAX_MESSAGE_CHARS),
+  subject: visibleLineSchema(0, 200).default(''),
+  body: visibleTextSchema(0, MAX_MESSAGE_CHARS),
   attachments: z.array(AttachmentRefSchema).max(10).default([]),
   /** Informational: what the device reserved; the server computes the real cost. */
   reservedStamps: StampCountSchema.optional(),
@@ -64,14 +64,14 @@ export const TicketFileArgsSchema = z.object({
   residentId: IdSchema,
   tabletSerial: z.string().trim().min(1).max(64),
   category: z.enum(TICKET_CATEGORIES),
-  description: z.string().trim().min(1).max(4000),
+  description: visibleTextSchema(1, 4000),
 });
 
 export const TicketReplyArgsSchema = z.object({
   ticketId: UuidSchema,
   ticketMessageId: UuidSchema,
   residentId: IdSchema,
-  body: z.string().trim().min(1).max(4000),
+  body: visibleTextSchema(1, 4000),
 });
 
 /** Buys a stamp bundle from the resident's spendable money balance; promotions apply. */
@@ -81,10 +81,10 @@ export const ReleaseRequestArgsSchema = z.object({
   requestId: UuidSchema,
   residentId: IdSchema,
   tabletSerial: z.string().trim().min(1).max(64),
-  firstName: z.string().trim().min(1).max(100),
-  lastName: z.string().trim().min(1).max(100),
-  phone: z.string().trim().min(7).max(32),
-  returnAddress: z.string().trim().min(1).max(500),
+  firstName: visibleLineSchema(1, 100),
+  lastName: visibleLineSchema(1, 100),
+  phone: visibleLineSchema(7, 32),
+  returnAddress: visibleTextSchema(1, 500),
 });
 
 /** A charge the processor captured, as the central service named it to the kiosk. */
@@ -236,6 +236,8 @@ export const REJECTION_CODES = [
   'bill_already_credited',
   'attachment_missing',
   'payment_required',
+  /** The service failed to apply the mutation for a reason of its own; kept as its outcome. */
+  'internal_error',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -5,8 +5,10 @@ import {
   MESSAGE_STATUSES,
   REJECT_REASONS,
   REVIEW_DECISIONS,
+  visibleLineSchema,
 } from '../../domain';
 import { IdSchema, InstantSchema } from './common';
+import { AttachmentRefSchema } from './mutations';
 
 /**
  * Staff API: sign-in (password + TOTP code), sessions, review queue, decisions (all audited),
@@ -22,7 +24,7 @@ export const StaffGrantSchema = z.object({
 
 export const CreateStaffRequestSchema = z.object({
   email: z.email().max(254),
-  name: z.string().trim().min(1).max(100),
+  name: visibleLineSchema(1, 100),
   grants: z.array(StaffGrantSchema).min(1).max(50),
 });
 /** Shown once to the IT admin, who hands them to the person out of band. */
@@ -64,6 +66,8 @@ export const ReviewItemSchema = z.object({
   subject: z.string(),
   body: z.string(),
   attachmentCount: z.number().int().nonnegative(),
+  /** Each one the reviewer sees at GET /v1/staff/review/:messageId/attachments/:sha256. */
+  attachments: z.array(AttachmentRefSchema),
   status: z.enum(MESSAGE_STATUSES),
   flags: z.array(ReviewFlagSchema),
   escalated: z.boolean(),
@@ -83,6 +87,12 @@ export const ReviewDecisionRequestSchema = z
     message: 'a rejection needs a reason code',
     path: ['reason'],
   });
+
+/** Revoking a release: the message becomes rejected and the resident's devices delete it. */
+export const RevokeReleaseRequestSchema = z.object({
+  reason: z.enum(REJECT_REASONS),
+  note: z.string().trim().max(1000).default(''),
+});
 
 export const AuditEntrySchema = z.object({
   id: IdSchema,

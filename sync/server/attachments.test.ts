@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
+import { jpegOf } from './testing/images';
 import { eachTestCentral } from './testing/each-central';
 import { STORAGE_KINDS } from './testing/storages';
 
@@ -15,12 +16,14 @@ describe.each(STORAGE_KINDS)('attachments on %s', (kind) => {
 
   it('uploads in resumable chunks, verifies the hash, serves ranges, and a photo costs its stamps', async () => {
     const device = await central.device();
-    const photo = randomBytes(300_000);
+    const photo = jpegOf(300_000);
     const id = sha(photo);
+    // The upload belongs to the message being composed.
+    const messageId = crypto.randomUUID();
     const put = (start: number, length: number) =>
       device.sendBytes<{ received: number; complete: boolean }>(
         'PUT',
-        `/v1/blobs/${id}`,
+        `/v1/blobs/${id}?message=${messageId}`,
         photo.subarray(start, start + length),
         {
           'content-type': 'image/jpeg',
@@ -35,33 +38,26 @@ describe.each(STORAGE_KINDS)('attachments on %s', (kind) => {
       status: 416,
       body: { error: { code: 'range_not_satisfiable', received: 100_000 } },
     });
-    const status = await device.request<{ received: number }>('GET', `/v1/blobs/${id}/status`);
+    const status = await device.request<{ received: number }>(
+      'GET',
+      `/v1/blobs/${id}/status?message=${messageId}`,
+    );
     expect(status.body.received).toBe(100_000);
     expect((await put(100_000, 200_000)).body).toMatchObject({ received: 300_000, complete: true });
 
-    const whole = await fetch(`${central.baseUrl}/v1/blobs/${id}`, {
-      headers: device.signedHeaders('GET', `/v1/blobs/${id}`, Buffer.alloc(0)),
-    });
-    expect(whole.headers.get('content-type')).toBe('image/jpeg');
-    expect(sha(Buffer.from(await whole.arrayBuffer()))).toBe(id);
-    const part = await fetch(`${central.baseUrl}/v1/blobs/${id}`, {
-      headers: {
-        ...device.signedHeaders('GET', `/v1/blobs/${id}`, Buffer.alloc(0)),
-        range: 'bytes=10-19',
-      },
-    });
-    expect(part.status).toBe(206);
-    expect(Buffer.from(await part.arrayBuffer())).toEqual(photo.subarray(10, 20));
-
     const residentId = await central.resident({}, { stamps: 2 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
-    const mailWith = (seq: number, attachment: Record<string, unknown>) => ({
+    const mailWith = (
+      seq: number,
+      attachment: Record<string, unknown>,
+      id = crypto.randomUUID(),
+    ) => ({
       id: crypto.randomUUID(),
       seq,
       createdAt: '2026-01-01T00:00:00.000Z',
       name: 'mail.send',
       args: {
-        messageId: crypto.randomUUID(),
+        messageId: id,
         residentId,
         customerId: customer.customerId,
         kind: 'email',
@@ -71,7 +67,11 @@ describe.each(STORAGE_KINDS)('attachments on %s', (kind) => {
     });
     const pushed = await device.request<{ results: { outcome: unknown }[] }>('POST', '/v1/push', {
       mutations: [
-        mailWith(1, { sha256: id, mime: 'image/jpeg', size: photo.length, kind: 'photo' }),
+        mailWith(
+          1,
+          { sha256: id, mime: 'image/jpeg', size: photo.length, kind: 'photo' },
+          messageId,
+        ),
         mailWith(2, {
           sha256: sha(Buffer.from('never uploaded')),
           mime: 'image/png',
@@ -89,34 +89,50 @@ describe.each(STORAGE_KINDS)('attachments on %s', (kind) => {
       [residentId],
     );
     expect(Number(stamps?.stamps)).toBe(0);
+
+    // The sender's device reads its message's photo, whole and by range.
+    const whole = await fetch(`${central.baseUrl}/v1/blobs/${id}`, {
+      headers: device.signedHeaders('GET', `/v1/blobs/${id}`, Buffer.alloc(0)),
+    });
+    expect(whole.headers.get('content-type')).toBe('image/jpeg');
+    expect(sha(Buffer.from(await whole.arrayBuffer()))).toBe(id);
+    const part = await fetch(`${central.baseUrl}/v1/blobs/${id}`, {
+      headers: {
+        ...device.signedHeaders('GET', `/v1/blobs/${id}`, Buffer.alloc(0)),
+        range: 'bytes=10-19',
+      },
+    });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(photo.subarray(10, 20));
   });
 
   it('refuses wrong hashes, types and sizes, keeping nothing', async () => {
     const device = await central.device();
     const bytes = randomBytes(1000);
     const wrongId = sha(Buffer.from('something else'));
-    const mismatch = await device.sendBytes('PUT', `/v1/blobs/${wrongId}`, bytes, {
+    const message = `?message=${crypto.randomUUID()}`;
+    const mismatch = await device.sendBytes('PUT', `/v1/blobs/${wrongId}${message}`, bytes, {
       'content-type': 'image/png',
       'content-range': range(0, 1000, 1000),
     });
     expect(mismatch).toMatchObject({ status: 422, body: { error: { code: 'hash_mismatch' } } });
-    expect((await device.request('GET', `/v1/blobs/${wrongId}/status`)).status).toBe(404);
-    const exe = await device.sendBytes('PUT', `/v1/blobs/${sha(bytes)}`, bytes, {
+    expect((await device.request('GET', `/v1/blobs/${wrongId}/status${message}`)).status).toBe(404);
+    const exe = await device.sendBytes('PUT', `/v1/blobs/${sha(bytes)}${message}`, bytes, {
       'content-type': 'application/octet-stream',
       'content-range': range(0, 1000, 1000),
     });
     expect(exe.status).toBe(415);
-    const huge = await device.sendBytes('PUT', `/v1/blobs/${sha(bytes)}`, bytes, {
+    const huge = await device.sendBytes('PUT', `/v1/blobs/${sha(bytes)}${message}`, bytes, {
       'content-type': 'video/mp4',
       'content-range': range(0, 1000, 10 ** 10),
     });
     expect(huge.status).toBe(413);
-    const badRange = await device.sendBytes('PUT', `/v1/blobs/${sha(bytes)}`, bytes, {
+    const badRange = await device.sendBytes('PUT', `/v1/blobs/${sha(bytes)}${message}`, bytes, {
       'content-type': 'image/png',
       'content-range': 'bytes 0-5/1000',
     });
     expect(badRange.status).toBe(400);
-    const anonymous = await fetch(`${central.baseUrl}/v1/blobs/${sha(bytes)}`, {
+    const anonymous = await fetch(`${central.baseUrl}/v1/blobs/${sha(bytes)}${message}`, {
       method: 'PUT',
       headers: { 'content-type': 'image/png' },
       body: bytes,

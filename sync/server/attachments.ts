@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ATTACHMENT_MIME_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentMimeType } from '../protocol';
 import { HttpError } from './http/errors';
-import type { Storage } from './storage/types';
+import { SNIFF_BYTES, sniffMime } from './sniff';
+import type { Storage, Transaction } from './storage/types';
 import type { Clock } from './work';
 
 /**
@@ -65,16 +66,125 @@ function isAllowedMime(mime: string): mime is AttachmentMimeType {
   return (ATTACHMENT_MIME_TYPES as readonly string[]).includes(mime);
 }
 
-export async function blobStatus(storage: Storage, sha256: string): Promise<BlobStatus> {
+async function blobStatus(storage: Storage, sha256: string): Promise<BlobStatus> {
   const row = await storage.get<BlobRow>('SELECT * FROM blobs WHERE sha256 = ?', [sha256]);
   if (!row) throw new HttpError(404, 'not_found', `no attachment ${sha256}`);
   return status(row);
 }
 
+/** Who uploads, for which message being composed (blob_uploads). */
+export interface Uploader {
+  /** `customer:<id>` or `device:<id>` (blob-access.ts uploaderKey). */
+  key: string;
+  messageId: string;
+}
+
+/**
+ * Per uploader, over uploads of the last day that are not yet part of a sent message: at most
+ * this many bytes and blobs (ten attachments of four messages being composed at once).
+ */
+export const UPLOAD_QUOTA = { bytes: 4 * MAX_ATTACHMENT_BYTES, blobs: 40, hours: 24 } as const;
+
+interface ClaimRow {
+  message_id: string;
+  size: number;
+  received: number;
+  complete: number;
+  [key: string]: unknown;
+}
+
+/** The uploader's progress on a blob, as the uploader sees it. */
+export async function uploadStatus(
+  storage: Storage,
+  sha256: string,
+  uploader: Uploader,
+): Promise<BlobStatus> {
+  const claim = await storage.get<ClaimRow & { mime: string }>(
+    `SELECT u.*, b.mime FROM blob_uploads u JOIN blobs b ON b.sha256 = u.sha256
+     WHERE u.sha256 = ? AND u.uploader = ? AND u.message_id = ?`,
+    [sha256, uploader.key, uploader.messageId],
+  );
+  if (!claim) throw new HttpError(404, 'not_found', `no upload of ${sha256} here`);
+  return {
+    sha256,
+    mime: claim.mime,
+    size: claim.size,
+    received: claim.received,
+    complete: claim.complete === 1,
+  };
+}
+
+async function checkQuota(tx: Transaction, uploader: Uploader, size: number, now: Date) {
+  const since = new Date(now.getTime() - UPLOAD_QUOTA.hours * 3_600_000).toISOString();
+  const pending = await tx.get<{ n: number; bytes: number | null }>(
+    `SELECT COUNT(*) AS n, SUM(size) AS bytes FROM blob_uploads u
+     WHERE u.uploader = ? AND u.created_at > ?
+       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = u.message_id)`,
+    [uploader.key, since],
+  );
+  const blobs = Number(pending?.n ?? 0);
+  const bytes = Number(pending?.bytes ?? 0);
+  if (blobs + 1 > UPLOAD_QUOTA.blobs || bytes + size > UPLOAD_QUOTA.bytes) {
+    throw new HttpError(
+      413,
+      'payload_too_large',
+      `at most ${UPLOAD_QUOTA.blobs} attachments and ${UPLOAD_QUOTA.bytes} bytes may wait to be sent`,
+    );
+  }
+}
+
+/** Stored bytes [start, start + length) of a blob. */
+async function storedRange(tx: Transaction, sha256: string, start: number, length: number) {
+  const chunks = await tx.all<{ start: number; data: Uint8Array }>(
+    `SELECT start, data FROM blob_chunks WHERE sha256 = ? AND start < ? AND start + length(data) > ?
+     ORDER BY start`,
+    [sha256, start + length, start],
+  );
+  if (chunks.length === 0) return Buffer.alloc(0);
+  const joined = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data)));
+  const offset = start - Number(chunks[0].start);
+  return joined.subarray(offset, offset + length);
+}
+
+/** The whole blob hashes to its id and its first bytes are of the type it was declared as. */
+async function verifyWhole(tx: Transaction, row: BlobRow): Promise<boolean> {
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  for (const chunk of await tx.all<{ data: Uint8Array }>(
+    'SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY start',
+    [row.sha256],
+  )) {
+    hash.update(chunk.data);
+    if (headBytes < SNIFF_BYTES) {
+      head.push(Buffer.from(chunk.data));
+      headBytes += chunk.data.length;
+    }
+  }
+  if (hash.digest('hex') !== row.sha256) return false;
+  return (await sniffMime(Buffer.concat(head).subarray(0, SNIFF_BYTES))) === row.mime;
+}
+
+const mismatch = () =>
+  new HttpError(
+    422,
+    'hash_mismatch',
+    'the bytes do not hash to the attachment id or are not of the declared type: start again',
+  );
+
+/**
+ * One chunk of an upload. Each uploader proves it has the bytes: its own progress is kept in
+ * its claim (blob_uploads), bytes the service already holds (another uploader's, or a complete
+ * blob) are compared rather than taken on trust, and only new bytes are appended. So knowing a
+ * hash is never enough to claim a blob and read it later. The claim binds the upload to the
+ * message being composed and counts against the uploader's quota. When the last byte arrives
+ * the whole blob must hash to its id and be, by its content (magic bytes), the declared type.
+ */
 export async function uploadChunk(
   storage: Storage,
   clock: Clock,
   upload: ChunkUpload,
+  uploader: Uploader,
 ): Promise<BlobStatus> {
   if (!isAllowedMime(upload.mime)) {
     throw new HttpError(
@@ -92,14 +202,27 @@ export async function uploadChunk(
   }
   return storage
     .transaction(async (tx) => {
+      const now = clock();
+      let claim = await tx.get<ClaimRow>(
+        `SELECT * FROM blob_uploads WHERE sha256 = ? AND uploader = ? AND message_id = ?${tx.forUpdate}`,
+        [upload.sha256, uploader.key, uploader.messageId],
+      );
+      if (!claim) {
+        if (await tx.get('SELECT 1 AS yes FROM messages WHERE id = ?', [uploader.messageId])) {
+          throw new HttpError(409, 'conflict', 'this message is already sent');
+        }
+        await checkQuota(tx, uploader, upload.total, now);
+        claim = { message_id: uploader.messageId, size: upload.total, received: 0, complete: 0 };
+        await tx.run(
+          `INSERT INTO blob_uploads (sha256, uploader, message_id, size, received, complete, created_at)
+           VALUES (?, ?, ?, ?, 0, 0, ?)`,
+          [upload.sha256, uploader.key, uploader.messageId, upload.total, now.toISOString()],
+        );
+      }
       let row = await tx.get<BlobRow>(`SELECT * FROM blobs WHERE sha256 = ?${tx.forUpdate}`, [
         upload.sha256,
       ]);
       if (!row) {
-        await tx.run(
-          'INSERT INTO blobs (sha256, mime, size, received, complete, created_at) VALUES (?, ?, ?, 0, 0, ?)',
-          [upload.sha256, upload.mime, upload.total, clock().toISOString()],
-        );
         row = {
           sha256: upload.sha256,
           mime: upload.mime,
@@ -107,6 +230,10 @@ export async function uploadChunk(
           received: 0,
           complete: 0,
         };
+        await tx.run(
+          'INSERT INTO blobs (sha256, mime, size, received, complete, created_at) VALUES (?, ?, ?, 0, 0, ?)',
+          [upload.sha256, upload.mime, upload.total, now.toISOString()],
+        );
       }
       if (row.mime !== upload.mime || row.size !== upload.total) {
         throw new HttpError(
@@ -115,49 +242,53 @@ export async function uploadChunk(
           'this attachment is being uploaded with another type or size',
         );
       }
-      // A repeated chunk (the answer to it was lost) is already stored: say where we are.
-      if (row.complete === 1 || upload.start + upload.bytes.length <= row.received)
-        return status(row);
-      if (upload.start !== row.received) {
-        throw new HttpError(416, 'range_not_satisfiable', `resume at byte ${row.received}`, {
-          received: row.received,
+      const mine = { ...row, received: claim.received, complete: claim.complete };
+      // A repeated chunk (the answer to it was lost) is already counted: say where we are.
+      if (claim.complete === 1 || upload.start + upload.bytes.length <= claim.received)
+        return status(mine);
+      if (upload.start !== claim.received) {
+        throw new HttpError(416, 'range_not_satisfiable', `resume at byte ${claim.received}`, {
+          received: claim.received,
         });
       }
-      await tx.run('INSERT INTO blob_chunks (sha256, start, data) VALUES (?, ?, ?)', [
-        upload.sha256,
-        upload.start,
-        upload.bytes,
-      ]);
-      const received = row.received + upload.bytes.length;
-      if (received < row.size) {
-        await tx.run('UPDATE blobs SET received = ? WHERE sha256 = ?', [received, upload.sha256]);
-        return status({ ...row, received });
+      const known = Math.min(row.received, upload.start + upload.bytes.length) - upload.start;
+      if (known > 0) {
+        const stored = await storedRange(tx, upload.sha256, upload.start, known);
+        // Thrown, so the claim this chunk opened is not kept.
+        if (!stored.equals(upload.bytes.subarray(0, known))) throw mismatch();
       }
-      const hash = createHash('sha256');
-      for (const chunk of await tx.all<{ data: Uint8Array }>(
-        'SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY start',
-        [upload.sha256],
-      )) {
-        hash.update(chunk.data);
+      if (known < upload.bytes.length) {
+        await tx.run('INSERT INTO blob_chunks (sha256, start, data) VALUES (?, ?, ?)', [
+          upload.sha256,
+          upload.start + known,
+          upload.bytes.subarray(known),
+        ]);
+        row.received = upload.start + upload.bytes.length;
+        if (row.received === row.size) {
+          if (!(await verifyWhole(tx, row))) {
+            await tx.run('DELETE FROM blob_uploads WHERE sha256 = ?', [upload.sha256]);
+            await tx.run('DELETE FROM blob_chunks WHERE sha256 = ?', [upload.sha256]);
+            await tx.run('DELETE FROM blobs WHERE sha256 = ?', [upload.sha256]);
+            return 'mismatch' as const;
+          }
+          row.complete = 1;
+        }
+        await tx.run('UPDATE blobs SET received = ?, complete = ? WHERE sha256 = ?', [
+          row.received,
+          row.complete,
+          upload.sha256,
+        ]);
       }
-      if (hash.digest('hex') !== upload.sha256) {
-        await tx.run('DELETE FROM blob_chunks WHERE sha256 = ?', [upload.sha256]);
-        await tx.run('DELETE FROM blobs WHERE sha256 = ?', [upload.sha256]);
-        return null;
-      }
-      await tx.run('UPDATE blobs SET received = ?, complete = 1 WHERE sha256 = ?', [
-        received,
-        upload.sha256,
-      ]);
-      return status({ ...row, received, complete: 1 });
+      const received = upload.start + upload.bytes.length;
+      const complete = received === row.size && row.complete === 1 ? 1 : 0;
+      await tx.run(
+        'UPDATE blob_uploads SET received = ?, complete = ? WHERE sha256 = ? AND uploader = ? AND message_id = ?',
+        [received, complete, upload.sha256, uploader.key, uploader.messageId],
+      );
+      return status({ ...row, received, complete });
     })
     .then((result) => {
-      if (result === null)
-        throw new HttpError(
-          422,
-          'hash_mismatch',
-          'the bytes do not hash to the attachment id: start again',
-        );
+      if (result === 'mismatch') throw mismatch();
       return result;
     });
 }

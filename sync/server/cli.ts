@@ -8,6 +8,7 @@ import { createEnrollCode, revokeDevice } from './enrollment';
 import { newEpoch } from './epoch';
 import { HttpError } from './http/errors';
 import { paymentsFromEnv, ProcessorConfigError } from './money/processor-config';
+import { createMailWorker, smtpTransport } from './mail-worker';
 import { bootstrapItAdmin } from './staff-identity';
 import { inWork } from './work';
 import { DEMO_PIN, DEMO_STAFF_PASSWORD, seedDemoStaff, seedSample } from './seed';
@@ -31,6 +32,8 @@ import type { Storage } from './storage/types';
  * There is no shared admin token: the HTTP API takes only per-person staff sessions.
  * Cards: HOMELINE_PROCESSOR_URL and its keys, or in development the processor simulator
  * (money/processor-config.ts).
+ * Outgoing mail: HOMELINE_SMTP_URL (e.g. smtp://127.0.0.1:2525; credentials in the URL, so an
+ * environment variable, not a flag) and HOMELINE_MAIL_FROM; without it mail waits in the outbox.
  */
 
 export class CliError extends Error {
@@ -194,7 +197,19 @@ export async function runCli(
   const address = await app.listen({ host: options.host, port: options.port });
   await processor.connect(address);
   print(`central service on ${address} (${storage.dialect}); ${processor.describe}`);
+  const mailer = env.HOMELINE_SMTP_URL
+    ? createMailWorker({
+        storage,
+        clock,
+        logger,
+        transport: smtpTransport(env.HOMELINE_SMTP_URL),
+        from: env.HOMELINE_MAIL_FROM ?? 'Homeline <no-reply@homeline.invalid>',
+        intervalMs: 5_000,
+      })
+    : undefined;
+  if (!mailer) logger.warn('no HOMELINE_SMTP_URL: outgoing mail stays queued in mail_outbox');
   return async () => {
+    await mailer?.stop();
     await app.close();
     await processor.stop();
     await storage.close();

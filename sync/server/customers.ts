@@ -20,7 +20,7 @@ import { openChargebacks } from './chargebacks';
 import { insertDepositRecord, makeDeposit } from './deposits';
 import { loadFacility } from './facilities';
 import { HttpError } from './http/errors';
-import { bookReplyStamps, credit, debit } from './ledger';
+import { credit, debit } from './ledger';
 import { insertMessage, priceMessage, requireUploaded } from './mail';
 import { publishContact } from './publish';
 import { reject } from './rejection';
@@ -30,6 +30,7 @@ import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
 import { recordCharge, type ChargeState } from './money/card-charges';
 import type { CapturedCharge, ProcessorCard } from './money/payments';
+import { uploaderKey } from './blob-access';
 
 /**
  * Customers (family and friends): find a resident, register, log in with lockout, recover a
@@ -406,7 +407,10 @@ export async function customerSendMail(
     reject('feature_not_offered', 'this facility does not allow prepaid reply stamps');
   }
   const cost = priceMessage(facility, 'email', input.attachments);
-  await requireUploaded(work, input.attachments);
+  await requireUploaded(work, input.attachments, {
+    uploaderKey: uploaderKey({ kind: 'customer', customerId }),
+    messageId: input.messageId,
+  });
   await debit(work, {
     owner: { type: 'customer', id: customerId },
     account: 'stamps',
@@ -428,15 +432,7 @@ export async function customerSendMail(
     prepaidUsed: 0,
     prepaidAttached: input.prepaidReplyStamps,
   });
-  await bookReplyStamps(
-    work,
-    input.residentId,
-    customerId,
-    input.prepaidReplyStamps,
-    'reply_stamps_received',
-    input.messageId,
-  );
-  await publishContact(work, input.residentId, customerId);
+  // Prepaid reply stamps reach the resident when review releases the message (review.ts).
   const message = await work.tx.get<{ status: string; expected_by: string }>(
     'SELECT status, expected_by FROM messages WHERE id = ?',
     [input.messageId],

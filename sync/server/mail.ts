@@ -52,14 +52,23 @@ export function priceMessage(
   return cost.value.totalStamps;
 }
 
-/** Every attachment must be uploaded (complete, hash verified) before its message is sent. */
-export async function requireUploaded(work: Work, attachments: readonly AttachmentRef[]) {
+/**
+ * Every attachment must have been uploaded whole (hash and type verified) by the sender, for
+ * this very message, before the message is sent: a hash alone attaches nothing.
+ */
+export async function requireUploaded(
+  work: Work,
+  attachments: readonly AttachmentRef[],
+  upload: { uploaderKey: string; messageId: string },
+) {
   for (const attachment of attachments) {
-    const blob = await work.tx.get<{ complete: number; mime: string; size: number }>(
-      'SELECT complete, mime, size FROM blobs WHERE sha256 = ?',
-      [attachment.sha256],
+    const blob = await work.tx.get<{ mime: string; size: number }>(
+      `SELECT b.mime, b.size FROM blob_uploads u JOIN blobs b ON b.sha256 = u.sha256
+       WHERE u.sha256 = ? AND u.uploader = ? AND u.message_id = ? AND u.complete = 1
+         AND b.complete = 1`,
+      [attachment.sha256, upload.uploaderKey, upload.messageId],
     );
-    if (!blob || blob.complete !== 1 || blob.size !== attachment.size) {
+    if (!blob || blob.size !== attachment.size || blob.mime !== attachment.mime) {
       reject('attachment_missing', `attachment ${attachment.sha256} is not uploaded`);
     }
   }
@@ -122,5 +131,23 @@ export async function insertMessage(work: Work, message: NewMessage): Promise<vo
       row.escalated,
     ],
   );
-  publishMessageRow(work, row);
+  await recordAttachments(work, message.id, message.attachments);
+  await publishMessageRow(work, row);
+}
+
+/**
+ * Which messages hold which blobs: a blob is readable by whoever may read a message holding it
+ * (blob-access.ts), so this is written with the message, in the same transaction.
+ */
+async function recordAttachments(
+  work: Work,
+  messageId: string,
+  attachments: readonly AttachmentRef[],
+): Promise<void> {
+  for (const sha256 of new Set(attachments.map((attachment) => attachment.sha256))) {
+    await work.tx.run('INSERT INTO message_attachments (message_id, sha256) VALUES (?, ?)', [
+      messageId,
+      sha256,
+    ]);
+  }
 }

@@ -64,12 +64,13 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     expect(Number(messages?.n)).toBe(1);
   });
 
-  it('prepaid reply stamps pay the reply to that customer first', async () => {
+  it('prepaid reply stamps reach the resident on release and pay the reply to that customer first', async () => {
     const residentId = await central.resident({}, { stamps: 3 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
     expect((await customer.buyStamps(await central.cardToken(), residentId)).status).toBe(201);
+    const messageId = crypto.randomUUID();
     const sent = await customer.call<{ stampsCharged: number }>('POST', '/v1/customer/mail', {
-      messageId: crypto.randomUUID(),
+      messageId,
       residentId,
       body: 'Write back!',
       prepaidReplyStamps: 2,
@@ -78,6 +79,11 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     expect(sent.body.stampsCharged).toBe(1);
     const account = await customer.call<{ stamps: number }>('GET', '/v1/customer/account');
     expect(account.body.stamps).toBe(5 - 1 - 2);
+    const reviewer = await central.staff([{ role: 'reviewer', facilityId: central.facility.id }]);
+    const approved = await reviewer.call('POST', `/v1/staff/review/${messageId}`, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
 
     const kiosk = await central.device();
     const reply = await push(kiosk, [email(residentId, customer.customerId)]);

@@ -141,11 +141,41 @@ export function messageData(row: MessageRow): MessageData {
 
 export async function publishMessage(work: Work, messageId: string): Promise<void> {
   const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [messageId]);
-  if (row) publishMessageRow(work, row);
+  if (row) await publishMessageRow(work, row);
 }
 
-export function publishMessageRow(work: Work, row: MessageRow): void {
-  work.changes.upsert(residentScope(row.resident_id), 'message', row.id, messageData(row));
+/** Inbound statuses past the review gate: only these reach the resident's devices. */
+const RELEASED_STATUSES: readonly MessageData['status'][] = ['released', 'delivered', 'read'];
+
+/**
+ * The review gate: a resident's devices see their own outbound mail in every status, and an
+ * inbound message only once it is released. Until then they know nothing of it (no change is
+ * recorded); after a rejection only the sender sees it.
+ */
+export function residentMaySee(row: Pick<MessageRow, 'direction' | 'status'>): boolean {
+  return row.direction === 'outbound' || isReleased(row.status);
+}
+
+export function isReleased(status: MessageData['status']): boolean {
+  return RELEASED_STATUSES.includes(status);
+}
+
+/**
+ * Sends a message down to its resident's devices, or, once they may no longer see it (a release
+ * revoked, or a message an earlier build published while in review), a tombstone: the device
+ * deletes it with its attachments. A message devices never had gets no change at all.
+ */
+export async function publishMessageRow(work: Work, row: MessageRow): Promise<void> {
+  const scope = residentScope(row.resident_id);
+  if (residentMaySee(row)) {
+    work.changes.upsert(scope, 'message', row.id, messageData(row));
+    return;
+  }
+  const sent = await work.tx.get<{ op: string }>(
+    `SELECT op FROM changes WHERE scope_kind = ? AND scope_id = ? AND entity = 'message' AND entity_id = ?`,
+    [scope.kind, scope.id, row.id],
+  );
+  if (sent?.op === 'upsert') work.changes.remove(scope, 'message', row.id);
 }
 
 export function publishTicket(work: Work, ticket: TicketData): void {

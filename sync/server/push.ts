@@ -17,7 +17,7 @@ import { stampsPurchase } from './mutations/stamps';
 import { ticketFile, ticketReply } from './mutations/tickets';
 import type { MutationHandler } from './mutations/types';
 import { Rejection } from './rejection';
-import type { Storage } from './storage/types';
+import { isTransientFailure, isUniqueViolation, type Storage } from './storage/types';
 import { inSavepoint, inWork, type Clock, type Work } from './work';
 
 /**
@@ -25,8 +25,10 @@ import { inSavepoint, inWork, type Clock, type Work } from './work';
  * - a mutation id seen before answers `duplicate` with its stored first outcome;
  * - a new mutation runs in a savepoint and ends applied or rejected; both outcomes are stored,
  *   and a rejection advances the mark like an application (no poison queue);
- * - anything else (a storage failure) aborts the batch; the storage layer retries transient
- *   failures and the device retries the whole batch later with the same ids.
+ * - any other failure inside a mutation is contained by its savepoint and stored as its
+ *   outcome (`conflict` for an id another record holds, `internal_error` otherwise);
+ * - only a transient storage failure aborts the batch: the storage layer reruns it, and after
+ *   its retries the device retries the whole batch later with the same ids.
  */
 
 const HANDLERS: { [N in MutationName]: MutationHandler<N> } = {
@@ -66,6 +68,7 @@ async function applyOne(
   work: Work,
   device: AuthenticatedDevice,
   mutation: PushRequest['mutations'][number],
+  onUnexpected: UnexpectedFailureListener,
 ): Promise<MutationOutcome> {
   const { name } = mutation;
   if (!isMutationName(name)) {
@@ -95,17 +98,53 @@ async function applyOne(
     await inSavepoint(work, () => handler(work, device, args.data as never, mutation.id));
     return { status: 'applied' };
   } catch (error) {
-    if (error instanceof Rejection)
-      return { status: 'rejected', code: error.code, reason: error.reason };
-    throw error;
+    return containedFailure(error, mutation, onUnexpected);
   }
 }
+
+/**
+ * What a mutation whose savepoint was undone answers. A business refusal keeps its code. A
+ * transient storage failure aborts the batch (the whole transaction runs again). Anything else
+ * is this mutation's own permanent outcome, so one bad mutation never stops a device's queue: an
+ * id that another record already holds is a `conflict`, the rest `internal_error` (logged here,
+ * the device only learns that the service could not apply it).
+ */
+function containedFailure(
+  error: unknown,
+  mutation: PushRequest['mutations'][number],
+  onUnexpected: UnexpectedFailureListener,
+): MutationOutcome {
+  if (error instanceof Rejection) {
+    return { status: 'rejected', code: error.code, reason: error.reason };
+  }
+  if (isTransientFailure(error)) throw error;
+  if (isUniqueViolation(error)) {
+    return {
+      status: 'rejected',
+      code: 'conflict',
+      reason: 'an id in this mutation is already used by another record',
+    };
+  }
+  onUnexpected(error, mutation);
+  return {
+    status: 'rejected',
+    code: 'internal_error',
+    reason: 'the service could not apply this mutation',
+  };
+}
+
+/** Told of every unexpected failure push contained (the route logs it). */
+export type UnexpectedFailureListener = (
+  error: unknown,
+  mutation: PushRequest['mutations'][number],
+) => void;
 
 export function applyPush(
   storage: Storage,
   clock: Clock,
   device: AuthenticatedDevice,
   request: PushRequest,
+  onUnexpected: UnexpectedFailureListener,
 ): Promise<PushResponse> {
   return inWork(storage, clock, async (work) => {
     const row = await work.tx.get<{ high_water_mark: number }>(
@@ -147,7 +186,7 @@ export function applyPush(
         results.push({ id: mutation.id, seq: mutation.seq, status: 'rejected', outcome });
         continue;
       }
-      const outcome = await applyOne(work, device, mutation);
+      const outcome = await applyOne(work, device, mutation, onUnexpected);
       await work.tx.run(
         'INSERT INTO mutations (id, device_id, seq, name, outcome, applied_at) VALUES (?, ?, ?, ?, ?, ?)',
         [mutation.id, device.id, mutation.seq, mutation.name, JSON.stringify(outcome), work.now],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DocNumberSchema, PinSchema, StateCodeSchema } from '../../domain';
+import { DocNumberSchema, PinSchema, StateCodeSchema, visibleLineSchema } from '../../domain';
 import { hashSecret } from './auth/secrets';
 import { loadFacility } from './facilities';
 import { publishResident } from './publish';
@@ -12,8 +12,8 @@ export const NewResidentSchema = z.object({
   facilityId: z.string().min(1),
   state: StateCodeSchema,
   docNumber: DocNumberSchema,
-  firstName: z.string().trim().min(1).max(100),
-  lastName: z.string().trim().min(1).max(100),
+  firstName: visibleLineSchema(1, 100),
+  lastName: visibleLineSchema(1, 100),
   pin: PinSchema,
   badgeId: z.string().trim().min(1).max(32).nullable().default(null),
   tabletSerial: z.string().trim().min(1).max(64).nullable().default(null),

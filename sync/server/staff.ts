@@ -1,17 +1,17 @@
 import {
-  appendToTimeline,
   deliveryExpectation,
   unlockAccount,
   type RejectReason,
   type ReviewDecision,
 } from '../../domain';
 import { transitionRelease, type ReleaseStatus } from '../../domain';
-import type { AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
+import type { AttachmentRef, AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
 import { clearFailures } from './auth/login-failures';
 import { auditStaff } from './audit';
 import { mayActIn, type StaffActor } from './http/access-control';
-import { publishMessage, publishReleaseRequest, publishResident, type MessageRow } from './publish';
+import { isReleased, publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
+import { rejectMessage, releaseMessage } from './review';
 import type { SqlValue, Storage } from './storage/types';
 import type { Work } from './work';
 
@@ -35,6 +35,7 @@ export function facilityScope(
 }
 
 function reviewItem(row: MessageRow): ReviewItem {
+  const attachments = JSON.parse(row.attachments) as AttachmentRef[];
   return {
     messageId: row.id,
     residentId: row.resident_id,
@@ -42,7 +43,8 @@ function reviewItem(row: MessageRow): ReviewItem {
     direction: row.direction,
     subject: row.subject,
     body: row.body,
-    attachmentCount: (JSON.parse(row.attachments) as unknown[]).length,
+    attachmentCount: attachments.length,
+    attachments,
     status: row.status,
     flags: JSON.parse(row.flags),
     escalated: row.escalated === 1,
@@ -68,33 +70,36 @@ export async function reviewQueue(
   return items;
 }
 
-export async function decide(
-  work: Work,
-  staff: StaffActor,
-  messageId: string,
-  decision: { decision: ReviewDecision; reason?: RejectReason; note: string },
-): Promise<ReviewItem> {
+/** A message of one of the staff member's facilities, locked for a decision; others are not found. */
+async function facilityMessage(work: Work, staff: StaffActor, messageId: string) {
   const row = await work.tx.get<MessageRow>(
     `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
     [messageId],
   );
   if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no message ${messageId} here`);
+  return row;
+}
+
+export async function decide(
+  work: Work,
+  staff: StaffActor,
+  messageId: string,
+  decision: { decision: ReviewDecision; reason?: RejectReason; note: string },
+): Promise<ReviewItem> {
+  const row = await facilityMessage(work, staff, messageId);
   if (row.status !== 'in_review') reject('conflict', `message is ${row.status}, not in review`);
+  let updated = row;
   if (decision.decision === 'escalate') {
     await work.tx.run('UPDATE messages SET escalated = 1 WHERE id = ?', [messageId]);
+    updated = { ...row, escalated: 1 };
+  } else if (decision.decision === 'approve') {
+    updated = await releaseMessage(work, row);
   } else {
-    const to = decision.decision === 'approve' ? 'released' : 'rejected';
-    const moved = appendToTimeline(JSON.parse(row.timeline), to, work.now, decision.reason);
-    if (!moved.ok) reject('invalid_args', moved.error.message);
-    await work.tx.run(
-      'UPDATE messages SET status = ?, timeline = ?, reject_reason = ? WHERE id = ?',
-      [to, JSON.stringify(moved.value), decision.reason ?? null, messageId],
-    );
+    if (!decision.reason) reject('invalid_args', 'a rejection needs a reason code');
+    updated = await rejectMessage(work, row, decision.reason);
   }
-  await publishMessage(work, messageId);
-  const updated = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [messageId]);
-  const after = reviewItem(updated!);
+  const after = reviewItem(updated);
   await auditStaff(
     work,
     staff,
@@ -103,6 +108,33 @@ export async function decide(
     {
       before: { status: row.status, escalated: row.escalated === 1 },
       after: { status: after.status, escalated: after.escalated, reason: decision.reason ?? null },
+      note: decision.note,
+    },
+  );
+  return after;
+}
+
+/**
+ * Revokes a release (a threat seen too late): the message becomes rejected with a reason and the
+ * resident's devices delete it. Audited like every decision.
+ */
+export async function revokeRelease(
+  work: Work,
+  staff: StaffActor,
+  messageId: string,
+  decision: { reason: RejectReason; note: string },
+): Promise<ReviewItem> {
+  const row = await facilityMessage(work, staff, messageId);
+  if (!isReleased(row.status)) reject('conflict', `message is ${row.status}, not released`);
+  const after = reviewItem(await rejectMessage(work, row, decision.reason));
+  await auditStaff(
+    work,
+    staff,
+    'review.revoke',
+    { type: 'message', id: messageId, facilityId: row.facility_id },
+    {
+      before: { status: row.status },
+      after: { status: after.status, reason: decision.reason },
       note: decision.note,
     },
   );

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '../../electron/contract';
 import { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
 import { TestCustomer } from '../../sync/server/testing/customer';
+import { pngOf } from '../../sync/server/testing/images';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 import { startFaultProxy } from './support/fault-proxy';
@@ -30,17 +31,9 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
   const customer = await new TestCustomer(central.url).register(residentId);
   expect((await customer.buyStamps(await processor.tokenize(), residentId)).status).toBe(201);
   const id = sha256(photo);
-  const upload = await fetch(`${central.url}/v1/customer/blobs/${id}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${customer.token}`,
-      'content-type': 'image/png',
-      'content-range': `bytes 0-${photo.length - 1}/${photo.length}`,
-    },
-    body: new Uint8Array(photo),
-  });
-  expect(upload.status).toBe(200);
   const messageId = randomUUID();
+  const upload = await customer.upload(photo, messageId, 'image/png');
+  expect(upload.status).toBe(200);
   const sent = await customer.call('POST', '/v1/customer/mail', {
     messageId,
     residentId,
@@ -62,7 +55,7 @@ async function customerPhotoMail(residentId: string, photo: Buffer): Promise<str
 /** A new resident (document number `docNumber`) gets a released mail with a random photo. */
 async function photoMailTo(docNumber: string, size: number) {
   const residentId = await central.central.resident({ docNumber });
-  const photo = randomBytes(size);
+  const photo = pngOf(size);
   return { photo, id: sha256(photo), messageId: await customerPhotoMail(residentId, photo) };
 }
 

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HARNESS_WS_PATH, ServerFrameSchema, type ServerFrame } from '../../electron/contract';
+import { TestCustomer } from '../../sync/server/testing/customer';
 import { ROOT } from './support/central-process';
 
 /**
@@ -36,9 +37,9 @@ describe('npm run demo', () => {
     const exited = new Promise<number | null>((resolve) =>
       demo.once('exit', (code) => resolve(code)),
     );
+    let output = '';
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
         demo.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           const match = /kiosk \(browser\): (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -99,6 +100,27 @@ describe('npm run demo', () => {
         },
       });
       socket.close();
+
+      // Mail the service sends goes through a real local SMTP server into the folder it names.
+      expect(output).toContain(`mail it sends:   ${join(dataDir, 'mail')}`);
+      const central = /central service: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+      const customer = new TestCustomer(central);
+      const residentId = (
+        await customer.call<{ residentId: string }>('POST', '/v1/customers/lookup', {
+          state: 'FL',
+          docNumber: 'S123456',
+        })
+      ).body.residentId;
+      await customer.register(residentId);
+      const mailed = new Promise<string>((resolve) =>
+        demo.stdout.on('data', () => {
+          const match = /demo: mail to \S+ \(".*"\) in (\S+\.eml)/.exec(output);
+          if (match) resolve(match[1]!);
+        }),
+      );
+      await customer.call('POST', '/v1/customers/forgot-password', { email: customer.email });
+      const eml = readFileSync(await mailed, 'utf8');
+      expect(eml).toContain(`To: ${customer.email}`);
     } finally {
       demo.kill('SIGINT');
     }

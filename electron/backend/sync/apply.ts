@@ -94,6 +94,18 @@ export function createChangeApplier(store: Store) {
          updated_at = excluded.updated_at`,
     ),
     deleteMessage: db.prepare(`DELETE FROM messages WHERE id = ?`),
+    messageBlobs: db.prepare<[string], { content_hash: string }>(
+      `SELECT content_hash FROM message_attachments WHERE message_id = ?`,
+    ),
+    // Bytes, whole or half downloaded, that no remaining message holds.
+    dropUnheldBlob: db.prepare(
+      `DELETE FROM blobs WHERE content_hash = @hash
+       AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE content_hash = @hash)`,
+    ),
+    dropUnheldParts: db.prepare(
+      `DELETE FROM blob_download_parts WHERE content_hash = @hash
+       AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE content_hash = @hash)`,
+    ),
     knownMessages: db.prepare<[string], { id: string }>(
       `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
     ),
@@ -377,10 +389,18 @@ export function createChangeApplier(store: Store) {
         // Mail keeps pointing at the contact, so it is hidden rather than deleted.
         statements.blockContact.run(at, contactId(scope.id, id));
         return;
-      case 'message':
+      case 'message': {
+        // A message the resident may no longer see (a release revoked): it goes with its
+        // attachments' bytes (unless another message holds them) and, by trigger, its search row.
+        const hashes = statements.messageBlobs.all(id).map((row) => row.content_hash);
         statements.deleteMessage.run(id);
+        for (const hash of hashes) {
+          statements.dropUnheldBlob.run({ hash });
+          statements.dropUnheldParts.run({ hash });
+        }
         touched.messageIds.add(id);
         return;
+      }
       case 'ledger_entry':
         statements.deleteHistory.run(id);
         touched.stamps = true;

@@ -205,6 +205,51 @@ describe('the sync store port: pulled pages', () => {
     expect(store.mail.byId('m2')).toBeDefined();
     expect(store.contacts.byId(contactId('r1', 'cust-1'))?.blocked).toBe(true);
   });
+
+  it('a revoked message goes with its photo bytes and its search row; shared bytes stay', () => {
+    const sync = port();
+    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    const photo = (sha256: string) => ({
+      sha256,
+      mime: 'image/jpeg' as const,
+      size: 4,
+      kind: 'photo' as const,
+    });
+    const [own, shared] = ['a'.repeat(64), 'b'.repeat(64)];
+    sync.applyPage(
+      page(residentScope, [
+        {
+          op: 'upsert',
+          entity: 'message',
+          id: 'm1',
+          data: message('m1', {
+            subject: 'Threatening words',
+            attachments: [photo(own), photo(shared)],
+          }),
+        },
+        {
+          op: 'upsert',
+          entity: 'message',
+          id: 'm2',
+          data: message('m2', { attachments: [photo(shared)] }),
+        },
+      ]),
+    );
+    store.mail.saveBlob(own, Buffer.from('own!'));
+    store.mail.saveBlob(shared, Buffer.from('both'));
+    store.db
+      .prepare('INSERT INTO blob_download_parts (content_hash, start, data) VALUES (?, 0, ?)')
+      .run(own, Buffer.from('ow'));
+    expect(store.mail.search('r1', 'threatening', 10).map((m) => m.id)).toEqual(['m1']);
+    sync.applyPage(page(residentScope, [{ op: 'delete', entity: 'message', id: 'm1' }]));
+    expect(store.mail.byId('m1')).toBeUndefined();
+    expect(store.mail.search('r1', 'threatening', 10)).toEqual([]);
+    const held = store.db.prepare('SELECT content_hash FROM blobs ORDER BY content_hash').all();
+    expect(held).toEqual([{ content_hash: shared }]);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM blob_download_parts').get()).toEqual({
+      n: 0,
+    });
+  });
 });
 
 describe('the sync store port: push outcomes', () => {

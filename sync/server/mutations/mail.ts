@@ -1,10 +1,11 @@
 import { appendToTimeline, splitStampPayment, type MessageStatus } from '../../../domain';
 import type { MutationArgs } from '../../protocol';
+import { uploaderKey } from '../blob-access';
 import { facilityOf } from '../facilities';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { bookReplyStamps, debit, replyHolding } from '../ledger';
 import { insertMessage, priceMessage, requireUploaded } from '../mail';
-import { publishContact, publishMessage, type MessageRow } from '../publish';
+import { publishContact, publishMessage, residentMaySee, type MessageRow } from '../publish';
 import { reject } from '../rejection';
 import { isContact, residentInFacility } from '../residents';
 import { remember, type Work } from '../work';
@@ -26,7 +27,10 @@ export async function mailSend(
   if (!contact) reject('forbidden', 'the resident may not write to this customer');
   const facility = await facilityOf(work, device.facilityId);
   const cost = priceMessage(facility, args.kind, args.attachments);
-  await requireUploaded(work, args.attachments);
+  await requireUploaded(work, args.attachments, {
+    uploaderKey: uploaderKey({ kind: 'device', deviceId: device.id }),
+    messageId: args.messageId,
+  });
   const held = await replyHolding(work, resident.id, args.customerId);
   const split = splitStampPayment(facility, { [args.customerId]: held }, args.customerId, cost);
   if (!split.ok) reject('invalid_args', split.error.message);
@@ -73,7 +77,13 @@ export async function mailMarkRead(
     `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
     [args.messageId],
   );
-  if (!row || row.resident_id !== args.residentId || row.direction !== 'inbound') {
+  // Behind the review gate a message does not exist for the resident's devices.
+  if (
+    !row ||
+    row.resident_id !== args.residentId ||
+    row.direction !== 'inbound' ||
+    !residentMaySee(row)
+  ) {
     reject('not_found', `no inbound message ${args.messageId} for this resident`);
   }
   if (row.status === 'read') return;

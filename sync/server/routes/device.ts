@@ -88,7 +88,12 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     },
     async (request) => {
       const input = parsedPushes.get(request) ?? PushRequestSchema.parse(request.body);
-      return applyPush(storage, clock, requestDevice(request), input);
+      return applyPush(storage, clock, requestDevice(request), input, (error, mutation) =>
+        request.log.error(
+          { err: error, mutationId: mutation.id, mutation: mutation.name },
+          'mutation failed; stored as internal_error',
+        ),
+      );
     },
   );
 

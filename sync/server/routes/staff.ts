@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RELEASE_STATUSES, STAFF_ROLES } from '../../../domain';
+import { RELEASE_STATUSES, STAFF_ROLES, visibleTextSchema } from '../../../domain';
 import {
   ReviewDecisionRequestSchema,
+  RevokeReleaseRequestSchema,
+  Sha256HexSchema,
   StaffLoginRequestSchema,
   StaffLoginResponseSchema,
   StaffSessionInfoSchema,
@@ -17,6 +19,7 @@ import {
   moveReleaseRequest,
   overdueMessages,
   reviewQueue,
+  revokeRelease,
   unlockCustomer,
   unlockResident,
 } from '../staff';
@@ -27,10 +30,12 @@ import {
   staffLogin,
 } from '../staff-identity';
 import { inWork } from '../work';
+import { sendBlob } from './blobs';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
+const AttachmentParams = IdParams.extend({ sha256: Sha256HexSchema });
 const QueueQuery = z.object({
   filter: z.enum(['pending', 'flagged', 'escalated']).default('pending'),
 });
@@ -38,7 +43,7 @@ const AuditQuery = z.object({ subjectId: z.string().min(1).max(128) });
 const ReleaseMove = z.object({ status: z.enum(RELEASE_STATUSES) });
 const AgentReply = z.object({
   ticketMessageId: z.uuid(),
-  body: z.string().trim().min(1).max(4000),
+  body: visibleTextSchema(1, 4000),
 });
 
 const staffWith = (...roles: (typeof STAFF_ROLES)[number][]) =>
@@ -116,6 +121,32 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
     const decision = ReviewDecisionRequestSchema.parse(request.body);
     return inWork(storage, clock, (work) => decide(work, requestStaff(request), id, decision));
   });
+
+  app.post('/v1/staff/messages/:id/revoke', staffWith('supervisor'), async (request) => {
+    const { id } = IdParams.parse(request.params);
+    const decision = RevokeReleaseRequestSchema.parse(request.body);
+    return inWork(storage, clock, (work) =>
+      revokeRelease(work, requestStaff(request), id, decision),
+    );
+  });
+
+  /** The only way staff read attachments: one held by a message of their facilities. */
+  app.get(
+    '/v1/staff/review/:id/attachments/:sha256',
+    staffWith('reviewer', 'supervisor'),
+    async (request, reply) => {
+      const { id, sha256 } = AttachmentParams.parse(request.params);
+      const held = await storage.get<{ facility_id: string }>(
+        `SELECT m.facility_id FROM message_attachments a JOIN messages m ON m.id = a.message_id
+         WHERE a.message_id = ? AND a.sha256 = ?`,
+        [id, sha256],
+      );
+      const what = `attachment ${sha256} on message ${id}`;
+      if (!held) reject('not_found', `no ${what} here`);
+      requireFacility(requestStaff(request), held.facility_id, what);
+      return sendBlob(storage, request, reply, sha256);
+    },
+  );
 
   app.post('/v1/staff/residents/:id/unlock', staffWith('supervisor'), async (request, reply) => {
     const { id } = IdParams.parse(request.params);

@@ -97,6 +97,22 @@ describe.each(STORAGE_KINDS)('central migrations on %s', (kind) => {
     expect(Number(balance?.cents)).toBe(2500);
   });
 
+  it('tombstones an inbound message an earlier build sent to devices while it was in review', async () => {
+    const leaked = `INSERT INTO changes (scope_kind, scope_id, entity, entity_id, op, data, position)
+      VALUES ('resident', 'demo-resident-1', 'message', 'msg-1', 'upsert', '{"id":"msg-1"}', 14);
+      UPDATE counters SET value = 14 WHERE name = 'position';`;
+    const open = await database(`${FIRST_RELEASE}\n${leaked}`);
+    const storage = await open();
+    const change = await storage.get<{ op: string; data: string | null; position: number }>(
+      "SELECT op, data, position FROM changes WHERE entity = 'message' AND entity_id = 'msg-1'",
+    );
+    expect({ ...change, position: Number(change?.position) }).toEqual({
+      op: 'delete',
+      data: null,
+      position: 15,
+    });
+  });
+
   it('builds a new database to the latest version, and opening it again changes nothing', async () => {
     const open = await database('');
     const first = await open();

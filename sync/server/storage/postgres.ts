@@ -3,6 +3,7 @@ import { migrateCentral } from './migrate';
 import {
   TRANSACTION_ATTEMPTS,
   TransientStorageError,
+  isTransientFailure,
   type Row,
   type SqlParams,
   type Storage,
@@ -100,7 +101,7 @@ export async function openPostgresStorage(
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
           client.release();
-          if (!isTransient(error)) throw error;
+          if (!isTransientFailure(error)) throw error;
           if (attempt >= TRANSACTION_ATTEMPTS) throw new TransientStorageError(String(error));
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
         }
@@ -110,10 +111,4 @@ export async function openPostgresStorage(
   };
   await migrateCentral(storage);
   return storage;
-}
-
-/** serialization_failure, deadlock_detected: safe to run the whole transaction again. */
-function isTransient(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '40001' || code === '40P01';
 }

@@ -4,6 +4,7 @@ import { migrateCentral } from './migrate';
 import {
   TRANSACTION_ATTEMPTS,
   TransientStorageError,
+  isTransientFailure,
   type Row,
   type SqlParams,
   type Storage,
@@ -96,8 +97,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
         return result;
       } catch (error) {
         if (db.inTransaction) direct.run('ROLLBACK');
-        if (isBusy(error) && attempt < TRANSACTION_ATTEMPTS) continue;
-        throw isBusy(error) ? new TransientStorageError(String(error)) : error;
+        if (isTransientFailure(error) && attempt < TRANSACTION_ATTEMPTS) continue;
+        throw isTransientFailure(error) ? new TransientStorageError(String(error)) : error;
       }
     }
   }
@@ -132,8 +133,3 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
 }
 
 const CHECKPOINT_INTERVAL_MS = 500;
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
-}

@@ -59,3 +59,26 @@ export class TransientStorageError extends Error {
 }
 
 export const TRANSACTION_ATTEMPTS = 6;
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/**
+ * A failure that running the whole transaction again may cure: PostgreSQL serialization failure
+ * and deadlock, SQLite busy or locked.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+/** A write refused because a row with the same unique key (an id, a reference) exists. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = errorCode(error);
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { HttpAnswer } from './device';
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A customer of the customer API over real HTTP, for tests and benchmarks. */
 export class TestCustomer {
@@ -53,6 +56,23 @@ export class TestCustomer {
       this.customerId = answer.body.customerId;
     }
     return answer;
+  }
+
+  /** Uploads `bytes` whole as an attachment of the message being composed. */
+  async upload(bytes: Buffer, messageId: string, mime: string, sha256 = sha256Of(bytes)) {
+    const response = await fetch(
+      `${this.baseUrl}/v1/customer/blobs/${sha256}?message=${messageId}`,
+      {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          'content-type': mime,
+          'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}`,
+        },
+        body: new Uint8Array(bytes),
+      },
+    );
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
   /** Buys a bundle with a processor token (TestCentral.cardToken). */

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceProfile } from '../../../domain';
 import { loadFacility } from '../../../sync/server/facilities';
-import { insertMessage } from '../../../sync/server/mail';
 import { publishContact } from '../../../sync/server/publish';
 import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
 import type { Storage } from '../../../sync/server/storage/types';
 import type { ProcessorSimulatorProcess } from '../../../sync/server/money/processor-process';
 import { TestCentral } from '../../../sync/server/testing/central';
+import { insertReleasedEmail } from '../../../sync/server/testing/mail';
 import { inWork } from '../../../sync/server/work';
 
 /**
@@ -91,19 +91,12 @@ export class CentralFixture {
     await inWork(this.central.storage, this.central.clock, async (work) => {
       const facility = await loadFacility(work.tx, this.facilityId);
       for (let i = 0; i < count; i += 1) {
-        await insertMessage(work, {
-          id: randomUUID(),
+        await insertReleasedEmail(work, {
           facility,
           residentId,
           customerId,
-          direction: 'inbound',
-          kind: 'email',
           subject: `Letter ${i}`,
           body: `Dear Ana, this is letter ${i}.`,
-          attachments: [],
-          stampsCharged: 1,
-          prepaidUsed: 0,
-          prepaidAttached: 0,
         });
       }
     });

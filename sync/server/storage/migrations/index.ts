@@ -1,6 +1,7 @@
 import { migration001 } from './001-first-release';
 import { migration002 } from './002-canonical-changes';
 import { migration003 } from './003-staff-identity';
+import { migration004 } from './004-review-gate';
 import { migration006 } from './006-card-charges';
 import type { CentralMigration } from './migration';
 
@@ -9,6 +10,7 @@ export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration001,
   migration002,
   migration003,
+  migration004,
   migration006,
 ];
 

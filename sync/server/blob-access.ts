@@ -1,0 +1,63 @@
+import { mayActFor } from './access';
+import type { AuthenticatedDevice } from './http/device-auth';
+import { isReleased, residentMaySee, type MessageRow } from './publish';
+import type { Queryable } from './storage/types';
+
+/**
+ * Who may read an attachment: whoever may read a message that holds it, never whoever merely
+ * knows its hash.
+ * - a customer: the messages they sent, their mail from a resident once released, and what
+ *   they uploaded themselves (their own bytes, before the message is sent);
+ * - a device: messages of residents it may read (not a lobby kiosk), an inbound one only once released (the
+ *   review gate);
+ * Reviewers read through the review route instead, one message of their facilities at a time.
+ * Every refusal is the same 404 as an unknown hash, so hashes leak nothing.
+ */
+export type BlobReader =
+  { kind: 'customer'; customerId: string } | { kind: 'device'; device: AuthenticatedDevice };
+
+type Holder = Pick<
+  MessageRow,
+  'resident_id' | 'customer_id' | 'facility_id' | 'direction' | 'status'
+>;
+
+async function messagesHolding(db: Queryable, sha256: string): Promise<Holder[]> {
+  return db.all<Holder>(
+    `SELECT m.resident_id, m.customer_id, m.facility_id, m.direction, m.status
+     FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE a.sha256 = ?`,
+    [sha256],
+  );
+}
+
+/** The uploader key of blob_uploads for a customer or a device. */
+export function uploaderKey(
+  reader: { kind: 'customer'; customerId: string } | { kind: 'device'; deviceId: string },
+) {
+  return reader.kind === 'customer' ? `customer:${reader.customerId}` : `device:${reader.deviceId}`;
+}
+
+export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: string) {
+  const holders = await messagesHolding(db, sha256);
+  switch (reader.kind) {
+    case 'customer': {
+      const reads = holders.some(
+        (m) =>
+          m.customer_id === reader.customerId &&
+          (m.direction === 'inbound' || isReleased(m.status)),
+      );
+      if (reads) return true;
+      const uploaded = await db.get(
+        'SELECT 1 AS yes FROM blob_uploads WHERE sha256 = ? AND uploader = ? AND complete = 1',
+        [sha256, uploaderKey({ kind: 'customer', customerId: reader.customerId })],
+      );
+      return uploaded !== undefined;
+    }
+    case 'device':
+      // A lobby kiosk takes deposits and reads no resident's mail (as in pull).
+      if (reader.device.profile === 'lobby') return false;
+      for (const m of holders) {
+        if (residentMaySee(m) && (await mayActFor(db, reader.device, m.resident_id))) return true;
+      }
+      return false;
+  }
+}
