@@ -17,7 +17,7 @@ const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
 
 /** Upper-case names of documents that live outside the repository, and paths out of it. */
 const OUTSIDE = /\.\.\/shared\b|\b(?:DOMAIN|SECURITY|HARDWARE|ARCHITECTURE)\.md\b/;
-/** `docs/x.md`, `scripts/y.ts`: a path from the repository root named in a comment or doc. */
+/** A path from the repository root (docs/, scripts/, sync/ ...) named in a comment or doc. */
 const ROOT_PATH =
   /(?<![\w./-])((?:docs|scripts|bench|tests|assets|domain|electron|renderer|sync|hardware)\/[\w./-]*\w\.(?:md|ts|tsx|json|sql|sh|html|css))\b/g;
 /** Markdown links to local files: `[text](other.md)` or `[text](../README.md#part)`. */

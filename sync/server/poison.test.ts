@@ -37,6 +37,9 @@ describe.each(STORAGE_KINDS)('poison-proof push on %s', (kind) => {
       channel: 'kiosk_cash',
       depositId: shared,
       residentId,
+      // The amount and fee the kiosk printed: $3.05 for the resident plus the $1.95 cash fee.
+      amountCents: 305,
+      feeCents: 195,
       bills: bills(crypto.randomUUID()),
     });
     expect((await pushRaw(lobby, [deposit])).status).toBe(200);

@@ -196,7 +196,7 @@ describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
     const { photo } = await sendWithPhoto(customer, residentId, 'Our photo');
     const strangerResident = await central.resident();
     const stranger = await new TestCustomer(central.baseUrl).register(strangerResident);
-    await stranger.buyStamps(strangerResident, 'bundle-20');
+    await stranger.buyStamps(await central.cardToken(), strangerResident, 'bundle-20');
     expect(await download(stranger, sha(photo))).toBe(404);
     // Claiming the blob by its hash with other bytes fails; the stranger never holds it.
     const messageId = crypto.randomUUID();

@@ -83,7 +83,7 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
     expect((await central.admin('PUT', '/v1/admin/facilities', other)).status).toBe(200);
     const theirs = await central.resident({ facilityId: other.id });
     const customer = await new TestCustomer(central.baseUrl).register(theirs);
-    await customer.buyStamps(theirs, 'bundle-20');
+    await customer.buyStamps(await central.cardToken(), theirs, 'bundle-20');
     const sent = await customer.call<{ messageId: string }>('POST', '/v1/customer/mail', {
       messageId: crypto.randomUUID(),
       residentId: theirs,
