@@ -506,6 +506,12 @@ export const es: Messages = {
     storage_read_only:
       'Este equipo no puede guardar ahora (su almacenamiento es de solo lectura). Avise al personal.',
     storage_failed: 'El almacenamiento de este equipo falló; no se guardó nada. Avise al personal.',
+    card_needs_network:
+      'Los pagos con tarjeta necesitan conexión de red, y este quiosco no la tiene ahora. No se cobró nada. Pague en efectivo o inténtelo más tarde.',
+    card_declined:
+      'La tarjeta fue rechazada. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+    processor_unavailable:
+      'Los pagos con tarjeta no están disponibles ahora. No se cobró nada. Pague en efectivo o inténtelo más tarde.',
     internal: 'Algo salió mal. Inténtelo de nuevo.',
   },
 };
