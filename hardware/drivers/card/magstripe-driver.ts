@@ -107,7 +107,11 @@ export class MagstripeDriver implements CardReaderDriver {
   }
 
   /** The read carries the processor's token instead of the reader's own once the processor answers. */
-  private async deliverTokenized(card: CardResult, body: string, sink: CardSink): Promise<void> {
+  private async deliverTokenized(
+    card: CardResult,
+    body: Uint8Array<ArrayBuffer>,
+    sink: CardSink,
+  ): Promise<void> {
     const token = await tokenizeAtProcessor(this.options.processor!, body);
     sink.data(token ? { ...card, token } : card);
   }
@@ -119,14 +123,16 @@ export class MagstripeDriver implements CardReaderDriver {
         continue;
       }
       const { frame } = event;
+      let tokenRequest: Uint8Array<ArrayBuffer> | undefined;
       try {
         if (!this.inputEnabled) continue;
         const fields = parseSwipe(frame, this.options.lrc);
-        const tokenRequest = this.options.processor ? tokenRequestBody(fields) : undefined;
+        tokenRequest = this.options.processor ? tokenRequestBody(fields) : undefined;
         const card = toCardResult(fields, this.policy);
         if (tokenRequest === undefined) sink.data(card);
         else void this.deliverTokenized(card, tokenRequest, sink);
       } catch (error) {
+        tokenRequest?.fill(0);
         sink.error(error instanceof DeviceError ? error : swipeError('format', 'unreadable swipe'));
       } finally {
         frame.fill(0);

@@ -16,15 +16,21 @@ const TokenAnswerSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,128}
 
 /**
  * The processor's tokenization request for a card-present swipe (no CVC on a magstripe), built
- * before the swipe's buffers are overwritten. The body is sent once and dropped.
+ * as bytes before the swipe's buffers are overwritten: the number never becomes a string, and
+ * the body is overwritten once sent.
  */
-export function tokenRequestBody(fields: SwipeFields): string {
-  const expiry = fields.expiry.toString('latin1');
-  return JSON.stringify({
-    number: fields.pan.toString('latin1'),
-    expMonth: Number(expiry.slice(2, 4)),
-    expYear: 2000 + Number(expiry.slice(0, 2)),
-  });
+export function tokenRequestBody(fields: SwipeFields): Uint8Array<ArrayBuffer> {
+  const yymm = fields.expiry.toString('latin1');
+  const head = Buffer.from('{"number":"', 'latin1');
+  const tail = Buffer.from(
+    `","expMonth":${Number(yymm.slice(2, 4))},"expYear":${2000 + Number(yymm.slice(0, 2))}}`,
+    'latin1',
+  );
+  const body = new Uint8Array(head.length + fields.pan.length + tail.length);
+  body.set(head);
+  body.set(fields.pan, head.length);
+  body.set(tail, head.length + fields.pan.length);
+  return body;
 }
 
 /**
@@ -35,7 +41,7 @@ export function tokenRequestBody(fields: SwipeFields): string {
  */
 export async function tokenizeAtProcessor(
   tokenizer: ProcessorTokenizer,
-  body: string,
+  body: Uint8Array<ArrayBuffer>,
 ): Promise<string | undefined> {
   try {
     const response = await fetch(new URL('/v1/tokens', tokenizer.url), {
@@ -55,5 +61,7 @@ export async function tokenizeAtProcessor(
     return answer.success ? answer.data.id : undefined;
   } catch {
     return undefined;
+  } finally {
+    body.fill(0);
   }
 }
