@@ -91,7 +91,7 @@ describe('a kiosk stamp purchase by card', () => {
     }
   });
 
-  it('declined by the processor books and queues nothing, with a typed error', async () => {
+  it('declined, or with the processor down, books and queues nothing, with a typed error', async () => {
     const residentId = await central.central.resident({ docNumber: 'S940002' });
     const kiosk = await SyncedDevice.enroll(central.url, await central.enrollment(), {
       hardware: true,
@@ -110,6 +110,20 @@ describe('a kiosk stamp purchase by card', () => {
         code: 'card_declined',
         details: { declineCode: 'insufficient_funds' },
       });
+      expect(await chargesFor(residentId)).toEqual([]);
+
+      // The processor goes down after the swipe was tokenized: an outage, not a decline.
+      const tokenized = await kiosk.swipeCard({ card: 'visa' });
+      await processor.outage(true);
+      try {
+        const down = await failure(kiosk, 'stamps.purchase', {
+          bundleId: 'bundle-5',
+          payment: { kind: 'card', card: tokenized },
+        });
+        expect(down).toMatchObject({ code: 'processor_unavailable' });
+      } finally {
+        await processor.outage(false);
+      }
       expect(await chargesFor(residentId)).toEqual([]);
       expect(
         kiosk.store.db.prepare('SELECT name FROM outbox WHERE name = ?').all('stamps.purchase'),
