@@ -47,17 +47,23 @@ async function failure(device: SyncedDevice, method: string, input: unknown) {
   return result.error;
 }
 
+/** A new resident signed in at a housing-unit kiosk whose reader tokenizes at the processor. */
+async function residentAtKiosk(docNumber: string) {
+  const residentId = await central.central.resident({ docNumber });
+  const kiosk = await SyncedDevice.enroll(central.url, await central.enrollment(), {
+    hardware: true,
+    processor: tokenizer(),
+  });
+  await kiosk.sync.syncNow();
+  await kiosk.login(docNumber);
+  await kiosk.syncUntilSettled();
+  return { residentId, kiosk };
+}
+
 describe('a kiosk stamp purchase by card', () => {
   it('is captured once, booked once, also when the push is retried', async () => {
-    const residentId = await central.central.resident({ docNumber: 'S940001' });
-    const kiosk = await SyncedDevice.enroll(central.url, await central.enrollment(), {
-      hardware: true,
-      processor: tokenizer(),
-    });
+    const { residentId, kiosk } = await residentAtKiosk('S940001');
     try {
-      await kiosk.sync.syncNow();
-      await kiosk.login('S940001');
-      await kiosk.syncUntilSettled();
       const card = (await kiosk.swipeCard({ card: 'visa' })) as { token: string };
       expect(card.token).toMatch(/^tok_/);
       const purchase = await kiosk.call<{ purchaseId: string; priceCents: number; stamps: number }>(
@@ -92,15 +98,8 @@ describe('a kiosk stamp purchase by card', () => {
   });
 
   it('declined, or with the processor down, books and queues nothing, with a typed error', async () => {
-    const residentId = await central.central.resident({ docNumber: 'S940002' });
-    const kiosk = await SyncedDevice.enroll(central.url, await central.enrollment(), {
-      hardware: true,
-      processor: tokenizer(),
-    });
+    const { residentId, kiosk } = await residentAtKiosk('S940002');
     try {
-      await kiosk.sync.syncNow();
-      await kiosk.login('S940002');
-      await kiosk.syncUntilSettled();
       const card = await kiosk.swipeCard({ card: 'visaInsufficientFunds' });
       const error = await failure(kiosk, 'stamps.purchase', {
         bundleId: 'bundle-5',
