@@ -380,6 +380,13 @@ export const en = {
       },
     },
   },
+  cardDeclined: {
+    insufficient_funds:
+      'The card was declined: not enough funds. Nothing was charged. Try another card or pay with cash.',
+    expired_card:
+      'The card was declined: it has expired. Nothing was charged. Try another card or pay with cash.',
+    declined: 'The card was declined. Nothing was charged. Try another card or pay with cash.',
+  },
   card: {
     not_accepted: 'This card is not accepted here. Please use a Visa or Mastercard.',
     expired: 'This card has expired. Please use another card.',

@@ -384,6 +384,14 @@ export const es: Messages = {
       },
     },
   },
+  cardDeclined: {
+    insufficient_funds:
+      'La tarjeta fue rechazada: fondos insuficientes. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+    expired_card:
+      'La tarjeta fue rechazada: está vencida. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+    declined:
+      'La tarjeta fue rechazada. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+  },
   card: {
     not_accepted: 'Esta tarjeta no se acepta aquí. Use una Visa o Mastercard.',
     expired: 'Esta tarjeta está vencida. Use otra tarjeta.',
