@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './i18n/en';
 import { es } from './i18n/es';
-import { reasonKey, syncProblemKey } from './reasons';
+import { cardDeclineKey, reasonKey, syncProblemKey } from './reasons';
 
 describe('reason codes shown to people', () => {
   it('maps review rejections and send refusals to their own text, anything else to "other"', () => {
@@ -31,5 +31,14 @@ describe('reason codes shown to people', () => {
       expect(en.syncProblem[key]).toBeTruthy();
       expect(es.syncProblem[key]).toBeTruthy();
     }
+  });
+});
+
+describe('cardDeclineKey', () => {
+  it('names insufficient funds and an expired card, and reads any other reason as declined', () => {
+    expect(cardDeclineKey('insufficient_funds')).toBe('insufficient_funds');
+    expect(cardDeclineKey('expired_card')).toBe('expired_card');
+    expect(cardDeclineKey('do_not_honor')).toBe('declined');
+    expect(cardDeclineKey(undefined)).toBe('declined');
   });
 });

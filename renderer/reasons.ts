@@ -37,6 +37,15 @@ export function cardErrorKey(code: string | null): CardErrorKey {
   return (code && CARD_ERRORS[code]) || 'unreadable';
 }
 
+/** The processor's reason for a declined card, as what the person can do about it. */
+export type CardDeclineKey = 'insufficient_funds' | 'expired_card' | 'declined';
+
+export function cardDeclineKey(declineCode: unknown): CardDeclineKey {
+  return declineCode === 'insufficient_funds' || declineCode === 'expired_card'
+    ? declineCode
+    : 'declined';
+}
+
 /** Why the last sync failed, for the service screen. */
 export type SyncProblemKey = SyncProblem | 'none' | 'other';
 

@@ -188,7 +188,10 @@ async function main(): Promise<void> {
     if (electron)
       console.log('demo: Electron is installed but the shell is not built (npm run dist)');
     // 3. The backend with simulated hardware behind the browser harness.
-    const kiosk = createSimulatedKiosk();
+    // The simulated reader tokenizes at the processor, as a kiosk's reader does.
+    const kiosk = createSimulatedKiosk({
+      processor: { url: processor.url, publishableKey: processor.keys.publishableKey },
+    });
     harness = await startHarness({
       port: args.port,
       dataDir: deviceDir,

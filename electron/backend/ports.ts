@@ -54,8 +54,33 @@ export interface SyncClient {
   syncNow(): Promise<SyncStatus>;
   /** A mutation was queued and committed: push soon (the backend calls it after each such commit). */
   poke(): void;
+  /**
+   * Charges a card at the central service (which captures it at the processor) for a payment this
+   * device is about to queue; the answer's charge id goes in the queued mutation.
+   */
+  chargeCard(request: CardChargeRequest): Promise<CardChargeOutcome>;
   close(): Promise<void>;
 }
+
+export interface CardChargeRequest {
+  /** The idempotency key: the deposit or purchase id the charge will be claimed by. */
+  paymentId: string;
+  residentId: string;
+  amountCents: number;
+  /** The processor's token of the card (never the number). */
+  token: string;
+}
+
+/** Why a card charge did not happen, in the terms the person acts on. */
+export type CardChargeRefusal =
+  | { reason: 'needs_network' }
+  | { reason: 'declined'; declineCode: string }
+  | { reason: 'processor_unavailable' }
+  | { reason: 'card_not_usable' }
+  | { reason: 'blocked' };
+
+export type CardChargeOutcome =
+  { ok: true; chargeId: string } | ({ ok: false } & CardChargeRefusal);
 
 export interface SyncClientDeps {
   store: Store;

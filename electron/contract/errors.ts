@@ -25,6 +25,12 @@ export const ERROR_CODES = [
   'storage_read_only',
   /** The device's disk failed to read or write: nothing was saved. */
   'storage_failed',
+  /** A card payment needs the central service, which cannot be reached now: nothing was charged. */
+  'card_needs_network',
+  /** The card processor declined the card (details.declineCode): nothing was charged. */
+  'card_declined',
+  /** The card processor cannot be reached now: nothing was charged. */
+  'processor_unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,7 +16,11 @@ export interface CardResult {
   expiry: string;
   cardholderName: string;
   funding: CardFunding;
-  /** One-way token of the card number, stable per card and device secret. */
+  /**
+   * The card processor's token when the reader tokenizes there (new for every read; what a
+   * payment is charged with), else the reader's one-way HMAC of the number. Either way it names
+   * this one read, which a payment may use once.
+   */
   token: string;
   /** The service code says the card has a chip: a terminal should use EMV when it can. */
   chipCard: boolean;

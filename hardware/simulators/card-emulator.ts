@@ -15,6 +15,8 @@ export const TEST_CARD_NUMBERS = {
   amex: '378282246310005',
   discover: '6011111111111117',
   badCheckDigit: '4111111111111112',
+  /** The processor simulator declines it for insufficient funds. */
+  visaInsufficientFunds: '4000000000009995',
 } as const;
 export type TestCardName = keyof typeof TEST_CARD_NUMBERS;
 

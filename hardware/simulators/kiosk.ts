@@ -80,12 +80,14 @@ export interface SimulatedKiosk {
 export interface SimulatedKioskOptions {
   /** `fast` shortens polls and heartbeats so tests see offline/online in milliseconds. */
   pace?: 'realistic' | 'fast';
+  /** The card processor the reader tokenizes at (its address and publishable key). */
+  processor?: { url: string; publishableKey: string };
 }
 
 /** The device configuration of a kiosk whose four devices are emulated. */
 export function simulatedDeviceConfig(
   tokenSecret: string,
-  { pace = 'realistic' }: SimulatedKioskOptions = {},
+  { pace = 'realistic', processor }: SimulatedKioskOptions = {},
 ): DeviceConfigInput {
   const fast = pace === 'fast';
   return {
@@ -97,6 +99,7 @@ export function simulatedDeviceConfig(
         // test BIN table so screens can show the credit/prepaid warnings
         options: {
           tokenSecret,
+          ...(processor && { processor }),
           fundingByIin: {
             '411111': 'credit',
             '401288': 'debit',

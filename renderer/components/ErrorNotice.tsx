@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { UiError } from '../api';
+import { cardDeclineKey } from '../reasons';
 
 /** A failed call in the reader's language; announced to screen readers. */
 export function ErrorNotice({ error }: { error: UiError | null }) {
@@ -7,7 +8,9 @@ export function ErrorNotice({ error }: { error: UiError | null }) {
   if (!error) return null;
   return (
     <p className="notice error" role="alert">
-      {t(`errors.${error.code}`)}
+      {error.code === 'card_declined'
+        ? t(`cardDeclined.${cardDeclineKey(error.details?.declineCode)}`)
+        : t(`errors.${error.code}`)}
     </p>
   );
 }

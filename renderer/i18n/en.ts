@@ -380,6 +380,13 @@ export const en = {
       },
     },
   },
+  cardDeclined: {
+    insufficient_funds:
+      'The card was declined: not enough funds. Nothing was charged. Try another card or pay with cash.',
+    expired_card:
+      'The card was declined: it has expired. Nothing was charged. Try another card or pay with cash.',
+    declined: 'The card was declined. Nothing was charged. Try another card or pay with cash.',
+  },
   card: {
     not_accepted: 'This card is not accepted here. Please use a Visa or Mastercard.',
     expired: 'This card has expired. Please use another card.',
@@ -499,6 +506,11 @@ export const en = {
     storage_read_only:
       'This device cannot save right now (its storage is read-only). Please tell staff.',
     storage_failed: 'This device’s storage failed, so nothing was saved. Please tell staff.',
+    card_needs_network:
+      'Card payments need a network connection, which this kiosk does not have now. Nothing was charged. Pay with cash or try again later.',
+    card_declined: 'The card was declined. Nothing was charged. Try another card or pay with cash.',
+    processor_unavailable:
+      'Card payments are not available right now. Nothing was charged. Pay with cash or try again later.',
     internal: 'Something went wrong. Please try again.',
   },
 } as const;

@@ -384,6 +384,14 @@ export const es: Messages = {
       },
     },
   },
+  cardDeclined: {
+    insufficient_funds:
+      'La tarjeta fue rechazada: fondos insuficientes. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+    expired_card:
+      'La tarjeta fue rechazada: está vencida. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+    declined:
+      'La tarjeta fue rechazada. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+  },
   card: {
     not_accepted: 'Esta tarjeta no se acepta aquí. Use una Visa o Mastercard.',
     expired: 'Esta tarjeta está vencida. Use otra tarjeta.',
@@ -506,6 +514,12 @@ export const es: Messages = {
     storage_read_only:
       'Este equipo no puede guardar ahora (su almacenamiento es de solo lectura). Avise al personal.',
     storage_failed: 'El almacenamiento de este equipo falló; no se guardó nada. Avise al personal.',
+    card_needs_network:
+      'Los pagos con tarjeta necesitan conexión de red, y este quiosco no la tiene ahora. No se cobró nada. Pague en efectivo o inténtelo más tarde.',
+    card_declined:
+      'La tarjeta fue rechazada. No se cobró nada. Pruebe con otra tarjeta o pague en efectivo.',
+    processor_unavailable:
+      'Los pagos con tarjeta no están disponibles ahora. No se cobró nada. Pague en efectivo o inténtelo más tarde.',
     internal: 'Algo salió mal. Inténtelo de nuevo.',
   },
 };

@@ -23,6 +23,9 @@ export class SyncError extends Error {
     message: string,
     /** For epoch_changed: the server's new epoch. */
     readonly epoch?: string,
+    /** The service's own error code when it answered one (e.g. card_declined), and the
+     * processor's reason for a card refusal. */
+    readonly refusal?: { code: string; declineCode?: string },
   ) {
     super(message);
     this.name = 'SyncError';

@@ -6,6 +6,7 @@ import {
   ErrorBodySchema,
   EpochChangedSchema,
   HEADERS,
+  KioskCardChargeResponseSchema,
   PROTOCOL_VERSION,
   PullResponseSchema,
   PushResponseSchema,
@@ -13,6 +14,8 @@ import {
   type DeviceInfo,
   type EnrollRequest,
   type EnrollResponse,
+  type KioskCardChargeRequest,
+  type KioskCardChargeResponse,
   type PullRequest,
   type PullResponse,
   type PushRequest,
@@ -28,6 +31,7 @@ export const ROUTES = {
   device: '/v1/device',
   push: '/v1/push',
   pull: '/v1/pull',
+  cardPayments: '/v1/card-payments',
 } as const;
 
 /** How the client reaches the central service; the sync engine only sees this. */
@@ -35,6 +39,8 @@ export interface SyncTransport {
   push(request: PushRequest): Promise<PushResponse>;
   pull(request: PullRequest): Promise<PullResponse>;
   deviceInfo(): Promise<DeviceInfo>;
+  /** A kiosk's card payment, captured by the processor through the service (needs the network). */
+  chargeCard(request: KioskCardChargeRequest): Promise<KioskCardChargeResponse>;
 }
 
 export interface HttpTransportOptions {
@@ -153,6 +159,7 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     push: (body) => signed('POST', ROUTES.push, body, PushResponseSchema),
     pull: (body) => signed('POST', ROUTES.pull, body, PullResponseSchema),
     deviceInfo: () => signed('GET', ROUTES.device, undefined, DeviceInfoSchema),
+    chargeCard: (body) => signed('POST', ROUTES.cardPayments, body, KioskCardChargeResponseSchema),
   };
 }
 
@@ -232,6 +239,9 @@ function errorFor(status: number, method: string, path: string, answer: string):
   }
   const error = ErrorBodySchema.safeParse(body);
   const code = error.success ? error.data.error.code : undefined;
+  const refusal = error.success
+    ? { code: error.data.error.code, declineCode: error.data.error.declineCode }
+    : undefined;
   const message = `${method} ${path}: HTTP ${status}${error.success ? ` ${code}: ${error.data.error.message}` : ''}`;
   const epoch = EpochChangedSchema.safeParse(body);
   if (epoch.success) return new SyncError('epoch_changed', message, epoch.data.error.epoch);
@@ -242,12 +252,13 @@ function errorFor(status: number, method: string, path: string, answer: string):
   if (code === 'replayed') return new SyncError('transient', message);
   if (status === 401 || status === 403) return new SyncError('unauthorized', message);
   if (status === 413) return new SyncError('too_large', message);
-  if (status === 408 || status === 429 || status >= 500) return new SyncError('transient', message);
+  if (status === 408 || status === 429 || status >= 500)
+    return new SyncError('transient', message, undefined, refusal);
   if (!error.success) {
     // Not the service's error shape (e.g. a proxy's page): treat like a broken answer.
     return new SyncError('transient', message);
   }
-  return new SyncError('rejected_request', message);
+  return new SyncError('rejected_request', message, undefined, refusal);
 }
 
 /** The error, or what caused it (undici's "fetch failed" hides the reset or refusal). */

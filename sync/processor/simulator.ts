@@ -66,7 +66,11 @@ const TokenRequest = z.object({
   number: z.string().regex(/^\d{12,19}$/),
   expMonth: z.number().int().min(1).max(12),
   expYear: z.number().int().min(2000).max(2100),
-  cvc: z.string().regex(/^\d{3,4}$/),
+  /** Absent for a card-present swipe (a magstripe carries no CVC). */
+  cvc: z
+    .string()
+    .regex(/^\d{3,4}$/)
+    .optional(),
 });
 const PaymentRequest = z.object({
   token: z.string().min(1).max(100),

@@ -18,9 +18,10 @@ async function startDeposit(page: Page, index: number, dollars: string, method: 
   await page.getByRole('button', { name: 'See the fee' }).tap();
 }
 
-test('a card deposit: fee first, a credit card warning after the swipe, a printed receipt', async ({
+test('a card deposit: fee first, a credit card warning after the swipe; offline it needs the network', async ({
   page,
 }) => {
+  // This harness has no central service: a card is read, but cannot be charged.
   await startDeposit(page, 0, '50', 'Card');
   await page.getByRole('button', { name: /Confirm and pay/ }).tap();
   await expect(page.getByText('Swipe your card now.')).toBeVisible();
@@ -30,16 +31,9 @@ test('a card deposit: fee first, a credit card warning after the swipe, a printe
     page.getByText(/This is a credit card\. Your bank may charge a cash-advance fee/),
   ).toBeVisible();
   await page.getByRole('button', { name: /Confirm and pay/ }).tap();
-  await expect(page.getByText('Thank you. The deposit was made.')).toBeVisible();
-  await checkScreen(page, 'lobby-receipt');
-  await expect(page.getByText(/Printed\. Please take your receipt\.|Printing/)).toBeVisible();
-  await expect
-    .poll(async () => (await harness().simulator.printed()).join('\n'))
-    .toContain('50.00');
-  const receipt = (await harness().simulator.printed()).join('\n');
-  expect(receipt).not.toContain('4111111111111111');
-  await page.getByRole('button', { name: 'Done' }).tap();
-  await expect(page.getByRole('button', { name: 'Find' })).toBeVisible();
+  await expect(page.getByText(/Card payments need a network connection/)).toBeVisible();
+  await expect(page.getByText('Thank you. The deposit was made.')).toHaveCount(0);
+  expect((await harness().simulator.printed()).join('\n')).not.toContain('50.00');
 });
 
 test('a cash deposit through the bill acceptor: escrow, accept, then deposit', async ({ page }) => {

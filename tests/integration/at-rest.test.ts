@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../electron/backend/testing/temp-dir';
+import { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 
@@ -12,10 +13,15 @@ import { SyncedDevice } from './support/device';
  * of every file in the data folder hold none of the values an attacker wants.
  */
 let central: CentralFixture;
+let processor: ProcessorSimulatorProcess;
 beforeAll(async () => {
-  central = await CentralFixture.start();
+  processor = await ProcessorSimulatorProcess.start();
+  central = await CentralFixture.start(undefined, { processor });
 });
-afterAll(() => central.stop());
+afterAll(async () => {
+  await central.stop();
+  await processor.stop();
+});
 
 function filesUnder(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -105,6 +111,7 @@ describe('a kiosk data folder after a demo-like run', () => {
     await central.mailFrom(customerId, residentId, 3);
     const kiosk = await SyncedDevice.enroll(central.url, await central.enrollment(), {
       hardware: true,
+      processor: { url: processor.url, publishableKey: processor.keys.publishableKey },
     });
     try {
       await kiosk.sync.syncNow();

@@ -6,6 +6,7 @@ import { ServiceError } from '../errors';
 import { enqueueMutation } from '../store';
 import { residentBlocks } from './account';
 import { audit } from './audit';
+import { chargeKioskCard } from './card-charge';
 import { requireCardRead, requirePaidCash } from './device';
 import { requireService } from './facility';
 import { paidWith, printReceipt } from './receipts';
@@ -105,6 +106,16 @@ export const lobbyHandlers = {
         stillPossible: quoted.stillPossible.join(','),
       });
     }
+    const depositId = randomUUID();
+    // Charged (captured) before anything is booked: a decline or no network leaves nothing behind.
+    const chargeId = card
+      ? await chargeKioskCard(context, {
+          paymentId: depositId,
+          residentId: input.residentId,
+          amountCents: quoted.totalCents,
+          token: card.token,
+        })
+      : null;
     const { store } = context.core;
     const deposit = store.transaction(() => {
       // No change is given: cash beyond the total is credited too, and printed as such.
@@ -114,7 +125,7 @@ export const lobbyHandlers = {
             quoted.totalCents
           : 0;
       const row = {
-        id: randomUUID(),
+        id: depositId,
         residentId: input.residentId,
         channel,
         amountCents: quoted.amountCents + overpaidCents,
@@ -131,7 +142,7 @@ export const lobbyHandlers = {
       };
       store.account.addDeposit(row);
       if (card) context.core.cardReads.take(card.token);
-      enqueueMutation(store, 'lobby.deposit', row, context.now);
+      enqueueMutation(store, 'lobby.deposit', { ...row, chargeId }, context.now);
       audit(context, 'deposit', row.id, {
         residentId: row.residentId,
         channel,

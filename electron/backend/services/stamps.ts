@@ -8,6 +8,7 @@ import { enqueueMutation } from '../store';
 import type { StampPurchaseRow } from '../store/repositories/stamps';
 import { audit } from './audit';
 import { residentId } from './auth';
+import { chargeKioskCard } from './card-charge';
 import { requireCardRead, requirePaidCash } from './device';
 import { requireFacility } from './facility';
 import { paidWith, printReceipt } from './receipts';
@@ -114,6 +115,16 @@ export const stampsHandlers = {
         throw new ServiceError('invalid_input', assessed.error.message, { field: 'payment.card' });
       }
     }
+    const purchaseId = randomUUID();
+    // Charged (captured) before anything is booked: a decline or no network leaves nothing behind.
+    const chargeId = card
+      ? await chargeKioskCard(context, {
+          paymentId: purchaseId,
+          residentId: resident,
+          amountCents: price,
+          token: card.token,
+        })
+      : null;
     const purchase = store.transaction(() => {
       if (payment.kind === 'account') {
         const available = availableBalance(store.stamps.spendable(resident));
@@ -129,7 +140,7 @@ export const stampsHandlers = {
           ? requirePaidCash(context, payment.cashSessionId, price).insertedCents
           : null;
       const row: StampPurchaseRow = {
-        id: randomUUID(),
+        id: purchaseId,
         residentId: resident,
         bundleId: priced.value.bundle.id,
         stamps: priced.value.bundle.stamps,
@@ -156,7 +167,12 @@ export const stampsHandlers = {
       });
       // The central service needs the whole payment; the local row keeps only what it shows.
       const paidAtKiosk = { cardExpiry: card?.expiry ?? null, cardFunding: card?.funding ?? null };
-      enqueueMutation(store, 'stamps.purchase', { ...row, ...paidAtKiosk, cashCents }, context.now);
+      enqueueMutation(
+        store,
+        'stamps.purchase',
+        { ...row, ...paidAtKiosk, cashCents, chargeId },
+        context.now,
+      );
       audit(context, 'stamps.purchase', row.id, { bundleId: row.bundleId, priceCents: price });
       return row;
     });

@@ -10,6 +10,7 @@ import {
 import type { BlobQueue } from '../../../sync/client/blobs';
 import type { SyncStatus } from '../../contract';
 import type { SyncClient, SyncClientDeps } from '../ports';
+import { chargeCardAtCentral } from './card-charges';
 import { LATEST_SCHEMA_VERSION } from '../store';
 import type { Touched } from './apply';
 import { createBlobDownloads } from './blobs';
@@ -111,6 +112,7 @@ export function createBackendSync(options: BackendSyncOptions) {
       status: () => toContractStatus(engine.status()),
       syncNow: async () => toContractStatus(await engine.syncNow()),
       poke: () => engine.poke(),
+      chargeCard: (request) => chargeCardAtCentral(transport, request),
       blobs,
       close: async () => {
         await engine.stop();

@@ -12,6 +12,11 @@ import {
 } from '../../hal';
 import { SerialLink, linkTarget, type LinkTarget } from '../serial/link';
 import { toCardResult, type CardPolicy } from './card-data';
+import {
+  ProcessorTokenizerSchema,
+  tokenRequestBody,
+  tokenizeAtProcessor,
+} from './processor-tokens';
 import { SwipeFramer } from './swipe-framer';
 import { parseSwipe, swipeError } from './tracks';
 
@@ -19,6 +24,8 @@ export const MagstripeOptionsSchema = z
   .object({
     /** HMAC key for the card token; at least 32 characters, kept per device. */
     tokenSecret: z.string().min(32),
+    /** The card processor this reader tokenizes at; without it reads carry only the HMAC token. */
+    processor: ProcessorTokenizerSchema.optional(),
     /** `terminator`: swipes end with CR/ETX; `gap`: a silence ends them. */
     framing: z.enum(['terminator', 'gap']).default('terminator'),
     gapMs: z.number().int().min(20).max(500).default(75),
@@ -99,6 +106,16 @@ export class MagstripeDriver implements CardReaderDriver {
     this.handle(events, sink);
   }
 
+  /** The read carries the processor's token instead of the reader's own once the processor answers. */
+  private async deliverTokenized(
+    card: CardResult,
+    body: Uint8Array<ArrayBuffer>,
+    sink: CardSink,
+  ): Promise<void> {
+    const token = await tokenizeAtProcessor(this.options.processor!, body);
+    sink.data(token ? { ...card, token } : card);
+  }
+
   private handle(events: ReturnType<SwipeFramer['push']>, sink: CardSink): void {
     for (const event of events) {
       if (event.kind === 'overflow') {
@@ -106,10 +123,16 @@ export class MagstripeDriver implements CardReaderDriver {
         continue;
       }
       const { frame } = event;
+      let tokenRequest: Uint8Array<ArrayBuffer> | undefined;
       try {
         if (!this.inputEnabled) continue;
-        sink.data(toCardResult(parseSwipe(frame, this.options.lrc), this.policy));
+        const fields = parseSwipe(frame, this.options.lrc);
+        tokenRequest = this.options.processor ? tokenRequestBody(fields) : undefined;
+        const card = toCardResult(fields, this.policy);
+        if (tokenRequest === undefined) sink.data(card);
+        else void this.deliverTokenized(card, tokenRequest, sink);
       } catch (error) {
+        tokenRequest?.fill(0);
         sink.error(error instanceof DeviceError ? error : swipeError('format', 'unreadable swipe'));
       } finally {
         frame.fill(0);

@@ -47,6 +47,8 @@ export interface DeviceOptions {
   serial?: string;
   /** Simulated kiosk hardware (card reader, bill acceptor, printer, badge scanner). */
   hardware?: boolean;
+  /** The card processor the simulated reader tokenizes at. */
+  processor?: { url: string; publishableKey: string };
   /** Sync on a timer of `intervalMs` (and when poked) instead of only on syncNow. */
   timer?: { intervalMs: number };
 }
@@ -136,7 +138,9 @@ export class SyncedDevice {
       enrolling.close();
     }
     let sync: BackendSync | undefined;
-    const kiosk = options.hardware ? createSimulatedKiosk({ pace: 'fast' }) : null;
+    const kiosk = options.hardware
+      ? createSimulatedKiosk({ pace: 'fast', processor: options.processor })
+      : null;
     const backend = await createBackend({
       ...(kiosk && {
         devices: (onEvent) =>
