@@ -1,10 +1,11 @@
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../electron/backend/testing/temp-dir';
-import { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
-import { CentralFixture } from './support/central';
+import type { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
+import type { CentralFixture } from './support/central';
+import { centralWithProcessorForFile } from './support/central';
 import { SyncedDevice } from './support/device';
 
 /**
@@ -14,13 +15,9 @@ import { SyncedDevice } from './support/device';
  */
 let central: CentralFixture;
 let processor: ProcessorSimulatorProcess;
-beforeAll(async () => {
-  processor = await ProcessorSimulatorProcess.start();
-  central = await CentralFixture.start(undefined, { processor });
-});
-afterAll(async () => {
-  await central.stop();
-  await processor.stop();
+centralWithProcessorForFile((started, simulator) => {
+  central = started;
+  processor = simulator;
 });
 
 function filesUnder(folder: string): string[] {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
-import { CentralFixture } from './support/central';
+import { describe, expect, it } from 'vitest';
+import type { ProcessorSimulatorProcess } from '../../sync/server/money/processor-process';
+import type { CentralFixture } from './support/central';
+import { centralWithProcessorForFile } from './support/central';
 import { SyncedDevice } from './support/device';
 
 /**
@@ -10,14 +11,9 @@ import { SyncedDevice } from './support/device';
  */
 let central: CentralFixture;
 let processor: ProcessorSimulatorProcess;
-
-beforeAll(async () => {
-  processor = await ProcessorSimulatorProcess.start();
-  central = await CentralFixture.start(undefined, { processor });
-});
-afterAll(async () => {
-  await central.stop();
-  await processor.stop();
+centralWithProcessorForFile((started, simulator) => {
+  central = started;
+  processor = simulator;
 });
 
 const tokenizer = () => ({ url: processor.url, publishableKey: processor.keys.publishableKey });

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { DeviceProfile } from '../../../domain';
 import { loadFacility } from '../../../sync/server/facilities';
 import { publishContact } from '../../../sync/server/publish';
 import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
 import type { Storage } from '../../../sync/server/storage/types';
-import type { ProcessorSimulatorProcess } from '../../../sync/server/money/processor-process';
+import { ProcessorSimulatorProcess } from '../../../sync/server/money/processor-process';
 import { TestCentral } from '../../../sync/server/testing/central';
 import { insertReleasedEmail } from '../../../sync/server/testing/mail';
 import { inWork } from '../../../sync/server/work';
@@ -138,4 +139,24 @@ export class CentralFixture {
     await this.central.storage.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For one test file: a card processor simulator in its own process and a central service that
+ * charges cards through it, both started before the file's tests and stopped after them.
+ */
+export function centralWithProcessorForFile(
+  started: (central: CentralFixture, processor: ProcessorSimulatorProcess) => void,
+): void {
+  let central: CentralFixture | undefined;
+  let processor: ProcessorSimulatorProcess | undefined;
+  beforeAll(async () => {
+    processor = await ProcessorSimulatorProcess.start();
+    central = await CentralFixture.start(undefined, { processor });
+    started(central, processor);
+  });
+  afterAll(async () => {
+    await central?.stop();
+    await processor?.stop();
+  });
 }
