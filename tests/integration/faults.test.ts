@@ -192,27 +192,35 @@ describe('a restored central service', () => {
   });
 });
 
+/**
+ * A kiosk sends 'original words'; the message comes back down in a pulled page, and the proxy
+ * passes the first pull answer holding it through `alter`, once. `tampered()` counts the edits.
+ */
+async function sentMailAlteredOnce(alter: (body: string) => string) {
+  const who = await residentWithContact({ stamps: 10 });
+  const target = await device();
+  await target.sync.syncNow();
+  await target.login(who.docNumber);
+  await target.sendMail(who.customerId, 'original words');
+  let tampered = 0;
+  proxy.plan = ({ path }) =>
+    path === '/v1/pull' && tampered === 0
+      ? {
+          kind: 'rewrite',
+          change: (body) =>
+            body.includes('original words') ? ((tampered += 1), alter(body)) : body,
+        }
+      : { kind: 'pass' };
+  return { target, tampered: () => tampered };
+}
+
 describe('answers altered in transit', () => {
   it('a page whose checksum does not match is not applied; the retry gets it right', async () => {
-    const who = await residentWithContact({ stamps: 10 });
-    const target = await device();
-    await target.sync.syncNow();
-    // The message the kiosk sent comes back down in a pulled page; alter that page once.
-    await target.login(who.docNumber);
-    await target.sendMail(who.customerId, 'original words');
-    let tampered = 0;
-    proxy.plan = ({ path }) =>
-      path === '/v1/pull' && tampered === 0
-        ? {
-            kind: 'rewrite',
-            change: (body) =>
-              body.includes('original words')
-                ? ((tampered += 1), body.replace('original words', 'altered words!'))
-                : body,
-          }
-        : { kind: 'pass' };
+    const { target, tampered } = await sentMailAlteredOnce((body) =>
+      body.replace('original words', 'altered words!'),
+    );
     const first = await target.sync.syncNow();
-    expect(tampered).toBe(1);
+    expect(tampered()).toBe(1);
     expect(first).toMatchObject({ state: 'error', lastError: 'transient' });
     expect(
       target.store.db
@@ -242,24 +250,11 @@ function rewriteWithChecksums(body: string, from: string, to: string): string {
 
 describe('pages rewritten or replayed by someone on the path', () => {
   it('refuses a page rewritten with a valid checksum as a signature problem, applying none of it', async () => {
-    const who = await residentWithContact({ stamps: 10 });
-    const target = await device();
-    await target.sync.syncNow();
-    await target.login(who.docNumber);
-    await target.sendMail(who.customerId, 'original words');
-    let tampered = 0;
-    proxy.plan = ({ path }) =>
-      path === '/v1/pull' && tampered === 0
-        ? {
-            kind: 'rewrite',
-            change: (body) =>
-              body.includes('original words')
-                ? ((tampered += 1), rewriteWithChecksums(body, 'original words', 'altered words!'))
-                : body,
-          }
-        : { kind: 'pass' };
+    const { target, tampered } = await sentMailAlteredOnce((body) =>
+      rewriteWithChecksums(body, 'original words', 'altered words!'),
+    );
     const first = await target.sync.syncNow();
-    expect(tampered).toBe(1);
+    expect(tampered()).toBe(1);
     expect(first).toMatchObject({ state: 'error', lastError: 'page_signature_invalid' });
     const altered = "SELECT count(*) AS n FROM messages WHERE body LIKE '%altered%'";
     expect(target.store.db.prepare(altered).get()).toEqual({ n: 0 });
