@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { CardReader, ReceiptPrinter, type CardResult } from '../hardware/hal';
 import { MagstripeDriver, MagstripeOptionsSchema } from '../hardware/drivers/card/magstripe-driver';
 import { EscPosDriver, EscPosOptionsSchema } from '../hardware/drivers/printer/escpos-driver';
-import { encodeReceipt } from '../hardware/drivers/printer/receipts';
+import { buildReceiptDocument } from '../electron/backend/receipts/receipt-documents';
+import { renderEscPos } from '../hardware/drivers/printer/escpos-render';
 import { SimBinding } from '../hardware/simulators/binding';
 import { CardReaderEmulator, encodeSwipe } from '../hardware/simulators/card-emulator';
 import { PrinterEmulator } from '../hardware/simulators/printer-emulator';
@@ -83,7 +84,7 @@ async function receiptsPerMinute(): Promise<void> {
   await printer.open();
   await printer.claim();
   await printer.enable();
-  const job = encodeReceipt({
+  const document = buildReceiptDocument({
     kind: 'deposit',
     facilityName: 'Bench County Jail',
     deviceId: 'kiosk-bench',
@@ -99,9 +100,10 @@ async function receiptsPerMinute(): Promise<void> {
     totalCents: 2295,
     payment: { method: 'card', card: { brand: 'visa', last4: '1111' } },
   });
+  const job = renderEscPos(document, { profile: 'escpos-generic', paper: '80mm' });
   const count = 20;
   const start = performance.now();
-  for (let i = 0; i < count; i += 1) await printer.print(job);
+  for (let i = 0; i < count; i += 1) await printer.print(document);
   const elapsed = performance.now() - start;
   await printer.close();
   const perMinute = (count / elapsed) * 60_000;

@@ -7,7 +7,7 @@ import type {
   PrintJob,
   SyncStatus,
 } from '../contract';
-import type { ReceiptInput } from '../../hardware/drivers';
+import type { ReceiptDocument } from '../../hardware/hal';
 import type { Store } from './store';
 
 /** Pushes an event to every open connection (validated against the contract first). */
@@ -20,11 +20,11 @@ export type TellResident = <E extends EventName>(
 ) => void;
 
 /**
- * A receipt or form for the printer, typed and worded by the hardware layer
- * (hardware/drivers/printer/receipts.ts: deposit, stamp purchase, release form, test page, in
- * English and Spanish), with the header every receipt carries (device, time, locale, facility).
+ * A receipt or form for the printer as a printer-independent document (hardware/hal
+ * receipt-document.ts), built by receipts/receipt-documents.ts; the printer's driver renders it
+ * for its model and roll.
  */
-export type PrintRequest = ReceiptInput;
+export type PrintRequest = ReceiptDocument;
 
 /**
  * What the backend needs from the hardware layer (electron/backend/devices implements it over

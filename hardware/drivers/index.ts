@@ -11,11 +11,3 @@ export const standardDrivers: DriverRegistry = {
   id003: id003Driver,
   'badge-serial': badgeDriver,
 };
-
-export {
-  encodeReceipt,
-  layoutOf,
-  ReceiptInputError,
-  ReceiptInputSchema,
-  type ReceiptInput,
-} from './printer/receipts';

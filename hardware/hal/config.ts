@@ -22,9 +22,37 @@ export const SimulatedPortSpecSchema = z
   })
   .strict();
 
+/**
+ * A USB printer-class device (the kernel's usblp, e.g. `/dev/usb/lp0`): an absolute device path;
+ * bytes are written to it and status replies read back where the printer has a back channel.
+ */
+export const UsbPrinterPortSpecSchema = z
+  .object({
+    kind: z.literal('usb-printer'),
+    path: z
+      .string()
+      .max(256)
+      .regex(/^\/(?!.*\/\.\.?(\/|$))[\w./-]+$/, 'an absolute device path such as /dev/usb/lp0'),
+  })
+  .strict();
+
+/** A network printer's raw port (TCP 9100, "JetDirect"): host name or IP address and port. */
+export const TcpPortSpecSchema = z
+  .object({
+    kind: z.literal('tcp'),
+    host: z
+      .string()
+      .max(253)
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$/, 'a host name or an IP address'),
+    port: z.number().int().min(1).max(65_535).default(9100),
+  })
+  .strict();
+
 export const PortSpecSchema = z.discriminatedUnion('kind', [
   SerialPortSpecSchema,
   SimulatedPortSpecSchema,
+  UsbPrinterPortSpecSchema,
+  TcpPortSpecSchema,
 ]);
 export type PortSpec = z.output<typeof PortSpecSchema>;
 

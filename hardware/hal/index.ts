@@ -3,6 +3,7 @@ export * from './driver';
 export * from './device';
 export * from './card-reader';
 export * from './receipt-printer';
+export * from './receipt-document';
 export * from './bill-acceptor';
 export * from './badge-scanner';
 export * from './config';

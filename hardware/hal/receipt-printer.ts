@@ -1,5 +1,12 @@
 import { PosDevice, asDeviceError, type DeviceOptions } from './device';
+import { DeviceError } from './errors';
 import type { DeviceDriver } from './driver';
+import {
+  ReceiptDocumentBuilder,
+  ReceiptDocumentError,
+  parseReceiptDocument,
+  type ReceiptDocument,
+} from './receipt-document';
 
 export type PrinterCondition =
   'ok' | 'paper_near_end' | 'paper_out' | 'cover_open' | 'offline' | 'error';
@@ -16,6 +23,11 @@ export interface PrinterStatus {
   errorCause: PrinterErrorCause | null;
   /** A recover command clears the error (autocutter and mechanical errors, once freed). */
   recoverable: boolean;
+  /**
+   * The cash drawer on the printer's kick-out connector is open, read from its pin 3 level and
+   * the configured level that means open; null when the printer has no drawer configured.
+   */
+  drawerOpen: boolean | null;
 }
 
 /**
@@ -37,6 +49,10 @@ export interface ReceiptPrinterCapabilities {
   qrCode: boolean;
   cutter: boolean;
   realTimeStatus: boolean;
+  /** A cash drawer is wired to the printer's kick-out connector. */
+  drawer: boolean;
+  /** How the printer is reached: a serial port, a USB printer-class device, or TCP 9100. */
+  transport: 'serial' | 'usb-printer' | 'tcp' | 'simulated';
 }
 
 export interface ReceiptPrinterDriver extends DeviceDriver<
@@ -45,18 +61,19 @@ export interface ReceiptPrinterDriver extends DeviceDriver<
   ReceiptPrinterCapabilities
 > {
   /**
-   * Sends one job and resolves once a status read after the cut says it printed; `sent` is
-   * called when the last byte went down the wire.
+   * Renders one document for the printer's model and roll, sends it, and resolves once a status
+   * read after it says it printed; `sent` is called when the last byte went down the wire.
+   * Rejects with ReceiptDocumentError when the document cannot fit this printer.
    */
-  print(job: Uint8Array, progress?: { sent(): void }): Promise<void>;
+  print(document: ReceiptDocument, progress?: { sent(): void }): Promise<void>;
   readStatus(): Promise<PrinterStatus>;
-  /** Bytes for a short test receipt (interactive health check). */
-  testPage(): Uint8Array;
+  /** A short test receipt (interactive health check). */
+  testPage(): ReceiptDocument;
 }
 
 export class ReceiptPrinter extends PosDevice<never, PrinterStatus, ReceiptPrinterCapabilities> {
   readonly deviceClass = 'ReceiptPrinter';
-  private lastJob: Uint8Array | null = null;
+  private lastJob: ReceiptDocument | null = null;
 
   constructor(
     name: string,
@@ -71,17 +88,30 @@ export class ReceiptPrinter extends PosDevice<never, PrinterStatus, ReceiptPrint
    * printed (confirmed by a status read after the cut) or rejected as failed with the reason. A
    * failure is also raised as an error event whose `retry` answer prints the same job again.
    */
-  async print(job: Uint8Array, onSent?: () => void): Promise<void> {
+  async print(document: ReceiptDocument, onSent?: () => void): Promise<void> {
     this.requireEnabled();
+    const job = parseReceiptDocument(document);
     this.lastJob = job;
     try {
       await this.runExclusive(() => this.driver.print(job, { sent: () => onSent?.() }));
       this.lastJob = null;
     } catch (error) {
+      // a document this printer cannot print is the caller's problem, not the device's
+      if (error instanceof ReceiptDocumentError) throw error;
       const failure = asDeviceError(error, 'output');
       this.raise(failure);
       throw failure;
     }
+  }
+
+  /** CashDrawer.openDrawer: a kick pulse on the drawer connector, nothing printed or cut. */
+  openDrawer(options: { pin?: 2 | 5; pulseMs?: number } = {}): Promise<void> {
+    if (!this.capabilities.drawer) {
+      return Promise.reject(
+        new DeviceError('illegal', 'no cash drawer is configured on this printer', null, 'output'),
+      );
+    }
+    return this.print(new ReceiptDocumentBuilder().openDrawer(options).build());
   }
 
   readStatus(): Promise<PrinterStatus> {

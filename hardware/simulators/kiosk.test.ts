@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ReceiptDocumentBuilder,
   DeviceConfigError,
   DeviceManager,
   type BadgeScan,
@@ -9,7 +10,7 @@ import {
   type DeviceErrorEvent,
   type PrinterStatus,
 } from '../hal';
-import { encodeReceipt, standardDrivers } from '../drivers';
+import { standardDrivers } from '../drivers';
 import { FAULT_NAMES, createSimulatedKiosk, type FaultRequest } from './kiosk';
 import { MemoryBillJournal, nextEvent, TEST_TIMINGS } from './testing';
 
@@ -37,12 +38,11 @@ afterEach(async () => {
   await Promise.all(managers.splice(0).map((manager) => manager.stop()));
 });
 
-const receipt = encodeReceipt({
-  kind: 'test_page',
-  facilityName: 'Test',
-  deviceId: 'kiosk-1',
-  at: '2026-01-01T00:00:00Z',
-});
+const receipt = new ReceiptDocumentBuilder()
+  .printNormal('PRINTER TEST', { align: 'center', bold: true })
+  .printBarCode('0123456789')
+  .cutPaper()
+  .build();
 
 describe('device configuration', () => {
   const kiosk = createSimulatedKiosk();

@@ -8,7 +8,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../contract';
 import { tempDir } from '../testing/temp-dir';
-import { DeviceConfigError } from '../../../hardware/hal';
+import { DeviceConfigError, type ReceiptDocument } from '../../../hardware/hal';
+import { buildReceiptDocument } from '../receipts/receipt-documents';
 import { createDeviceService } from './device-service';
 import { luhnRuns, scanForCardData } from './leak-scan';
 
@@ -19,7 +20,7 @@ if (!socat)
 type Recorded = { event: EventName; payload: unknown };
 
 const header = { deviceId: 'kiosk-test', at: '2026-12-01T12:00:00.000Z', locale: 'en' } as const;
-const testPage = { kind: 'test_page', ...header } as const;
+const testPage = buildReceiptDocument({ kind: 'test_page', ...header });
 
 describe('device service configuration', () => {
   it('refuses a bad device configuration with a DeviceConfigError', () => {
@@ -198,18 +199,20 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
   });
 
   it('prints receipts; a paper-out job fails with a printer event; unplug and replug', async () => {
-    const job = await service.print({
-      kind: 'deposit',
-      ...header,
-      locale: 'es',
-      depositId: 'dep-1',
-      residentName: 'José Núñez',
-      docNumber: 'S123456',
-      amountCents: 2000,
-      feeCents: 195,
-      totalCents: 2195,
-      payment: { method: 'cash' },
-    });
+    const job = await service.print(
+      buildReceiptDocument({
+        kind: 'deposit',
+        ...header,
+        locale: 'es',
+        depositId: 'dep-1',
+        residentName: 'José Núñez',
+        docNumber: 'S123456',
+        amountCents: 2000,
+        feeCents: 195,
+        totalCents: 2195,
+        payment: { method: 'cash' },
+      }),
+    );
     expect(job).toMatchObject({ status: 'printed', error: null });
     const printed = (await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] };
     expect(printed.printed.at(-1)).toContain('José Núñez');
@@ -244,10 +247,10 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
   it('reports a receipt with control characters as a failed job, printing nothing', async () => {
     const before = ((await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] })
       .printed.length;
+    // a document is validated again at the printer: text may not carry printer commands
     const job = await service.print({
-      ...testPage,
-      facilityName: 'Evil\u001b@\u001dV\u0000',
-    });
+      blocks: [{ type: 'text', text: 'Evil\u001b@\u001dV\u0000' }],
+    } as ReceiptDocument);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/control characters/);
     const after = ((await (await fetch(`${panel}/api/state`)).json()) as { printed: string[] })

@@ -3,7 +3,7 @@ import type { BindingInterface } from '@serialport/bindings-interface' with {
   'resolution-mode': 'require',
 };
 import type { Logger } from 'pino';
-import { encodeReceipt, layoutOf, standardDrivers } from '../../../hardware/drivers';
+import { standardDrivers } from '../../../hardware/drivers';
 import {
   DeviceError,
   DeviceManager,
@@ -309,12 +309,11 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       const device = requireDevice(printer, 'receipt printer');
       let job: PrintJob;
       try {
-        const bytes = encodeReceipt(request, layoutOf(device.capabilities));
-        await device.print(bytes, () => report('sent'));
+        await device.print(request, () => report('sent'));
         job = { jobId, status: 'printed', error: null };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        logger.warn({ device: device.name, kind: request.kind }, `print failed: ${message}`);
+        logger.warn({ device: device.name }, `print failed: ${message}`);
         job = { jobId, status: 'failed', error: message };
       }
       lastCondition = await printerCondition(device);

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Locale } from '../../../domain/types';
 import type { CardResult, PrintJob } from '../../contract';
 import type { BackendCore, CallContext } from '../context';
-import type { PrintRequest } from '../ports';
+import { buildReceiptDocument, type ReceiptInput } from '../receipts/receipt-documents';
 
 /** The header every receipt carries; printReceipt fills it in. */
 type Header = 'deviceId' | 'at' | 'timeZone' | 'locale' | 'facilityName' | 'supportPhone';
 type WithoutHeader<R> = R extends unknown ? Omit<R, Header> : never;
 /** One receipt's own content (deposit, stamp purchase, release form or test page). */
-export type ReceiptContent = WithoutHeader<PrintRequest>;
+export type ReceiptContent = WithoutHeader<ReceiptInput>;
 
 /** Receipt headings hold at most this many characters (hardware receipt schema). */
 const FACILITY_NAME_MAX = 80;
@@ -34,7 +34,7 @@ function receiptDeviceId(core: BackendCore): string {
 
 /**
  * Prints a receipt when the device has a printer; null when it has none. The wording, in English
- * and Spanish, is the hardware layer's (hardware/drivers/printer/receipt-text.ts).
+ * and Spanish, is in receipts/receipt-text.ts; the document is laid out by the printer's driver.
  */
 export async function printReceipt(
   context: CallContext,
@@ -45,7 +45,7 @@ export async function printReceipt(
   const devices = core.devices;
   if (!devices || !hasPrinter(core)) return null;
   const facility = core.facility();
-  const request = {
+  const input = {
     ...content,
     deviceId: receiptDeviceId(core),
     at: context.now,
@@ -55,7 +55,7 @@ export async function printReceipt(
     supportPhone: facility?.supportPhone,
   };
   try {
-    return await devices.print(request);
+    return await devices.print(buildReceiptDocument(input));
   } catch (error) {
     // What was paid stays recorded; a failed receipt is reported, never a failed payment.
     core.logger.warn({ err: error, kind: content.kind }, 'receipt did not print');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DeviceError,
+  ReceiptDocumentBuilder,
   parseDriverOptions,
   type DriverContext,
   type DriverFactory,
@@ -8,13 +9,14 @@ import {
   type DriverSpec,
   type PrinterStatus,
   type ReceiptPrinterCapabilities,
+  type ReceiptDocument,
   type ReceiptPrinterDriver,
 } from '../../hal';
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
-import { linkTarget, type LinkTarget } from '../serial/link';
+import { printerLinkTarget, wireMs, type ByteLinkTarget } from '../transport/byte-link';
+import { renderEscPos } from './escpos-render';
 import { PAPER_WIDTHS, PRINTER_PROFILES, PrinterProfileIdSchema } from './profiles';
-import { encodeReceipt } from './receipts';
 import {
   RECOVER_CLEARING_BUFFERS,
   STATUS_MODELS,
@@ -34,6 +36,14 @@ export const EscPosOptionsSchema = z
     /** The model (code table, printable width) and the roll it holds. */
     profile: PrinterProfileIdSchema.default('escpos-generic'),
     paper: z.enum(PAPER_WIDTHS).default('80mm'),
+    /**
+     * A cash drawer on the kick-out connector, and the level of its pin 3 (`DLE EOT 1` bit 2)
+     * that means open: the manuals leave it to the drawer's switch, so it is configured.
+     */
+    drawer: z
+      .object({ openLevel: z.enum(['high', 'low']).default('high') })
+      .strict()
+      .optional(),
     /** Real-time status (DLE EOT) every so often; this many missed replies means offline. */
     heartbeatMs: z.number().int().min(20).max(60_000).default(3000),
     missedHeartbeats: z.number().int().min(1).max(10).default(3),
@@ -57,7 +67,7 @@ export class EscPosDriver implements ReceiptPrinterDriver {
   private readonly model: StatusModel;
 
   constructor(
-    private readonly target: LinkTarget,
+    private readonly target: ByteLinkTarget,
     private readonly options: EscPosOptions,
   ) {
     const model = STATUS_MODELS[options.model];
@@ -73,6 +83,8 @@ export class EscPosDriver implements ReceiptPrinterDriver {
       qrCode: true,
       cutter: true,
       realTimeStatus: true,
+      drawer: options.drawer !== undefined,
+      transport: target.kind ?? 'serial',
     };
   }
 
@@ -119,31 +131,34 @@ export class EscPosDriver implements ReceiptPrinterDriver {
       const timeout = index === 0 ? firstTimeoutMs : undefined;
       replies[n] = await exchange.request(statusRequest(n), isStatusReply, timeout);
     }
-    const status = this.model.decode(replies);
+    const status = this.model.decode(replies, this.options.drawer?.openLevel ?? null);
     const changed =
-      this.last?.condition !== status.condition || this.last.errorCause !== status.errorCause;
+      this.last?.condition !== status.condition ||
+      this.last.errorCause !== status.errorCause ||
+      this.last.drawerOpen !== status.drawerOpen;
     if (changed) this.sink?.status(status);
     this.last = status;
     return status;
   }
 
-  testPage(): Uint8Array {
-    return encodeReceipt(
-      {
-        kind: 'test_page',
-        facilityName: 'Homeline',
-        deviceId: 'printer',
-        at: new Date().toISOString(),
-      },
-      { profile: this.options.profile, paper: this.options.paper },
-    );
+  testPage(): ReceiptDocument {
+    const { profile, paper } = this.options;
+    return new ReceiptDocumentBuilder()
+      .printNormal('PRINTER TEST', { align: 'center', bold: true, size: 2 })
+      .printRule()
+      .printColumns([{ text: 'Model' }, { text: profile }])
+      .printColumns([{ text: 'Paper' }, { text: `${paper}, ${this.capabilities.paperDots} dots` }])
+      .printBarCode('0123456789')
+      .cutPaper()
+      .build();
   }
 
   /**
    * Refuses a job the printer cannot take, sends it, then asks for status again: that reply
    * comes after the whole job went down the wire, so a paper-out during the job is reported.
    */
-  async print(job: Uint8Array, progress?: { sent(): void }): Promise<void> {
+  async print(document: ReceiptDocument, progress?: { sent(): void }): Promise<void> {
+    const job = renderEscPos(document, this.options);
     let before = await this.readStatus();
     // only the manuals' recoverable class takes DLE ENQ; an overheat clears by itself and an
     // unrecoverable error needs a power cycle, so both fail the job with their reason
@@ -154,8 +169,9 @@ export class EscPosDriver implements ReceiptPrinterDriver {
     if (blocksPrinting(before)) throw printerError(before);
     await this.requireExchange().post(job);
     progress?.sent();
-    const wireMs = (job.length * 10_000) / this.target.baudRate;
-    const after = await this.readStatus(this.options.replyTimeoutMs + wireMs);
+    const after = await this.readStatus(
+      this.options.replyTimeoutMs + wireMs(this.target, job.length),
+    );
     if (blocksPrinting(after)) throw printerError(after);
   }
 
@@ -196,6 +212,6 @@ export const escPosDriver: DriverFactory = {
   deviceClass: 'ReceiptPrinter',
   create(spec: DriverSpec, context: DriverContext) {
     const options = parseDriverOptions(spec.name, EscPosOptionsSchema, spec.options);
-    return new EscPosDriver(linkTarget(spec, context), options);
+    return new EscPosDriver(printerLinkTarget(spec, context), options);
   },
 };

@@ -1,231 +1,98 @@
 import { describe, expect, it } from 'vitest';
-import { PRINTER_PROFILES, type PaperWidth, type PrinterProfileId } from './profiles';
-import { encodeReceipt, type ReceiptInput } from './receipts';
-
-/**
- * A strict ESC/POS decoder written for this test from the command reference, sharing nothing
- * with the driver or the simulator: it refuses any byte sequence it does not know, and measures
- * every printed line, barcode and QR code in dots.
- */
-interface Measured {
-  lines: { text: string; dots: number }[];
-  codes: { kind: 'code128' | 'qr'; dots: number; quietDots: number; data: string }[];
-}
-
-/** QR byte-mode capacity of versions 1-10 per error correction level (ISO/IEC 18004 table 7). */
-const QR_CAPACITY: Record<number, number[]> = {
-  48: [17, 32, 53, 78, 106, 134, 154, 192, 230, 271], // L
-  49: [14, 26, 42, 62, 84, 106, 122, 152, 180, 213], // M
-  50: [11, 20, 32, 46, 60, 74, 86, 108, 130, 151], // Q
-  51: [7, 14, 24, 34, 44, 58, 64, 84, 98, 119], // H
-};
-
-function decodeStrict(bytes: Uint8Array): Measured {
-  const out: Measured = { lines: [], codes: [] };
-  let i = 0;
-  let font = 12; // font A is 12 dots wide, font B 9
-  let widthMag = 1;
-  let moduleDots = 3; // GS w default
-  let qr = { size: 3, ecc: 48, data: '' };
-  let line = { text: '', dots: 0 };
-  const byte = (at: number) => {
-    if (at >= bytes.length) throw new Error(`truncated command at ${i}`);
-    return bytes[at] as number;
-  };
-  const endLine = () => {
-    out.lines.push(line);
-    line = { text: '', dots: 0 };
-  };
-  while (i < bytes.length) {
-    const b = byte(i);
-    if (b === 0x0a) {
-      endLine();
-      i += 1;
-    } else if (b === 0x0d) {
-      i += 1; // carriage return after the line feed: no paper movement
-    } else if (b >= 0x20) {
-      line.text += String.fromCharCode(b);
-      line.dots += font * widthMag;
-      i += 1;
-    } else if (b === 0x1b) {
-      const c = byte(i + 1);
-      if (c === 0x40) {
-        font = 12;
-        widthMag = 1;
-        i += 2;
-      } else if (c === 0x4d) {
-        font = byte(i + 2) % 48 === 1 ? 9 : 12;
-        i += 3;
-      } else if ([0x45, 0x47, 0x2d, 0x61, 0x74, 0x64].includes(c)) {
-        byte(i + 2);
-        i += 3; // bold, double strike, underline, justification, code table, feed n lines
-      } else throw new Error(`unknown ESC 0x${c.toString(16)} at ${i}`);
-    } else if (b === 0x1c) {
-      if (byte(i + 1) !== 0x2e) throw new Error(`unknown FS command at ${i}`);
-      i += 2; // FS . cancels Kanji mode
-    } else if (b === 0x1d) {
-      const c = byte(i + 1);
-      if (c === 0x21) {
-        widthMag = (byte(i + 2) >> 4) + 1;
-        i += 3;
-      } else if (c === 0x77) {
-        moduleDots = byte(i + 2);
-        if (moduleDots < 2 || moduleDots > 6) throw new Error(`GS w ${moduleDots} out of range`);
-        i += 3;
-      } else if (c === 0x68 || c === 0x48 || c === 0x66) {
-        byte(i + 2);
-        i += 3; // bar code height, HRI position, HRI font
-      } else if (c === 0x56) {
-        const m = byte(i + 2);
-        i += m >= 65 ? 4 : 3;
-      } else if (c === 0x6b) {
-        const m = byte(i + 2);
-        if (m !== 73) throw new Error(`only CODE128 (GS k 73) is expected, got ${m}`);
-        const n = byte(i + 3);
-        const data = bytes.subarray(i + 4, i + 4 + n);
-        if (data.length !== n) throw new Error('truncated bar code');
-        out.codes.push({
-          kind: 'code128',
-          dots: code128Modules(data) * moduleDots,
-          quietDots: 2 * 10 * moduleDots,
-          data: code128Text(data),
-        });
-        i += 4 + n;
-      } else if (c === 0x28) {
-        const fn = byte(i + 2);
-        const length = byte(i + 3) + 256 * byte(i + 4);
-        const body = bytes.subarray(i + 5, i + 5 + length);
-        if (fn !== 0x6b || body.length !== length || body[0] !== 49) {
-          throw new Error(`unknown GS ( command at ${i}`);
-        }
-        const f = body[1];
-        if (f === 67) qr = { ...qr, size: body[2] as number };
-        else if (f === 69) qr = { ...qr, ecc: body[2] as number };
-        else if (f === 80) qr = { ...qr, data: Buffer.from(body.subarray(3)).toString('latin1') };
-        else if (f === 81) {
-          const capacity = QR_CAPACITY[qr.ecc];
-          if (!capacity) throw new Error(`bad QR error correction ${qr.ecc}`);
-          const version = capacity.findIndex((bytesHeld) => bytesHeld >= qr.data.length) + 1;
-          if (version === 0) throw new Error('QR data beyond version 10');
-          out.codes.push({
-            kind: 'qr',
-            dots: (17 + 4 * version) * qr.size,
-            quietDots: 2 * 4 * qr.size,
-            data: qr.data,
-          });
-        } else if (f !== 65) throw new Error(`unknown QR function ${f}`);
-        i += 5 + length;
-      } else throw new Error(`unknown GS 0x${c.toString(16)} at ${i}`);
-    } else throw new Error(`unexpected control byte 0x${b.toString(16)} at ${i}`);
-  }
-  if (line.text) endLine();
-  return out;
-}
-
-/** Symbols of a CODE128 data string: `{X` code set selections count as one symbol each. */
-function code128Modules(data: Uint8Array): number {
-  let symbols = 0;
-  let set = '';
-  for (let at = 0; at < data.length; at += 1) {
-    if (data[at] === 0x7b) {
-      set = String.fromCharCode(data[at + 1] as number);
-      at += 1;
-      symbols += 1;
-    } else symbols += 1;
-  }
-  if (!'ABC'.includes(set) || set === '') throw new Error('CODE128 data without a code set');
-  // start (counted above as the first {X) + data + check (11) + stop (13)
-  return 11 * symbols + 11 + 13;
-}
-
-function code128Text(data: Uint8Array): string {
-  if (data[1] === 0x43) {
-    return [...data.subarray(2)].map((pair) => String(pair).padStart(2, '0')).join('');
-  }
-  return Buffer.from(data.subarray(2)).toString('latin1');
-}
+import { ReceiptDocumentBuilder, ReceiptDocumentError, type ColumnCell } from '../../hal';
+import { layoutColumns } from './columns';
+import { renderEscPos } from './escpos-render';
+import { PAPER_WIDTHS, PRINTER_PROFILES, type PrinterProfileId } from './profiles';
+import { decodeStrict } from './strict-escpos-decoder';
 
 const uuid = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-const header = {
-  facilityName: 'Condado de Prueba - Centro de Detención del Norte',
-  deviceId: 'KIOSK-LOBBY-0042',
-  at: '2026-03-04T15:16:00Z',
-  supportPhone: '+1 800 555 0199',
-};
-const receipts: ReceiptInput[] = [
-  {
-    kind: 'deposit',
-    ...header,
-    locale: 'es',
-    depositId: uuid,
-    residentName: 'María de los Ángeles Núñez-Villaseñor Castañeda',
-    depositorName: 'José Ignacio Peñalosa',
-    docNumber: 'S1234567890',
-    amountCents: 29_905,
-    feeCents: 195,
-    totalCents: 30_100,
-    payment: { method: 'card', card: { brand: 'mastercard', last4: '4444' } },
-  },
-  {
-    kind: 'stamp_purchase',
-    ...header,
-    locale: 'en',
-    purchaseId: '202603041516000042',
-    residentName: 'Ana Lopez',
-    docNumber: 'S123456',
-    stamps: 20,
-    priceCents: 1000,
-    payment: { method: 'cash' },
-  },
-  {
-    kind: 'release_form',
-    ...header,
-    locale: 'es',
-    requestId: uuid,
-    tabletSerial: 'TAB-9001-XYZ',
-    agencyAddress: 'Departamento Correccional del Condado\n1 Main St\nSpringfield, FL 32000',
-    firstName: 'Ana',
-    lastName: 'Núñez',
-    docNumber: 'S123456',
-    phone: '+1 555 0100',
-    returnAddress: '2 Oak Ave\nSpringfield, FL 32001',
-    mailTo: 'Homeline Warehouse\n9 Dock Rd',
-  },
-];
+const longName = 'María de los Ángeles Núñez-Villaseñor Castañeda';
+const profiles = Object.keys(PRINTER_PROFILES) as PrinterProfileId[];
 
-describe('receipts fit the paper (strict decoder, dots per line and per code)', () => {
-  for (const profile of ['escpos-generic', 'epson-tm-t20', 'escpos-pc858'] as PrinterProfileId[]) {
-    for (const paper of ['58mm', '80mm'] as PaperWidth[]) {
-      const { dots } = PRINTER_PROFILES[profile].paper[paper];
-      it(`${profile} on ${paper} (${dots} dots)`, () => {
-        for (const receipt of receipts) {
-          const printed = decodeStrict(encodeReceipt(receipt, { profile, paper }));
-          for (const line of printed.lines) {
-            expect(line.dots, `line "${line.text}"`).toBeLessThanOrEqual(dots);
-          }
-          expect(printed.codes).toHaveLength(1);
-          const [code] = printed.codes;
-          expect(
-            code!.dots + code!.quietDots,
-            `${code!.kind} with its quiet zones`,
-          ).toBeLessThanOrEqual(dots);
-          const reference =
-            receipt.kind === 'deposit'
-              ? receipt.depositId
-              : receipt.kind === 'stamp_purchase'
-                ? receipt.purchaseId
-                : receipt.kind === 'release_form'
-                  ? receipt.requestId
-                  : '';
-          expect(code!.data).toBe(reference);
-          // the whole reference is on paper as text too, however the lines wrap it
-          const text = printed.lines.map((line) => line.text.trim()).join('');
-          expect(text).toContain(reference);
-          expect(code!.kind).toBe(/^\d+$/.test(reference) ? 'code128' : 'qr');
+/** A black frame `width` dots wide and 16 high: 1-bit rows, most significant bit first. */
+function frame(width: number): Uint8Array {
+  const rowBytes = width / 8;
+  const bits = new Uint8Array(rowBytes * 16);
+  for (let y = 0; y < 16; y += 1) {
+    if (y === 0 || y === 15) bits.fill(0xff, y * rowBytes, (y + 1) * rowBytes);
+    bits[y * rowBytes] = (bits[y * rowBytes] as number) | 0x80;
+    bits[(y + 1) * rowBytes - 1] = (bits[(y + 1) * rowBytes - 1] as number) | 0x01;
+  }
+  return bits;
+}
+
+describe('every block of the document model fits every roll (strict decoder, in dots)', () => {
+  for (const profile of profiles) {
+    for (const paper of PAPER_WIDTHS) {
+      const { dots, columns } = PRINTER_PROFILES[profile].paper[paper];
+      it(`${profile} on ${paper} (${dots} dots, ${columns} columns)`, () => {
+        const document = new ReceiptDocumentBuilder()
+          .printNormal('RECIBO DE DEPÓSITO', { align: 'center', bold: true, size: 2 })
+          .printNormal(longName, { underline: true })
+          .printColumns([
+            { text: 'Residente', weight: 2 },
+            { text: longName, weight: 3 },
+          ])
+          .printColumns([
+            { text: 'Cantidad para el residente', weight: 3 },
+            { text: '$1,299.05', weight: 2, align: 'right' },
+          ])
+          .printColumns([{ text: longName, overflow: 'truncate' }, { text: 'S1234567' }])
+          .printRule()
+          .feed(1)
+          .printBarCode('202603041516000042', { humanReadable: 'below' })
+          .printBarCode(uuid, { fallback: 'qr' })
+          .printQrCode(uuid, { errorCorrection: 'Q' })
+          .printBitmap({
+            widthDots: Math.floor(dots / 8) * 8,
+            heightDots: 16,
+            bits: frame(Math.floor(dots / 8) * 8),
+          })
+          .openDrawer({ pin: 2, pulseMs: 100 })
+          .cutPaper()
+          .build();
+        const printed = decodeStrict(renderEscPos(document, { profile, paper }));
+        for (const line of printed.lines) {
+          expect(line.dots, `line "${line.text}"`).toBeLessThanOrEqual(dots);
         }
+        // CODE128 subset C of 18 digits, then the UUID as a QR (no CODE128 of it fits), then the QR
+        expect(printed.codes.map((code) => [code.kind, code.data])).toEqual([
+          ['code128', '202603041516000042'],
+          ['qr', uuid],
+          ['qr', uuid],
+        ]);
+        for (const code of printed.codes) {
+          expect(code.dots + code.quietDots, `${code.kind} with quiet zones`).toBeLessThanOrEqual(
+            dots,
+          );
+        }
+        expect(printed.images).toHaveLength(1);
+        expect(printed.images[0]!.widthDots).toBeLessThanOrEqual(dots);
+        expect(printed.drawerKicks).toEqual([{ pin: 2, onMs: 100, offMs: 200 }]);
+        expect(printed.cuts).toBe(1);
+        // the wrapped name is all on paper (compared by its ASCII letters: the code tables differ)
+        const ascii = (text: string) => text.replace(/[^\x21-\x7e]/g, '');
+        const text = ascii(printed.lines.map((line) => line.text).join(''));
+        expect(text).toContain(ascii(longName));
       });
     }
   }
+
+  it('refuses what cannot fit: an image wider than the roll, a CODE128 without a fallback', () => {
+    const wide = new ReceiptDocumentBuilder()
+      .printBitmap({ widthDots: 392, heightDots: 16, bits: frame(392) })
+      .build();
+    expect(() => renderEscPos(wide, { profile: 'escpos-generic', paper: '58mm' })).toThrow(
+      ReceiptDocumentError,
+    );
+    expect(
+      decodeStrict(renderEscPos(wide, { profile: 'escpos-generic', paper: '80mm' })).images,
+    ).toHaveLength(1);
+    const code = new ReceiptDocumentBuilder().printBarCode(uuid).build();
+    expect(() => renderEscPos(code, { profile: 'epson-tm-t88', paper: '80mm' })).toThrow(
+      /does not fit 512 dots/,
+    );
+  });
 
   it('the decoder measures what a UUID CODE128 would take: wider than any roll', () => {
     const data = Buffer.from(`{B${uuid}`, 'latin1');
@@ -235,9 +102,55 @@ describe('receipts fit the paper (strict decoder, dots per line and per code)', 
     expect(code!.dots).toBeGreaterThan(576);
   });
 
-  it('refuses bytes it does not know', () => {
+  it('the decoder refuses bytes it does not know', () => {
     expect(() => decodeStrict(Uint8Array.of(0x1b, 0x99, 0))).toThrow(/unknown ESC/);
     expect(() => decodeStrict(Uint8Array.of(0x1d, 0x6b, 73, 5, 0x7b))).toThrow(/truncated/);
     expect(() => decodeStrict(Uint8Array.of(0x07))).toThrow(/control byte/);
+    expect(() => decodeStrict(Uint8Array.of(0x1b, 0x70, 0, 50, 10))).toThrow(/off time/);
+  });
+});
+
+describe('columns', () => {
+  const cell = (text: string, extra: Partial<ColumnCell> = {}): ColumnCell => ({
+    text,
+    align: 'left',
+    weight: 1,
+    overflow: 'wrap',
+    ...extra,
+  });
+
+  it('share one line when they fit: label at the left edge, value at the right', () => {
+    expect(layoutColumns([cell('Total'), cell('$22.95')], 32)).toEqual([
+      `Total${' '.repeat(21)}$22.95`,
+    ]);
+    expect(layoutColumns([cell('a'), cell('b'), cell('c')], 6)).toEqual(['a  b c']);
+  });
+
+  it('wrap a long Spanish name in its share at spaces, nothing lost, every line within the roll', () => {
+    for (const columns of [30, 32, 35, 42, 48]) {
+      const lines = layoutColumns(
+        [cell('Residente', { weight: 2 }), cell(longName, { weight: 3 })],
+        columns,
+      );
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+      const labelWidth = Math.floor(((columns - 1) * 2) / 5);
+      const value = lines.map((line) => line.slice(labelWidth + 1).trim()).join(' ');
+      expect(value).toBe(longName);
+      expect(lines[0]!.startsWith('Residente')).toBe(true);
+    }
+  });
+
+  it('split a word longer than its share (a reference) without cutting it', () => {
+    const lines = layoutColumns([cell('Referencia', { weight: 2 }), cell(uuid, { weight: 3 })], 32);
+    expect(lines.map((line) => line.slice(13)).join('')).toBe(uuid);
+  });
+
+  it('truncate a cell marked truncate to its share, keeping the other cell whole', () => {
+    const [line, ...rest] = layoutColumns(
+      [cell(longName, { overflow: 'truncate', weight: 3 }), cell('S1234567', { align: 'right' })],
+      32,
+    );
+    expect(rest).toEqual([]);
+    expect(line).toBe(`${longName.slice(0, 23)} S1234567`);
   });
 });

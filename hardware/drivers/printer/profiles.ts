@@ -43,6 +43,16 @@ export const PRINTER_PROFILES = {
     codeTable: 'windows1252',
     paper: { '58mm': { dots: 420, columns: 35 }, '80mm': { dots: 576, columns: 48 } },
   },
+  /**
+   * Epson TM-T88 class, 180 dpi: 512 dots (42 columns) on 80 mm, 360 dots (30 columns) on 58 mm.
+   */
+  'epson-tm-t88': {
+    id: 'epson-tm-t88',
+    language: 'esc-pos',
+    codepageMapping: 'epson',
+    codeTable: 'windows1252',
+    paper: { '58mm': { dots: 360, columns: 30 }, '80mm': { dots: 512, columns: 42 } },
+  },
   /** Older ESC/POS firmware with only PC437 and PC858 (Euro): Spanish letters are in PC858. */
   'escpos-pc858': {
     id: 'escpos-pc858',

@@ -35,7 +35,8 @@ export type StatusReplies = Partial<Record<1 | 2 | 3 | 4, number>>;
 export interface StatusModel {
   id: string;
   requests: readonly (1 | 2 | 3 | 4)[];
-  decode(replies: StatusReplies): PrinterStatus;
+  /** `drawerOpenLevel`: the pin 3 level that means the drawer is open; null without a drawer. */
+  decode(replies: StatusReplies, drawerOpenLevel?: 'high' | 'low' | null): PrinterStatus;
 }
 
 const bit = (value: number | undefined, mask: number) =>
@@ -44,7 +45,8 @@ const bit = (value: number | undefined, mask: number) =>
 /**
  * Generic ESC/POS (Epson TM-T88 class) real-time status, bit by bit as the vendors' manuals
  * (Epson, Bixolon, Citizen, CBM) document it:
- * - `DLE EOT 1` printer: bit 3 offline, bit 5 waiting for online recovery;
+ * - `DLE EOT 1` printer: bit 2 drawer kick-out connector pin 3 high, bit 3 offline, bit 5 waiting
+ *   for online recovery;
  * - `DLE EOT 2` offline cause: bit 2 cover open, bit 5 stopped by paper end, bit 6 error;
  * - `DLE EOT 3` error cause: bit 2 mechanical (recoverable), bit 3 autocutter (recoverable),
  *   bit 5 unrecoverable, bit 6 automatically recoverable (head overheat, voltage);
@@ -55,7 +57,8 @@ const bit = (value: number | undefined, mask: number) =>
 export const genericEscPos: StatusModel = {
   id: 'generic',
   requests: [1, 2, 3, 4],
-  decode(replies) {
+  decode(replies, drawerOpenLevel = null) {
+    const pin3High = bit(replies[1], 0x04);
     const offline = bit(replies[1], 0x08);
     const coverOpen = bit(replies[2], 0x04);
     const paperStop = bit(replies[2], 0x20);
@@ -72,6 +75,7 @@ export const genericEscPos: StatusModel = {
       error,
       errorCause,
       recoverable: errorCause === 'cutter' || errorCause === 'mechanical',
+      drawerOpen: drawerOpenLevel === null ? null : pin3High === (drawerOpenLevel === 'high'),
     };
   },
 };

@@ -1,6 +1,7 @@
 import { DeviceError } from '../../hal';
+import { createByteLink, type ByteLinkTarget } from '../transport/byte-link';
 import { Exchange } from './exchange';
-import { SerialLink, type LinkTarget } from './link';
+import type { ByteLink } from './link';
 
 export interface ChannelHooks {
   /** Bytes from the device: the driver frames them and offers replies to `exchange`. */
@@ -10,7 +11,7 @@ export interface ChannelHooks {
 }
 
 /**
- * A command/response serial line: the port, its request/reply exchange, and a periodic check
+ * A command/response line (serial, USB printer class or TCP): the link, its request/reply exchange, and a periodic check
  * (poll or heartbeat) where too many unanswered checks in a row mean the device is gone.
  */
 export class CommandChannel<R> {
@@ -21,17 +22,17 @@ export class CommandChannel<R> {
   private ended = false;
 
   private constructor(
-    private readonly link: SerialLink,
+    private readonly link: ByteLink,
     private readonly hooks: ChannelHooks,
     replyTimeoutMs: number,
   ) {
     this.exchange = new Exchange((bytes) => link.write(bytes), replyTimeoutMs);
   }
 
-  static async open<R>(target: LinkTarget, replyTimeoutMs: number, hooks: ChannelHooks) {
+  static async open<R>(target: ByteLinkTarget, replyTimeoutMs: number, hooks: ChannelHooks) {
     // the port may close before open() returns: the holder routes that to the channel
     const holder: { channel?: CommandChannel<R> } = {};
-    const link = new SerialLink(target, {
+    const link = createByteLink(target, {
       data: (chunk) => hooks.receive(chunk),
       lost: (reason) => holder.channel?.fail(reason),
     });

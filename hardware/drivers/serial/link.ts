@@ -7,6 +7,8 @@ import { SerialPort } from 'serialport';
 import { DeviceError, DeviceConfigError, type DriverContext, type DriverSpec } from '../../hal';
 
 export interface LinkTarget {
+  /** Serial unless said otherwise: a real port (or pty), or the in-process simulator. */
+  kind?: 'serial' | 'simulated';
   path: string;
   baudRate: number;
   binding: BindingInterface;
@@ -20,6 +22,15 @@ export interface LinkTarget {
 
 const PRESENCE_CHECK_MS = 1000;
 
+/** A byte stream to a device, whatever carries it (serial port, USB printer class, TCP). */
+export interface ByteLink {
+  readonly isOpen: boolean;
+  /** Rejects with a DeviceError whose message names the path or host and what went wrong. */
+  open(): Promise<void>;
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface LinkHandlers {
   data(chunk: Buffer): void;
   /** The port closed without being asked to (unplugged, socat killed). */
@@ -32,8 +43,14 @@ export function linkTarget(
   context: DriverContext,
   parity: LinkTarget['parity'] = 'none',
 ): LinkTarget {
+  if (spec.port.kind === 'usb-printer' || spec.port.kind === 'tcp') {
+    throw new DeviceConfigError(
+      `device ${spec.name}: this driver speaks over a serial port, not a ${spec.port.kind} port`,
+    );
+  }
   if (spec.port.kind === 'serial') {
     return {
+      kind: 'serial',
       path: spec.port.path,
       baudRate: spec.port.baudRate,
       binding: SerialPort.binding,
@@ -47,6 +64,7 @@ export function linkTarget(
     );
   }
   return {
+    kind: 'simulated',
     path: spec.name,
     baudRate: spec.port.baudRate,
     binding: context.simulatedBinding,
@@ -59,7 +77,7 @@ export function linkTarget(
  * "handed to the OS"; the exchange layer above adds both. Modem-line ioctls fail on ptys, so
  * none are used.
  */
-export class SerialLink {
+export class SerialLink implements ByteLink {
   private port: SerialPortStream | undefined;
   private presence: NodeJS.Timeout | undefined;
 

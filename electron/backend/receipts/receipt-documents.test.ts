@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReceiptInputError, encodeReceipt, type ReceiptInput } from './receipts';
-import { blocksPrinting, genericEscPos, isAsbHeader, isStatusReply } from './status';
+import { renderEscPos, type PrinterLayout } from '../../../hardware/drivers/printer/escpos-render';
+import { ReceiptInputError, buildReceiptDocument, type ReceiptInput } from './receipt-documents';
+
+/** The receipt as the generic ESC/POS printer's driver renders it (80 mm unless said). */
+const encodeReceipt = (
+  input: ReceiptInput,
+  layout: PrinterLayout = { profile: 'escpos-generic', paper: '80mm' },
+) => renderEscPos(buildReceiptDocument(input), layout);
 
 const deposit: ReceiptInput = {
   kind: 'deposit',
@@ -21,7 +27,7 @@ const deposit: ReceiptInput = {
 const includes = (haystack: Uint8Array, needle: number[]) =>
   Buffer.from(haystack).includes(Buffer.from(needle));
 
-describe('receipt encoding', () => {
+describe('receipt documents as the ESC/POS driver prints them', () => {
   it('initializes first, selects WPC1252, prints accents as 1252 bytes, cuts last', () => {
     const bytes = encodeReceipt(deposit);
     expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
@@ -58,9 +64,9 @@ describe('receipt encoding', () => {
         { profile: 'escpos-generic', paper: '58mm' },
       ),
     ).toString('latin1');
-    // 32 columns on 58 mm: the reference continues on the next line, indented, nothing cut
-    expect(text).toContain('\r  a3f1c2d4-5b6e-4f70-8a9b-0c1d2e\n');
-    expect(text).toContain('\r  3f4a5b\n');
+    // 32 columns on 58 mm: the reference continues on the next line under itself, nothing cut
+    expect(text).toContain('Reference    a3f1c2d4-5b6e-4f70-\n');
+    expect(text).toContain('\r             8a9b-0c1d2e3f4a5b\n');
     expect(text).toContain('Deposited by');
     expect(text).toContain('Mar\xeda P\xe9rez');
     expect(text).toContain('Questions? Call +1 800 555 0199');
@@ -130,38 +136,5 @@ describe('receipt encoding', () => {
         }
       }),
     );
-  });
-});
-
-describe('real-time status decoding', () => {
-  it('tells replies and ASB headers apart by the fixed bits', () => {
-    expect(isStatusReply(0x12)).toBe(true);
-    expect(isStatusReply(0x72)).toBe(true);
-    expect(isStatusReply(0x10)).toBe(false);
-    expect(isAsbHeader(0x10)).toBe(true);
-    expect(isStatusReply(0x41)).toBe(false);
-  });
-
-  it('decodes the documented vectors', () => {
-    const ok = genericEscPos.decode({ 1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12 });
-    expect(ok.condition).toBe('ok');
-    const out = genericEscPos.decode({ 1: 0x1a, 2: 0x32, 3: 0x12, 4: 0x72 });
-    expect(out).toMatchObject({ condition: 'paper_out', paperOut: true, offline: true });
-    expect(genericEscPos.decode({ 1: 0x1a, 2: 0x32, 3: 0x12, 4: 0x7e }).paperNearEnd).toBe(true);
-    const near = genericEscPos.decode({ 1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1e });
-    expect(near.condition).toBe('paper_near_end');
-    expect(blocksPrinting(near)).toBe(false);
-    const cover = genericEscPos.decode({ 1: 0x1a, 2: 0x16, 3: 0x12, 4: 0x12 });
-    expect(cover.condition).toBe('cover_open');
-    expect(blocksPrinting(cover)).toBe(true);
-    // an autocutter error sets bit 3 of DLE EOT 3 only; bit 6 alone is automatically recoverable
-    const cutter = genericEscPos.decode({ 1: 0x3a, 2: 0x52, 3: 0x1a, 4: 0x12 });
-    expect(cutter).toMatchObject({ condition: 'error', errorCause: 'cutter', recoverable: true });
-    const overheat = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x52, 4: 0x12 });
-    expect(overheat).toMatchObject({ errorCause: 'overheat', recoverable: false });
-    const mechanical = genericEscPos.decode({ 1: 0x3a, 2: 0x52, 3: 0x16, 4: 0x12 });
-    expect(mechanical).toMatchObject({ errorCause: 'mechanical', recoverable: true });
-    const dead = genericEscPos.decode({ 1: 0x1a, 2: 0x52, 3: 0x3a, 4: 0x12 });
-    expect(dead).toMatchObject({ errorCause: 'unrecoverable', recoverable: false });
   });
 });

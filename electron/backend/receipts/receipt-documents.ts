@@ -1,18 +1,9 @@
-import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import i18next from 'i18next';
 import { z } from 'zod';
-import {
-  PRINTER_PROFILES,
-  PrinterProfileIdSchema,
-  fitToCodeTable,
-  type PaperWidth,
-  type PrinterProfile,
-  type PrinterProfileId,
-} from './profiles';
-import { code128cData, referenceCode } from './reference-code';
+import { ReceiptDocumentBuilder, type ReceiptDocument } from '../../../hardware/hal';
 import { receiptText, type ReceiptTextKey } from './receipt-text';
 
-/** Text that goes to the printer: no control bytes, so no data can smuggle in ESC/POS commands. */
+/** Text that goes to the printer: no control bytes, so no data can smuggle in printer commands. */
 const printable = (max: number) =>
   z
     .string()
@@ -129,33 +120,13 @@ function translator(locale: 'en' | 'es'): Translate {
   return (key, values) => fixed(key, values);
 }
 
-/** Which printer the receipt is for: the model's code table and the roll's width. */
-export interface ReceiptLayout {
-  profile: PrinterProfileId;
-  paper: PaperWidth;
-}
-
-const DEFAULT_LAYOUT: ReceiptLayout = { profile: 'escpos-generic', paper: '80mm' };
-
-/** The layout a printer reports in its capabilities (an unknown profile gets the generic one). */
-export function layoutOf(capabilities: { profile: string; paper: PaperWidth }): ReceiptLayout {
-  const profile = PrinterProfileIdSchema.safeParse(capabilities.profile);
-  return {
-    profile: profile.success ? profile.data : DEFAULT_LAYOUT.profile,
-    paper: capabilities.paper,
-  };
-}
-
 /**
- * Turns a receipt into printer bytes for one model and roll: initialize first, the model's code
- * table (text it lacks is transliterated, never `?`), the content wrapped to the roll's columns,
- * the reference as text and as a code that fits the printable width, a feed and a cut. Throws
- * ReceiptInputError on bad input.
+ * Turns a receipt into a printer-independent document: the heading, label/value rows, the whole
+ * reference as text and as a code (CODE128 for a numeric reference, falling back to a QR code
+ * where the roll is too narrow; a QR code for ids), the closing words and a cut. The printer's
+ * driver lays it out for its model and roll. Throws ReceiptInputError on bad input.
  */
-export function encodeReceipt(
-  input: ReceiptInput,
-  layout: ReceiptLayout = DEFAULT_LAYOUT,
-): Uint8Array {
+export function buildReceiptDocument(input: ReceiptInput): ReceiptDocument {
   const parsed = ReceiptInputSchema.safeParse(input);
   if (!parsed.success) {
     throw new ReceiptInputError(
@@ -163,30 +134,21 @@ export function encodeReceipt(
     );
   }
   const receipt = parsed.data;
-  const t = translator(receipt.locale);
-  const profile: PrinterProfile = PRINTER_PROFILES[layout.profile];
-  const { columns, dots } = profile.paper[layout.paper];
-  const encoder = new ReceiptPrinterEncoder({
-    language: profile.language,
-    columns,
-    codepageMapping: profile.codepageMapping,
-  });
-  encoder.initialize().codepage(profile.codeTable);
-  const out = new ReceiptWriter(encoder, t, { columns, dots, profile }, receipt);
+  const out = new ReceiptComposer(translator(receipt.locale), receipt);
   switch (receipt.kind) {
     case 'deposit':
       out.residentHeader('deposit', receipt.residentName, receipt.docNumber);
       if (receipt.depositorName) out.pair('depositor', receipt.depositorName);
-      out.pair('amount', out.money(receipt.amountCents));
-      out.pair('fee', out.money(receipt.feeCents));
-      out.pair('total', out.money(receipt.totalCents), true);
+      out.amount('amount', receipt.amountCents);
+      out.amount('fee', receipt.feeCents);
+      out.amount('total', receipt.totalCents, true);
       out.pair('paidWith', out.payment(receipt.payment));
       out.footer(receipt.depositId, 'keep');
       break;
     case 'stamp_purchase':
       out.residentHeader('stampPurchase', receipt.residentName, receipt.docNumber);
       out.pair('stamps', String(receipt.stamps));
-      out.pair('price', out.money(receipt.priceCents), true);
+      out.amount('price', receipt.priceCents, true);
       out.pair('paidWith', out.payment(receipt.payment));
       out.footer(receipt.purchaseId, 'keep');
       break;
@@ -204,40 +166,32 @@ export function encodeReceipt(
       break;
     case 'test_page':
       out.title('testPage');
-      out.line(t('testLine'));
+      out.line(out.t('testLine'));
       out.footer('0123456789', 'keep');
       break;
   }
-  encoder.newline(3).cut('partial');
-  return encoder.encode();
+  return out.cut();
 }
 
-interface Geometry {
-  columns: number;
-  dots: number;
-  profile: PrinterProfile;
-}
-
-/** Layout helpers shared by every receipt; every text goes through the code table fit. */
-class ReceiptWriter {
-  private readonly columns: number;
+/** The parts every receipt is made of, in the receipt's language. */
+class ReceiptComposer {
+  private readonly document = new ReceiptDocumentBuilder();
 
   constructor(
-    private readonly encoder: ReceiptPrinterEncoder,
-    private readonly t: Translate,
-    private readonly geometry: Geometry,
+    readonly t: Translate,
     private readonly receipt: Receipt,
-  ) {
-    this.columns = geometry.columns;
-  }
+  ) {}
 
-  /** One line of text, wrapped at the roll's columns by the encoder. */
   line(text: string): void {
-    this.encoder.line(fitToCodeTable(text, this.geometry.profile.codeTable));
+    this.document.printNormal(text);
   }
 
   title(key: ReceiptTextKey): void {
-    this.heading(this.t(key));
+    if (this.receipt.facilityName) {
+      this.document.printNormal(this.receipt.facilityName, { align: 'center', bold: true });
+    }
+    this.document.printNormal(this.t(key), { align: 'center', bold: true, size: 2 });
+    this.rule();
   }
 
   /** Title, then who the money or stamps are for. */
@@ -248,45 +202,43 @@ class ReceiptWriter {
     this.rule();
   }
 
-  heading(text: string): void {
-    this.encoder.align('center').bold(true);
-    if (this.receipt.facilityName) this.line(this.receipt.facilityName);
-    this.encoder.size(2, 2);
-    this.line(text);
-    this.encoder.size(1, 1).bold(false).align('left');
-    this.rule();
+  /**
+   * Label and value: on one line when they fit, else the label in two fifths of the line and
+   * the value, wrapped, in the rest (a long name or a reference is printed whole).
+   */
+  pair(key: ReceiptTextKey, value: string, bold = false): void {
+    this.document.printColumns(
+      [
+        { text: this.t(key), weight: 2 },
+        { text: value, weight: 3 },
+      ],
+      { bold },
+    );
   }
 
-  /** Label and value on one line when they fit; else the value below, indented and wrapped. */
-  pair(key: ReceiptTextKey, value: string, bold = false): void {
-    const label = this.t(key);
-    this.encoder.bold(bold);
-    if (label.length + 1 + value.length <= this.columns) {
-      this.line(`${label}${' '.repeat(this.columns - label.length - value.length)}${value}`);
-    } else {
-      this.line(label);
-      for (const piece of chunks(value, this.columns - 2)) this.line(`  ${piece}`);
-    }
-    this.encoder.bold(false);
+  /** A label and an amount, the amount at the right edge however the label wraps. */
+  amount(key: ReceiptTextKey, cents: number, bold = false): void {
+    const money = new Intl.NumberFormat(this.receipt.locale === 'es' ? 'es-US' : 'en-US', {
+      style: 'currency',
+      currency: 'USD',
+    }).format(cents / 100);
+    this.document.printColumns(
+      [
+        { text: this.t(key), weight: 3 },
+        { text: money, weight: 2, align: 'right' },
+      ],
+      { bold },
+    );
   }
 
   /** A label, then its value indented below (addresses span several lines). */
   block(key: ReceiptTextKey, value: string): void {
-    this.encoder.underline(true);
-    this.line(this.t(key));
-    this.encoder.underline(false);
-    for (const line of value.split('\n')) this.line(`  ${line}`);
+    this.document.printNormal(this.t(key), { underline: true });
+    for (const line of value.split('\n')) this.document.printNormal(`  ${line}`);
   }
 
   rule(): void {
-    this.encoder.line('-'.repeat(this.columns));
-  }
-
-  money(cents: number): string {
-    return new Intl.NumberFormat(this.receipt.locale === 'es' ? 'es-US' : 'en-US', {
-      style: 'currency',
-      currency: 'USD',
-    }).format(cents / 100);
+    this.document.printRule();
   }
 
   payment(payment: Extract<Receipt, { payment: unknown }>['payment']): string {
@@ -308,33 +260,17 @@ class ReceiptWriter {
     this.pair('date', when);
     this.pair('device', this.receipt.deviceId);
     this.pair('reference', reference);
-    this.referenceCode(reference);
-    this.encoder.align('center');
-    this.line(this.t(closing));
-    if (this.receipt.supportPhone)
-      this.line(this.t('support', { phone: this.receipt.supportPhone }));
-    this.encoder.align('left');
-  }
-
-  private referenceCode(reference: string): void {
-    const code = referenceCode(reference, this.geometry.dots);
-    this.encoder.align('center');
-    if (code.kind === 'code128c') {
-      // the encoder's width option is GS w minus one (1..3 -> 2..4 dots per module)
-      this.encoder.barcode(code128cData(reference), 'code128', {
-        height: 60,
-        width: code.moduleDots - 1,
+    if (/^(\d\d)+$/.test(reference)) this.document.printBarCode(reference, { fallback: 'qr' });
+    else this.document.printQrCode(reference);
+    this.document.printNormal(this.t(closing), { align: 'center' });
+    if (this.receipt.supportPhone) {
+      this.document.printNormal(this.t('support', { phone: this.receipt.supportPhone }), {
+        align: 'center',
       });
-    } else {
-      this.encoder.qrcode(reference, { model: 2, size: code.moduleDots, errorlevel: 'm' });
     }
-    this.encoder.align('left');
   }
-}
 
-/** Splits text into pieces of at most `size` characters (references have no spaces to wrap at). */
-function chunks(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces;
+  cut(): ReceiptDocument {
+    return this.document.cutPaper({ mode: 'partial', feedLines: 3 }).build();
+  }
 }
