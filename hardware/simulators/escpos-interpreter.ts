@@ -23,6 +23,8 @@ export interface InterpreterHooks {
   cut(lines: PrintedLine[]): void;
   /** Whether the mechanism prints now (false when paper is out or the cover is open). */
   canPrint(): boolean;
+  /** `ESC p m t1 t2`: a pulse on the drawer kick-out connector (pin 2 or 5), times in ms. */
+  drawerKick?(pin: 2 | 5, onMs: number, offMs: number): void;
 }
 
 const CP437_BOX: Record<number, string> = { 0xc4: '─', 0xcd: '═', 0xb3: '│', 0xba: '║' };
@@ -97,7 +99,13 @@ export class EscPosInterpreter {
       return 2;
     }
     if (command === 0x32 || command === 0x3c) return 2; // default line spacing, return home
-    if (command === 0x70) return left >= 5 ? 5 : 0; // drawer pulse
+    if (command === 0x70) {
+      // ESC p m t1 t2: drawer pulse, m 0/48 = pin 2, 1/49 = pin 5, times in 2 ms units
+      if (left < 5) return 0;
+      const pin = buf[at + 2] % 48 === 0 ? 2 : 5;
+      if (this.hooks.canPrint()) this.hooks.drawerKick?.(pin, buf[at + 3] * 2, buf[at + 4] * 2);
+      return 5;
+    }
     if (left < 3) return 0;
     switch (command) {
       case 0x45: // ESC E n bold

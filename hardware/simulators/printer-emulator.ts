@@ -39,6 +39,12 @@ export class PrinterEmulator {
     unrecoverable: false,
     noAnswer: false,
   };
+  /**
+   * A cash drawer on the kick-out connector: a pulse on pin 2 opens it (pin 5 drives a second
+   * drawer, not fitted here); its switch sets pin 3, reported in bit 2 of `DLE EOT 1`. Which
+   * level means open is the drawer's (`openLevel`); a person closes it by hand (`closeDrawer`).
+   */
+  readonly drawer = { fitted: true, open: false, openLevel: 'high' as 'high' | 'low', kicks: 0 };
   /** How many recover commands (`DLE ENQ`) arrived, for tests of who sends them when. */
   recoverCommands = 0;
   private readonly receipts: PrintedLine[][] = [];
@@ -48,6 +54,11 @@ export class PrinterEmulator {
     this.interpreter = new EscPosInterpreter({
       canPrint: () => !this.stopped,
       cut: (lines) => this.receipts.push(lines),
+      drawerKick: (pin) => {
+        if (pin !== 2 || !this.drawer.fitted) return;
+        this.drawer.kicks += 1;
+        this.drawer.open = true;
+      },
       realTime: (command) => {
         if (command.kind === 'status') this.wire.send(Uint8Array.of(this.statusByte(command.n)));
         else this.recover(command.n);
@@ -77,6 +88,17 @@ export class PrinterEmulator {
     });
   }
 
+  /** A person pushes the drawer shut. */
+  closeDrawer(): void {
+    this.drawer.open = false;
+  }
+
+  /** Pin 3 of the drawer connector: the switch's level, low with no drawer fitted. */
+  private get drawerPinHigh(): boolean {
+    if (!this.drawer.fitted) return false;
+    return this.drawer.open === (this.drawer.openLevel === 'high');
+  }
+
   /** Receipts cut so far, as plain text. */
   printed(): string[] {
     return this.receipts.map(receiptText);
@@ -92,7 +114,12 @@ export class PrinterEmulator {
     const recoverable = f.cutterError || f.mechanicalError;
     switch (n) {
       case 1:
-        return 0x12 | (this.stopped ? 0x08 : 0) | (recoverable ? 0x20 : 0);
+        return (
+          0x12 |
+          (this.drawerPinHigh ? 0x04 : 0) |
+          (this.stopped ? 0x08 : 0) |
+          (recoverable ? 0x20 : 0)
+        );
       case 2:
         return (
           0x12 | (f.coverOpen ? 0x04 : 0) | (f.paperOut ? 0x20 : 0) | (this.inError ? 0x40 : 0)

@@ -119,6 +119,39 @@ describe('receipt printer over the simulated wire', () => {
     expect(emulator.printed()).toHaveLength(1);
   });
 
+  it('kicks the cash drawer (ESC p) and reads it open and closed from DLE EOT 1 bit 2', async () => {
+    for (const openLevel of ['high', 'low'] as const) {
+      const { printer, emulator } = await rig({ drawer: { openLevel } });
+      emulator.drawer.openLevel = openLevel;
+      expect(printer.capabilities.drawer).toBe(true);
+      expect((await printer.readStatus()).drawerOpen).toBe(false);
+      // the pin 3 level that means open is the drawer's: bit 2 follows it, not "open"
+      expect(emulator.statusByte(1) & 0x04).toBe(openLevel === 'high' ? 0 : 0x04);
+
+      const opened = nextEvent<PrinterStatus>(printer, 'status');
+      await printer.openDrawer();
+      expect(emulator.drawer).toMatchObject({ open: true, kicks: 1 });
+      expect((await opened).drawerOpen).toBe(true);
+      expect(emulator.printed()).toHaveLength(0); // a kick prints and cuts nothing
+
+      const closed = nextEvent<PrinterStatus>(printer, 'status');
+      emulator.closeDrawer();
+      expect((await closed).drawerOpen).toBe(false); // seen by the heartbeat
+      await printer.close();
+    }
+  });
+
+  it('kicks the drawer from a receipt document, and refuses a kick with no drawer configured', async () => {
+    const { printer, emulator } = await rig();
+    expect((await printer.readStatus()).drawerOpen).toBeNull();
+    await expect(printer.openDrawer()).rejects.toMatchObject({ code: 'illegal' });
+    await printer.print(
+      new ReceiptDocumentBuilder().printNormal('CASH').openDrawer().cutPaper().build(),
+    );
+    expect(emulator.drawer.kicks).toBe(1);
+    expect(emulator.printed()[0]).toContain('CASH');
+  });
+
   /**
    * Each fault as the manuals document it: the `DLE EOT 1..4` replies (written out here from the
    * manuals, not from the emulator), what a job does, and how the printer comes back.
