@@ -101,6 +101,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   private generation = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
+  /** Why the last connection attempt failed (one line: the path or host and the cause). */
+  private connectError: string | null = null;
   private commandChain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -154,7 +156,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
     this.claimed = true;
     try {
       await this.connectOnce();
-    } catch {
+    } catch (error) {
+      this.connectError = error instanceof Error ? error.message : String(error);
       this.markLost();
     }
   }
@@ -207,7 +210,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
    * interactive: whatever the class adds (a test print), defaulting to external.
    */
   async checkHealth(level: HealthLevel = 'internal'): Promise<HealthReport> {
-    let detail: string | null = this.online ? null : 'offline';
+    // offline says why when a connection attempt said so (a wrong path, a refused host)
+    let detail: string | null = this.online ? null : (this.connectError ?? 'offline');
     if (level !== 'internal' && this.claimed && this.online) {
       try {
         detail = await this.runExclusive(() =>
@@ -296,6 +300,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
     }
     this.online = true;
     this.reconnectAttempt = 0;
+    this.connectError = null;
     this.touch();
     this.setState('idle');
     this.emit('power', 'online');
@@ -348,7 +353,8 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
       void this.driver
         .disconnect()
         .then(() => this.connectOnce())
-        .catch(() => {
+        .catch((error: unknown) => {
+          this.connectError = error instanceof Error ? error.message : String(error);
           if (this.claimed && !this.online) this.scheduleReconnect();
         });
     }, delay);
