@@ -1,5 +1,6 @@
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import {
+  QrBlockSchema,
   ReceiptDocumentError,
   type Alignment,
   type ReceiptBlock,
@@ -67,13 +68,9 @@ export function renderEscPos(document: ReceiptDocument, layout: PrinterLayout): 
     barcode(block) {
       const plan = fitCode128(block.data, dots);
       if (!plan) {
+        // the same data as a QR code with the model's defaults
         if (block.fallback === 'qr')
-          return render.qr({
-            type: 'qr',
-            data: block.data,
-            errorCorrection: 'M',
-            maxModuleDots: 6,
-          });
+          return render.qr(QrBlockSchema.parse({ type: 'qr', data: block.data }));
         throw new ReceiptDocumentError([
           `a CODE128 of "${block.data}" does not fit ${dots} dots (${layout.paper} on ${profile.id})`,
         ]);
