@@ -173,6 +173,13 @@ describe('simulated kiosk through the device manager', () => {
     }
     await printer.print(receipt);
 
+    // the cash drawer pulled open and pushed shut: the status says so
+    for (const on of [true, false]) {
+      const drawer = statusOf(printer, (s: PrinterStatus) => s.drawerOpen === on);
+      inject({ fault: 'drawer_open', on });
+      await drawer;
+    }
+
     // acceptor faults: status and error events
     for (const [fault, state] of [
       ['jam', 'jammed'],

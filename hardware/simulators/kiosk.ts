@@ -11,7 +11,10 @@ import type { ControllableLink, DeviceWire } from './wire';
 export const SIMULATED_DEVICES = ['card', 'printer', 'cash', 'badge'] as const;
 export type SimulatedDevice = (typeof SIMULATED_DEVICES)[number];
 
-/** Faults of the printer's sensors and error classes (the default device for them). */
+/**
+ * Faults of the printer's sensors and error classes (the default device for them), and its cash
+ * drawer's switch: `drawer_open` on is the drawer pulled open, off pushed shut by hand.
+ */
 const PRINTER_FAULT_NAMES = [
   'paper_out',
   'paper_near_end',
@@ -20,6 +23,7 @@ const PRINTER_FAULT_NAMES = [
   'mechanical_error',
   'overheat',
   'unrecoverable_error',
+  'drawer_open',
 ] as const;
 
 export const FAULT_NAMES = [
@@ -112,9 +116,13 @@ export function simulatedDeviceConfig(
         class: 'ReceiptPrinter',
         driver: 'escpos',
         port: { kind: 'simulated', baudRate: 38400 },
-        options: fast
-          ? { heartbeatMs: 40, missedHeartbeats: 2, replyTimeoutMs: 100 }
-          : { heartbeatMs: 2000 },
+        options: {
+          // the emulator's drawer: pin 3 high when open
+          drawer: { openLevel: 'high' },
+          ...(fast
+            ? { heartbeatMs: 40, missedHeartbeats: 2, replyTimeoutMs: 100 }
+            : { heartbeatMs: 2000 }),
+        },
       },
       cash: {
         class: 'BillAcceptor',
@@ -186,6 +194,10 @@ function injectFault(
       return;
     case 'unrecoverable_error':
       printer.unrecoverable = on;
+      return;
+    case 'drawer_open':
+      if (on) emulators.printer.drawer.open = true;
+      else emulators.printer.closeDrawer();
       return;
     case 'jam':
       cash.jam = on;
