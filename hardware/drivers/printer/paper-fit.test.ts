@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReceiptDocumentBuilder, ReceiptDocumentError, type ColumnCell } from '../../hal';
+import {
+  ReceiptDocumentBuilder,
+  ReceiptDocumentError,
+  parseReceiptDocument,
+  type ColumnCell,
+} from '../../hal';
 import { layoutColumns } from './columns';
 import { renderEscPos } from './escpos-render';
 import { PAPER_WIDTHS, PRINTER_PROFILES, type PrinterProfileId } from './profiles';
@@ -94,6 +100,14 @@ describe('every block of the document model fits every roll (strict decoder, in 
     );
   });
 
+  it('a character an old DOS table keeps at a control byte (§ ¶ ♫ in PC858) never becomes one', () => {
+    const document = new ReceiptDocumentBuilder().printNormal('§1 ¶2 ♫3 ñ').build();
+    const [line] = decodeStrict(
+      renderEscPos(document, { profile: 'escpos-pc858', paper: '58mm' }),
+    ).lines;
+    expect(line!.text).toBe('?1 ?2 ?3 \xa4'); // ñ is 0xA4 in PC858
+  });
+
   it('the decoder measures what a UUID CODE128 would take: wider than any roll', () => {
     const data = Buffer.from(`{B${uuid}`, 'latin1');
     const bytes = Uint8Array.from([0x1d, 0x77, 2, 0x1d, 0x6b, 73, data.length, ...data]);
@@ -152,5 +166,58 @@ describe('columns', () => {
     );
     expect(rest).toEqual([]);
     expect(line).toBe(`${longName.slice(0, 23)} S1234567`);
+  });
+
+  const printable = fc
+    .string({ unit: 'grapheme', maxLength: 60 })
+    .map((text) => text.replace(/\p{Cc}/gu, ''));
+  const cells = fc.array(
+    fc.record({
+      text: printable,
+      align: fc.constantFrom('left' as const, 'center' as const, 'right' as const),
+      weight: fc.integer({ min: 1, max: 5 }),
+      overflow: fc.constantFrom('wrap' as const, 'truncate' as const),
+    }),
+    { minLength: 1, maxLength: 4 },
+  );
+
+  it('never exceed the roll, and a wrapped cell alone keeps every character (property)', () => {
+    fc.assert(
+      fc.property(cells, fc.constantFrom(30, 32, 35, 42, 48), (row, columns) => {
+        for (const line of layoutColumns(row, columns)) {
+          expect(line.length).toBeLessThanOrEqual(columns);
+        }
+        const [first] = row as [ColumnCell];
+        const alone = layoutColumns([{ ...first, overflow: 'wrap' }], columns);
+        expect(alone.join('').replace(/\s/g, '')).toBe(first.text.replace(/\s/g, ''));
+      }),
+    );
+  });
+
+  it('any text in any block renders to bytes the strict decoder accepts, within the roll (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            printable.map((text) => ({ type: 'text', text })),
+            cells.map((c) => ({ type: 'columns', cells: c })),
+          ),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
+        fc.constantFrom(...profiles),
+        fc.constantFrom(...PAPER_WIDTHS),
+        (blocks, profile, paper) => {
+          const document = parseReceiptDocument({ blocks: [...blocks, { type: 'cut' }] });
+          const printed = decodeStrict(renderEscPos(document, { profile, paper }));
+          const { dots } = PRINTER_PROFILES[profile].paper[paper];
+          for (const line of printed.lines) expect(line.dots).toBeLessThanOrEqual(dots);
+          expect(printed.cuts).toBe(1);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -102,10 +102,23 @@ const ASCII_LETTERS: Readonly<Record<string, string>> = {
 };
 
 const tables = new Map<Codepage, ReadonlySet<number>>();
+/** Bytes a printer takes as commands, not characters (C0 controls and DEL). */
+const isControlByte = (byte: number) => byte < 0x20 || byte === 0x7f;
+
+/**
+ * The characters a table prints as a character byte. Old DOS tables (PC437, PC858) give the
+ * control positions glyphs (0x0E = ♫, 0x15 = §), and the encoder would send those control bytes
+ * (0x0E is "double width on" to a printer): such characters are left out, even where the table
+ * has them at a printable byte too, since the encoder may pick the control one.
+ */
 function codePointsOf(table: Codepage): ReadonlySet<number> {
   let points = tables.get(table);
   if (!points) {
-    points = new Set(CodepageEncoder.getCodepoints(table, true));
+    const byByte = CodepageEncoder.getCodepoints(table, true);
+    const atControls = new Set(byByte.filter((_, byte) => isControlByte(byte)));
+    points = new Set(
+      byByte.filter((point, byte) => !isControlByte(byte) && !atControls.has(point)),
+    );
     tables.set(table, points);
   }
   return points;
