@@ -124,6 +124,11 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
   get power(): PowerState {
     return this.online ? 'online' : 'offline';
   }
+  /** Why the last connection attempt failed, in one line; null once connected. */
+  get connectFailure(): string | null {
+    return this.connectError;
+  }
+
   get capabilities(): Readonly<C> {
     return this.driver.capabilities;
   }

@@ -53,6 +53,50 @@ describe('device service configuration', () => {
   });
 });
 
+describe('device service with an unreachable network printer', () => {
+  it('starts, reports the printer offline, and logs why in one line', async () => {
+    const dir = tempDir('homeline-devices-tcp-');
+    const lines: { msg: string; device?: string; reason?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    );
+    const events: Recorded[] = [];
+    let reported: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (reported = resolve));
+    const service = createDeviceService({
+      config: {
+        devices: {
+          printer: {
+            class: 'ReceiptPrinter',
+            driver: 'escpos',
+            // port 1 on loopback: nothing listens there, the connection is refused
+            port: { kind: 'tcp', host: '127.0.0.1', port: 1 },
+          },
+        },
+      },
+      logger,
+      onEvent: (event, payload) => {
+        events.push({ event, payload });
+        if (event === 'hardware.health') reported();
+      },
+      creditJournalPath: join(dir.path, 'credits.db'),
+    });
+    try {
+      await started;
+      const [health] = events.map(({ payload }) => payload as EventPayload<'hardware.health'>);
+      expect(health?.devices).toMatchObject([{ name: 'printer', state: 'offline' }]);
+      expect(lines.find((line) => line.msg === 'device offline')).toMatchObject({
+        device: 'printer',
+        reason: 'printer at 127.0.0.1:1 refused the connection (is it on, and is the port right?)',
+      });
+    } finally {
+      await service.close();
+      dir.cleanup();
+    }
+  });
+});
+
 describe.skipIf(!socat)('device service against the simulator on socat ptys', () => {
   const dir = tempDir('homeline-devices-');
   const simDir = tempDir('homeline-sim-');

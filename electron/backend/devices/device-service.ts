@@ -102,10 +102,17 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       simulated: manager.isSimulated(device.name),
     }));
   const reportHealth = () => onEvent('hardware.health', { devices: health() });
+  /** For facility IT: why a device is unreachable (a wrong path, a refused host), in one line. */
+  const logOffline = (device: AnyDevice) =>
+    logger.warn(
+      { device: device.name, reason: device.connectFailure ?? 'stopped answering' },
+      'device offline',
+    );
 
   for (const device of manager.list()) {
     device.on('power', (power) => {
       logger.info({ device: device.name, power }, 'device power');
+      if (power === 'offline') logOffline(device);
       reportHealth();
     });
     device.on('deviceError', (event: DeviceErrorEvent) => {
@@ -223,6 +230,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
     // output devices stay enabled; input devices only while a screen asks for input
     await printer?.enable();
     await badge?.enable();
+    for (const device of manager.list()) if (device.power === 'offline') logOffline(device);
     reportHealth();
   });
   ready.catch((error: unknown) => logger.error({ err: error }, 'devices did not start'));
