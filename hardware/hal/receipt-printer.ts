@@ -97,7 +97,10 @@ export class ReceiptPrinter extends PosDevice<never, PrinterStatus, ReceiptPrint
       this.lastJob = null;
     } catch (error) {
       // a document this printer cannot print is the caller's problem, not the device's
-      if (error instanceof ReceiptDocumentError) throw error;
+      if (error instanceof ReceiptDocumentError) {
+        this.lastJob = null;
+        throw error;
+      }
       const failure = asDeviceError(error, 'output');
       this.raise(failure);
       throw failure;

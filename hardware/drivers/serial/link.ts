@@ -20,7 +20,8 @@ export interface LinkTarget {
   presenceCheckMs?: number;
 }
 
-const PRESENCE_CHECK_MS = 1000;
+/** How often an OS device path is checked for presence (an unplug may report nothing). */
+export const PRESENCE_CHECK_MS = 1000;
 
 /** A byte stream to a device, whatever carries it (serial port, USB printer class, TCP). */
 export interface ByteLink {

@@ -1,5 +1,6 @@
 import type { DriverContext, DriverSpec } from '../../hal';
 import {
+  PRESENCE_CHECK_MS,
   SerialLink,
   linkTarget,
   type ByteLink,
@@ -12,7 +13,6 @@ import { UsbPrinterLink, type UsbPrinterTarget } from './usb-printer-link';
 /** Where a printer is: a serial port (or the simulator), a USB printer-class device, or TCP. */
 export type ByteLinkTarget = LinkTarget | UsbPrinterTarget | TcpTarget;
 
-const PRESENCE_CHECK_MS = 1000;
 const TCP_CONNECT_TIMEOUT_MS = 3000;
 
 /** The target of a printer's configured port, of any kind the configuration allows. */
