@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DeviceError,
   ReceiptDocumentBuilder,
+  ReceiptDocumentError,
   ReceiptPrinter,
   type DeviceErrorEvent,
   type PrinterStatus,
@@ -116,6 +117,19 @@ describe('receipt printer over the simulated wire', () => {
     const status = nextEvent<PrinterStatus>(printer, 'status');
     await printer.print(stampPurchase);
     expect((await status).condition).toBe('paper_near_end');
+    expect(emulator.printed()).toHaveLength(1);
+  });
+
+  it('refuses a document the roll cannot take as the caller error, and prints on', async () => {
+    const { printer, emulator } = await rig();
+    const deviceErrors: DeviceErrorEvent[] = [];
+    printer.on('deviceError', (event: DeviceErrorEvent) => deviceErrors.push(event));
+    const tooWide = new ReceiptDocumentBuilder()
+      .printBitmap({ widthDots: 600, heightDots: 1, bits: new Uint8Array(75) })
+      .build();
+    await expect(printer.print(tooWide)).rejects.toBeInstanceOf(ReceiptDocumentError);
+    expect(deviceErrors).toEqual([]); // the printer is fine: no error event, nothing to retry
+    await printer.print(stampPurchase);
     expect(emulator.printed()).toHaveLength(1);
   });
 
