@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { DeviceConfigInput } from '../hal';
 import { SimBinding } from './binding';
 import { BadgeScannerEmulator, type ScanOptions } from './badge-emulator';
-import { BillAcceptorEmulator } from './bill-emulator';
+import { BillAcceptorEmulator, type BillValidatorEmulator } from './bill-emulator';
+import { CcTalkBillValidatorEmulator } from './cctalk-emulator';
 import { CardReaderEmulator, type TestSwipe } from './card-emulator';
 import { PrinterEmulator } from './printer-emulator';
 import type { ControllableLink, DeviceWire } from './wire';
@@ -52,7 +53,7 @@ export type FaultRequest = z.input<typeof FaultRequestSchema>;
 export interface KioskEmulators {
   card: CardReaderEmulator;
   printer: PrinterEmulator;
-  cash: BillAcceptorEmulator;
+  cash: BillValidatorEmulator;
   badge: BadgeScannerEmulator;
 }
 
@@ -77,7 +78,13 @@ export interface SimulatedKiosk {
   controls: KioskControls;
 }
 
+/** The bill acceptor protocols the simulator speaks, by the driver name in the configuration. */
+export const BILL_ACCEPTOR_PROTOCOLS = ['id003', 'cctalk'] as const;
+export type BillAcceptorProtocol = (typeof BILL_ACCEPTOR_PROTOCOLS)[number];
+
 export interface SimulatedKioskOptions {
+  /** Which acceptor sits in the kiosk: JCM ID-003 (default) or a ccTalk bill validator. */
+  billAcceptor?: BillAcceptorProtocol;
   /** `fast` shortens polls and heartbeats so tests see offline/online in milliseconds. */
   pace?: 'realistic' | 'fast';
   /** The card processor the reader tokenizes at (its address and publishable key). */
@@ -87,7 +94,7 @@ export interface SimulatedKioskOptions {
 /** The device configuration of a kiosk whose four devices are emulated. */
 export function simulatedDeviceConfig(
   tokenSecret: string,
-  { pace = 'realistic', processor }: SimulatedKioskOptions = {},
+  { pace = 'realistic', processor, billAcceptor = 'id003' }: SimulatedKioskOptions = {},
 ): DeviceConfigInput {
   const fast = pace === 'fast';
   return {
@@ -118,7 +125,7 @@ export function simulatedDeviceConfig(
       },
       cash: {
         class: 'BillAcceptor',
-        driver: 'id003',
+        driver: billAcceptor,
         port: { kind: 'simulated', baudRate: 9600 },
         options: fast ? { pollMs: 25, replyTimeoutMs: 100, missedPolls: 3 } : {},
       },
@@ -135,11 +142,15 @@ export function simulatedDeviceConfig(
 export function emulateKiosk(
   wires: Record<SimulatedDevice, DeviceWire>,
   links?: Partial<Record<SimulatedDevice, ControllableLink>>,
+  billAcceptor: BillAcceptorProtocol = 'id003',
 ): { emulators: KioskEmulators; controls: KioskControls } {
   const emulators: KioskEmulators = {
     card: new CardReaderEmulator(wires.card),
     printer: new PrinterEmulator(wires.printer),
-    cash: new BillAcceptorEmulator(wires.cash),
+    cash:
+      billAcceptor === 'cctalk'
+        ? new CcTalkBillValidatorEmulator(wires.cash)
+        : new BillAcceptorEmulator(wires.cash),
     badge: new BadgeScannerEmulator(wires.badge),
   };
   const controls: KioskControls = {
@@ -257,7 +268,7 @@ export function createSimulatedKiosk(options: SimulatedKioskOptions = {}): Simul
     cash: binding.wire('cash'),
     badge: binding.wire('badge'),
   };
-  const { emulators, controls } = emulateKiosk(links, links);
+  const { emulators, controls } = emulateKiosk(links, links, options.billAcceptor);
   return {
     config: simulatedDeviceConfig(randomBytes(32).toString('hex'), options),
     binding,

@@ -229,7 +229,10 @@ export class CcTalkDriver implements BillAcceptorDriver {
    */
   private async start(): Promise<void> {
     await this.command(Header.simplePoll);
-    const ascii = (data: Uint8Array) => Buffer.from(data).toString('latin1').replace(/\W+/g, ' ');
+    const ascii = (data: Uint8Array) =>
+      Buffer.from(data)
+        .toString('latin1')
+        .replace(/[^\x20-\x7e]+/g, ' ');
     const manufacturer = ascii(await this.command(Header.manufacturerId));
     const product = ascii(await this.command(Header.productCode));
     this.identity = `${manufacturer} ${product}`.trim();
