@@ -31,6 +31,12 @@ export interface BillFaults {
 /** Why a bill acceptor's slot does not take a bill now. */
 export type BillSlotClosed = 'jammed' | 'cassette_full' | 'not_started' | 'busy' | 'inhibited';
 
+/**
+ * What the acceptor did with a bill once it had looked at it: held it in escrow (or stacked it
+ * straight away), or gave it back because it is no bill it knows or a denomination inhibited.
+ */
+export type BillOutcome = 'escrow' | 'stacked' | 'unknown_bill' | 'denomination_inhibited';
+
 /** What testers and tests do with an emulated acceptor, whatever protocol it speaks. */
 export interface BillValidatorEmulator {
   readonly faults: BillFaults;
@@ -38,8 +44,11 @@ export interface BillValidatorEmulator {
   readonly cassette: number[];
   /** The mechanism's phase (escrow, stacking...), for tests. */
   readonly phaseName: string;
-  /** A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why). */
-  insertBill(cents: number): boolean;
+  /**
+   * A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why).
+   * `decided` hears what the acceptor then did with it.
+   */
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean;
   slotClosedBecause(): BillSlotClosed | null;
   /** Power is cut and comes back. */
   powerCycle(): void;
@@ -86,17 +95,22 @@ export class BillAcceptorEmulator implements BillValidatorEmulator {
   }
 
   /** A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why). */
-  insertBill(cents: number): boolean {
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean {
     if (this.slotClosedBecause() !== null) return false;
     const entry = this.assignment.find((candidate) => candidate.cents === cents);
     this.phase = { kind: 'accepting' };
     this.after(() => {
       // ID-003 reject codes: 0x76 denomination not recognised, 0x79 denomination inhibited
-      if (!entry) this.reject(0x76);
-      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x79);
-      else {
+      if (!entry) {
+        this.reject(0x76);
+        decided?.('unknown_bill');
+      } else if (isInhibitedByMask(this.mask, entry.code)) {
+        this.reject(0x79);
+        decided?.('denomination_inhibited');
+      } else {
         this.lastEscrowCents = entry.cents;
         this.phase = { kind: 'escrow', code: entry.code };
+        decided?.('escrow');
       }
     });
     return true;

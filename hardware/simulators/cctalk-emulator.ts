@@ -1,4 +1,9 @@
-import type { BillFaults, BillSlotClosed, BillValidatorEmulator } from './bill-emulator';
+import type {
+  BillFaults,
+  BillOutcome,
+  BillSlotClosed,
+  BillValidatorEmulator,
+} from './bill-emulator';
 import type { DeviceWire } from './wire';
 
 /*
@@ -133,22 +138,27 @@ export class CcTalkBillValidatorEmulator implements BillValidatorEmulator {
     return null;
   }
 
-  insertBill(cents: number): boolean {
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean {
     if (this.slotClosedBecause() !== null) return false;
     const type = Object.entries(US_BILLS).find(([, id]) => Number(id.slice(2, 6)) * 100 === cents);
     this.phase = { kind: 'accepting' };
     this.later(() => {
       const bill = type ? Number(type[0]) : 0;
-      if (bill === 0) return this.rejectWith(STATUS_CODE.validationFail);
+      if (bill === 0) {
+        this.rejectWith(STATUS_CODE.validationFail);
+        return decided?.('unknown_bill');
+      }
       if ((this.enabledTypes & (1 << (bill - 1))) === 0) {
-        return this.rejectWith(STATUS_CODE.inhibitedOnSerial);
+        this.rejectWith(STATUS_CODE.inhibitedOnSerial);
+        return decided?.('denomination_inhibited');
       }
       if (this.escrowMode) {
         this.phase = { kind: 'escrow', type: bill };
         this.post(bill, 1);
-      } else {
-        this.stackNow(bill);
+        return decided?.('escrow');
       }
+      this.stackNow(bill);
+      decided?.('stacked');
     });
     return true;
   }

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { DeviceConfigInput } from '../hal';
 import { SimBinding } from './binding';
 import { BadgeScannerEmulator, type ScanOptions } from './badge-emulator';
-import { BillAcceptorEmulator, type BillValidatorEmulator } from './bill-emulator';
+import {
+  BillAcceptorEmulator,
+  type BillOutcome,
+  type BillValidatorEmulator,
+} from './bill-emulator';
 import { CcTalkBillValidatorEmulator } from './cctalk-emulator';
 import { CardReaderEmulator, type TestSwipe } from './card-emulator';
 import { PrinterEmulator } from './printer-emulator';
@@ -59,7 +63,8 @@ export interface KioskEmulators {
 
 export interface KioskControls {
   swipe(swipe: TestSwipe): void;
-  insertBill(cents: number): boolean;
+  /** False when the slot is closed; `decided` hears what the acceptor did with the bill. */
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean;
   /** Why the acceptor's slot is closed now (jammed, cassette_full, not_started, busy, inhibited), or null. */
   billSlotClosedBecause(): string | null;
   scanBadge(badge: string, options?: ScanOptions): void;
@@ -155,7 +160,7 @@ export function emulateKiosk(
   };
   const controls: KioskControls = {
     swipe: (swipe) => emulators.card.swipe(swipe),
-    insertBill: (cents) => emulators.cash.insertBill(cents),
+    insertBill: (cents, decided) => emulators.cash.insertBill(cents, decided),
     billSlotClosedBecause: () => emulators.cash.slotClosedBecause(),
     scanBadge: (badge, options) => emulators.badge.scan(badge, options),
     printed: () => emulators.printer.printed(),
