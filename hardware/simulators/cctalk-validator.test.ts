@@ -4,7 +4,7 @@ import { BillAcceptor, type BillEvent, type BillStatus, type DeviceErrorEvent } 
 import { CcTalkDriver, CcTalkOptionsSchema } from '../drivers/bill/cctalk-driver';
 import { SimBinding } from './binding';
 import { CcTalkBillValidatorEmulator, type CcTalkEmulatorOptions } from './cctalk-emulator';
-import { MemoryBillJournal, nextEvent, TEST_TIMINGS } from './testing';
+import { MemoryBillJournal, nextEvent, nextWhere, TEST_TIMINGS } from './testing';
 
 /*
  * What only ccTalk has: the event buffer's counter (wrap, overrun), status events for fraud and
@@ -36,27 +36,10 @@ async function rig(emulatorOptions: CcTalkEmulatorOptions = {}) {
   return { acceptor, emulator, wire, journal };
 }
 
-function nextData(acceptor: BillAcceptor, kind: BillEvent['kind']): Promise<BillEvent> {
-  return new Promise((resolve) => {
-    const listener = (event: BillEvent) => {
-      if (event.kind !== kind) return;
-      acceptor.off('data', listener);
-      resolve(event);
-    };
-    acceptor.on('data', listener);
-  });
-}
-
-function nextStatus(acceptor: BillAcceptor, state: BillStatus['state']): Promise<BillStatus> {
-  return new Promise((resolve) => {
-    const listener = (status: BillStatus) => {
-      if (status.state !== state) return;
-      acceptor.off('status', listener);
-      resolve(status);
-    };
-    acceptor.on('status', listener);
-  });
-}
+const nextData = (acceptor: BillAcceptor, kind: BillEvent['kind']) =>
+  nextWhere<BillEvent>(acceptor, 'data', (event) => event.kind === kind);
+const nextStatus = (acceptor: BillAcceptor, state: BillStatus['state']) =>
+  nextWhere<BillStatus>(acceptor, 'status', (status) => status.state === state);
 
 /** Inserts a bill, stacks it from escrow and resolves with the credit. */
 async function stackBill(

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import {
-  DeviceConfigError,
   DeviceError,
-  parseDriverOptions,
   type BillAcceptorCapabilities,
   type BillAcceptorDriver,
   type BillEvent,
@@ -10,13 +8,13 @@ import {
   type BillState,
   type BillStatus,
   type Denomination,
-  type DriverFactory,
   type DriverSink,
   type JournaledBill,
 } from '../../hal';
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
-import { linkTarget, type LinkTarget } from '../serial/link';
+import type { LinkTarget } from '../serial/link';
+import { acceptedCodes, billAcceptorFactory, billError, noBillInEscrow } from './acceptor-common';
 import {
   BILL_VALIDATOR_ADDRESS,
   BillRoute,
@@ -193,7 +191,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
   async stack(): Promise<void> {
     const bill = this.bill;
     if (this.state !== 'escrow' || !bill) {
-      throw new DeviceError('illegal', 'no bill is waiting in escrow', null, 'output');
+      throw noBillInEscrow();
     }
     await this.journal.stacking(bill.billId);
     bill.state = 'stacking';
@@ -203,22 +201,13 @@ export class CcTalkDriver implements BillAcceptorDriver {
 
   async returnBill(): Promise<void> {
     if (this.state !== 'escrow') {
-      throw new DeviceError('illegal', 'no bill is waiting in escrow', null, 'output');
+      throw noBillInEscrow();
     }
     await this.route(Route.returnBill);
   }
 
   async setAcceptedDenominations(cents: readonly number[]): Promise<void> {
-    const unknown = cents.filter((value) => !this.denominations.some((d) => d.cents === value));
-    if (unknown.length > 0) {
-      throw new DeviceError(
-        'illegal',
-        `unknown denominations: ${unknown.join(', ')} cents`,
-        null,
-        'output',
-      );
-    }
-    const types = this.denominations.filter((d) => cents.includes(d.cents)).map((d) => d.code);
+    const types = acceptedCodes(this.denominations, cents);
     await this.command(Header.modifyInhibitStatus, inhibitMask(types));
   }
 
@@ -508,18 +497,8 @@ function counterBefore(counter: number, age: number): number {
   return ((((counter - 1 - age) % 255) + 255) % 255) + 1;
 }
 
-function billError(code: string, message: string, fraud: boolean): DeviceError {
-  return new DeviceError('extended', message, code, 'input', fraud ? 'fraud' : 'hardware');
-}
-
-export const ccTalkDriver: DriverFactory = {
-  deviceClass: 'BillAcceptor',
-  create(spec, context) {
-    const options = parseDriverOptions(spec.name, CcTalkOptionsSchema, spec.options);
-    const journal = context.billJournal;
-    if (!journal) {
-      throw new DeviceConfigError(`bill acceptor ${spec.name} needs a bill journal`);
-    }
-    return new CcTalkDriver(spec.name, linkTarget(spec, context), options, journal);
-  },
-};
+export const ccTalkDriver = billAcceptorFactory(
+  CcTalkOptionsSchema,
+  'none',
+  (name, target, options, journal) => new CcTalkDriver(name, target, options, journal),
+);
