@@ -22,6 +22,13 @@ async function rig(emulatorOptions: CcTalkEmulatorOptions = {}) {
   const wire = binding.wire('cash');
   const emulator = new CcTalkBillValidatorEmulator(wire, { stepMs: 30, ...emulatorOptions });
   const journal = new MemoryBillJournal();
+  const acceptor = await connect(binding, journal);
+  await acceptor.enable();
+  return { acceptor, emulator, wire, journal, binding };
+}
+
+/** An acceptor on `binding`; a second one on the same wire is the app restarted. */
+async function connect(binding: SimBinding, journal: MemoryBillJournal) {
   const driver = new CcTalkDriver(
     'cash',
     { path: 'cash', baudRate: 9600, binding, parity: 'none' },
@@ -32,8 +39,7 @@ async function rig(emulatorOptions: CcTalkEmulatorOptions = {}) {
   devices.push(acceptor);
   await acceptor.open();
   await acceptor.claim();
-  await acceptor.enable();
-  return { acceptor, emulator, wire, journal };
+  return acceptor;
 }
 
 const nextData = (acceptor: BillAcceptor, kind: BillEvent['kind']) =>
@@ -125,6 +131,35 @@ describe('ccTalk bill validator specifics', () => {
     emulator.faults.cassetteFull = false;
     await emptied;
     expect((await stackBill(acceptor, emulator, 500)).kind).toBe('stacked');
+  });
+
+  it('after an app restart: the stacked bill is credited, a bill inserted meanwhile is new', async () => {
+    const { acceptor, emulator, journal, binding } = await rig();
+    const escrow = nextData(acceptor, 'escrow');
+    emulator.insertBill(2000);
+    await escrow;
+    journal.failCredits = true; // the app dies before the credit is written
+    const failure = nextEvent<DeviceErrorEvent>(acceptor, 'deviceError');
+    await acceptor.acceptEscrow();
+    await failure;
+    await acceptor.close();
+    // the validator was left enabled: a visitor feeds another bill while the app is away
+    const decided = new Promise((resolve) => emulator.insertBill(500, resolve));
+    expect(await decided).toBe('escrow');
+
+    journal.failCredits = false;
+    const restarted = await connect(binding, journal);
+    expect(journal.creditedCents()).toBe(2000);
+    expect(journal.credits.size).toBe(1);
+    // the $5 waits in escrow as a bill of its own, journaled now, offered once the device is up
+    expect(await journal.open('cash')).toMatchObject({ cents: 500, state: 'escrow' });
+    const offered = nextData(restarted, 'escrow');
+    await restarted.enable();
+    expect(await offered).toEqual({ kind: 'escrow', cents: 500, currency: 'USD' });
+    const returned = nextData(restarted, 'returned');
+    await restarted.returnEscrow();
+    expect(await returned).toEqual({ kind: 'returned', cents: 500 });
+    expect(journal.creditedCents()).toBe(2000);
   });
 
   it('works on a single-wire bus that echoes every command back', async () => {

@@ -124,8 +124,11 @@ export class CcTalkDriver implements BillAcceptorDriver {
   private counter = 0;
   private bill: JournaledBill | null = null;
   private reconciliation = false;
-  /** A bill found still in escrow on connect, to be offered to the app again. */
-  private offerAgain = false;
+  /**
+   * A bill found in escrow on connect, offered to the app at the first poll (the device is
+   * online by then): the open bill again (`recovered`), or one inserted while the app was away.
+   */
+  private offerAtFirstPoll: 'recovered' | 'new' | null = null;
   private denominations: Denomination[] = [];
   private identity = '';
 
@@ -236,7 +239,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
     const buffered = decodeBufferedBillEvents(await this.command(Header.readBufferedBillEvents));
     this.counter = buffered.counter;
     this.bill = null;
-    this.offerAgain = false;
+    this.offerAtFirstPoll = null;
     this.state = 'disabled';
     const open = await this.journal.open(this.name);
     if (open) await this.settleOnConnect(open, buffered);
@@ -283,7 +286,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
         // still in escrow: offered again at the first poll (the device is online by then), to
         // stack or return
         this.bill = open;
-        this.offerAgain = true;
+        this.offerAtFirstPoll = 'recovered';
         return;
       }
     }
@@ -309,8 +312,14 @@ export class CcTalkDriver implements BillAcceptorDriver {
       );
     }
     // a bill that reached escrow while the app was away is a new one: journaled now
-    if (isEscrow(newest)) await this.handle(newest!);
-    else this.report(this.resting());
+    if (isEscrow(newest)) {
+      const value = this.denominations.find((d) => d.code === newest!.a);
+      if (!value) return;
+      const { cents, currency } = value;
+      const billId = await this.journal.escrow({ device: this.name, cents, currency });
+      this.bill = { billId, device: this.name, cents, currency, state: 'escrow' };
+      this.offerAtFirstPoll = 'new';
+    } else this.report(this.resting());
   }
 
   /** Reads the event buffer and handles every event newer than the last one handled. */
@@ -324,10 +333,17 @@ export class CcTalkDriver implements BillAcceptorDriver {
       return;
     }
     const bill = this.bill;
-    if (this.offerAgain && bill) {
-      this.offerAgain = false;
+    const offer = this.offerAtFirstPoll;
+    if (offer && bill) {
+      this.offerAtFirstPoll = null;
       this.report('escrow');
-      sink.data({ kind: 'escrow', cents: bill.cents, currency: bill.currency, recovered: true });
+      const { cents, currency } = bill;
+      sink.data({
+        kind: 'escrow',
+        cents,
+        currency,
+        ...(offer === 'recovered' && { recovered: true }),
+      });
     }
     let fresh = eventsBetween(this.counter, buffered.counter);
     if (fresh > BUFFER_SIZE) {
