@@ -1,6 +1,6 @@
 /**
  * `npm run demo -- [--port 5174] [--central-port 8787] [--data .data/demo] [--fresh]
- * [--send-sample] [--no-build]`
+ * [--send-sample] [--no-build] [--bill-acceptor id003|cctalk]`
  *
  * Everything on 127.0.0.1 in one process: the central service on an SQLite file (seeded with
  * the sample facility and demo residents), a kiosk backend enrolled against it with a fresh
@@ -23,7 +23,7 @@ import { harnessKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
 import { startHarness, type Harness } from '../electron/harness';
 import { harnessKeyFile } from '../electron/harness/server';
-import { createSimulatedKiosk } from '../hardware/simulators/kiosk';
+import { BILL_ACCEPTOR_PROTOCOLS, createSimulatedKiosk } from '../hardware/simulators/kiosk';
 import { startPanel } from '../hardware/simulators/panel';
 import { createCentralServer } from '../sync/server/app';
 import { createHttpProcessor } from '../sync/server/money/http-processor';
@@ -51,6 +51,7 @@ const ArgsSchema = z.object({
   fresh: z.boolean().default(false),
   'send-sample': z.boolean().default(false),
   'no-build': z.boolean().default(false),
+  'bill-acceptor': z.enum(BILL_ACCEPTOR_PROTOCOLS).default('id003'),
 });
 type Args = z.infer<typeof ArgsSchema>;
 
@@ -64,6 +65,7 @@ function readArgs(): Args {
         fresh: { type: 'boolean' },
         'send-sample': { type: 'boolean' },
         'no-build': { type: 'boolean' },
+        'bill-acceptor': { type: 'string' },
       },
       strict: true,
     });
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
     // 3. The backend with simulated hardware behind the browser harness.
     // The simulated reader tokenizes at the processor, as a kiosk's reader does.
     const kiosk = createSimulatedKiosk({
+      billAcceptor: args['bill-acceptor'],
       processor: { url: processor.url, publishableKey: processor.keys.publishableKey },
     });
     harness = await startHarness({

@@ -161,7 +161,7 @@ describe('housing-unit kiosk with simulated hardware, over the harness', () => {
     expect(await insertBill(500)).toEqual({ taken: false, reason: 'inhibited' });
     const session = await value<{ cashSessionId: string }>(c, 'payment.cashStart', {});
     const inserted = c.frames.length;
-    expect(await insertBill(500)).toEqual({ taken: true });
+    expect(await insertBill(500)).toEqual({ taken: true, outcome: 'escrow' });
     await eventAfter(c, inserted, 'hardware.bill');
     await acceptAndWaitStacked(c, session.cashSessionId);
     const closed = await value<{ insertedCents: number }>(c, 'payment.cashEnd', {

@@ -14,9 +14,13 @@ import {
   type BackendConfig,
 } from '../backend';
 import { harnessKeySource } from '../backend/store';
-import { createSimulatedKiosk, type KioskControls } from '../../hardware/simulators/kiosk';
+import {
+  createSimulatedKiosk,
+  type BillAcceptorProtocol,
+  type KioskControls,
+} from '../../hardware/simulators/kiosk';
 import { startPanel } from '../../hardware/simulators/panel';
-import { createDeviceService } from '../backend/devices';
+import { createDeviceService, DeviceConfigError, readDevicesFile } from '../backend/devices';
 import { parseFrame } from './frames';
 
 export interface HarnessOptions
@@ -32,6 +36,14 @@ export interface HarnessOptions
   logger?: Logger;
   /** Runs the kiosk hardware against in-process simulators (card, printer, bills, badge). */
   simulatedDevices?: boolean;
+  /** With simulated devices: the acceptor's protocol (JCM ID-003 by default, or ccTalk). */
+  billAcceptor?: BillAcceptorProtocol;
+  /**
+   * Runs the kiosk hardware of a devices file (`{ devices: {...} }`, as the shell's `devices`
+   * field; e.g. the one `npm run sim` writes for its ptys). A bad file rejects with a
+   * DeviceConfigError naming each problem, before anything listens.
+   */
+  devicesFile?: string;
 }
 
 export interface Harness {
@@ -81,10 +93,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     rendererDir = DEFAULT_RENDERER_DIR,
     logger,
     simulatedDevices = false,
+    billAcceptor,
+    devicesFile,
     ...rest
   } = options;
+  if (simulatedDevices && devicesFile) {
+    throw new DeviceConfigError('simulated devices and a devices file exclude each other');
+  }
   const log = logger ?? pino({ level: 'info' });
-  const kiosk = simulatedDevices ? createSimulatedKiosk() : null;
+  const kiosk = simulatedDevices ? createSimulatedKiosk({ billAcceptor }) : null;
+  const fileConfig = devicesFile ? readDevicesFile(devicesFile) : null;
   const backend = await createBackend({
     profile: 'kiosk',
     facilityId: DEMO_FACILITY_ID,
@@ -97,6 +115,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           onEvent,
           creditJournalPath: creditJournalPath(rest),
           simulatedBinding: kiosk.binding,
+        }),
+    }),
+    ...(fileConfig !== null && {
+      devices: (onEvent) =>
+        createDeviceService({
+          config: fileConfig,
+          logger: log.child({ component: 'devices' }),
+          onEvent,
+          creditJournalPath: creditJournalPath(rest),
         }),
     }),
     ...rest,

@@ -28,12 +28,38 @@ export interface BillFaults {
   noAnswer: boolean;
 }
 
+/** Why a bill acceptor's slot does not take a bill now. */
+export type BillSlotClosed = 'jammed' | 'cassette_full' | 'not_started' | 'busy' | 'inhibited';
+
+/**
+ * What the acceptor did with a bill once it had looked at it: held it in escrow (or stacked it
+ * straight away), or gave it back because it is no bill it knows or a denomination inhibited.
+ */
+export type BillOutcome = 'escrow' | 'stacked' | 'unknown_bill' | 'denomination_inhibited';
+
+/** What testers and tests do with an emulated acceptor, whatever protocol it speaks. */
+export interface BillValidatorEmulator {
+  readonly faults: BillFaults;
+  /** Bills in the cassette, by cents. */
+  readonly cassette: number[];
+  /** The mechanism's phase (escrow, stacking...), for tests. */
+  readonly phaseName: string;
+  /**
+   * A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why).
+   * `decided` hears what the acceptor then did with it.
+   */
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean;
+  slotClosedBecause(): BillSlotClosed | null;
+  /** Power is cut and comes back. */
+  powerCycle(): void;
+}
+
 /**
  * A JCM ID-003 bill acceptor: answers polls with its status, moves bills through accepting,
  * escrow, stacking, vend valid (until the host ACKs) and stacked; rejects inhibited or unknown
  * denominations; jams and fills its cassette on request.
  */
-export class BillAcceptorEmulator {
+export class BillAcceptorEmulator implements BillValidatorEmulator {
   readonly faults: BillFaults = { jam: false, cassetteFull: false, noAnswer: false };
   private phase: Phase = { kind: 'power_up', code: Status.powerUp };
   private inhibited = true;
@@ -58,7 +84,7 @@ export class BillAcceptorEmulator {
   }
 
   /** Why the slot would not take a bill now, or null when it would. */
-  slotClosedBecause(): 'jammed' | 'cassette_full' | 'not_started' | 'busy' | 'inhibited' | null {
+  slotClosedBecause(): BillSlotClosed | null {
     if (this.faults.jam) return 'jammed';
     if (this.faults.cassetteFull) return 'cassette_full';
     // powered up but not yet reset by the app (no app connected, or it is starting)
@@ -69,17 +95,22 @@ export class BillAcceptorEmulator {
   }
 
   /** A person feeds a bill; false when the slot is closed (`slotClosedBecause` says why). */
-  insertBill(cents: number): boolean {
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean {
     if (this.slotClosedBecause() !== null) return false;
     const entry = this.assignment.find((candidate) => candidate.cents === cents);
     this.phase = { kind: 'accepting' };
     this.after(() => {
       // ID-003 reject codes: 0x76 denomination not recognised, 0x79 denomination inhibited
-      if (!entry) this.reject(0x76);
-      else if (isInhibitedByMask(this.mask, entry.code)) this.reject(0x79);
-      else {
+      if (!entry) {
+        this.reject(0x76);
+        decided?.('unknown_bill');
+      } else if (isInhibitedByMask(this.mask, entry.code)) {
+        this.reject(0x79);
+        decided?.('denomination_inhibited');
+      } else {
         this.lastEscrowCents = entry.cents;
         this.phase = { kind: 'escrow', code: entry.code };
+        decided?.('escrow');
       }
     });
     return true;

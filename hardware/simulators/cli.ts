@@ -8,13 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BILL_ACCEPTOR_PROTOCOLS,
   FAULT_NAMES,
   emulateKiosk,
+  type BillAcceptorProtocol,
   simulatedDeviceConfig,
   SIMULATED_DEVICES,
   type SimulatedDevice,
 } from './kiosk';
 import { TEST_CARD_NUMBERS } from './card-emulator';
+import { runScript, runShell, runStep, STEP_HELP, StepError } from './ctl';
 import { startPanel } from './panel';
 import { PtyWire, ensureSocat } from './pty';
 
@@ -25,24 +28,27 @@ const BAUD: Record<SimulatedDevice, number> = {
   badge: 9600,
 };
 
-const USAGE = `npm run sim -- [options] [ctl COMMAND]
+const USAGE = `npm run sim -- [options] [ctl STEP | ctl script FILE | ctl shell]
   (no command)              start the simulated devices; prints one JSON line
                             {panel, ports, configFile}; the app reads DIR/devices.json
-  ctl swipe [CARD]          swipe a test card (${Object.keys(TEST_CARD_NUMBERS).join(', ')})
-  ctl bill CENTS            insert a bill; a refused one answers why (inhibited, busy,
-                            not_started, jammed, cassette_full)
-  ctl badge TOKEN           scan a badge
-  ctl fault NAME [--off] [--device printer|cash|card|badge]
-                            inject a fault (${FAULT_NAMES.join(', ')})
-  ctl script FILE           run the steps of FILE in order, one ctl command per line
-                            (blank lines and lines starting with # are skipped)
-  ctl printed               the receipts printed so far
+  ctl STEP                  run one step against the panel (a new process: a few seconds)
+  ctl script FILE           run the steps of FILE in order, one per line (blank lines and
+                            lines starting with # are skipped); stops at the first refused step
+  ctl shell                 a long-lived prompt: one step per line, each answered at once
+                            (milliseconds); exit or end of input leaves
+steps:
+${STEP_HELP}
+  cards: ${Object.keys(TEST_CARD_NUMBERS).join(', ')}
+  faults: ${FAULT_NAMES.join(', ')}
 options: --dir DIR (default: the OS temp folder's homeline-sim), --port N (panel port,
-         default any), --panel URL (ctl: talk to this panel), --help`;
+         default any), --panel URL (ctl: the panel of npm run sim, demo or harness),
+         --bill-acceptor ${BILL_ACCEPTOR_PROTOCOLS.join('|')} (start: the acceptor's protocol,
+         default id003), --help
+direct HTTP works too: curl -s -XPOST PANEL/api/bill -H 'content-type: application/json' -d '{"cents":2000}'`;
 
 class UsageError extends Error {}
 
-async function start(dir: string, port: number): Promise<void> {
+async function start(dir: string, port: number, billAcceptor: BillAcceptorProtocol): Promise<void> {
   const socat = ensureSocat();
   if (!socat) throw new Error('socat is not installed and `apt-get install -y socat` failed');
   mkdirSync(dir, { recursive: true });
@@ -53,11 +59,11 @@ async function start(dir: string, port: number): Promise<void> {
     SimulatedDevice,
     PtyWire
   >;
-  const { controls } = emulateKiosk(wires, wires);
+  const { controls } = emulateKiosk(wires, wires, billAcceptor);
   const ports = Object.fromEntries(SIMULATED_DEVICES.map((name) => [name, wires[name].appPath]));
 
   // the app's configuration: the same devices, on the app ends of the ptys
-  const simulated = simulatedDeviceConfig(randomBytes(32).toString('hex'));
+  const simulated = simulatedDeviceConfig(randomBytes(32).toString('hex'), { billAcceptor });
   const devices = Object.fromEntries(
     SIMULATED_DEVICES.map((name) => [
       name,
@@ -83,65 +89,21 @@ async function start(dir: string, port: number): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-async function control(
-  dir: string,
-  panel: string | undefined,
-  args: string[],
-  off: boolean,
-  device?: string,
-) {
+async function control(dir: string, panel: string | undefined, args: string[]) {
   const base =
     panel ?? (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { panel: string }).panel;
-  const [command, value] = args;
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${base}/api/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new UsageError(`${response.status}: ${text}`);
-    console.log(text);
-  };
-  switch (command) {
-    case 'swipe':
-      return post('swipe', { card: value ?? 'visa' });
-    case 'bill':
-      return post('bill', { cents: Number(value) });
-    case 'badge':
-      return post('badge', { badge: value ?? '' });
-    case 'fault':
-      return post('fault', { fault: value, on: !off, ...(device ? { device } : {}) });
-    case 'script': {
-      if (!value) throw new UsageError('script needs a file of steps');
-      const steps = readFileSync(value, 'utf8')
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-      for (const [index, step] of steps.entries()) {
-        const words = step.split(/\s+/);
-        if (words[0] === 'script') throw new UsageError(`line ${index + 1}: scripts do not nest`);
-        const { values: flags, positionals } = parseArgs({
-          args: words,
-          allowPositionals: true,
-          options: { off: { type: 'boolean', default: false }, device: { type: 'string' } },
-        });
-        console.log(`# ${step}`);
-        await control(dir, base, positionals, flags.off, flags.device);
-      }
-      return;
-    }
-    case 'printed': {
-      const response = await fetch(`${base}/api/state`);
-      const state = (await response.json()) as { printed: string[] };
-      console.log(state.printed.join('\n\n-----8<-----\n\n'));
-      return;
-    }
-    default:
-      throw new UsageError(
-        `unknown command "${command ?? ''}": use swipe, bill, badge, fault, script or printed`,
-      );
+  const print = (line: string) => console.log(line);
+  const [command, file] = args;
+  if (command === 'shell') {
+    await runShell(base, process.stdin, print);
+    process.stdin.destroy(); // `exit` leaves even while the input stays open
+    return;
   }
+  if (command === 'script') {
+    if (!file || args.length > 2) throw new UsageError('script needs one file of steps');
+    return runScript(base, file, print);
+  }
+  return runStep(base, args, print);
 }
 
 async function main(): Promise<void> {
@@ -151,8 +113,10 @@ async function main(): Promise<void> {
       dir: { type: 'string', default: join(tmpdir(), 'homeline-sim') },
       port: { type: 'string', default: '0' },
       panel: { type: 'string' },
-      device: { type: 'string' },
+      'bill-acceptor': { type: 'string', default: 'id003' },
+      // a step's own options, given anywhere on the line
       off: { type: 'boolean', default: false },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -163,10 +127,17 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`bad --port ${values.port}`);
+  const billAcceptor = BILL_ACCEPTOR_PROTOCOLS.find((name) => name === values['bill-acceptor']);
+  if (!billAcceptor) throw new UsageError(`bad --bill-acceptor ${values['bill-acceptor']}`);
   if (positionals[0] === 'ctl') {
-    await control(values.dir, values.panel, positionals.slice(1), values.off, values.device);
+    const step = [
+      ...positionals.slice(1),
+      ...(values.off ? ['--off'] : []),
+      ...(values.device ? ['--device', values.device] : []),
+    ];
+    await control(values.dir, values.panel, step);
   } else if (positionals.length === 0) {
-    await start(values.dir, port);
+    await start(values.dir, port, billAcceptor);
   } else {
     throw new UsageError(`unknown arguments: ${positionals.join(' ')}`);
   }
@@ -175,7 +146,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   console.error(`sim: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(
-    error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    error instanceof UsageError ||
+      error instanceof StepError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
       ? 2
       : 1,
   );

@@ -11,13 +11,19 @@ import {
   type PrinterStatus,
 } from '../hal';
 import { standardDrivers } from '../drivers';
-import { FAULT_NAMES, createSimulatedKiosk, type FaultRequest } from './kiosk';
+import {
+  BILL_ACCEPTOR_PROTOCOLS,
+  FAULT_NAMES,
+  createSimulatedKiosk,
+  type BillAcceptorProtocol,
+  type FaultRequest,
+} from './kiosk';
 import { MemoryBillJournal, nextEvent, TEST_TIMINGS } from './testing';
 
 const managers: DeviceManager[] = [];
 
-async function startKiosk() {
-  const kiosk = createSimulatedKiosk({ pace: 'fast' });
+async function startKiosk(billAcceptor?: BillAcceptorProtocol) {
+  const kiosk = createSimulatedKiosk({ pace: 'fast', billAcceptor });
   const manager = new DeviceManager(kiosk.config, {
     drivers: standardDrivers,
     simulatedBinding: kiosk.binding,
@@ -242,6 +248,37 @@ describe('simulated kiosk through the device manager', () => {
 
     expect([...seen].sort()).toEqual([...FAULT_NAMES].sort());
   });
+
+  it.each(BILL_ACCEPTOR_PROTOCOLS)(
+    'the configuration picks the acceptor (%s): the same cash flow and faults',
+    async (protocol) => {
+      const { kiosk, cash } = await startKiosk(protocol);
+      expect(kiosk.config.devices.cash?.driver).toBe(protocol);
+      await cash.enable();
+      const escrow = nextEvent<BillEvent>(cash, 'data');
+      expect(kiosk.controls.insertBill(2000)).toBe(true);
+      expect(await escrow).toEqual({ kind: 'escrow', cents: 2000, currency: 'USD' });
+      const stacked = nextEvent<BillEvent>(cash, 'data');
+      await cash.acceptEscrow();
+      expect(await stacked).toMatchObject({ kind: 'stacked', credit: { cents: 2000 } });
+      for (const [fault, state] of [
+        ['jam', 'jammed'],
+        ['cassette_full', 'cassette_full'],
+      ] as const) {
+        const status = new Promise<void>((resolve) =>
+          cash.on('status', (s: BillStatus) => s.state === state && resolve()),
+        );
+        kiosk.controls.inject({ fault });
+        await status;
+        expect(kiosk.controls.billSlotClosedBecause()).toBe(state);
+        kiosk.controls.inject({ fault, on: false });
+      }
+      const restarted = nextEvent(cash, 'power');
+      kiosk.controls.inject({ fault: 'power_cycle' });
+      expect(await restarted).toBe('offline');
+      expect(await nextEvent(cash, 'power')).toBe('online');
+    },
+  );
 
   it('refuses an unknown fault with a validation error', () => {
     const kiosk = createSimulatedKiosk();

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { DeviceConfigInput } from '../hal';
 import { SimBinding } from './binding';
 import { BadgeScannerEmulator, type ScanOptions } from './badge-emulator';
-import { BillAcceptorEmulator } from './bill-emulator';
+import {
+  BillAcceptorEmulator,
+  type BillOutcome,
+  type BillValidatorEmulator,
+} from './bill-emulator';
+import { CcTalkBillValidatorEmulator } from './cctalk-emulator';
 import { CardReaderEmulator, type TestSwipe } from './card-emulator';
 import { PrinterEmulator } from './printer-emulator';
 import type { ControllableLink, DeviceWire } from './wire';
@@ -56,13 +61,14 @@ export type FaultRequest = z.input<typeof FaultRequestSchema>;
 export interface KioskEmulators {
   card: CardReaderEmulator;
   printer: PrinterEmulator;
-  cash: BillAcceptorEmulator;
+  cash: BillValidatorEmulator;
   badge: BadgeScannerEmulator;
 }
 
 export interface KioskControls {
   swipe(swipe: TestSwipe): void;
-  insertBill(cents: number): boolean;
+  /** False when the slot is closed; `decided` hears what the acceptor did with the bill. */
+  insertBill(cents: number, decided?: (outcome: BillOutcome) => void): boolean;
   /** Why the acceptor's slot is closed now (jammed, cassette_full, not_started, busy, inhibited), or null. */
   billSlotClosedBecause(): string | null;
   scanBadge(badge: string, options?: ScanOptions): void;
@@ -81,7 +87,13 @@ export interface SimulatedKiosk {
   controls: KioskControls;
 }
 
+/** The bill acceptor protocols the simulator speaks, by the driver name in the configuration. */
+export const BILL_ACCEPTOR_PROTOCOLS = ['id003', 'cctalk'] as const;
+export type BillAcceptorProtocol = (typeof BILL_ACCEPTOR_PROTOCOLS)[number];
+
 export interface SimulatedKioskOptions {
+  /** Which acceptor sits in the kiosk: JCM ID-003 (default) or a ccTalk bill validator. */
+  billAcceptor?: BillAcceptorProtocol;
   /** `fast` shortens polls and heartbeats so tests see offline/online in milliseconds. */
   pace?: 'realistic' | 'fast';
   /** The card processor the reader tokenizes at (its address and publishable key). */
@@ -91,7 +103,7 @@ export interface SimulatedKioskOptions {
 /** The device configuration of a kiosk whose four devices are emulated. */
 export function simulatedDeviceConfig(
   tokenSecret: string,
-  { pace = 'realistic', processor }: SimulatedKioskOptions = {},
+  { pace = 'realistic', processor, billAcceptor = 'id003' }: SimulatedKioskOptions = {},
 ): DeviceConfigInput {
   const fast = pace === 'fast';
   return {
@@ -126,7 +138,7 @@ export function simulatedDeviceConfig(
       },
       cash: {
         class: 'BillAcceptor',
-        driver: 'id003',
+        driver: billAcceptor,
         port: { kind: 'simulated', baudRate: 9600 },
         options: fast ? { pollMs: 25, replyTimeoutMs: 100, missedPolls: 3 } : {},
       },
@@ -143,16 +155,20 @@ export function simulatedDeviceConfig(
 export function emulateKiosk(
   wires: Record<SimulatedDevice, DeviceWire>,
   links?: Partial<Record<SimulatedDevice, ControllableLink>>,
+  billAcceptor: BillAcceptorProtocol = 'id003',
 ): { emulators: KioskEmulators; controls: KioskControls } {
   const emulators: KioskEmulators = {
     card: new CardReaderEmulator(wires.card),
     printer: new PrinterEmulator(wires.printer),
-    cash: new BillAcceptorEmulator(wires.cash),
+    cash:
+      billAcceptor === 'cctalk'
+        ? new CcTalkBillValidatorEmulator(wires.cash)
+        : new BillAcceptorEmulator(wires.cash),
     badge: new BadgeScannerEmulator(wires.badge),
   };
   const controls: KioskControls = {
     swipe: (swipe) => emulators.card.swipe(swipe),
-    insertBill: (cents) => emulators.cash.insertBill(cents),
+    insertBill: (cents, decided) => emulators.cash.insertBill(cents, decided),
     billSlotClosedBecause: () => emulators.cash.slotClosedBecause(),
     scanBadge: (badge, options) => emulators.badge.scan(badge, options),
     printed: () => emulators.printer.printed(),
@@ -269,7 +285,7 @@ export function createSimulatedKiosk(options: SimulatedKioskOptions = {}): Simul
     cash: binding.wire('cash'),
     badge: binding.wire('badge'),
   };
-  const { emulators, controls } = emulateKiosk(links, links);
+  const { emulators, controls } = emulateKiosk(links, links, options.billAcceptor);
   return {
     config: simulatedDeviceConfig(randomBytes(32).toString('hex'), options),
     binding,

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TEST_CARD_NUMBERS, type TestCardName } from './card-emulator';
+import type { BillOutcome } from './bill-emulator';
 import { FaultRequestSchema, type KioskControls } from './kiosk';
 import { panelPage } from './panel-page';
 
@@ -37,6 +38,9 @@ const BadgeSchema = z
   })
   .strict();
 
+/** How long the bill answer waits for the acceptor to look at the bill. */
+const BILL_DECISION_MS = 5000;
+
 /** A POST handler: validate the body, run the action, answer 400 with the problems if any. */
 function act<T>(schema: z.ZodType<T>, run: (body: T) => unknown) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -48,7 +52,7 @@ function act<T>(schema: z.ZodType<T>, run: (body: T) => unknown) {
       return reply.code(400).send({ error: 'bad request', issues });
     }
     try {
-      return { ok: true, result: run(parsed.data) ?? null };
+      return { ok: true, result: (await run(parsed.data)) ?? null };
     } catch (error) {
       return reply
         .code(400)
@@ -73,10 +77,20 @@ export async function startPanel(
   );
   server.post(
     '/api/bill',
-    act(BillSchema, (body) => {
-      // a refused bill says why: the slot is closed (and why), or the bill was taken in
+    act(BillSchema, async (body) => {
+      // a refused bill says why: the slot is closed (and why), or the acceptor gave it back
       const reason = controls.billSlotClosedBecause();
-      return reason ? { taken: false, reason } : { taken: controls.insertBill(body.cents) };
+      if (reason) return { taken: false, reason };
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await new Promise<BillOutcome | 'undecided' | null>((resolve) => {
+        timer = setTimeout(() => resolve('undecided'), BILL_DECISION_MS);
+        if (!controls.insertBill(body.cents, resolve)) resolve(null);
+      });
+      clearTimeout(timer);
+      if (outcome === null) return { taken: false, reason: controls.billSlotClosedBecause() };
+      return outcome === 'unknown_bill' || outcome === 'denomination_inhibited'
+        ? { taken: false, reason: outcome }
+        : { taken: true, outcome };
     }),
   );
   server.post(

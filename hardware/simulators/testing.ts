@@ -15,6 +15,28 @@ export async function nextEvent<T = unknown>(
   return value as T;
 }
 
+/** Waits for the next `name` event that `matches`, failing after `ms`. */
+export function nextWhere<T>(
+  emitter: EventEmitter,
+  name: string,
+  matches: (value: T) => boolean,
+  ms = 15_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(name, listener);
+      reject(new Error(`no matching ${name} event within ${ms} ms`));
+    }, ms);
+    const listener = (value: T) => {
+      if (!matches(value)) return;
+      clearTimeout(timer);
+      emitter.off(name, listener);
+      resolve(value);
+    };
+    emitter.on(name, listener);
+  });
+}
+
 /** Resolves true when no `name` event comes within `ms` (for "nothing happened" checks). */
 export async function noEvent(emitter: EventEmitter, name: string, ms = 200): Promise<boolean> {
   try {

@@ -3,3 +3,6 @@ export {
   type DeviceServiceOptions,
   type DeviceEventSink,
 } from './device-service';
+export { readDevicesFile } from './devices-file';
+/** What a bad device configuration or devices file throws (from the HAL). */
+export { DeviceConfigError } from '../../../hardware/hal';

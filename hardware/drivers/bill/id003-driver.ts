@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import {
-  DeviceConfigError,
   DeviceError,
-  parseDriverOptions,
   type BillAcceptorCapabilities,
   type BillAcceptorDriver,
   type BillCredit,
@@ -11,15 +9,13 @@ import {
   type BillState,
   type BillStatus,
   type Denomination,
-  type DriverContext,
-  type DriverFactory,
   type DriverSink,
-  type DriverSpec,
   type JournaledBill,
 } from '../../hal';
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
-import { linkTarget, type LinkTarget } from '../serial/link';
+import type { LinkTarget } from '../serial/link';
+import { acceptedCodes, billAcceptorFactory, billError, noBillInEscrow } from './acceptor-common';
 import {
   COUNTRY_CURRENCY,
   Command,
@@ -163,7 +159,7 @@ export class Id003Driver implements BillAcceptorDriver {
   async stack(): Promise<void> {
     const bill = this.bill;
     if (this.state !== 'escrow' || !bill) {
-      throw new DeviceError('illegal', 'no bill is waiting in escrow', null, 'output');
+      throw noBillInEscrow();
     }
     await this.journal.stacking(bill.billId);
     bill.state = 'stacking';
@@ -172,23 +168,14 @@ export class Id003Driver implements BillAcceptorDriver {
 
   async returnBill(): Promise<void> {
     if (this.state !== 'escrow') {
-      throw new DeviceError('illegal', 'no bill is waiting in escrow', null, 'output');
+      throw noBillInEscrow();
     }
     await this.expectAck(Command.returnBill);
     this.returnRequested = true;
   }
 
   async setAcceptedDenominations(cents: readonly number[]): Promise<void> {
-    const unknown = cents.filter((value) => !this.denominations.some((d) => d.cents === value));
-    if (unknown.length > 0) {
-      throw new DeviceError(
-        'illegal',
-        `unknown denominations: ${unknown.join(', ')} cents`,
-        null,
-        'output',
-      );
-    }
-    const accepted = this.denominations.filter((d) => cents.includes(d.cents)).map((d) => d.code);
+    const accepted = acceptedCodes(this.denominations, cents);
     const all = this.denominations.map((d) => d.code);
     await this.setting(Command.setDenominations, denominationMask(accepted, all));
   }
@@ -451,18 +438,8 @@ export class Id003Driver implements BillAcceptorDriver {
   }
 }
 
-function billError(code: string, message: string, fraud: boolean): DeviceError {
-  return new DeviceError('extended', message, code, 'input', fraud ? 'fraud' : 'hardware');
-}
-
-export const id003Driver: DriverFactory = {
-  deviceClass: 'BillAcceptor',
-  create(spec: DriverSpec, context: DriverContext) {
-    const options = parseDriverOptions(spec.name, Id003OptionsSchema, spec.options);
-    const journal = context.billJournal;
-    if (!journal) {
-      throw new DeviceConfigError(`bill acceptor ${spec.name} needs a bill journal`);
-    }
-    return new Id003Driver(spec.name, linkTarget(spec, context, 'even'), options, journal);
-  },
-};
+export const id003Driver = billAcceptorFactory(
+  Id003OptionsSchema,
+  'even',
+  (name, target, options, journal) => new Id003Driver(name, target, options, journal),
+);
