@@ -445,6 +445,56 @@ describe('the sync store port: push outcomes', () => {
   });
 });
 
+describe('a resident leaving this device', () => {
+  it('takes credentials, mail, search rows, attachment bytes, stamps and cursor along', () => {
+    const sync = port();
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    const photo = {
+      sha256: 'c'.repeat(64),
+      mime: 'image/jpeg' as const,
+      size: 4,
+      kind: 'photo' as const,
+    };
+    const residentPage = page(residentScope, [
+      { op: 'upsert', entity: 'message', id: 'm1', data: message('m1', { attachments: [photo] }) },
+      {
+        op: 'upsert',
+        entity: 'ledger_entry',
+        id: 'l1',
+        data: {
+          id: 'l1',
+          residentId: 'r1',
+          account: 'stamps',
+          customerId: null,
+          kind: 'stamp_purchase',
+          amount: 5,
+          reference: 'p1',
+          createdAt: at,
+        },
+      },
+    ]);
+    sync.applyPage(residentPage);
+    store.mail.saveBlob(photo.sha256, Buffer.from('foto'));
+    const count = (table: string) =>
+      (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const tables = ['residents', 'resident_credentials', 'messages', 'blobs', 'stamp_history'];
+    expect(tables.map(count)).toEqual([1, 1, 1, 1, 1]);
+
+    // A tombstone from a scope that no longer vouches for the resident changes nothing.
+    sync.applyPage(page(facilityScope, [{ op: 'delete', entity: 'resident', id: 'r1' }]));
+    expect(tables.map(count)).toEqual([1, 1, 1, 1, 1]);
+
+    sync.applyPage(page(unitScope, [{ op: 'delete', entity: 'resident', id: 'r1' }]));
+    expect(tables.map(count)).toEqual([0, 0, 0, 0, 0]);
+    expect(store.mail.search('r1', 'extrañamos', 10)).toEqual([]);
+    expect(store.sync.cursor('resident:r1')).toBeUndefined();
+    // Should they come back, their scope is pulled from the start again.
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    createCredentialsRepository(store.db).save(credentialsRow);
+    expect(sync.pullScopes().at(-1)).toEqual({ scope: residentScope, cursor: null });
+  });
+});
+
 describe('which residents a device pulls', () => {
   it('those whose sign-in record came from its unit or its own scope; a lobby none', () => {
     const sync = port();
