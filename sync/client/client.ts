@@ -198,26 +198,15 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     return { deviceId: credentials.deviceId, servicePublicKey };
   }
 
-  /**
-   * Until no scope is new: pulled records reveal new scopes (a kiosk's unit, residents). Each
-   * round pulls the scopes that say whom the device serves first, then the residents' own
-   * scopes, listed again once those are applied: a resident who moved away is dropped before
-   * the device would ask for a scope it may no longer read.
-   */
   async function pullAll(): Promise<void> {
     const signer = await pageSigner();
-    const drainAll = async (scopes: PullScope[]) => {
+    // Until no scope is new: pulled facility data may reveal new (resident) scopes.
+    for (;;) {
+      const scopes = store.pullScopes();
       for (let i = 0; i < scopes.length; i += MAX_SCOPES_PER_PULL) {
         await drain(scopes.slice(i, i + MAX_SCOPES_PER_PULL), signer);
       }
-    };
-    const isResident = (entry: PullScope) => entry.scope.kind === 'resident';
-    for (;;) {
-      const serving = store.pullScopes().filter((entry) => !isResident(entry));
-      await drainAll(serving);
-      const residents = store.pullScopes().filter(isResident);
-      await drainAll(residents);
-      const known = new Set([...serving, ...residents].map(scopeKey));
+      const known = new Set(scopes.map(scopeKey));
       if (!store.pullScopes().some((scope) => !known.has(scopeKey(scope)))) return;
     }
   }

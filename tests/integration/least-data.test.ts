@@ -86,11 +86,15 @@ function credentialIds(device: SyncedDevice): string[] {
     .map((row) => row.id);
 }
 
-async function pullStatus(device: TestDevice, kind: string, id: string): Promise<number> {
-  const answer = await device.request('POST', '/v1/pull', {
+/**
+ * What a pull of one scope gives the device: refused (403), or the number of pages. A resident's
+ * scope out of reach gives no page at all, as a resident who does not exist.
+ */
+async function pulled(device: TestDevice, kind: string, id: string): Promise<number | string> {
+  const answer = await device.request<{ pages: unknown[] }>('POST', '/v1/pull', {
     scopes: [{ scope: { kind, id }, cursor: null }],
   });
-  return answer.status;
+  return answer.status === 200 ? `${answer.body.pages.length} page(s)` : answer.status;
 }
 
 describe.each(['sqlite', 'postgres'] as const)('least data per device (%s)', (engine) => {
@@ -331,21 +335,22 @@ describe.each(['sqlite', 'postgres'] as const)('least data per device (%s)', (en
     const tablet = await central.central.device('tablet', 'TAB-710001');
     const lobby = await central.central.device('lobby');
     // A kiosk of unit A pulling unit B, a resident of unit B, the lobby's directory.
-    expect(await pullStatus(kioskA, 'unit', UNIT_B)).toBe(403);
-    expect(await pullStatus(kioskA, 'resident', bruno.id)).toBe(403);
-    expect(await pullStatus(kioskA, 'directory', facility)).toBe(403);
-    expect(await pullStatus(kioskA, 'device', tablet.id)).toBe(403);
+    expect(await pulled(kioskA, 'unit', UNIT_B)).toBe(403);
+    expect(await pulled(kioskA, 'resident', bruno.id)).toBe('0 page(s)');
+    expect(await pulled(kioskA, 'directory', facility)).toBe(403);
+    expect(await pulled(kioskA, 'device', tablet.id)).toBe(403);
     // A tablet asking for another resident's data, a unit, the directory.
-    expect(await pullStatus(tablet, 'resident', bruno.id)).toBe(403);
-    expect(await pullStatus(tablet, 'unit', TEST_UNIT)).toBe(403);
-    expect(await pullStatus(tablet, 'directory', facility)).toBe(403);
+    expect(await pulled(tablet, 'resident', bruno.id)).toBe('0 page(s)');
+    expect(await pulled(tablet, 'unit', TEST_UNIT)).toBe(403);
+    expect(await pulled(tablet, 'directory', facility)).toBe(403);
     // A lobby kiosk asking for credentials: a unit, a tablet's own scope, a resident.
-    expect(await pullStatus(lobby, 'unit', TEST_UNIT)).toBe(403);
-    expect(await pullStatus(lobby, 'device', tablet.id)).toBe(403);
-    expect(await pullStatus(lobby, 'resident', alba.id)).toBe(403);
+    expect(await pulled(lobby, 'unit', TEST_UNIT)).toBe(403);
+    expect(await pulled(lobby, 'device', tablet.id)).toBe(403);
+    expect(await pulled(lobby, 'resident', alba.id)).toBe('0 page(s)');
     // What each may read still answers.
-    expect(await pullStatus(kioskA, 'unit', TEST_UNIT)).toBe(200);
-    expect(await pullStatus(lobby, 'directory', facility)).toBe(200);
-    expect(await pullStatus(tablet, 'device', tablet.id)).toBe(200);
+    expect(await pulled(kioskA, 'unit', TEST_UNIT)).toBe('1 page(s)');
+    expect(await pulled(lobby, 'directory', facility)).toBe('1 page(s)');
+    expect(await pulled(tablet, 'device', tablet.id)).toBe('1 page(s)');
+    expect(await pulled(tablet, 'resident', alba.id)).toBe('1 page(s)');
   });
 });
