@@ -85,10 +85,10 @@ export interface SimulatedKioskOptions {
 }
 
 /** The device configuration of a kiosk whose four devices are emulated. */
-export function simulatedDeviceConfig(
-  tokenSecret: string,
-  { pace = 'realistic', processor }: SimulatedKioskOptions = {},
-): DeviceConfigInput {
+export function simulatedDeviceConfig({
+  pace = 'realistic',
+  processor,
+}: SimulatedKioskOptions = {}): DeviceConfigInput {
   const fast = pace === 'fast';
   return {
     devices: {
@@ -98,7 +98,6 @@ export function simulatedDeviceConfig(
         port: { kind: 'simulated', baudRate: 9600 },
         // test BIN table so screens can show the credit/prepaid warnings
         options: {
-          tokenSecret,
           ...(processor && { processor }),
           fundingByIin: {
             '411111': 'credit',
@@ -259,7 +258,7 @@ export function createSimulatedKiosk(options: SimulatedKioskOptions = {}): Simul
   };
   const { emulators, controls } = emulateKiosk(links, links);
   return {
-    config: simulatedDeviceConfig(randomBytes(32).toString('hex'), options),
+    config: simulatedDeviceConfig(options),
     binding,
     emulators,
     controls,
