@@ -32,13 +32,22 @@ export const KeyedHashSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '32 bytes
 
 export const PIN_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
-export const ResidentDataSchema = z.object({
+/**
+ * What a lobby kiosk knows of a resident (a directory entry): enough for a depositor to find them
+ * by state and DOC number and see the name on the receipt. No PIN hash, badge or tablet.
+ */
+export const DirectoryEntryDataSchema = z.object({
   id: IdSchema,
   facilityId: IdSchema,
   state: StateSchema,
   docNumber: DocNumberSchema,
   firstName: z.string().min(1),
   lastName: z.string().min(1),
+});
+export type DirectoryEntryData = z.infer<typeof DirectoryEntryDataSchema>;
+
+/** A resident's sign-in record: the directory entry with the credentials. */
+export const ResidentDataSchema = DirectoryEntryDataSchema.extend({
   /** The housing unit whose kiosks hold these credentials (null: none yet). */
   housingUnitId: IdSchema.nullable(),
   pinHash: z.string().regex(PIN_HASH_PATTERN),
@@ -50,20 +59,6 @@ export const ResidentDataSchema = z.object({
   lockedAt: InstantSchema.nullable(),
 });
 export type ResidentData = z.infer<typeof ResidentDataSchema>;
-
-/**
- * What a lobby kiosk knows of a resident: enough for a depositor to find them by state and DOC
- * number and see the name on the receipt. No PIN hash, badge or tablet.
- */
-export const DirectoryEntryDataSchema = z.object({
-  id: IdSchema,
-  facilityId: IdSchema,
-  state: StateSchema,
-  docNumber: DocNumberSchema,
-  firstName: z.string().min(1),
-  lastName: z.string().min(1),
-});
-export type DirectoryEntryData = z.infer<typeof DirectoryEntryDataSchema>;
 
 /** Where a device stands (id = device id): a housing-unit kiosk's unit, sent to its own scope. */
 export const AssignmentDataSchema = z.object({ id: IdSchema, housingUnitId: IdSchema.nullable() });

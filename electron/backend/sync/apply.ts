@@ -108,15 +108,6 @@ export function createChangeApplier(store: Store) {
     messageBlobs: db.prepare<[string], { content_hash: string }>(
       `SELECT content_hash FROM message_attachments WHERE message_id = ?`,
     ),
-    // Bytes, whole or half downloaded, that no remaining message holds.
-    dropUnheldBlob: db.prepare(
-      `DELETE FROM blobs WHERE content_hash = @hash
-       AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE content_hash = @hash)`,
-    ),
-    dropUnheldParts: db.prepare(
-      `DELETE FROM blob_download_parts WHERE content_hash = @hash
-       AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE content_hash = @hash)`,
-    ),
     knownMessages: db.prepare<[string], { id: string }>(
       `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
     ),
@@ -442,10 +433,7 @@ export function createChangeApplier(store: Store) {
         // attachments' bytes (unless another message holds them) and, by trigger, its search row.
         const hashes = statements.messageBlobs.all(id).map((row) => row.content_hash);
         statements.deleteMessage.run(id);
-        for (const hash of hashes) {
-          statements.dropUnheldBlob.run({ hash });
-          statements.dropUnheldParts.run({ hash });
-        }
+        for (const hash of hashes) departure.dropUnheldBytes(hash);
         touched.messageIds.add(id);
         return;
       }

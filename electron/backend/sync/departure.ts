@@ -49,6 +49,12 @@ export function createResidentDeparture(store: Store) {
     ),
   };
 
+  /** Drops the bytes, whole or half downloaded, of a blob no remaining message holds. */
+  function dropUnheldBytes(hash: string): void {
+    statements.dropUnheldBlob.run({ hash });
+    statements.dropUnheldParts.run({ hash });
+  }
+
   /** Removes one resident and everything of theirs; call inside a store transaction. */
   function depart(residentId: string): void {
     const hashes = statements.heldBlobs.all(residentId).map((row) => row.content_hash);
@@ -57,10 +63,7 @@ export function createResidentDeparture(store: Store) {
       statements.keepForDeposits.run(residentId);
       statements.deleteCredential.run(residentId);
     } else statements.deleteResident.run(residentId);
-    for (const hash of hashes) {
-      statements.dropUnheldBlob.run({ hash });
-      statements.dropUnheldParts.run({ hash });
-    }
+    for (const hash of hashes) dropUnheldBytes(hash);
     statements.forgetCursor.run(`resident:${residentId}`);
     statements.settledOutbox.run(residentId);
     statements.auditLines.run({ id: residentId });
@@ -69,6 +72,7 @@ export function createResidentDeparture(store: Store) {
 
   return {
     depart,
+    dropUnheldBytes,
     /** Every resident whose record came from a scope this device no longer reads. */
     departAllBut(scopes: ReadonlySet<string>): void {
       for (const row of statements.residentsFrom.all())

@@ -43,17 +43,23 @@ const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => (
   signature: 'A'.repeat(86),
 });
 
+/** What a lobby kiosk receives of resident r1. */
+const directoryEntry = {
+  id: 'r1',
+  facilityId: facility.id,
+  state: 'FL',
+  docNumber: 'S100001',
+  firstName: 'Ana',
+  lastName: 'Diaz',
+};
+
+/** Resident r1's sign-in record, as the kiosks of unit-a receive it. */
 const residentChange = (pinHash: string): Unpositioned => ({
   op: 'upsert',
   entity: 'resident',
   id: 'r1',
   data: {
-    id: 'r1',
-    facilityId: facility.id,
-    state: 'FL',
-    docNumber: 'S100001',
-    firstName: 'Ana',
-    lastName: 'Diaz',
+    ...directoryEntry,
     housingUnitId: 'unit-a',
     pinHash,
     badgeHash: null,
@@ -517,19 +523,7 @@ describe('which residents a device pulls', () => {
     const directory: Scope = { kind: 'directory', id: facility.id };
     sync.applyPage(
       page(directory, [
-        {
-          op: 'upsert',
-          entity: 'directory_entry',
-          id: 'r1',
-          data: {
-            id: 'r1',
-            facilityId: facility.id,
-            state: 'FL',
-            docNumber: 'S100001',
-            firstName: 'Ana',
-            lastName: 'Diaz',
-          },
-        },
+        { op: 'upsert', entity: 'directory_entry', id: 'r1', data: directoryEntry },
       ]),
     );
     // A directory entry carries no credentials, and the lobby reads no resident's scope.
