@@ -134,6 +134,13 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         error: { code: 'upgrade_required', minAppVersion: '2.0.0' },
       });
       await strict.stop();
+      // A device of protocol 1 would lose every sign-in record to the new scopes: told to upgrade.
+      const headers = device.signedHeaders('GET', '/v1/device', Buffer.alloc(0));
+      const old = await fetch(`${central.baseUrl}/v1/device`, {
+        headers: { ...headers, [HEADERS.protocol]: '1' },
+      });
+      expect(old.status).toBe(426);
+      expect(await old.json()).toMatchObject({ error: { minProtocol: 2 } });
     });
   });
 
