@@ -39,7 +39,7 @@ async function swipeLatency(): Promise<void> {
     'card',
     new MagstripeDriver(
       { path: 'card', baudRate, binding, parity: 'none' },
-      MagstripeOptionsSchema.parse({ tokenSecret: 'bench-secret-bench-secret-bench-secret' }),
+      MagstripeOptionsSchema.parse({}),
     ),
   );
   await reader.open();

@@ -36,7 +36,7 @@ export async function seedCentral(
   storage: Storage,
   options: { residents: number; mails: number; heavy?: boolean; stamps?: number },
 ): Promise<SeededCentral> {
-  const { facilityId, residentIds } = await seedSample(storage, clock);
+  const { facilityId, housingUnitId, residentIds } = await seedSample(storage, clock);
   for (let n = residentIds.length; n < options.residents; n += 1) {
     const prepared = await prepareResident({
       facilityId,
@@ -45,6 +45,7 @@ export async function seedCentral(
       firstName: `Resident${n}`,
       lastName: 'Bench',
       pin: '4821',
+      housingUnitId,
       badgeId: null,
       tabletSerial: null,
     });

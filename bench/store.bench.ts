@@ -97,7 +97,9 @@ async function fill(dbPath: string, plain: boolean): Promise<void> {
         firstName: 'Bench',
         lastName: `Resident${r}`,
         tabletSerial: null,
-        badgeToken: null,
+        housingUnitId: null,
+        badgeHash: null,
+        sourceScope: null,
         updatedAt: at(0),
       });
       for (let c = 0; c < 3; c += 1) {

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
 
   // 1. The central service, seeded (idempotent) with the sample facility and demo residents.
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
-  const { facilityId } = await seedSample(storage, clock);
+  const { facilityId, housingUnitId } = await seedSample(storage, clock);
   const staffLogins = await seedDemoStaff(storage, clock);
   // Cards go to the processor simulator, its own process, over HTTP like a real processor.
   const processor = await ProcessorSimulatorProcess.start();
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       const { code } = await createEnrollCode(storage, clock, {
         facilityId,
         profile: 'kiosk',
+        housingUnitId,
         validHours: 1,
       });
       await enrollWithCode(deviceStore, {

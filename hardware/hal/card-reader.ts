@@ -18,8 +18,8 @@ export interface CardResult {
   funding: CardFunding;
   /**
    * The card processor's token when the reader tokenizes there (new for every read; what a
-   * payment is charged with), else the reader's one-way HMAC of the number. Either way it names
-   * this one read, which a payment may use once.
+   * payment is charged with), else a random reference the processor does not know (a payment
+   * with it is refused). Either way it names this one read, which a payment may use once.
    */
   token: string;
   /** The service code says the card has a chip: a terminal should use EMV when it can. */

@@ -5,7 +5,6 @@ import { SimBinding } from './binding';
 import { CardReaderEmulator, type CardReaderFormat } from './card-emulator';
 import { nextEvent, noEvent, TEST_TIMINGS } from './testing';
 
-const secret = 'test-secret-for-the-card-token-0123456789';
 const open: CardReader[] = [];
 
 async function rig(format?: CardReaderFormat, options: Record<string, unknown> = {}) {
@@ -14,7 +13,7 @@ async function rig(format?: CardReaderFormat, options: Record<string, unknown> =
   const emulator = new CardReaderEmulator(wire, format);
   const driver = new MagstripeDriver(
     { path: 'card', baudRate: 9600, binding, parity: 'none' },
-    MagstripeOptionsSchema.parse({ tokenSecret: secret, ...options }),
+    MagstripeOptionsSchema.parse(options),
   );
   const reader = new CardReader('card', driver, { timings: TEST_TIMINGS });
   open.push(reader);
@@ -67,7 +66,7 @@ describe('card reader over the simulated wire', () => {
       'late',
       new MagstripeDriver(
         { path: 'late', baudRate: 9600, binding: new SimBinding(), parity: 'none' },
-        MagstripeOptionsSchema.parse({ tokenSecret: secret }),
+        MagstripeOptionsSchema.parse({}),
       ),
     );
     await expect(reader.enable()).rejects.toMatchObject({ code: 'closed' });

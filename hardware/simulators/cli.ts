@@ -2,7 +2,6 @@
  * `npm run sim`: the four kiosk devices emulated on socat pseudo-terminals, with a web panel.
  * The app reads the device configuration from DIR/devices.json (serial ports on the ptys).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +62,7 @@ async function start(dir: string, port: number, billAcceptor: BillAcceptorProtoc
   const ports = Object.fromEntries(SIMULATED_DEVICES.map((name) => [name, wires[name].appPath]));
 
   // the app's configuration: the same devices, on the app ends of the ptys
-  const simulated = simulatedDeviceConfig(randomBytes(32).toString('hex'), { billAcceptor });
+  const simulated = simulatedDeviceConfig({ billAcceptor });
   const devices = Object.fromEntries(
     SIMULATED_DEVICES.map((name) => [
       name,

@@ -101,10 +101,11 @@ export interface SimulatedKioskOptions {
 }
 
 /** The device configuration of a kiosk whose four devices are emulated. */
-export function simulatedDeviceConfig(
-  tokenSecret: string,
-  { pace = 'realistic', processor, billAcceptor = 'id003' }: SimulatedKioskOptions = {},
-): DeviceConfigInput {
+export function simulatedDeviceConfig({
+  pace = 'realistic',
+  processor,
+  billAcceptor = 'id003',
+}: SimulatedKioskOptions = {}): DeviceConfigInput {
   const fast = pace === 'fast';
   return {
     devices: {
@@ -114,7 +115,6 @@ export function simulatedDeviceConfig(
         port: { kind: 'simulated', baudRate: 9600 },
         // test BIN table so screens can show the credit/prepaid warnings
         options: {
-          tokenSecret,
           ...(processor && { processor }),
           fundingByIin: {
             '411111': 'credit',
@@ -287,7 +287,7 @@ export function createSimulatedKiosk(options: SimulatedKioskOptions = {}): Simul
   };
   const { emulators, controls } = emulateKiosk(links, links, options.billAcceptor);
   return {
-    config: simulatedDeviceConfig(randomBytes(32).toString('hex'), options),
+    config: simulatedDeviceConfig(options),
     binding,
     emulators,
     controls,

@@ -41,25 +41,37 @@ export const EnrollResponseSchema = z.object({
   serverTime: InstantSchema,
   /** The key the service signs pull pages with; the device pins it (raw Ed25519, base64url). */
   servicePublicKey: PublicKeySchema,
+  /** A housing-unit kiosk's unit: it holds the credentials of that unit's residents only. */
+  housingUnitId: IdSchema.nullable().default(null),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 
-/** Admin API: create an enrollment code. */
-export const CreateEnrollCodeRequestSchema = z.object({
-  facilityId: IdSchema,
-  profile: z.enum(DEVICE_PROFILES),
-  /** Hours the code stays valid. */
-  validHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 30)
-    .default(72),
-});
+/**
+ * Admin API: create an enrollment code. A housing-unit kiosk's code names its unit (the kiosk
+ * serves that unit's residents only); lobby kiosks and tablets have none.
+ */
+export const CreateEnrollCodeRequestSchema = z
+  .object({
+    facilityId: IdSchema,
+    profile: z.enum(DEVICE_PROFILES),
+    housingUnitId: IdSchema.optional(),
+    /** Hours the code stays valid. */
+    validHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
+  })
+  .refine((input) => (input.profile === 'kiosk') === (input.housingUnitId !== undefined), {
+    message: 'a kiosk code names its housing unit; lobby and tablet codes name none',
+    path: ['housingUnitId'],
+  });
 export const CreateEnrollCodeResponseSchema = z.object({
   code: z.string(),
   facilityId: IdSchema,
   profile: z.enum(DEVICE_PROFILES),
+  housingUnitId: IdSchema.nullable(),
   expiresAt: InstantSchema,
 });
 export type CreateEnrollCodeResponse = z.infer<typeof CreateEnrollCodeResponseSchema>;

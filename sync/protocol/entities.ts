@@ -27,23 +27,53 @@ import { AttachmentRefSchema, MESSAGE_KINDS } from './mutations';
  * PIN hashes use scrypt with the parameters inside the string, so devices can verify a PIN
  * offline: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>` (hash over the UTF-8 PIN).
  */
+/** HMAC-SHA256 output or a 32-byte key, base64url without padding. */
+export const KeyedHashSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '32 bytes, base64url');
+
 export const PIN_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
-export const ResidentDataSchema = z.object({
+/**
+ * What a lobby kiosk knows of a resident (a directory entry): enough for a depositor to find them
+ * by state and DOC number and see the name on the receipt. No PIN hash, badge or tablet.
+ */
+export const DirectoryEntryDataSchema = z.object({
   id: IdSchema,
   facilityId: IdSchema,
   state: StateSchema,
   docNumber: DocNumberSchema,
   firstName: z.string().min(1),
   lastName: z.string().min(1),
+});
+export type DirectoryEntryData = z.infer<typeof DirectoryEntryDataSchema>;
+
+/** A resident's sign-in record: the directory entry with the credentials. */
+export const ResidentDataSchema = DirectoryEntryDataSchema.extend({
+  /** The housing unit whose kiosks hold these credentials (null: none yet). */
+  housingUnitId: IdSchema.nullable(),
   pinHash: z.string().regex(PIN_HASH_PATTERN),
-  badgeId: z.string().nullable(),
+  /** The badge code as a keyed hash (`badgeHash`, below); never the code itself. */
+  badgeHash: KeyedHashSchema.nullable(),
   tabletSerial: z.string().nullable(),
   failedPinAttempts: z.number().int().nonnegative(),
   locked: z.boolean(),
   lockedAt: InstantSchema.nullable(),
 });
 export type ResidentData = z.infer<typeof ResidentDataSchema>;
+
+/** Where a device stands (id = device id): a housing-unit kiosk's unit, sent to its own scope. */
+export const AssignmentDataSchema = z.object({ id: IdSchema, housingUnitId: IdSchema.nullable() });
+export type AssignmentData = z.infer<typeof AssignmentDataSchema>;
+
+/**
+ * The facility's badge key (id = key id), sent to each device that signs residents in by badge:
+ * it hashes a scanned badge with it and looks the hash up (`badgeHash`).
+ */
+export const BadgeKeyDataSchema = z.object({
+  id: IdSchema,
+  /** 32 random bytes, base64url. */
+  key: KeyedHashSchema,
+});
+export type BadgeKeyData = z.infer<typeof BadgeKeyDataSchema>;
 
 /** A customer the resident may write to (id = customer id). */
 export const ContactDataSchema = z.object({
@@ -176,6 +206,9 @@ export type BlockData = z.infer<typeof BlockDataSchema>;
 export const ENTITY_SCHEMAS = {
   facility: FacilityConfigSchema,
   resident: ResidentDataSchema,
+  directory_entry: DirectoryEntryDataSchema,
+  badge_key: BadgeKeyDataSchema,
+  assignment: AssignmentDataSchema,
   contact: ContactDataSchema,
   message: MessageDataSchema,
   account: AccountDataSchema,

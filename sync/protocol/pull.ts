@@ -4,7 +4,10 @@ import { IdSchema, InstantSchema, Sha256HexSchema } from './common';
 import { canonicalJson, sha256Hex } from './checksum';
 import {
   AccountDataSchema,
+  AssignmentDataSchema,
+  BadgeKeyDataSchema,
   BlockDataSchema,
+  DirectoryEntryDataSchema,
   ContactDataSchema,
   ENTITY_NAMES,
   LedgerEntryDataSchema,
@@ -23,11 +26,18 @@ import {
  */
 
 /**
- * facility: config, promotions, residents (PIN hash + lock state for login) and blocks;
- * resident: that resident's contacts, messages, account, ledger, tickets, release requests;
- * device: things addressed to one device.
+ * Least data: a resident's credentials go only where that resident can sign in.
+ * - facility: config, promotions and blocks (every device of the facility);
+ * - unit: the residents of one housing unit with their credentials (PIN hash, badge hash, lock
+ *   state), read by that unit's kiosks;
+ * - device: what one device alone receives: its assignment (a kiosk's housing unit), the badge
+ *   key, and on a tablet its assigned resident with credentials;
+ * - directory: a depositor's view of the facility's residents (name, state, DOC number; no
+ *   credentials), read by lobby kiosks;
+ * - resident: that resident's contacts, messages, account, ledger, tickets, release requests.
+ * A resident leaving a unit, a tablet or the facility gets a tombstone in the scope they left.
  */
-export const SCOPE_KINDS = ['facility', 'resident', 'device'] as const;
+export const SCOPE_KINDS = ['facility', 'unit', 'device', 'directory', 'resident'] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 export const ScopeSchema = z.object({ kind: z.enum(SCOPE_KINDS), id: IdSchema });
 export type Scope = z.infer<typeof ScopeSchema>;
@@ -42,6 +52,9 @@ const upsert = <E extends string, S extends z.ZodType>(entity: E, data: S) =>
 export const UpsertChangeSchema = z.discriminatedUnion('entity', [
   upsert('facility', FacilityConfigSchema),
   upsert('resident', ResidentDataSchema),
+  upsert('directory_entry', DirectoryEntryDataSchema),
+  upsert('badge_key', BadgeKeyDataSchema),
+  upsert('assignment', AssignmentDataSchema),
   upsert('contact', ContactDataSchema),
   upsert('message', MessageDataSchema),
   upsert('account', AccountDataSchema),

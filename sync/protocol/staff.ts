@@ -105,3 +105,28 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema) });
+
+/** IT creates a housing unit of a facility (`PUT /v1/admin/housing-units`; renaming by id). */
+export const HousingUnitRequestSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _ (at most 64)')
+    .optional(),
+  facilityId: IdSchema,
+  name: visibleLineSchema(1, 100),
+});
+export const HousingUnitSchema = z.object({ id: IdSchema, facilityId: IdSchema, name: z.string() });
+export type HousingUnit = z.infer<typeof HousingUnitSchema>;
+
+/**
+ * A supervisor moves a resident (`POST /v1/staff/residents/:id/housing`): to another unit of
+ * the same facility (or none), and to another tablet (or none). Left out: unchanged.
+ */
+export const MoveResidentRequestSchema = z
+  .object({
+    housingUnitId: IdSchema.nullable().optional(),
+    tabletSerial: z.string().trim().min(1).max(64).nullable().optional(),
+  })
+  .refine((input) => input.housingUnitId !== undefined || input.tabletSerial !== undefined, {
+    message: 'name a housing unit, a tablet serial, or both',
+  });

@@ -3,8 +3,13 @@
  * Bump PROTOCOL_VERSION on any wire change; raise MIN_PROTOCOL_VERSION only when the server
  * can no longer serve older clients (they then get "upgrade required").
  */
-export const PROTOCOL_VERSION = 1;
-export const MIN_PROTOCOL_VERSION = 1;
+/**
+ * 2: least data per device (unit, device and directory scopes; sign-in records leave the facility
+ * scope). A version 1 device would only see its residents' records tombstoned and could sign no
+ * one in, so it is told to upgrade instead.
+ */
+export const PROTOCOL_VERSION = 2;
+export const MIN_PROTOCOL_VERSION = 2;
 
 /** Request headers (lower case, as Node and Fastify expose them). */
 export const HEADERS = {

@@ -2,26 +2,62 @@ import type { AuthenticatedDevice } from './http/device-auth';
 import type { Queryable } from './storage/types';
 
 /**
- * Whether a device may act for a resident (push) — the same rule pull uses to decide whether it
- * may read the resident's scope, save that a lobby kiosk may act (deposit to a resident of its
- * facility) but never read. A kiosk or lobby kiosk: any resident of its facility; a tablet: only
- * the resident assigned to the serial it enrolled with (none without a serial). A resident that
- * does not exist, or lives in another facility, is refused alike, so ids leak nothing.
+ * Which residents a device may act for (push) and read (pull, attachments). Residents that do
+ * not exist, live in another facility, or lie outside the device's reach are refused alike, so
+ * ids leak nothing.
+ */
+
+interface ResidentReach {
+  facility_id: string;
+  housing_unit_id: string | null;
+  tablet_serial: string | null;
+  released_at: string | null;
+  [key: string]: unknown;
+}
+
+const reachOf = (db: Queryable, residentId: string) =>
+  db.get<ResidentReach>(
+    'SELECT facility_id, housing_unit_id, tablet_serial, released_at FROM residents WHERE id = ?',
+    [residentId],
+  );
+
+async function isTabletOf(db: Queryable, device: AuthenticatedDevice, resident: ResidentReach) {
+  const tablet = await db.get<{ serial: string }>(
+    'SELECT serial FROM device_serials WHERE device_id = ?',
+    [device.id],
+  );
+  return tablet !== undefined && tablet.serial === resident.tablet_serial;
+}
+
+/**
+ * Push: a kiosk or lobby kiosk may act for any resident of its facility (a mutation queued on a
+ * kiosk just before its resident moved to another unit must still land; a lobby kiosk deposits
+ * to anyone); a tablet only for the resident assigned to the serial it enrolled with.
  */
 export async function mayActFor(
   db: Queryable,
   device: AuthenticatedDevice,
   residentId: string,
 ): Promise<boolean> {
-  const resident = await db.get<{ facility_id: string; tablet_serial: string | null }>(
-    'SELECT facility_id, tablet_serial FROM residents WHERE id = ?',
-    [residentId],
-  );
+  const resident = await reachOf(db, residentId);
   if (resident?.facility_id !== device.facilityId) return false;
   if (device.profile !== 'tablet') return true;
-  const tablet = await db.get<{ serial: string }>(
-    'SELECT serial FROM device_serials WHERE device_id = ?',
-    [device.id],
-  );
-  return tablet !== undefined && tablet.serial === resident.tablet_serial;
+  return isTabletOf(db, device, resident);
+}
+
+/**
+ * Pull and attachment reads (least data): a housing-unit kiosk reads the residents of its unit,
+ * a tablet its assigned resident, a lobby kiosk nobody; a released resident is read by none.
+ */
+export async function mayReadResident(
+  db: Queryable,
+  device: AuthenticatedDevice,
+  residentId: string,
+): Promise<boolean> {
+  if (device.profile === 'lobby') return false;
+  const resident = await reachOf(db, residentId);
+  if (resident?.facility_id !== device.facilityId || resident.released_at !== null) return false;
+  if (device.profile === 'kiosk')
+    return device.housingUnitId !== null && resident.housing_unit_id === device.housingUnitId;
+  return isTabletOf(db, device, resident);
 }

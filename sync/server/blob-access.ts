@@ -1,4 +1,4 @@
-import { mayActFor } from './access';
+import { mayReadResident } from './access';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { isReleased, residentMaySee, type MessageRow } from './publish';
 import type { Queryable } from './storage/types';
@@ -53,10 +53,10 @@ export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: str
       return uploaded !== undefined;
     }
     case 'device':
-      // A lobby kiosk takes deposits and reads no resident's mail (as in pull).
-      if (reader.device.profile === 'lobby') return false;
+      // The residents whose scopes the device may pull (a lobby kiosk: none).
       for (const m of holders) {
-        if (residentMaySee(m) && (await mayActFor(db, reader.device, m.resident_id))) return true;
+        if (residentMaySee(m) && (await mayReadResident(db, reader.device, m.resident_id)))
+          return true;
       }
       return false;
   }

@@ -7,7 +7,12 @@ import { pull } from './pull';
 import type { Storage } from './storage/types';
 import { STORAGE_KINDS, storageOpener } from './testing/storages';
 
-const device: AuthenticatedDevice = { id: 'device-1', facilityId: 'f1', profile: 'kiosk' };
+const device: AuthenticatedDevice = {
+  id: 'device-1',
+  facilityId: 'f1',
+  profile: 'kiosk',
+  housingUnitId: null,
+};
 const scope = { kind: 'facility' as const, id: 'f1' };
 const clock = () => new Date('2026-01-01T00:00:00Z');
 

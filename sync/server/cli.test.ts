@@ -17,6 +17,12 @@ describe('central CLI', () => {
     expect(() => parseCli(['enroll-code', '--facility', 'f', '--profile', 'phone'], {})).toThrow(
       /profile/,
     );
+    expect(() => parseCli(['enroll-code', '--facility', 'f', '--profile', 'kiosk'], {})).toThrow(
+      /--unit/,
+    );
+    expect(() =>
+      parseCli(['enroll-code', '--facility', 'f', '--profile', 'lobby', '--unit', 'u'], {}),
+    ).toThrow(/--unit/);
     expect(() => parseCli(['--nope'], {})).toThrow(CliError);
     expect(() => parseCli(['--releases', 'dir'], {})).toThrow(/update-public-key/);
     expect(parseCli([], { HOMELINE_DATABASE_URL: 'postgresql://x/y' }).postgres).toBe(
@@ -29,7 +35,11 @@ describe('central CLI', () => {
     const lines: string[] = [];
     await runCli(['seed', '--sample', '--db', db], {}, (line) => lines.push(line));
     await runCli(
-      ['enroll-code', '--db', db, '--facility', 'fl-suwannee-ci', '--profile', 'kiosk'],
+      [
+        'enroll-code',
+        ...['--db', db, '--facility', 'fl-suwannee-ci', '--profile', 'kiosk'],
+        ...['--unit', 'sample-unit-a'],
+      ],
       {},
       (line) => lines.push(line),
     );

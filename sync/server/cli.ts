@@ -20,7 +20,7 @@ import type { Storage } from './storage/types';
  * `npm run central -- [command] [options]`
  *   serve (default)   --port 8787 --host 127.0.0.1
  *                     [--releases DIR --update-public-key FILE]: also serve the update feed
- *   enroll-code       --facility F --profile kiosk|lobby|tablet [--valid-hours 72]
+ *   enroll-code       --facility F --profile kiosk|lobby|tablet [--unit U (kiosks)] [--valid-hours 72]
  *   seed --sample     sample facility, demo residents and demo staff (fixed, public credentials)
  *   revoke-device     --device ID
  *   new-epoch         after restoring the database from a backup, before `serve`: devices
@@ -57,6 +57,7 @@ const OptionsSchema = z.object({
   host: z.string().min(1),
   facility: z.string().min(1).optional(),
   profile: z.enum(DEVICE_PROFILES).optional(),
+  unit: z.string().min(1).optional(),
   'valid-hours': z.coerce.number().int().min(1).max(720),
   device: z.string().min(1).optional(),
   sample: z.boolean(),
@@ -78,6 +79,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
         host: { type: 'string', default: '127.0.0.1' },
         facility: { type: 'string' },
         profile: { type: 'string' },
+        unit: { type: 'string' },
         'valid-hours': { type: 'string', default: '72' },
         device: { type: 'string' },
         sample: { type: 'boolean', default: false },
@@ -105,6 +107,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
   const options = result.data;
   if (options.command === 'enroll-code' && (!options.facility || !options.profile)) {
     throw new CliError('enroll-code needs --facility and --profile (kiosk, lobby or tablet)');
+  }
+  if (
+    options.command === 'enroll-code' &&
+    (options.profile === 'kiosk') !== (options.unit !== undefined)
+  ) {
+    throw new CliError(
+      'a kiosk code needs --unit (its housing unit); lobby and tablet codes take none',
+    );
   }
   if (options.command === 'revoke-device' && !options.device)
     throw new CliError('revoke-device needs --device');
@@ -136,10 +146,12 @@ export async function runCli(
         const code = await createEnrollCode(storage, clock, {
           facilityId: options.facility!,
           profile: options.profile!,
+          housingUnitId: options.unit,
           validHours: options['valid-hours'],
         });
+        const unit = code.housingUnitId === null ? '' : `, unit ${code.housingUnitId}`;
         print(
-          `${code.code}  (${code.profile} at ${code.facilityId}, valid until ${code.expiresAt})`,
+          `${code.code}  (${code.profile} at ${code.facilityId}${unit}, valid until ${code.expiresAt})`,
         );
       } else if (options.command === 'seed') {
         const seeded = await seedSample(storage, clock);

@@ -7,10 +7,12 @@ import {
 } from '../protocol';
 import { tokenHash } from './auth/secrets';
 import { loadFacility } from './facilities';
+import { requireHousingUnit } from './housing';
 import { HttpError } from './http/errors';
 import { publicKeyFromRaw } from './http/device-auth';
+import { publishResident, publishSignInSetup } from './publish';
 import type { Storage } from './storage/types';
-import type { Clock } from './work';
+import { inWork, type Clock, type Work } from './work';
 import { readEpoch } from './epoch';
 
 /**
@@ -30,18 +32,32 @@ function newCode(): string {
 export async function createEnrollCode(
   storage: Storage,
   clock: Clock,
-  input: { facilityId: string; profile: DeviceProfile; validHours: number },
+  input: {
+    facilityId: string;
+    profile: DeviceProfile;
+    housingUnitId?: string | undefined;
+    validHours: number;
+  },
 ): Promise<CreateEnrollCodeResponse> {
   const code = newCode();
   const expiresAt = new Date(clock().getTime() + input.validHours * 3_600_000).toISOString();
+  const housingUnitId = input.housingUnitId ?? null;
   await storage.transaction(async (tx) => {
     await loadFacility(tx, input.facilityId);
+    if (housingUnitId !== null) await requireHousingUnit(tx, input.facilityId, housingUnitId);
     await tx.run(
-      'INSERT INTO enroll_codes (code_hash, facility_id, profile, expires_at) VALUES (?, ?, ?, ?)',
-      [tokenHash(code.replaceAll('-', '')), input.facilityId, input.profile, expiresAt],
+      `INSERT INTO enroll_codes (code_hash, facility_id, profile, housing_unit_id, expires_at)
+       VALUES (?, ?, ?, ?, ?)`,
+      [
+        tokenHash(code.replaceAll('-', '')),
+        input.facilityId,
+        input.profile,
+        housingUnitId,
+        expiresAt,
+      ],
     );
   });
-  return { code, facilityId: input.facilityId, profile: input.profile, expiresAt };
+  return { code, facilityId: input.facilityId, profile: input.profile, housingUnitId, expiresAt };
 }
 
 export async function enrollDevice(
@@ -54,15 +70,17 @@ export async function enrollDevice(
   } catch {
     throw new HttpError(400, 'bad_request', 'publicKey is not an Ed25519 public key');
   }
-  const now = clock().toISOString();
-  const device = await storage.transaction(async (tx) => {
+  const device = await inWork(storage, clock, async (work) => {
+    const { tx, now } = work;
     const code = await tx.get<{
       facility_id: string;
       profile: DeviceProfile;
+      housing_unit_id: string | null;
       expires_at: string;
       used_at: string | null;
     }>(
-      `SELECT facility_id, profile, expires_at, used_at FROM enroll_codes WHERE code_hash = ?${tx.forUpdate}`,
+      `SELECT facility_id, profile, housing_unit_id, expires_at, used_at FROM enroll_codes
+       WHERE code_hash = ?${tx.forUpdate}`,
       [tokenHash(input.code)],
     );
     // One answer for unknown, used and expired codes: nothing to learn by probing.
@@ -75,9 +93,19 @@ export async function enrollDevice(
     }
     const id = crypto.randomUUID();
     await tx.run(
-      `INSERT INTO devices (id, facility_id, profile, public_key, label, app_version, enrolled_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [id, code.facility_id, code.profile, input.publicKey, input.label, input.appVersion, now],
+      `INSERT INTO devices (id, facility_id, profile, housing_unit_id, public_key, label,
+         app_version, enrolled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        code.facility_id,
+        code.profile,
+        code.housing_unit_id,
+        input.publicKey,
+        input.label,
+        input.appVersion,
+        now,
+      ],
     );
     // A tablet reads only the resident assigned to its serial (pull.ts mayRead).
     if (input.serial !== undefined) {
@@ -91,15 +119,49 @@ export async function enrollDevice(
       id,
       tokenHash(input.code),
     ]);
-    return { id, facilityId: code.facility_id, profile: code.profile };
+    await sendSignInRecords(work, {
+      id,
+      facilityId: code.facility_id,
+      profile: code.profile,
+      housingUnitId: code.housing_unit_id,
+    });
+    return {
+      id,
+      facilityId: code.facility_id,
+      profile: code.profile,
+      housingUnitId: code.housing_unit_id,
+      now,
+    };
   });
   return {
     deviceId: device.id,
     facilityId: device.facilityId,
     profile: device.profile,
+    housingUnitId: device.housingUnitId,
     epoch: await readEpoch(storage),
-    serverTime: now,
+    serverTime: device.now,
   };
+}
+
+/**
+ * What a new device needs to sign residents in: its assignment and the badge key in its own
+ * scope (kiosks and tablets; a lobby kiosk signs nobody in), and on a tablet the residents
+ * assigned to its serial (their records go to its device scope). A kiosk's residents are already
+ * in its unit's scope.
+ */
+async function sendSignInRecords(
+  work: Work,
+  device: { id: string; facilityId: string; profile: DeviceProfile; housingUnitId: string | null },
+) {
+  if (device.profile === 'lobby') return;
+  await publishSignInSetup(work, device);
+  if (device.profile !== 'tablet') return;
+  const assigned = await work.tx.all<{ id: string }>(
+    `SELECT r.id FROM residents r JOIN device_serials s ON s.serial = r.tablet_serial
+     WHERE s.device_id = ? AND r.facility_id = ? ORDER BY r.id`,
+    [device.id, device.facilityId],
+  );
+  for (const { id } of assigned) await publishResident(work, id);
 }
 
 /** Revokes a device; true when it existed and was not revoked yet. */

@@ -48,6 +48,7 @@ describe('central logs', () => {
       firstName: 'A',
       lastName: 'B',
       pin: '4321',
+      housingUnitId: null,
       badgeId: null,
       tabletSerial: null,
     });

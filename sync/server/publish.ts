@@ -1,5 +1,7 @@
 import type {
+  BadgeKeyData,
   BlockData,
+  DirectoryEntryData,
   LedgerEntryData,
   MessageData,
   ReleaseRequestData,
@@ -9,6 +11,7 @@ import type {
   TicketMessageData,
 } from '../protocol';
 import type { FacilityConfig } from '../../domain';
+import { badgeHash, facilityBadgeKey } from './badge-keys';
 import type { Work } from './work';
 
 /**
@@ -19,6 +22,12 @@ import type { Work } from './work';
 
 export const facilityScope = (id: string): Scope => ({ kind: 'facility', id });
 export const residentScope = (id: string): Scope => ({ kind: 'resident', id });
+export const unitScope = (id: string): Scope => ({ kind: 'unit', id });
+export const deviceScope = (id: string): Scope => ({ kind: 'device', id });
+export const directoryScope = (facilityId: string): Scope => ({
+  kind: 'directory',
+  id: facilityId,
+});
 
 export function publishFacility(work: Work, config: FacilityConfig): void {
   work.changes.upsert(facilityScope(config.id), 'facility', config.id, config);
@@ -27,6 +36,7 @@ export function publishFacility(work: Work, config: FacilityConfig): void {
 export interface ResidentRow {
   id: string;
   facility_id: string;
+  housing_unit_id: string | null;
   state: string;
   doc_number: string;
   first_name: string;
@@ -36,19 +46,22 @@ export interface ResidentRow {
   tablet_serial: string | null;
   failed_pin_attempts: number;
   locked_at: string | null;
+  released_at: string | null;
   [key: string]: unknown;
 }
 
-export function residentData(row: ResidentRow): ResidentData {
+/** A resident's sign-in record: the badge code only as its hash under the facility's key. */
+export function residentData(row: ResidentRow, key: BadgeKeyData): ResidentData {
   return {
     id: row.id,
     facilityId: row.facility_id,
+    housingUnitId: row.housing_unit_id,
     state: row.state,
     docNumber: row.doc_number,
     firstName: row.first_name,
     lastName: row.last_name,
     pinHash: row.pin_hash,
-    badgeId: row.badge_id,
+    badgeHash: row.badge_id === null ? null : badgeHash(key.key, row.badge_id),
     tabletSerial: row.tablet_serial,
     failedPinAttempts: row.failed_pin_attempts,
     locked: row.locked_at !== null,
@@ -56,10 +69,87 @@ export function residentData(row: ResidentRow): ResidentData {
   };
 }
 
+function directoryEntry(row: ResidentRow): DirectoryEntryData {
+  return {
+    id: row.id,
+    facilityId: row.facility_id,
+    state: row.state,
+    docNumber: row.doc_number,
+    firstName: row.first_name,
+    lastName: row.last_name,
+  };
+}
+
+const scopeKey = (scope: Scope, entity: string) => `${scope.kind}\u0000${scope.id}\u0000${entity}`;
+
+/**
+ * Where a resident's records go, least data first: the sign-in record (with credentials) to the
+ * kiosks of their housing unit and to the tablets enrolled with their tablet serial; the
+ * depositor's directory entry to the facility's lobby kiosks. A released resident goes nowhere.
+ */
+async function residentAudience(work: Work, row: ResidentRow) {
+  if (row.released_at !== null) return { signIn: [], directory: [] };
+  const signIn: Scope[] = row.housing_unit_id === null ? [] : [unitScope(row.housing_unit_id)];
+  if (row.tablet_serial !== null) {
+    const tablets = await work.tx.all<{ id: string }>(
+      `SELECT d.id FROM devices d JOIN device_serials s ON s.device_id = d.id
+       WHERE d.facility_id = ? AND d.profile = 'tablet' AND d.revoked_at IS NULL AND s.serial = ?`,
+      [row.facility_id, row.tablet_serial],
+    );
+    signIn.push(...tablets.map(({ id }) => deviceScope(id)));
+  }
+  return { signIn, directory: [directoryScope(row.facility_id)] };
+}
+
+/**
+ * Sends a resident's records to where they may be used now, and a tombstone to every scope that
+ * held them before and no longer may (moved to another unit or tablet, released, or a scope of
+ * an earlier release such as the facility scope): the device there deletes the resident's
+ * credentials and data.
+ */
 export async function publishResident(work: Work, residentId: string): Promise<void> {
   const row = await work.tx.get<ResidentRow>('SELECT * FROM residents WHERE id = ?', [residentId]);
-  if (row)
-    work.changes.upsert(facilityScope(row.facility_id), 'resident', row.id, residentData(row));
+  if (!row) return;
+  const audience = await residentAudience(work, row);
+  const now = new Set<string>();
+  if (audience.signIn.length > 0) {
+    const data = residentData(row, await facilityBadgeKey(work, row.facility_id));
+    for (const scope of audience.signIn) {
+      work.changes.upsert(scope, 'resident', row.id, data);
+      now.add(scopeKey(scope, 'resident'));
+    }
+  }
+  for (const scope of audience.directory) {
+    work.changes.upsert(scope, 'directory_entry', row.id, directoryEntry(row));
+    now.add(scopeKey(scope, 'directory_entry'));
+  }
+  const held = await work.tx.all<{ scope_kind: Scope['kind']; scope_id: string; entity: string }>(
+    `SELECT scope_kind, scope_id, entity FROM changes
+     WHERE entity_id = ? AND entity IN ('resident', 'directory_entry') AND op = 'upsert'`,
+    [row.id],
+  );
+  for (const { scope_kind, scope_id, entity } of held) {
+    const scope: Scope = { kind: scope_kind, id: scope_id };
+    if (!now.has(scopeKey(scope, entity)))
+      work.changes.remove(scope, entity === 'resident' ? 'resident' : 'directory_entry', row.id);
+  }
+}
+
+/**
+ * What a device that signs residents in needs in its own scope: where it stands (a kiosk's
+ * housing unit, whose scope it then pulls) and the facility's badge key.
+ */
+export async function publishSignInSetup(
+  work: Work,
+  device: { id: string; facilityId: string; housingUnitId: string | null },
+) {
+  const scope = deviceScope(device.id);
+  work.changes.upsert(scope, 'assignment', device.id, {
+    id: device.id,
+    housingUnitId: device.housingUnitId,
+  });
+  const key = await facilityBadgeKey(work, device.facilityId);
+  work.changes.upsert(scope, 'badge_key', key.id, key);
 }
 
 /** The resident's account as devices see it, from a balances row. */

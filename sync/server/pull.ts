@@ -1,5 +1,5 @@
 import { formatCursor, parseCursor, type Scope } from '../protocol';
-import { mayActFor } from './access';
+import { mayReadResident } from './access';
 import { readEpoch } from './epoch';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { HttpError } from './http/errors';
@@ -26,15 +26,24 @@ interface ChangeRow {
 }
 
 /**
- * Which scopes a device may read: its facility and itself; a housing-unit kiosk every resident
- * of its facility, a tablet only the resident assigned to the serial it enrolled with, a lobby
- * kiosk no resident.
+ * Which scopes a device may read (least data): its facility and itself; a housing-unit kiosk
+ * its own unit's sign-in records and those residents' scopes; a tablet the resident assigned to
+ * the serial it enrolled with (its sign-in record comes in the device scope); a lobby kiosk the
+ * facility's depositor directory and no resident.
  */
 async function mayRead(db: Queryable, device: AuthenticatedDevice, scope: Scope): Promise<boolean> {
-  if (scope.kind === 'facility') return scope.id === device.facilityId;
-  if (scope.kind === 'device') return scope.id === device.id;
-  if (device.profile === 'lobby') return false;
-  return mayActFor(db, device, scope.id);
+  switch (scope.kind) {
+    case 'facility':
+      return scope.id === device.facilityId;
+    case 'device':
+      return scope.id === device.id;
+    case 'unit':
+      return device.profile === 'kiosk' && scope.id === device.housingUnitId;
+    case 'directory':
+      return device.profile === 'lobby' && scope.id === device.facilityId;
+    case 'resident':
+      return mayReadResident(db, device, scope.id);
+  }
 }
 
 const newestRead = new WeakMap<Queryable, number>();
@@ -73,6 +82,10 @@ export async function pull(
   const pages: string[] = [];
   for (const { scope, cursor } of request.scopes) {
     if (!(await mayRead(storage, device, scope))) {
+      // A resident's scope gets no page, exactly as a resident who does not exist: a kiosk asks
+      // in one request for its unit (whose tombstone tells it a resident moved away) and for
+      // that resident, whose scope it may no longer read. Any other scope is refused outright.
+      if (scope.kind === 'resident') continue;
       throw new HttpError(403, 'forbidden', `this device may not read ${scope.kind} ${scope.id}`);
     }
     const after = cursor === null ? { epoch, position: 0 } : parseCursor(cursor);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DocNumberSchema, PinSchema, StateCodeSchema, visibleLineSchema } from '../../domain';
 import { hashSecret } from './auth/secrets';
 import { loadFacility } from './facilities';
+import { requireHousingUnit } from './housing';
 import { publishResident } from './publish';
 import { reject } from './rejection';
 import type { Work } from './work';
@@ -15,6 +16,8 @@ export const NewResidentSchema = z.object({
   firstName: visibleLineSchema(1, 100),
   lastName: visibleLineSchema(1, 100),
   pin: PinSchema,
+  /** Kiosks of this unit will hold the resident's credentials; null: none yet. */
+  housingUnitId: z.string().min(1).max(128).nullable().default(null),
   badgeId: z.string().trim().min(1).max(32).nullable().default(null),
   tabletSerial: z.string().trim().min(1).max(64).nullable().default(null),
 });
@@ -30,17 +33,21 @@ export async function insertResident(
   resident: Awaited<ReturnType<typeof prepareResident>>,
 ): Promise<string> {
   await loadFacility(work.tx, resident.facilityId);
+  if (resident.housingUnitId !== null)
+    await requireHousingUnit(work.tx, resident.facilityId, resident.housingUnitId);
   const taken = await work.tx.get(
     'SELECT 1 AS yes FROM residents WHERE state = ? AND doc_number = ?',
     [resident.state, resident.docNumber],
   );
   if (taken) reject('conflict', `resident ${resident.state} ${resident.docNumber} exists`);
   await work.tx.run(
-    `INSERT INTO residents (id, facility_id, state, doc_number, first_name, last_name, pin_hash, badge_id, tablet_serial)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO residents (id, facility_id, housing_unit_id, state, doc_number, first_name,
+       last_name, pin_hash, badge_id, tablet_serial)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       resident.id,
       resident.facilityId,
+      resident.housingUnitId,
       resident.state,
       resident.docNumber,
       resident.firstName,

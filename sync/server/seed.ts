@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FacilityConfigSchema, type FacilityConfig } from '../../domain';
 import { saveFacility } from './facilities';
+import { putHousingUnit } from './housing';
 import { credit } from './ledger';
 import { insertResident, prepareResident, type NewResident } from './residents-admin';
 import { createStaffMember, totpFor } from './staff-identity';
@@ -89,9 +90,17 @@ export async function seedDemoStaff(storage: Storage, clock: Clock): Promise<Dem
   return logins;
 }
 
+/**
+ * The demo's housing units: the demo kiosk stands in unit A, where every demo resident lives,
+ * so each of them signs in there; unit B is empty, somewhere to move a resident to.
+ */
+export const DEMO_UNIT_A = 'sample-unit-a';
+export const DEMO_UNIT_B = 'sample-unit-b';
+
 const DEMO_RESIDENTS: Omit<NewResident, 'facilityId' | 'pin'>[] = [
   {
     id: 'demo-resident-1',
+    housingUnitId: DEMO_UNIT_A,
     state: 'FL',
     docNumber: 'S123456',
     firstName: 'Marcus',
@@ -101,6 +110,7 @@ const DEMO_RESIDENTS: Omit<NewResident, 'facilityId' | 'pin'>[] = [
   },
   {
     id: 'demo-resident-2',
+    housingUnitId: DEMO_UNIT_A,
     state: 'FL',
     docNumber: 'S234567',
     firstName: 'Lucia',
@@ -110,6 +120,7 @@ const DEMO_RESIDENTS: Omit<NewResident, 'facilityId' | 'pin'>[] = [
   },
   {
     id: 'demo-resident-3',
+    housingUnitId: DEMO_UNIT_A,
     state: 'FL',
     docNumber: 'S345678',
     firstName: 'Dwayne',
@@ -127,9 +138,13 @@ export function readSampleFacility(): FacilityConfig {
 export async function seedSample(
   storage: Storage,
   clock: Clock,
-): Promise<{ facilityId: string; residentIds: string[] }> {
+): Promise<{ facilityId: string; housingUnitId: string; residentIds: string[] }> {
   const facility = readSampleFacility();
-  await inWork(storage, clock, (work) => saveFacility(work, facility));
+  await inWork(storage, clock, async (work) => {
+    await saveFacility(work, facility);
+    await putHousingUnit(work, { id: DEMO_UNIT_A, facilityId: facility.id, name: 'Unit A' });
+    await putHousingUnit(work, { id: DEMO_UNIT_B, facilityId: facility.id, name: 'Unit B' });
+  });
   const residentIds: string[] = [];
   for (const demo of DEMO_RESIDENTS) {
     residentIds.push(demo.id ?? '');
@@ -157,5 +172,5 @@ export async function seedSample(
       });
     });
   }
-  return { facilityId: facility.id, residentIds };
+  return { facilityId: facility.id, housingUnitId: DEMO_UNIT_A, residentIds };
 }

@@ -123,7 +123,7 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
       (
         await here.call('POST', '/v1/admin/enroll-codes', {
           facilityId: other.id,
-          profile: 'kiosk',
+          profile: 'lobby',
         })
       ).status,
     ).toBe(404);
@@ -154,9 +154,12 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
       ).status,
     ).toBe(404);
     // Their kiosk files a ticket and a release request; their customer deposits (finance data).
+    const unit = { id: 'other-unit', facilityId: other.id, name: 'Other unit' };
+    expect((await central.admin('PUT', '/v1/admin/housing-units', unit)).status).toBe(200);
     const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
       facilityId: other.id,
       profile: 'kiosk',
+      housingUnitId: unit.id,
     });
     const theirKiosk = new TestDevice(central.baseUrl);
     expect((await theirKiosk.enroll(code.body.code)).status).toBe(201);

@@ -20,7 +20,7 @@ const APP_VERSION = '0.1.0';
 export async function startCentral(dataDir: string, logger: Logger) {
   const clock = () => new Date();
   const storage = await openSqliteStorage(join(dataDir, 'central.db'));
-  const { facilityId, residentIds } = await seedSample(storage, clock);
+  const { facilityId, housingUnitId, residentIds } = await seedSample(storage, clock);
   const open = () => createCentralServer({ storage, logger });
   let server: FastifyInstance | null = await open();
   const url = await server.listen({ host: HOST, port: 0 });
@@ -48,6 +48,7 @@ export async function startCentral(dataDir: string, logger: Logger) {
     const { code } = await createEnrollCode(storage, clock, {
       facilityId,
       profile: 'kiosk',
+      housingUnitId,
       validHours: 1,
     });
     await enrollWithCode(store, {

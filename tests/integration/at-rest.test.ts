@@ -54,14 +54,14 @@ function secretsOf(device: SyncedDevice): Map<string, Buffer> {
     add('body', message.body);
   }
   const people = db
-    .prepare<[], { first_name: string; last_name: string; badge_token: string | null }>(
-      'SELECT first_name, last_name, badge_token FROM residents',
+    .prepare<[], { first_name: string; last_name: string; badge_hash: string | null }>(
+      'SELECT first_name, last_name, badge_hash FROM residents',
     )
     .all();
   for (const person of people) {
     add('first name', person.first_name);
     add('last name', person.last_name);
-    add('badge', person.badge_token);
+    add('badge hash', person.badge_hash);
   }
   const pins = db
     .prepare<[], { hash: string; salt: string }>(
@@ -127,7 +127,7 @@ describe('a kiosk data folder after a demo-like run', () => {
         'subject',
         'body',
         'last name',
-        'badge',
+        'badge hash',
         'PIN hash',
         'card token',
         'private key (DER)',

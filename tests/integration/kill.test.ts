@@ -38,6 +38,8 @@ describe('central service killed during a push', () => {
         'fl-suwannee-ci',
         '--profile',
         'kiosk',
+        '--unit',
+        'sample-unit-a',
       ]),
     )![1]!;
     let server = await CentralProcess.start(dbPath);

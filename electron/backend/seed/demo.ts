@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import sample from '../../../assets/facility.sample.json';
 import { FacilityConfigSchema } from '../../../domain/facility';
 import { setMaintenancePin, setResidentPin } from '../services/credentials';
 import type { Store } from '../store';
 import type { MessageRow } from '../store/repositories/mail';
+import { badgeHash } from '../store/repositories/residents';
 
 export interface SeedDemoOptions {
   /** The instant the demo data is relative to (mail a few days old, etc.). */
@@ -94,6 +95,9 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
     updatedAt: now,
   });
   await setMaintenancePin(store, options.maintenancePin ?? DEMO.maintenancePin);
+  // Badges are kept as keyed hashes, as the central service sends them; this store's own key.
+  const badgeKey = { id: 'demo-badge-key', key: randomBytes(32).toString('base64url') };
+  store.residents.saveBadgeKey(badgeKey);
   const photoHash = createHash('sha256').update(DEMO_PHOTO).digest('hex');
 
   for (let index = 0; index < residentCount; index += 1) {
@@ -107,7 +111,9 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
       firstName,
       lastName,
       tabletSerial: `TAB-${100001 + index}`,
-      badgeToken: DEMO.badgeToken(index),
+      housingUnitId: null,
+      badgeHash: badgeHash(badgeKey, DEMO.badgeToken(index)),
+      sourceScope: null,
       updatedAt: now,
     });
     await setResidentPin(store, residentId, options.pin ?? DEMO.pin, now);

@@ -100,7 +100,7 @@ async function checkPin(context: CallContext, resident: ResidentRow | undefined,
 function findResident(store: Store, input: Parameters<Handlers['auth.login']>[1]) {
   return input.method === 'doc'
     ? store.residents.byDocNumber(input.state, input.docNumber.toUpperCase())
-    : store.residents.byBadgeToken(input.badgeToken);
+    : store.residents.byBadgeCode(input.badgeToken);
 }
 
 export const authHandlers = {

@@ -31,7 +31,9 @@ function writeMessage(store: ReturnType<typeof createStore>): void {
     firstName: 'Ada',
     lastName: 'Lovelace',
     tabletSerial: null,
-    badgeToken: null,
+    housingUnitId: null,
+    badgeHash: null,
+    sourceScope: null,
     updatedAt: at,
   });
   store.contacts.upsert(

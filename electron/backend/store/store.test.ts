@@ -21,7 +21,9 @@ beforeEach(() => {
     firstName: 'Ana',
     lastName: 'Diaz',
     tabletSerial: null,
-    badgeToken: null,
+    housingUnitId: null,
+    badgeHash: null,
+    sourceScope: null,
     updatedAt: at,
   });
   store.contacts.upsert(
@@ -122,7 +124,9 @@ describe('mail repository', () => {
       firstName: 'Bo',
       lastName: 'Li',
       tabletSerial: null,
-      badgeToken: null,
+      housingUnitId: null,
+      badgeHash: null,
+      sourceScope: null,
       updatedAt: at,
     });
     store.contacts.upsert(

@@ -4,6 +4,7 @@ import type {
   AccountData,
   Change,
   ContactData,
+  DirectoryEntryData,
   LedgerEntryData,
   MessageData,
   ReleaseRequestData,
@@ -13,6 +14,8 @@ import type {
   TicketMessageData,
 } from '../../../sync/protocol';
 import type { Store } from '../store';
+import { createCredentialsRepository } from './credentials';
+import { createResidentDeparture } from './departure';
 
 /** What a page touched, so the backend can tell open screens (`mail.changed` ...). */
 export interface Touched {
@@ -35,6 +38,9 @@ export const emptyTouched = (): Touched => ({
 export function contactId(residentId: string, customerId: string): string {
   return createHash('sha256').update(`${residentId}\n${customerId}`).digest('hex').slice(0, 32);
 }
+
+/** How a scope is named locally (cursors, a resident's `source_scope`). */
+export const scopeKey = (scope: Scope) => `${scope.kind}:${scope.id}`;
 
 /**
  * The central service's PIN hash `scrypt$N$r$p$<salt b64>$<hash b64>` as the backend's
@@ -72,9 +78,14 @@ const EXTENSIONS: Record<string, string> = {
  */
 export function createChangeApplier(store: Store) {
   const db: Database = store.db;
+  const departure = createResidentDeparture(store);
+  const identity = createCredentialsRepository(db);
   const statements = {
     reactivateResident: db.prepare(`UPDATE residents SET active = 1 WHERE id = ?`),
-    deactivateResident: db.prepare(`UPDATE residents SET active = 0 WHERE id = ?`),
+    sourceOf: db.prepare<[string], { source_scope: string | null }>(
+      `SELECT source_scope FROM residents WHERE id = ?`,
+    ),
+    deleteCredential: db.prepare(`DELETE FROM resident_credentials WHERE resident_id = ?`),
     placeholderContact: db.prepare(
       `INSERT INTO contacts (id, resident_id, customer_id, display_name, email, blocked, updated_at)
        VALUES (?, ?, ?, '', '', 0, ?) ON CONFLICT (id) DO NOTHING`,
@@ -96,15 +107,6 @@ export function createChangeApplier(store: Store) {
     deleteMessage: db.prepare(`DELETE FROM messages WHERE id = ?`),
     messageBlobs: db.prepare<[string], { content_hash: string }>(
       `SELECT content_hash FROM message_attachments WHERE message_id = ?`,
-    ),
-    // Bytes, whole or half downloaded, that no remaining message holds.
-    dropUnheldBlob: db.prepare(
-      `DELETE FROM blobs WHERE content_hash = @hash
-       AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE content_hash = @hash)`,
-    ),
-    dropUnheldParts: db.prepare(
-      `DELETE FROM blob_download_parts WHERE content_hash = @hash
-       AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE content_hash = @hash)`,
     ),
     knownMessages: db.prepare<[string], { id: string }>(
       `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
@@ -166,7 +168,8 @@ export function createChangeApplier(store: Store) {
     deleteRelease: db.prepare(`DELETE FROM release_requests WHERE id = ?`),
   };
 
-  function resident(data: ResidentData, at: string): void {
+  /** A sign-in record (a unit's kiosk, a tablet): the resident with PIN hash and badge hash. */
+  function resident(data: ResidentData, scope: Scope, at: string): void {
     store.residents.upsert({
       id: data.id,
       facilityId: data.facilityId,
@@ -175,7 +178,9 @@ export function createChangeApplier(store: Store) {
       firstName: data.firstName,
       lastName: data.lastName,
       tabletSerial: data.tabletSerial,
-      badgeToken: data.badgeId,
+      housingUnitId: data.housingUnitId,
+      badgeHash: data.badgeHash,
+      sourceScope: scopeKey(scope),
       updatedAt: at,
     });
     statements.reactivateResident.run(data.id);
@@ -186,6 +191,31 @@ export function createChangeApplier(store: Store) {
     }
     if (pin || current)
       store.residents.recordAttempts(data.id, data.failedPinAttempts, data.locked, at);
+  }
+
+  /** A lobby kiosk's directory entry: who a depositor can find; never credentials. */
+  function directoryEntry(data: DirectoryEntryData, scope: Scope, at: string): void {
+    store.residents.upsert({
+      ...data,
+      tabletSerial: null,
+      housingUnitId: null,
+      badgeHash: null,
+      sourceScope: scopeKey(scope),
+      updatedAt: at,
+    });
+    statements.reactivateResident.run(data.id);
+    statements.deleteCredential.run(data.id);
+  }
+
+  /**
+   * A resident's record withdrawn from `scope`: they leave this device, with everything of
+   * theirs, unless a record from another scope keeps them here (moved between two scopes this
+   * device reads, or a tombstone in a scope of an earlier release).
+   */
+  function withdraw(residentId: string, scope: Scope, touched: Touched): void {
+    if (statements.sourceOf.get(residentId)?.source_scope !== scopeKey(scope)) return;
+    departure.depart(residentId);
+    touched.stamps = true;
   }
 
   function contact(data: ContactData, at: string): void {
@@ -342,7 +372,15 @@ export function createChangeApplier(store: Store) {
         });
         return;
       case 'resident':
-        return resident(change.data, at);
+        return resident(change.data, scope, at);
+      case 'directory_entry':
+        return directoryEntry(change.data, scope, at);
+      case 'badge_key':
+        store.residents.saveBadgeKey(change.data);
+        return;
+      case 'assignment':
+        identity.assign(change.data.housingUnitId);
+        return;
       case 'contact':
         contact(change.data, at);
         touched.stamps = true;
@@ -383,7 +421,8 @@ export function createChangeApplier(store: Store) {
   ): void {
     switch (entity) {
       case 'resident':
-        statements.deactivateResident.run(id);
+      case 'directory_entry':
+        withdraw(id, scope, touched);
         return;
       case 'contact':
         // Mail keeps pointing at the contact, so it is hidden rather than deleted.
@@ -394,10 +433,7 @@ export function createChangeApplier(store: Store) {
         // attachments' bytes (unless another message holds them) and, by trigger, its search row.
         const hashes = statements.messageBlobs.all(id).map((row) => row.content_hash);
         statements.deleteMessage.run(id);
-        for (const hash of hashes) {
-          statements.dropUnheldBlob.run({ hash });
-          statements.dropUnheldParts.run({ hash });
-        }
+        for (const hash of hashes) departure.dropUnheldBytes(hash);
         touched.messageIds.add(id);
         return;
       }
@@ -420,6 +456,8 @@ export function createChangeApplier(store: Store) {
         return;
       case 'facility':
       case 'account':
+      case 'badge_key':
+      case 'assignment':
         return;
     }
   }

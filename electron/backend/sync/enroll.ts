@@ -1,6 +1,9 @@
 import { enrollDevice, generateDeviceKeys } from '../../../sync/client';
 import { LATEST_SCHEMA_VERSION, type Store } from '../store';
 import { createCredentialsRepository, type SyncCredentialsRow } from './credentials';
+import { scopeKey } from './apply';
+import { createResidentDeparture } from './departure';
+import { servingScopes } from './port';
 
 export interface EnrollOptions {
   /** The central service, e.g. http://127.0.0.1:8080 */
@@ -51,11 +54,14 @@ export async function enrollWithCode(
     privateKey: keys.privateKey,
     publicKey: keys.publicKey,
     servicePublicKey: enrolled.servicePublicKey,
+    housingUnitId: enrolled.housingUnitId,
     enrolledAt: at,
   };
   store.transaction(() => {
     createCredentialsRepository(store.db).save(row);
     store.sync.clearCursors();
+    // Residents pulled under the old identity stay only if the new one reads their scope.
+    createResidentDeparture(store).departAllBut(new Set(servingScopes(row).map(scopeKey)));
     store.sync.saveState({ ...store.sync.state(), serverEpoch: enrolled.epoch });
     const device = store.identity.device();
     store.identity.saveDevice({

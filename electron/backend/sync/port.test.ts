@@ -15,6 +15,7 @@ import { createSyncStorePort } from './port';
 const at = '2026-03-01T10:00:00.000Z';
 const facility = FacilityConfigSchema.parse(sample);
 const facilityScope: Scope = { kind: 'facility', id: facility.id };
+const unitScope: Scope = { kind: 'unit', id: 'unit-a' };
 const residentScope: Scope = { kind: 'resident', id: 'r1' };
 
 /** A PIN hash exactly as the central service writes it. */
@@ -42,19 +43,26 @@ const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => (
   signature: 'A'.repeat(86),
 });
 
+/** What a lobby kiosk receives of resident r1. */
+const directoryEntry = {
+  id: 'r1',
+  facilityId: facility.id,
+  state: 'FL',
+  docNumber: 'S100001',
+  firstName: 'Ana',
+  lastName: 'Diaz',
+};
+
+/** Resident r1's sign-in record, as the kiosks of unit-a receive it. */
 const residentChange = (pinHash: string): Unpositioned => ({
   op: 'upsert',
   entity: 'resident',
   id: 'r1',
   data: {
-    id: 'r1',
-    facilityId: facility.id,
-    state: 'FL',
-    docNumber: 'S100001',
-    firstName: 'Ana',
-    lastName: 'Diaz',
+    ...directoryEntry,
+    housingUnitId: 'unit-a',
     pinHash,
-    badgeId: null,
+    badgeHash: null,
     tabletSerial: 'TAB-0001',
     failedPinAttempts: 2,
     locked: false,
@@ -94,6 +102,7 @@ const credentialsRow = {
   privateKey: 'k',
   publicKey: 'p',
   servicePublicKey: null,
+  housingUnitId: 'unit-a',
   enrolledAt: at,
 };
 
@@ -117,11 +126,9 @@ describe('the sync store port: pulled pages', () => {
   it('applies a facility page and a resident page, each with its cursor', async () => {
     const sync = port();
     sync.applyPage(
-      page(facilityScope, [
-        { op: 'upsert', entity: 'facility', id: facility.id, data: facility },
-        residentChange(serverPinHash('2468')),
-      ]),
+      page(facilityScope, [{ op: 'upsert', entity: 'facility', id: facility.id, data: facility }]),
     );
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
     const residentPage = page(residentScope, [
       {
         op: 'upsert',
@@ -164,6 +171,8 @@ describe('the sync store port: pulled pages', () => {
     expect(sync.pullScopes()).toEqual([]); // not enrolled: nothing to pull
     createCredentialsRepository(store.db).save(credentialsRow);
     expect(sync.pullScopes()).toEqual([
+      { scope: { kind: 'device', id: 'd1' }, cursor: null },
+      { scope: unitScope, cursor: store.sync.cursor('unit:unit-a') },
       { scope: facilityScope, cursor: store.sync.cursor(`facility:${facility.id}`) },
       { scope: residentScope, cursor: residentPage.cursor },
     ]);
@@ -172,7 +181,7 @@ describe('the sync store port: pulled pages', () => {
 
   it('keeps nothing of a page that fails part-way, cursor included', () => {
     const sync = port();
-    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
     const before = store.sync.cursor('resident:r1');
     // The second change names a resident this device does not have: the foreign key refuses it.
     const broken = page(residentScope, [
@@ -186,7 +195,7 @@ describe('the sync store port: pulled pages', () => {
 
   it('applies tombstones: a message goes, a contact is hidden but its mail stays', () => {
     const sync = port();
-    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
     sync.applyPage(
       page(residentScope, [
         { op: 'upsert', entity: 'message', id: 'm1', data: message('m1') },
@@ -208,7 +217,7 @@ describe('the sync store port: pulled pages', () => {
 
   it('a revoked message goes with its photo bytes and its search row; shared bytes stay', () => {
     const sync = port();
-    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
     const photo = (sha256: string) => ({
       sha256,
       mime: 'image/jpeg' as const,
@@ -319,7 +328,7 @@ describe('the sync store port: push outcomes', () => {
 
   beforeEach(() => {
     const sync = port();
-    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
     sync.applyPage(
       page(residentScope, [
         {
@@ -442,30 +451,88 @@ describe('the sync store port: push outcomes', () => {
   });
 });
 
-describe('which residents a device pulls', () => {
-  it('a kiosk all, a tablet only its own (by serial), a lobby none', () => {
+describe('a resident leaving this device', () => {
+  it('takes credentials, mail, search rows, attachment bytes, stamps and cursor along', () => {
     const sync = port();
-    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    const photo = {
+      sha256: 'c'.repeat(64),
+      mime: 'image/jpeg' as const,
+      size: 4,
+      kind: 'photo' as const,
+    };
+    const residentPage = page(residentScope, [
+      { op: 'upsert', entity: 'message', id: 'm1', data: message('m1', { attachments: [photo] }) },
+      {
+        op: 'upsert',
+        entity: 'ledger_entry',
+        id: 'l1',
+        data: {
+          id: 'l1',
+          residentId: 'r1',
+          account: 'stamps',
+          customerId: null,
+          kind: 'stamp_purchase',
+          amount: 5,
+          reference: 'p1',
+          createdAt: at,
+        },
+      },
+    ]);
+    sync.applyPage(residentPage);
+    store.mail.saveBlob(photo.sha256, Buffer.from('foto'));
+    const count = (table: string) =>
+      (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const tables = ['residents', 'resident_credentials', 'messages', 'blobs', 'stamp_history'];
+    expect(tables.map(count)).toEqual([1, 1, 1, 1, 1]);
+
+    // A tombstone from a scope that no longer vouches for the resident changes nothing.
+    sync.applyPage(page(facilityScope, [{ op: 'delete', entity: 'resident', id: 'r1' }]));
+    expect(tables.map(count)).toEqual([1, 1, 1, 1, 1]);
+
+    sync.applyPage(page(unitScope, [{ op: 'delete', entity: 'resident', id: 'r1' }]));
+    expect(tables.map(count)).toEqual([0, 0, 0, 0, 0]);
+    expect(store.mail.search('r1', 'extrañamos', 10)).toEqual([]);
+    expect(store.sync.cursor('resident:r1')).toBeUndefined();
+    // Should they come back, their scope is pulled from the start again.
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    createCredentialsRepository(store.db).save(credentialsRow);
+    expect(sync.pullScopes().at(-1)).toEqual({ scope: residentScope, cursor: null });
+  });
+});
+
+describe('which residents a device pulls', () => {
+  it('those whose sign-in record came from its unit or its own scope; a lobby none', () => {
+    const sync = port();
     const residents = (profile: 'kiosk' | 'tablet' | 'lobby') => {
-      createCredentialsRepository(store.db).save({ ...credentialsRow, profile });
-      return sync
-        .pullScopes()
-        .filter((entry) => entry.scope.kind === 'resident')
-        .map((entry) => entry.scope.id);
+      createCredentialsRepository(store.db).save({
+        ...credentialsRow,
+        profile,
+        housingUnitId: profile === 'kiosk' ? 'unit-a' : null,
+      });
+      return sync.pullScopes().map((entry) => `${entry.scope.kind}:${entry.scope.id}`);
     };
-    expect(residents('kiosk')).toEqual(['r1']);
-    expect(residents('lobby')).toEqual([]);
-    const device = {
-      deviceId: 'd1',
-      profile: 'tablet' as const,
-      facilityId: facility.id,
-      maintenancePinHash: null,
-      createdAt: at,
-    };
-    store.identity.saveDevice({ ...device, serial: 'TAB-0002' });
-    expect(residents('tablet')).toEqual([]);
-    store.identity.saveDevice({ ...device, serial: 'TAB-0001' });
-    expect(residents('tablet')).toEqual(['r1']);
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    expect(residents('kiosk')).toEqual([
+      'device:d1',
+      'unit:unit-a',
+      `facility:${facility.id}`,
+      'resident:r1',
+    ]);
+    expect(residents('tablet')).toEqual(['device:d1', `facility:${facility.id}`, 'resident:r1']);
+    const directory: Scope = { kind: 'directory', id: facility.id };
+    sync.applyPage(
+      page(directory, [
+        { op: 'upsert', entity: 'directory_entry', id: 'r1', data: directoryEntry },
+      ]),
+    );
+    // A directory entry carries no credentials, and the lobby reads no resident's scope.
+    expect(store.residents.credential('r1')).toBeUndefined();
+    expect(residents('lobby')).toEqual([
+      'device:d1',
+      `directory:${facility.id}`,
+      `facility:${facility.id}`,
+    ]);
   });
 });
 

@@ -1,8 +1,7 @@
 import type { MutationResult, Page, Scope } from '../../../sync/protocol';
 import type { OutboxMutation, PullScope, SyncStorePort } from '../../../sync/client';
-import type { DeviceProfile } from '../../../domain/types';
 import type { Store } from '../store';
-import { createChangeApplier, emptyTouched, type Touched } from './apply';
+import { createChangeApplier, emptyTouched, scopeKey, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
 import { createOutcomeRecorder } from './outcomes';
 import { toWire } from './wire';
@@ -13,8 +12,6 @@ export interface StorePortOptions {
   /** After each committed transaction: what changed, for `mail.changed` and friends. */
   onTouched?: (touched: Touched) => void;
 }
-
-const scopeKey = (scope: Scope) => `${scope.kind}:${scope.id}`;
 
 /**
  * Settled reservations are read by nothing (balances count pending ones only); they are kept this
@@ -28,6 +25,20 @@ export const SETTLED_RESERVATION_DAYS = 30;
  * transaction: a pulled page with its cursor, a batch of outcomes with their consequences, an
  * epoch reset with its re-queue.
  */
+/** The scopes whose records decide which residents a device holds (least data). */
+export function servingScopes(enrolled: {
+  deviceId: string;
+  facilityId: string;
+  profile: string;
+  housingUnitId: string | null;
+}): Scope[] {
+  const own: Scope = { kind: 'device', id: enrolled.deviceId };
+  if (enrolled.profile === 'lobby') return [own, { kind: 'directory', id: enrolled.facilityId }];
+  if (enrolled.profile === 'kiosk' && enrolled.housingUnitId !== null)
+    return [own, { kind: 'unit', id: enrolled.housingUnitId }];
+  return [own];
+}
+
 export function createSyncStorePort(store: Store, options: StorePortOptions): SyncStorePort {
   const credentials = createCredentialsRepository(store.db);
   const apply = createChangeApplier(store);
@@ -43,11 +54,11 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   const requeueAfter = store.db.prepare(
     `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
   );
-  const tabletResidents = store.db.prepare<[string], { id: string }>(
-    `SELECT id FROM residents WHERE active = 1 AND tablet_serial = ? ORDER BY id`,
-  );
-  const residentIds = store.db.prepare<[], { id: string }>(
-    `SELECT id FROM residents WHERE active = 1 ORDER BY id`,
+  // Whose mail this device keeps: the residents who sign in here (their records came from the
+  // unit's or the device's own scope); a lobby kiosk's directory entries read no mail.
+  const residentsServed = store.db.prepare<[], { id: string }>(
+    `SELECT id FROM residents WHERE active = 1
+       AND (source_scope LIKE 'unit:%' OR source_scope LIKE 'device:%') ORDER BY id`,
   );
 
   const tell = (touched: Touched) => {
@@ -56,18 +67,6 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
   };
   const saveState = (change: Partial<ReturnType<Store['sync']['state']>>) =>
     store.sync.saveState({ ...store.sync.state(), ...change });
-
-  /**
-   * Whose mail this device keeps: a housing-unit kiosk serves every resident of its facility; a
-   * tablet only the resident it is assigned to (matched by serial); a lobby kiosk serves walk-in
-   * customers and reads no resident's mail.
-   */
-  function residentsServed(profile: DeviceProfile): { id: string }[] {
-    if (profile === 'kiosk') return residentIds.all();
-    if (profile === 'lobby') return [];
-    const serial = store.identity.device()?.serial;
-    return serial ? tabletResidents.all(serial) : [];
-  }
 
   return {
     credentials() {
@@ -113,13 +112,18 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       tell(touched);
     },
 
+    /**
+     * The scopes that say whom this device serves come first (its own, its unit's or the lobby's
+     * directory), then the facility, then each resident served: a resident's record arrives from
+     * the new scope before a tombstone from the old one is applied.
+     */
     pullScopes(): PullScope[] {
       const enrolled = credentials.get();
       if (!enrolled) return [];
-      const residents = residentsServed(enrolled.profile);
       const scopes: Scope[] = [
+        ...servingScopes(enrolled),
         { kind: 'facility', id: enrolled.facilityId },
-        ...residents.map(({ id }) => ({ kind: 'resident' as const, id })),
+        ...residentsServed.all().map(({ id }) => ({ kind: 'resident' as const, id })),
       ];
       return scopes.map((scope) => ({ scope, cursor: store.sync.cursor(scopeKey(scope)) ?? null }));
     },

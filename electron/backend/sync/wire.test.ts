@@ -26,7 +26,9 @@ beforeEach(() => {
     firstName: 'Ana',
     lastName: 'Diaz',
     tabletSerial: 'TAB-1',
-    badgeToken: null,
+    housingUnitId: null,
+    badgeHash: null,
+    sourceScope: null,
     updatedAt: at,
   });
 });

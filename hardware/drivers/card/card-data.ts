@@ -1,10 +1,8 @@
-import { createHmac } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { CardBrand, CardFunding, CardResult } from '../../hal';
 import { swipeError, type SwipeFields } from './tracks';
 
 export interface CardPolicy {
-  /** Device secret for the one-way token (HMAC-SHA256 of the card number). */
-  tokenSecret: string;
   /** Acquirer's BIN table: IIN prefix -> funding; the longest matching prefix wins. */
   fundingByIin: Readonly<Record<string, CardFunding>>;
   now: () => Date;
@@ -28,8 +26,10 @@ export function toCardResult(fields: SwipeFields, policy: CardPolicy): CardResul
       expiry,
       cardholderName: fields.name.slice(0, 26),
       funding: fundingOf(pan, policy.fundingByIin),
-      // base64url, not hex: long digit runs in hex would look like card numbers to leak scans
-      token: createHmac('sha256', policy.tokenSecret).update(pan).digest('base64url'),
+      // Until the processor's token replaces it (processor-tokens.ts): a random reference for this
+      // read, derived from nothing on the card, so no key exists that could reverse it. base64url:
+      // long digit runs in hex would look like card numbers to leak scans.
+      token: randomBytes(32).toString('base64url'),
       chipCard: service === 0x32 || service === 0x36,
     };
   } finally {

@@ -22,9 +22,16 @@ import { parseSwipe, swipeError } from './tracks';
 
 export const MagstripeOptionsSchema = z
   .object({
-    /** HMAC key for the card token; at least 32 characters, kept per device. */
-    tokenSecret: z.string().min(32),
-    /** The card processor this reader tokenizes at; without it reads carry only the HMAC token. */
+    /**
+     * Earlier releases keyed an HMAC card token with it; reads now carry the processor's token
+     * (or a random reference), so a key left in a configuration file is refused, not kept.
+     */
+    tokenSecret: z
+      .never({
+        error: 'tokenSecret is no longer used: remove it (card tokens come from the processor)',
+      })
+      .optional(),
+    /** The card processor this reader tokenizes at; without it reads carry a random reference. */
     processor: ProcessorTokenizerSchema.optional(),
     /** `terminator`: swipes end with CR/ETX; `gap`: a silence ends them. */
     framing: z.enum(['terminator', 'gap']).default('terminator'),
@@ -64,7 +71,7 @@ export class MagstripeDriver implements CardReaderDriver {
     now: () => Date = () => new Date(),
   ) {
     this.framer = new SwipeFramer(options.framing === 'terminator', options.maxSwipeBytes);
-    this.policy = { tokenSecret: options.tokenSecret, fundingByIin: options.fundingByIin, now };
+    this.policy = { fundingByIin: options.fundingByIin, now };
   }
 
   async connect(sink: CardSink): Promise<void> {

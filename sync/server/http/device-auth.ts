@@ -19,6 +19,8 @@ export interface AuthenticatedDevice {
   id: string;
   facilityId: string;
   profile: DeviceProfile;
+  /** A housing-unit kiosk's unit (fixed at enrollment); null for lobby kiosks and tablets. */
+  housingUnitId: string | null;
 }
 
 const WINDOW_MASK = (1n << BigInt(REPLAY_WINDOW)) - 1n;
@@ -45,6 +47,7 @@ interface DeviceRow {
   id: string;
   facility_id: string;
   profile: DeviceProfile;
+  housing_unit_id: string | null;
   public_key: string;
   replay_high: number;
   replay_bits: string;
@@ -129,8 +132,8 @@ export function createDeviceAuthenticator(storage: Storage) {
     const row = await storage.transaction(
       async (tx) => {
         const current = await tx.get<DeviceRow>(
-          `SELECT id, facility_id, profile, public_key, replay_high, replay_bits, revoked_at,
-             high_water_mark
+          `SELECT id, facility_id, profile, housing_unit_id, public_key, replay_high, replay_bits,
+             revoked_at, high_water_mark
            FROM devices WHERE id = ?${tx.forUpdate}`,
           [deviceId],
         );
@@ -149,6 +152,7 @@ export function createDeviceAuthenticator(storage: Storage) {
           id: current.id,
           facilityId: current.facility_id,
           profile: current.profile,
+          housingUnitId: current.housing_unit_id,
           highWaterMark: Number(current.high_water_mark),
         });
         await tx.run('UPDATE devices SET replay_high = ?, replay_bits = ? WHERE id = ?', [
@@ -162,7 +166,12 @@ export function createDeviceAuthenticator(storage: Storage) {
       // mutation id and pulls only read, so no fsync is spent per request on it.
       { durable: false },
     );
-    return { id: row.id, facilityId: row.facility_id, profile: row.profile };
+    return {
+      id: row.id,
+      facilityId: row.facility_id,
+      profile: row.profile,
+      housingUnitId: row.housing_unit_id,
+    };
   }
 
   return { precheck, authenticate };

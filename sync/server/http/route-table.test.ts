@@ -191,7 +191,7 @@ describe.each(STORAGE_KINDS)('route table on %s', (kind) => {
     const before = await central.storage.get<{ n: number }>(
       'SELECT COUNT(*) AS n FROM enroll_codes',
     );
-    const body = JSON.stringify({ facilityId: central.facility.id, profile: 'kiosk' });
+    const body = JSON.stringify({ facilityId: central.facility.id, profile: 'lobby' });
     for (const path of [
       '/v1/%61dmin/enroll-codes',
       '/v1/admin/enroll-codes',

@@ -8,11 +8,13 @@ import {
   CreateEnrollCodeRequestSchema,
   CreateStaffRequestSchema,
   CreateStaffResponseSchema,
+  HousingUnitRequestSchema,
 } from '../../protocol';
 import { auditStaff } from '../audit';
 import { recordChargeback, settleChargeback } from '../chargebacks';
 import { createEnrollCode } from '../enrollment';
 import { saveFacility } from '../facilities';
+import { saveHousingUnit } from '../housing';
 import { mayActIn, requestStaff, requireFacility, type StaffActor } from '../http/access-control';
 import { HttpError } from '../http/errors';
 import { NewResidentSchema, insertResident, prepareResident } from '../residents-admin';
@@ -71,6 +73,11 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
     });
   });
 
+  app.put('/v1/admin/housing-units', staffWith('it_admin'), async (request) => {
+    const input = HousingUnitRequestSchema.parse(request.body);
+    return inWork(storage, clock, (work) => saveHousingUnit(work, requestStaff(request), input));
+  });
+
   app.post('/v1/admin/enroll-codes', staffWith('it_admin'), async (request, reply) => {
     const staff = requestStaff(request);
     const input = CreateEnrollCodeRequestSchema.parse(request.body);
@@ -82,7 +89,14 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
         staff,
         'enroll_code.create',
         { type: 'facility', id: input.facilityId, facilityId: input.facilityId },
-        { before: null, after: { profile: input.profile, expiresAt: created.expiresAt } },
+        {
+          before: null,
+          after: {
+            profile: input.profile,
+            housingUnitId: created.housingUnitId,
+            expiresAt: created.expiresAt,
+          },
+        },
       ),
     );
     return reply.status(201).send(created);
@@ -125,7 +139,12 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
         { type: 'resident', id: residentId, facilityId: input.facilityId },
         {
           before: null,
-          after: { state: input.state, docNumber: input.docNumber, badge: input.badgeId !== null },
+          after: {
+            state: input.state,
+            docNumber: input.docNumber,
+            housingUnitId: input.housingUnitId,
+            badge: input.badgeId !== null,
+          },
         },
       );
       return residentId;

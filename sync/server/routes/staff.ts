@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RELEASE_STATUSES, STAFF_ROLES, visibleTextSchema } from '../../../domain';
 import {
+  MoveResidentRequestSchema,
   ReviewDecisionRequestSchema,
   RevokeReleaseRequestSchema,
   Sha256HexSchema,
@@ -10,6 +11,7 @@ import {
   StaffSessionInfoSchema,
 } from '../../protocol';
 import { auditStaff } from '../audit';
+import { moveResident, releaseResident } from '../housing';
 import { STAFF_COOKIE, requestStaff, requireFacility } from '../http/access-control';
 import { addTicketMessage } from '../mutations/tickets';
 import { reject } from '../rejection';
@@ -151,6 +153,19 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
   app.post('/v1/staff/residents/:id/unlock', staffWith('supervisor'), async (request, reply) => {
     const { id } = IdParams.parse(request.params);
     await inWork(storage, clock, (work) => unlockResident(work, requestStaff(request), id));
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/staff/residents/:id/housing', staffWith('supervisor'), async (request, reply) => {
+    const { id } = IdParams.parse(request.params);
+    const input = MoveResidentRequestSchema.parse(request.body);
+    await inWork(storage, clock, (work) => moveResident(work, requestStaff(request), id, input));
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/staff/residents/:id/release', staffWith('supervisor'), async (request, reply) => {
+    const { id } = IdParams.parse(request.params);
+    await inWork(storage, clock, (work) => releaseResident(work, requestStaff(request), id));
     return reply.status(204).send();
   });
 

@@ -82,7 +82,8 @@ describe.each(STORAGE_KINDS)('central migrations on %s', (kind) => {
     expect(await version(storage)).toBe(LATEST_CENTRAL_SCHEMA_VERSION);
     expect(await count(storage, 'residents')).toBe(3);
     expect(await count(storage, 'ledger')).toBe(6);
-    expect(await count(storage, 'changes')).toBe(13);
+    // 13, and migration 8's sign-in records (unit scope) and directory entries for 3 residents.
+    expect(await count(storage, 'changes')).toBe(19);
     const epoch = await storage.get<{ value: string }>(
       "SELECT value FROM meta WHERE key = 'epoch'",
     );
@@ -95,6 +96,31 @@ describe.each(STORAGE_KINDS)('central migrations on %s', (kind) => {
       "SELECT cents FROM balances WHERE owner_type = 'resident' AND owner_id = 'demo-resident-1'",
     );
     expect(Number(balance?.cents)).toBe(2500);
+  });
+
+  it('puts first-release residents in one unit and takes their credentials out of the facility scope', async () => {
+    const open = await database(FIRST_RELEASE);
+    const storage = await open();
+    const units = await storage.all<{ housing_unit_id: string }>(
+      'SELECT DISTINCT housing_unit_id FROM residents',
+    );
+    expect(units).toEqual([{ housing_unit_id: 'fl-suwannee-ci-main' }]);
+    const rows = await storage.all<{ scope_kind: string; op: string; data: string | null }>(
+      "SELECT scope_kind, op, data FROM changes WHERE entity IN ('resident', 'directory_entry')",
+    );
+    const byScope = (scope: string) => rows.filter((row) => row.scope_kind === scope);
+    expect(byScope('facility').map((row) => [row.op, row.data])).toEqual(
+      Array.from({ length: 3 }, () => ['delete', null]),
+    );
+    expect(byScope('unit')).toHaveLength(3);
+    expect(byScope('directory')).toHaveLength(3);
+    for (const row of byScope('directory')) expect(row.data).not.toMatch(/pinHash|badge/);
+    const badges = await storage.all<{ badge_id: string | null }>(
+      'SELECT badge_id FROM residents WHERE badge_id IS NOT NULL',
+    );
+    expect(badges.length).toBeGreaterThan(0);
+    for (const { badge_id } of badges)
+      expect(rows.some((row) => row.data?.includes(badge_id!))).toBe(false);
   });
 
   it('tombstones an inbound message an earlier build sent to devices while it was in review', async () => {

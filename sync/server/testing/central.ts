@@ -7,6 +7,7 @@ import { insertResident, prepareResident, type NewResident } from '../residents-
 import type { Storage } from '../storage/types';
 import { inWork, type Clock } from '../work';
 import { saveFacility } from '../facilities';
+import { putHousingUnit } from '../housing';
 import { readSampleFacility } from '../seed';
 import type { StaffGrant } from '../staff-identity';
 import type { UpdateFeedOptions } from '../updates/plugin';
@@ -17,8 +18,12 @@ import { TestStaff } from './staff';
 
 /**
  * A running central service on 127.0.0.1 (port 0) over a given storage, with the sample
- * facility loaded and helpers for residents, devices and admin calls. Tests and benchmarks use it.
+ * facility and its housing unit `TEST_UNIT` loaded, and helpers for residents (in that unit
+ * unless told otherwise), devices (a kiosk stands in that unit unless told otherwise) and admin
+ * calls. Tests and benchmarks use it.
  */
+
+export const TEST_UNIT = 'test-unit-a';
 
 export class TestCentral {
   /** Signed in with every role on every facility; `admin` calls go through it. */
@@ -64,7 +69,10 @@ export class TestCentral {
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     await processor?.registerWebhook(`${baseUrl}/v1/processor/webhooks`);
     const facility = readSampleFacility();
-    await inWork(storage, clock, (work) => saveFacility(work, facility));
+    await inWork(storage, clock, async (work) => {
+      await saveFacility(work, facility);
+      await putHousingUnit(work, { id: TEST_UNIT, facilityId: facility.id, name: 'Unit A' });
+    });
     const central = new TestCentral(storage, app, baseUrl, facility, clock, processor);
     central.operator = await TestStaff.operator(central);
     return central;
@@ -102,6 +110,9 @@ export class TestCentral {
       firstName: 'Ana',
       lastName: 'Lopez',
       pin: '1234',
+      // The test unit belongs to the sample facility; elsewhere a resident starts in no unit.
+      housingUnitId:
+        (overrides.facilityId ?? this.facility.id) === this.facility.id ? TEST_UNIT : null,
       badgeId: null,
       tabletSerial: null,
       ...overrides,
@@ -131,10 +142,15 @@ export class TestCentral {
     });
   }
 
-  async device(profile: DeviceProfile = 'kiosk', serial?: string): Promise<TestDevice> {
+  async device(
+    profile: DeviceProfile = 'kiosk',
+    serial?: string,
+    housingUnitId = TEST_UNIT,
+  ): Promise<TestDevice> {
     const code = await this.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
       facilityId: this.facility.id,
       profile,
+      ...(profile === 'kiosk' && { housingUnitId }),
     });
     const device = new TestDevice(this.baseUrl);
     const enrolled = await device.enroll(code.body.code, serial);

@@ -9,7 +9,7 @@ import { publishContact } from '../../../sync/server/publish';
 import { openSqliteStorage } from '../../../sync/server/storage/sqlite';
 import type { Storage } from '../../../sync/server/storage/types';
 import { ProcessorSimulatorProcess } from '../../../sync/server/money/processor-process';
-import { TestCentral } from '../../../sync/server/testing/central';
+import { TEST_UNIT, TestCentral } from '../../../sync/server/testing/central';
 import { insertReleasedEmail } from '../../../sync/server/testing/mail';
 import { inWork } from '../../../sync/server/work';
 
@@ -52,12 +52,15 @@ export class CentralFixture {
     return this.central.facility.id;
   }
 
+  /** A code for a device of the facility; a kiosk stands in `housingUnitId` (the test unit). */
   async enrollment(
     profile: DeviceProfile = 'kiosk',
+    housingUnitId = TEST_UNIT,
   ): Promise<{ code: string; facilityId: string }> {
     const answer = await this.central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
       facilityId: this.facilityId,
       profile,
+      ...(profile === 'kiosk' && { housingUnitId }),
     });
     if (answer.status !== 201 && answer.status !== 200) {
       throw new Error(`enroll code: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);

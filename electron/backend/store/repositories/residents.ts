@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
 export interface ResidentRow {
@@ -8,8 +9,26 @@ export interface ResidentRow {
   firstName: string;
   lastName: string;
   tabletSerial: string | null;
-  badgeToken: string | null;
+  /** The unit whose kiosks hold this resident's credentials. */
+  housingUnitId: string | null;
+  /** HMAC-SHA256 of the badge code under the facility's badge key (base64url); never the code. */
+  badgeHash: string | null;
+  /** The pulled scope whose record keeps this resident here (null: seeded locally). */
+  sourceScope: string | null;
   updatedAt: string;
+}
+
+/** The facility's badge key as the central service sent it (32 bytes, base64url). */
+export interface BadgeKey {
+  id: string;
+  key: string;
+}
+
+/** The keyed hash a badge code is stored and looked up as. */
+export function badgeHash(key: BadgeKey, badgeCode: string): string {
+  return createHmac('sha256', Buffer.from(key.key, 'base64url'))
+    .update(badgeCode)
+    .digest('base64url');
 }
 
 export interface CredentialRow {
@@ -23,18 +42,27 @@ export interface CredentialRow {
 
 const residentColumns = `id, facility_id AS facilityId, state, doc_number AS docNumber,
   first_name AS firstName, last_name AS lastName, tablet_serial AS tabletSerial,
-  badge_token AS badgeToken, updated_at AS updatedAt`;
+  housing_unit_id AS housingUnitId, badge_hash AS badgeHash, source_scope AS sourceScope,
+  updated_at AS updatedAt`;
 
 export function createResidentsRepository(db: Database) {
   const upsert = db.prepare(
     `INSERT INTO residents (id, facility_id, state, doc_number, first_name, last_name,
-       tablet_serial, badge_token, updated_at)
+       tablet_serial, housing_unit_id, badge_hash, source_scope, updated_at)
      VALUES (@id, @facilityId, @state, @docNumber, @firstName, @lastName, @tabletSerial,
-       @badgeToken, @updatedAt)
+       @housingUnitId, @badgeHash, @sourceScope, @updatedAt)
      ON CONFLICT (id) DO UPDATE SET facility_id = excluded.facility_id, state = excluded.state,
        doc_number = excluded.doc_number, first_name = excluded.first_name,
        last_name = excluded.last_name, tablet_serial = excluded.tablet_serial,
-       badge_token = excluded.badge_token, updated_at = excluded.updated_at`,
+       housing_unit_id = excluded.housing_unit_id, badge_hash = excluded.badge_hash,
+       source_scope = excluded.source_scope, updated_at = excluded.updated_at`,
+  );
+  const getBadgeKey = db.prepare<[], BadgeKey>(
+    `SELECT key_id AS id, secret AS key FROM badge_key WHERE singleton = 1`,
+  );
+  const putBadgeKey = db.prepare(
+    `INSERT INTO badge_key (singleton, key_id, secret) VALUES (1, @id, @key)
+     ON CONFLICT (singleton) DO UPDATE SET key_id = excluded.key_id, secret = excluded.secret`,
   );
   const byId = db.prepare<[string], ResidentRow>(
     `SELECT ${residentColumns} FROM residents WHERE id = ? AND active = 1`,
@@ -43,7 +71,7 @@ export function createResidentsRepository(db: Database) {
     `SELECT ${residentColumns} FROM residents WHERE state = ? AND doc_number = ? AND active = 1`,
   );
   const byBadge = db.prepare<[string], ResidentRow>(
-    `SELECT ${residentColumns} FROM residents WHERE badge_token = ? AND active = 1`,
+    `SELECT ${residentColumns} FROM residents WHERE badge_hash = ? AND active = 1`,
   );
   const getCredential = db.prepare<[string], Omit<CredentialRow, 'locked'> & { locked: number }>(
     `SELECT resident_id AS residentId, pin_hash AS pinHash, pin_salt AS pinSalt,
@@ -70,7 +98,13 @@ export function createResidentsRepository(db: Database) {
     byId: (id: string): ResidentRow | undefined => byId.get(id),
     byDocNumber: (state: string, docNumber: string): ResidentRow | undefined =>
       byDoc.get(state, docNumber),
-    byBadgeToken: (token: string): ResidentRow | undefined => byBadge.get(token),
+    /** The resident whose badge this is: the code is hashed with the badge key, then looked up. */
+    byBadgeCode(badgeCode: string): ResidentRow | undefined {
+      const key = getBadgeKey.get();
+      return key && byBadge.get(badgeHash(key, badgeCode));
+    },
+    badgeKey: (): BadgeKey | undefined => getBadgeKey.get(),
+    saveBadgeKey: (key: BadgeKey): void => void putBadgeKey.run(key),
     credential(residentId: string): CredentialRow | undefined {
       const row = getCredential.get(residentId);
       return row && { ...row, locked: row.locked === 1 };
