@@ -206,3 +206,40 @@ export const FinanceDepositRequestSchema = z.object({
   reference: z.string().trim().min(4).max(64),
   customerId: IdSchema.optional(),
 });
+
+/**
+ * GET /v1/customer/mail/:messageId: where one message is. The sender (the customer wrote it)
+ * sees every item: the rejection reason, the attachments review withheld with their reasons,
+ * and the stamps refunded; the recipient sees a resident's message once released, without the
+ * attachments review withheld.
+ */
+export const CustomerMessageStatusSchema = z.object({
+  messageId: IdSchema,
+  residentId: IdSchema,
+  direction: z.enum(['inbound', 'outbound']),
+  status: z.string(),
+  timeline: z.array(
+    z.object({ status: z.string(), at: InstantSchema, reason: z.string().optional() }),
+  ),
+  rejectReason: z.string().nullable(),
+  attachments: z.array(AttachmentRefSchema),
+  withheldAttachments: z.array(z.object({ sha256: z.string(), reason: z.string() })),
+  stampsCharged: StampCountSchema,
+  refundedStamps: StampCountSchema,
+  expectedDeliveryBy: InstantSchema,
+});
+export type CustomerMessageStatus = z.infer<typeof CustomerMessageStatusSchema>;
+
+/** GET /v1/customer/stamps/history: the customer's stamp ledger, newest first. */
+export const CustomerStampHistorySchema = z.object({
+  entries: z.array(
+    z.object({
+      id: IdSchema,
+      kind: z.string(),
+      amount: z.number().int(),
+      reference: z.string(),
+      createdAt: InstantSchema,
+    }),
+  ),
+});
+export type CustomerStampHistory = z.infer<typeof CustomerStampHistorySchema>;

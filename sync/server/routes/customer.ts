@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
   AddResidentRequestSchema,
   ChangePasswordRequestSchema,
@@ -7,6 +8,7 @@ import {
   CustomerQuoteRequestSchema,
   CustomerStampPurchaseRequestSchema,
   ForgotPasswordRequestSchema,
+  IdSchema,
   LoginRequestSchema,
   RegisterRequestSchema,
   ResidentLookupRequestSchema,
@@ -22,6 +24,7 @@ import {
   lookupResident,
   registerCustomer,
 } from '../customers';
+import { customerMessageStatus, customerStampHistory } from '../customer-views';
 import { requestCustomer } from '../http/access-control';
 import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
@@ -31,6 +34,7 @@ import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
 
+const MessageParams = z.object({ messageId: IdSchema });
 const PUBLIC = { config: { access: { kind: 'public' } } } as const;
 const CUSTOMER = { config: { access: { kind: 'customer' } } } as const;
 
@@ -169,6 +173,17 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
         : refusePaperDeposit();
     return reply.status(answer.status).send(answer.body);
   });
+
+  /** One message's status: its sender sees the rejection reason, withheld items and refund. */
+  app.get('/v1/customer/mail/:messageId', CUSTOMER, async (request) => {
+    const { customerId } = requestCustomer(request);
+    const { messageId } = MessageParams.parse(request.params);
+    return customerMessageStatus(storage, customerId, messageId);
+  });
+
+  app.get('/v1/customer/stamps/history', CUSTOMER, async (request) =>
+    customerStampHistory(storage, requestCustomer(request).customerId),
+  );
 
   app.get('/v1/customer/account', CUSTOMER, async (request) => {
     const { customerId } = requestCustomer(request);
