@@ -103,7 +103,45 @@ export const CustomerStampPurchaseResponseSchema = z.object({
   purchaseId: IdSchema,
   stamps: StampCountSchema,
   priceCents: CentsSchema,
+  /** The agency (state DOC) of the resident's facility: the stamps are kept for it. */
+  agency: StateSchema,
+  /** The customer's stamps of that agency after the purchase. */
   stampBalance: StampCountSchema,
+});
+
+/** A customer's stamps per agency: prices and contracts differ, so stamps are kept apart. */
+export const CustomerAccountResponseSchema = z.object({
+  customerId: IdSchema,
+  /** Every agency's stamps together (each is spent only on mail to residents of its agency). */
+  stamps: StampCountSchema,
+  stampsByAgency: z.array(z.object({ agency: StateSchema, stamps: StampCountSchema })),
+  residentIds: z.array(IdSchema),
+});
+
+/**
+ * POST /v1/customer/stamps/refunds: unused stamps of one agency go back to the card payments
+ * they came from. `refundId` is the idempotency key; without `stamps`, all the unused ones.
+ */
+export const StampRefundRequestSchema = z.object({
+  refundId: UuidSchema,
+  agency: StateSchema,
+  stamps: StampCountSchema.min(1).optional(),
+});
+export const StampRefundResponseSchema = z.object({
+  refundId: IdSchema,
+  agency: StateSchema,
+  stamps: StampCountSchema,
+  cents: CentsSchema,
+  /** One line per card purchase paid back; `pending` until the processor has refunded it. */
+  lines: z.array(
+    z.object({
+      purchaseId: IdSchema,
+      chargeId: IdSchema,
+      stamps: StampCountSchema,
+      cents: CentsSchema,
+      status: z.enum(['pending', 'refunded', 'failed']),
+    }),
+  ),
 });
 
 export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [

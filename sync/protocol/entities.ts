@@ -114,6 +114,8 @@ export const LEDGER_KINDS = [
   'adjustment',
   /** Stamps given back for an item review rejected; reference `<messageId>:<item>`. */
   'mail_refund',
+  /** A customer's unused stamps paid back to their card (customer ledger only). */
+  'stamp_refund',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

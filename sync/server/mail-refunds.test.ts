@@ -44,8 +44,8 @@ describe.each(STORAGE_KINDS)('refunds of rejected mail on %s', (kind) => {
 
   async function customerStamps(customerId: string): Promise<number> {
     const row = await central.storage.get<{ stamps: number }>(
-      "SELECT stamps FROM balances WHERE owner_type = 'customer' AND owner_id = ?",
-      [customerId],
+      'SELECT stamps FROM customer_stamps WHERE customer_id = ? AND agency = ?',
+      [customerId, central.facility.state],
     );
     return Number(row?.stamps ?? 0);
   }

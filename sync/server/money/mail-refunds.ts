@@ -1,5 +1,5 @@
 import type { AttachmentRef } from '../../protocol';
-import { bookReplyStamps, credit } from '../ledger';
+import { bookReplyStamps, credit, type Owner } from '../ledger';
 import { publishContact, type MessageRow } from '../publish';
 import type { Work } from '../work';
 
@@ -69,7 +69,12 @@ export async function refundItems(
     const stamps = item === 'prepaid' ? Number(row.prepaid_attached) : (costs.get(item) ?? 0);
     if (stamps === 0) continue;
     if (row.direction === 'inbound') {
-      await giveBack(work, row, item, 'stamps', { type: 'customer', id: row.customer_id }, stamps);
+      const owner = {
+        type: 'customer' as const,
+        id: row.customer_id,
+        agency: await paidFrom(work, row),
+      };
+      await giveBack(work, row, item, 'stamps', owner, stamps);
     } else {
       const ownPaid = Number(row.stamps_charged) - Number(row.prepaid_used);
       const own = Math.min(stamps, Math.max(0, ownPaid - ownRefunded));
@@ -90,6 +95,17 @@ export async function refundItems(
   return { stamps: refunded, items: refundedItems };
 }
 
+/** The agency whose stamps paid a customer's message: its ledger entry says. */
+async function paidFrom(work: Work, row: MessageRow): Promise<string> {
+  const spent = await work.tx.get<{ agency: string | null }>(
+    `SELECT agency FROM ledger WHERE owner_type = 'customer' AND owner_id = ? AND account = 'stamps'
+       AND kind = 'mail_send' AND reference = ?`,
+    [row.customer_id, row.id],
+  );
+  if (!spent?.agency) throw new Error(`no stamp spend recorded for message ${row.id}`);
+  return spent.agency;
+}
+
 function sumOf(rows: readonly RefundedRow[], account: string): number {
   return rows
     .filter((refund) => refund.account === account)
@@ -101,7 +117,7 @@ async function giveBack(
   row: MessageRow,
   item: RefundItem,
   account: 'stamps' | 'reply_stamps',
-  owner: { type: 'resident' | 'customer'; id: string },
+  owner: Owner,
   stamps: number,
 ): Promise<void> {
   if (stamps <= 0) return;

@@ -142,7 +142,10 @@ export class TestCentral {
     return device;
   }
 
-  /** Every balance equals the sum of its ledger entries, and none is below zero. */
+  /**
+   * Every balance equals the sum of its ledger entries (a customer's stamps per agency), and
+   * none is below zero.
+   */
   async ledgerInvariant(): Promise<{ mismatches: unknown[]; negatives: number }> {
     const mismatches = await this.storage.all(
       `SELECT b.owner_type, b.owner_id, b.stamps, b.cents,
@@ -155,8 +158,14 @@ export class TestCentral {
          COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_id = h.resident_id AND l.customer_id = h.customer_id AND l.account = 'reply_stamps'), 0) AS ledger_stamps
        FROM reply_holdings h`,
     );
+    const agencies = await this.storage.all(
+      `SELECT c.customer_id, c.agency, c.stamps,
+         COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_type = 'customer' AND l.owner_id = c.customer_id AND l.agency = c.agency AND l.account = 'stamps'), 0) AS ledger_stamps
+       FROM customer_stamps c`,
+    );
     const negative = await this.storage.get<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM balances WHERE stamps < 0 OR cents < 0',
+      `SELECT (SELECT COUNT(*) FROM balances WHERE stamps < 0 OR cents < 0)
+         + (SELECT COUNT(*) FROM customer_stamps WHERE stamps < 0) AS n`,
     );
     return {
       mismatches: [
@@ -166,6 +175,7 @@ export class TestCentral {
             Number(r.cents) !== Number(r.ledger_cents),
         ),
         ...replies.filter((r) => Number(r.stamps) !== Number(r.ledger_stamps)),
+        ...agencies.filter((r) => Number(r.stamps) !== Number(r.ledger_stamps)),
       ],
       negatives: Number(negative?.n ?? 0),
     };
