@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   CustomerAccountResponseSchema,
@@ -5,6 +6,7 @@ import {
   StampRefundResponseSchema,
 } from '../protocol';
 import { saveFacility } from './facilities';
+import { createRefundSweep } from './money/refund-sweep';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
 import { eachTestCentral } from './testing/each-central';
@@ -146,7 +148,7 @@ describe.each(STORAGE_KINDS)('customer stamps per agency on %s', (kind) => {
     ]);
   });
 
-  it('keeps a refund pending through a processor outage and pays it once on retry', async () => {
+  it('keeps a refund pending through a processor outage; the sweep pays it once', async () => {
     const { customer, gaPurchase } = await twoAgencies();
     const refundId = crypto.randomUUID();
     const body = { refundId, agency: 'GA', stamps: 5 };
@@ -161,6 +163,14 @@ describe.each(STORAGE_KINDS)('customer stamps per agency on %s', (kind) => {
       await central.processor!.outage(false);
     }
     expect((await account(customer)).stampsByAgency).toContainEqual({ agency: 'GA', stamps: 0 });
+    // The service's refund sweep pays the pending line once the processor is back.
+    const sweep = createRefundSweep({
+      storage: central.storage,
+      clock: central.clock,
+      logger: pino({ level: 'silent' }),
+      payments: central.payments!,
+    });
+    await sweep.sweep();
     const paid = await customer.call('POST', '/v1/customer/stamps/refunds', body);
     expect(paid.status).toBe(201);
     expect(StampRefundResponseSchema.parse(paid.body).lines[0]?.status).toBe('refunded');

@@ -12,6 +12,7 @@ import type { StaffGrant } from '../staff-identity';
 import type { UpdateFeedOptions } from '../updates/plugin';
 import { TestDevice, type HttpAnswer } from './device';
 import { createHttpProcessor } from '../money/http-processor';
+import type { PaymentsPort } from '../money/payments';
 import type { ProcessorSimulatorProcess } from '../money/processor-process';
 import { TestStaff } from './staff';
 
@@ -32,6 +33,8 @@ export class TestCentral {
     readonly clock: Clock,
     /** The processor simulator behind the payments port, when the test takes cards. */
     readonly processor: ProcessorSimulatorProcess | null,
+    /** The service's payments port (HTTP to the simulator), for workers a test runs itself. */
+    readonly payments: PaymentsPort | null,
   ) {}
 
   static async start(
@@ -46,6 +49,13 @@ export class TestCentral {
   ) {
     const clock = options.clock ?? (() => new Date());
     const processor = options.processor ?? null;
+    const payments = processor
+      ? createHttpProcessor({
+          baseUrl: processor.url,
+          secretKey: processor.keys.secretKey,
+          webhookSecret: processor.keys.webhookSecret,
+        })
+      : null;
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'silent' }),
@@ -53,19 +63,13 @@ export class TestCentral {
       minAppVersion: options.minAppVersion,
       updates: options.updates,
       trustProxy: options.trustProxy,
-      payments: processor
-        ? createHttpProcessor({
-            baseUrl: processor.url,
-            secretKey: processor.keys.secretKey,
-            webhookSecret: processor.keys.webhookSecret,
-          })
-        : null,
+      payments,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     await processor?.registerWebhook(`${baseUrl}/v1/processor/webhooks`);
     const facility = readSampleFacility();
     await inWork(storage, clock, (work) => saveFacility(work, facility));
-    const central = new TestCentral(storage, app, baseUrl, facility, clock, processor);
+    const central = new TestCentral(storage, app, baseUrl, facility, clock, processor, payments);
     central.operator = await TestStaff.operator(central);
     return central;
   }
