@@ -133,3 +133,46 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema) });
+
+/**
+ * Finance records what it counted when it took a kiosk's cash box (POST
+ * /v1/staff/cash-collections); `collectionId` is the idempotency key.
+ */
+export const CashCollectionRequestSchema = z.object({
+  collectionId: z.uuid(),
+  deviceId: IdSchema,
+  countedCents: z.number().int().nonnegative().max(100_000_000),
+  billCount: z.number().int().nonnegative().max(100_000),
+  note: z.string().trim().max(1000).default(''),
+});
+
+/** GET /v1/staff/cash-report?deviceId=&from=&to=: one kiosk's cash, booked against counted. */
+export const CashReportQuerySchema = z.object({
+  deviceId: IdSchema,
+  from: InstantSchema,
+  to: InstantSchema,
+});
+export const CashReportResponseSchema = z.object({
+  deviceId: IdSchema,
+  from: InstantSchema,
+  to: InstantSchema,
+  /** Bills the service booked from this kiosk (cash deposits and cash stamp purchases). */
+  booked: z.object({ cents: z.number().int(), bills: z.number().int() }),
+  /**
+   * Each collection in the period: what finance counted, what was booked since the collection
+   * before it, and counted minus booked (negative: cash missing from the box).
+   */
+  collections: z.array(
+    z.object({
+      collectionId: IdSchema,
+      collectedAt: InstantSchema,
+      countedCents: z.number().int(),
+      countedBills: z.number().int(),
+      bookedCents: z.number().int(),
+      bookedBills: z.number().int(),
+      differenceCents: z.number().int(),
+      enteredBy: z.string(),
+    }),
+  ),
+});
+export type CashReport = z.infer<typeof CashReportResponseSchema>;

@@ -29,7 +29,13 @@ CREATE TABLE stamp_refunds (
   customer_id TEXT NOT NULL, charge_id TEXT NOT NULL, stamps INTEGER NOT NULL CHECK (stamps > 0),
   cents INTEGER NOT NULL CHECK (cents >= 0), status TEXT NOT NULL, processor_refund_id TEXT,
   created_at TEXT NOT NULL, settled_at TEXT, PRIMARY KEY (refund_id, purchase_id));
-CREATE INDEX stamp_refunds_pending ON stamp_refunds (status, created_at)
+CREATE INDEX stamp_refunds_pending ON stamp_refunds (status, created_at);
+CREATE TABLE cash_collections (
+  id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id), facility_id TEXT NOT NULL,
+  collected_at TEXT NOT NULL, counted_cents INTEGER NOT NULL CHECK (counted_cents >= 0),
+  bill_count INTEGER NOT NULL CHECK (bill_count >= 0), entered_by TEXT NOT NULL, note TEXT NOT NULL);
+CREATE INDEX cash_collections_by_device ON cash_collections (device_id, collected_at);
+CREATE INDEX deposits_by_payer ON deposits (customer_id, created_at)
 `;
 
 type Tx = Parameters<CentralMigration['up']>[0];
@@ -148,7 +154,8 @@ async function splitCustomerBalances(tx: Tx): Promise<void> {
  * - `mail_refunds`: one row per (message, item, account) refunded, so each is refunded once;
  * - `card_charges.refunded_at` and an index for the sweep of captured charges never claimed;
  * - customers' stamps per agency (`customer_stamps`, `ledger.agency`), the card purchases they
- *   came from (`customer_stamp_lots`) and refunds of unused stamps to them (`stamp_refunds`).
+ *   came from (`customer_stamp_lots`) and refunds of unused stamps to them (`stamp_refunds`);
+ * - `cash_collections`: what finance counted when it took a kiosk's cash box.
  */
 export const migration007: CentralMigration = {
   version: 7,
