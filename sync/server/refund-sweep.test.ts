@@ -5,6 +5,7 @@ import { createRefundSweep, REFUND_GRACE_MS } from './money/refund-sweep';
 import type { TestCentral } from './testing/central';
 import type { TestDevice } from './testing/device';
 import { eachTestCentral } from './testing/each-central';
+import { chargeAtKiosk, stampPurchase } from './testing/kiosk-card';
 import { STORAGE_KINDS } from './testing/storages';
 
 /**
@@ -27,36 +28,14 @@ describe.each(STORAGE_KINDS)('the refund sweep on %s', (kind) => {
     });
   const dayAndAnHour = REFUND_GRACE_MS / 3_600_000 + 1;
 
-  async function kioskCharge(kiosk: TestDevice, residentId: string) {
-    const answer = await kiosk.request<{ chargeId: string }>('POST', '/v1/card-payments', {
-      paymentId: crypto.randomUUID(),
-      residentId,
-      amountCents: 200,
-      card: { token: await central.cardToken() },
-    });
-    expect(answer.status).toBe(201);
-    return answer.body.chargeId;
-  }
+  const kioskCharge = async (kiosk: TestDevice, residentId: string) =>
+    (await chargeAtKiosk(central, kiosk, residentId)).chargeId;
 
   let seq = 0;
   async function buyWith(kiosk: TestDevice, residentId: string, chargeId: string) {
     seq += 1;
     const answer = await kiosk.request<PushResponse>('POST', '/v1/push', {
-      mutations: [
-        {
-          id: crypto.randomUUID(),
-          seq,
-          createdAt: '2026-01-01T00:00:00.000Z',
-          name: 'stamps.purchase',
-          args: {
-            purchaseId: crypto.randomUUID(),
-            residentId,
-            bundleId: 'bundle-5',
-            expectedPriceCents: 200,
-            payment: { kind: 'kiosk_card', chargeId },
-          },
-        },
-      ],
+      mutations: [stampPurchase(seq, residentId, { kind: 'kiosk_card', chargeId })],
     });
     return answer.body.results[0]!.outcome;
   }
