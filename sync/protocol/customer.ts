@@ -227,6 +227,9 @@ export const CustomerQuoteResponseSchema = z.object({
   blockReasons: z.array(z.string()),
   stillPossible: z.array(z.enum(DEPOSIT_CHANNELS)),
   cardWarning: z.enum(['credit_cash_advance_fee', 'prepaid_may_decline']).nullable(),
+  /** The resident's agency (state DOC), and the customer's unused stamps kept for it. */
+  agency: StateSchema,
+  agencyStamps: StampCountSchema,
 });
 export type CustomerQuoteResponse = z.infer<typeof CustomerQuoteResponseSchema>;
 

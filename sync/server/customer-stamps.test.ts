@@ -88,6 +88,12 @@ describe.each(STORAGE_KINDS)('customer stamps per agency on %s', (kind) => {
         { agency: 'GA', stamps: 5 },
       ],
     });
+    const quote = await customer.call('POST', '/v1/customer/quotes', {
+      residentId: georgian,
+      channel: 'bank_card',
+      amountCents: 1000,
+    });
+    expect(quote.body).toMatchObject({ agency: 'GA', agencyStamps: 5 });
     expect((await mail(customer, georgian)).status).toBe(201);
     expect((await mail(customer, florida)).status).toBe(201);
     expect((await account(customer)).stampsByAgency).toEqual([
