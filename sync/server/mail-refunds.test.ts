@@ -363,6 +363,14 @@ describe.each(STORAGE_KINDS)('refunds of rejected mail on %s', (kind) => {
       attachments: [{ sha256: sha(Buffer.from('other')), decision: 'reject', reason: 'nudity' }],
     });
     expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'invalid_args' } } });
+    const unknownApproved = await staff.call('POST', `/v1/staff/review/${messageId}`, {
+      decision: 'approve',
+      attachments: [{ sha256: sha(Buffer.from('other')), decision: 'approve' }],
+    });
+    expect(unknownApproved).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_args' } },
+    });
     for (const bad of [
       { decision: 'reject', reason: 'threat', attachments: body.attachments },
       { decision: 'approve', attachments: [{ sha256: sha(photos[0]!), decision: 'reject' }] },

@@ -44,16 +44,21 @@ async function moveTo(
   return updated;
 }
 
+/** Every hash named must be one of the message's attachments (nothing moves otherwise). */
+export function requireAttachments(row: MessageRow, named: readonly { sha256: string }[]): void {
+  const held = new Set((JSON.parse(row.attachments) as AttachmentRef[]).map((a) => a.sha256));
+  const unknown = named.find((item) => !held.has(item.sha256));
+  if (unknown) reject('invalid_args', `the message has no attachment ${unknown.sha256}`);
+}
+
 /** Marks attachments withheld from the recipient (hidden from them for good) and refunds them. */
 async function withhold(
   work: Work,
   row: MessageRow,
   withheld: readonly Withheld[],
 ): Promise<{ row: MessageRow; refund: RefundResult }> {
-  const held = new Set((JSON.parse(row.attachments) as AttachmentRef[]).map((a) => a.sha256));
+  requireAttachments(row, withheld);
   for (const item of withheld) {
-    if (!held.has(item.sha256))
-      reject('invalid_args', `the message has no attachment ${item.sha256}`);
     await work.tx.run(
       'UPDATE message_attachments SET withheld = 1 WHERE message_id = ? AND sha256 = ?',
       [row.id, item.sha256],

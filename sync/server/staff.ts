@@ -13,7 +13,7 @@ import { mayActIn, type StaffActor } from './http/access-control';
 import { isReleased, publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
 import type { RefundResult } from './money/mail-refunds';
-import { rejectMessage, releaseMessage } from './review';
+import { rejectMessage, releaseMessage, requireAttachments } from './review';
 import type { SqlValue, Storage } from './storage/types';
 import type { Work } from './work';
 
@@ -97,6 +97,7 @@ export async function decide(
     await work.tx.run('UPDATE messages SET escalated = 1 WHERE id = ?', [messageId]);
     updated = { ...row, escalated: 1 };
   } else if (decision.decision === 'approve') {
+    requireAttachments(row, decision.attachments);
     const withheld = decision.attachments.flatMap((item) =>
       item.decision === 'reject' && item.reason
         ? [{ sha256: item.sha256, reason: item.reason }]
