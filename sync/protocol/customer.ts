@@ -103,7 +103,45 @@ export const CustomerStampPurchaseResponseSchema = z.object({
   purchaseId: IdSchema,
   stamps: StampCountSchema,
   priceCents: CentsSchema,
+  /** The agency (state DOC) of the resident's facility: the stamps are kept for it. */
+  agency: StateSchema,
+  /** The customer's stamps of that agency after the purchase. */
   stampBalance: StampCountSchema,
+});
+
+/** A customer's stamps per agency: prices and contracts differ, so stamps are kept apart. */
+export const CustomerAccountResponseSchema = z.object({
+  customerId: IdSchema,
+  /** Every agency's stamps together (each is spent only on mail to residents of its agency). */
+  stamps: StampCountSchema,
+  stampsByAgency: z.array(z.object({ agency: StateSchema, stamps: StampCountSchema })),
+  residentIds: z.array(IdSchema),
+});
+
+/**
+ * POST /v1/customer/stamps/refunds: unused stamps of one agency go back to the card payments
+ * they came from. `refundId` is the idempotency key; without `stamps`, all the unused ones.
+ */
+export const StampRefundRequestSchema = z.object({
+  refundId: UuidSchema,
+  agency: StateSchema,
+  stamps: StampCountSchema.min(1).optional(),
+});
+export const StampRefundResponseSchema = z.object({
+  refundId: IdSchema,
+  agency: StateSchema,
+  stamps: StampCountSchema,
+  cents: CentsSchema,
+  /** One line per card purchase paid back; `pending` until the processor has refunded it. */
+  lines: z.array(
+    z.object({
+      purchaseId: IdSchema,
+      chargeId: IdSchema,
+      stamps: StampCountSchema,
+      cents: CentsSchema,
+      status: z.enum(['pending', 'refunded', 'failed']),
+    }),
+  ),
 });
 
 export const CustomerDepositRequestSchema = z.discriminatedUnion('channel', [
@@ -189,6 +227,9 @@ export const CustomerQuoteResponseSchema = z.object({
   blockReasons: z.array(z.string()),
   stillPossible: z.array(z.enum(DEPOSIT_CHANNELS)),
   cardWarning: z.enum(['credit_cash_advance_fee', 'prepaid_may_decline']).nullable(),
+  /** The resident's agency (state DOC), and the customer's unused stamps kept for it. */
+  agency: StateSchema,
+  agencyStamps: StampCountSchema,
 });
 export type CustomerQuoteResponse = z.infer<typeof CustomerQuoteResponseSchema>;
 
@@ -206,3 +247,40 @@ export const FinanceDepositRequestSchema = z.object({
   reference: z.string().trim().min(4).max(64),
   customerId: IdSchema.optional(),
 });
+
+/**
+ * GET /v1/customer/mail/:messageId: where one message is. The sender (the customer wrote it)
+ * sees every item: the rejection reason, the attachments review withheld with their reasons,
+ * and the stamps refunded; the recipient sees a resident's message once released, without the
+ * attachments review withheld.
+ */
+export const CustomerMessageStatusSchema = z.object({
+  messageId: IdSchema,
+  residentId: IdSchema,
+  direction: z.enum(['inbound', 'outbound']),
+  status: z.string(),
+  timeline: z.array(
+    z.object({ status: z.string(), at: InstantSchema, reason: z.string().optional() }),
+  ),
+  rejectReason: z.string().nullable(),
+  attachments: z.array(AttachmentRefSchema),
+  withheldAttachments: z.array(z.object({ sha256: z.string(), reason: z.string() })),
+  stampsCharged: StampCountSchema,
+  refundedStamps: StampCountSchema,
+  expectedDeliveryBy: InstantSchema,
+});
+export type CustomerMessageStatus = z.infer<typeof CustomerMessageStatusSchema>;
+
+/** GET /v1/customer/stamps/history: the customer's stamp ledger, newest first. */
+export const CustomerStampHistorySchema = z.object({
+  entries: z.array(
+    z.object({
+      id: IdSchema,
+      kind: z.string(),
+      amount: z.number().int(),
+      reference: z.string(),
+      createdAt: InstantSchema,
+    }),
+  ),
+});
+export type CustomerStampHistory = z.infer<typeof CustomerStampHistorySchema>;

@@ -112,6 +112,15 @@ export const MessageDataSchema = z.object({
   /** docs/rules.md: delivered within 72 hours of sending. */
   expectedDeliveryBy: InstantSchema,
   rejectReason: z.enum(REJECT_REASONS).nullable(),
+  /**
+   * The sender's view: attachments review rejected while the text was released, each with its
+   * reason (the recipient never receives them). Empty in a recipient's view.
+   */
+  withheldAttachments: z.array(
+    z.object({ sha256: AttachmentRefSchema.shape.sha256, reason: z.enum(REJECT_REASONS) }),
+  ),
+  /** The sender's view: stamps refunded for rejected items (0 in a recipient's view). */
+  refundedStamps: StampCountSchema,
 });
 export type MessageData = z.infer<typeof MessageDataSchema>;
 
@@ -133,6 +142,10 @@ export const LEDGER_KINDS = [
   'deposit_fee',
   'chargeback_settlement',
   'adjustment',
+  /** Stamps given back for an item review rejected; reference `<messageId>:<item>`. */
+  'mail_refund',
+  /** A customer's unused stamps paid back to their card (customer ledger only). */
+  'stamp_refund',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

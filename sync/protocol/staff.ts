@@ -7,7 +7,7 @@ import {
   REVIEW_DECISIONS,
   visibleLineSchema,
 } from '../../domain';
-import { IdSchema, InstantSchema } from './common';
+import { IdSchema, InstantSchema, Sha256HexSchema } from './common';
 import { AttachmentRefSchema } from './mutations';
 
 /**
@@ -77,16 +77,44 @@ export const ReviewItemSchema = z.object({
 export type ReviewItem = z.infer<typeof ReviewItemSchema>;
 export const ReviewQueueResponseSchema = z.object({ items: z.array(ReviewItemSchema) });
 
+/** One attachment's own decision, by its hash; a rejection needs its reason. */
+export const AttachmentDecisionSchema = z
+  .object({
+    sha256: Sha256HexSchema,
+    decision: z.enum(['approve', 'reject']),
+    reason: z.enum(REJECT_REASONS).optional(),
+  })
+  .refine((d) => d.decision !== 'reject' || d.reason !== undefined, {
+    message: 'a rejected attachment needs a reason code',
+    path: ['reason'],
+  });
+
+/**
+ * A decision on a message, per item: `decision` is the text's (and with it the message's);
+ * `attachments` may reject single attachments of an approved message, which is then released
+ * without them and their stamps refunded. Rejecting the text rejects the whole message, so
+ * attachment decisions come only with `approve`. An attachment not named goes with the text.
+ */
 export const ReviewDecisionRequestSchema = z
   .object({
     decision: z.enum(REVIEW_DECISIONS),
     reason: z.enum(REJECT_REASONS).optional(),
     note: z.string().trim().max(1000).default(''),
+    attachments: z.array(AttachmentDecisionSchema).max(10).default([]),
   })
   .refine((d) => d.decision !== 'reject' || d.reason !== undefined, {
     message: 'a rejection needs a reason code',
     path: ['reason'],
+  })
+  .refine((d) => d.attachments.length === 0 || d.decision === 'approve', {
+    message: 'attachments are decided one by one only when the text is approved',
+    path: ['attachments'],
+  })
+  .refine((d) => new Set(d.attachments.map((a) => a.sha256)).size === d.attachments.length, {
+    message: 'each attachment is decided once',
+    path: ['attachments'],
   });
+export type ReviewDecisionRequest = z.infer<typeof ReviewDecisionRequestSchema>;
 
 /** Revoking a release: the message becomes rejected and the resident's devices delete it. */
 export const RevokeReleaseRequestSchema = z.object({
@@ -130,3 +158,46 @@ export const MoveResidentRequestSchema = z
   .refine((input) => input.housingUnitId !== undefined || input.tabletSerial !== undefined, {
     message: 'name a housing unit, a tablet serial, or both',
   });
+
+/**
+ * Finance records what it counted when it took a kiosk's cash box (POST
+ * /v1/staff/cash-collections); `collectionId` is the idempotency key.
+ */
+export const CashCollectionRequestSchema = z.object({
+  collectionId: z.uuid(),
+  deviceId: IdSchema,
+  countedCents: z.number().int().nonnegative().max(100_000_000),
+  billCount: z.number().int().nonnegative().max(100_000),
+  note: z.string().trim().max(1000).default(''),
+});
+
+/** GET /v1/staff/cash-report?deviceId=&from=&to=: one kiosk's cash, booked against counted. */
+export const CashReportQuerySchema = z.object({
+  deviceId: IdSchema,
+  from: InstantSchema,
+  to: InstantSchema,
+});
+export const CashReportResponseSchema = z.object({
+  deviceId: IdSchema,
+  from: InstantSchema,
+  to: InstantSchema,
+  /** Bills the service booked from this kiosk (cash deposits and cash stamp purchases). */
+  booked: z.object({ cents: z.number().int(), bills: z.number().int() }),
+  /**
+   * Each collection in the period: what finance counted, what was booked since the collection
+   * before it, and counted minus booked (negative: cash missing from the box).
+   */
+  collections: z.array(
+    z.object({
+      collectionId: IdSchema,
+      collectedAt: InstantSchema,
+      countedCents: z.number().int(),
+      countedBills: z.number().int(),
+      bookedCents: z.number().int(),
+      bookedBills: z.number().int(),
+      differenceCents: z.number().int(),
+      enteredBy: z.string(),
+    }),
+  ),
+});
+export type CashReport = z.infer<typeof CashReportResponseSchema>;

@@ -1,6 +1,6 @@
 import { mayReadResident } from './access';
 import type { AuthenticatedDevice } from './http/device-auth';
-import { isReleased, residentMaySee, type MessageRow } from './publish';
+import { isReleased, type MessageRow } from './publish';
 import type { Queryable } from './storage/types';
 
 /**
@@ -8,8 +8,9 @@ import type { Queryable } from './storage/types';
  * knows its hash.
  * - a customer: the messages they sent, their mail from a resident once released, and what
  *   they uploaded themselves (their own bytes, before the message is sent);
- * - a device: messages of residents it may read (not a lobby kiosk), an inbound one only once released (the
- *   review gate);
+ * - a device: messages of residents it may read (not a lobby kiosk), an inbound one only once
+ *   released (the review gate);
+ * - never, for the recipient, an attachment review withheld from a released message;
  * Reviewers read through the review route instead, one message of their facilities at a time.
  * Every refusal is the same 404 as an unknown hash, so hashes leak nothing.
  */
@@ -19,15 +20,21 @@ export type BlobReader =
 type Holder = Pick<
   MessageRow,
   'resident_id' | 'customer_id' | 'facility_id' | 'direction' | 'status'
->;
+> & {
+  /** 1 when review rejected this attachment while releasing the text: its recipient never reads it. */
+  withheld: number;
+};
 
 async function messagesHolding(db: Queryable, sha256: string): Promise<Holder[]> {
   return db.all<Holder>(
-    `SELECT m.resident_id, m.customer_id, m.facility_id, m.direction, m.status
+    `SELECT m.resident_id, m.customer_id, m.facility_id, m.direction, m.status, a.withheld
      FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE a.sha256 = ?`,
     [sha256],
   );
 }
+
+/** The recipient of a released message reads its attachments, except those review withheld. */
+const recipientMayRead = (m: Holder) => isReleased(m.status) && Number(m.withheld) === 0;
 
 /** The uploader key of blob_uploads for a customer or a device. */
 export function uploaderKey(
@@ -42,8 +49,7 @@ export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: str
     case 'customer': {
       const reads = holders.some(
         (m) =>
-          m.customer_id === reader.customerId &&
-          (m.direction === 'inbound' || isReleased(m.status)),
+          m.customer_id === reader.customerId && (m.direction === 'inbound' || recipientMayRead(m)),
       );
       if (reads) return true;
       const uploaded = await db.get(
@@ -55,8 +61,8 @@ export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: str
     case 'device':
       // The residents whose scopes the device may pull (a lobby kiosk: none).
       for (const m of holders) {
-        if (residentMaySee(m) && (await mayReadResident(db, reader.device, m.resident_id)))
-          return true;
+        const sees = m.direction === 'outbound' || recipientMayRead(m);
+        if (sees && (await mayReadResident(db, reader.device, m.resident_id))) return true;
       }
       return false;
   }

@@ -149,6 +149,8 @@ describe.each(STORAGE_KINDS)('card payments through the processor on %s', (kind)
       blockReasons: [],
       stillPossible: ['bank_card', 'money_order', 'moneygram', 'kiosk_cash', 'kiosk_card'],
       cardWarning: null,
+      agency: 'FL',
+      agencyStamps: 0,
     });
     const credit = await quote({ amountCents: 5000, card: { token: await central.cardToken() } });
     expect(credit.body.cardWarning).toBe('credit_cash_advance_fee');

@@ -8,6 +8,7 @@ import { createEnrollCode, revokeDevice } from './enrollment';
 import { newEpoch } from './epoch';
 import { HttpError } from './http/errors';
 import { paymentsFromEnv, ProcessorConfigError } from './money/processor-config';
+import { createRefundSweep, REFUND_SWEEP_INTERVAL_MS } from './money/refund-sweep';
 import { createMailWorker, smtpTransport } from './mail-worker';
 import { bootstrapItAdmin } from './staff-identity';
 import { inWork } from './work';
@@ -220,7 +221,18 @@ export async function runCli(
       })
     : undefined;
   if (!mailer) logger.warn('no HOMELINE_SMTP_URL: outgoing mail stays queued in mail_outbox');
+  // Card charges captured whose booking never came are refunded after the grace period.
+  const sweep = processor.payments
+    ? createRefundSweep({
+        storage,
+        clock,
+        logger,
+        payments: processor.payments,
+        intervalMs: REFUND_SWEEP_INTERVAL_MS,
+      })
+    : undefined;
   return async () => {
+    await sweep?.stop();
     await mailer?.stop();
     await app.close();
     await processor.stop();

@@ -30,6 +30,7 @@ import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
 import { recordCharge, type ChargeState } from './money/card-charges';
 import type { CapturedCharge, ProcessorCard } from './money/payments';
+import { recordStampLot } from './money/stamp-refunds';
 import { uploaderKey } from './blob-access';
 
 /**
@@ -411,8 +412,9 @@ export async function customerSendMail(
     uploaderKey: uploaderKey({ kind: 'customer', customerId }),
     messageId: input.messageId,
   });
+  // Stamps of the recipient's agency pay (prices and contracts differ by agency).
   await debit(work, {
-    owner: { type: 'customer', id: customerId },
+    owner: { type: 'customer', id: customerId, agency: facility.state },
     account: 'stamps',
     amount: cost + input.prepaidReplyStamps,
     kind: 'mail_send',
@@ -515,23 +517,34 @@ export async function customerBuyStamps(
     reference: `stamps.purchase ${input.purchaseId}`,
   });
   await keepCustomerCharge(work, customerId, input.residentId, input.purchaseId, charge);
-  const owner = { type: 'customer' as const, id: customerId };
+  // Stamps are kept for the agency of the facility whose price was paid.
+  const agency = facility.state;
   await credit(work, {
-    owner,
+    owner: { type: 'customer', id: customerId, agency },
     account: 'stamps',
     amount: quote.value.bundle.stamps,
     kind: 'stamp_purchase',
     reference: input.purchaseId,
   });
+  if (charge) {
+    await recordStampLot(work, {
+      purchaseId: input.purchaseId,
+      customerId,
+      agency,
+      stamps: quote.value.bundle.stamps,
+      charge,
+    });
+  }
   const balance = await work.tx.get<{ stamps: number }>(
-    "SELECT stamps FROM balances WHERE owner_type = 'customer' AND owner_id = ?",
-    [customerId],
+    'SELECT stamps FROM customer_stamps WHERE customer_id = ? AND agency = ?',
+    [customerId, agency],
   );
   return {
     purchaseId: input.purchaseId,
     stamps: quote.value.bundle.stamps,
     priceCents: quote.value.priceCents,
-    stampBalance: balance?.stamps ?? 0,
+    agency,
+    stampBalance: Number(balance?.stamps ?? 0),
   };
 }
 

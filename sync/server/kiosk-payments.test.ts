@@ -3,38 +3,16 @@ import type { PushResponse } from '../protocol';
 import type { TestCentral } from './testing/central';
 import type { TestDevice } from './testing/device';
 import { eachTestCentral } from './testing/each-central';
+import { chargeAtKiosk, stampPurchase } from './testing/kiosk-card';
 import { STORAGE_KINDS } from './testing/storages';
 
 /** stamps.purchase paid at the kiosk (mutations/stamps.ts), on both engines. */
 let seq = 0;
 function purchase(residentId: string, payment: Record<string, unknown>, expectedPriceCents = 200) {
   seq += 1;
-  return {
-    id: crypto.randomUUID(),
-    seq,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    name: 'stamps.purchase',
-    args: {
-      purchaseId: crypto.randomUUID(),
-      residentId,
-      bundleId: 'bundle-5',
-      expectedPriceCents,
-      payment,
-    },
-  };
+  return stampPurchase(seq, residentId, payment, expectedPriceCents);
 }
-/** The kiosk charges the card through the service (POST /v1/card-payments) before queueing. */
-async function charge(central: TestCentral, kiosk: TestDevice, residentId: string, cents = 200) {
-  const token = await central.cardToken();
-  const answer = await kiosk.request<{ chargeId: string }>('POST', '/v1/card-payments', {
-    paymentId: crypto.randomUUID(),
-    residentId,
-    amountCents: cents,
-    card: { token },
-  });
-  expect(answer.status).toBe(201);
-  return { chargeId: answer.body.chargeId, token };
-}
+const charge = chargeAtKiosk;
 async function push(device: TestDevice, mutations: unknown[]) {
   const answer = await device.request<PushResponse>('POST', '/v1/push', { mutations });
   expect(answer.status).toBe(200);

@@ -11,10 +11,13 @@ import type { Work } from './work';
  * balance can never go below zero, even with two devices spending at once.
  */
 
-export interface Owner {
-  type: 'resident' | 'customer';
-  id: string;
-}
+/**
+ * Whose balance: a resident's (stamps and money), or a customer's stamps for one agency (the
+ * state DOC whose facilities they buy for and write to: prices and contracts differ by agency,
+ * so a customer's stamps are kept per agency, in `customer_stamps`).
+ */
+export type Owner =
+  { type: 'resident'; id: string } | { type: 'customer'; id: string; agency: string };
 
 export interface Booking {
   owner: Owner;
@@ -45,10 +48,23 @@ async function appendEntry(
     reference,
     createdAt: work.now,
   };
+  const agency = owner.type === 'customer' ? owner.agency : null;
   await work.tx.run(
-    `INSERT INTO ledger (id, owner_type, owner_id, account, customer_id, amount, kind, reference, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [entry.id, owner.type, owner.id, account, customerId, amount, kind, reference, work.now],
+    `INSERT INTO ledger (id, owner_type, owner_id, account, customer_id, amount, kind, reference,
+       created_at, agency)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      entry.id,
+      owner.type,
+      owner.id,
+      account,
+      customerId,
+      amount,
+      kind,
+      reference,
+      work.now,
+      agency,
+    ],
   );
   if (owner.type === 'resident') publishLedgerEntry(work, entry);
 }
@@ -63,15 +79,48 @@ function publishBalance(work: Work, owner: Owner, row: BalanceRow | undefined): 
   if (owner.type === 'resident' && row) publishAccount(work, owner.id, row);
 }
 
-/** Adds to a balance (creating it at zero first). */
-export async function credit(work: Work, booking: Booking): Promise<void> {
+/**
+ * Moves a balance by `delta` (a credit creates it at zero first; a debit is guarded so it never
+ * goes below zero). Answers whether it moved, and a resident's new balance row to publish.
+ */
+async function moveBalance(
+  work: Work,
+  booking: Booking,
+  delta: number,
+): Promise<{ moved: boolean; resident?: BalanceRow }> {
+  const { owner } = booking;
+  if (owner.type === 'customer') {
+    if (booking.account !== 'stamps') throw new Error('a customer balance holds stamps only');
+    const changed =
+      delta > 0
+        ? await work.tx.run(
+            `INSERT INTO customer_stamps (customer_id, agency, stamps) VALUES (?, ?, ?)
+             ON CONFLICT (customer_id, agency) DO UPDATE SET stamps = customer_stamps.stamps + excluded.stamps`,
+            [owner.id, owner.agency, delta],
+          )
+        : await work.tx.run(
+            `UPDATE customer_stamps SET stamps = stamps + ?
+             WHERE customer_id = ? AND agency = ? AND stamps + ? >= 0`,
+            [delta, owner.id, owner.agency, delta],
+          );
+    return { moved: changed > 0 };
+  }
   const column = COLUMN[booking.account];
   const row = await work.tx.get<BalanceRow>(
-    `INSERT INTO balances (owner_type, owner_id, ${column}) VALUES (?, ?, ?)
-     ON CONFLICT (owner_type, owner_id) DO UPDATE SET ${column} = balances.${column} + excluded.${column}
-     RETURNING stamps, cents`,
-    [booking.owner.type, booking.owner.id, booking.amount],
+    delta > 0
+      ? `INSERT INTO balances (owner_type, owner_id, ${column}) VALUES (?, ?, ?)
+         ON CONFLICT (owner_type, owner_id) DO UPDATE SET ${column} = balances.${column} + excluded.${column}
+         RETURNING stamps, cents`
+      : `UPDATE balances SET ${column} = ${column} + ? WHERE owner_type = ? AND owner_id = ? AND ${column} + ? >= 0
+         RETURNING stamps, cents`,
+    delta > 0 ? [owner.type, owner.id, delta] : [delta, owner.type, owner.id, delta],
   );
+  return { moved: row !== undefined, resident: row };
+}
+
+/** Adds to a balance (creating it at zero first). */
+export async function credit(work: Work, booking: Booking): Promise<void> {
+  const { resident } = await moveBalance(work, booking, booking.amount);
   await appendEntry(
     work,
     booking.owner,
@@ -81,7 +130,7 @@ export async function credit(work: Work, booking: Booking): Promise<void> {
     booking.kind,
     booking.reference,
   );
-  publishBalance(work, booking.owner, row);
+  publishBalance(work, booking.owner, resident);
 }
 
 /**
@@ -90,13 +139,8 @@ export async function credit(work: Work, booking: Booking): Promise<void> {
  */
 export async function debit(work: Work, booking: Booking): Promise<void> {
   if (booking.amount === 0) return;
-  const column = COLUMN[booking.account];
-  const row = await work.tx.get<BalanceRow>(
-    `UPDATE balances SET ${column} = ${column} - ? WHERE owner_type = ? AND owner_id = ? AND ${column} >= ?
-     RETURNING stamps, cents`,
-    [booking.amount, booking.owner.type, booking.owner.id, booking.amount],
-  );
-  if (!row) {
+  const { moved, resident } = await moveBalance(work, booking, -booking.amount);
+  if (!moved) {
     reject(
       booking.account === 'stamps' ? 'insufficient_stamps' : 'insufficient_funds',
       `not enough ${booking.account === 'stamps' ? 'stamps' : 'money'} for ${booking.amount}`,
@@ -111,7 +155,7 @@ export async function debit(work: Work, booking: Booking): Promise<void> {
     booking.kind,
     booking.reference,
   );
-  publishBalance(work, booking.owner, row);
+  publishBalance(work, booking.owner, resident);
 }
 
 /** Prepaid reply stamps held by a resident for replies to one customer. */

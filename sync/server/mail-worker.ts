@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { periodic } from './periodic';
 import type { Storage } from './storage/types';
 import type { Clock } from './work';
 
@@ -126,26 +127,10 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     return result;
   }
 
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const drain = () => {
-    const next = running.then(drainOnce);
-    running = next.catch((error: unknown) => logger.error({ err: error }, 'mail worker failed'));
-    return next;
-  };
-  const timer =
-    options.intervalMs === undefined
-      ? undefined
-      : setInterval(() => {
-          if (!stopped) void drain().catch(() => undefined);
-        }, options.intervalMs);
-  timer?.unref();
-  return {
-    drain,
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+  const worker = periodic(drainOnce, {
+    intervalMs: options.intervalMs,
+    logger,
+    failure: 'mail worker failed',
+  });
+  return { drain: worker.run, stop: worker.stop };
 }

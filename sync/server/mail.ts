@@ -103,12 +103,17 @@ export async function insertMessage(work: Work, message: NewMessage): Promise<vo
     reject_reason: null,
     flags: JSON.stringify(flagText(message.facility, `${message.subject}\n${message.body}`)),
     escalated: 0,
+    item_stamps: JSON.stringify(
+      message.attachments.map((attachment) => message.facility.stampCosts[attachment.kind]),
+    ),
+    withheld: '[]',
+    refunded_stamps: 0,
   };
   await work.tx.run(
     `INSERT INTO messages (id, facility_id, resident_id, customer_id, direction, kind, subject, body,
        attachments, status, timeline, stamps_charged, prepaid_used, prepaid_attached, sent_at,
-       expected_by, reject_reason, flags, escalated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       expected_by, reject_reason, flags, escalated, item_stamps)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       row.id,
       row.facility_id,
@@ -129,6 +134,7 @@ export async function insertMessage(work: Work, message: NewMessage): Promise<vo
       row.reject_reason,
       row.flags,
       row.escalated,
+      row.item_stamps,
     ],
   );
   await recordAttachments(work, message.id, message.attachments);

@@ -205,10 +205,32 @@ export interface MessageRow {
   reject_reason: MessageData['rejectReason'];
   flags: string;
   escalated: number;
+  /** JSON: stamps each attachment cost when sent (money/mail-refunds.ts). */
+  item_stamps: string | null;
+  /** JSON: attachments review rejected while the text was released, with their reasons. */
+  withheld: string;
+  refunded_stamps: number;
   [key: string]: unknown;
 }
 
+/**
+ * The message as its resident's devices see it: the sender's view of the resident's own
+ * (outbound) mail, the recipient's view of inbound mail.
+ */
 export function messageData(row: MessageRow): MessageData {
+  return messageView(row, row.direction === 'outbound');
+}
+
+/**
+ * The sender sees the attachments review withheld, with their reasons, and the stamps refunded;
+ * the recipient does not get withheld attachments at all, as if they were never sent.
+ */
+export function messageView(row: MessageRow, sender: boolean): MessageData {
+  const withheld = JSON.parse(row.withheld) as MessageData['withheldAttachments'];
+  const hidden = new Set(sender ? [] : withheld.map((item) => item.sha256));
+  const attachments = (JSON.parse(row.attachments) as MessageData['attachments']).filter(
+    (attachment) => !hidden.has(attachment.sha256),
+  );
   return {
     id: row.id,
     residentId: row.resident_id,
@@ -217,7 +239,7 @@ export function messageData(row: MessageRow): MessageData {
     kind: row.kind,
     subject: row.subject,
     body: row.body,
-    attachments: JSON.parse(row.attachments),
+    attachments,
     status: row.status,
     timeline: JSON.parse(row.timeline),
     stampsCharged: row.stamps_charged,
@@ -226,6 +248,8 @@ export function messageData(row: MessageRow): MessageData {
     sentAt: row.sent_at,
     expectedDeliveryBy: row.expected_by,
     rejectReason: row.reject_reason,
+    withheldAttachments: sender ? withheld : [],
+    refundedStamps: sender ? Number(row.refunded_stamps) : 0,
   };
 }
 

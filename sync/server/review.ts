@@ -1,6 +1,8 @@
 import { appendToTimeline, type MessageStatus, type RejectReason } from '../../domain';
+import type { AttachmentRef } from '../protocol';
 import { bookReplyStamps } from './ledger';
-import { publishContact, publishMessageRow, type MessageRow } from './publish';
+import { refundItems, type RefundResult } from './money/mail-refunds';
+import { isReleased, publishContact, publishMessageRow, type MessageRow } from './publish';
 import { reject } from './rejection';
 import type { Work } from './work';
 
@@ -10,9 +12,15 @@ import type { Work } from './work';
  * resident's devices only now. Rejection (from review, or a release revoked later) closes it:
  * devices that could have the message get a tombstone and delete it.
  *
- * Refunds of the stamps a rejected item cost belong in `rejectMessage`: it runs once per
- * rejection, in the decision's transaction, with the message row as it was.
+ * Either way the stamps of every item rejected go back to whoever paid (money/mail-refunds.ts),
+ * in the decision's transaction, with the message row locked by the caller.
  */
+
+/** An attachment review rejected while the text was released. */
+export interface Withheld {
+  sha256: string;
+  reason: RejectReason;
+}
 
 async function moveTo(
   work: Work,
@@ -36,9 +44,51 @@ async function moveTo(
   return updated;
 }
 
-/** Approve: the message is released; an inbound one brings its prepaid reply stamps. */
-export async function releaseMessage(work: Work, row: MessageRow): Promise<MessageRow> {
-  const released = await moveTo(work, row, 'released');
+/** Every hash named must be one of the message's attachments (nothing moves otherwise). */
+export function requireAttachments(row: MessageRow, named: readonly { sha256: string }[]): void {
+  const held = new Set((JSON.parse(row.attachments) as AttachmentRef[]).map((a) => a.sha256));
+  const unknown = named.find((item) => !held.has(item.sha256));
+  if (unknown) reject('invalid_args', `the message has no attachment ${unknown.sha256}`);
+}
+
+/** Marks attachments withheld from the recipient (hidden from them for good) and refunds them. */
+async function withhold(
+  work: Work,
+  row: MessageRow,
+  withheld: readonly Withheld[],
+): Promise<{ row: MessageRow; refund: RefundResult }> {
+  requireAttachments(row, withheld);
+  for (const item of withheld) {
+    await work.tx.run(
+      'UPDATE message_attachments SET withheld = 1 WHERE message_id = ? AND sha256 = ?',
+      [row.id, item.sha256],
+    );
+  }
+  const refund = await refundItems(
+    work,
+    row,
+    withheld.map((item) => item.sha256),
+  );
+  const updated = {
+    ...row,
+    withheld: JSON.stringify(withheld),
+    refunded_stamps: Number(row.refunded_stamps ?? 0) + refund.stamps,
+  };
+  await work.tx.run('UPDATE messages SET withheld = ? WHERE id = ?', [updated.withheld, row.id]);
+  return { row: updated, refund };
+}
+
+/**
+ * Approve: the message is released, without the attachments review rejected (their stamps go
+ * back to the payer); an inbound one brings its prepaid reply stamps.
+ */
+export async function releaseMessage(
+  work: Work,
+  row: MessageRow,
+  withheld: readonly Withheld[] = [],
+): Promise<{ row: MessageRow; refund: RefundResult }> {
+  const kept = await withhold(work, row, withheld);
+  const released = await moveTo(work, kept.row, 'released');
   if (row.direction === 'inbound' && row.prepaid_attached > 0) {
     await bookReplyStamps(
       work,
@@ -50,18 +100,23 @@ export async function releaseMessage(work: Work, row: MessageRow): Promise<Messa
     );
     await publishContact(work, row.resident_id, row.customer_id);
   }
-  return released;
+  return { row: released, refund: kept.refund };
 }
 
 /**
  * Reject, from review or revoking a release (released, delivered or read). Devices that could
- * have the message delete it. Prepaid reply stamps already released stay with the resident:
- * the device showed them and they may be spent.
+ * have the message delete it. Every item not refunded yet is refunded; prepaid reply stamps a
+ * customer attached go back to the customer only if the message was never released: once
+ * released they reached the resident, whose device showed them and who may have spent them.
  */
 export async function rejectMessage(
   work: Work,
   row: MessageRow,
   reason: RejectReason,
-): Promise<MessageRow> {
-  return moveTo(work, row, 'rejected', reason);
+): Promise<{ row: MessageRow; refund: RefundResult }> {
+  const attachments = (JSON.parse(row.attachments) as AttachmentRef[]).map((a) => a.sha256);
+  const items = ['text', ...attachments, ...(isReleased(row.status) ? [] : ['prepaid'])];
+  const refund = await refundItems(work, row, items);
+  const refunded = { ...row, refunded_stamps: Number(row.refunded_stamps ?? 0) + refund.stamps };
+  return { row: await moveTo(work, refunded, 'rejected', reason), refund };
 }

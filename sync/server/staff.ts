@@ -1,17 +1,19 @@
-import {
-  deliveryExpectation,
-  unlockAccount,
-  type RejectReason,
-  type ReviewDecision,
-} from '../../domain';
+import { deliveryExpectation, unlockAccount, type RejectReason } from '../../domain';
 import { transitionRelease, type ReleaseStatus } from '../../domain';
-import type { AttachmentRef, AuditEntry, ReleaseRequestData, ReviewItem } from '../protocol';
+import type {
+  AttachmentRef,
+  AuditEntry,
+  ReleaseRequestData,
+  ReviewDecisionRequest,
+  ReviewItem,
+} from '../protocol';
 import { clearFailures } from './auth/login-failures';
 import { auditStaff } from './audit';
 import { mayActIn, type StaffActor } from './http/access-control';
 import { isReleased, publishReleaseRequest, publishResident, type MessageRow } from './publish';
 import { reject } from './rejection';
-import { rejectMessage, releaseMessage } from './review';
+import type { RefundResult } from './money/mail-refunds';
+import { rejectMessage, releaseMessage, requireAttachments } from './review';
 import type { SqlValue, Storage } from './storage/types';
 import type { Work } from './work';
 
@@ -85,19 +87,26 @@ export async function decide(
   work: Work,
   staff: StaffActor,
   messageId: string,
-  decision: { decision: ReviewDecision; reason?: RejectReason; note: string },
+  decision: ReviewDecisionRequest,
 ): Promise<ReviewItem> {
   const row = await facilityMessage(work, staff, messageId);
   if (row.status !== 'in_review') reject('conflict', `message is ${row.status}, not in review`);
   let updated = row;
+  let refund: RefundResult = { stamps: 0, items: [] };
   if (decision.decision === 'escalate') {
     await work.tx.run('UPDATE messages SET escalated = 1 WHERE id = ?', [messageId]);
     updated = { ...row, escalated: 1 };
   } else if (decision.decision === 'approve') {
-    updated = await releaseMessage(work, row);
+    requireAttachments(row, decision.attachments);
+    const withheld = decision.attachments.flatMap((item) =>
+      item.decision === 'reject' && item.reason
+        ? [{ sha256: item.sha256, reason: item.reason }]
+        : [],
+    );
+    ({ row: updated, refund } = await releaseMessage(work, row, withheld));
   } else {
     if (!decision.reason) reject('invalid_args', 'a rejection needs a reason code');
-    updated = await rejectMessage(work, row, decision.reason);
+    ({ row: updated, refund } = await rejectMessage(work, row, decision.reason));
   }
   const after = reviewItem(updated);
   await auditStaff(
@@ -107,7 +116,13 @@ export async function decide(
     { type: 'message', id: messageId, facilityId: row.facility_id },
     {
       before: { status: row.status, escalated: row.escalated === 1 },
-      after: { status: after.status, escalated: after.escalated, reason: decision.reason ?? null },
+      after: {
+        status: after.status,
+        escalated: after.escalated,
+        reason: decision.reason ?? null,
+        attachments: decision.attachments,
+        refunded: refund,
+      },
       note: decision.note,
     },
   );
@@ -126,7 +141,8 @@ export async function revokeRelease(
 ): Promise<ReviewItem> {
   const row = await facilityMessage(work, staff, messageId);
   if (!isReleased(row.status)) reject('conflict', `message is ${row.status}, not released`);
-  const after = reviewItem(await rejectMessage(work, row, decision.reason));
+  const rejected = await rejectMessage(work, row, decision.reason);
+  const after = reviewItem(rejected.row);
   await auditStaff(
     work,
     staff,
@@ -134,7 +150,7 @@ export async function revokeRelease(
     { type: 'message', id: messageId, facilityId: row.facility_id },
     {
       before: { status: row.status },
-      after: { status: after.status, reason: decision.reason },
+      after: { status: after.status, reason: decision.reason, refunded: rejected.refund },
       note: decision.note,
     },
   );

@@ -57,12 +57,20 @@ export function localPinHash(serverHash: string): { hash: string; salt: string }
 }
 
 const LEDGER_KINDS: Partial<
-  Record<LedgerEntryData['kind'], 'purchase' | 'spend' | 'prepaid_received'>
+  Record<LedgerEntryData['kind'], 'purchase' | 'spend' | 'refund' | 'prepaid_received'>
 > = {
   stamp_purchase: 'purchase',
   mail_send: 'spend',
+  mail_refund: 'refund',
   reply_stamps_received: 'prepaid_received',
 };
+
+/** The message a spend (reference = message id) or a refund (`<message id>:<item>`) is for. */
+function messageOf(kind: string, reference: string): string | null {
+  if (kind === 'spend') return reference;
+  if (kind === 'refund') return reference.slice(0, reference.lastIndexOf(':'));
+  return null;
+}
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -300,7 +308,7 @@ export function createChangeApplier(store: Store) {
   function ledgerEntry(data: LedgerEntryData): boolean {
     const kind = LEDGER_KINDS[data.kind];
     if (!kind || data.account === 'money') return false;
-    const messageId = kind === 'spend' ? data.reference : null;
+    const messageId = messageOf(kind, data.reference);
     statements.upsertHistory.run(
       data.id,
       data.residentId,
@@ -309,7 +317,7 @@ export function createChangeApplier(store: Store) {
       messageId,
       data.createdAt,
     );
-    if (messageId) statements.dropLocalSpend.run(messageId, data.id);
+    if (kind === 'spend' && messageId) statements.dropLocalSpend.run(messageId, data.id);
     return true;
   }
 

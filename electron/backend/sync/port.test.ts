@@ -90,6 +90,8 @@ const message = (id: string, change: Partial<MessageData> = {}): MessageData => 
   sentAt: '2026-03-01T08:00:00.000Z',
   expectedDeliveryBy: '2026-03-04T08:00:00.000Z',
   rejectReason: null,
+  withheldAttachments: [],
+  refundedStamps: 0,
   ...change,
 });
 
@@ -177,6 +179,50 @@ describe('the sync store port: pulled pages', () => {
       { scope: residentScope, cursor: residentPage.cursor },
     ]);
     expect(touched.at(-1)).toMatchObject({ stamps: true, messageIds: new Set(['m1']) });
+  });
+
+  it("shows a review refund in the resident's stamp history, tied to its message", () => {
+    const sync = port();
+    sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
+    const entry = (id: string, amount: number, kind: 'mail_send' | 'mail_refund', ref: string) => ({
+      op: 'upsert' as const,
+      entity: 'ledger_entry' as const,
+      id,
+      data: {
+        id,
+        residentId: 'r1',
+        account: 'stamps' as const,
+        customerId: null,
+        amount,
+        kind,
+        reference: ref,
+        createdAt: at,
+      },
+    });
+    const photoHash = 'a'.repeat(64);
+    sync.applyPage(
+      page(residentScope, [
+        {
+          op: 'upsert',
+          entity: 'message',
+          id: 'm9',
+          data: message('m9', { direction: 'outbound' }),
+        },
+        entry('l1', -2, 'mail_send', 'm9'),
+        entry('l2', 1, 'mail_refund', `m9:${photoHash}`),
+        // The same entry pulled again (a re-sent page) stays one row.
+        entry('l2', 1, 'mail_refund', `m9:${photoHash}`),
+      ]),
+    );
+    const rows = store.stamps.history('r1', 10);
+    expect(rows.map((row) => [row.kind, row.stamps, row.messageId, row.status])).toEqual(
+      expect.arrayContaining([
+        ['spend', -2, 'm9', 'confirmed'],
+        ['refund', 1, 'm9', 'confirmed'],
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+    expect(touched.at(-1)).toMatchObject({ stamps: true });
   });
 
   it('keeps nothing of a page that fails part-way, cursor included', () => {

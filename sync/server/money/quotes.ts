@@ -12,7 +12,8 @@ import type { ProcessorCard } from './payments';
  * What a customer's deposit would cost, from the same domain rules the booking uses (so the
  * quoted fee is the one the deposit is checked against): the fee and total, the block decision
  * with the channels still possible, and the card's warning when a token is given (the processor
- * says what kind of card it is, not the caller).
+ * says what kind of card it is, not the caller); and the resident's agency with the customer's
+ * stamps kept for it.
  */
 export async function quoteCustomerDeposit(
   work: Work,
@@ -40,6 +41,10 @@ export async function quoteCustomerDeposit(
     channel: input.channel,
   });
   const open = depositChannelsFor(facility, input.amountCents);
+  const stamps = await work.tx.get<{ stamps: number }>(
+    'SELECT stamps FROM customer_stamps WHERE customer_id = ? AND agency = ?',
+    [customerId, facility.state],
+  );
   return {
     amountCents: input.amountCents,
     feeCents: fee.value.feeCents,
@@ -48,6 +53,8 @@ export async function quoteCustomerDeposit(
     blockReasons: decision.reasons.map((reason) => reason.code),
     stillPossible: decision.allowedChannels.filter((channel) => open.includes(channel)),
     cardWarning,
+    agency: facility.state,
+    agencyStamps: Number(stamps?.stamps ?? 0),
   };
 }
 

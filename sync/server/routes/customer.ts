@@ -1,15 +1,20 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
   AddResidentRequestSchema,
   ChangePasswordRequestSchema,
+  CustomerAccountResponseSchema,
   CustomerDepositRequestSchema,
   CustomerMailRequestSchema,
   CustomerQuoteRequestSchema,
   CustomerStampPurchaseRequestSchema,
   ForgotPasswordRequestSchema,
+  IdSchema,
   LoginRequestSchema,
   RegisterRequestSchema,
   ResidentLookupRequestSchema,
+  StampRefundRequestSchema,
+  StampRefundResponseSchema,
 } from '../../protocol';
 import {
   changePassword,
@@ -22,15 +27,18 @@ import {
   lookupResident,
   registerCustomer,
 } from '../customers';
+import { customerMessageStatus, customerStampHistory } from '../customer-views';
 import { requestCustomer } from '../http/access-control';
 import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
-import { chargeThenBook } from '../money/card-charges';
+import { chargeThenBook, requirePayments } from '../money/card-charges';
+import { bookStampRefund, settleStampRefunds, stampRefundLines } from '../money/stamp-refunds';
 import { quoteCustomerDeposit, quotedCard } from '../money/quotes';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
 
+const MessageParams = z.object({ messageId: IdSchema });
 const PUBLIC = { config: { access: { kind: 'public' } } } as const;
 const CUSTOMER = { config: { access: { kind: 'customer' } } } as const;
 
@@ -170,20 +178,64 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     return reply.status(answer.status).send(answer.body);
   });
 
+  /** One message's status: its sender sees the rejection reason, withheld items and refund. */
+  app.get('/v1/customer/mail/:messageId', CUSTOMER, async (request) => {
+    const { customerId } = requestCustomer(request);
+    const { messageId } = MessageParams.parse(request.params);
+    return customerMessageStatus(storage, customerId, messageId);
+  });
+
+  app.get('/v1/customer/stamps/history', CUSTOMER, async (request) =>
+    customerStampHistory(storage, requestCustomer(request).customerId),
+  );
+
   app.get('/v1/customer/account', CUSTOMER, async (request) => {
     const { customerId } = requestCustomer(request);
-    const balance = await storage.get<{ stamps: number }>(
-      "SELECT stamps FROM balances WHERE owner_type = 'customer' AND owner_id = ?",
+    const agencies = await storage.all<{ agency: string; stamps: number }>(
+      'SELECT agency, stamps FROM customer_stamps WHERE customer_id = ? ORDER BY agency',
       [customerId],
     );
     const residents = await storage.all<{ resident_id: string }>(
       'SELECT resident_id FROM customer_residents WHERE customer_id = ? ORDER BY resident_id',
       [customerId],
     );
-    return {
+    const stampsByAgency = agencies.map((row) => ({
+      agency: row.agency,
+      stamps: Number(row.stamps),
+    }));
+    return CustomerAccountResponseSchema.parse({
       customerId,
-      stamps: balance?.stamps ?? 0,
+      stamps: stampsByAgency.reduce((sum, row) => sum + row.stamps, 0),
+      stampsByAgency,
       residentIds: residents.map((r) => r.resident_id),
-    };
+    });
+  });
+
+  /**
+   * Unused stamps of one agency back to the card payments they came from: booked once under
+   * `refundId`, then paid back through the processor; a retry drives pending lines again.
+   */
+  app.post('/v1/customer/stamps/refunds', CUSTOMER, async (request, reply) => {
+    const { customerId } = requestCustomer(request);
+    const input = StampRefundRequestSchema.parse(request.body);
+    requirePayments(context);
+    const booked = await inWork(storage, clock, (work) =>
+      idempotent(work, input.refundId, `customer:${customerId}`, input, 201, () =>
+        bookStampRefund(work, customerId, input),
+      ),
+    );
+    if (booked.status >= 400) return reply.status(booked.status).send(booked.body);
+    await settleStampRefunds(context, input.refundId);
+    const lines = await stampRefundLines(context, customerId, input.refundId);
+    const settled = lines.every((line) => line.status !== 'pending');
+    return reply.status(settled ? 201 : 202).send(
+      StampRefundResponseSchema.parse({
+        refundId: input.refundId,
+        agency: input.agency,
+        stamps: lines.reduce((sum, line) => sum + line.stamps, 0),
+        cents: lines.reduce((sum, line) => sum + line.cents, 0),
+        lines,
+      }),
+    );
   });
 }

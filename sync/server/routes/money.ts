@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluateDeposit, assessCard } from '../../../domain';
 import {
+  CashCollectionRequestSchema,
+  CashReportQuerySchema,
+  CashReportResponseSchema,
   FinanceDepositRequestSchema,
   KioskCardChargeRequestSchema,
   type KioskCardChargeResponse,
@@ -12,6 +15,7 @@ import { rawBody } from '../http/raw-body';
 import { requestDevice, requestStaff } from '../http/access-control';
 import { idempotent } from '../idempotency';
 import { enterPaperDeposit } from '../money/finance-entry';
+import { cashReport, recordCashCollection } from '../money/cash-report';
 import { chargeThenBook, recordCharge } from '../money/card-charges';
 import { applyDispute } from '../money/disputes';
 import { PROCESSOR_SIGNATURE_HEADER } from '../money/http-processor';
@@ -30,7 +34,9 @@ import type { RouteContext } from './context';
  *   Anyone can reach it; only a body signed with the webhook secret, at most five minutes old,
  *   is acted on, and each event once;
  * - POST /v1/staff/deposits: finance staff of the resident's facility enter a money order or
- *   MoneyGram transfer that has arrived (the deposit id is the idempotency key).
+ *   MoneyGram transfer that has arrived (the deposit id is the idempotency key);
+ * - POST /v1/staff/cash-collections, GET /v1/staff/cash-report: finance staff of the kiosk's
+ *   facility record a counted cash box and read one kiosk's cash, booked against counted.
  */
 export function moneyRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
@@ -117,5 +123,26 @@ export function moneyRoutes(app: FastifyInstance, context: RouteContext): void {
       );
       return reply.status(answer.status).send(answer.body);
     },
+  );
+
+  const FINANCE = { config: { access: { kind: 'staff', roles: ['finance'] } } } as const;
+
+  /** Finance records the cash it counted in a kiosk's cash box (idempotent by collectionId). */
+  app.post('/v1/staff/cash-collections', FINANCE, async (request, reply) => {
+    const staff = requestStaff(request);
+    const input = CashCollectionRequestSchema.parse(request.body);
+    const answer = await inWork(storage, clock, (work) =>
+      idempotent(work, input.collectionId, `staff:${staff.staffId}`, input, 201, () =>
+        recordCashCollection(work, staff, input),
+      ),
+    );
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  /** One kiosk's cash in a period: booked by the service against counted by finance. */
+  app.get('/v1/staff/cash-report', FINANCE, async (request) =>
+    CashReportResponseSchema.parse(
+      await cashReport(storage, requestStaff(request), CashReportQuerySchema.parse(request.query)),
+    ),
   );
 }

@@ -123,6 +123,38 @@ describe.each(STORAGE_KINDS)('central migrations on %s', (kind) => {
       expect(rows.some((row) => row.data?.includes(badge_id!))).toBe(false);
   });
 
+  it("keeps a customer's stamps of the single pool for one agency and prices stored messages per item", async () => {
+    // A customer's pool and history as earlier builds kept them (no agency), and a photo message.
+    const photo = { sha256: 'b'.repeat(64), mime: 'image/jpeg', size: 10, kind: 'photo' };
+    const open = await database(
+      `${FIRST_RELEASE}
+      UPDATE balances SET stamps = 3 WHERE owner_type = 'customer' AND owner_id = 'cust-1';
+      INSERT INTO ledger (id, owner_type, owner_id, account, customer_id, amount, kind, reference, created_at)
+        VALUES ('l-c1', 'customer', 'cust-1', 'stamps', NULL, 5, 'adjustment', 'seed-c', '2026-11-01T12:00:00.000Z');
+      INSERT INTO ledger (id, owner_type, owner_id, account, customer_id, amount, kind, reference, created_at)
+        VALUES ('l-c2', 'customer', 'cust-1', 'stamps', NULL, -2, 'mail_send', 'msg-2', '2026-11-01T12:00:00.000Z');
+      INSERT INTO messages (id, facility_id, resident_id, customer_id, direction, kind, subject, body,
+        attachments, status, timeline, stamps_charged, prepaid_used, prepaid_attached, sent_at,
+        expected_by, reject_reason, flags, escalated)
+        VALUES ('msg-2', 'fl-suwannee-ci', 'demo-resident-1', 'cust-1', 'inbound', 'email', '', 'Hi',
+        '${JSON.stringify([photo])}', 'in_review', '[]', 2, 0, 0, '2026-11-01T12:00:00.000Z',
+        '2026-11-04T12:00:00.000Z', NULL, '[]', 0);`,
+    );
+    const storage = await open();
+    expect(await storage.all('SELECT customer_id, agency, stamps FROM customer_stamps')).toEqual([
+      { customer_id: 'cust-1', agency: 'FL', stamps: 3 },
+    ]);
+    expect(await count(storage, "balances WHERE owner_type = 'customer'")).toBe(0);
+    const agencies = await storage.all<{ agency: string }>(
+      "SELECT DISTINCT agency FROM ledger WHERE owner_type = 'customer'",
+    );
+    expect(agencies).toEqual([{ agency: 'FL' }]);
+    const priced = await storage.get<{ item_stamps: string }>(
+      "SELECT item_stamps FROM messages WHERE id = 'msg-2'",
+    );
+    expect(JSON.parse(priced!.item_stamps)).toEqual([1]);
+  });
+
   it('tombstones an inbound message an earlier build sent to devices while it was in review', async () => {
     const leaked = `INSERT INTO changes (scope_kind, scope_id, entity, entity_id, op, data, position)
       VALUES ('resident', 'demo-resident-1', 'message', 'msg-1', 'upsert', '{"id":"msg-1"}', 14);

@@ -13,6 +13,7 @@ import type { StaffGrant } from '../staff-identity';
 import type { UpdateFeedOptions } from '../updates/plugin';
 import { TestDevice, type HttpAnswer } from './device';
 import { createHttpProcessor } from '../money/http-processor';
+import type { PaymentsPort } from '../money/payments';
 import type { ProcessorSimulatorProcess } from '../money/processor-process';
 import { TestStaff } from './staff';
 
@@ -37,6 +38,8 @@ export class TestCentral {
     readonly clock: Clock,
     /** The processor simulator behind the payments port, when the test takes cards. */
     readonly processor: ProcessorSimulatorProcess | null,
+    /** The service's payments port (HTTP to the simulator), for workers a test runs itself. */
+    readonly payments: PaymentsPort | null,
   ) {}
 
   static async start(
@@ -51,6 +54,13 @@ export class TestCentral {
   ) {
     const clock = options.clock ?? (() => new Date());
     const processor = options.processor ?? null;
+    const payments = processor
+      ? createHttpProcessor({
+          baseUrl: processor.url,
+          secretKey: processor.keys.secretKey,
+          webhookSecret: processor.keys.webhookSecret,
+        })
+      : null;
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'silent' }),
@@ -58,13 +68,7 @@ export class TestCentral {
       minAppVersion: options.minAppVersion,
       updates: options.updates,
       trustProxy: options.trustProxy,
-      payments: processor
-        ? createHttpProcessor({
-            baseUrl: processor.url,
-            secretKey: processor.keys.secretKey,
-            webhookSecret: processor.keys.webhookSecret,
-          })
-        : null,
+      payments,
     });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     await processor?.registerWebhook(`${baseUrl}/v1/processor/webhooks`);
@@ -73,7 +77,7 @@ export class TestCentral {
       await saveFacility(work, facility);
       await putHousingUnit(work, { id: TEST_UNIT, facilityId: facility.id, name: 'Unit A' });
     });
-    const central = new TestCentral(storage, app, baseUrl, facility, clock, processor);
+    const central = new TestCentral(storage, app, baseUrl, facility, clock, processor, payments);
     central.operator = await TestStaff.operator(central);
     return central;
   }
@@ -158,7 +162,10 @@ export class TestCentral {
     return device;
   }
 
-  /** Every balance equals the sum of its ledger entries, and none is below zero. */
+  /**
+   * Every balance equals the sum of its ledger entries (a customer's stamps per agency), and
+   * none is below zero.
+   */
   async ledgerInvariant(): Promise<{ mismatches: unknown[]; negatives: number }> {
     const mismatches = await this.storage.all(
       `SELECT b.owner_type, b.owner_id, b.stamps, b.cents,
@@ -171,8 +178,14 @@ export class TestCentral {
          COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_id = h.resident_id AND l.customer_id = h.customer_id AND l.account = 'reply_stamps'), 0) AS ledger_stamps
        FROM reply_holdings h`,
     );
+    const agencies = await this.storage.all(
+      `SELECT c.customer_id, c.agency, c.stamps,
+         COALESCE((SELECT SUM(amount) FROM ledger l WHERE l.owner_type = 'customer' AND l.owner_id = c.customer_id AND l.agency = c.agency AND l.account = 'stamps'), 0) AS ledger_stamps
+       FROM customer_stamps c`,
+    );
     const negative = await this.storage.get<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM balances WHERE stamps < 0 OR cents < 0',
+      `SELECT (SELECT COUNT(*) FROM balances WHERE stamps < 0 OR cents < 0)
+         + (SELECT COUNT(*) FROM customer_stamps WHERE stamps < 0) AS n`,
     );
     return {
       mismatches: [
@@ -182,6 +195,7 @@ export class TestCentral {
             Number(r.cents) !== Number(r.ledger_cents),
         ),
         ...replies.filter((r) => Number(r.stamps) !== Number(r.ledger_stamps)),
+        ...agencies.filter((r) => Number(r.stamps) !== Number(r.ledger_stamps)),
       ],
       negatives: Number(negative?.n ?? 0),
     };

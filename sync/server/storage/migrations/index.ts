@@ -3,6 +3,7 @@ import { migration002 } from './002-canonical-changes';
 import { migration003 } from './003-staff-identity';
 import { migration004 } from './004-review-gate';
 import { migration006 } from './006-card-charges';
+import { migration007 } from './007-money-ledger';
 import { migration008 } from './008-housing-units';
 import type { CentralMigration } from './migration';
 
@@ -13,6 +14,7 @@ export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration003,
   migration004,
   migration006,
+  migration007,
   migration008,
 ];
 
