@@ -39,8 +39,15 @@ describe('input schemas refuse bad input', () => {
   it('refuses wrong types, unknown fields, bad formats and SQL metacharacters in ids', () => {
     const login = methods['auth.login'].input;
     expect(
-      login.safeParse({ method: 'doc', state: 'fl', docNumber: 'S1', pin: '1234' }).success,
+      login.safeParse({ method: 'doc', state: 'FLA', docNumber: 'S1', pin: '1234' }).success,
     ).toBe(false);
+    // what people type is normalized as the central service does: "fl" + "s1" is FL + S1
+    expect(login.parse({ method: 'doc', state: 'fl', docNumber: 's1', pin: '1234' })).toEqual({
+      method: 'doc',
+      state: 'FL',
+      docNumber: 'S1',
+      pin: '1234',
+    });
     expect(
       login.safeParse({ method: 'doc', state: 'FL', docNumber: "S1' OR 1=1 --", pin: '1234' })
         .success,
