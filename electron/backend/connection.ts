@@ -17,7 +17,7 @@ import { isoAt } from './clock';
 import type { BackendCore, CallContext, ConnectionState, Handlers } from './context';
 import { ServiceError } from './errors';
 import { idleWarningSeconds, sessionExpiry, type Session } from './session';
-import { StoreError } from './store';
+import { InvalidMutationError, StoreError } from './store';
 import { storageFailure } from './store/storage-errors';
 
 export type EmitFn = (event: string, payload: unknown) => void;
@@ -97,6 +97,10 @@ function toFailure(core: BackendCore, method: string, error: unknown): Result<ne
   }
   if (error instanceof StoreError && error.code === 'not_found') {
     return fail('not_found', error.message);
+  }
+  // What the person entered cannot be sent to the central service: nothing was saved.
+  if (error instanceof InvalidMutationError) {
+    return fail('invalid_input', error.message, { field: error.field });
   }
   const storage = storageFailure(error);
   core.logger.error({ err: error, method, storage }, 'contract call failed');

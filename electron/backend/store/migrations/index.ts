@@ -5,6 +5,7 @@ import { migration0004 } from './0004-mail-search-by-resident';
 import { migration0005 } from './0005-blob-downloads';
 import { migration0006 } from './0006-chargeback-blocks';
 import { migration0007 } from './0007-pinned-key-and-indexes';
+import { migration0011 } from './0011-typed-outbox';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0011,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
