@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createApi, type HomelineBridge } from './api';
 import { ContractCallError, fail, ok } from './errors';
 import { events, isEventName } from './events';
-import { isMethodName, methods, METHOD_NAMES } from './methods';
+import { isMethodName, KEYED_METHODS, methods, METHOD_NAMES, type MethodName } from './methods';
 import { InvokeFrameSchema, ServerFrameSchema } from './wire';
 
 describe('method table', () => {
@@ -194,5 +195,18 @@ describe('typed api over a bridge', () => {
     off();
     expect(seen).toEqual([{}]);
     expect(listeners.has('stamps.changed')).toBe(false);
+  });
+});
+
+describe('keyed methods', () => {
+  it('carry an idempotency key exactly on the actions that change data', () => {
+    const mentionsKey = (name: MethodName) =>
+      JSON.stringify(
+        z.toJSONSchema(methods[name].input, { io: 'input', unrepresentable: 'any' }),
+      ).includes('"idempotencyKey"');
+    expect(METHOD_NAMES.filter(mentionsKey).sort()).toEqual([...KEYED_METHODS].sort());
+    for (const name of KEYED_METHODS) {
+      expect(methods[name].input.safeParse({}).success).toBe(false);
+    }
   });
 });
