@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IsoInstantSchema, parseInstant } from './instant';
+import { InstantSchema } from './formats';
+import { parseInstant } from './instant';
 import { err, isCount, ok, type DomainError, type Result } from './result';
 import { DEPOSIT_CHANNELS, type DepositChannel } from './types';
 
@@ -37,9 +38,9 @@ export const ChargebackSchema = z
     amountCents: z.number().int().positive(),
     /** Recovered so far, by later money orders. */
     recoveredCents: z.number().int().nonnegative(),
-    openedAt: IsoInstantSchema,
+    openedAt: InstantSchema,
     /** Set when resolved otherwise than by recovery (e.g. the dispute was withdrawn). */
-    resolvedAt: IsoInstantSchema.nullable(),
+    resolvedAt: InstantSchema.nullable(),
   })
   .refine((chargeback) => chargeback.recoveredCents <= chargeback.amountCents, {
     message: 'recoveredCents cannot exceed amountCents',

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  BadgeTokenSchema,
-  DocNumberSchema,
-  PinSchema,
-  ResidentLoginSchema,
-  StateCodeSchema,
-} from './credentials';
+import { BadgeTokenSchema, DocNumberSchema, PinSchema, StateCodeSchema } from './formats';
+import { ResidentLoginSchema } from './credentials';
 
 describe('login formats (docs/rules.md People: state + DOC number, PIN, badge)', () => {
   it('state is two capital letters; input is trimmed and upper-cased', () => {

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  CentsSchema,
+  IdSchema,
+  InstantSchema,
+  PhoneSchema,
+  PostalAddressSchema,
+  StateCodeSchema,
+} from './formats';
 import { visibleLineSchema } from './text';
 import { DEPOSIT_CHANNELS, FACILITY_SERVICES, STAMP_FEATURES } from './types';
 
@@ -7,35 +15,33 @@ import { DEPOSIT_CHANNELS, FACILITY_SERVICES, STAMP_FEATURES } from './types';
  * the central service to devices and is validated wherever it is read.
  */
 
-const cents = z.number().int().nonnegative();
-const isoInstant = z.iso.datetime({ offset: true });
 const localizedText = z.object({ en: z.string().min(1), es: z.string().min(1) });
 
 export const StampBundleSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: IdSchema,
   stamps: z.number().int().positive(),
-  priceCents: cents,
+  priceCents: CentsSchema,
 });
 export type StampBundle = z.infer<typeof StampBundleSchema>;
 
 /** A fee band: amounts from minCents up to and including maxCents pay flat + percent. */
 export const FeeBandSchema = z.object({
   channel: z.enum(DEPOSIT_CHANNELS),
-  minCents: cents,
-  maxCents: cents,
-  flatCents: cents,
+  minCents: CentsSchema,
+  maxCents: CentsSchema,
+  flatCents: CentsSchema,
   /** Percentage part in basis points (1/100 of a percent). */
   percentBasisPoints: z.number().int().min(0).max(10_000).default(0),
 });
 export type FeeBand = z.infer<typeof FeeBandSchema>;
 
 export const PromotionSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: IdSchema,
   kind: z.enum(['discount', 'sweepstakes']),
   title: localizedText,
   description: localizedText,
-  startsAt: isoInstant,
-  endsAt: isoInstant,
+  startsAt: InstantSchema,
+  endsAt: InstantSchema,
   /** Discount on stamp bundles, in basis points; absent for sweepstakes. */
   discountBasisPoints: z.number().int().min(1).max(10_000).optional(),
   /** Bundles the discount applies to; absent means every bundle. */
@@ -44,17 +50,14 @@ export const PromotionSchema = z.object({
 export type Promotion = z.infer<typeof PromotionSchema>;
 
 export const FacilityConfigSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: IdSchema,
   name: visibleLineSchema(1, 200),
   /** Two-letter state of the agency, e.g. FL. */
-  state: z.string().regex(/^[A-Z]{2}$/),
+  state: StateCodeSchema,
   timezone: z.string().min(1),
-  agencyAddress: z.string().min(1).max(500),
+  agencyAddress: PostalAddressSchema,
   /** The help line printed on receipts, e.g. +1 800 555 0199 (absent: none printed). */
-  supportPhone: z
-    .string()
-    .regex(/^\+?[0-9 ()-]{7,20}$/)
-    .optional(),
+  supportPhone: PhoneSchema.optional(),
   services: z.array(z.enum(FACILITY_SERVICES)),
   stampCosts: z.record(z.enum(STAMP_FEATURES), z.number().int().nonnegative()),
   stampBundles: z.array(StampBundleSchema).min(1),

@@ -2,6 +2,7 @@
 export * from './types';
 export * from './facility';
 export * from './result';
+export * from './formats';
 export * from './instant';
 export * from './stamps';
 export * from './lockout';

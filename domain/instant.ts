@@ -1,9 +1,6 @@
-import { z } from 'zod';
+import { InstantSchema } from './formats';
 
-/** ISO-8601 instants with an explicit offset (Z or ±hh:mm), as every instant in the domain. */
-export const IsoInstantSchema = z.iso.datetime({ offset: true });
-
-/** Milliseconds since the epoch of an ISO-8601 instant, or null when it is not one. */
+/** Milliseconds since the epoch of an ISO-8601 UTC instant, or null when it is not one. */
 export function parseInstant(value: string): number | null {
-  return IsoInstantSchema.safeParse(value).success ? Date.parse(value) : null;
+  return InstantSchema.safeParse(value).success ? Date.parse(value) : null;
 }

@@ -8,7 +8,8 @@ const form = {
   lastName: 'García',
   state: 'fl',
   docNumber: 's123456',
-  telephone: '+1 (850) 555-0142',
+  tabletSerial: 'TAB-0042',
+  phone: '+1 (850) 555-0142',
   returnAddress: '12 Palm Ave, Miami, FL 33101',
 };
 
@@ -34,8 +35,8 @@ describe('release and unlock (docs/rules.md Tablets: requested, received, unlock
   it('refuses a missing field or a bad telephone with a clear error', () => {
     const missing = ReleaseFormSchema.safeParse({ ...form, returnAddress: ' ' });
     expect(missing.error?.issues[0]?.path).toEqual(['returnAddress']);
-    for (const telephone of ['call me', '12345', '+1 850 555 0142 0000 1111']) {
-      expect(ReleaseFormSchema.safeParse({ ...form, telephone }).success).toBe(false);
+    for (const phone of ['call me', '12345', '+1 850 555 0142 0000 1111']) {
+      expect(ReleaseFormSchema.safeParse({ ...form, phone }).success).toBe(false);
     }
   });
 });

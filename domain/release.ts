@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DocNumberSchema, StateCodeSchema } from './credentials';
+import {
+  DocNumberSchema,
+  PersonNameSchema,
+  PhoneSchema,
+  PostalAddressSchema,
+  StateCodeSchema,
+  TabletSerialSchema,
+} from './formats';
 import { checkTransition, type TransitionTable } from './state-machine';
 import type { ReleaseStatus } from './types';
 
@@ -19,21 +26,24 @@ export function transitionRelease(from: ReleaseStatus, to: ReleaseStatus) {
   return checkTransition(RELEASE_TRANSITIONS, 'release request', from, to);
 }
 
-const line = (max: number) => z.string().trim().min(1).max(max);
+/** What the resident fills in on the release/unlock form. */
+export const ReleaseRequestFieldsSchema = z.object({
+  tabletSerial: TabletSerialSchema,
+  firstName: PersonNameSchema,
+  lastName: PersonNameSchema,
+  phone: PhoneSchema,
+  returnAddress: PostalAddressSchema,
+});
+export type ReleaseRequestFields = z.infer<typeof ReleaseRequestFieldsSchema>;
 
-/** Everything the release/unlock form carries (docs/rules.md lists each field). */
-export const ReleaseFormSchema = z.object({
-  agencyAddress: line(500),
-  firstName: line(100),
-  lastName: line(100),
+/**
+ * Everything the printed form carries (docs/rules.md lists each field): the resident's fields,
+ * their identity, and the agency's mailing address, which comes from the facility's settings
+ * (never typed by the resident).
+ */
+export const ReleaseFormSchema = ReleaseRequestFieldsSchema.extend({
+  agencyAddress: PostalAddressSchema,
   state: StateCodeSchema,
   docNumber: DocNumberSchema,
-  /** Digits with optional +, spaces, dashes, dots and parentheses; 7 to 15 digits. */
-  telephone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 ().-]{7,25}$/, 'telephone may hold digits, spaces, + - . ( ) only')
-    .refine((phone) => /^(?:\D*\d){7,15}\D*$/.test(phone), 'telephone needs 7-15 digits'),
-  returnAddress: line(500),
 });
 export type ReleaseForm = z.infer<typeof ReleaseFormSchema>;

@@ -10,14 +10,16 @@ import {
   type EventName,
   type ErrorCode,
   type EventPayload,
+  type MethodName,
   type Result,
 } from '../contract';
 import { DeviceError, type DeviceErrorCode } from '../../hardware/hal';
 import { isoAt } from './clock';
 import type { BackendCore, CallContext, ConnectionState, Handlers } from './context';
 import { ServiceError } from './errors';
+import { createIdempotentCalls } from './idempotent-calls';
 import { idleWarningSeconds, sessionExpiry, type Session } from './session';
-import { StoreError } from './store';
+import { InvalidMutationError, StoreError } from './store';
 import { storageFailure } from './store/storage-errors';
 
 export type EmitFn = (event: string, payload: unknown) => void;
@@ -98,6 +100,10 @@ function toFailure(core: BackendCore, method: string, error: unknown): Result<ne
   if (error instanceof StoreError && error.code === 'not_found') {
     return fail('not_found', error.message);
   }
+  // What the person entered cannot be sent to the central service: nothing was saved.
+  if (error instanceof InvalidMutationError) {
+    return fail('invalid_input', error.message, { field: error.field });
+  }
   const storage = storageFailure(error);
   core.logger.error({ err: error, method, storage }, 'contract call failed');
   // A failed write rolled its transaction back: nothing was saved, and the code says why.
@@ -109,6 +115,9 @@ const lastActivity = (session: Session) => new Date(session.lastActivityAt).toIS
 
 export function createConnection(core: BackendCore, emit: EmitFn, handlers: Handlers) {
   let closed = false;
+  const once = createIdempotentCalls(() =>
+    fail('conflict', 'this idempotency key was already used for another request'),
+  );
   let cancelTimers: (() => void)[] = [];
 
   function emitEvent<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -212,10 +221,22 @@ export function createConnection(core: BackendCore, emit: EmitFn, handlers: Hand
       const parsed = spec.input.safeParse(input);
       if (!parsed.success) return inputError(parsed.error);
       touch();
+      const { idempotencyKey, ...rest } = parsed.data as { idempotencyKey?: string };
+      if (idempotencyKey === undefined) return await run(method, parsed.data);
+      const scope = state.session?.id ?? 'no session';
+      return await once(scope, idempotencyKey, method, rest, () => run(method, rest));
+    } catch (error) {
+      return toFailure(core, method, error);
+    }
+  }
+
+  /** Runs a validated call and checks its answer against the output schema. */
+  async function run(method: MethodName, input: unknown): Promise<Result<unknown>> {
+    try {
       const context: CallContext = { core, connection: state, now: isoAt(core.clock) };
       const handler = handlers[method] as (context: CallContext, input: unknown) => unknown;
-      const value = await handler(context, parsed.data);
-      const output = spec.output.safeParse(value);
+      const value = await handler(context, input);
+      const output = methods[method].output.safeParse(value);
       if (!output.success) {
         core.logger.error({ method, issues: output.error.issues }, 'output failed its schema');
         return fail('internal', 'the backend produced an invalid answer; it was logged');

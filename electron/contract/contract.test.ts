@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createApi, type HomelineBridge } from './api';
 import { ContractCallError, fail, ok } from './errors';
 import { events, isEventName } from './events';
-import { isMethodName, methods, METHOD_NAMES } from './methods';
+import { isMethodName, KEYED_METHODS, methods, METHOD_NAMES, type MethodName } from './methods';
 import { InvokeFrameSchema, ServerFrameSchema } from './wire';
 
 describe('method table', () => {
@@ -39,8 +40,15 @@ describe('input schemas refuse bad input', () => {
   it('refuses wrong types, unknown fields, bad formats and SQL metacharacters in ids', () => {
     const login = methods['auth.login'].input;
     expect(
-      login.safeParse({ method: 'doc', state: 'fl', docNumber: 'S1', pin: '1234' }).success,
+      login.safeParse({ method: 'doc', state: 'FLA', docNumber: 'S1', pin: '1234' }).success,
     ).toBe(false);
+    // what people type is normalized as the central service does: "fl" + "s1" is FL + S1
+    expect(login.parse({ method: 'doc', state: 'fl', docNumber: 's1', pin: '1234' })).toEqual({
+      method: 'doc',
+      state: 'FL',
+      docNumber: 'S1',
+      pin: '1234',
+    });
     expect(
       login.safeParse({ method: 'doc', state: 'FL', docNumber: "S1' OR 1=1 --", pin: '1234' })
         .success,
@@ -187,5 +195,18 @@ describe('typed api over a bridge', () => {
     off();
     expect(seen).toEqual([{}]);
     expect(listeners.has('stamps.changed')).toBe(false);
+  });
+});
+
+describe('keyed methods', () => {
+  it('carry an idempotency key exactly on the actions that change data', () => {
+    const mentionsKey = (name: MethodName) =>
+      JSON.stringify(
+        z.toJSONSchema(methods[name].input, { io: 'input', unrepresentable: 'any' }),
+      ).includes('"idempotencyKey"');
+    expect(METHOD_NAMES.filter(mentionsKey).sort()).toEqual([...KEYED_METHODS].sort());
+    for (const name of KEYED_METHODS) {
+      expect(methods[name].input.safeParse({}).success).toBe(false);
+    }
   });
 });

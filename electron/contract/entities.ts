@@ -13,13 +13,14 @@ import {
   TICKET_CATEGORIES,
   TICKET_STATUSES,
 } from '../../domain/types';
+import { PostalAddressSchema } from '../../domain/formats';
+import { ReleaseRequestFieldsSchema } from '../../domain/release';
 import {
   cents,
   docNumber,
   id,
   isoInstant,
   personName,
-  phone,
   stampCount,
   stateCode,
   tabletSerial,
@@ -273,20 +274,17 @@ export const AccountStatusSchema = z.object({
 });
 export type AccountStatus = z.infer<typeof AccountStatusSchema>;
 
-/** The six items the warehouse needs with a released tablet (docs/rules.md: Tablets). */
-export const ReleaseFormSchema = z.object({
-  tabletSerial,
-  agencyAddress: z.string().trim().min(5).max(300),
-  firstName: personName,
-  lastName: personName,
-  docNumber,
-  phone,
-  returnAddress: z.string().trim().min(5).max(300),
-});
+/**
+ * What the resident fills in on the release/unlock form: the domain's schema (the same the sync
+ * protocol and the central service check) and their DOC number, which must be their own. The
+ * agency's address is the facility's, never typed (docs/rules.md: Tablets).
+ */
+export const ReleaseFormSchema = ReleaseRequestFieldsSchema.extend({ docNumber });
 export type ReleaseForm = z.infer<typeof ReleaseFormSchema>;
 
 export const ReleaseRequestSchema = ReleaseFormSchema.extend({
   id,
+  agencyAddress: PostalAddressSchema,
   status: z.enum(RELEASE_STATUSES),
   createdAt: isoInstant,
   history: z.array(z.object({ status: z.enum(RELEASE_STATUSES), at: isoInstant })),

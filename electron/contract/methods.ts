@@ -81,6 +81,18 @@ const draftFields = z
   .strict();
 const cashPayment = z.object({ kind: z.literal('cash'), cashSessionId: id });
 
+/**
+ * An action that changes data carries a key its screen created when it opened (a new one after
+ * each success). The backend answers the same key again with the first answer, without doing
+ * it twice, so a double tap or a resent call buys, sends, files, deposits or prints once.
+ */
+export const idempotencyKey = z.uuid();
+function keyed<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig>(
+  schema: z.ZodObject<Shape, Config>,
+) {
+  return schema.extend({ idempotencyKey });
+}
+
 export const methods = {
   // --- auth
   'auth.login': {
@@ -161,7 +173,7 @@ export const methods = {
    */
   'mail.send': {
     access: 'resident',
-    input: z.union([z.object({ draftId: id }).strict(), draftFields]),
+    input: z.union([keyed(z.object({ draftId: id }).strict()), keyed(draftFields)]),
     output: z.object({
       message: MessageSummarySchema,
       fromPrepaid: z.number().int().min(0),
@@ -201,18 +213,20 @@ export const methods = {
   /** From the spendable account anywhere; by card or cash on a kiosk. */
   'stamps.purchase': {
     access: 'resident',
-    input: z
-      .object({
-        bundleId: id,
-        payment: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('account') }),
-          cardPayment,
-          cashPayment,
-        ]),
-        printReceipt: z.boolean().default(false),
-        locale: z.enum(LOCALES).default('en'),
-      })
-      .strict(),
+    input: keyed(
+      z
+        .object({
+          bundleId: id,
+          payment: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('account') }),
+            cardPayment,
+            cashPayment,
+          ]),
+          printReceipt: z.boolean().default(false),
+          locale: z.enum(LOCALES).default('en'),
+        })
+        .strict(),
+    ),
     output: StampPurchaseSchema,
   },
 
@@ -231,14 +245,16 @@ export const methods = {
   },
   'tickets.file': {
     access: 'resident',
-    input: z
-      .object({
-        tabletSerial,
-        category: z.enum(TICKET_CATEGORIES),
-        description: z.string().trim().min(10).max(2000),
-        suggestionsShown: z.array(id).max(10),
-      })
-      .strict(),
+    input: keyed(
+      z
+        .object({
+          tabletSerial,
+          category: z.enum(TICKET_CATEGORIES),
+          description: z.string().trim().min(10).max(2000),
+          suggestionsShown: z.array(id).max(10),
+        })
+        .strict(),
+    ),
     output: TicketSummarySchema,
   },
   'tickets.list': {
@@ -253,7 +269,7 @@ export const methods = {
   },
   'tickets.reply': {
     access: 'resident',
-    input: z.object({ ticketId: id, body: z.string().trim().min(1).max(2000) }).strict(),
+    input: keyed(z.object({ ticketId: id, body: z.string().trim().min(1).max(2000) }).strict()),
     output: TicketMessageSchema,
   },
 
@@ -261,7 +277,7 @@ export const methods = {
   'account.status': { access: 'resident', input: empty, output: AccountStatusSchema },
   'account.requestRelease': {
     access: 'resident',
-    input: ReleaseFormSchema.strict(),
+    input: keyed(ReleaseFormSchema.strict()),
     output: ReleaseRequestSchema,
   },
   'account.releaseRequests': {
@@ -271,7 +287,7 @@ export const methods = {
   },
   'account.printReleaseForm': {
     access: 'kiosk',
-    input: z.object({ requestId: id, locale: z.enum(LOCALES).default('en') }).strict(),
+    input: keyed(z.object({ requestId: id, locale: z.enum(LOCALES).default('en') }).strict()),
     output: PrintJobSchema,
   },
 
@@ -317,15 +333,17 @@ export const methods = {
   },
   'lobby.deposit': {
     access: 'lobby',
-    input: z
-      .object({
-        residentId: id,
-        amountCents: cents.min(1),
-        payment: z.discriminatedUnion('kind', [cardPayment, cashPayment]),
-        depositorName: z.string().trim().min(1).max(80),
-        locale: z.enum(LOCALES).default('en'),
-      })
-      .strict(),
+    input: keyed(
+      z
+        .object({
+          residentId: id,
+          amountCents: cents.min(1),
+          payment: z.discriminatedUnion('kind', [cardPayment, cashPayment]),
+          depositorName: z.string().trim().min(1).max(80),
+          locale: z.enum(LOCALES).default('en'),
+        })
+        .strict(),
+    ),
     output: DepositReceiptSchema,
   },
 
@@ -347,7 +365,11 @@ export const methods = {
       hardware: z.array(DeviceHealthSchema),
     }),
   },
-  'maintenance.testPrint': { access: 'maintenance', input: empty, output: PrintJobSchema },
+  'maintenance.testPrint': {
+    access: 'maintenance',
+    input: keyed(empty),
+    output: PrintJobSchema,
+  },
   'maintenance.exportLogs': {
     access: 'maintenance',
     input: empty,
@@ -364,6 +386,19 @@ export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+/** The actions that change data and so carry an idempotency key (`idempotencyKey`). */
+export const KEYED_METHODS = [
+  'mail.send',
+  'stamps.purchase',
+  'tickets.file',
+  'tickets.reply',
+  'account.requestRelease',
+  'account.printReleaseForm',
+  'lobby.deposit',
+  'maintenance.testPrint',
+] as const satisfies readonly MethodName[];
+export type KeyedMethod = (typeof KEYED_METHODS)[number];
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(methods, name);

@@ -93,10 +93,20 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
       ok: false,
       error: { code: 'conflict' },
     });
+    // queued as the protocol's deposit.create: the amount and fee printed, the cash as one bill
     const queued = lobby()
       .backend.store.outbox.unsettled(10)
-      .map((m) => m.name);
-    expect(queued).toContain('lobby.deposit');
+      .filter((m) => m.name === 'deposit.create');
+    expect(queued.map((m) => m.args)).toEqual([
+      {
+        channel: 'kiosk_cash',
+        depositId: expect.any(String),
+        residentId: resident,
+        amountCents: 3805,
+        feeCents: 195,
+        bills: [{ billId: session.cashSessionId, cents: 4000 }],
+      },
+    ]);
     c.close();
   }, 60_000);
 
@@ -221,7 +231,6 @@ async function requestRelease(url: string, index: number, firstName: string, las
   });
   const request = await value<{ id: string }>(c, 'account.requestRelease', {
     tabletSerial: 'HL-TAB-000123',
-    agencyAddress: '501 South Calhoun Street, Tallahassee, FL 32399',
     firstName,
     lastName,
     docNumber: DEMO.docNumber(index),
@@ -242,7 +251,7 @@ describe('forms and test page on a housing-unit kiosk, over the harness', () => 
     for (const text of [
       'LIBERACIÓN', // the double-size title wraps on the roll
       'HL-TAB-000123',
-      '501 South Calhoun Street',
+      'Florida Department of Corrections, 501 South', // the facility's agency address, wrapped
       'María González',
       DEMO.docNumber(1),
       '+1 850 555 0100',

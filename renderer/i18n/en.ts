@@ -328,7 +328,6 @@ export const en = {
     releaseIntro:
       'After release, mail your tablet to the warehouse with these six items. Fill them in here and print the form at a kiosk.',
     tabletSerial: 'Tablet serial number',
-    agencyAddress: 'Address of the correctional agency',
     firstName: 'First name',
     lastName: 'Last name',
     docNumber: 'DOC number',

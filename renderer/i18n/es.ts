@@ -332,7 +332,6 @@ export const es: Messages = {
     releaseIntro:
       'Después de su liberación, envíe su tableta al almacén con estos seis datos. Complételos aquí e imprima el formulario en un quiosco.',
     tabletSerial: 'Número de serie de la tableta',
-    agencyAddress: 'Dirección de la agencia correccional',
     firstName: 'Nombre',
     lastName: 'Apellido',
     docNumber: 'Número DOC',

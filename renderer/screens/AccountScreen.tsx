@@ -15,7 +15,6 @@ import { useSession } from '../stores/session';
 
 const FIELDS = [
   'tabletSerial',
-  'agencyAddress',
   'firstName',
   'lastName',
   'docNumber',
@@ -35,7 +34,6 @@ function ReleaseRequestForm() {
   const { requestRelease, busy } = useAccount();
   const [form, setForm] = useState<ReleaseForm>({
     tabletSerial: resident?.tabletSerial ?? '',
-    agencyAddress: '',
     firstName: resident?.firstName ?? '',
     lastName: resident?.lastName ?? '',
     docNumber: resident?.docNumber ?? '',
@@ -57,7 +55,7 @@ function ReleaseRequestForm() {
           label={t(`account.${field}`)}
           value={form[field]}
           onChange={(value) => setForm({ ...form, [field]: value })}
-          multiline={field === 'agencyAddress' || field === 'returnAddress'}
+          multiline={field === 'returnAddress'}
           rows={3}
           name={field}
         />

@@ -34,15 +34,17 @@ export const useAccount = create<AccountState>()((set, get) => {
       });
     },
     async requestRelease(form) {
-      const request = await act(() => api().invoke('account.requestRelease', form));
+      const request = await act((idempotencyKey) =>
+        api().invoke('account.requestRelease', { ...form, idempotencyKey }),
+      );
       if (!request) return false;
       await get().load();
       return true;
     },
     async printReleaseForm(requestId, locale) {
       set({ printJob: null });
-      const printJob = await act(() =>
-        api().invoke('account.printReleaseForm', { requestId, locale }),
+      const printJob = await act((idempotencyKey) =>
+        api().invoke('account.printReleaseForm', { requestId, locale, idempotencyKey }),
       );
       if (printJob) set({ printJob });
     },

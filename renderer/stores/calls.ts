@@ -31,22 +31,60 @@ export function busyCaller(
   };
 }
 
+/** The key of the next action of a screen (see `actionKey`). */
+export interface ActionKey {
+  current: string;
+  renew(): void;
+}
+
+const actionKeys = new Set<ActionKey>();
+
 /**
- * For actions that change data (buy, send, file, deposit, print): like `busyCaller`, and a second
- * call while the first is in flight is refused at once, before any backend call. The check is
- * synchronous, so two taps in the same frame (before the disabled button re-renders) run once.
+ * The idempotency key actions that change data carry: made when a screen opens (every screen
+ * change renews every key, `renewActionKeys`) and again after each success, so a double tap or a
+ * resent call is one action for the backend, and the next purchase on the same screen a new one.
+ */
+export function actionKey(): ActionKey {
+  const key: ActionKey = {
+    current: crypto.randomUUID(),
+    renew() {
+      key.current = crypto.randomUUID();
+    },
+  };
+  actionKeys.add(key);
+  return key;
+}
+
+/** A screen opened (navigation, a new lobby visitor): its actions get new keys. */
+export function renewActionKeys(): void {
+  for (const key of actionKeys) key.renew();
+}
+
+/**
+ * For actions that change data (buy, send, file, deposit, print): like `busyCaller`, the work
+ * gets the screen's idempotency key, and a second call while the first is in flight is refused at
+ * once, before any backend call. The check is synchronous, so two taps in the same frame (before
+ * the disabled button re-renders) run once; the key makes the backend do it once even if two
+ * calls reach it.
  */
 export function actionCaller(
   set: (state: Partial<{ busy: boolean; error: UiError | null }>) => void,
 ) {
   const busy = busyCaller(set);
+  const key = actionKey();
   let inFlight = false;
-  return async <T>(work: Work<T>): Promise<T | undefined> => {
+  return async <T>(work: (idempotencyKey: string) => Promise<T>): Promise<T | undefined> => {
     if (inFlight) return undefined;
     inFlight = true;
+    let succeeded = false;
     try {
-      return await busy(work);
+      return await busy(async () => {
+        const value = await work(key.current);
+        succeeded = true;
+        return value;
+      });
     } finally {
+      if (succeeded) key.renew();
       inFlight = false;
     }
   };

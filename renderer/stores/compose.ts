@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { MessageSummary, StampQuote } from '../../electron/contract';
 import { api, toUiError, type UiError } from '../api';
+import { actionKey } from './calls';
 
 export interface DraftFields {
   draftId: string | null;
@@ -53,6 +54,9 @@ function draftInput({ draftId, contactId, subject, body, ecard, replyToMessageId
 }
 
 /** The message being written: its fields, its stamp quote, and saving and sending it. */
+/** The send's idempotency key: a double tap or a resent call sends one message. */
+const sendKey = actionKey();
+
 export const useCompose = create<ComposeState>()((set, get) => ({
   ...empty,
   quote: null,
@@ -116,7 +120,11 @@ export const useCompose = create<ComposeState>()((set, get) => ({
     set({ busy: true, error: null });
     try {
       // The fields travel with the send: saved and sent in one call and one transaction.
-      const { message } = await api().invoke('mail.send', draftInput(get()));
+      const { message } = await api().invoke('mail.send', {
+        ...draftInput(get()),
+        idempotencyKey: sendKey.current,
+      });
+      sendKey.renew();
       set({ ...empty, busy: false, sent: message, quote: null, refusalReason: null });
       return true;
     } catch (error) {

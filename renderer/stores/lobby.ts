@@ -7,7 +7,7 @@ import type {
 } from '../../electron/contract';
 import type { Locale } from '../../domain/types';
 import { api, type UiError } from '../api';
-import { actionCaller, busyCaller } from './calls';
+import { actionCaller, busyCaller, renewActionKeys } from './calls';
 
 export type LobbyStep = 'find' | 'confirm' | 'amount' | 'pay' | 'done';
 export type LobbyMethod = 'card' | 'cash';
@@ -96,7 +96,7 @@ export const useLobby = create<LobbyState>()((set, get) => {
       set({ step: 'pay' });
     },
     deposit: (payment, locale) =>
-      act(async () => {
+      act(async (idempotencyKey) => {
         const { resident, amountCents, depositorName } = get();
         if (!resident) return;
         const receipt = await api().invoke('lobby.deposit', {
@@ -105,10 +105,12 @@ export const useLobby = create<LobbyState>()((set, get) => {
           payment,
           depositorName,
           locale,
+          idempotencyKey,
         });
         set({ receipt, step: 'done' });
       }),
     startOver() {
+      renewActionKeys(); // the next visitor's screens
       set({ ...initial });
     },
   };

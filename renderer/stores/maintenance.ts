@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { MethodOutput, PrintJob } from '../../electron/contract';
 import { api, type UiError } from '../api';
-import { busyCaller } from './calls';
+import { actionCaller, busyCaller } from './calls';
 
 interface MaintenanceState {
   status: MethodOutput<'maintenance.status'> | null;
@@ -20,11 +20,14 @@ const initial = { status: null, printJob: null, logs: null, busy: false, error: 
 /** Facility IT's view of the device, after the maintenance PIN. */
 export const useMaintenance = create<MaintenanceState>()((set) => {
   const run = busyCaller(set);
+  const act = actionCaller(set);
   return {
     ...initial,
     load: () => run(async () => set({ status: await api().invoke('maintenance.status', {}) })),
     testPrint: () =>
-      run(async () => set({ printJob: await api().invoke('maintenance.testPrint', {}) })),
+      act(async (idempotencyKey) =>
+        set({ printJob: await api().invoke('maintenance.testPrint', { idempotencyKey }) }),
+      ),
     exportLogs: () =>
       run(async () => set({ logs: await api().invoke('maintenance.exportLogs', {}) })),
     reset() {

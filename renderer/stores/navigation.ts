@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { renewActionKeys } from './calls';
 
 /** The resident screens; lobby and maintenance are whole modes of their own. */
 export type Screen =
@@ -20,9 +21,11 @@ export const useNavigation = create<NavigationState>()((set) => ({
   itemId: null,
   maintenance: false,
   go(screen, itemId = null) {
+    renewActionKeys();
     set({ screen, itemId });
   },
   openMaintenance() {
+    renewActionKeys();
     set({ maintenance: true });
   },
   closeMaintenance() {

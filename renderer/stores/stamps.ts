@@ -62,8 +62,14 @@ export const useStamps = create<StampsState>()((set, get) => {
       }),
     async purchase(bundleId, payment, locale, printReceipt) {
       set({ lastPurchase: null });
-      const lastPurchase = await act(() =>
-        api().invoke('stamps.purchase', { bundleId, payment, locale, printReceipt }),
+      const lastPurchase = await act((idempotencyKey) =>
+        api().invoke('stamps.purchase', {
+          bundleId,
+          payment,
+          locale,
+          printReceipt,
+          idempotencyKey,
+        }),
       );
       if (!lastPurchase) return false;
       set({ lastPurchase });

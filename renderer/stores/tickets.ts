@@ -50,8 +50,8 @@ export const useTickets = create<TicketsState>()((set, get) => {
     },
     async file(form) {
       const shown = (get().suggestions ?? []).map((suggestion) => suggestion.id);
-      const ticket = await act(() =>
-        api().invoke('tickets.file', { ...form, suggestionsShown: shown }),
+      const ticket = await act((idempotencyKey) =>
+        api().invoke('tickets.file', { ...form, suggestionsShown: shown, idempotencyKey }),
       );
       if (ticket) {
         set({ suggestions: null });
@@ -62,7 +62,9 @@ export const useTickets = create<TicketsState>()((set, get) => {
     async reply(body) {
       const ticketId = get().current?.ticket.id;
       if (!ticketId) return false;
-      const message = await act(() => api().invoke('tickets.reply', { ticketId, body }));
+      const message = await act((idempotencyKey) =>
+        api().invoke('tickets.reply', { ticketId, body, idempotencyKey }),
+      );
       if (!message) return false;
       set((state) =>
         state.current

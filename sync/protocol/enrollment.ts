@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_PROFILES, visibleLineSchema } from '../../domain';
-import { IdSchema, InstantSchema, SemverSchema } from './common';
+import { IdSchema, InstantSchema, SemverSchema, TabletSerialSchema } from './common';
 
 /**
  * Enrollment: facility IT creates a one-time code for a facility and device profile; the device
@@ -29,7 +29,7 @@ export const EnrollRequestSchema = z.object({
   /** Free text for facility IT, e.g. "Unit B kiosk 2". */
   label: visibleLineSchema(0, 100).default(''),
   /** A tablet's serial: it may read only the resident assigned to this serial. */
-  serial: z.string().trim().min(1).max(64).optional(),
+  serial: TabletSerialSchema.optional(),
 });
 export type EnrollRequest = z.input<typeof EnrollRequestSchema>;
 

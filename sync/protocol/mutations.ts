@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { TICKET_CATEGORIES, visibleLineSchema, visibleTextSchema } from '../../domain';
+import {
+  ReleaseRequestFieldsSchema,
+  TICKET_CATEGORIES,
+  visibleLineSchema,
+  visibleTextSchema,
+} from '../../domain';
 import {
   CentsSchema,
   IdSchema,
   InstantSchema,
   Sha256HexSchema,
   StampCountSchema,
+  TabletSerialSchema,
   UuidSchema,
 } from './common';
 
@@ -52,9 +58,9 @@ export const MailSendArgsSchema = z.object({
   reservedStamps: StampCountSchema.optional(),
 });
 
-/** The resident read an inbound message. */
+/** The resident read an inbound message (named by the service: any id, not only a UUID). */
 export const MailMarkReadArgsSchema = z.object({
-  messageId: UuidSchema,
+  messageId: IdSchema,
   residentId: IdSchema,
   readAt: InstantSchema,
 });
@@ -62,13 +68,14 @@ export const MailMarkReadArgsSchema = z.object({
 export const TicketFileArgsSchema = z.object({
   ticketId: UuidSchema,
   residentId: IdSchema,
-  tabletSerial: z.string().trim().min(1).max(64),
+  tabletSerial: TabletSerialSchema,
   category: z.enum(TICKET_CATEGORIES),
   description: visibleTextSchema(1, 4000),
 });
 
+/** A reply on an existing ticket (its id is the ticket's, whoever made it). */
 export const TicketReplyArgsSchema = z.object({
-  ticketId: UuidSchema,
+  ticketId: IdSchema,
   ticketMessageId: UuidSchema,
   residentId: IdSchema,
   body: visibleTextSchema(1, 4000),
@@ -76,15 +83,14 @@ export const TicketReplyArgsSchema = z.object({
 
 /** Buys a stamp bundle from the resident's spendable money balance; promotions apply. */
 
-/** Tablet release/unlock request, printed as a form at the kiosk (docs/rules.md "Tablets"). */
-export const ReleaseRequestArgsSchema = z.object({
+/**
+ * Tablet release/unlock request, printed as a form at the kiosk (docs/rules.md "Tablets"): the
+ * fields the resident filled in, in the domain's one schema; the service adds the facility's
+ * agency address and the resident's identity.
+ */
+export const ReleaseRequestArgsSchema = ReleaseRequestFieldsSchema.extend({
   requestId: UuidSchema,
   residentId: IdSchema,
-  tabletSerial: z.string().trim().min(1).max(64),
-  firstName: visibleLineSchema(1, 100),
-  lastName: visibleLineSchema(1, 100),
-  phone: visibleLineSchema(7, 32),
-  returnAddress: visibleTextSchema(1, 500),
 });
 
 /** A charge the processor captured, as the central service named it to the kiosk. */

@@ -131,7 +131,7 @@ describe.each(STORAGE_KINDS)('poison-proof push on %s', (kind) => {
       })),
       fc.record({ ticketId: id, ticketMessageId: id }).map((a) => ({
         name: 'ticket.file',
-        args: { ...a, residentId, tabletSerial: 'T-1', category: 'other', description: 'x' },
+        args: { ...a, residentId, tabletSerial: 'TAB-1', category: 'other', description: 'x' },
       })),
       fc.record({ ticketId: id, ticketMessageId: id }).map((a) => ({
         name: 'ticket.reply',
@@ -142,7 +142,7 @@ describe.each(STORAGE_KINDS)('poison-proof push on %s', (kind) => {
         args: {
           ...a,
           residentId,
-          tabletSerial: 'T-1',
+          tabletSerial: 'TAB-1',
           firstName: 'Ana',
           lastName: 'Lopez',
           phone: '5551234567',

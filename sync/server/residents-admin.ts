@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DocNumberSchema, PinSchema, StateCodeSchema, visibleLineSchema } from '../../domain';
+import {
+  BadgeTokenSchema,
+  DocNumberSchema,
+  IdSchema,
+  PersonNameSchema,
+  PinSchema,
+  StateCodeSchema,
+  TabletSerialSchema,
+} from '../../domain';
 import { hashSecret } from './auth/secrets';
 import { loadFacility } from './facilities';
 import { requireHousingUnit } from './housing';
@@ -9,17 +17,17 @@ import type { Work } from './work';
 
 /** Creating residents (admin API and `seed`): the PIN is stored and sent down only as a hash. */
 export const NewResidentSchema = z.object({
-  id: z.string().min(1).max(128).optional(),
-  facilityId: z.string().min(1),
+  id: IdSchema.optional(),
+  facilityId: IdSchema,
   state: StateCodeSchema,
   docNumber: DocNumberSchema,
-  firstName: visibleLineSchema(1, 100),
-  lastName: visibleLineSchema(1, 100),
+  firstName: PersonNameSchema,
+  lastName: PersonNameSchema,
   pin: PinSchema,
   /** Kiosks of this unit will hold the resident's credentials; null: none yet. */
-  housingUnitId: z.string().min(1).max(128).nullable().default(null),
-  badgeId: z.string().trim().min(1).max(32).nullable().default(null),
-  tabletSerial: z.string().trim().min(1).max(64).nullable().default(null),
+  housingUnitId: IdSchema.nullable().default(null),
+  badgeId: BadgeTokenSchema.nullable().default(null),
+  tabletSerial: TabletSerialSchema.nullable().default(null),
 });
 export type NewResident = z.infer<typeof NewResidentSchema>;
 

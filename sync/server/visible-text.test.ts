@@ -107,7 +107,7 @@ describe.each(STORAGE_KINDS)('visible names and subjects on %s', (kind) => {
           args: {
             requestId: crypto.randomUUID(),
             residentId,
-            tabletSerial: 'T-1',
+            tabletSerial: 'TAB-1',
             firstName: `A${RLO}na`,
             lastName: 'Lopez',
             phone: '555 123 4567',

@@ -17,9 +17,6 @@ test('a tablet offers no hardware flows: no badge, no card or cash, forms printe
   await expect(page.getByRole('radio', { name: /at this kiosk/ })).toHaveCount(0);
   await checkScreen(page, 'tablet-stamps');
   await nav.getByRole('button', { name: 'Account' }).tap();
-  await page
-    .getByLabel('Address of the correctional agency')
-    .fill('Suwannee CI, 5964 US-90, Live Oak, FL');
   await page.getByLabel('Telephone number').fill('+1 386 555 0100');
   await page.getByLabel('Return mailing address').fill('12 Palm St, Tampa, FL 33601');
   await page.getByRole('button', { name: 'Save the request' }).tap();

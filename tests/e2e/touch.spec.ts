@@ -1,34 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { FORM_FACTORS, logInAnyLanguage, openMenu } from './form-factors';
 import { harnessForFile, tapPin } from './harness';
+import { doubleTapInOneFrame, recordCalls } from './taps';
 
 const harness = harnessForFile();
 
 /** Taps one key of the on-screen keyboard, as a finger would (no physical key events). */
 async function tapKey(page: Page, key: string) {
   await page.locator(`.keyboard .hg-button[data-skbtn="${key}"]`).tap();
-}
-
-/** Counts the contract calls the page sends by method, from the WebSocket frames. */
-function countCalls(page: Page) {
-  const calls = new Map<string, number>();
-  page.on('websocket', (socket) =>
-    socket.on('framesent', ({ payload }) => {
-      const frame = JSON.parse(String(payload)) as { type?: string; method?: string };
-      if (frame.type === 'invoke' && frame.method) {
-        calls.set(frame.method, (calls.get(frame.method) ?? 0) + 1);
-      }
-    }),
-  );
-  return (method: string) => calls.get(method) ?? 0;
-}
-
-/** Clicks a button twice in one task: the second click lands before React re-renders. */
-async function doubleTapInOneFrame(page: Page, selector: string) {
-  await page.locator(selector).evaluate((button: HTMLElement) => {
-    button.click();
-    button.click();
-  });
 }
 
 for (const [formFactor, viewport] of Object.entries(FORM_FACTORS)) {
@@ -87,7 +66,7 @@ test('shift is one-shot, Spanish letters type, Send stays on screen above the ke
 });
 
 test('a double tap in one frame sends one message', async ({ page }) => {
-  const calls = countCalls(page);
+  const calls = recordCalls(page);
   await page.goto(harness().url);
   await logInAnyLanguage(page, harness(), 6);
   await openMenu(page, 2);
@@ -101,11 +80,12 @@ test('a double tap in one frame sends one message', async ({ page }) => {
   await expect(
     page.locator('.list-item', { hasText: 'One message, however often Send is tapped.' }),
   ).toHaveCount(1);
-  expect(calls('mail.send')).toBe(1);
+  expect(calls.count('mail.send')).toBe(1);
+  expect(calls.keys('mail.send')[0]).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 test('a double tap in one frame buys one bundle of stamps', async ({ page }) => {
-  const calls = countCalls(page);
+  const calls = recordCalls(page);
   await page.goto(harness().url);
   await logInAnyLanguage(page, harness(), 7);
   await openMenu(page, 3);
@@ -114,5 +94,11 @@ test('a double tap in one frame buys one bundle of stamps', async ({ page }) => 
   await page.locator('input[name=payBy]').first().check();
   await doubleTapInOneFrame(page, 'main .button.primary');
   await expect(page.getByText(/^Bought \d+ stamps/)).toBeVisible();
-  expect(calls('stamps.purchase')).toBe(1);
+  expect(calls.count('stamps.purchase')).toBe(1);
+  // the next purchase on the same screen is a new action: a new key
+  await doubleTapInOneFrame(page, 'main .button.primary');
+  await expect.poll(() => calls.count('stamps.purchase')).toBe(2);
+  const [first, second] = calls.keys('stamps.purchase');
+  expect(first).toMatch(/^[0-9a-f-]{36}$/);
+  expect(second).not.toBe(first);
 });

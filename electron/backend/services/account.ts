@@ -8,6 +8,7 @@ import type { ReleaseRequestRow } from '../store/repositories/account';
 import { audit } from './audit';
 import { residentId } from './auth';
 import { depositBlocks } from './blocks';
+import { requireFacility } from './facility';
 import { hasPrinter, printReceipt } from './receipts';
 
 function releaseRequest(context: CallContext, row: ReleaseRequestRow): ReleaseRequest {
@@ -50,8 +51,10 @@ export const accountHandlers = {
       });
     }
     const { store } = context.core;
+    // The agency's mailing address is the facility's (pulled from the central service).
     const row: ReleaseRequestRow = {
       ...input,
+      agencyAddress: requireFacility(context).agencyAddress,
       docNumber: resident.docNumber,
       id: randomUUID(),
       residentId: resident.id,
@@ -60,7 +63,20 @@ export const accountHandlers = {
     };
     store.transaction(() => {
       store.account.addReleaseRequest(row);
-      enqueueMutation(store, 'account.requestRelease', row, context.now);
+      enqueueMutation(
+        store,
+        'release.request',
+        {
+          requestId: row.id,
+          residentId: row.residentId,
+          tabletSerial: row.tabletSerial,
+          firstName: row.firstName,
+          lastName: row.lastName,
+          phone: row.phone,
+          returnAddress: row.returnAddress,
+        },
+        context.now,
+      );
       audit(context, 'release.request', row.id, { tabletSerial: row.tabletSerial });
     });
     return releaseRequest(context, row);

@@ -3,7 +3,9 @@ import { assessCard, depositChannelsFor, depositFee } from '../../../domain/fees
 import type { CardResult, DepositQuote } from '../../contract';
 import type { CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
+import type { MutationArgs } from '../../../sync/protocol';
 import { enqueueMutation } from '../store';
+import type { DepositRow } from '../store/repositories/account';
 import { residentBlocks } from './account';
 import { audit } from './audit';
 import { chargeKioskCard } from './card-charge';
@@ -27,6 +29,29 @@ const CARD_WARNINGS = {
   credit_cash_advance_fee: 'credit_cash_advance',
   prepaid_may_decline: 'prepaid_may_decline',
 } as const;
+
+/**
+ * A lobby deposit as the protocol's `deposit.create`. Card: the captured charge's id only (no
+ * card data at all). Cash: the amount and the fee the kiosk printed, and the cash session as one
+ * bill of amount plus fee carrying the session id, which keeps the credit idempotent per session.
+ */
+function depositMutation(row: DepositRow, chargeId: string | null): MutationArgs<'deposit.create'> {
+  const common = { depositId: row.id, residentId: row.residentId, amountCents: row.amountCents };
+  if (row.channel === 'kiosk_card') {
+    return {
+      ...common,
+      channel: 'kiosk_card',
+      chargeId: chargeId ?? '',
+      expectedFeeCents: row.feeCents,
+    };
+  }
+  return {
+    ...common,
+    channel: 'kiosk_cash',
+    feeCents: row.feeCents,
+    bills: [{ billId: row.cashSessionId ?? '', cents: row.amountCents + row.feeCents }],
+  };
+}
 
 /** The fee, the block decision and the card warning for one deposit. */
 function quote(
@@ -142,7 +167,7 @@ export const lobbyHandlers = {
       };
       store.account.addDeposit(row);
       if (card) context.core.cardReads.take(card.token);
-      enqueueMutation(store, 'lobby.deposit', { ...row, chargeId }, context.now);
+      enqueueMutation(store, 'deposit.create', depositMutation(row, chargeId), context.now);
       audit(context, 'deposit', row.id, {
         residentId: row.residentId,
         channel,

@@ -122,7 +122,16 @@ describe('mail', () => {
     expect(mutation).toMatchObject({
       name: 'mail.send',
       state: 'pending',
-      args: { messageId: draftId, subject: 'Hola', stamps: { total: 1, fromBalance: 1 } },
+      // the protocol's mail.send, checked when queued
+      args: {
+        messageId: draftId,
+        residentId: DEMO.residentId(0),
+        kind: 'email',
+        subject: 'Hola',
+        body: 'Thank you for the photos',
+        attachments: [],
+        reservedStamps: 1,
+      },
     });
     const detail = await me.call<{ timeline: { status: string }[] }>('mail.read', {
       messageId: draftId,

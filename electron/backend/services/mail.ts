@@ -4,8 +4,9 @@ import { deliveryExpectation } from '../../../domain/timeline';
 import type { MessageDetail, MessageSummary, ParsedInput } from '../../contract';
 import type { CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
+import { ATTACHMENT_KINDS, type AttachmentRef } from '../../../sync/protocol';
 import { enqueueMutation } from '../store';
-import type { MessageListRow } from '../store/repositories/mail';
+import type { AttachmentRow, MessageListRow } from '../store/repositories/mail';
 import { audit } from './audit';
 import { residentId } from './auth';
 import { decodeCursor, keysetPage } from './cursor';
@@ -99,6 +100,21 @@ function writeDraft(context: CallContext, input: DraftFields): string {
   return id;
 }
 
+/**
+ * A draft's attachments as the protocol names them (hash, type, size, kind); an e-card's design
+ * is not an attachment the service stores. A type the protocol does not take fails the send.
+ */
+function attachmentRefs(rows: AttachmentRow[]): AttachmentRef[] {
+  return rows
+    .filter((row) => (ATTACHMENT_KINDS as readonly string[]).includes(row.kind))
+    .map((row) => ({
+      sha256: row.contentHash,
+      mime: row.mimeType as AttachmentRef['mime'],
+      size: row.sizeBytes,
+      kind: row.kind as AttachmentRef['kind'],
+    }));
+}
+
 /** Marks an inbound letter read with its outbox row; the resident's other screens are told. */
 function markRead(context: CallContext, message: MessageListRow): void {
   const { store } = context.core;
@@ -107,7 +123,7 @@ function markRead(context: CallContext, message: MessageListRow): void {
     enqueueMutation(
       store,
       'mail.markRead',
-      { messageId: message.id, at: context.now },
+      { messageId: message.id, residentId: message.residentId, readAt: context.now },
       context.now,
     );
     return true;
@@ -262,14 +278,12 @@ export const mailHandlers = {
         {
           messageId: draft.id,
           residentId: resident,
-          contactId: contact.id,
           customerId: contact.customerId,
+          kind: draft.ecard ? 'ecard' : 'email',
           subject: draft.subject,
           body: draft.body,
-          ecard: draft.ecard,
-          replyToMessageId: draft.replyToId,
-          stamps: { total: price.total, fromBalance: price.fromBalance, prepaid: price.holdings },
-          at: context.now,
+          attachments: attachmentRefs(store.mail.attachments(draft.id)),
+          reservedStamps: price.total,
         },
         context.now,
       );

@@ -139,7 +139,6 @@ describe('account', () => {
     const me = await signedIn(t);
     const form = {
       tabletSerial: 'TAB-100001',
-      agencyAddress: 'Florida Department of Corrections, Tallahassee, FL',
       firstName: 'James',
       lastName: 'Carter',
       docNumber: DEMO.docNumber(0),
@@ -147,7 +146,19 @@ describe('account', () => {
       returnAddress: '12 Palm Street, Tampa, FL 33601',
     };
     const request = await me.call('account.requestRelease', form);
-    expect(request).toMatchObject({ status: 'requested', history: [{ status: 'requested' }] });
+    // the agency's address is the facility's, never typed by the resident
+    expect(request).toMatchObject({
+      status: 'requested',
+      agencyAddress: expect.stringContaining('501 South Calhoun Street'),
+      history: [{ status: 'requested' }],
+    });
+    expect(
+      await me.invoke('account.requestRelease', { ...form, agencyAddress: 'Somewhere else 1' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await me.invoke('account.requestRelease', { ...form, phone: '555 123' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     expect(await me.call('account.releaseRequests', {})).toMatchObject({ requests: [request] });
     expect(
       await me.invoke('account.requestRelease', { ...form, docNumber: DEMO.docNumber(1) }),

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { assessCard } from '../../../domain/fees';
 import { activePromotions, bundlePrice, bundlePrices } from '../../../domain/promotions';
 import { availableBalance } from '../../../domain/stamps';
+import type { KioskPayment } from '../../../sync/protocol';
+import type { ParsedInput } from '../../contract';
 import type { Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { enqueueMutation } from '../store';
@@ -15,6 +17,24 @@ import { paidWith, printReceipt } from './receipts';
 import { decodeCursor, keysetPage } from './cursor';
 import { ownMessage } from './mail';
 import { priceMessage, requireContact } from './stamp-pricing';
+
+/**
+ * How a kiosk purchase was paid, in the protocol's terms: the ended cash session as one bill of
+ * what was inserted, or the captured card charge; absent when paid from the account.
+ */
+function kioskPayment(
+  payment: ParsedInput<'stamps.purchase'>['payment'],
+  cashCents: number | null,
+  chargeId: string | null,
+): KioskPayment | undefined {
+  if (payment.kind === 'cash') {
+    return {
+      kind: 'kiosk_cash',
+      bills: [{ billId: payment.cashSessionId, cents: cashCents ?? 0 }],
+    };
+  }
+  return chargeId === null ? undefined : { kind: 'kiosk_card', chargeId };
+}
 
 export const stampsHandlers = {
   'stamps.balance'(context) {
@@ -165,12 +185,18 @@ export const stampsHandlers = {
         messageId: null,
         at: context.now,
       });
-      // The central service needs the whole payment; the local row keeps only what it shows.
-      const paidAtKiosk = { cardExpiry: card?.expiry ?? null, cardFunding: card?.funding ?? null };
+      // Paid at the kiosk: the cash session as one bill (credited at most once, ever), or the
+      // charge the central service captured. From the account: no payment.
       enqueueMutation(
         store,
         'stamps.purchase',
-        { ...row, ...paidAtKiosk, cashCents, chargeId },
+        {
+          purchaseId: row.id,
+          residentId: resident,
+          bundleId: row.bundleId,
+          expectedPriceCents: price,
+          payment: kioskPayment(payment, cashCents, chargeId),
+        },
         context.now,
       );
       audit(context, 'stamps.purchase', row.id, { bundleId: row.bundleId, priceCents: price });

@@ -73,8 +73,14 @@ export const ticketsHandlers = {
       });
       enqueueMutation(
         store,
-        'tickets.file',
-        { ticketId: id, residentId: resident, ...input },
+        'ticket.file',
+        {
+          ticketId: id,
+          residentId: resident,
+          tabletSerial: input.tabletSerial,
+          category: input.category,
+          description: input.description,
+        },
         context.now,
       );
       audit(context, 'ticket.file', id, { category: input.category });
@@ -118,8 +124,13 @@ export const ticketsHandlers = {
       store.tickets.addMessage(row);
       enqueueMutation(
         store,
-        'tickets.reply',
-        { ticketId: ticket.id, messageId: row.id, body: input.body, at: context.now },
+        'ticket.reply',
+        {
+          ticketId: ticket.id,
+          ticketMessageId: row.id,
+          residentId: ticket.residentId,
+          body: input.body,
+        },
         context.now,
       );
       audit(context, 'ticket.reply', ticket.id);

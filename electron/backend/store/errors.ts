@@ -1,6 +1,11 @@
 /** Typed failures of the local store; callers map them to contract error codes. */
 export type StoreErrorCode =
-  'db_from_future' | 'migration_failed' | 'not_found' | 'conflict' | 'insufficient_stamps';
+  | 'db_from_future'
+  | 'migration_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'insufficient_stamps'
+  | 'invalid_mutation';
 
 export class StoreError extends Error {
   constructor(
@@ -9,6 +14,21 @@ export class StoreError extends Error {
   ) {
     super(message);
     this.name = 'StoreError';
+  }
+}
+
+/**
+ * A mutation the sync protocol would refuse as malformed: refused at enqueue, so the person's
+ * call fails now (nothing saved) instead of the central service rejecting it for good later.
+ */
+export class InvalidMutationError extends StoreError {
+  constructor(
+    readonly mutation: string,
+    readonly field: string,
+    reason: string,
+  ) {
+    super('invalid_mutation', `${mutation}: ${field || 'args'}: ${reason}`);
+    this.name = 'InvalidMutationError';
   }
 }
 

@@ -1,6 +1,7 @@
 export { openDatabase, type SqliteDatabase } from './database';
 export {
   DatabaseFromFutureError,
+  InvalidMutationError,
   StoreError,
   StoreOpenError,
   type StoreErrorCode,

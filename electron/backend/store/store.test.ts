@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp-dir';
 import type { MessageRow } from './repositories/mail';
+import { InvalidMutationError } from './errors';
 import { enqueueMutation, openStore, type Store } from './store';
 import { TEST_STORE_KEY } from '../testing/store-key';
 
@@ -159,17 +160,25 @@ describe('mail repository', () => {
 });
 
 describe('outbox', () => {
+  const pinFailed = { residentId: 'r1', at };
+  const purchase = {
+    purchaseId: '6f1c2a4e-8b1d-4c3a-9e2f-0a1b2c3d4e5f',
+    residentId: 'r1',
+    bundleId: 'bundle-5',
+    expectedPriceCents: 200,
+  };
+
   it('numbers mutations in order with unique ids, only inside a transaction', () => {
-    expect(() => enqueueMutation(store, 'mail.send', {}, at)).toThrow(
+    expect(() => enqueueMutation(store, 'auth.pinFailed', pinFailed, at)).toThrow(
       /inside the store transaction/,
     );
-    const first = store.transaction(() => enqueueMutation(store, 'mail.send', { a: 1 }, at));
-    const second = store.transaction(() => enqueueMutation(store, 'stamps.purchase', { b: 2 }, at));
+    const first = store.transaction(() => enqueueMutation(store, 'auth.pinFailed', pinFailed, at));
+    const second = store.transaction(() => enqueueMutation(store, 'stamps.purchase', purchase, at));
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.mutationId).not.toBe(first.mutationId);
     expect(store.outbox.unsettled(10).map((row) => [row.name, row.args])).toEqual([
-      ['mail.send', { a: 1 }],
-      ['stamps.purchase', { b: 2 }],
+      ['auth.pinFailed', pinFailed],
+      ['stamps.purchase', purchase],
     ]);
     expect(store.outbox.settle(first.mutationId, 'rejected', { code: 'x' }, at)).toBe(true);
     expect(store.outbox.settle(first.mutationId, 'applied', null, at)).toBe(false);
@@ -180,7 +189,7 @@ describe('outbox', () => {
     expect(() =>
       store.transaction(() => {
         store.mail.insert(message('m1'));
-        enqueueMutation(store, 'mail.send', { id: 'm1' }, at);
+        enqueueMutation(store, 'auth.pinFailed', pinFailed, at);
         throw new Error('crash after the writes');
       }),
     ).toThrow('crash after the writes');
@@ -188,25 +197,69 @@ describe('outbox', () => {
     expect(store.outbox.unsettled(10)).toEqual([]);
   });
 
+  it('refuses args the protocol would refuse, with the local change rolled back', () => {
+    const refused = (() => {
+      try {
+        store.transaction(() => {
+          store.mail.insert(message('m1'));
+          enqueueMutation(store, 'stamps.purchase', { ...purchase, purchaseId: 'not-a-uuid' }, at);
+        });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(InvalidMutationError);
+    expect(refused).toMatchObject({ mutation: 'stamps.purchase', field: 'purchaseId' });
+    expect(store.mail.byId('m1')).toBeUndefined();
+    expect(store.outbox.unsettled(10)).toEqual([]);
+  });
+
+  it('stores the parsed args: defaults filled in, unknown keys dropped', () => {
+    store.transaction(() =>
+      enqueueMutation(
+        store,
+        'mail.send',
+        {
+          messageId: purchase.purchaseId,
+          residentId: 'r1',
+          customerId: 'cust-1',
+          kind: 'email',
+          body: 'Hello',
+          localOnly: true,
+        } as never,
+        at,
+      ),
+    );
+    expect(store.outbox.unsettled(10)[0]!.args).toEqual({
+      messageId: purchase.purchaseId,
+      residentId: 'r1',
+      customerId: 'cust-1',
+      kind: 'email',
+      subject: '',
+      body: 'Hello',
+      attachments: [],
+    });
+  });
+
   it('tells listeners once per committed transaction that queued, never for a rollback', () => {
     const heard: number[] = [];
     const stop = store.onOutboxCommitted(() => heard.push(store.outbox.unsettled(10).length));
     store.transaction(() => store.mail.insert(message('m1'))); // no mutation: silent
     store.transaction(() => {
-      enqueueMutation(store, 'mail.send', { id: 'm1' }, at);
-      store.transaction(() => enqueueMutation(store, 'mail.send', { id: 'm1', again: 1 }, at));
+      enqueueMutation(store, 'auth.pinFailed', pinFailed, at);
+      store.transaction(() => enqueueMutation(store, 'auth.pinSucceeded', pinFailed, at));
     });
     expect(heard).toEqual([2]); // after the commit, both rows visible, one call
     expect(() =>
       store.transaction(() => {
-        enqueueMutation(store, 'mail.send', { id: 'm2' }, at);
+        enqueueMutation(store, 'auth.pinFailed', pinFailed, at);
         throw new Error('rolled back');
       }),
     ).toThrow('rolled back');
     store.transaction(() => store.mail.insert(message('m3')));
     expect(heard).toEqual([2]);
     stop();
-    store.transaction(() => enqueueMutation(store, 'mail.send', { id: 'm4' }, at));
+    store.transaction(() => enqueueMutation(store, 'auth.pinFailed', pinFailed, at));
     expect(heard).toEqual([2]);
   });
 });

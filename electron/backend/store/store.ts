@@ -1,5 +1,8 @@
+import type { z } from 'zod';
+import { MUTATION_ARGS, type MutationName } from '../../../sync/protocol';
 import type { SqliteDatabase } from './database';
 import { openEncryptedDatabase } from './encryption';
+import { InvalidMutationError } from './errors';
 import type { StoreKeySource } from './keys';
 import { createAccountRepository } from './repositories/account';
 import { createAuditRepository } from './repositories/audit';
@@ -70,14 +73,23 @@ export function openStore(path: string, keys: StoreKeySource): Store {
 }
 
 /**
- * Queues a mutation for the central service inside the caller's transaction (`tx` is the store
- * the transaction runs on). Returns the mutation id and the per-device sequence number.
+ * Queues a protocol mutation for the central service inside the caller's transaction (`tx` is
+ * the store the transaction runs on). The args are checked against the protocol's schema here,
+ * so a row the service would refuse as malformed is never written: the call fails with
+ * `InvalidMutationError` and its transaction, the local change included, rolls back. The row
+ * holds the parsed args (defaults filled, unknown keys dropped), exactly what is pushed.
+ * Returns the mutation id and the per-device sequence number.
  */
-export function enqueueMutation(
+export function enqueueMutation<N extends MutationName>(
   tx: Store,
-  name: string,
-  args: unknown,
+  name: N,
+  args: z.input<(typeof MUTATION_ARGS)[N]>,
   at: string,
 ): { mutationId: string; seq: number } {
-  return tx.outbox.enqueue(name, args, at);
+  const parsed = MUTATION_ARGS[name].safeParse(args);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw new InvalidMutationError(name, issue?.path.join('.') ?? '', issue?.message ?? '');
+  }
+  return tx.outbox.enqueue(name, parsed.data, at);
 }

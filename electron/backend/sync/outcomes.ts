@@ -1,12 +1,11 @@
 import type { MutationResult } from '../../../sync/protocol';
 import type { Store } from '../store';
 import type { Touched } from './apply';
-import { toWire, wireName } from './wire';
 
 /** Mutations whose outcome changes local rows beyond the outbox. */
 const WITH_CONSEQUENCES = new Set(['mail.send', 'stamps.purchase', 'deposit.create']);
 
-/** The id a mutation's args name, when they name one (args are the backend's JSON). */
+/** The id a mutation's args name, when they name one (the protocol args as queued). */
 function field(args: unknown, name: string): string | undefined {
   if (typeof args !== 'object' || args === null) return undefined;
   const value = (args as Record<string, unknown>)[name];
@@ -76,14 +75,13 @@ export function createOutcomeRecorder(store: Store) {
     // Screens translate the stable code (e.g. insufficient_stamps); the English reason is logged.
     const reason = result.outcome.status === 'rejected' ? result.outcome.code : null;
     const status = applied ? 'confirmed' : 'refused';
-    if (!WITH_CONSEQUENCES.has(wireName(row.name))) return;
-    const wire = toWire(store, row.name, row.args);
-    switch (wire.name) {
+    if (!WITH_CONSEQUENCES.has(row.name)) return;
+    switch (row.name) {
       case 'mail.send':
-        return mailSend(wire.args, result.id, applied, reason, at, touched);
+        return mailSend(row.args, result.id, applied, reason, at, touched);
       case 'stamps.purchase': {
         // The purchase's id names both its row and its pending stamp history entry.
-        const id = field(wire.args, 'purchaseId') ?? field(row.args, 'id');
+        const id = field(row.args, 'purchaseId');
         if (id) {
           statements.settlePurchase.run(status, id);
           statements.settleHistory.run(status, id);
@@ -92,7 +90,7 @@ export function createOutcomeRecorder(store: Store) {
         return;
       }
       case 'deposit.create': {
-        const id = field(wire.args, 'depositId');
+        const id = field(row.args, 'depositId');
         if (id) statements.settleDeposit.run(status, id);
         return;
       }

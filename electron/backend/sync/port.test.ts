@@ -337,14 +337,11 @@ describe('the sync store port: push outcomes', () => {
         {
           messageId,
           residentId: 'r1',
-          contactId: localContact,
           customerId: 'cust-1',
+          kind: 'email',
           subject: 'Hi',
           body: 'Hello',
-          ecard: false,
-          replyToMessageId: null,
-          stamps: { total: stamps, fromBalance: stamps, prepaid: [] },
-          at,
+          reservedStamps: stamps,
         },
         at,
       );

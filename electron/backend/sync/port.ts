@@ -4,7 +4,6 @@ import type { Store } from '../store';
 import { createChangeApplier, emptyTouched, scopeKey, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
 import { createOutcomeRecorder } from './outcomes';
-import { toWire } from './wire';
 
 export interface StorePortOptions {
   /** Local bookkeeping times only (updated_at columns, settle times). */
@@ -83,16 +82,14 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
     pinServiceKey: (publicKey) => void credentials.pinServiceKey(publicKey),
 
     unsettledMutations(limit): OutboxMutation[] {
-      return store.outbox.unsettled(limit).map((row) => {
-        const wire = toWire(store, row.name, row.args);
-        return {
-          seq: row.seq,
-          id: row.mutationId,
-          name: wire.name,
-          args: wire.args,
-          createdAt: row.createdAt,
-        };
-      });
+      // Rows are protocol mutations since enqueue (checked there), so they go out as stored.
+      return store.outbox.unsettled(limit).map((row) => ({
+        seq: row.seq,
+        id: row.mutationId,
+        name: row.name,
+        args: row.args,
+        createdAt: row.createdAt,
+      }));
     },
     unsettledCount() {
       const counts = store.outbox.counts();

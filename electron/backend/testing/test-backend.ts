@@ -1,3 +1,4 @@
+import { withActionKey } from './action-key';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -64,7 +65,9 @@ export async function startTestBackend(
   function connect() {
     const events: { event: string; payload: unknown }[] = [];
     const connection = backend.connect((event, payload) => events.push({ event, payload }));
-    return { ...connection, events };
+    const invoke: typeof connection.invoke = (method, input) =>
+      connection.invoke(method, withActionKey(method, input));
+    return { ...connection, invoke, events };
   }
   return {
     backend,

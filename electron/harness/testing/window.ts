@@ -1,4 +1,5 @@
 import { DEMO, type Backend } from '../../backend';
+import { withActionKey } from '../../backend/testing/action-key';
 
 type Recorded = { event: string; payload: unknown };
 
@@ -25,7 +26,7 @@ export function openWindow(backend: Backend) {
       }
     },
     async call<T = Record<string, unknown>>(method: string, input: unknown = {}): Promise<T> {
-      const answer = await connection.invoke(method, input);
+      const answer = await connection.invoke(method, withActionKey(method, input));
       if (!answer.ok) throw new Error(`${method}: ${answer.error.code} ${answer.error.message}`);
       return answer.value as T;
     },

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { withActionKey } from '../../backend/testing/action-key';
 import { HARNESS_WS_PATH, ServerFrameSchema, type ServerFrame } from '../../contract';
 
 /** A WebSocket client that collects frames and sends invokes by id. */
@@ -30,7 +31,8 @@ export async function wsClient(url: string, origin = url) {
     next,
     async invoke(method: string, input: unknown) {
       const id = nextId++;
-      socket.send(JSON.stringify({ type: 'invoke', id, method, input }));
+      const keyed = withActionKey(method, input);
+      socket.send(JSON.stringify({ type: 'invoke', id, method, input: keyed }));
       const frame = await next((f) => f.type === 'result' && f.id === id);
       return frame.type === 'result' ? frame.result : null;
     },

@@ -18,14 +18,13 @@ export async function releaseRequest(
     reject('conflict', `release request ${args.requestId} already exists`);
   }
   const facility = await facilityOf(work, device.facilityId);
+  // The args passed the domain's field schemas already; the whole form adds the facility's
+  // address and the resident's identity, which must be printable too.
   const form = ReleaseFormSchema.safeParse({
+    ...args,
     agencyAddress: facility.agencyAddress,
-    firstName: args.firstName,
-    lastName: args.lastName,
     state: resident.state,
     docNumber: resident.doc_number,
-    telephone: args.phone,
-    returnAddress: args.returnAddress,
   });
   if (!form.success)
     reject('invalid_args', form.error.issues.map((issue) => issue.message).join('; '));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StaffRole } from '../../../domain';
-import { FacilityConfigSchema } from '../../../domain';
+import { FacilityConfigSchema, IdSchema } from '../../../domain';
 import {
   ChargebackRequestSchema,
   ChargebackSettlementRequestSchema,
@@ -23,7 +23,7 @@ import type { Transaction } from '../storage/types';
 import { inWork } from '../work';
 import type { RouteContext } from './context';
 
-const IdParams = z.object({ id: z.string().min(1).max(128) });
+const IdParams = z.object({ id: IdSchema });
 
 const staffWith = (...roles: StaffRole[]) =>
   ({ config: { access: { kind: 'staff', roles } } }) as const;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RELEASE_STATUSES, STAFF_ROLES, visibleTextSchema } from '../../../domain';
+import { IdSchema, RELEASE_STATUSES, STAFF_ROLES, visibleTextSchema } from '../../../domain';
 import {
   MoveResidentRequestSchema,
   ReviewDecisionRequestSchema,
@@ -36,12 +36,12 @@ import { sendBlob } from './blobs';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
 
-const IdParams = z.object({ id: z.string().min(1).max(128) });
+const IdParams = z.object({ id: IdSchema });
 const AttachmentParams = IdParams.extend({ sha256: Sha256HexSchema });
 const QueueQuery = z.object({
   filter: z.enum(['pending', 'flagged', 'escalated']).default('pending'),
 });
-const AuditQuery = z.object({ subjectId: z.string().min(1).max(128) });
+const AuditQuery = z.object({ subjectId: IdSchema });
 const ReleaseMove = z.object({ status: z.enum(RELEASE_STATUSES) });
 const AgentReply = z.object({
   ticketMessageId: z.uuid(),

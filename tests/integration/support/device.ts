@@ -1,3 +1,4 @@
+import { withActionKey } from '../../../electron/backend/testing/action-key';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,7 +183,7 @@ export class SyncedDevice {
 
   /** Calls a contract method as the renderer would; throws on a failed call. */
   async call<T = unknown>(method: string, input: unknown = {}): Promise<T> {
-    const result = await this.window.invoke(method, input);
+    const result = await this.window.invoke(method, withActionKey(method, input));
     if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
     return result.value as T;
   }

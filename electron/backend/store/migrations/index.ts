@@ -6,6 +6,7 @@ import { migration0005 } from './0005-blob-downloads';
 import { migration0006 } from './0006-chargeback-blocks';
 import { migration0007 } from './0007-pinned-key-and-indexes';
 import { migration0008 } from './0008-least-data';
+import { migration0009 } from './0009-typed-outbox';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
