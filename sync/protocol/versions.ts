@@ -2,8 +2,9 @@
  * Versions every request carries (as headers) and the oldest ones the central service accepts.
  * Bump PROTOCOL_VERSION on any wire change; raise MIN_PROTOCOL_VERSION only when the server
  * can no longer serve older clients (they then get "upgrade required").
+ * 2: device sessions (session.ts); a version 1 device signs every request, as before.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const MIN_PROTOCOL_VERSION = 1;
 
 /** Request headers (lower case, as Node and Fastify expose them). */
@@ -14,6 +15,8 @@ export const HEADERS = {
   device: 'x-homeline-device',
   counter: 'x-homeline-counter',
   signature: 'x-homeline-signature',
+  session: 'x-homeline-session',
+  mac: 'x-homeline-mac',
   bodySha256: 'x-homeline-body-sha256',
 } as const;
 
