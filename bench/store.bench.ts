@@ -3,13 +3,14 @@
  * Measures the inbox page (50 newest) and full-text search through the repository, on the
  * encrypted store and on a plain copy of the same data in the same run (the cost of encryption),
  * and through the whole backend call path (contract validation, session check, output
- * validation), and the backend's resident memory. Prints figures beside their targets and the
- * load average beside each; never fails on a figure.
+ * validation), and the backend's resident memory. Figures through the reporter (figures.ts):
+ * each beside its peer of the same run, ratio, goal and load average. BENCH_MESSAGES (default
+ * 100,000) makes a smaller variant for development.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -23,9 +24,10 @@ import {
   openDatabase,
   type Store,
 } from '../electron/backend/store';
+import { createReport } from './figures';
 
 const RESIDENTS = 500;
-const MESSAGES = 100_000;
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const RUNS = 500;
 
 /**
@@ -51,23 +53,25 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function time(run: () => unknown): Promise<number[]> {
-  for (let i = 0; i < 50; i += 1) await run(); // warm the page cache and the JIT first
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i += 1) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
+/**
+ * Samples of each run, taken in turn (a, b, a, b ...) with the same argument for both, so a
+ * burst of load from elsewhere on the machine hits every system of a ratio alike.
+ */
+async function time<A>(
+  argument: () => A,
+  ...runs: ((argument: A) => unknown)[]
+): Promise<number[][]> {
+  const samples = runs.map(() => [] as number[]);
+  for (let i = 0; i < 50 + RUNS; i += 1) {
+    const given = argument();
+    for (const [r, run] of runs.entries()) {
+      const start = performance.now();
+      await run(given);
+      // The first 50 rounds warm the page cache and the JIT.
+      if (i >= 50) samples[r]!.push(performance.now() - start);
+    }
   }
   return samples;
-}
-
-function report(label: string, samples: number[], targetMs: number | null): void {
-  const p50 = percentile(samples, 50).toFixed(3);
-  const p95 = percentile(samples, 95).toFixed(3);
-  const target = targetMs === null ? '' : `   (target p95 <= ${targetMs} ms)`;
-  const load = `load ${loadavg()[0]!.toFixed(1)}`;
-  console.log(`${label.padEnd(48)} p50 ${p50} ms   p95 ${p95} ms   ${load}${target}`);
 }
 
 const at = (minutesAgo: number) =>
@@ -189,41 +193,76 @@ const login = await connection.invoke('auth.login', {
 if (!login.ok) throw new Error(`bench login failed: ${login.error.message}`);
 
 const plainStore = createStore(openDatabase(plainPath));
-const inboxOf = (store: Store) =>
-  time(() => store.mail.page(`r${Math.floor(random() * RESIDENTS)}`, 'inbox', 50));
-const searchOf = (store: Store) =>
-  time(() => store.mail.search(`r${Math.floor(random() * RESIDENTS)}`, `"${pick(searched)}"*`, 50));
-// Interleaved, so both see the same machine load.
-const inboxPlain = await inboxOf(plainStore);
-const inboxRepo = await inboxOf(backend.store);
-const searchPlain = await searchOf(plainStore);
-const searchRepo = await searchOf(backend.store);
+const aResident = () => `r${Math.floor(random() * RESIDENTS)}`;
+const aSearch = () => ({ residentId: aResident(), query: `"${pick(searched)}"*` });
+const inboxOf = (store: Store) => (residentId: string) => store.mail.page(residentId, 'inbox', 50);
+const searchOf =
+  (store: Store) =>
+  ({ residentId, query }: { residentId: string; query: string }) =>
+    store.mail.search(residentId, query, 50);
+const [inboxPlain, inboxRepo] = await time(aResident, inboxOf(plainStore), inboxOf(backend.store));
+const [searchPlain, searchRepo] = await time(
+  aSearch,
+  searchOf(plainStore),
+  searchOf(backend.store),
+);
 plainStore.close();
-const inboxCall = await time(() => connection.invoke('mail.list', { folder: 'inbox', limit: 50 }));
-const searchCall = await time(() =>
-  connection.invoke('mail.search', { query: `${pick(searched)} ${pick(searched)}`, limit: 50 }),
+const [inboxCall] = await time(
+  () => undefined,
+  () => connection.invoke('mail.list', { folder: 'inbox', limit: 50 }),
+);
+const [searchCall] = await time(
+  () => `${pick(searched)} ${pick(searched)}`,
+  (query) => connection.invoke('mail.search', { query, limit: 50 }),
 );
 
-console.log(
-  `\n${RUNS} runs each after 50 warm-up runs, file on disk (WAL, synchronous=FULL), load average ${loadavg()[0]!.toFixed(1)}`,
+const report = createReport('store');
+report.note(
+  `${MESSAGES.toLocaleString('en')} messages for ${RESIDENTS} residents, ${RUNS} runs each after 50 warm-up runs, file on disk (WAL, synchronous=FULL)`,
 );
-report('inbox page of 50 newest (repository, plain)', inboxPlain, null);
-report('inbox page of 50 newest (repository, encrypted)', inboxRepo, 2);
-report('inbox page of 50 newest (backend call)', inboxCall, 2);
-report('full-text search, 1 word (repository, plain)', searchPlain, null);
-report('full-text search, 1 word (repository, encrypted)', searchRepo, 10);
-report('full-text search, 2 words (backend call)', searchCall, 10);
-const ratio = (encrypted: number[], plain: number[]) =>
-  (percentile(encrypted, 95) / percentile(plain, 95)).toFixed(2);
-console.log(
-  `encrypted / plain p95: inbox ${ratio(inboxRepo, inboxPlain)}x, search ${ratio(searchRepo, searchPlain)}x   (target <= 1.3x)`,
-);
-const rss = process.memoryUsage().rss;
-console.log(
-  `backend RSS ${(rss / 1_048_576).toFixed(1)} MB, of which ${(rssBefore / 1_048_576).toFixed(
-    1,
-  )} MB before the backend opened (Node + tsx)   (target <= 150 MB)`,
-);
+const p95 = (samples: number[]) => percentile(samples, 95);
+const details = (samples: number[]) => ({ p50: percentile(samples, 50) });
+const size = `${Math.round(MESSAGES / 1000)}k messages`;
+report.add({
+  name: `inbox page of 50 newest p95, ${size}, encrypted`,
+  value: p95(inboxRepo),
+  unit: 'ms',
+  peer: { name: 'the same page, unencrypted copy', value: p95(inboxPlain) },
+  goal: { peerRatioAtMost: 1.3 },
+  details: details(inboxRepo),
+});
+report.add({
+  name: `inbox page of 50 newest p95, ${size}, backend call`,
+  value: p95(inboxCall),
+  unit: 'ms',
+  peer: { name: 'the repository query alone', value: p95(inboxRepo) },
+  goal: { atMost: 2 },
+  details: details(inboxCall),
+});
+report.add({
+  name: `full-text search, 1 frequent word, p95, ${size}, encrypted`,
+  value: p95(searchRepo),
+  unit: 'ms',
+  peer: { name: 'the same search, unencrypted copy', value: p95(searchPlain) },
+  goal: { peerRatioAtMost: 1.3 },
+  details: details(searchRepo),
+});
+report.add({
+  name: `full-text search, 2 words, p95, ${size}, backend call`,
+  value: p95(searchCall),
+  unit: 'ms',
+  peer: { name: 'the repository search alone', value: p95(searchRepo) },
+  goal: { atMost: 10 },
+  details: details(searchCall),
+});
+report.add({
+  name: 'backend resident memory',
+  value: process.memoryUsage().rss / 1_048_576,
+  unit: 'MB',
+  peer: { name: 'before the backend opened (Node + tsx)', value: rssBefore / 1_048_576 },
+  goal: { atMost: 150 },
+});
 
 await backend.close();
 rmSync(dir, { recursive: true, force: true });
+report.finish();
