@@ -6,14 +6,15 @@
  *     connections (autocannon), one enrolled device per connection, beside a Fastify hello-world
  *     process measured the same way: requests/s, p99, and the service's CPU per request. Each
  *     engine twice: every request signed (protocol 1), and in a session (each connection's
- *     device opens one with a signed request, then MACs its pulls; sync/protocol session.ts);
+ *     device opens one with a signed request, then MACs its next 30 pulls, as a device syncing
+ *     every 30 s does in a 15-minute session; sync/protocol session.ts);
  *  2. sessions on PostgreSQL with 1, 2 and 3 service processes (node:cluster) on one database
  *     (a connection stays on one worker, as a balancer keeps a device on one process);
  *  3. 10,000 `mail.send` pushed by 8 devices at once, each for its own resident (so that no
  *     balance row is shared), and on PostgreSQL how many writers wait for the change-position
  *     counter's row lock (sampled from pg_stat_activity every 5 ms).
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
- * run (default 5), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
+ * run (default 5, after 2 s of warm-up load that is not measured), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,9 +41,12 @@ import { enrollCodes, median, seedCentral, startChild, type Child } from './setu
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 2;
 const HEAVY_MAILS = Number(process.env.BENCH_HEAVY_MAILS ?? 10_000);
 const CONNECTIONS = 50;
 const PULL_DEVICES = CONNECTIONS; // one device per connection
+/** Pulls per session: 15 minutes of sessions at one sync every 30 s. */
+const SESSION_PULLS = 30;
 const PUSH_TOTAL = 10_000;
 const PUSH_DEVICES = 8;
 const PUSH_BATCH = 250;
@@ -167,6 +171,8 @@ interface Load {
   p50: number;
   errors: number;
   cpuMsPerRequest: number;
+  /** Share of the pulls that carried a session MAC (the rest were signed). */
+  macShare: number;
 }
 
 type Auth = 'signed' | 'session';
@@ -178,7 +184,11 @@ interface ConnectionState {
 }
 
 /** The requests of every connection; the first opens its session when `auth` is 'session'. */
-async function pullRequests(engine: Engine, auth: Auth): Promise<autocannon.Request[]> {
+async function pullRequests(
+  engine: Engine,
+  auth: Auth,
+  proofs: { mac: number; signed: number },
+): Promise<autocannon.Request[]> {
   let next = 0;
   const take = (context: ConnectionState) =>
     (context.puller ??= engine.pullers[next++ % engine.pullers.length]!);
@@ -188,6 +198,7 @@ async function pullRequests(engine: Engine, auth: Auth): Promise<autocannon.Requ
     const headers = context.session
       ? device.sessionHeaders('POST', '/v1/pull', body, { session: context.session })
       : device.signedHeaders('POST', '/v1/pull', body);
+    proofs[context.session ? 'mac' : 'signed'] += 1;
     return {
       ...request,
       method: 'POST',
@@ -229,9 +240,10 @@ async function pullRequests(engine: Engine, auth: Auth): Promise<autocannon.Requ
         .then((key) => (context.session = { id: answer.sessionId, key, counter: 0 }));
     },
   };
-  // autocannon clears a connection's context after the last request of the list: a long list
-  // keeps the session for the whole run.
-  return [open, ...Array.from({ length: 1_000_000 }, () => ({ setupRequest: pull }))];
+  // autocannon clears a connection's context after the last request of its list, so each
+  // connection opens a session again every SESSION_PULLS pulls: as a device does that syncs every
+  // 30 s and opens a session every 15 minutes.
+  return [open, ...Array.from({ length: SESSION_PULLS }, () => ({ setupRequest: pull }))];
 }
 
 async function load(
@@ -240,17 +252,24 @@ async function load(
   engine: Engine | null,
   auth: Auth = 'signed',
 ): Promise<Load> {
+  const proofs = { mac: 0, signed: 0 };
+  const run = async (duration: number) =>
+    autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration,
+      requests: engine
+        ? await pullRequests(engine, auth, proofs)
+        : [{ method: 'POST', path: '/v1/pull', body: '{}' }],
+    });
+  // Warmed first (JIT, prepared statements, pools), as a service in production is.
+  await run(WARMUP_SECONDS);
+  proofs.mac = proofs.signed = 0;
   const cpuBefore = cpuMs(pid);
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: engine
-      ? await pullRequests(engine, auth)
-      : [{ method: 'POST', path: '/v1/pull', body: '{}' }],
-  });
+  const result = await run(SECONDS);
   const cpu = cpuMs(pid) - cpuBefore;
   return {
+    macShare: proofs.mac / Math.max(1, proofs.mac + proofs.signed),
     rate: result.requests.average,
     p99: result.latency.p99,
     p50: result.latency.p50,
@@ -372,7 +391,8 @@ try {
       record(run.key, measured);
       report.note(
         `round ${round + 1} ${run.key}: ${measured.rate.toFixed(0)} req/s p99 ${measured.p99} ms, ` +
-          `${measured.errors} errors; hello ${hello.at(-1)!.rate.toFixed(0)} req/s`,
+          `${measured.errors} errors, ${(measured.macShare * 100).toFixed(0)}% MACed; ` +
+          `hello ${hello.at(-1)!.rate.toFixed(0)} req/s`,
       );
     }
   }
@@ -387,7 +407,12 @@ try {
       unit: 'req/s',
       peer: { name: 'Fastify hello', value: helloRate },
       goal: { atLeast: 5_000 },
-      details: { errors, rounds: ROUNDS, seconds: SECONDS },
+      details: {
+        errors,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        macShare: median(loads.map((l) => l.macShare)),
+      },
     });
     report.add({
       name: `central empty-delta pulls p99, ${run.key}`,
