@@ -3,7 +3,7 @@
  * (as `npm run central` starts it), freshly started for each measurement, on SQLite and on
  * PostgreSQL; this process is the load. In one run, interleaved round by round:
  *  1. empty-delta pulls (facility + a resident with a large mailbox, at the tip) over 50
- *     connections (autocannon), one enrolled device per connection, beside a Fastify hello-world
+ *     connections (autocannon), 100 enrolled devices, beside a Fastify hello-world
  *     process measured the same way: requests/s, p99, and the service's CPU per request. Each
  *     engine twice: every request signed (protocol 1), and in a session (each connection's
  *     device opens one with a signed request, then MACs its next 30 pulls, as a device syncing
@@ -44,7 +44,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = 2;
 const HEAVY_MAILS = Number(process.env.BENCH_HEAVY_MAILS ?? 10_000);
 const CONNECTIONS = 50;
-const PULL_DEVICES = CONNECTIONS; // one device per connection
+const PULL_DEVICES = 2 * CONNECTIONS;
 /** Pulls per session: 15 minutes of sessions at one sync every 30 s. */
 const SESSION_PULLS = 30;
 const PUSH_TOTAL = 10_000;
@@ -189,9 +189,17 @@ async function pullRequests(
   auth: Auth,
   proofs: { mac: number; signed: number },
 ): Promise<autocannon.Request[]> {
-  let next = 0;
+  // A session belongs to one connection at a time: a connection takes a device from the free
+  // queue when it opens a session and gives it back with the session's last pull (twice as many
+  // devices as connections, so a device given back is not opened again while that pull is out).
+  const free = [...engine.pullers];
+  const rotate = () => {
+    const puller = free.shift()!;
+    free.push(puller); // signed requests need no exclusive device
+    return puller;
+  };
   const take = (context: ConnectionState) =>
-    (context.puller ??= engine.pullers[next++ % engine.pullers.length]!);
+    (context.puller ??= auth === 'signed' ? rotate() : free.shift()!);
   const pull = (request: autocannon.Request, context: ConnectionState): autocannon.Request => {
     const { device, body } = take(context);
     // Until the key is agreed (a millisecond) the connection signs, as a device does.
@@ -243,7 +251,15 @@ async function pullRequests(
   // autocannon clears a connection's context after the last request of its list, so each
   // connection opens a session again every SESSION_PULLS pulls: as a device does that syncs every
   // 30 s and opens a session every 15 minutes.
-  return [open, ...Array.from({ length: SESSION_PULLS }, () => ({ setupRequest: pull }))];
+  const last: autocannon.Request = {
+    setupRequest: (request, context: ConnectionState) => {
+      const built = pull(request, context);
+      free.push(context.puller!);
+      return built;
+    },
+  };
+  const pulls = Array.from({ length: SESSION_PULLS - 1 }, () => ({ setupRequest: pull }));
+  return [open, ...pulls, last];
 }
 
 async function load(
