@@ -4,8 +4,10 @@
  * encrypted store and on a plain copy of the same data in the same run (the cost of encryption),
  * and through the whole backend call path (contract validation, session check, output
  * validation), and the backend's resident memory. Figures through the reporter (figures.ts):
- * each beside its peer of the same run, ratio, goal and load average. BENCH_MESSAGES (default
- * 100,000) makes a smaller variant for development.
+ * each beside its peer of the same run, ratio, goal and load average. Besides the even spread, one
+ * resident holds a mailbox of BENCH_HEAVY_MESSAGES alone (inbox page and search must not grow
+ * with it). BENCH_MESSAGES and BENCH_HEAVY_MESSAGES (default 100,000 each) make a smaller variant
+ * for development.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -28,6 +30,9 @@ import { createReport } from './figures';
 
 const RESIDENTS = 500;
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
+/** One more resident, alone with a mailbox this large (a resident in service for years). */
+const HEAVY_MESSAGES = Number(process.env.BENCH_HEAVY_MESSAGES ?? 100_000);
+const HEAVY = 'heavy';
 const RUNS = 500;
 
 /**
@@ -91,8 +96,8 @@ async function fill(dbPath: string, plain: boolean): Promise<void> {
     updatedAt: at(0),
   });
   store.transaction(() => {
-    for (let r = 0; r < RESIDENTS; r += 1) {
-      const residentId = `r${r}`;
+    for (let r = 0; r <= RESIDENTS; r += 1) {
+      const residentId = r === RESIDENTS ? HEAVY : `r${r}`;
       store.residents.upsert({
         id: residentId,
         facilityId: sample.id,
@@ -118,13 +123,18 @@ async function fill(dbPath: string, plain: boolean): Promise<void> {
         );
       }
     }
-    for (let m = 0; m < MESSAGES; m += 1) {
-      const r = m % RESIDENTS;
+    // The evenly spread residents, then the heavy one (residents index RESIDENTS, as above).
+    const mails = [
+      ...Array.from({ length: MESSAGES }, (_, m) => ({ id: `m${m}`, r: m % RESIDENTS })),
+      ...Array.from({ length: HEAVY_MESSAGES }, (_, m) => ({ id: `h${m}`, r: RESIDENTS })),
+    ];
+    for (const [m, { id, r }] of mails.entries()) {
+      const residentId = r === RESIDENTS ? HEAVY : `r${r}`;
       const sortAt = at(Math.floor(random() * 525_600));
       store.mail.insert({
-        id: `m${m}`,
-        residentId: `r${r}`,
-        contactId: `r${r}-c${m % 3}`,
+        id,
+        residentId,
+        contactId: `${residentId}-c${m % 3}`,
         direction: random() < 0.6 ? 'inbound' : 'outbound',
         status: 'delivered',
         subject: sentence(4),
@@ -145,7 +155,7 @@ async function fill(dbPath: string, plain: boolean): Promise<void> {
   store.db.pragma('optimize');
   store.close();
   console.log(
-    `filled ${MESSAGES.toLocaleString('en')} messages for ${RESIDENTS} residents in ${(
+    `filled ${MESSAGES.toLocaleString('en')} messages for ${RESIDENTS} residents and ${HEAVY_MESSAGES.toLocaleString('en')} for one more in ${(
       (performance.now() - fillStart) /
       1000
     ).toFixed(1)} s`,
@@ -206,6 +216,11 @@ const [searchPlain, searchRepo] = await time(
   searchOf(plainStore),
   searchOf(backend.store),
 );
+const [heavyInbox, heavySearch] = await time(
+  () => pick(searched),
+  () => backend.store.mail.page(HEAVY, 'inbox', 50),
+  (word) => backend.store.mail.search(HEAVY, `"${word}"*`, 50),
+);
 plainStore.close();
 const [inboxCall] = await time(
   () => undefined,
@@ -254,6 +269,23 @@ report.add({
   peer: { name: 'the repository search alone', value: p95(searchRepo) },
   goal: { atMost: 10 },
   details: details(searchCall),
+});
+const heavy = `one resident with ${Math.round(HEAVY_MESSAGES / 1000)}k messages`;
+report.add({
+  name: `inbox page of 50 newest p95, ${heavy}`,
+  value: p95(heavyInbox),
+  unit: 'ms',
+  peer: { name: 'the same page, evenly spread residents', value: p95(inboxRepo) },
+  goal: { atMost: 2 },
+  details: details(heavyInbox),
+});
+report.add({
+  name: `full-text search, 1 frequent word, p95, ${heavy}`,
+  value: p95(heavySearch),
+  unit: 'ms',
+  peer: { name: 'the same search, evenly spread residents', value: p95(searchRepo) },
+  goal: { atMost: 10 },
+  details: details(heavySearch),
 });
 report.add({
   name: 'backend resident memory',
