@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SignedRequestParts } from './auth';
 import { IdSchema } from './common';
 
 /**
@@ -37,15 +38,9 @@ export const SessionResponseSchema = z.object({
 });
 export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 
-export interface SessionRequestParts {
-  method: string;
-  /** Path with query string exactly as sent. */
-  path: string;
-  deviceId: string;
+/** What a signature covers, plus the session it is MACed under. */
+export interface SessionRequestParts extends SignedRequestParts {
   sessionId: string;
-  counter: number;
-  /** sha256 hex of the raw body bytes. */
-  bodySha256: string;
 }
 
 /** The exact text that is MACed (a prefix of its own: a MAC is never a valid signature text). */
