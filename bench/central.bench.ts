@@ -2,15 +2,19 @@
  * Central service benchmark (`npm run bench -- central`). The service runs in its own process
  * (as `npm run central` starts it), freshly started for each measurement, on SQLite and on
  * PostgreSQL; this process is the load. In one run, interleaved round by round:
- *  1. empty-delta pulls (facility + a resident with a large mailbox, at the tip) from 100 devices,
- *     signed, over 50 connections (autocannon), beside a Fastify hello-world process measured the
- *     same way: requests/s, p99, and the service's CPU per request;
- *  2. the same on PostgreSQL with 1 and 2 service processes (node:cluster) on one database;
+ *  1. empty-delta pulls (facility + a resident with a large mailbox, at the tip) over 50
+ *     connections (autocannon), 100 enrolled devices, beside a Fastify hello-world
+ *     process measured the same way: requests/s, p99, and the service's CPU per request. Each
+ *     engine twice: every request signed (protocol 1), and in a session (each connection's
+ *     device opens one with a signed request, then MACs its next 30 pulls, as a device syncing
+ *     every 30 s does in a 15-minute session; sync/protocol session.ts);
+ *  2. sessions on PostgreSQL with 1, 2 and 3 service processes (node:cluster) on one database
+ *     (a connection stays on one worker, as a balancer keeps a device on one process);
  *  3. 10,000 `mail.send` pushed by 8 devices at once, each for its own resident (so that no
  *     balance row is shared), and on PostgreSQL how many writers wait for the change-position
  *     counter's row lock (sampled from pg_stat_activity every 5 ms).
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
- * run (default 5), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
+ * run (default 5, after 2 s of warm-up load that is not measured), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,22 +22,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { EnrollRequestSchema, formatCursor, type PushResponse } from '../sync/protocol';
+import {
+  EnrollRequestSchema,
+  SessionResponseSchema,
+  formatCursor,
+  sessionKeyAgreement,
+  type PushResponse,
+} from '../sync/protocol';
 import { enrollDevice } from '../sync/server/enrollment';
 import { readEpoch } from '../sync/server/epoch';
 import { openPostgresStorage } from '../sync/server/storage/postgres';
 import { openSqliteStorage } from '../sync/server/storage/sqlite';
 import type { Storage } from '../sync/server/storage/types';
-import { TestDevice } from '../sync/server/testing/device';
+import { TestDevice, type TestSession } from '../sync/server/testing/device';
 import { startTestPostgres } from '../sync/server/testing/postgres';
 import { createReport } from './figures';
 import { enrollCodes, median, seedCentral, startChild, type Child } from './setup';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 2;
 const HEAVY_MAILS = Number(process.env.BENCH_HEAVY_MAILS ?? 10_000);
-const PULL_DEVICES = 100;
 const CONNECTIONS = 50;
+const PULL_DEVICES = 2 * CONNECTIONS;
+/** Pulls per session: 15 minutes of sessions at one sync every 30 s. */
+const SESSION_PULLS = 30;
 const PUSH_TOTAL = 10_000;
 const PUSH_DEVICES = 8;
 const PUSH_BATCH = 250;
@@ -51,7 +64,7 @@ interface Engine {
   heavyResident: string;
   residentIds: string[];
   customerId: string;
-  /** Signed bodies of empty-delta pulls, one per device. */
+  /** Empty-delta pull bodies, one per device. */
   pullers: { device: TestDevice; body: Buffer }[];
 }
 
@@ -158,36 +171,121 @@ interface Load {
   p50: number;
   errors: number;
   cpuMsPerRequest: number;
+  /** Share of the pulls that carried a session MAC (the rest were signed). */
+  macShare: number;
 }
 
-async function load(url: string, pid: number, engine: Engine | null): Promise<Load> {
-  let next = 0;
-  const cpuBefore = cpuMs(pid);
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        setupRequest: (request) => {
-          if (!engine) return { ...request, method: 'POST', path: '/v1/pull', body: '{}' };
-          const puller = engine.pullers[next++ % engine.pullers.length]!;
-          return {
-            ...request,
-            method: 'POST',
-            path: '/v1/pull',
-            body: puller.body.toString(),
-            headers: {
-              ...puller.device.signedHeaders('POST', '/v1/pull', puller.body),
-              'content-type': 'application/json',
-            },
-          };
+type Auth = 'signed' | 'session';
+
+/** What one autocannon connection holds: its device and, once agreed, its session. */
+interface ConnectionState {
+  puller?: Engine['pullers'][number];
+  session?: TestSession;
+}
+
+/** The requests of every connection; the first opens its session when `auth` is 'session'. */
+async function pullRequests(
+  engine: Engine,
+  auth: Auth,
+  proofs: { mac: number; signed: number },
+): Promise<autocannon.Request[]> {
+  // A session belongs to one connection at a time: a connection takes a device from the free
+  // queue when it opens a session and gives it back with the session's last pull (twice as many
+  // devices as connections, so a device given back is not opened again while that pull is out).
+  const free = [...engine.pullers];
+  const rotate = () => {
+    const puller = free.shift()!;
+    free.push(puller); // signed requests need no exclusive device
+    return puller;
+  };
+  const take = (context: ConnectionState) =>
+    (context.puller ??= auth === 'signed' ? rotate() : free.shift()!);
+  const pull = (request: autocannon.Request, context: ConnectionState): autocannon.Request => {
+    const { device, body } = take(context);
+    // Until the key is agreed (a millisecond) the connection signs, as a device does.
+    const headers = context.session
+      ? device.sessionHeaders('POST', '/v1/pull', body, { session: context.session })
+      : device.signedHeaders('POST', '/v1/pull', body);
+    proofs[context.session ? 'mac' : 'signed'] += 1;
+    return {
+      ...request,
+      method: 'POST',
+      path: '/v1/pull',
+      body: body.toString(),
+      headers: { ...headers, 'content-type': 'application/json' },
+    };
+  };
+  if (auth === 'signed') return [{ setupRequest: pull }];
+  // Each device's X25519 half, made before the load (autocannon's hooks cannot wait).
+  const agreements = new Map(
+    await Promise.all(
+      engine.pullers.map(async (puller) => [puller, await sessionKeyAgreement()] as const),
+    ),
+  );
+  const open: autocannon.Request = {
+    setupRequest: (request, context: ConnectionState): autocannon.Request => {
+      const { device } = take(context);
+      const publicKey = agreements.get(context.puller!)!.publicKey;
+      const body = Buffer.from(JSON.stringify({ publicKey }));
+      return {
+        ...request,
+        method: 'POST',
+        path: '/v1/session',
+        body: body.toString(),
+        headers: {
+          ...device.signedHeaders('POST', '/v1/session', body),
+          'content-type': 'application/json',
         },
-      },
-    ],
-  });
+      };
+    },
+    onResponse: (status, body, context: ConnectionState) => {
+      if (status !== 200) return;
+      const answer = SessionResponseSchema.parse(JSON.parse(body));
+      const puller = context.puller!;
+      void agreements
+        .get(puller)!
+        .agree(answer.publicKey, answer.sessionId, puller.device.id)
+        .then((key) => (context.session = { id: answer.sessionId, key, counter: 0 }));
+    },
+  };
+  // autocannon clears a connection's context after the last request of its list, so each
+  // connection opens a session again every SESSION_PULLS pulls: as a device does that syncs every
+  // 30 s and opens a session every 15 minutes.
+  const last: autocannon.Request = {
+    setupRequest: (request, context: ConnectionState) => {
+      const built = pull(request, context);
+      free.push(context.puller!);
+      return built;
+    },
+  };
+  const pulls = Array.from({ length: SESSION_PULLS - 1 }, () => ({ setupRequest: pull }));
+  return [open, ...pulls, last];
+}
+
+async function load(
+  url: string,
+  pid: number,
+  engine: Engine | null,
+  auth: Auth = 'signed',
+): Promise<Load> {
+  const proofs = { mac: 0, signed: 0 };
+  const run = async (duration: number) =>
+    autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration,
+      requests: engine
+        ? await pullRequests(engine, auth, proofs)
+        : [{ method: 'POST', path: '/v1/pull', body: '{}' }],
+    });
+  // Warmed first (JIT, prepared statements, pools), as a service in production is.
+  await run(WARMUP_SECONDS);
+  proofs.mac = proofs.signed = 0;
+  const cpuBefore = cpuMs(pid);
+  const result = await run(SECONDS);
   const cpu = cpuMs(pid) - cpuBefore;
   return {
+    macShare: proofs.mac / Math.max(1, proofs.mac + proofs.signed),
     rate: result.requests.average,
     p99: result.latency.p99,
     p50: result.latency.p50,
@@ -286,10 +384,17 @@ try {
   const hello: Load[] = [];
   const pulls = new Map<string, Load[]>();
   const record = (key: string, value: Load) => pulls.set(key, [...(pulls.get(key) ?? []), value]);
-  const runs: { key: string; engine: Engine; processes: number }[] = [
-    { key: 'SQLite', engine: sqlite, processes: 1 },
-    { key: 'PostgreSQL', engine: postgresql, processes: 1 },
-    { key: 'PostgreSQL, 2 processes', engine: postgresql, processes: 2 },
+  const runs: { key: string; engine: Engine; processes: number; auth: Auth }[] = [
+    { key: 'SQLite, signed', engine: sqlite, processes: 1, auth: 'signed' },
+    { key: 'SQLite, session', engine: sqlite, processes: 1, auth: 'session' },
+    { key: 'PostgreSQL, signed', engine: postgresql, processes: 1, auth: 'signed' },
+    { key: 'PostgreSQL, session', engine: postgresql, processes: 1, auth: 'session' },
+    ...[2, 3].map((processes) => ({
+      key: `PostgreSQL, session, ${processes} processes`,
+      engine: postgresql,
+      processes,
+      auth: 'session' as const,
+    })),
   ];
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const run of runs) {
@@ -297,12 +402,13 @@ try {
       hello.push(await load(peer.ready, peer.process.pid!, null));
       await peer.stop();
       const central = await startCentral(run.engine, run.processes);
-      const measured = await load(central.ready, central.process.pid!, run.engine);
+      const measured = await load(central.ready, central.process.pid!, run.engine, run.auth);
       await central.stop();
       record(run.key, measured);
       report.note(
         `round ${round + 1} ${run.key}: ${measured.rate.toFixed(0)} req/s p99 ${measured.p99} ms, ` +
-          `${measured.errors} errors; hello ${hello.at(-1)!.rate.toFixed(0)} req/s`,
+          `${measured.errors} errors, ${(measured.macShare * 100).toFixed(0)}% MACed; ` +
+          `hello ${hello.at(-1)!.rate.toFixed(0)} req/s`,
       );
     }
   }
@@ -317,7 +423,12 @@ try {
       unit: 'req/s',
       peer: { name: 'Fastify hello', value: helloRate },
       goal: { atLeast: 5_000 },
-      details: { errors, rounds: ROUNDS, seconds: SECONDS },
+      details: {
+        errors,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        macShare: median(loads.map((l) => l.macShare)),
+      },
     });
     report.add({
       name: `central empty-delta pulls p99, ${run.key}`,

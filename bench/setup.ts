@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { createEnrollCode } from '../sync/server/enrollment';
 import { credit } from '../sync/server/ledger';
 import { loadFacility } from '../sync/server/facilities';
-import { insertMessage } from '../sync/server/mail';
+import { insertReleasedEmail } from '../sync/server/testing/mail';
 import { publishContact } from '../sync/server/publish';
 import { insertResident, prepareResident } from '../sync/server/residents-admin';
 import { seedSample } from '../sync/server/seed';
@@ -82,19 +82,13 @@ export async function seedCentral(
       const facility = await loadFacility(work.tx, facilityId);
       for (let i = start; i < Math.min(options.mails, start + BATCH); i += 1) {
         const language = i % 2 === 0 ? 'en' : 'es';
-        await insertMessage(work, {
-          id: randomUUID(),
+        // Released, as a reviewer would: unreleased mail never reaches a resident's devices.
+        await insertReleasedEmail(work, {
           facility,
           residentId: options.heavy ? residentIds[0]! : residentIds[i % residentIds.length]!,
           customerId,
-          direction: 'inbound',
-          kind: 'email',
           subject: writer.subject(language),
           body: writer.letter(language),
-          attachments: [],
-          stampsCharged: 1,
-          prepaidUsed: 0,
-          prepaidAttached: 0,
         });
       }
     });

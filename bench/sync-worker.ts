@@ -2,6 +2,8 @@
  * One measured run of the sync benchmark, in a fresh process (sync.bench.ts starts one per run,
  * interleaving the systems). Prints its result as JSON on the last line.
  *   homeline-pull URL CODE DIR            a fresh device store pulls everything (timed)
+ *   homeline-pull-plain URL CODE DIR      the same into an unencrypted store of the same schema
+ *                                         (the product never opens one: it prices encryption)
  *   homeline-push URL CODE DIR N RESIDENT CUSTOMER
  *                                         a fresh device catches up (not timed), then N mail.send
  *                                         written offline go up in one sync (timed)
@@ -16,7 +18,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import PouchDB from 'pouchdb';
-import { fixedKeySource, openStore } from '../electron/backend/store';
+import {
+  createStore,
+  fixedKeySource,
+  openDatabase,
+  openStore,
+  type Store,
+} from '../electron/backend/store';
 import { createBackendSync, enrollWithCode } from '../electron/backend/sync';
 import { createLetterWriter } from './text';
 
@@ -38,8 +46,9 @@ function sendArgs(n: number, residentId: string, customerId: string) {
   };
 }
 
-async function enrolledDevice(url: string, code: string, dir: string) {
-  const store = openStore(join(dir, 'device.db'), storeKey);
+async function enrolledDevice(url: string, code: string, dir: string, plain = false) {
+  const path = join(dir, 'device.db');
+  const store: Store = plain ? createStore(openDatabase(path)) : openStore(path, storeKey);
   await enrollWithCode(store, {
     serverUrl: url,
     code,
@@ -60,8 +69,8 @@ async function enrolledDevice(url: string, code: string, dir: string) {
   return { store, sync };
 }
 
-async function homelinePull(url: string, code: string, dir: string) {
-  const { store, sync } = await enrolledDevice(url, code, dir);
+async function homelinePull(url: string, code: string, dir: string, plain = false) {
+  const { store, sync } = await enrolledDevice(url, code, dir, plain);
   const started = performance.now();
   const status = await sync.syncNow();
   const ms = performance.now() - started;
@@ -164,6 +173,7 @@ async function pouchPush(url: string, dir: string, count: number) {
 
 const results: Record<string, () => unknown> = {
   'homeline-pull': () => homelinePull(args[0]!, args[1]!, args[2]!),
+  'homeline-pull-plain': () => homelinePull(args[0]!, args[1]!, args[2]!, true),
   'homeline-push': () =>
     homelinePush(args[0]!, args[1]!, args[2]!, Number(args[3]), args[4]!, args[5]!),
   floor: () => floor(args[0]!, args[1]!),

@@ -4,8 +4,8 @@
  * fresh process of its own (sync-worker.ts), the systems interleaved round by round:
  *  - pull 10,000 released mails (~1 KB of English or Spanish, spread over 20 residents) into a
  *    freshly enrolled kiosk, beside (a) the bare insert of the same rows into a fresh store of
- *    the same schema, FTS included (the floor), and (b) PouchDB 9 replicating the same documents
- *    from express-pouchdb;
+ *    the same schema, FTS included (the floor), (b) PouchDB 9 replicating the same documents
+ *    from express-pouchdb, and (c) the same pull into an unencrypted store (encryption's cost);
  *  - push 10,000 `mail.send` (stamps spent, moderation, ledger) written offline, beside PouchDB
  *    replicating 10,000 documents of the same shape up to express-pouchdb.
  * Figures through the reporter (figures.ts); the median of BENCH_ROUNDS rounds (default 2).
@@ -39,7 +39,7 @@ const seeded = await seedCentral(storage, {
 const documents = await storage.all<{ entity: string; entity_id: string; data: string }>(
   "SELECT entity, entity_id, data FROM changes WHERE op = 'upsert' ORDER BY position",
 );
-const codes = await enrollCodes(storage, seeded.facilityId, ROUNDS * 2);
+const codes = await enrollCodes(storage, seeded.facilityId, ROUNDS * 3);
 await storage.close();
 report.note(
   `central: ${MAILS} mails over ${RESIDENTS} residents, ${documents.length} changes in all`,
@@ -73,7 +73,12 @@ try {
     if (!answer.ok) throw new Error(`pouchdb bulk: ${answer.status}`);
   }
 
-  const runs = { pull: [] as number[], floor: [] as number[], pouchPull: [] as number[] };
+  const runs = {
+    pull: [] as number[],
+    plainPull: [] as number[],
+    floor: [] as number[],
+    pouchPull: [] as number[],
+  };
   const pushRuns = { homeline: [] as number[], pouch: [] as number[] };
   for (let round = 0; round < ROUNDS; round += 1) {
     const at = (name: string) => {
@@ -102,9 +107,17 @@ try {
       at('floor'),
     ]);
     runs.floor.push(floor.ms);
+    const plainPulled = await runChild<{ ms: number; mails: number }>(WORKER, [
+      'homeline-pull-plain',
+      central.ready,
+      codes.pop()!,
+      at('plain-pull'),
+    ]);
+    if (plainPulled.mails !== MAILS) throw new Error(`pulled ${plainPulled.mails} plain`);
+    runs.plainPull.push(plainPulled.ms);
     report.note(
       `round ${round + 1}: pull ${pulled.ms.toFixed(0)} ms, floor ${floor.ms.toFixed(0)} ms, ` +
-        `PouchDB pull ${pouchPulled.ms.toFixed(0)} ms`,
+        `PouchDB pull ${pouchPulled.ms.toFixed(0)} ms, unencrypted pull ${plainPulled.ms.toFixed(0)} ms`,
     );
 
     const pushed = await runChild<{ ms: number; pushed: number }>(WORKER, [
@@ -141,6 +154,12 @@ try {
       ...pull,
       peer: { name: 'PouchDB 9 <- express-pouchdb', value: median(runs.pouchPull) },
       goal: { fasterThanPeerAtLeast: 15 },
+    },
+    {
+      ...pull,
+      name: 'pull 10k mails, encrypted store',
+      peer: { name: 'the same pull, unencrypted store', value: median(runs.plainPull) },
+      goal: { peerRatioAtMost: 1.3 },
     },
     {
       name: 'push 10k mail.send',

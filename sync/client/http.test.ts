@@ -53,6 +53,9 @@ const transport = () =>
     credentials: () => ({ deviceId: 'dev-1', privateKey: keys.privateKey }),
     nextRequestCounter: () => ++counter,
     timeoutMs: 2_000,
+    // The signed form, byte for byte; sessions are tested against the real service
+    // (tests/integration/device-sessions.test.ts).
+    sessions: false,
   });
 
 const mutation = {

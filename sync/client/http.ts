@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   PullResponseSchema,
   PushResponseSchema,
+  SessionResponseSchema,
   signingPayload,
   type DeviceInfo,
   type EnrollRequest,
@@ -24,6 +25,7 @@ import {
 import { SyncError } from './errors';
 import { loadPrivateKey, signText } from './keys';
 import type { DeviceCredentials } from './port';
+import { createSessionClient } from './session';
 
 /** The central service's device routes. */
 export const ROUTES = {
@@ -31,6 +33,7 @@ export const ROUTES = {
   device: '/v1/device',
   push: '/v1/push',
   pull: '/v1/pull',
+  session: '/v1/session',
   cardPayments: '/v1/card-payments',
 } as const;
 
@@ -55,6 +58,13 @@ export interface HttpTransportOptions {
   nextRequestCounter(): number;
   /** Per request; a hung server must not hang the sync loop. */
   timeoutMs?: number;
+  /**
+   * Open a session and MAC requests under it (session.ts) instead of signing each one; on by
+   * default. Off: every request is signed (what a protocol 1 device does).
+   */
+  sessions?: boolean;
+  /** Monotonic milliseconds for session renewal (performance.now by default). */
+  now?: () => number;
   fetch?: typeof fetch;
   /**
    * Lab override set by facility IT (and logged by whoever sets it): accept a plain http://
@@ -128,21 +138,33 @@ export function createRequestSigner(
   };
 }
 
-/** Signed HTTP requests to the central service, answers validated against the protocol. */
+/**
+ * Authenticated HTTP requests to the central service, answers validated against the protocol:
+ * MACed under a session (opened by one signed request), or each signed when sessions are off.
+ */
 export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const sign = createRequestSigner(options);
+  const sessions =
+    options.sessions === false
+      ? undefined
+      : createSessionClient({
+          open: (publicKey) =>
+            send('POST', ROUTES.session, { publicKey }, SessionResponseSchema, sign),
+          now: options.now,
+        });
 
-  async function signed<S extends z.ZodType>(
+  function send<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     schema: S,
+    authenticate: (method: 'GET' | 'POST', path: string, text: string) => Record<string, string>,
   ): Promise<z.output<S>> {
     const baseUrl = centralBaseUrl(options);
     const text = body === undefined ? '' : JSON.stringify(body);
-    const headers = sign(method, path, text);
+    const headers = authenticate(method, path, text);
     return request(
       doFetch,
       { ...options, baseUrl },
@@ -155,11 +177,36 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     );
   }
 
+  async function authenticated<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+  ): Promise<z.output<S>> {
+    if (!sessions) return send(method, path, body, schema, sign);
+    const credentials = options.credentials();
+    if (!credentials) throw new SyncError('not_enrolled', 'This device is not enrolled yet.');
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const bodySha256 = sha256Hex(text);
+    for (let attempt = 1; ; attempt += 1) {
+      const proof = await sessions.headers(credentials.deviceId, method, path, bodySha256);
+      try {
+        return await send(method, path, body, schema, () => proof.headers);
+      } catch (error) {
+        // Refused before the service did anything: safe to send again under a new session.
+        const expired = error instanceof SyncError && error.refusal?.code === 'session_expired';
+        if (!expired || attempt === 2) throw error;
+        sessions.forget(proof.sessionId);
+      }
+    }
+  }
+
   return {
-    push: (body) => signed('POST', ROUTES.push, body, PushResponseSchema),
-    pull: (body) => signed('POST', ROUTES.pull, body, PullResponseSchema),
-    deviceInfo: () => signed('GET', ROUTES.device, undefined, DeviceInfoSchema),
-    chargeCard: (body) => signed('POST', ROUTES.cardPayments, body, KioskCardChargeResponseSchema),
+    push: (body) => authenticated('POST', ROUTES.push, body, PushResponseSchema),
+    pull: (body) => authenticated('POST', ROUTES.pull, body, PullResponseSchema),
+    deviceInfo: () => authenticated('GET', ROUTES.device, undefined, DeviceInfoSchema),
+    chargeCard: (body) =>
+      authenticated('POST', ROUTES.cardPayments, body, KioskCardChargeResponseSchema),
   };
 }
 
@@ -250,6 +297,8 @@ function errorFor(status: number, method: string, path: string, answer: string):
   if (code === 'device_revoked') return new SyncError('device_revoked', message);
   // A replayed counter is a race between two requests of ours: a fresh counter fixes it.
   if (code === 'replayed') return new SyncError('transient', message);
+  // The service restarted or the session ran out: the transport opens another and retries.
+  if (code === 'session_expired') return new SyncError('transient', message, undefined, refusal);
   if (status === 401 || status === 403) return new SyncError('unauthorized', message);
   if (status === 413) return new SyncError('too_large', message);
   if (status === 408 || status === 429 || status >= 500)

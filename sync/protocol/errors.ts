@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'replayed',
+  'session_expired',
   'device_revoked',
   'upgrade_required',
   'epoch_changed',

@@ -4,6 +4,7 @@ export * from './common';
 export * from './errors';
 export * from './checksum';
 export * from './auth';
+export * from './session';
 export * from './enrollment';
 export * from './mutations';
 export * from './entities';

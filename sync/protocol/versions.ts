@@ -4,9 +4,9 @@
  * can no longer serve older clients (they then get "upgrade required").
  */
 /**
- * 2: least data per device (unit, device and directory scopes; sign-in records leave the facility
- * scope). A version 1 device would only see its residents' records tombstoned and could sign no
- * one in, so it is told to upgrade instead.
+ * 2: device sessions (session.ts) and least data per device (unit, device and directory scopes;
+ * sign-in records leave the facility scope). A version 1 device would only see its residents'
+ * records tombstoned and could sign no one in, so it is told to upgrade instead.
  */
 export const PROTOCOL_VERSION = 2;
 export const MIN_PROTOCOL_VERSION = 2;
@@ -19,6 +19,8 @@ export const HEADERS = {
   device: 'x-homeline-device',
   counter: 'x-homeline-counter',
   signature: 'x-homeline-signature',
+  session: 'x-homeline-session',
+  mac: 'x-homeline-mac',
   bodySha256: 'x-homeline-body-sha256',
 } as const;
 

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installAccessControl } from './http/access-control';
 import { createDeviceAuthenticator } from './http/device-auth';
+import { createDeviceSessions } from './http/device-sessions';
 import { installErrorHandler } from './http/errors';
 import { installBodyParsers } from './http/raw-body';
 import { createPageSigner } from './page-signing';
@@ -81,12 +82,14 @@ export async function createCentralServer(options: CentralServerOptions): Promis
     },
   });
   app.server.maxConnections = limits.maxConnections;
+  const clock = options.clock ?? (() => new Date());
   const context: RouteContext = {
     storage: options.storage,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     logger: options.logger,
     minAppVersion: options.minAppVersion ?? '0.0.0',
     pageSigner: createPageSigner(options.storage),
+    deviceSessions: createDeviceSessions(clock),
     payments: options.payments ?? null,
   };
   installErrorHandler(app);
@@ -97,7 +100,7 @@ export async function createCentralServer(options: CentralServerOptions): Promis
     storage: context.storage,
     clock: context.clock,
     minAppVersion: context.minAppVersion,
-    devices: createDeviceAuthenticator(options.storage),
+    devices: createDeviceAuthenticator(options.storage, context.deviceSessions),
   });
   deviceRoutes(app, context);
   adminRoutes(app, context);

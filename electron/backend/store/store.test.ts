@@ -148,6 +148,44 @@ describe('mail repository', () => {
     expect(store.mail.search('r2', '"r1"*', 10)).toEqual([]);
   });
 
+  it('searches newest first across inbox and sent, a page at a time, never drafts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            minute: fc.integer({ min: 0, max: 50 }),
+            kind: fc.constantFrom('inbox', 'sent', 'draft'),
+            matches: fc.boolean(),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        (rows, limit) => {
+          store.db.exec('DELETE FROM messages');
+          rows.forEach((row, i) => {
+            const sortAt = new Date(Date.UTC(2026, 0, 1, 0, row.minute)).toISOString();
+            store.mail.insert(
+              message(`m${String(i).padStart(2, '0')}`, {
+                direction: row.kind === 'inbox' ? 'inbound' : 'outbound',
+                status: row.kind === 'draft' ? 'draft' : 'delivered',
+                body: row.matches ? 'birthday cake' : 'other words',
+                sortAt,
+              }),
+            );
+          });
+          const expected = rows
+            .map((row, i) => ({ ...row, id: `m${String(i).padStart(2, '0')}` }))
+            .filter((row) => row.matches && row.kind !== 'draft')
+            .sort((a, b) => b.minute - a.minute || (a.id < b.id ? 1 : -1))
+            .slice(0, limit)
+            .map((row) => row.id);
+          expect(store.mail.search('r1', '"birthday"*', limit).map((m) => m.id)).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('refuses values of the wrong type (STRICT) and unknown statuses', () => {
     store.mail.insert(message('m1'));
     expect(() =>

@@ -186,11 +186,15 @@ export function installAccessControl(app: FastifyInstance, deps: AccessControlDe
   app.addHook('preHandler', async (request) => {
     const { access, acceptDevice } = request.routeOptions.config;
     if (request.is404 || access?.kind !== 'device') return;
-    const device = await deps.devices.authenticate(request, (found) => {
-      if (!access.profiles.includes(found.profile))
-        throw new HttpError(403, 'forbidden', `not for ${found.profile} devices`);
-      acceptDevice?.(request, found);
-    });
+    const device = await deps.devices.authenticate(
+      request,
+      (found) => {
+        if (!access.profiles.includes(found.profile))
+          throw new HttpError(403, 'forbidden', `not for ${found.profile} devices`);
+        acceptDevice?.(request, found);
+      },
+      { signatureRequired: access.signed === true },
+    );
     principals.set(request, { kind: 'device', device });
   });
 }

@@ -9,7 +9,7 @@ export function describeAccess(access: RouteAccess | undefined): string {
     case 'public':
       return 'public';
     case 'device':
-      return `device: ${access.profiles.join(', ')}`;
+      return `device: ${access.profiles.join(', ')}${access.signed ? ' (signed, no session)' : ''}`;
     case 'customer':
       return 'customer session';
     case 'staff':

@@ -6,7 +6,8 @@ import type { DeviceProfile, StaffRole } from '../../../domain';
  * One hook enforces it on the route Fastify matched (never on URL text); a route without a
  * declaration is refused, and the route-table test fails.
  * - public: anyone (rate-limited where it matters: login, register, lookup, enroll);
- * - device: a signed request from an enrolled, unrevoked device of one of these profiles;
+ * - device: a signed or session-MACed request from an enrolled, unrevoked device of one of these
+ *   profiles (`signed`: a signature only, never a session MAC);
  * - customer: a signed-in customer session;
  * - staff: a staff session holding one of these roles (the handler scopes data to the staff
  *   member's facilities);
@@ -14,7 +15,11 @@ import type { DeviceProfile, StaffRole } from '../../../domain';
  */
 export type RouteAccess =
   | { readonly kind: 'public' }
-  | { readonly kind: 'device'; readonly profiles: readonly DeviceProfile[] }
+  | {
+      readonly kind: 'device';
+      readonly profiles: readonly DeviceProfile[];
+      readonly signed?: true;
+    }
   | { readonly kind: 'customer' }
   | { readonly kind: 'staff'; readonly roles: readonly StaffRole[] }
   | { readonly kind: 'webhook'; readonly source: 'processor' };

@@ -1,18 +1,24 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { DeviceProfile } from '../../../domain';
-import { HEADERS, REPLAY_WINDOW, signingPayload } from '../../protocol';
+import { HEADERS, sessionMacPayload, signingPayload } from '../../protocol';
 import type { Storage } from '../storage/types';
+import type { DeviceSessions } from './device-sessions';
 import { HttpError } from './errors';
 import { rawBodySha256 } from './raw-body';
+import { slideWindow } from './replay-window';
 
 /**
- * Device request authentication. Each device signs method, path, body hash and a counter with
- * the Ed25519 key it generated at enrollment (private key never leaves the device). The server
- * keeps, per device, the highest counter seen and a 64-bit window of recent counters: a counter
- * seen before or older than the window is a replay. This needs no clock agreement (kiosks with a
- * dead RTC still work), allows a few concurrent requests to arrive out of order, and the window
- * lives in the database so several service nodes share it.
+ * Device request authentication, in one of two forms:
+ * - signed: the device signs method, path, body hash and a counter with the Ed25519 key it
+ *   generated at enrollment (the private key never leaves the device); the anti-replay window
+ *   (replay-window.ts) lives in the database, so every service process shares it;
+ * - session: after a signed `POST /v1/session` (device-sessions.ts), an HMAC-SHA256 under the
+ *   session key over the same fields plus the session id; the window lives with the session in
+ *   this process's memory, so such a request costs a MAC and one indexed read (revocation, the
+ *   profile), no signature verification and no write.
+ * A request carries exactly one of the two; a route may insist on a signature (opening a
+ * session does, so a session can never extend itself).
  */
 
 export interface AuthenticatedDevice {
@@ -21,26 +27,6 @@ export interface AuthenticatedDevice {
   profile: DeviceProfile;
   /** A housing-unit kiosk's unit (fixed at enrollment); null for lobby kiosks and tablets. */
   housingUnitId: string | null;
-}
-
-const WINDOW_MASK = (1n << BigInt(REPLAY_WINDOW)) - 1n;
-
-/** Applies a counter to the window; null when it is a replay. */
-export function slideWindow(
-  high: number,
-  bits: bigint,
-  counter: number,
-): { high: number; bits: bigint } | null {
-  if (counter > high) {
-    const shift = BigInt(counter - high);
-    const shifted = shift >= BigInt(REPLAY_WINDOW) ? 0n : (bits << shift) & WINDOW_MASK;
-    return { high: counter, bits: shifted | 1n };
-  }
-  const age = high - counter;
-  if (age >= REPLAY_WINDOW) return null;
-  const bit = 1n << BigInt(age);
-  if (bits & bit) return null;
-  return { high, bits: bits | bit };
 }
 
 interface DeviceRow {
@@ -67,48 +53,115 @@ export function publicKeyFromRaw(raw: string): KeyObject {
  */
 export type DeviceAcceptance = (device: AuthenticatedDevice & { highWaterMark: number }) => void;
 
-function signatureHeaders(request: FastifyRequest) {
-  const deviceId = request.headers[HEADERS.device];
-  const counterText = request.headers[HEADERS.counter];
-  const signature = request.headers[HEADERS.signature];
-  if (
-    typeof deviceId !== 'string' ||
-    typeof counterText !== 'string' ||
-    typeof signature !== 'string'
-  ) {
-    throw new HttpError(401, 'unauthorized', 'missing device signature headers');
+type Proof =
+  { kind: 'signature'; signature: string } | { kind: 'session'; id: string; mac: string };
+
+/** The device, counter and proof a request carries; exactly one proof, well formed. */
+function requestHeaders(request: FastifyRequest) {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const deviceId = header(HEADERS.device);
+  const counterText = header(HEADERS.counter);
+  const signature = header(HEADERS.signature);
+  const sessionId = header(HEADERS.session);
+  const mac = header(HEADERS.mac);
+  const bySignature = signature !== undefined && sessionId === undefined && mac === undefined;
+  const bySession = signature === undefined && sessionId !== undefined && mac !== undefined;
+  if (deviceId === undefined || counterText === undefined || !(bySignature || bySession)) {
+    throw new HttpError(
+      401,
+      'unauthorized',
+      'send the device, counter and either a signature or a session id and MAC',
+    );
   }
   const counter = Number(counterText);
   if (!/^\d{1,15}$/.test(counterText) || counter < 1) {
     throw new HttpError(401, 'unauthorized', 'counter must be a positive integer');
   }
-  return { deviceId, counter, signature };
+  const proof: Proof = bySignature
+    ? { kind: 'signature', signature: signature! }
+    : { kind: 'session', id: sessionId!, mac: mac! };
+  return { deviceId, counter, proof };
 }
 
-export function createDeviceAuthenticator(storage: Storage) {
+const revoked = () => new HttpError(403, 'device_revoked', 'this device was revoked');
+
+export function createDeviceAuthenticator(storage: Storage, sessions: DeviceSessions) {
   const keys = new Map<string, KeyObject>();
 
   /**
-   * Before the body is read: the headers are well formed and name an enrolled, unrevoked device.
-   * Nobody without a device id gets a byte of body buffered; the signature over the body is
-   * checked by `authenticate` once it arrived.
+   * Before the body is read: the headers are well formed and name an enrolled, unrevoked device
+   * (or a live session of it). Nobody without a device id gets a byte of body buffered; the
+   * signature or MAC over the body is checked by `authenticate` once it arrived.
    */
   async function precheck(request: FastifyRequest): Promise<void> {
-    const { deviceId } = signatureHeaders(request);
+    const { deviceId, proof } = requestHeaders(request);
+    if (proof.kind === 'session') return void sessions.find(deviceId, proof.id);
     if (keys.has(deviceId)) return;
     const row = await storage.get<{ revoked_at: string | null }>(
       'SELECT revoked_at FROM devices WHERE id = ?',
       [deviceId],
     );
     if (!row) throw new HttpError(401, 'unauthorized', 'unknown device');
-    if (row.revoked_at) throw new HttpError(403, 'device_revoked', 'this device was revoked');
+    if (row.revoked_at) throw revoked();
+  }
+
+  /** A session request: the MAC, then one read for revocation; the window in memory. */
+  async function bySession(
+    request: FastifyRequest,
+    deviceId: string,
+    counter: number,
+    proof: Extract<Proof, { kind: 'session' }>,
+    accept: DeviceAcceptance,
+  ): Promise<AuthenticatedDevice> {
+    const session = sessions.find(deviceId, proof.id);
+    const payload = sessionMacPayload({
+      method: request.method,
+      path: request.url,
+      deviceId,
+      sessionId: session.id,
+      counter,
+      bodySha256: rawBodySha256(request),
+    });
+    sessions.checkMac(session, payload, proof.mac);
+    sessions.admitCounter(session, counter, false);
+    const current = await storage.get<DeviceRow>(
+      `SELECT id, facility_id, profile, housing_unit_id, revoked_at, high_water_mark
+       FROM devices WHERE id = ?`,
+      [deviceId],
+    );
+    if (!current) throw new HttpError(401, 'unauthorized', 'unknown device');
+    if (current.revoked_at) {
+      sessions.end(deviceId);
+      throw revoked();
+    }
+    const device = {
+      id: current.id,
+      facilityId: current.facility_id,
+      profile: current.profile,
+      housingUnitId: current.housing_unit_id,
+    };
+    accept({ ...device, highWaterMark: Number(current.high_water_mark) });
+    // Checked again and moved only now, after the read and the route's acceptance: a request
+    // refused on the way burns no counter, and a twin that arrived meanwhile is caught here.
+    sessions.admitCounter(session, counter, true);
+    return device;
   }
 
   async function authenticate(
     request: FastifyRequest,
     accept: DeviceAcceptance,
+    options: { signatureRequired?: boolean } = {},
   ): Promise<AuthenticatedDevice> {
-    const { deviceId, counter, signature } = signatureHeaders(request);
+    const { deviceId, counter, proof } = requestHeaders(request);
+    if (proof.kind === 'session') {
+      if (options.signatureRequired)
+        throw new HttpError(401, 'unauthorized', 'this route needs a signed request');
+      return bySession(request, deviceId, counter, proof, accept);
+    }
+    const { signature } = proof;
     const payload = Buffer.from(
       signingPayload({
         method: request.method,
@@ -138,9 +191,7 @@ export function createDeviceAuthenticator(storage: Storage) {
           [deviceId],
         );
         if (!current) throw new HttpError(401, 'unauthorized', 'unknown device');
-        if (current.revoked_at) {
-          throw new HttpError(403, 'device_revoked', 'this device was revoked');
-        }
+        if (current.revoked_at) throw revoked();
         if (!knownKey) {
           const key = publicKeyFromRaw(current.public_key);
           checkSignature(key);

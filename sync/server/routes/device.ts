@@ -5,6 +5,7 @@ import {
   EnrollRequestSchema,
   PullRequestSchema,
   PushRequestSchema,
+  SessionRequestSchema,
   type PushRequest,
 } from '../../protocol';
 import { enrollDevice } from '../enrollment';
@@ -29,7 +30,7 @@ export const PUSH_SEQ_SLACK = 1000;
 
 const parsedPushes = new WeakMap<FastifyRequest, PushRequest>();
 
-/** The device API: enrollment, identity, push and pull. Every call states its versions. */
+/** The device API: enrollment, sessions, identity, push and pull. Every call states its versions. */
 export function deviceRoutes(app: FastifyInstance, context: RouteContext): void {
   const { storage, clock } = context;
 
@@ -64,6 +65,22 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
       servicePublicKey: await context.pageSigner.publicKey(),
     });
   });
+
+  // Signed only: a session MAC can never open the next session, so a stolen session key dies
+  // with its session.
+  app.post(
+    '/v1/session',
+    {
+      config: {
+        access: { ...anyDevice, signed: true },
+        acceptDevice: (request) => void SessionRequestSchema.parse(request.body),
+      },
+    },
+    async (request) => {
+      const input = SessionRequestSchema.parse(request.body);
+      return context.deviceSessions.open(requestDevice(request).id, input.publicKey);
+    },
+  );
 
   app.post(
     '/v1/push',

@@ -81,11 +81,21 @@ export function createMailRepository(db: Database) {
         AND (m.sort_at, m.id) < (?, ?)
       ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
   );
-  const search = db.prepare<[string, string, number], Raw<MessageListRow>>(
-    `SELECT ${listColumns} FROM messages m
-      WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
-        AND m.resident_id = ? AND m.status <> 'draft'
-      ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
+  // Stops at the page: each folder a search covers (drafts are never searched) is walked newest
+  // first along its index, keeping the rows that match, until it has a page; the two pages are
+  // then merged. Matching every row of a large mailbox and sorting them all is never needed.
+  const newestMatches = (folder: 'inbox' | 'sent') =>
+    `SELECT * FROM (SELECT ${listColumns} FROM messages m
+      WHERE m.resident_id = @residentId AND m.folder = '${folder}' AND m.seq IN hits
+      ORDER BY m.sort_at DESC, m.id DESC LIMIT @limit)`;
+  const search = db.prepare<
+    [{ expression: string; residentId: string; limit: number }],
+    Raw<MessageListRow>
+  >(
+    `WITH hits(seq) AS MATERIALIZED (
+       SELECT rowid FROM messages_fts WHERE messages_fts MATCH @expression)
+     ${newestMatches('inbox')} UNION ALL ${newestMatches('sent')}
+     ORDER BY sortAt DESC, id DESC LIMIT @limit`,
   );
   const byId = db.prepare<[string], Raw<MessageListRow>>(
     `SELECT ${listColumns} FROM messages m WHERE m.id = ?`,
@@ -162,7 +172,7 @@ export function createMailRepository(db: Database) {
     search(residentId: string, terms: string, limit: number): MessageListRow[] {
       const owner = `"${residentId.replaceAll('"', '""')}"`;
       const expression = `resident_id : ${owner} AND {subject body} : (${terms})`;
-      return search.all(expression, residentId, limit).map(toMessage);
+      return search.all({ expression, residentId, limit }).map(toMessage);
     },
     byId(id: string): MessageListRow | undefined {
       const row = byId.get(id);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REPLAY_WINDOW } from '../../protocol';
-import { slideWindow } from './device-auth';
+import { slideWindow } from './replay-window';
 
 describe('anti-replay window', () => {
   it('accepts each counter at most once, and every fresh counter within the window', () => {
