@@ -28,6 +28,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { helpRequested } from '../cli/main';
 
 export const BUILDER_CONFIG = 'electron-builder.yml';
 /** The folder electron-builder packs (directories.app): its own package.json and the bundles. */
@@ -205,7 +206,21 @@ function run(command: string, args: string[]): void {
     fail(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
+const USAGE = `npm run dist [-- <electron-builder target arguments>]
+
+Builds the installers into release/ (docs/install.md, "For release engineers"): bundles the
+shell into app/dist, builds the renderer, then runs electron-builder for the Electron version
+pinned in package.json. Default targets: AppImage and deb on Linux, NSIS on Windows.
+
+environment:
+  HOMELINE_UPDATE_PUBLIC_KEY  the release managers' Ed25519 public key (PEM) to ship
+  HOMELINE_ELECTRON_DIST      an unpacked Electron of the pinned version, to build offline`;
+
 async function main(passThrough: string[]): Promise<void> {
+  if (helpRequested(passThrough)) {
+    console.log(USAGE);
+    return;
+  }
   const appOut = join(APP_DIR, 'dist');
   rmSync(appOut, { recursive: true, force: true });
   const bundles = await bundleShell(appOut, 'dist');

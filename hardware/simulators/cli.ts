@@ -3,10 +3,11 @@
  * The app reads the device configuration from DIR/devices.json (serial ports on the ptys).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runProgram, UsageError } from '../../cli/main';
 import {
   FAULT_NAMES,
   emulateKiosk,
@@ -39,8 +40,6 @@ const USAGE = `npm run sim -- [options] [ctl COMMAND]
   ctl printed               the receipts printed so far
 options: --dir DIR (default: the OS temp folder's homeline-sim), --port N (panel port,
          default any), --panel URL (ctl: talk to this panel), --help`;
-
-class UsageError extends Error {}
 
 async function start(dir: string, port: number): Promise<void> {
   const socat = ensureSocat();
@@ -90,8 +89,12 @@ async function control(
   off: boolean,
   device?: string,
 ) {
-  const base =
-    panel ?? (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { panel: string }).panel;
+  const state = join(dir, 'state.json');
+  if (!panel && !existsSync(state))
+    throw new UsageError(
+      `no simulators started in ${dir}: run npm run sim first, or pass --panel URL`,
+    );
+  const base = panel ?? (JSON.parse(readFileSync(state, 'utf8')) as { panel: string }).panel;
   const [command, value] = args;
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${base}/api/${path}`, {
@@ -144,8 +147,9 @@ async function control(
   }
 }
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       dir: { type: 'string', default: join(tmpdir(), 'homeline-sim') },
@@ -153,13 +157,8 @@ async function main(): Promise<void> {
       panel: { type: 'string' },
       device: { type: 'string' },
       off: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`bad --port ${values.port}`);
@@ -172,11 +171,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`sim: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(
-    error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? 2
-      : 1,
-  );
-});
+runProgram({ name: 'sim', usage: USAGE }, main);
