@@ -28,6 +28,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import semver from 'semver';
 import { helpRequested } from '../cli/main';
 
 export const BUILDER_CONFIG = 'electron-builder.yml';
@@ -221,6 +222,12 @@ async function main(passThrough: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // electron-builder's native rebuild refuses older Node versions with an obscure stack.
+  const engines = (
+    JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }
+  ).engines.node;
+  if (!semver.satisfies(process.version, engines))
+    fail(`needs Node ${engines} (package.json engines); this is ${process.version}`);
   const appOut = join(APP_DIR, 'dist');
   rmSync(appOut, { recursive: true, force: true });
   const bundles = await bundleShell(appOut, 'dist');
