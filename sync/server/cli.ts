@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -201,10 +202,8 @@ export async function runCli(
     }
     return async () => undefined;
   }
-  const logger = pino(
-    { level: env.LOG_LEVEL ?? 'info' },
-    openCentralLog(join(options['data-dir'], 'logs')),
-  );
+  const logFile = openCentralLog(join(options['data-dir'], 'logs'));
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info' }, logFile);
   const updates =
     options.releases && options['update-public-key']
       ? {
@@ -218,6 +217,7 @@ export async function runCli(
     );
   const processor = await paymentsFromEnv(env, logger).catch(async (error: unknown) => {
     await storage.close();
+    logFile.end();
     throw error instanceof ProcessorConfigError ? new CliError(error.message) : error;
   });
   const app = await createCentralServer({
@@ -246,6 +246,8 @@ export async function runCli(
     await app.close();
     await processor.stop();
     await storage.close();
+    logFile.end();
+    await once(logFile, 'finish');
   };
 }
 
