@@ -1,0 +1,24 @@
+/**
+ * `npm run service-pin`: facility IT's Service screen PIN for the device configuration. Reads the
+ * PIN from standard input (not from a flag: flags show in `ps` and shell history) and prints the
+ * `servicePinHash` line to put in config.json (docs/install.md). Each run salts anew, so the same
+ * PIN gives a different line every time; any of them opens the screen.
+ */
+import { text } from 'node:stream/consumers';
+import { PinSchema } from '../domain/credentials';
+import { encodePinHash, hashPin } from '../electron/backend/services/pin-hash';
+import { runProgram, UsageError } from '../cli/main';
+
+const USAGE = `npm run service-pin
+
+Type the Service screen PIN (4 to 8 digits) and press Enter (or pipe it in); prints
+  "servicePinHash": "<salt:hash>"
+for the device's config.json, or the value for HOMELINE_SERVICE_PIN_HASH. Only the hash is
+kept on the device.`;
+
+runProgram({ name: 'service-pin', usage: USAGE }, async () => {
+  if (process.stdin.isTTY) process.stderr.write('Service PIN: ');
+  const pin = PinSchema.safeParse((await text(process.stdin)).split('\n')[0]?.trim() ?? '');
+  if (!pin.success) throw new UsageError('the Service PIN must be 4 to 8 digits');
+  console.log(`"servicePinHash": "${encodePinHash(await hashPin(pin.data))}"`);
+});
