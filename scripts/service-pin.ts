@@ -4,7 +4,8 @@
  * `servicePinHash` line to put in config.json (docs/install.md). Each run salts anew, so the same
  * PIN gives a different line every time; any of them opens the screen.
  */
-import { text } from 'node:stream/consumers';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { PinSchema } from '../domain/credentials';
 import { encodePinHash, hashPin } from '../electron/backend/services/pin-hash';
 import { runProgram, UsageError } from '../cli/main';
@@ -18,7 +19,13 @@ kept on the device.`;
 
 runProgram({ name: 'service-pin', usage: USAGE }, async () => {
   if (process.stdin.isTTY) process.stderr.write('Service PIN: ');
-  const pin = PinSchema.safeParse((await text(process.stdin)).split('\n')[0]?.trim() ?? '');
+  // One line: typed at the prompt, or piped in.
+  const lines = createInterface({ input: process.stdin });
+  const [line] = (await Promise.race([once(lines, 'line'), once(lines, 'close')])) as [
+    string | undefined,
+  ];
+  lines.close();
+  const pin = PinSchema.safeParse(line?.trim() ?? '');
   if (!pin.success) throw new UsageError('the Service PIN must be 4 to 8 digits');
   console.log(`"servicePinHash": "${encodePinHash(await hashPin(pin.data))}"`);
 });
