@@ -8,7 +8,9 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['{domain,electron,sync,hardware,scripts,bench,tests/integration}/**/*.test.ts'],
+          include: [
+            '{domain,electron,sync,hardware,scripts,bench,cli,tests/integration}/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

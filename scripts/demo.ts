@@ -1,8 +1,5 @@
 /**
- * `npm run demo -- [--port 5174] [--central-port 8787] [--data .data/demo] [--fresh]
- * [--send-sample] [--no-build] [--bill-acceptor id003|cctalk]`
- *
- * Everything on 127.0.0.1 in one process: the central service on an SQLite file (seeded with
+ * `npm run demo` (USAGE below). Everything on 127.0.0.1 in one process: the central service on an SQLite file (seeded with
  * the sample facility and demo residents), a kiosk backend enrolled against it with a fresh
  * enrollment code and syncing every few seconds, in-process hardware simulators (card reader,
  * receipt printer, bill acceptor, badge scanner), and the browser harness serving the built
@@ -18,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
+import { runProgram, UsageError } from '../cli/main';
 import { createDeviceService } from '../electron/backend/devices';
 import { harnessKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
@@ -44,6 +42,22 @@ import { LocalSmtpServer } from '../sync/server/testing/smtp';
 import { bundleShell, electronBinary } from './dist';
 
 const APP_VERSION = '0.1.0';
+const USAGE = `npm run demo -- [options]
+
+Everything on 127.0.0.1: the central service (seeded with a sample facility, residents and
+one staff account per role), the card processor simulator, a local SMTP server, a kiosk
+enrolled against the service with simulated devices and a control panel, and the app (in
+Electron where it is installed, else in the browser). Prints every URL and login.
+
+options:
+  --port N          the kiosk page (default 5174)
+  --central-port N  the central service (default 8787)
+  --data DIR        everything it stores (default .data/demo)
+  --fresh           start over: remove DIR first
+  --send-sample     send a customer's mail through staff review onto the kiosk
+  --no-build        do not build the renderer when it is missing
+  --bill-acceptor P the simulated bill acceptor: id003 (default) or cctalk
+  --help            this text`;
 const ArgsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(5174),
   'central-port': z.coerce.number().int().min(0).max(65_535).default(8787),
@@ -55,26 +69,23 @@ const ArgsSchema = z.object({
 });
 type Args = z.infer<typeof ArgsSchema>;
 
-function readArgs(): Args {
-  try {
-    const { values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        'central-port': { type: 'string' },
-        data: { type: 'string' },
-        fresh: { type: 'boolean' },
-        'send-sample': { type: 'boolean' },
-        'no-build': { type: 'boolean' },
-        'bill-acceptor': { type: 'string' },
-      },
-      strict: true,
-    });
-    return ArgsSchema.parse(values);
-  } catch (error) {
-    const message = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
-    console.error(`demo: ${message}`);
-    process.exit(2);
-  }
+function readArgs(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'central-port': { type: 'string' },
+      data: { type: 'string' },
+      fresh: { type: 'boolean' },
+      'send-sample': { type: 'boolean' },
+      'no-build': { type: 'boolean' },
+      'bill-acceptor': { type: 'string' },
+    },
+    strict: true,
+  });
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(z.prettifyError(parsed.error).replace(/\n/g, ' '));
+  return parsed.data;
 }
 
 /** Builds the renderer when it is missing; the demo still runs (API only) if it cannot. */
@@ -91,8 +102,8 @@ function ensureRenderer(skip: boolean): void {
   if (built.status !== 0) console.log('demo: the renderer build failed; serving the API only');
 }
 
-async function main(): Promise<void> {
-  const args = readArgs();
+async function main(argv: string[]): Promise<void> {
+  const args = readArgs(argv);
   const dataDir = resolve(args.data);
   if (args.fresh) rmSync(dataDir, { recursive: true, force: true });
   const deviceDir = join(dataDir, 'kiosk');
@@ -374,4 +385,4 @@ async function sendSample(
   );
 }
 
-await main();
+runProgram({ name: 'demo', usage: USAGE }, main);

@@ -1,9 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILDER_CONFIG, bundleShell, findElectron, pinnedElectronVersion } from './dist';
+import {
+  appDependencies,
+  BUILDER_CONFIG,
+  bundleShell,
+  findElectron,
+  pinnedElectronVersion,
+} from './dist';
 
 const dir = mkdtempSync(join(tmpdir(), 'homeline-dist-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,8 +35,8 @@ describe('bundleShell', () => {
     }
     // Our own code is inlined: no relative requires left for the packer to miss.
     expect([...mainRequires].filter((name) => name!.startsWith('.'))).toEqual([]);
-    // electron-builder packs production dependencies only: anything else would be missing.
-    const dependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies);
+    // electron-builder packs app/package.json's dependencies only: anything else would be missing.
+    const dependencies = appDependencies();
     const packages = [...mainRequires]
       .filter((name) => !isBuiltin(name!) && name !== 'electron')
       .map((name) =>
@@ -45,10 +52,8 @@ describe('bundleShell', () => {
 describe('electron-builder.yml', () => {
   const text = readFileSync(BUILDER_CONFIG, 'utf8');
 
-  it('pins the Electron version of the optional dependency', () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-    const range: string = pkg.optionalDependencies.electron;
-    expect(range.replace(/^[\^~]/, '')).toBe(pinnedElectronVersion(text));
+  it('leaves the Electron version to the one pin in package.json', () => {
+    expect(text).not.toMatch(/^electronVersion:/m);
   });
 
   it("passes electron-builder's own schema", async () => {
@@ -70,30 +75,49 @@ describe('electron-builder.yml', () => {
       publish: { provider: 'generic' },
     });
   });
+});
 
-  it('refuses a config without a pinned version', () => {
-    expect(() => pinnedElectronVersion('productName: x\n')).toThrow(/electronVersion/);
+describe('pinnedElectronVersion', () => {
+  it('is the only place in the repository that names the Electron version', () => {
+    const pin = pinnedElectronVersion(readFileSync('package.json', 'utf8'));
+    expect(pin).toMatch(/^\d+\.\d+\.\d+$/);
+    const tracked = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' })
+      .split('\0')
+      .filter((file) => file && !['package.json', 'package-lock.json'].includes(file));
+    const naming = tracked.filter(
+      (file) => existsSync(file) && readFileSync(file, 'latin1').includes(pin),
+    );
+    expect(naming).toEqual([]);
+  });
+
+  it('refuses a range or a missing pin', () => {
+    const manifest = (electron?: string) =>
+      JSON.stringify({ optionalDependencies: electron ? { electron } : {} });
+    expect(() => pinnedElectronVersion(manifest('^1.2.3'))).toThrow(/x\.y\.z.*\^1\.2\.3/);
+    expect(() => pinnedElectronVersion(manifest())).toThrow(/optionalDependencies\.electron/);
   });
 });
 
 describe('findElectron', () => {
-  const base = { version: '40.10.2', platform: 'linux', arch: 'x64', projectDir: dir };
+  const version = pinnedElectronVersion(readFileSync('package.json', 'utf8'));
+  const base = { version, platform: 'linux', arch: 'x64', projectDir: dir };
 
   it('reports every place it looked when Electron is nowhere', () => {
     const found = findElectron({ ...base, env: { ELECTRON_CACHE: join(dir, 'empty-cache') } });
     expect(found.kind).toBe('missing');
     expect(found.kind === 'missing' && found.looked.join('\n')).toContain(
-      'electron-v40.10.2-linux-x64.zip',
+      `electron-v${version}-linux-x64.zip`,
     );
   });
 
   it('finds a cached zip of the pinned version, or an explicit dist folder', () => {
     const cache = join(dir, 'cache');
     mkdirSync(join(cache, 'abc123'), { recursive: true });
-    writeFileSync(join(cache, 'abc123', 'electron-v40.10.2-linux-x64.zip'), 'zip');
+    const zip = `electron-v${version}-linux-x64.zip`;
+    writeFileSync(join(cache, 'abc123', zip), 'zip');
     expect(findElectron({ ...base, env: { ELECTRON_CACHE: cache } })).toEqual({
       kind: 'cache',
-      path: join(cache, 'abc123', 'electron-v40.10.2-linux-x64.zip'),
+      path: join(cache, 'abc123', zip),
     });
     expect(
       findElectron({ ...base, env: { ELECTRON_CACHE: cache, HOMELINE_ELECTRON_DIST: cache } }),

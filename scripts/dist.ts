@@ -1,24 +1,47 @@
 /**
  * `npm run dist [-- <electron-builder args>]`: builds the installers (docs/install.md).
- *   1. bundles the Electron main process and the sandboxed preload with esbuild (dist/shell/),
- *      and the fuses afterPack hook (dist/build/);
- *   2. builds the renderer (`npm run build:renderer`, into dist/renderer/);
+ *   1. bundles the Electron main process and the sandboxed preload with esbuild into the app
+ *      folder (app/dist/shell/), and the fuses afterPack hook (dist/build/);
+ *   2. builds the renderer (`npm run build:renderer`, into dist/renderer/) and copies it to
+ *      app/dist/renderer/;
  *   3. ships the update signing public key named by HOMELINE_UPDATE_PUBLIC_KEY, if given;
- *   4. runs electron-builder with electron-builder.yml (default targets: Linux AppImage + deb on
- *      Linux, NSIS on Windows). It stops with a clear message when the pinned Electron cannot be
- *      found locally (HOMELINE_ELECTRON_DIST, node_modules/electron/dist, or the Electron cache)
- *      and cannot be downloaded.
+ *   4. runs electron-builder with electron-builder.yml and the Electron version pinned in
+ *      package.json (default targets: Linux AppImage + deb on Linux, NSIS on Windows). It stops
+ *      with a clear message when that Electron cannot be found locally (HOMELINE_ELECTRON_DIST,
+ *      node_modules/electron/dist, or the Electron cache) and cannot be downloaded.
+ * electron-builder packs app/ with the production dependencies of app/package.json only
+ * (scripts/asar-contents.ts computes that list).
  */
 import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import semver from 'semver';
+import { helpRequested } from '../cli/main';
 
 export const BUILDER_CONFIG = 'electron-builder.yml';
+/** The folder electron-builder packs (directories.app): its own package.json and the bundles. */
+export const APP_DIR = 'app';
+
+/** What the installed app may load from node_modules: app/package.json's dependencies. */
+export function appDependencies(projectDir = '.'): string[] {
+  const manifest = JSON.parse(readFileSync(join(projectDir, APP_DIR, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {});
+}
 
 export interface ShellBundles {
   main: string;
@@ -26,12 +49,16 @@ export interface ShellBundles {
   afterPack: string;
 }
 
-/** Step 1: the three CommonJS bundles. Dependencies stay in node_modules (packed by the builder). */
-export async function bundleShell(outDir = 'dist'): Promise<ShellBundles> {
+/**
+ * Step 1: the three CommonJS bundles. The main process inlines everything but the app's own
+ * dependencies (native modules, and packages that load files of their own at run time), which
+ * electron-builder installs from app/package.json.
+ */
+export async function bundleShell(outDir = 'dist', afterPackDir = outDir): Promise<ShellBundles> {
   const bundles: ShellBundles = {
     main: join(outDir, 'shell', 'main.cjs'),
     preload: join(outDir, 'shell', 'preload.cjs'),
-    afterPack: join(outDir, 'build', 'after-pack.cjs'),
+    afterPack: join(afterPackDir, 'build', 'after-pack.cjs'),
   };
   const common = { bundle: true, format: 'cjs', logLevel: 'warning', sourcemap: true } as const;
   await Promise.all([
@@ -41,7 +68,7 @@ export async function bundleShell(outDir = 'dist'): Promise<ShellBundles> {
       outfile: bundles.main,
       platform: 'node',
       target: 'node22',
-      packages: 'external',
+      external: ['electron', ...appDependencies()],
     }),
     // Sandboxed preloads cannot require modules: everything but 'electron' is inlined.
     build({
@@ -75,11 +102,16 @@ export function electronBinary(): string | null {
   }
 }
 
-/** The Electron version electron-builder.yml pins (the electron package may be absent). */
-export function pinnedElectronVersion(configText: string): string {
-  const match = /^electronVersion:\s*['"]?(\d+\.\d+\.\d+)['"]?\s*$/m.exec(configText);
-  if (!match) throw new Error(`${BUILDER_CONFIG} must pin electronVersion: x.y.z`);
-  return match[1]!;
+/**
+ * The one Electron version pin: the root package.json's optional dependency, an exact x.y.z
+ * (the package itself may be absent, so electron-builder is given the version explicitly).
+ */
+export function pinnedElectronVersion(packageJsonText: string): string {
+  const manifest = JSON.parse(packageJsonText) as { optionalDependencies?: Record<string, string> };
+  const pin = manifest.optionalDependencies?.electron ?? '';
+  if (!/^\d+\.\d+\.\d+$/.test(pin))
+    throw new Error(`package.json must pin optionalDependencies.electron to x.y.z, found "${pin}"`);
+  return pin;
 }
 
 export type ElectronSource =
@@ -175,8 +207,30 @@ function run(command: string, args: string[]): void {
     fail(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
+const USAGE = `npm run dist [-- <electron-builder target arguments>]
+
+Builds the installers into release/ (docs/install.md, "For release engineers"): bundles the
+shell into app/dist, builds the renderer, then runs electron-builder for the Electron version
+pinned in package.json. Default targets: AppImage and deb on Linux, NSIS on Windows.
+
+environment:
+  HOMELINE_UPDATE_PUBLIC_KEY  the release managers' Ed25519 public key (PEM) to ship
+  HOMELINE_ELECTRON_DIST      an unpacked Electron of the pinned version, to build offline`;
+
 async function main(passThrough: string[]): Promise<void> {
-  const bundles = await bundleShell();
+  if (helpRequested(passThrough)) {
+    console.log(USAGE);
+    return;
+  }
+  // electron-builder's native rebuild refuses older Node versions with an obscure stack.
+  const engines = (
+    JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }
+  ).engines.node;
+  if (!semver.satisfies(process.version, engines))
+    fail(`needs Node ${engines} (package.json engines); this is ${process.version}`);
+  const appOut = join(APP_DIR, 'dist');
+  rmSync(appOut, { recursive: true, force: true });
+  const bundles = await bundleShell(appOut, 'dist');
   console.log(`dist: bundled ${bundles.main}, ${bundles.preload}, ${bundles.afterPack}`);
 
   const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts ?? {};
@@ -186,6 +240,7 @@ async function main(passThrough: string[]): Promise<void> {
   run('npm', ['run', 'build:renderer']);
   if (!existsSync('dist/renderer/index.html'))
     fail('build:renderer did not produce dist/renderer/index.html');
+  cpSync(join('dist', 'renderer'), join(appOut, 'renderer'), { recursive: true });
 
   const resources = join('dist', 'resources');
   rmSync(resources, { recursive: true, force: true });
@@ -207,7 +262,7 @@ async function main(passThrough: string[]): Promise<void> {
     console.warn('dist: HOMELINE_UPDATE_PUBLIC_KEY not set: this build will not update itself');
   }
 
-  const version = pinnedElectronVersion(readFileSync(BUILDER_CONFIG, 'utf8'));
+  const version = pinnedElectronVersion(readFileSync('package.json', 'utf8'));
   const electron = findElectron({
     version,
     platform: process.platform,
@@ -239,6 +294,7 @@ async function main(passThrough: string[]): Promise<void> {
     BUILDER_CONFIG,
     '--publish',
     'never',
+    `-c.electronVersion=${version}`,
     ...electronDist,
     ...targets,
   ]);

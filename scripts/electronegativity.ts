@@ -5,11 +5,13 @@
  * programmatic API and its issues are read as data. The "available security fixes" check is
  * skipped: it calls the network on every run (docs/security.md).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import run from '@doyensec/electronegativity';
+import { pinnedElectronVersion } from './dist';
 import { gate, type Finding } from './electronegativity-gate';
 
-const ELECTRON_VERSION = '40.10.2';
+const ELECTRON_VERSION = pinnedElectronVersion(readFileSync('package.json', 'utf8'));
 
 const scan = (await run({
   input: resolve('electron'),

@@ -15,6 +15,7 @@ import { hardwareEventSink } from './hardware-events';
 import { createPaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient, SyncClientDeps, TellResident } from './ports';
 import { handlers } from './services';
+import { ENCODED_PIN_HASH } from './services/pin-hash';
 import { openStore, type Store, type StoreKeySource } from './store';
 import { prepareDataDir } from './store/data-dir';
 
@@ -35,6 +36,11 @@ const BackendOptionsSchema = z
     serial: z.string().trim().min(1).max(64).optional(),
     /** The provider's warehouse, where released tablets are mailed (printed on the release form). */
     warehouseAddress: z.string().trim().min(1).max(500).optional(),
+    /** The Service screen's PIN as facility IT configured it (`salt:hash`, never the PIN). */
+    maintenancePinHash: z
+      .string()
+      .regex(ENCODED_PIN_HASH, 'the salt:hash line `npm run service-pin` prints')
+      .optional(),
   })
   .refine((options) => options.dataDir !== undefined || options.dbPath !== undefined, {
     message: 'give dataDir or dbPath',
@@ -115,6 +121,10 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   } else if (options.serial !== undefined && identity.serial !== options.serial) {
     store.identity.saveDevice({ ...identity, serial: options.serial });
   }
+  // The configured Service PIN wins over any earlier one (facility IT changes it there).
+  const device = store.identity.device()!;
+  if (options.maintenancePinHash && device.maintenancePinHash !== options.maintenancePinHash)
+    store.identity.saveDevice({ ...device, maintenancePinHash: options.maintenancePinHash });
 
   const connections = new Map<string, LiveConnection>();
   const broadcast: Broadcast = <E extends EventName>(event: E, payload: EventPayload<E>) => {

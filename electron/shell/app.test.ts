@@ -6,7 +6,9 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../contract';
 import { startShell, type ShellDependencies } from './app';
+import { openRotatingLog } from '../backend';
 import { keyFileSource } from '../backend/store';
+import { encodePinHash, hashPin } from '../backend/services/pin-hash';
 import { composeBackend } from './backend';
 import { INVOKE_CHANNEL } from './channels';
 import type { ElectronMain, IpcInvokeEvent } from './electron-api';
@@ -203,6 +205,66 @@ describe('startShell', () => {
     expect(recorded.errorBox?.content).toMatch(/profile \(HOMELINE_PROFILE\)/);
     expect(recorded.errorBox?.content).toMatch(/centralUrl \(HOMELINE_CENTRAL_URL\)/);
     expect(recorded.errorBox?.content).toContain('Corrija la configuración');
+    expect(recorded.windows).toEqual([]);
+  });
+
+  it('opens the Service screen with the PIN whose hash facility IT configured, and only it', async () => {
+    const { electron, recorded, contents, appEvents, quit } = fakeElectron();
+    const servicePinHash = encodePinHash(await hashPin('482913'));
+    await startShell(
+      dependencies(electron, { ...kioskEnv(), HOMELINE_SERVICE_PIN_HASH: servicePinHash }),
+    );
+    contents.emit('did-navigate');
+    const invoke = recorded.ipc.get(INVOKE_CHANNEL)!;
+    const top = {
+      sender: { id: 7 },
+      senderFrame: { url: 'app://homeline/index.html', parent: null },
+    };
+    expect(await invoke(top, 'maintenance.unlock', { pin: '24680' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials' },
+    });
+    expect(await invoke(top, 'maintenance.unlock', { pin: '482913' })).toMatchObject({
+      ok: true,
+      value: { role: 'maintenance' },
+    });
+    appEvents.emit('before-quit', { preventDefault: () => undefined });
+    await quit;
+  });
+
+  it('refuses a Service PIN given in clear instead of its hash', async () => {
+    const { electron, recorded } = fakeElectron();
+    await startShell(
+      dependencies(electron, { ...kioskEnv(), HOMELINE_SERVICE_PIN_HASH: '482913' }),
+    );
+    expect(recorded.exitCode).toBe(78);
+    expect(recorded.errorBox?.content).toMatch(/servicePinHash \(HOMELINE_SERVICE_PIN_HASH\)/);
+  });
+
+  it('refuses to start, saying how to fix it, when the data folder cannot be made', async () => {
+    const { electron, recorded } = fakeElectron();
+    // A data folder under a plain file: the operating system refuses to make it (ENOTDIR), as
+    // it refuses a kiosk user a folder under root's /var/lib (EACCES; tests run as root).
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const dataDir = join(dir, 'not-a-folder', 'homeline');
+    await startShell(
+      dependencies(
+        electron,
+        { ...kioskEnv(), HOMELINE_DATA_DIR: dataDir },
+        {
+          createLogger: (config) =>
+            pino({ level: config.logLevel }, openRotatingLog(join(config.dataDir, 'logs'))),
+        },
+      ),
+    );
+    expect(recorded.exitCode).toBe(78);
+    expect(recorded.errorBox?.title).toBe('Homeline cannot start / Homeline no puede iniciar');
+    expect(recorded.errorBox?.content).toContain(
+      `The data folder ${dataDir} cannot be made or written (ENOTDIR)`,
+    );
+    expect(recorded.errorBox?.content).toContain(
+      `sudo install -d -m 0700 -o kiosk -g kiosk ${dataDir}`,
+    );
     expect(recorded.windows).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppUpdater } from 'electron-updater';
 import type { Logger } from 'pino';
+import { dataFolderProblem } from './config/data-folder';
 import { ConfigError, loadShellConfig, type LoadedConfig } from './config/load';
 import type { ShellConfig } from './config/schema';
 import type { BrowserWindow, ElectronMain } from './electron-api';
@@ -162,7 +163,14 @@ export async function startShell(deps: ShellDependencies): Promise<void> {
     refuseToStart(deps, `Forbidden command-line switches: ${switches.join(' ')}`);
     return;
   }
-  const log = deps.createLogger(config);
+  let log: Logger;
+  try {
+    // The log file is the first thing written under the data folder.
+    log = deps.createLogger(config);
+  } catch (error) {
+    refuseToStart(deps, dataFolderProblem(config.dataDir, error));
+    return;
+  }
   log.info({ file: loaded.file, profile: config.profile }, 'configuration loaded');
   if (loaded.unknownVariables.length > 0) {
     log.warn({ variables: loaded.unknownVariables }, 'unknown HOMELINE_* variables ignored');

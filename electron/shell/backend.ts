@@ -34,6 +34,7 @@ export async function composeBackend(
     facilityId: config.facilityId,
     warehouseAddress: config.warehouseAddress,
     serial: config.serial,
+    maintenancePinHash: config.servicePinHash,
     appVersion,
     logger,
     syncClient: createBackendSync({

@@ -40,6 +40,12 @@ export interface DeviceEvents<D, S> {
   status: [S];
   deviceError: [DeviceErrorEvent];
   power: [PowerState];
+  /**
+   * The port could not be opened (a wrong path, no permission, unplugged): the reason, once per
+   * distinct reason, so a misconfigured port is said at the default log level without a line
+   * per reconnect attempt.
+   */
+  unreachable: [string];
   state: [DeviceState];
   /** The device answered or sent something (heartbeat replies too): its new lastSeenAt. */
   seen: [string];
@@ -163,6 +169,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
       await this.connectOnce();
     } catch (error) {
       this.connectError = error instanceof Error ? error.message : String(error);
+      this.reportUnreachable(error);
       this.markLost();
     }
   }
@@ -306,6 +313,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
     this.online = true;
     this.reconnectAttempt = 0;
     this.connectError = null;
+    this.lastUnreachable = null;
     this.touch();
     this.setState('idle');
     this.emit('power', 'online');
@@ -339,6 +347,15 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
     };
   }
 
+  private lastUnreachable: string | null = null;
+
+  private reportUnreachable(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (reason === this.lastUnreachable) return;
+    this.lastUnreachable = reason;
+    this.emit('unreachable', reason);
+  }
+
   private markLost(): void {
     const wasOnline = this.online;
     this.online = false;
@@ -360,6 +377,7 @@ export abstract class PosDevice<D, S, C extends object = object> extends EventEm
         .then(() => this.connectOnce())
         .catch((error: unknown) => {
           this.connectError = error instanceof Error ? error.message : String(error);
+          this.reportUnreachable(error);
           if (this.claimed && !this.online) this.scheduleReconnect();
         });
     }, delay);

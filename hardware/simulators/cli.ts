@@ -2,10 +2,11 @@
  * `npm run sim`: the four kiosk devices emulated on socat pseudo-terminals, with a web panel.
  * The app reads the device configuration from DIR/devices.json (serial ports on the ptys).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runProgram, UsageError } from '../../cli/main';
 import {
   BILL_ACCEPTOR_PROTOCOLS,
   FAULT_NAMES,
@@ -44,8 +45,6 @@ options: --dir DIR (default: the OS temp folder's homeline-sim), --port N (panel
          --bill-acceptor ${BILL_ACCEPTOR_PROTOCOLS.join('|')} (start: the acceptor's protocol,
          default id003), --help
 direct HTTP works too: curl -s -XPOST PANEL/api/bill -H 'content-type: application/json' -d '{"cents":2000}'`;
-
-class UsageError extends Error {}
 
 async function start(dir: string, port: number, billAcceptor: BillAcceptorProtocol): Promise<void> {
   const socat = ensureSocat();
@@ -89,8 +88,12 @@ async function start(dir: string, port: number, billAcceptor: BillAcceptorProtoc
 }
 
 async function control(dir: string, panel: string | undefined, args: string[]) {
-  const base =
-    panel ?? (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { panel: string }).panel;
+  const state = join(dir, 'state.json');
+  if (!panel && !existsSync(state))
+    throw new UsageError(
+      `no simulators started in ${dir}: run npm run sim first, or pass --panel URL`,
+    );
+  const base = panel ?? (JSON.parse(readFileSync(state, 'utf8')) as { panel: string }).panel;
   const print = (line: string) => console.log(line);
   const [command, file] = args;
   if (command === 'shell') {
@@ -105,8 +108,9 @@ async function control(dir: string, panel: string | undefined, args: string[]) {
   return runStep(base, args, print);
 }
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       dir: { type: 'string', default: join(tmpdir(), 'homeline-sim') },
@@ -116,13 +120,8 @@ async function main(): Promise<void> {
       // a step's own options, given anywhere on the line
       off: { type: 'boolean', default: false },
       device: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`bad --port ${values.port}`);
@@ -142,13 +141,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`sim: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(
-    error instanceof UsageError ||
-      error instanceof StepError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? 2
-      : 1,
-  );
-});
+runProgram(
+  { name: 'sim', usage: USAGE, isUsageError: (error) => error instanceof StepError },
+  main,
+);

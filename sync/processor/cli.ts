@@ -1,14 +1,22 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { runProgram, UsageError } from '../../cli/main';
 import { createProcessorSimulator } from './simulator';
 
-/**
- * `npm run processor -- [--port 8790] [--host 127.0.0.1]`: the card processor sandbox as its own
- * process. Keys come from the environment (HOMELINE_PROCESSOR_SECRET_KEY,
- * HOMELINE_PROCESSOR_PUBLISHABLE_KEY, HOMELINE_PROCESSOR_WEBHOOK_SECRET), never from flags
- * (flags show in `ps`). Prints `processor simulator on <url>` once listening. With
- * `--with-parent` it exits when its stdin closes (the process that started it is gone).
- */
+const USAGE = `npm run processor -- [--port 8790] [--host 127.0.0.1] [--with-parent]
+
+The card processor simulator as its own process (tokens, charges, refunds, test cards, signed
+dispute webhooks). Prints "processor simulator on <url>" once listening.
+
+environment (keys never come from flags: flags show in ps), 16+ characters each:
+  HOMELINE_PROCESSOR_SECRET_KEY, HOMELINE_PROCESSOR_PUBLISHABLE_KEY,
+  HOMELINE_PROCESSOR_WEBHOOK_SECRET
+
+options:
+  --port N          default 8790 (0: any free port)
+  --host H          default 127.0.0.1
+  --with-parent     exit when standard input closes (the process that started it is gone)
+  --help            this text`;
 const Env = z.object({
   HOMELINE_PROCESSOR_SECRET_KEY: z.string().min(16),
   HOMELINE_PROCESSOR_PUBLISHABLE_KEY: z.string().min(16),
@@ -20,9 +28,10 @@ const Flags = z.object({
   'with-parent': z.boolean(),
 });
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   const env = Env.safeParse(process.env);
   const { values } = parseArgs({
+    args: argv,
     options: {
       port: { type: 'string', default: '8790' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -30,13 +39,11 @@ async function main(): Promise<void> {
     },
   });
   const flags = Flags.safeParse(values);
-  if (!env.success || !flags.success) {
-    console.error(
-      `processor: ${z.prettifyError((env.error ?? flags.error)!)}\n` +
-        'set the three HOMELINE_PROCESSOR_* keys (16+ characters each)',
-    );
-    process.exit(2);
+  if (!env.success) {
+    const missing = env.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new UsageError(`set ${missing} in the environment (16+ characters each)`);
   }
+  if (!flags.success) throw new UsageError(z.prettifyError(flags.error).replace(/\n/g, ' '));
   const app = createProcessorSimulator({
     secretKey: env.data.HOMELINE_PROCESSOR_SECRET_KEY,
     publishableKey: env.data.HOMELINE_PROCESSOR_PUBLISHABLE_KEY,
@@ -53,4 +60,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+runProgram({ name: 'processor', usage: USAGE }, main);

@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
+import { runProgram, type Program } from '../../cli/main';
 import { DEVICE_PROFILES } from '../../domain';
 import { createCentralServer } from './app';
 import { createEnrollCode, revokeDevice } from './enrollment';
+import { CENTRAL_LOG_FILE, CENTRAL_LOG_RETENTION, openCentralLog } from './log-file';
 import { newEpoch } from './epoch';
 import { HttpError } from './http/errors';
 import { paymentsFromEnv, ProcessorConfigError } from './money/processor-config';
@@ -17,29 +21,46 @@ import { openPostgresStorage } from './storage/postgres';
 import { openSqliteStorage } from './storage/sqlite';
 import type { Storage } from './storage/types';
 
-/**
- * `npm run central -- [command] [options]`
- *   serve (default)   --port 8787 --host 127.0.0.1
- *                     [--releases DIR --update-public-key FILE]: also serve the update feed
- *   enroll-code       --facility F --profile kiosk|lobby|tablet [--unit U (kiosks)] [--valid-hours 72]
- *   seed --sample     sample facility, demo residents and demo staff (fixed, public credentials)
- *   revoke-device     --device ID
- *   new-epoch         after restoring the database from a backup, before `serve`: devices
- *                     reset their cursors and push again what the backup lacks
- *   bootstrap-admin   --email E --name N: the deployment's first IT admin (every facility);
- *                     prints the initial password and TOTP secret once. Refused once an IT
- *                     admin exists: IT then creates every other account through the staff API
- * Storage: --db central.db (SQLite, default) or --postgres URL / HOMELINE_DATABASE_URL.
- * There is no shared admin token: the HTTP API takes only per-person staff sessions.
- * Cards: HOMELINE_PROCESSOR_URL and its keys, or in development the processor simulator
- * (money/processor-config.ts).
- * Outgoing mail: HOMELINE_SMTP_URL (e.g. smtp://127.0.0.1:2525; credentials in the URL, so an
- * environment variable, not a flag) and HOMELINE_MAIL_FROM; without it mail waits in the outbox.
- */
+export const USAGE = `npm run central -- [command] [options]
+
+commands:
+  serve (default)   the central service: --port 8787 --host 127.0.0.1
+                    [--releases DIR --update-public-key FILE] also serves the update feed
+  bootstrap-admin   --email E --name N: the deployment's first IT admin (every facility);
+                    prints the initial password and TOTP secret once; refused once an IT
+                    admin exists (IT then creates facilities, residents, staff and
+                    enrollment codes through the staff API, docs/install.md)
+  enroll-code       --facility F --profile kiosk|lobby|tablet [--unit U (kiosks: required)]
+                    [--valid-hours 72]: a one-time code a device enrolls with
+  revoke-device     --device ID
+  new-epoch         after restoring the database from a backup, before serve: devices
+                    reset their cursors and push again what the backup lacks
+  seed --sample     sample facility, demo residents and demo staff (public credentials:
+                    never on a real deployment)
+
+options:
+  --data-dir DIR    where the SQLite database and the logs live (default .data/central,
+                    or the folder of --db; made when missing)
+  --db FILE         the SQLite database (default DIR/central.db)
+  --postgres URL    PostgreSQL instead of SQLite (or HOMELINE_DATABASE_URL)
+  --help            this text
+
+environment:
+  LOG_LEVEL         fatal, error, warn, info (default), debug, trace, silent; serve logs
+                    to DIR/logs/${CENTRAL_LOG_FILE}, rotated past ${CENTRAL_LOG_RETENTION.size}, ${CENTRAL_LOG_RETENTION.files} old files kept
+  HOMELINE_PROCESSOR_URL and its keys: the card processor (without it, in development,
+                    the processor simulator is started beside the service)
+  HOMELINE_SMTP_URL, HOMELINE_MAIL_FROM: outgoing mail (credentials in the URL, so not a
+                    flag); without it mail waits in the outbox
+
+There is no shared admin token: the HTTP API takes only per-person staff sessions.`;
 
 export class CliError extends Error {
   override readonly name = 'CliError';
 }
+
+/** Inside the repository's `.data/` (ignored by git) when run from a checkout. */
+export const DEFAULT_DATA_DIR = join('.data', 'central');
 
 const OptionsSchema = z.object({
   command: z.enum([
@@ -52,6 +73,7 @@ const OptionsSchema = z.object({
   ]),
   email: z.email().optional(),
   name: z.string().trim().min(1).max(100).optional(),
+  'data-dir': z.string().min(1),
   db: z.string().min(1),
   postgres: z.string().startsWith('postgres').optional(),
   port: z.coerce.number().int().min(0).max(65535),
@@ -74,7 +96,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
       args: argv,
       allowPositionals: true,
       options: {
-        db: { type: 'string', default: 'central.db' },
+        'data-dir': { type: 'string' },
+        db: { type: 'string' },
         postgres: { type: 'string' },
         port: { type: 'string', default: '8787' },
         host: { type: 'string', default: '127.0.0.1' },
@@ -98,6 +121,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
   const result = OptionsSchema.safeParse({
     ...parsed.values,
     command: parsed.positionals[0] ?? 'serve',
+    // The logs go beside an explicit database unless a data folder is named.
+    'data-dir':
+      parsed.values['data-dir'] ??
+      (parsed.values.db === undefined ? DEFAULT_DATA_DIR : dirname(parsed.values.db)),
+    db: parsed.values.db ?? join(parsed.values['data-dir'] ?? DEFAULT_DATA_DIR, 'central.db'),
     postgres: parsed.values.postgres ?? env.HOMELINE_DATABASE_URL,
   });
   if (!result.success) {
@@ -129,7 +157,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Options {
 }
 
 function openStorage(options: Options): Promise<Storage> {
-  return options.postgres ? openPostgresStorage(options.postgres) : openSqliteStorage(options.db);
+  if (options.postgres) return openPostgresStorage(options.postgres);
+  mkdirSync(dirname(options.db), { recursive: true, mode: 0o700 });
+  return openSqliteStorage(options.db);
 }
 
 /** Runs one command; `serve` resolves once listening and returns a stop function. */
@@ -185,7 +215,8 @@ export async function runCli(
     }
     return async () => undefined;
   }
-  const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const logFile = openCentralLog(join(options['data-dir'], 'logs'));
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info' }, logFile);
   const updates =
     options.releases && options['update-public-key']
       ? {
@@ -199,6 +230,7 @@ export async function runCli(
     );
   const processor = await paymentsFromEnv(env, logger).catch(async (error: unknown) => {
     await storage.close();
+    logFile.end();
     throw error instanceof ProcessorConfigError ? new CliError(error.message) : error;
   });
   const app = await createCentralServer({
@@ -209,6 +241,7 @@ export async function runCli(
   });
   const address = await app.listen({ host: options.host, port: options.port });
   await processor.connect(address);
+  print(`logs: ${join(options['data-dir'], 'logs', CENTRAL_LOG_FILE)}`);
   print(`central service on ${address} (${storage.dialect}); ${processor.describe}`);
   const mailer = env.HOMELINE_SMTP_URL
     ? createMailWorker({
@@ -237,20 +270,24 @@ export async function runCli(
     await app.close();
     await processor.stop();
     await storage.close();
+    logFile.end();
+    await once(logFile, 'finish');
   };
 }
+
+const program: Program = {
+  name: 'central',
+  usage: USAGE,
+  isUsageError: (error) => error instanceof CliError,
+};
 
 const isMain =
   process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (isMain) {
-  runCli(process.argv.slice(2))
-    .then((stop) => {
-      const shutdown = () => void stop().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-    })
-    .catch((error: unknown) => {
-      console.error(error instanceof CliError ? `central: ${error.message}` : error);
-      process.exit(error instanceof CliError ? 2 : 1);
-    });
+  runProgram(program, async (argv) => {
+    const stop = await runCli(argv);
+    const shutdown = () => void stop().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -94,6 +95,43 @@ describe('device service with an unreachable network printer', () => {
       await service.close();
       dir.cleanup();
     }
+  });
+});
+
+describe('a device port that cannot be opened', () => {
+  it('is said at the default log level, naming the device and the path', async () => {
+    const dir = tempDir('homeline-devices-wrong-port-');
+    const path = join(dir.path, 'ttyUSB-no-such-port');
+    let sink: Writable | undefined;
+    const said = new Promise<string>((resolve) => {
+      sink = new Writable({
+        write(chunk, _encoding, done) {
+          if (String(chunk).includes('cannot open')) resolve(String(chunk));
+          done();
+        },
+      });
+    });
+    const service = createDeviceService({
+      // The shell's default level: what facility IT sees without turning on debug.
+      logger: pino({ level: 'info' }, sink!),
+      onEvent: () => undefined,
+      creditJournalPath: join(dir.path, 'credits.db'),
+      config: {
+        devices: {
+          printer: {
+            class: 'ReceiptPrinter',
+            driver: 'escpos',
+            port: { kind: 'serial', path, baudRate: 38400 },
+          },
+        },
+      },
+    });
+    const line = JSON.parse(await said) as { level: number; device: string; msg: string };
+    await service.close();
+    dir.cleanup();
+    expect(line.level).toBe(40); // warn
+    expect(line.device).toBe('printer');
+    expect(line.msg).toContain(path);
   });
 });
 

@@ -115,6 +115,10 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       if (power === 'offline') logOffline(device);
       reportHealth();
     });
+    // A wrong port path or missing permission: said once per reason, at the default level.
+    device.on('unreachable', (reason) =>
+      logger.warn({ device: device.name }, `cannot open the device's port: ${reason}`),
+    );
     device.on('deviceError', (event: DeviceErrorEvent) => {
       const { code, extendedCode, locus, errorClass } = event.error;
       // the message and codes never carry input data (drivers guarantee it)

@@ -70,6 +70,17 @@ const INBOX: { subject: string; body: string }[] = [
   },
 ];
 
+/** How the demo residents sign in (`npm run harness` prints it; docs/backend.md lists it). */
+export function demoResidentLogins(
+  count = NAMES.length,
+): { docNumber: string; name: string; badgeToken: string }[] {
+  return NAMES.slice(0, count).map(([firstName, lastName], index) => ({
+    docNumber: DEMO.docNumber(index),
+    name: `${firstName} ${lastName}`,
+    badgeToken: DEMO.badgeToken(index),
+  }));
+}
+
 /** A 1x1 PNG, so the demo has an attachment whose bytes exist. */
 const DEMO_PHOTO = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',

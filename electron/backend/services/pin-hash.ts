@@ -37,7 +37,11 @@ export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> 
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** The maintenance PIN is one `salt:hash` column of the device identity. */
+/**
+ * The maintenance PIN is one `salt:hash` column of the device identity; facility IT gives it
+ * in this form in the device configuration (`npm run service-pin` makes it).
+ */
+export const ENCODED_PIN_HASH = /^[\w-]{22}:[\w-]{43}$/;
 export const encodePinHash = ({ salt, hash }: PinHash): string => `${salt}:${hash}`;
 export function decodePinHash(encoded: string): PinHash | null {
   const [salt, hash] = encoded.split(':');

@@ -49,6 +49,7 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }>
   HOMELINE_CENTRAL_URL: { path: ['centralUrl'], convert: asString },
   HOMELINE_DATA_DIR: { path: ['dataDir'], convert: asString },
   HOMELINE_SERIAL: { path: ['serial'], convert: asString },
+  HOMELINE_SERVICE_PIN_HASH: { path: ['servicePinHash'], convert: asString },
   HOMELINE_STORE_KEY_FILE: { path: ['storeKeyFile'], convert: asString },
   HOMELINE_ALLOW_INSECURE_CENTRAL_URL: { path: ['allowInsecureCentralUrl'], convert: asBoolean },
   HOMELINE_LOG_LEVEL: { path: ['logLevel'], convert: asString },

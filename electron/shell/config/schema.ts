@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENCODED_PIN_HASH } from '../../backend/services/pin-hash';
 import { DeviceInfoSchema } from '../../contract/entities';
 
 /**
@@ -62,6 +63,14 @@ export const ShellConfigSchema = z
      * it (a tablet reads only that resident). Required for tablets, meaningless on kiosks.
      */
     serial: z.string().trim().min(1).max(64).optional(),
+    /**
+     * The Service screen's PIN, as the `salt:hash` line `npm run service-pin` prints (the PIN
+     * itself is never written down on the device). Without it the Service screen stays shut.
+     */
+    servicePinHash: z
+      .string()
+      .regex(ENCODED_PIN_HASH, 'the salt:hash line `npm run service-pin` prints')
+      .optional(),
     /** Where released tablets are mailed; printed on the release form (lines split by \n). */
     warehouseAddress: z.string().trim().min(1).max(500).optional(),
     /**

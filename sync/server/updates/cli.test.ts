@@ -18,7 +18,7 @@ describe('updates CLI', () => {
     const artifact = join(dir, 'homeline_1.0.0_amd64.deb');
     writeFileSync(artifact, 'bytes');
     const cases: [string[], RegExp][] = [
-      [[], /usage: cli.ts keygen/],
+      [[], /unknown command "": keygen, publish/],
       [['publish', '--channel', 'stable'], /--releases is required/],
       [
         [
@@ -48,5 +48,15 @@ describe('updates CLI', () => {
       expect(run.stderr).toMatch(message);
     }
     expect(readdirSync(dir)).toEqual(['homeline_1.0.0_amd64.deb']);
+  });
+
+  it('answers --help with the usage, and a missing key file with one line', () => {
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/keygen --out DIR/);
+    const missing = join(dir, 'absent.pub');
+    const run = cli('serve', '--releases', dir, '--public-key', missing);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`updates: no such file or folder: ${missing}`);
   });
 });

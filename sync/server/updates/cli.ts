@@ -1,24 +1,8 @@
-/**
- * Release managers' tool for the update feed (docs/shell.md, "Publishing a release"):
- *
- *   tsx sync/server/updates/cli.ts keygen --out keys/            writes update-signing.key/.pub
- *   tsx sync/server/updates/cli.ts publish --releases DIR --channel stable --platform linux \
- *       --version 1.4.2 --staging 10 --key update-signing.key release/*.deb release/*.AppImage
- *   tsx sync/server/updates/cli.ts rollout ... --staging 50 --key update-signing.key [--valid-days 30]
- *   tsx sync/server/updates/cli.ts halt|resume --releases DIR --channel stable --platform linux \
- *       --version 1.4.2 --key update-signing.key
- *
- * Every publish, rollout and halt signs with a new sequence number for the channel and an expiry
- * (`--valid-days`, default 30): run `rollout` with the same percentage to renew a manifest.
- *   tsx sync/server/updates/cli.ts serve --releases DIR --public-key update-signing.pub [--port 8090]
- *
- * `serve` runs the feed alone (staging, tests); in production the central service registers
- * updateFeedPlugin itself.
- */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
+import { runProgram } from '../../../cli/main';
 import { updateFeedPlugin } from './plugin';
 import {
   PublishError,
@@ -28,8 +12,20 @@ import {
   setRollout,
 } from './publish';
 
-const USAGE =
-  'usage: cli.ts keygen|publish|rollout|halt|resume|serve [options] (see the file header)';
+/** Release managers' tool for the update feed (docs/shell.md, "Publishing a release"). */
+const USAGE = `npx tsx sync/server/updates/cli.ts COMMAND [options]
+
+  keygen --out DIR        writes update-signing.key (keep it offline) and update-signing.pub
+  publish --releases DIR --channel stable --platform linux --version 1.4.2 --staging 10
+          --key update-signing.key release/*.deb release/*.AppImage
+  rollout --releases DIR --channel C --platform P --version V --staging 50 --key FILE
+          [--valid-days 30]
+  halt|resume --releases DIR --channel C --platform P --version V --key FILE [--reason TEXT]
+  serve --releases DIR --public-key update-signing.pub [--port 8090] [--host 127.0.0.1]
+          the feed alone (staging, tests); in production the central service serves it
+
+Every publish, rollout and halt signs with a new sequence number for the channel and an expiry
+(--valid-days, default 30): run rollout with the same percentage to renew a manifest.`;
 
 function required(values: Record<string, string | undefined>, name: string): string {
   const value = values[name];
@@ -125,15 +121,17 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new PublishError(USAGE);
+      throw new PublishError(
+        `unknown command "${command ?? ''}": keygen, publish, rollout, halt, resume or serve`,
+      );
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  // Bad arguments get a one-line message and exit code 2; anything else is a bug: full stack.
-  const badUsage =
-    error instanceof PublishError ||
-    String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-  console.error(badUsage ? (error as Error).message : error);
-  process.exit(badUsage ? 2 : 1);
-});
+runProgram(
+  {
+    name: 'updates',
+    usage: USAGE,
+    isUsageError: (error) => error instanceof PublishError,
+  },
+  main,
+);
