@@ -12,6 +12,11 @@ import { visibleLineSchema, visibleText } from './text';
 
 /** An id of ours or the service's (UUIDs, "facility-1", "<uuid>:card_sender"); at most 64. */
 export const IdSchema = z.string().min(1).max(64);
+/**
+ * What a ledger entry points at: an id, or an id and the item within it (a refund's
+ * `<messageId>:<attachment sha256>` is 101 characters), so longer than an id.
+ */
+export const LedgerReferenceSchema = z.string().min(1).max(160);
 /** Ids a device creates for what it writes (messages, deposits ...): retries reuse them. */
 export const UuidSchema = z.uuid();
 /** An ISO-8601 instant in UTC, e.g. 2026-01-31T12:00:00.000Z (stored and compared as text). */

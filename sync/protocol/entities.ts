@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   FacilityConfigSchema,
+  LedgerReferenceSchema,
   MESSAGE_DIRECTIONS,
   MESSAGE_STATUSES,
   REJECT_REASONS,
@@ -158,7 +159,7 @@ export const LedgerEntryDataSchema = z.object({
   customerId: IdSchema.nullable(),
   amount: z.number().int(),
   kind: z.enum(LEDGER_KINDS),
-  reference: IdSchema,
+  reference: LedgerReferenceSchema,
   createdAt: InstantSchema,
 });
 export type LedgerEntryData = z.infer<typeof LedgerEntryDataSchema>;

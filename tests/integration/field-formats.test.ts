@@ -76,7 +76,12 @@ async function pushed(
 
 /** A release request with one field replaced, as contract input, protocol args and a push. */
 function releaseField(field: keyof typeof releaseFields): Omit<FieldCase, 'valid' | 'invalid'> {
-  const contractInput = (value: unknown) => ({ ...releaseFields, docNumber: 'S1', [field]: value });
+  const contractInput = (value: unknown) => ({
+    ...releaseFields,
+    docNumber: 'S1',
+    idempotencyKey: crypto.randomUUID(),
+    [field]: value,
+  });
   const args = (residentId: string, value: unknown) => ({
     ...releaseFields,
     requestId: crypto.randomUUID(),

@@ -37,12 +37,6 @@ function forgetPushAnswers(device: SyncedDevice): void {
   device.store.db.prepare("UPDATE outbox SET state = 'pending' WHERE state = 'applied'").run();
 }
 
-async function failure(device: SyncedDevice, method: string, input: unknown) {
-  const result = await device.window.invoke(method, input);
-  if (result.ok) throw new Error(`${method} succeeded`);
-  return result.error;
-}
-
 /** A new resident signed in at a housing-unit kiosk whose reader tokenizes at the processor. */
 async function residentAtKiosk(docNumber: string) {
   const residentId = await central.central.resident({ docNumber });
@@ -97,7 +91,7 @@ describe('a kiosk stamp purchase by card', () => {
     const { residentId, kiosk } = await residentAtKiosk('S940002');
     try {
       const card = await kiosk.swipeCard({ card: 'visaInsufficientFunds' });
-      const error = await failure(kiosk, 'stamps.purchase', {
+      const error = await kiosk.failure('stamps.purchase', {
         bundleId: 'bundle-5',
         payment: { kind: 'card', card },
       });
@@ -111,7 +105,7 @@ describe('a kiosk stamp purchase by card', () => {
       const tokenized = await kiosk.swipeCard({ card: 'visa' });
       await processor.outage(true);
       try {
-        const down = await failure(kiosk, 'stamps.purchase', {
+        const down = await kiosk.failure('stamps.purchase', {
           bundleId: 'bundle-5',
           payment: { kind: 'card', card: tokenized },
         });
@@ -162,7 +156,7 @@ describe('a lobby card deposit', () => {
       // The central service goes away: a card read still works, its payment cannot.
       const again = await lobby.swipeCard({ card: 'visa' });
       await central.stop();
-      const offline = await failure(lobby, 'lobby.deposit', {
+      const offline = await lobby.failure('lobby.deposit', {
         residentId,
         amountCents: 2500,
         payment: { kind: 'card', card: again },

@@ -188,6 +188,13 @@ export class SyncedDevice {
     return result.value as T;
   }
 
+  /** Calls a contract method that must fail; answers its typed error. */
+  async failure(method: string, input: unknown = {}) {
+    const result = await this.window.invoke(method, withActionKey(method, input));
+    if (result.ok) throw new Error(`${method} succeeded`);
+    return result.error;
+  }
+
   /** Feeds bills into the simulated acceptor in one cash session; returns the ended session. */
   async insertCash(bills: number[]): Promise<{ cashSessionId: string; insertedCents: number }> {
     const { cashSessionId } = await this.call<{ cashSessionId: string }>('payment.cashStart');
