@@ -5,6 +5,7 @@ import {
   DEPOSIT_CHANNELS,
   DEVICE_PROFILES,
   FACILITY_SERVICES,
+  LOCALES,
   MESSAGE_DIRECTIONS,
   MESSAGE_STATUSES,
   RELEASE_STATUSES,
@@ -216,6 +217,18 @@ export const PrintJobSchema = z.object({
 });
 export type PrintJob = z.infer<typeof PrintJobSchema>;
 
+/**
+ * How a cash payment ended, for the screen and the receipt: what went in, what above the total
+ * was credited to the resident's spendable account (no change is given), and whether the person
+ * finished, cancelled, walked away (`timed_out`) or the screen closed (`closed`).
+ */
+export const CashOutcomeSchema = z.object({
+  insertedCents: cents,
+  creditedCents: cents,
+  ended: z.enum(['finished', 'cancelled', 'timed_out', 'closed']),
+});
+export type CashOutcome = z.infer<typeof CashOutcomeSchema>;
+
 export const StampPurchaseSchema = z.object({
   purchaseId: id,
   bundleId: id,
@@ -223,6 +236,8 @@ export const StampPurchaseSchema = z.object({
   priceCents: cents,
   status: z.enum(PAYMENT_STATUSES),
   receipt: PrintJobSchema.nullable(),
+  /** Paid with bills: how the cash ended; null otherwise. */
+  cash: CashOutcomeSchema.nullable(),
 });
 export type StampPurchase = z.infer<typeof StampPurchaseSchema>;
 
@@ -336,6 +351,8 @@ export const DepositReceiptSchema = z.object({
   status: z.enum(PAYMENT_STATUSES),
   at: isoInstant,
   receipt: PrintJobSchema.nullable(),
+  /** Paid with bills: how the cash ended; null otherwise. */
+  cash: CashOutcomeSchema.nullable(),
 });
 export type DepositReceipt = z.infer<typeof DepositReceiptSchema>;
 
@@ -347,6 +364,38 @@ export const CashSessionSchema = z.object({
   escrowCents: cents.nullable(),
 });
 export type CashSession = z.infer<typeof CashSessionSchema>;
+
+/**
+ * What a cash session pays for, told when it opens, so that bills left behind by a cancel, a
+ * walk-away or a closed screen still become that deposit (or what of the purchase they cover).
+ */
+export const CashPurposeSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('deposit'),
+      residentId: id,
+      amountCents: cents.min(1),
+      depositorName: z.string().trim().min(1).max(80),
+      locale: z.enum(LOCALES).default('en'),
+    })
+    .strict(),
+  z
+    .object({ kind: z.literal('stamps'), bundleId: id, locale: z.enum(LOCALES).default('en') })
+    .strict(),
+]);
+export type CashPurpose = z.output<typeof CashPurposeSchema>;
+
+/**
+ * Cash left in a session that did not pay, booked for its purpose: a deposit (a lobby deposit,
+ * or cash at a housing-unit kiosk that covers no bundle) or a stamp purchase; both null when no
+ * bill went in.
+ */
+export const CashSettlementSchema = z.object({
+  cashSessionId: id,
+  deposit: DepositReceiptSchema.nullable(),
+  purchase: StampPurchaseSchema.nullable(),
+});
+export type CashSettlement = z.infer<typeof CashSettlementSchema>;
 
 export const DEVICE_KINDS = [
   'card_reader',

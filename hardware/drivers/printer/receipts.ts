@@ -37,6 +37,17 @@ const header = {
   locale: z.enum(['en', 'es']).default('en'),
 };
 
+/**
+ * How bills paid: what went in, what above the total was credited to the resident's spendable
+ * account (the kiosk gives no change), and whether the person finished, cancelled, walked away
+ * or the screen closed, in which case the receipt says what the bills were booked as.
+ */
+const cashPaid = z.object({
+  insertedCents: cents,
+  creditedCents: cents,
+  ended: z.enum(['finished', 'cancelled', 'timed_out', 'closed']),
+});
+
 const paidCard = z.object({
   brand: z.enum(['visa', 'mastercard']),
   last4: z.string().regex(/^\d{4}$/),
@@ -57,6 +68,7 @@ export const DepositReceiptInputSchema = z.object({
     z.object({ method: z.literal('cash') }),
     z.object({ method: z.literal('card'), card: paidCard }),
   ]),
+  cash: cashPaid.optional(),
 });
 
 export const StampPurchaseReceiptInputSchema = z.object({
@@ -72,6 +84,7 @@ export const StampPurchaseReceiptInputSchema = z.object({
     z.object({ method: z.literal('card'), card: paidCard }),
     z.object({ method: z.literal('balance') }),
   ]),
+  cash: cashPaid.optional(),
 });
 
 /** The six items of the release form (tablet, agency address, name, DOC number, phone, return
@@ -181,6 +194,7 @@ export function encodeReceipt(
       out.pair('fee', out.money(receipt.feeCents));
       out.pair('total', out.money(receipt.totalCents), true);
       out.pair('paidWith', out.payment(receipt.payment));
+      out.cash(receipt.cash);
       out.footer(receipt.depositId, 'keep');
       break;
     case 'stamp_purchase':
@@ -188,6 +202,7 @@ export function encodeReceipt(
       out.pair('stamps', String(receipt.stamps));
       out.pair('price', out.money(receipt.priceCents), true);
       out.pair('paidWith', out.payment(receipt.payment));
+      out.cash(receipt.cash);
       out.footer(receipt.purchaseId, 'keep');
       break;
     case 'release_form':
@@ -295,6 +310,15 @@ class ReceiptWriter {
       return this.t('card', { brand, last4: payment.card.last4 });
     }
     return this.t(payment.method === 'cash' ? 'cash' : 'balance');
+  }
+
+  /** Bills: what went in, what was credited above the total, no change, how the payment ended. */
+  cash(cash: z.output<typeof cashPaid> | undefined): void {
+    if (!cash) return;
+    this.pair('cashInserted', this.money(cash.insertedCents));
+    if (cash.creditedCents > 0) this.pair('creditedExtra', this.money(cash.creditedCents));
+    this.line(this.t('noChange'));
+    if (cash.ended !== 'finished') this.line(this.t(`ended_${cash.ended}`));
   }
 
   /** Date, kiosk, the whole reference as text and as a code that fits, the closing words. */
