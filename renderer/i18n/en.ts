@@ -405,7 +405,7 @@ export const en = {
     step_pay: 'Pay',
     step_done: 'Receipt',
     amountDue: 'Amount due: {{amount}}',
-    noChange: 'This machine gives no change. Insert bills up to the amount due.',
+    noChange: 'This machine gives no change. Money above the amount due is added to the deposit.',
     find: 'Find',
     confirmTitle: 'Is this the right person?',
     name: 'Name',
@@ -446,6 +446,24 @@ export const en = {
     receiptTitle: 'Receipt',
     reference: 'Reference',
     startOver: 'Done',
+  },
+  cash: {
+    noChangeStamps: 'This machine gives no change. Money above the price is added to your account.',
+    cancel: 'Cancel',
+    cancelKeeps:
+      'If you cancel or leave now, the {{amount}} you inserted is not lost: it is booked and a receipt prints.',
+    extraCredited: 'No change is given: {{amount}} above the total was credited.',
+    inserted: 'Cash inserted',
+    ended_cancelled:
+      'You cancelled before the full amount. The cash you inserted was booked as shown.',
+    ended_timed_out: 'The payment was left unfinished. The cash inserted was booked as shown.',
+    ended_closed: 'The screen closed before the end. The cash inserted was booked as shown.',
+    creditedOnly: 'Your {{amount}} did not cover a bundle. It was added to your account.',
+    recovered_stacked: 'The bill acceptor restarted. Your {{amount}} bill was counted.',
+    recovered_returned: 'The bill acceptor restarted. Your {{amount}} bill was given back.',
+    recovered_escrow: 'The bill acceptor restarted. Your {{amount}} bill is waiting again.',
+    recovered_uncertain:
+      'The bill acceptor restarted and could not tell if your bill was taken. Staff will check the cash count; keep your receipt.',
   },
   maintenance: {
     title: 'Service',

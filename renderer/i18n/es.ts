@@ -410,7 +410,7 @@ export const es: Messages = {
     step_pay: 'Pagar',
     step_done: 'Recibo',
     amountDue: 'Monto a pagar: {{amount}}',
-    noChange: 'Esta máquina no da cambio. Inserte billetes hasta el monto a pagar.',
+    noChange: 'Esta máquina no da cambio. El dinero sobre el monto a pagar se suma al depósito.',
     find: 'Buscar',
     confirmTitle: '¿Es esta la persona correcta?',
     name: 'Nombre',
@@ -452,6 +452,25 @@ export const es: Messages = {
     receiptTitle: 'Recibo',
     reference: 'Referencia',
     startOver: 'Terminar',
+  },
+  cash: {
+    noChangeStamps: 'Esta máquina no da cambio. El dinero sobre el precio se abona a su cuenta.',
+    cancel: 'Cancelar',
+    cancelKeeps:
+      'Si cancela o se va ahora, los {{amount}} que introdujo no se pierden: se registran y se imprime un recibo.',
+    extraCredited: 'No se da cambio: {{amount}} sobre el total se abonaron.',
+    inserted: 'Efectivo introducido',
+    ended_cancelled: 'Canceló antes del monto completo. El efectivo introducido se registró así.',
+    ended_timed_out: 'El pago quedó sin terminar. El efectivo introducido se registró así.',
+    ended_closed: 'La pantalla se cerró antes del final. El efectivo introducido se registró así.',
+    creditedOnly: 'Sus {{amount}} no alcanzaron para un paquete. Se abonaron a su cuenta.',
+    recovered_stacked: 'El aceptador de billetes se reinició. Su billete de {{amount}} se contó.',
+    recovered_returned:
+      'El aceptador de billetes se reinició. Su billete de {{amount}} se devolvió.',
+    recovered_escrow:
+      'El aceptador de billetes se reinició. Su billete de {{amount}} espera de nuevo.',
+    recovered_uncertain:
+      'El aceptador de billetes se reinició y no pudo saber si tomó su billete. El personal revisará el conteo; guarde su recibo.',
   },
   maintenance: {
     title: 'Servicio',

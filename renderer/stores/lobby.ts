@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type {
   CardResult,
+  CashSettlement,
   DepositQuote,
   DepositReceipt,
   LobbyResident,
@@ -33,6 +34,8 @@ interface LobbyState {
     payment: { kind: 'card'; card: CardResult } | { kind: 'cash'; cashSessionId: string },
     locale: Locale,
   ): Promise<void>;
+  /** Cash booked without a finish: its receipt when a bill went in, else back to the start. */
+  cashSettled(settlement: CashSettlement): void;
   startOver(): void;
 }
 
@@ -108,6 +111,9 @@ export const useLobby = create<LobbyState>()((set, get) => {
         });
         set({ receipt, step: 'done' });
       }),
+    cashSettled({ deposit }) {
+      set(deposit ? { receipt: deposit, step: 'done', busy: false } : { ...initial });
+    },
     startOver() {
       set({ ...initial });
     },
