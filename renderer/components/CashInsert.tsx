@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CashSettlement } from '../../electron/contract';
 import { formatMoney } from '../format';
@@ -73,8 +73,12 @@ export function CashInsert({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Told once per settlement, however often the parent hands a new callback.
+  const told = useRef<CashSettlement | null>(null);
   useEffect(() => {
-    if (settlement) onSettled(settlement);
+    if (!settlement || told.current === settlement) return;
+    told.current = settlement;
+    onSettled(settlement);
   }, [settlement, onSettled]);
 
   const finish = async () => {

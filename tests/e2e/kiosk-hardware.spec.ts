@@ -68,3 +68,32 @@ test('a release and unlock request is printed at the kiosk with its six items', 
     expect(form).toContain(item);
   }
 });
+
+test('cash that falls short of the bundle buys what it covers when the resident cancels', async ({
+  page,
+}) => {
+  await logIn(page, harness(), 5);
+  await page
+    .getByRole('navigation', { name: 'Main menu' })
+    .getByRole('button', { name: 'Stamps' })
+    .tap();
+  await page.getByRole('radio', { name: /^20 stamps/ }).check();
+  await page.getByRole('radio', { name: 'Cash at this kiosk' }).check();
+  // the sample facility runs a promotion on this bundle: the price is above $5 either way
+  await page.getByRole('button', { name: /Buy 20 stamps for/ }).tap();
+  await expect(page.getByText(/^Amount due: \$[5-7]\.\d\d$/)).toBeVisible();
+  await expect(page.getByText(/Money above the price is added to your account/)).toBeVisible();
+  expect(await harness().simulator.insertBill(500)).toBe(true);
+  await page.getByRole('button', { name: 'Accept bill' }).tap();
+  await expect(page.getByText('Inserted: $5.00', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).tap();
+  // $5 covers the 5-stamp bundle ($2.00); the other $3.00 goes to the account
+  await expect(page.getByText(/Bought 5 stamps/)).toBeVisible();
+  await expect(page.getByText(/You cancelled before the full amount/)).toBeVisible();
+  await expect(
+    page.getByText('No change is given: $3.00 above the total was credited.'),
+  ).toBeVisible();
+  await expect
+    .poll(async () => (await harness().simulator.printed()).at(-1) ?? '')
+    .toMatch(/Above the total, credited to the account\s+\$3\.00/);
+});
