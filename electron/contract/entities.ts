@@ -149,6 +149,8 @@ export const StampBalanceSchema = z.object({
   confirmed: stampCount,
   reserved: stampCount,
   available: stampCount,
+  /** Bought here and not confirmed yet: usable once the central service confirms them. */
+  arriving: stampCount,
   prepaidReply: z.array(
     z.object({ contactId: id, contactName: z.string(), stamps: stampCount.min(1) }),
   ),

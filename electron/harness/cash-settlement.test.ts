@@ -247,6 +247,8 @@ describe('housing-unit kiosk: cash left behind buys what it covers', () => {
     const printed = kiosk().simulator!.printed().at(-1)!;
     expect(printed).toContain('STAMP PURCHASE');
     expect(printed).toMatch(/Above the total, credited to the account\s+\$3\.00/);
+    // offline, the bought stamps are shown as arriving, not missing
+    expect(await value(c, 'stamps.balance', {})).toMatchObject({ arriving: 5 });
     c.close();
   }, 60_000);
 

@@ -109,6 +109,8 @@ export const en = {
     confirmed: '{{count}} confirmed',
     pendingStamps_one: '{{count}} held for a message waiting to be sent',
     pendingStamps_other: '{{count}} held for messages waiting to be sent',
+    arriving_one: '{{count}} more bought: usable once this device syncs',
+    arriving_other: '{{count}} more bought: usable once this device syncs',
     confirmedAt: 'Balance confirmed {{when}}',
     notConfirmed: 'Balance not confirmed yet',
     unread: 'Unread messages',
@@ -224,6 +226,8 @@ export const en = {
     available_one: 'You have {{count}} stamp available.',
     available_other: 'You have {{count}} stamps available.',
     insufficient: 'Not enough stamps. Buy stamps before sending.',
+    insufficientArriving:
+      'Not enough stamps yet: the {{count}} you bought can be used once this device syncs.',
     send: 'Send',
     saveDraft: 'Save draft',
     deleteDraft: 'Delete draft',

@@ -112,6 +112,8 @@ export const es: Messages = {
     confirmed: '{{count}} confirmados',
     pendingStamps_one: '{{count}} reservado para un mensaje pendiente de envío',
     pendingStamps_other: '{{count}} reservados para mensajes pendientes de envío',
+    arriving_one: '{{count}} más comprado: se podrá usar cuando este equipo se sincronice',
+    arriving_other: '{{count}} más comprados: se podrán usar cuando este equipo se sincronice',
     confirmedAt: 'Saldo confirmado {{when}}',
     notConfirmed: 'Saldo aún sin confirmar',
     unread: 'Mensajes sin leer',
@@ -227,6 +229,8 @@ export const es: Messages = {
     available_one: 'Tiene {{count}} sello disponible.',
     available_other: 'Tiene {{count}} sellos disponibles.',
     insufficient: 'No tiene sellos suficientes. Compre sellos antes de enviar.',
+    insufficientArriving:
+      'Aún no tiene sellos suficientes: los {{count}} que compró se podrán usar cuando este equipo se sincronice.',
     send: 'Enviar',
     saveDraft: 'Guardar borrador',
     deleteDraft: 'Eliminar borrador',

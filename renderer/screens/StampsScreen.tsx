@@ -130,6 +130,9 @@ export default function StampsScreen() {
             {stamps.balance.reserved > 0 && (
               <p>{t('home.pendingStamps', { count: stamps.balance.reserved })}</p>
             )}
+            {stamps.balance.arriving > 0 && (
+              <p>{t('home.arriving', { count: stamps.balance.arriving })}</p>
+            )}
           </>
         )}
       </section>

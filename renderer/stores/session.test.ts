@@ -43,6 +43,7 @@ describe('idle logout', () => {
       confirmed: 5,
       reserved: 0,
       available: 5,
+      arriving: 0,
       prepaidReply: [],
       confirmedAt: null,
     }),

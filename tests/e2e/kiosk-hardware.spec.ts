@@ -39,6 +39,8 @@ test('a resident buys stamps with cash at the kiosk and gets a receipt', async (
   await expect(
     page.getByText('Bought 5 stamps. They are confirmed at the next sync.'),
   ).toBeVisible();
+  // not confirmed yet (no central service here): shown as arriving, not as missing
+  await expect(page.getByText('5 more bought: usable once this device syncs')).toBeVisible();
   await expect(page.getByRole('region', { name: 'History' })).toContainText('+5');
   await expect(page.getByRole('region', { name: 'History' })).toContainText('pending');
   await expect.poll(async () => (await harness().simulator.printed()).join('\n')).toMatch(/5/);
@@ -96,4 +98,25 @@ test('cash that falls short of the bundle buys what it covers when the resident 
   await expect
     .poll(async () => (await harness().simulator.printed()).at(-1) ?? '')
     .toMatch(/Above the total, credited to the account\s+\$3\.00/);
+});
+
+test('a card stamp purchase offline says a card needs the network and changes nothing', async ({
+  page,
+}) => {
+  await logIn(page, harness(), 7);
+  await page
+    .getByRole('navigation', { name: 'Main menu' })
+    .getByRole('button', { name: 'Stamps' })
+    .tap();
+  const balance = page.getByRole('region', { name: 'Your balance' });
+  const before = await balance.innerText();
+  await page.getByRole('radio', { name: /^5 stamps/ }).check();
+  await page.getByRole('radio', { name: 'Card at this kiosk' }).check();
+  await page.getByRole('button', { name: /Buy 5 stamps for \$2\.00/ }).tap();
+  await expect(page.getByText('Swipe your card now.')).toBeVisible();
+  await harness().simulator.swipe({ card: 'visa', name: 'DOE/JANE' });
+  await expect(page.getByText(/Card payments need a network connection/)).toBeVisible();
+  await expect(page.getByText(/^Bought 5 stamps/)).toHaveCount(0);
+  await expect(page.getByText(/more bought/)).toHaveCount(0);
+  expect(await balance.innerText()).toBe(before);
 });

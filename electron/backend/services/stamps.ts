@@ -43,6 +43,7 @@ export const stampsHandlers = {
       confirmed,
       reserved,
       available: availableBalance({ confirmed, reserved }),
+      arriving: stamps.arriving(resident),
       prepaidReply,
       confirmedAt: stamps.confirmedAt(resident),
     };
