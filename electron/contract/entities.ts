@@ -58,6 +58,8 @@ export const DeviceInfoSchema = z.object({
   appVersion: z.string(),
   enrolled: z.boolean(),
   services: z.array(z.enum(FACILITY_SERVICES)),
+  /** The facility's language: each person starts in it, and the screen returns to it after them. */
+  defaultLocale: z.enum(LOCALES),
   /** Seconds of inactivity before a kiosk session ends, and how long the warning shows. */
   idleTimeoutSeconds: z.number().int().positive().nullable(),
   idleWarningSeconds: z.number().int().positive(),

@@ -25,6 +25,7 @@ export function deviceInfo(core: BackendCore): DeviceInfo {
     appVersion: core.appVersion,
     enrolled: isEnrolled(core.store),
     services: facility?.services ?? [],
+    defaultLocale: facility?.defaultLocale ?? 'en',
     idleTimeoutSeconds: idleMinutes === null ? null : idleMinutes * 60,
     idleWarningSeconds:
       idleMinutes === null ? IDLE_WARNING_SECONDS : idleWarningSeconds(idleMinutes),
