@@ -126,7 +126,9 @@ export function CashInsert({
       )}
       <ErrorNotice error={error} />
       {inserted > 0 && (
-        <p className="meta">{t('cash.cancelKeeps', { amount: formatMoney(inserted, locale) })}</p>
+        <p className="notice info">
+          {t('cash.cancelKeeps', { amount: formatMoney(inserted, locale) })}
+        </p>
       )}
       <div className="actions">
         <button

@@ -38,6 +38,8 @@ export const en = {
     error: 'Sync problem',
     offlineBanner:
       'This device is offline. You can read mail and write messages; they are sent when the connection returns.',
+    offlineBannerLobby:
+      'This kiosk is offline. Cash deposits still work; card payments need the connection.',
     progress: 'Sync progress: {{done}} items',
     lastSuccess: 'Last synced {{when}}',
     never: 'Not synced yet',

@@ -40,6 +40,8 @@ export const es: Messages = {
     error: 'Problema de sincronización',
     offlineBanner:
       'Este equipo no tiene conexión. Puede leer el correo y escribir mensajes; se enviarán cuando vuelva la conexión.',
+    offlineBannerLobby:
+      'Este quiosco no tiene conexión. Los depósitos en efectivo funcionan; los pagos con tarjeta necesitan la conexión.',
     progress: 'Progreso de sincronización: {{done}} elementos',
     lastSuccess: 'Última sincronización {{when}}',
     never: 'Aún no se ha sincronizado',

@@ -314,9 +314,10 @@ function Done() {
           </>
         )}
         <dt>{t('lobby.reference')}</dt>
-        <dd>{receipt.depositId}</dd>
+        {/* data-volatile: differs at every deposit (hidden in screenshot baselines) */}
+        <dd data-volatile>{receipt.depositId}</dd>
         <dt>{t('message.date')}</dt>
-        <dd>{formatDateTime(receipt.at, locale)}</dd>
+        <dd data-volatile>{formatDateTime(receipt.at, locale)}</dd>
       </dl>
       {receipt.cash && receipt.cash.creditedCents > 0 && (
         <p className="notice info">
