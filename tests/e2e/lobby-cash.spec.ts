@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { checkScreen } from './checks';
 import { harnessForFile } from './harness';
+import { startDeposit } from './lobby-steps';
 
 // Cash is never lost, as the visitor sees it: the amount due and "no change" on screen, a cancel
 // or a walk-away after a bill still deposits it with a receipt, money above the total is
@@ -11,16 +12,7 @@ const harness = harnessForFile({ profile: 'lobby', simulatedDevices: true, cashI
 
 /** Finds demo resident n, asks the fee for $38.05 in cash ($40.00 due) and starts paying. */
 async function payCash(page: Page, index: number) {
-  const resident = harness().residents[index];
-  await page.goto(harness().url);
-  await page.getByLabel('State').fill(resident.state);
-  await page.getByLabel('DOC number').fill(resident.docNumber);
-  await page.getByRole('button', { name: 'Find' }).tap();
-  await page.getByRole('button', { name: 'Yes, continue' }).tap();
-  await page.getByLabel('Amount in dollars').fill('38.05');
-  await page.getByLabel('Your name').fill('Linda Carter');
-  await page.getByRole('radio', { name: /^Cash/ }).check();
-  await page.getByRole('button', { name: 'See the fee' }).tap();
+  await startDeposit(page, harness(), index, '38.05', 'Cash');
   await page.getByRole('button', { name: /Confirm and pay \$40\.00/ }).tap();
   await expect(page.getByText('Amount due: $40.00')).toBeVisible();
   await expect(page.getByText(/This machine gives no change/)).toBeVisible();
