@@ -53,6 +53,9 @@ const paidCard = z.object({
   last4: z.string().regex(/^\d{4}$/),
 });
 
+const paidInCash = z.object({ method: z.literal('cash') });
+const paidByCard = z.object({ method: z.literal('card'), card: paidCard });
+
 export const DepositReceiptInputSchema = z.object({
   kind: z.literal('deposit'),
   ...header,
@@ -64,10 +67,7 @@ export const DepositReceiptInputSchema = z.object({
   amountCents: cents,
   feeCents: cents,
   totalCents: cents,
-  payment: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('cash') }),
-    z.object({ method: z.literal('card'), card: paidCard }),
-  ]),
+  payment: z.discriminatedUnion('method', [paidInCash, paidByCard]),
   cash: cashPaid.optional(),
 });
 
@@ -80,8 +80,8 @@ export const StampPurchaseReceiptInputSchema = z.object({
   stamps: z.number().int().min(1).max(100_000),
   priceCents: cents,
   payment: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('cash') }),
-    z.object({ method: z.literal('card'), card: paidCard }),
+    paidInCash,
+    paidByCard,
     z.object({ method: z.literal('balance') }),
   ]),
   cash: cashPaid.optional(),
