@@ -8,7 +8,7 @@ import {
   StateCodeSchema,
 } from './formats';
 import { visibleLineSchema } from './text';
-import { DEPOSIT_CHANNELS, FACILITY_SERVICES, STAMP_FEATURES } from './types';
+import { DEPOSIT_CHANNELS, FACILITY_SERVICES, LOCALES, STAMP_FEATURES } from './types';
 
 /**
  * A facility's configuration (docs/rules.md: Facility, Stamps, Money, Promotions). It travels from
@@ -70,6 +70,8 @@ export const FacilityConfigSchema = z.object({
     extraWords: z.array(z.string().min(1)).default([]),
     extraPatterns: z.array(z.string().min(1)).default([]),
   }),
+  /** The language every screen starts in, and returns to after each person (logout, idle). */
+  defaultLocale: z.enum(LOCALES).default('en'),
   /** Minutes of inactivity before a kiosk session ends. */
   kioskIdleMinutes: z.number().int().min(1).max(60).default(3),
 });

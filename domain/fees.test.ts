@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import sample from '../assets/facility.sample.json';
 import { FacilityConfigSchema } from './facility';
-import { assessCard, depositChannelsFor, depositFee, depositLimits } from './fees';
+import {
+  assessCard,
+  depositChannelsFor,
+  depositFee,
+  depositLimits,
+  shortCashDeposit,
+} from './fees';
 import { basisPointsOf } from './money';
 import { CARD_FUNDING } from './types';
 
@@ -173,5 +179,50 @@ describe('assessCard (docs/rules.md Money: Visa or Mastercard only; warn on cred
         funding === 'credit' || funding === 'prepaid',
       );
     }
+  });
+});
+
+describe('shortCashDeposit (rules: cash inserted is never lost, no change is given)', () => {
+  it('charges the fee of the largest amount the bills cover and credits the rest', () => {
+    // $20 inserted toward $40.00: $18.05 + $1.95 fits exactly
+    expect(shortCashDeposit(facility, 2000)).toEqual({ amountCents: 1805, feeCents: 195 });
+    expect(shortCashDeposit(facility, 500)).toEqual({ amountCents: 305, feeCents: 195 });
+  });
+
+  it('credits bills that cover no amount plus its fee whole, without a fee', () => {
+    expect(shortCashDeposit(facility, 100)).toEqual({ amountCents: 100, feeCents: 0 });
+    expect(shortCashDeposit(facility, 200)).toEqual({ amountCents: 200, feeCents: 0 });
+  });
+
+  it('credits every inserted cent with the fee of the largest amount that fits (property)', () => {
+    const banded = FacilityConfigSchema.parse({
+      ...sample,
+      feeSchedule: [
+        { channel: 'kiosk_cash', minCents: 100, maxCents: 5000, flatCents: 150 },
+        {
+          channel: 'kiosk_cash',
+          minCents: 5001,
+          maxCents: 30000,
+          flatCents: 50,
+          percentBasisPoints: 250,
+        },
+      ],
+    });
+    /** The slow way: every amount from the bills down, the first whose total fits. */
+    const bruteForceFee = (inserted: number) => {
+      for (let amount = inserted; amount >= 1; amount -= 1) {
+        const quote = depositFee(banded, 'kiosk_cash', amount);
+        if (quote.ok && quote.value.totalCents <= inserted) return quote.value.feeCents;
+      }
+      return 0;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12_000 }), (inserted) => {
+        const { amountCents, feeCents } = shortCashDeposit(banded, inserted);
+        expect(amountCents + feeCents).toBe(inserted);
+        expect(feeCents).toBe(bruteForceFee(inserted));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

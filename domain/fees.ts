@@ -100,6 +100,43 @@ export function depositFee(
   return ok({ channel, amountCents, feeCents, totalCents: amountCents + feeCents, band });
 }
 
+/**
+ * The deposit that kiosk bills make when they fell short of the total the person chose (a cancel
+ * or a walk-away after inserting bills). Inserted money is never lost: the largest amount whose
+ * fee the bills still cover sets the fee, and everything else the bills hold is credited (no
+ * change is given). Bills that cover no allowed amount plus its fee are credited whole, without
+ * a fee. Per band the total grows with the amount, so each band is searched by bisection.
+ */
+export function shortCashDeposit(
+  facility: FeeFacility,
+  insertedCents: number,
+): { amountCents: number; feeCents: number } {
+  let feeCents: number | null = null;
+  let best = 0;
+  for (const band of facility.feeSchedule.filter((b) => b.channel === 'kiosk_cash')) {
+    const totalFor = (amount: number) => {
+      const fee = depositFee(facility, 'kiosk_cash', amount);
+      return fee.ok && fee.value.band === band ? fee.value : null;
+    };
+    let low = band.minCents;
+    let high = Math.min(band.maxCents, insertedCents);
+    if (low > high || !totalFor(low) || totalFor(low)!.totalCents > insertedCents) continue;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      const quote = totalFor(middle);
+      if (quote && quote.totalCents <= insertedCents) low = middle;
+      else high = middle - 1;
+    }
+    if (low > best) {
+      best = low;
+      feeCents = totalFor(low)!.feeCents;
+    }
+  }
+  return feeCents === null
+    ? { amountCents: insertedCents, feeCents: 0 }
+    : { amountCents: insertedCents - feeCents, feeCents };
+}
+
 /** Channels with a fee band for this amount at this facility (before any chargeback block). */
 export function depositChannelsFor(facility: FeeFacility, amountCents: number): DepositChannel[] {
   return DEPOSIT_CHANNELS.filter((channel) => depositFee(facility, channel, amountCents).ok);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import pino from 'pino';
+import sample from '../../assets/facility.sample.json';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendConfigError, createBackend } from './backend';
 import { DatabaseFromFutureError } from './store';
@@ -79,5 +80,32 @@ describe('createBackend', () => {
       value: { deviceId: identity?.deviceId, profile: 'tablet', enrolled: false, services: [] },
     });
     await second.close();
+  });
+
+  it('tells the screens the facility language from its configuration (English when unset)', async () => {
+    const backend = await createBackend({
+      dataDir: dir.path,
+      profile: 'kiosk',
+      facilityId: sample.id,
+      logger,
+      storeKey,
+    });
+    const window = backend.connect(() => undefined);
+    const save = (config: unknown, version: number) =>
+      backend.store.identity.saveFacility({
+        facilityId: sample.id,
+        version,
+        config,
+        updatedAt: `2026-12-0${version}T00:00:00.000Z`,
+      });
+    save(sample, 1);
+    expect(await window.invoke('device.info', {})).toMatchObject({
+      value: { defaultLocale: 'en' },
+    });
+    save({ ...sample, defaultLocale: 'es' }, 2);
+    expect(await window.invoke('device.info', {})).toMatchObject({
+      value: { defaultLocale: 'es' },
+    });
+    await backend.close();
   });
 });

@@ -9,6 +9,7 @@ import type { EventName, EventPayload } from '../contract';
 import { countingPrints, type DeviceActivity } from './activity';
 import { isoAt, systemClock, type Clock } from './clock';
 import { createCardReads } from './card-reads';
+import { createCashPurposes, DEFAULT_CASH_IDLE_SECONDS } from './cash-purposes';
 import { createConnection, type Connection, type EmitFn, type LiveConnection } from './connection';
 import type { BackendCore } from './context';
 import { hardwareEventSink } from './hardware-events';
@@ -16,6 +17,7 @@ import { createPaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient, SyncClientDeps, TellResident } from './ports';
 import { handlers } from './services';
 import { ENCODED_PIN_HASH } from './services/pin-hash';
+import { settleCash, settlementContext } from './services/cash-settlement';
 import { openStore, type Store, type StoreKeySource } from './store';
 import { prepareDataDir } from './store/data-dir';
 
@@ -41,6 +43,8 @@ const BackendOptionsSchema = z
       .string()
       .regex(ENCODED_PIN_HASH, 'the salt:hash line `npm run service-pin` prints')
       .optional(),
+    /** Seconds a cash session waits for the next bill or the finish before its cash is booked. */
+    cashIdleSeconds: z.number().int().min(10).max(600).default(DEFAULT_CASH_IDLE_SECONDS),
   })
   .refine((options) => options.dataDir !== undefined || options.dbPath !== undefined, {
     message: 'give dataDir or dbPath',
@@ -138,6 +142,18 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     }
   };
   const facility = facilityReader(store, options.facilityId, logger);
+  /** Cash left behind is booked for its purpose; the screen that opened the session is told. */
+  function settleLeftCash(cashSessionId: string, ended: 'timed_out' | 'closed'): void {
+    const owner = core.payments.cashOwner(cashSessionId);
+    settleCash(settlementContext(core), cashSessionId, ended).then(
+      (settlement) => {
+        const connection = owner ? connections.get(owner) : undefined;
+        connection?.emitEvent('payment.cashSettled', settlement);
+      },
+      (error: unknown) =>
+        logger.error({ err: error, cashSessionId, ended }, 'cash left behind was not booked'),
+    );
+  }
   const core: BackendCore = {
     store,
     profile: options.profile,
@@ -158,6 +174,9 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     cardReads: createCardReads(),
     warehouseAddress: options.warehouseAddress ?? null,
     payments: createPaymentOwners(),
+    cashPurposes: createCashPurposes(clock, options.cashIdleSeconds * 1000, (cashSessionId) =>
+      settleLeftCash(cashSessionId, 'timed_out'),
+    ),
     facility,
   };
   let prints: ReturnType<typeof countingPrints> | null = null;
@@ -185,6 +204,10 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
       });
     }
     for (const cashSessionId of held.cashSessionIds) {
+      if (core.cashPurposes.has(cashSessionId)) {
+        settleLeftCash(cashSessionId, 'closed');
+        continue;
+      }
       core.payments.endCash(cashSessionId);
       devices?.endCash(cashSessionId).then(
         (session) =>
@@ -229,6 +252,7 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
       closed = true;
       for (const connection of connections.values()) connection.close();
       connections.clear();
+      core.cashPurposes.clear();
       await core.sync?.close();
       await core.devices?.close();
       store.close();

@@ -4,6 +4,7 @@ import type { LockoutState } from '../../domain/lockout';
 import type { DeviceProfile } from '../../domain/types';
 import type { MethodName, MethodOutput, ParsedInput } from '../contract';
 import type { CardReads } from './card-reads';
+import type { CashPurposes } from './cash-purposes';
 import type { Clock } from './clock';
 import type { PaymentOwners } from './payment-owners';
 import type { Broadcast, DeviceService, SyncClient, TellResident } from './ports';
@@ -34,6 +35,8 @@ export interface BackendCore {
   warehouseAddress: string | null;
   /** Which connection started the card read and each open cash session. */
   payments: PaymentOwners;
+  /** What each open cash session pays for, with its walk-away timer. */
+  cashPurposes: CashPurposes;
   /** Wrong maintenance PINs in a row (the domain's lockout rule, kept per process). */
   maintenanceLockout: LockoutState;
   /** The stored facility configuration, validated; null before the device has one. */

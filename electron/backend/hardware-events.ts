@@ -10,7 +10,7 @@ import type { Broadcast } from './ports';
  * screen). Health and printer status concern every screen.
  */
 export function hardwareEventSink(
-  core: Pick<BackendCore, 'profile' | 'payments' | 'cardReads'>,
+  core: Pick<BackendCore, 'profile' | 'payments' | 'cardReads' | 'cashPurposes'>,
   connections: ReadonlyMap<string, LiveConnection>,
 ): Broadcast {
   const to = (ids: (string | null | undefined)[]) =>
@@ -27,6 +27,8 @@ export function hardwareEventSink(
         return to([core.payments.cardOwner()]);
       case 'hardware.bill': {
         const { session } = payload as EventPayload<'hardware.bill'>;
+        // a bill moving means someone is at the kiosk: the walk-away timer starts again
+        core.cashPurposes.touch(session.cashSessionId);
         return to([core.payments.cashOwner(session.cashSessionId)]);
       }
       case 'hardware.badge':

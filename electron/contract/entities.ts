@@ -5,6 +5,7 @@ import {
   DEPOSIT_CHANNELS,
   DEVICE_PROFILES,
   FACILITY_SERVICES,
+  LOCALES,
   MESSAGE_DIRECTIONS,
   MESSAGE_STATUSES,
   RELEASE_STATUSES,
@@ -58,6 +59,8 @@ export const DeviceInfoSchema = z.object({
   appVersion: z.string(),
   enrolled: z.boolean(),
   services: z.array(z.enum(FACILITY_SERVICES)),
+  /** The facility's language: each person starts in it, and the screen returns to it after them. */
+  defaultLocale: z.enum(LOCALES),
   /** Seconds of inactivity before a kiosk session ends, and how long the warning shows. */
   idleTimeoutSeconds: z.number().int().positive().nullable(),
   idleWarningSeconds: z.number().int().positive(),
@@ -149,6 +152,8 @@ export const StampBalanceSchema = z.object({
   confirmed: stampCount,
   reserved: stampCount,
   available: stampCount,
+  /** Bought here and not confirmed yet: usable once the central service confirms them. */
+  arriving: stampCount,
   prepaidReply: z.array(
     z.object({ contactId: id, contactName: z.string(), stamps: stampCount.min(1) }),
   ),
@@ -217,6 +222,18 @@ export const PrintJobSchema = z.object({
 });
 export type PrintJob = z.infer<typeof PrintJobSchema>;
 
+/**
+ * How a cash payment ended, for the screen and the receipt: what went in, what above the total
+ * was credited to the resident's spendable account (no change is given), and whether the person
+ * finished, cancelled, walked away (`timed_out`) or the screen closed (`closed`).
+ */
+export const CashOutcomeSchema = z.object({
+  insertedCents: cents,
+  creditedCents: cents,
+  ended: z.enum(['finished', 'cancelled', 'timed_out', 'closed']),
+});
+export type CashOutcome = z.infer<typeof CashOutcomeSchema>;
+
 export const StampPurchaseSchema = z.object({
   purchaseId: id,
   bundleId: id,
@@ -224,6 +241,8 @@ export const StampPurchaseSchema = z.object({
   priceCents: cents,
   status: z.enum(PAYMENT_STATUSES),
   receipt: PrintJobSchema.nullable(),
+  /** Paid with bills: how the cash ended; null otherwise. */
+  cash: CashOutcomeSchema.nullable(),
 });
 export type StampPurchase = z.infer<typeof StampPurchaseSchema>;
 
@@ -334,6 +353,8 @@ export const DepositReceiptSchema = z.object({
   status: z.enum(PAYMENT_STATUSES),
   at: isoInstant,
   receipt: PrintJobSchema.nullable(),
+  /** Paid with bills: how the cash ended; null otherwise. */
+  cash: CashOutcomeSchema.nullable(),
 });
 export type DepositReceipt = z.infer<typeof DepositReceiptSchema>;
 
@@ -345,6 +366,38 @@ export const CashSessionSchema = z.object({
   escrowCents: cents.nullable(),
 });
 export type CashSession = z.infer<typeof CashSessionSchema>;
+
+/**
+ * What a cash session pays for, told when it opens, so that bills left behind by a cancel, a
+ * walk-away or a closed screen still become that deposit (or what of the purchase they cover).
+ */
+export const CashPurposeSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('deposit'),
+      residentId: id,
+      amountCents: cents.min(1),
+      depositorName: z.string().trim().min(1).max(80),
+      locale: z.enum(LOCALES).default('en'),
+    })
+    .strict(),
+  z
+    .object({ kind: z.literal('stamps'), bundleId: id, locale: z.enum(LOCALES).default('en') })
+    .strict(),
+]);
+export type CashPurpose = z.output<typeof CashPurposeSchema>;
+
+/**
+ * Cash left in a session that did not pay, booked for its purpose: a deposit (a lobby deposit,
+ * or cash at a housing-unit kiosk that covers no bundle) or a stamp purchase; both null when no
+ * bill went in.
+ */
+export const CashSettlementSchema = z.object({
+  cashSessionId: id,
+  deposit: DepositReceiptSchema.nullable(),
+  purchase: StampPurchaseSchema.nullable(),
+});
+export type CashSettlement = z.infer<typeof CashSettlementSchema>;
 
 export const DEVICE_KINDS = [
   'card_reader',

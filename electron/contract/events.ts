@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CardResultSchema,
   CashSessionSchema,
+  CashSettlementSchema,
   DeviceHealthSchema,
   PRINTER_CONDITIONS,
   PrintJobSchema,
@@ -53,6 +54,11 @@ export const events = {
     recovered: z.boolean(),
     reason: z.enum(BILL_REJECT_REASONS).nullable(),
   }),
+  /**
+   * Cash left in a session was booked without the person finishing (walked away, or the screen
+   * closed): told to the connection that opened the session, which shows the receipt.
+   */
+  'payment.cashSettled': CashSettlementSchema,
   'hardware.badge': z.object({ badgeToken }),
   'hardware.printer': z.object({
     condition: z.enum(PRINTER_CONDITIONS),

@@ -3,7 +3,9 @@ import { DEPOSIT_CHANNELS, LOCALES, TICKET_CATEGORIES } from '../../domain/types
 import {
   AccountStatusSchema,
   CardResultSchema,
+  CashPurposeSchema,
   CashSessionSchema,
+  CashSettlementSchema,
   ContactSchema,
   DepositQuoteSchema,
   DepositReceiptSchema,
@@ -300,7 +302,15 @@ export const methods = {
   /** Enables the card reader for one swipe; the result arrives as `hardware.cardRead`. */
   'payment.cardStart': { access: 'payment', input: empty, output: empty },
   'payment.cardCancel': { access: 'payment', input: empty, output: empty },
-  'payment.cashStart': { access: 'payment', input: empty, output: CashSessionSchema },
+  /**
+   * Opens a cash session. With a `purpose`, bills inserted are never lost: a cancel, a walk-away
+   * (the backend's cash idle time) or a closed screen books them for it (`payment.cashSettled`).
+   */
+  'payment.cashStart': {
+    access: 'payment',
+    input: z.object({ purpose: CashPurposeSchema.optional() }).strict(),
+    output: CashSessionSchema,
+  },
   'payment.cashEscrow': {
     access: 'payment',
     input: z.object({ cashSessionId: id, action: z.enum(['accept', 'return']) }).strict(),
@@ -311,6 +321,12 @@ export const methods = {
     access: 'payment',
     input: z.object({ cashSessionId: id }).strict(),
     output: CashSessionSchema,
+  },
+  /** The person cancels: the session ends and what was inserted is booked for its purpose. */
+  'payment.cashCancel': {
+    access: 'payment',
+    input: z.object({ cashSessionId: id }).strict(),
+    output: CashSettlementSchema,
   },
 
   // --- lobby kiosk: a customer deposits to a resident

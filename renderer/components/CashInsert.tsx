@@ -1,33 +1,85 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CashSettlement } from '../../electron/contract';
 import { formatMoney } from '../format';
 import { asLocale } from '../i18n';
-import { useHardware } from '../stores/hardware';
+import { useHardware, type CashPurposeInput } from '../stores/hardware';
 import { ErrorNotice } from './ErrorNotice';
 
 interface CashInsertProps {
   /** What must be inserted before the person may finish. */
   targetCents: number;
+  /** What the bills pay for: cash left behind (cancel, walk-away, leaving) is booked for it. */
+  purpose: CashPurposeInput;
   finishLabel: string;
+  /** "No change" worded for what this cash pays (a deposit, or stamps and the account). */
+  noChangeText: string;
   busy: boolean;
   /** The session ended with enough inserted: pay with it. */
   onFinish(cashSessionId: string): void;
+  /** The backend booked the cash without a finish (cancel here, or the person walked away). */
+  onSettled(settlement: CashSettlement): void;
+}
+
+/** What a bill the acceptor settled after a restart became, for the person who inserted it. */
+function RecoveredBill() {
+  const { t, i18n } = useTranslation();
+  const lastBill = useHardware((state) => state.lastBill);
+  if (!lastBill?.recovered) return null;
+  const amount = formatMoney(lastBill.denominationCents ?? 0, asLocale(i18n.language));
+  const key =
+    lastBill.event === 'stacked' ||
+    lastBill.event === 'returned' ||
+    lastBill.event === 'escrow' ||
+    lastBill.event === 'uncertain'
+      ? (`cash.recovered_${lastBill.event}` as const)
+      : null;
+  if (!key) return null;
+  return (
+    <p className={`notice ${lastBill.event === 'uncertain' ? 'warn' : 'info'}`} role="status">
+      {t(key, { amount })}
+    </p>
+  );
 }
 
 /**
- * Feeding bills to the acceptor: the running total, the bill held in escrow with accept and
- * return, and what went wrong with a bill. Opens a cash session when it appears.
+ * Feeding bills to the acceptor: the amount due, that no change is given, the running total, the
+ * bill held in escrow with accept and return, what went wrong with a bill, and a cancel that
+ * keeps what went in. Opens a cash session for `purpose` when it appears; leaving the screen
+ * with bills in it cancels, so they are booked rather than forgotten.
  */
-export function CashInsert({ targetCents, finishLabel, busy, onFinish }: CashInsertProps) {
+export function CashInsert({
+  targetCents,
+  purpose,
+  finishLabel,
+  noChangeText,
+  busy,
+  onFinish,
+  onSettled,
+}: CashInsertProps) {
   const { t, i18n } = useTranslation();
   const locale = asLocale(i18n.language);
-  const { cash, lastBill, escrow, endCash, error } = useHardware();
+  const { cash, lastBill, escrow, endCash, cancelCash, settlement, error } = useHardware();
   const inserted = cash?.insertedCents ?? 0;
   const insertedText = t('lobby.inserted', { amount: formatMoney(inserted, locale) });
 
   useEffect(() => {
-    void useHardware.getState().startCash();
+    void useHardware.getState().startCash(purpose);
+    return () => {
+      const { cash: open, settlement: done } = useHardware.getState();
+      if (open && open.state !== 'ended' && !done) void useHardware.getState().cancelCash();
+    };
+    // One session per appearance: the purpose is fixed while this screen shows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Told once per settlement, however often the parent hands a new callback.
+  const told = useRef<CashSettlement | null>(null);
+  useEffect(() => {
+    if (!settlement || told.current === settlement) return;
+    told.current = settlement;
+    onSettled(settlement);
+  }, [settlement, onSettled]);
 
   const finish = async () => {
     const ended = await endCash();
@@ -39,7 +91,7 @@ export function CashInsert({ targetCents, finishLabel, busy, onFinish }: CashIns
       <p className="big-number">
         {t('lobby.amountDue', { amount: formatMoney(targetCents, locale) })}
       </p>
-      <p className="notice warn">{t('lobby.noChange')}</p>
+      <p className="notice warn">{noChangeText}</p>
       <p className="lead">{t('lobby.insertBills')}</p>
       <p className="inserted" role="status">
         {insertedText}
@@ -49,6 +101,7 @@ export function CashInsert({ targetCents, finishLabel, busy, onFinish }: CashIns
         max={Math.max(targetCents, 1)}
         value={Math.min(inserted, targetCents)}
       />
+      <RecoveredBill />
       {cash?.state === 'escrow' && cash.escrowCents !== null && (
         <div className="notice info">
           <p>{t('lobby.escrow', { amount: formatMoney(cash.escrowCents, locale) })}</p>
@@ -72,14 +125,29 @@ export function CashInsert({ targetCents, finishLabel, busy, onFinish }: CashIns
         <p className="notice error">{t('lobby.cassetteFull')}</p>
       )}
       <ErrorNotice error={error} />
-      <button
-        type="button"
-        className="button primary"
-        disabled={inserted < targetCents || busy || cash?.state === 'escrow'}
-        onClick={() => void finish()}
-      >
-        {finishLabel}
-      </button>
+      {inserted > 0 && (
+        <p className="notice info">
+          {t('cash.cancelKeeps', { amount: formatMoney(inserted, locale) })}
+        </p>
+      )}
+      <div className="actions">
+        <button
+          type="button"
+          className="button secondary"
+          disabled={busy || !cash || cash.state === 'ended'}
+          onClick={() => void cancelCash()}
+        >
+          {t('cash.cancel')}
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          disabled={inserted < targetCents || busy || cash?.state === 'escrow'}
+          onClick={() => void finish()}
+        >
+          {finishLabel}
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { asLocale } from '../i18n';
 import { formatDateTime } from '../format';
+import { useDevice } from '../stores/device';
 import { useSync } from '../stores/sync';
 
 /** "Last synced <when>" or "Not synced yet", in the reader's language. */
@@ -36,10 +37,12 @@ export function SyncBadge() {
 export function OfflineBanner() {
   const { t } = useTranslation();
   const state = useSync((s) => s.status?.state);
+  // Worded for who stands there: a lobby visitor has no mail, only deposits.
+  const lobby = useDevice((s) => s.info?.profile === 'lobby');
   if (state !== 'offline') return null;
   return (
     <p className="banner offline" role="status">
-      {t('sync.offlineBanner')}
+      {t(lobby ? 'sync.offlineBannerLobby' : 'sync.offlineBanner')}
     </p>
   );
 }

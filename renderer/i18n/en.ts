@@ -38,6 +38,8 @@ export const en = {
     error: 'Sync problem',
     offlineBanner:
       'This device is offline. You can read mail and write messages; they are sent when the connection returns.',
+    offlineBannerLobby:
+      'This kiosk is offline. Cash deposits still work; card payments need the connection.',
     progress: 'Sync progress: {{done}} items',
     lastSuccess: 'Last synced {{when}}',
     never: 'Not synced yet',
@@ -109,6 +111,8 @@ export const en = {
     confirmed: '{{count}} confirmed',
     pendingStamps_one: '{{count}} held for a message waiting to be sent',
     pendingStamps_other: '{{count}} held for messages waiting to be sent',
+    arriving_one: '{{count}} more bought: usable once this device syncs',
+    arriving_other: '{{count}} more bought: usable once this device syncs',
     confirmedAt: 'Balance confirmed {{when}}',
     notConfirmed: 'Balance not confirmed yet',
     unread: 'Unread messages',
@@ -224,6 +228,8 @@ export const en = {
     available_one: 'You have {{count}} stamp available.',
     available_other: 'You have {{count}} stamps available.',
     insufficient: 'Not enough stamps. Buy stamps before sending.',
+    insufficientArriving:
+      'Not enough stamps yet: the {{count}} you bought can be used once this device syncs.',
     send: 'Send',
     saveDraft: 'Save draft',
     deleteDraft: 'Delete draft',
@@ -404,7 +410,7 @@ export const en = {
     step_pay: 'Pay',
     step_done: 'Receipt',
     amountDue: 'Amount due: {{amount}}',
-    noChange: 'This machine gives no change. Insert bills up to the amount due.',
+    noChange: 'This machine gives no change. Money above the amount due is added to the deposit.',
     find: 'Find',
     confirmTitle: 'Is this the right person?',
     name: 'Name',
@@ -445,6 +451,24 @@ export const en = {
     receiptTitle: 'Receipt',
     reference: 'Reference',
     startOver: 'Done',
+  },
+  cash: {
+    noChangeStamps: 'This machine gives no change. Money above the price is added to your account.',
+    cancel: 'Cancel',
+    cancelKeeps:
+      'If you cancel or leave now, the {{amount}} you inserted is not lost: it is booked and a receipt prints.',
+    extraCredited: 'No change is given: {{amount}} above the total was credited.',
+    inserted: 'Cash inserted',
+    ended_cancelled:
+      'You cancelled before the full amount. The cash you inserted was booked as shown.',
+    ended_timed_out: 'The payment was left unfinished. The cash inserted was booked as shown.',
+    ended_closed: 'The screen closed before the end. The cash inserted was booked as shown.',
+    creditedOnly: 'Your {{amount}} did not cover a bundle. It was added to your account.',
+    recovered_stacked: 'The bill acceptor restarted. Your {{amount}} bill was counted.',
+    recovered_returned: 'The bill acceptor restarted. Your {{amount}} bill was given back.',
+    recovered_escrow: 'The bill acceptor restarted. Your {{amount}} bill is waiting again.',
+    recovered_uncertain:
+      'The bill acceptor restarted and could not tell if your bill was taken. Staff will check the cash count; keep your receipt.',
   },
   maintenance: {
     title: 'Service',

@@ -40,6 +40,8 @@ export const es: Messages = {
     error: 'Problema de sincronización',
     offlineBanner:
       'Este equipo no tiene conexión. Puede leer el correo y escribir mensajes; se enviarán cuando vuelva la conexión.',
+    offlineBannerLobby:
+      'Este quiosco no tiene conexión. Los depósitos en efectivo funcionan; los pagos con tarjeta necesitan la conexión.',
     progress: 'Progreso de sincronización: {{done}} elementos',
     lastSuccess: 'Última sincronización {{when}}',
     never: 'Aún no se ha sincronizado',
@@ -112,6 +114,8 @@ export const es: Messages = {
     confirmed: '{{count}} confirmados',
     pendingStamps_one: '{{count}} reservado para un mensaje pendiente de envío',
     pendingStamps_other: '{{count}} reservados para mensajes pendientes de envío',
+    arriving_one: '{{count}} más comprado: se podrá usar cuando este equipo se sincronice',
+    arriving_other: '{{count}} más comprados: se podrán usar cuando este equipo se sincronice',
     confirmedAt: 'Saldo confirmado {{when}}',
     notConfirmed: 'Saldo aún sin confirmar',
     unread: 'Mensajes sin leer',
@@ -227,6 +231,8 @@ export const es: Messages = {
     available_one: 'Tiene {{count}} sello disponible.',
     available_other: 'Tiene {{count}} sellos disponibles.',
     insufficient: 'No tiene sellos suficientes. Compre sellos antes de enviar.',
+    insufficientArriving:
+      'Aún no tiene sellos suficientes: los {{count}} que compró se podrán usar cuando este equipo se sincronice.',
     send: 'Enviar',
     saveDraft: 'Guardar borrador',
     deleteDraft: 'Eliminar borrador',
@@ -409,7 +415,7 @@ export const es: Messages = {
     step_pay: 'Pagar',
     step_done: 'Recibo',
     amountDue: 'Monto a pagar: {{amount}}',
-    noChange: 'Esta máquina no da cambio. Inserte billetes hasta el monto a pagar.',
+    noChange: 'Esta máquina no da cambio. El dinero sobre el monto a pagar se suma al depósito.',
     find: 'Buscar',
     confirmTitle: '¿Es esta la persona correcta?',
     name: 'Nombre',
@@ -451,6 +457,25 @@ export const es: Messages = {
     receiptTitle: 'Recibo',
     reference: 'Referencia',
     startOver: 'Terminar',
+  },
+  cash: {
+    noChangeStamps: 'Esta máquina no da cambio. El dinero sobre el precio se abona a su cuenta.',
+    cancel: 'Cancelar',
+    cancelKeeps:
+      'Si cancela o se va ahora, los {{amount}} que introdujo no se pierden: se registran y se imprime un recibo.',
+    extraCredited: 'No se da cambio: {{amount}} sobre el total se abonaron.',
+    inserted: 'Efectivo introducido',
+    ended_cancelled: 'Canceló antes del monto completo. El efectivo introducido se registró así.',
+    ended_timed_out: 'El pago quedó sin terminar. El efectivo introducido se registró así.',
+    ended_closed: 'La pantalla se cerró antes del final. El efectivo introducido se registró así.',
+    creditedOnly: 'Sus {{amount}} no alcanzaron para un paquete. Se abonaron a su cuenta.',
+    recovered_stacked: 'El aceptador de billetes se reinició. Su billete de {{amount}} se contó.',
+    recovered_returned:
+      'El aceptador de billetes se reinició. Su billete de {{amount}} se devolvió.',
+    recovered_escrow:
+      'El aceptador de billetes se reinició. Su billete de {{amount}} espera de nuevo.',
+    recovered_uncertain:
+      'El aceptador de billetes se reinició y no pudo saber si tomó su billete. El personal revisará el conteo; guarde su recibo.',
   },
   maintenance: {
     title: 'Servicio',

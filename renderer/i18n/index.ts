@@ -28,6 +28,17 @@ export function asLocale(language: string | undefined): Locale {
   return language === 'es' ? 'es' : 'en';
 }
 
+/**
+ * The facility's language, from the device's configuration: the screen switches to it unless
+ * someone chose another language meanwhile, and returns to it after each person.
+ */
+export function setFacilityLanguage(locale: Locale): void {
+  if (!active || active.startLocale === locale) return;
+  const untouched = active.instance.language === active.startLocale;
+  active.startLocale = locale;
+  if (untouched) void active.instance.changeLanguage(locale);
+}
+
 /** The next person starts in the facility's language, whatever the last one chose. */
 export function resetLanguage(): void {
   if (active && active.instance.language !== active.startLocale) {

@@ -9,10 +9,13 @@ import { useCompose } from '../stores/compose';
 import { useDevice } from '../stores/device';
 import { useMail } from '../stores/mail';
 import { useNavigation } from '../stores/navigation';
+import { useStamps } from '../stores/stamps';
 import { reasonKey } from '../reasons';
 
 function QuoteView({ quote }: { quote: StampQuote }) {
   const { t } = useTranslation();
+  // Stamps bought here but not confirmed yet: say they are coming, not just "not enough".
+  const arriving = useStamps((state) => state.balance?.arriving ?? 0);
   return (
     <section className="panel" aria-labelledby="quote-title" aria-live="polite">
       <h2 id="quote-title">{t('compose.cost')}</h2>
@@ -35,7 +38,9 @@ function QuoteView({ quote }: { quote: StampQuote }) {
       <p className="meta">{t('compose.available', { count: quote.available })}</p>
       {!quote.sufficient && (
         <p className="notice error" role="alert">
-          {t('compose.insufficient')}
+          {arriving > 0
+            ? t('compose.insufficientArriving', { count: arriving })
+            : t('compose.insufficient')}
         </p>
       )}
     </section>

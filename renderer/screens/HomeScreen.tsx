@@ -42,6 +42,7 @@ export default function HomeScreen() {
               {balance.reserved > 0 && (
                 <p>{t('home.pendingStamps', { count: balance.reserved })}</p>
               )}
+              {balance.arriving > 0 && <p>{t('home.arriving', { count: balance.arriving })}</p>}
               {balance.prepaidReply.map((holding) => (
                 <p key={holding.contactId} className="meta">
                   {t('home.prepaidFrom', { count: holding.stamps, name: holding.contactName })}

@@ -263,12 +263,22 @@ function CashPay() {
   const { t } = useTranslation();
   const locale = useLocale();
   const lobby = useLobby();
+  if (!lobby.resident) return null;
   return (
     <CashInsert
       targetCents={lobby.quote?.totalCents ?? 0}
+      purpose={{
+        kind: 'deposit',
+        residentId: lobby.resident.residentId,
+        amountCents: lobby.amountCents,
+        depositorName: lobby.depositorName,
+        locale,
+      }}
       finishLabel={t('lobby.doneInserting')}
+      noChangeText={t('lobby.noChange')}
       busy={lobby.busy}
       onFinish={(cashSessionId) => void lobby.deposit({ kind: 'cash', cashSessionId }, locale)}
+      onSettled={lobby.cashSettled}
     />
   );
 }
@@ -281,6 +291,9 @@ function Done() {
   return (
     <div className="stack">
       <Notice tone="ok">{t('lobby.success')}</Notice>
+      {receipt.cash && receipt.cash.ended !== 'finished' && (
+        <p className="notice info">{t(`cash.ended_${receipt.cash.ended}`)}</p>
+      )}
       {receipt.status === 'pending' && <p>{t('lobby.pendingNote')}</p>}
       <h2>{t('lobby.receiptTitle')}</h2>
       <dl className="facts">
@@ -294,11 +307,25 @@ function Done() {
         <dd>{formatMoney(receipt.feeCents, locale)}</dd>
         <dt>{t('lobby.total')}</dt>
         <dd>{formatMoney(receipt.totalCents, locale)}</dd>
+        {receipt.cash && (
+          <>
+            <dt>{t('cash.inserted')}</dt>
+            <dd>{formatMoney(receipt.cash.insertedCents, locale)}</dd>
+          </>
+        )}
         <dt>{t('lobby.reference')}</dt>
-        <dd>{receipt.depositId}</dd>
+        {/* data-volatile: differs at every deposit (hidden in screenshot baselines) */}
+        <dd data-volatile>{receipt.depositId}</dd>
         <dt>{t('message.date')}</dt>
-        <dd>{formatDateTime(receipt.at, locale)}</dd>
+        <dd data-volatile>{formatDateTime(receipt.at, locale)}</dd>
       </dl>
+      {receipt.cash && receipt.cash.creditedCents > 0 && (
+        <p className="notice info">
+          {t('cash.extraCredited', {
+            amount: formatMoney(receipt.cash.creditedCents, locale),
+          })}
+        </p>
+      )}
       <PrintProgress job={receipt.receipt} />
       <ActionBar>
         <button type="button" className="button primary wide" onClick={startOver}>
@@ -334,7 +361,7 @@ export default function LobbyScreen() {
       {step === 'pay' && (method === 'card' ? <CardPay /> : <CashPay />)}
       {step === 'done' && <Done />}
       {!(step === 'find' && error?.code === 'not_found') && <ErrorNotice error={error} />}
-      {step !== 'find' && step !== 'done' && (
+      {step !== 'find' && step !== 'done' && !(step === 'pay' && method === 'cash') && (
         <button type="button" className="button secondary" onClick={startOver}>
           {t('app.cancel')}
         </button>

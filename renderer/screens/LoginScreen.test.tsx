@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Refusal } from '../testing/fake-bridge';
-import { residentSession } from '../testing/fixtures';
+import { kioskInfo, residentSession } from '../testing/fixtures';
 import { renderApp } from '../testing/render';
 
 afterEach(cleanup);
@@ -107,5 +107,26 @@ describe('login screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(await screen.findByRole('heading', { name: 'Welcome' })).toBeDefined();
     expect(document.documentElement.lang).toBe('en');
+  });
+});
+
+describe('facility language', () => {
+  it('starts in the facility language and returns to it after the person logs out', async () => {
+    renderApp({
+      'device.info': () => ({ ...kioskInfo, defaultLocale: 'es' }),
+      'auth.login': lockingLogin(),
+      'auth.logout': () => ({}),
+    });
+    expect(await screen.findByRole('heading', { name: 'Bienvenido' })).toBeDefined();
+    // this person prefers English
+    fireEvent.click(screen.getByRole('button', { name: 'English' }));
+    await fillDoc();
+    typePin('1234');
+    fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
+    await screen.findByRole('heading', { name: 'Hello, Ana' }, { timeout: 10_000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    // the next person finds the facility's language again
+    expect(await screen.findByRole('heading', { name: 'Bienvenido' })).toBeDefined();
+    expect(document.documentElement.lang).toBe('es');
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StampBundleOffer } from '../../electron/contract';
+import type { CashOutcome, StampBundleOffer } from '../../electron/contract';
 import { CardErrorNotice } from '../components/CardErrorNotice';
 import { CashInsert } from '../components/CashInsert';
 import { ErrorNotice, Notice } from '../components/ErrorNotice';
@@ -29,6 +29,7 @@ function KioskPayment({
   const hardware = useHardware();
   const purchase = useStamps((state) => state.purchase);
   const busy = useStamps((state) => state.busy);
+  const cashSettled = useStamps((state) => state.cashSettled);
   // One card read pays once, however often this re-renders.
   const paid = useRef(false);
 
@@ -59,14 +60,25 @@ function KioskPayment({
       ) : (
         <CashInsert
           targetCents={bundle.finalPriceCents}
+          purpose={{ kind: 'stamps', bundleId: bundle.id, locale }}
           finishLabel={t('stamps.finishCash')}
+          noChangeText={t('cash.noChangeStamps')}
           busy={busy}
           onFinish={(cashSessionId) =>
             void purchase(bundle.id, { kind: 'cash', cashSessionId }, locale, true).then(onDone)
           }
+          onSettled={(settlement) => void cashSettled(settlement).then(onDone)}
         />
       )}
     </div>
+  );
+}
+
+/** How cash ended when the person did not finish: booked as shown, never lost. */
+function CashEnding({ cash }: { cash: CashOutcome }) {
+  const { t } = useTranslation();
+  return cash.ended === 'finished' ? null : (
+    <p className="notice info">{t(`cash.ended_${cash.ended}`)}</p>
   );
 }
 
@@ -104,6 +116,7 @@ export default function StampsScreen() {
     else setPaying(true);
   };
   const last = stamps.lastPurchase;
+  const credited = stamps.lastCashCredit;
 
   return (
     <>
@@ -116,6 +129,9 @@ export default function StampsScreen() {
             <p className="big-number">{t('home.available', { count: stamps.balance.available })}</p>
             {stamps.balance.reserved > 0 && (
               <p>{t('home.pendingStamps', { count: stamps.balance.reserved })}</p>
+            )}
+            {stamps.balance.arriving > 0 && (
+              <p>{t('home.arriving', { count: stamps.balance.arriving })}</p>
             )}
           </>
         )}
@@ -181,7 +197,23 @@ export default function StampsScreen() {
               : t('stamps.boughtPending', { count: last.stamps })}
           </Notice>
         )}
-        {last && <PrintProgress job={last.receipt} />}
+        {last?.cash && <CashEnding cash={last.cash} />}
+        {last?.cash && last.cash.creditedCents > 0 && (
+          <p className="notice info">
+            {t('cash.extraCredited', { amount: formatMoney(last.cash.creditedCents, locale) })}
+          </p>
+        )}
+        {credited?.cash && (
+          <>
+            <Notice tone="ok">
+              {t('cash.creditedOnly', {
+                amount: formatMoney(credited.cash.insertedCents, locale),
+              })}
+            </Notice>
+            <CashEnding cash={credited.cash} />
+          </>
+        )}
+        {(last || credited) && <PrintProgress job={last?.receipt ?? credited?.receipt ?? null} />}
       </section>
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t('stamps.history')}</h2>

@@ -143,7 +143,7 @@ function TicketView() {
               {formatDateTime(message.at, locale)}
               {!message.delivered && ` · ${t('tickets.waiting')}`}
             </span>
-            <p>{message.body}</p>
+            <p dir="auto">{message.body}</p>
           </li>
         ))}
       </ul>

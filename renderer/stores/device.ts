@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { DeviceInfo } from '../../electron/contract';
 import { api, type UiError } from '../api';
+import { setFacilityLanguage } from '../i18n';
 import { quietCaller } from './calls';
 
 export type Connection = 'connecting' | 'open' | 'closed';
@@ -21,7 +22,11 @@ export const useDevice = create<DeviceState>()((set) => {
     error: null,
     connection: 'open',
     async load() {
-      await attempt(async () => set({ info: await api().invoke('device.info', {}) }));
+      await attempt(async () => {
+        const info = await api().invoke('device.info', {});
+        setFacilityLanguage(info.defaultLocale);
+        set({ info });
+      });
     },
     setConnection(connection) {
       set({ connection });

@@ -57,6 +57,7 @@ export function subscribeToEvents(api: HomelineApi): () => void {
     api.on('hardware.cardRead', (card) => useHardware.getState().cardRead(card)),
     api.on('hardware.cardError', ({ code }) => useHardware.getState().cardError(code)),
     api.on('hardware.bill', (payload) => useHardware.getState().bill(payload)),
+    api.on('payment.cashSettled', (settlement) => useHardware.getState().cashSettled(settlement)),
     api.on('hardware.badge', ({ badgeToken }) => {
       useHardware.getState().badge(badgeToken);
       useSession.getState().clearError();

@@ -1,8 +1,17 @@
 import { create } from 'zustand';
-import type { CardResult, CashSession, EventPayload, PrintJob } from '../../electron/contract';
+import type {
+  CardResult,
+  CashSession,
+  CashSettlement,
+  EventPayload,
+  PrintJob,
+} from '../../electron/contract';
+import type { MethodInput } from '../../electron/contract';
 import { api, type UiError } from '../api';
 import { quietCaller } from './calls';
 
+/** What a cash session pays for, as the screen states it (contract `CashPurposeSchema`). */
+export type CashPurposeInput = NonNullable<MethodInput<'payment.cashStart'>['purpose']>;
 export type BillEvent = EventPayload<'hardware.bill'>['event'];
 export type PrinterCondition = EventPayload<'hardware.printer'>['condition'];
 
@@ -14,14 +23,21 @@ interface HardwareState {
     errorCode?: string;
   };
   cash: CashSession | null;
-  lastBill: { event: BillEvent; denominationCents: number | null } | null;
+  /** `recovered`: the acceptor restarted (unplug, power) and settled this bill afterwards. */
+  lastBill: { event: BillEvent; denominationCents: number | null; recovered: boolean } | null;
+  /** The open session's cash, booked after a cancel, a walk-away or a closed screen. */
+  settlement: CashSettlement | null;
   /** The last badge scanned; the login screen asks for its PIN until forgotten. */
   badgeToken: string | null;
   printer: { condition: PrinterCondition; job: PrintJob | null } | null;
   error: UiError | null;
   startCard(): Promise<void>;
   cancelCard(): Promise<void>;
-  startCash(): Promise<void>;
+  /** Opens a cash session for what it pays: cash left behind is booked for it, never lost. */
+  startCash(purpose: CashPurposeInput): Promise<void>;
+  /** Ends the session and books what was inserted (nothing when no bill went in). */
+  cancelCash(): Promise<CashSettlement | undefined>;
+  cashSettled(settlement: CashSettlement): void;
   escrow(action: 'accept' | 'return'): Promise<void>;
   endCash(): Promise<CashSession | undefined>;
   cardRead(card: CardResult): void;
@@ -37,6 +53,7 @@ const initial = {
   card: { status: 'idle' as const, result: null },
   cash: null,
   lastBill: null,
+  settlement: null,
   badgeToken: null,
   printer: null,
   error: null,
@@ -57,10 +74,25 @@ export const useHardware = create<HardwareState>()((set, get) => {
         set({ card: { status: 'idle', result: null } });
         await api().invoke('payment.cardCancel', {});
       }),
-    startCash: () =>
+    startCash: (purpose) =>
       attempt(async () => {
-        set({ lastBill: null, cash: await api().invoke('payment.cashStart', {}) });
+        set({ lastBill: null, settlement: null, cash: null });
+        set({ cash: await api().invoke('payment.cashStart', { purpose }) });
       }),
+    async cancelCash() {
+      const session = get().cash;
+      if (!session || get().settlement) return undefined;
+      const settlement = await attempt(() =>
+        api().invoke('payment.cashCancel', { cashSessionId: session.cashSessionId }),
+      );
+      if (settlement) get().cashSettled(settlement);
+      return settlement;
+    },
+    cashSettled(settlement) {
+      const session = get().cash;
+      if (session?.cashSessionId !== settlement.cashSessionId) return;
+      set({ settlement, cash: { ...session, state: 'ended', escrowCents: null } });
+    },
     escrow: (action) =>
       attempt(async () => {
         const session = get().cash;
@@ -89,9 +121,9 @@ export const useHardware = create<HardwareState>()((set, get) => {
         set({ card: { status: 'error', result: null, errorCode: code } });
       }
     },
-    bill({ session, event, denominationCents }) {
-      if (get().cash?.cashSessionId !== session.cashSessionId) return;
-      set({ cash: session, lastBill: { event, denominationCents } });
+    bill({ session, event, denominationCents, recovered }) {
+      if (get().cash?.cashSessionId !== session.cashSessionId || get().settlement) return;
+      set({ cash: session, lastBill: { event, denominationCents, recovered } });
     },
     badge(badgeToken) {
       set({ badgeToken });

@@ -49,6 +49,7 @@ function backend() {
       status: 'pending',
       at: NOW,
       receipt: { jobId: 'job-1', status: 'queued', error: null },
+      cash: null,
     }),
   });
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type {
   CardResult,
+  CashSettlement,
   DepositQuote,
   DepositReceipt,
   LobbyResident,
@@ -33,6 +34,8 @@ interface LobbyState {
     payment: { kind: 'card'; card: CardResult } | { kind: 'cash'; cashSessionId: string },
     locale: Locale,
   ): Promise<void>;
+  /** Cash booked without a finish: its receipt when a bill went in, else back to the start. */
+  cashSettled(settlement: CashSettlement): void;
   startOver(): void;
 }
 
@@ -109,6 +112,9 @@ export const useLobby = create<LobbyState>()((set, get) => {
         });
         set({ receipt, step: 'done' });
       }),
+    cashSettled({ deposit }) {
+      set(deposit ? { receipt: deposit, step: 'done', busy: false } : { ...initial });
+    },
     startOver() {
       renewActionKeys(); // the next visitor's screens
       set({ ...initial });

@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type {
+  CashSettlement,
+  DepositReceipt,
   MethodInput,
   PromotionSummary,
   StampBalance,
@@ -21,6 +23,8 @@ interface StampsState {
   busy: boolean;
   error: UiError | null;
   lastPurchase: StampPurchase | null;
+  /** Cash that covered no bundle, credited to the account instead. */
+  lastCashCredit: DepositReceipt | null;
   loadBalance(): Promise<void>;
   loadOffers(): Promise<void>;
   loadHistory(): Promise<void>;
@@ -30,6 +34,8 @@ interface StampsState {
     locale: Locale,
     printReceipt: boolean,
   ): Promise<boolean>;
+  /** Cash booked without a finish: what it bought, or what it credited. */
+  cashSettled(settlement: CashSettlement): Promise<void>;
   reset(): void;
 }
 
@@ -41,6 +47,7 @@ const initial = {
   busy: false,
   error: null,
   lastPurchase: null,
+  lastCashCredit: null,
 };
 
 export const useStamps = create<StampsState>()((set, get) => {
@@ -61,7 +68,7 @@ export const useStamps = create<StampsState>()((set, get) => {
         set({ history: entries });
       }),
     async purchase(bundleId, payment, locale, printReceipt) {
-      set({ lastPurchase: null });
+      set({ lastPurchase: null, lastCashCredit: null });
       const lastPurchase = await act((idempotencyKey) =>
         api().invoke('stamps.purchase', {
           bundleId,
@@ -75,6 +82,10 @@ export const useStamps = create<StampsState>()((set, get) => {
       set({ lastPurchase });
       await Promise.all([get().loadBalance(), get().loadHistory()]);
       return true;
+    },
+    async cashSettled({ purchase, deposit }) {
+      set({ lastPurchase: purchase, lastCashCredit: deposit });
+      if (purchase || deposit) await Promise.all([get().loadBalance(), get().loadHistory()]);
     },
     reset() {
       set(initial);

@@ -20,6 +20,7 @@ export const kioskInfo: DeviceInfo = {
   services: ['email', 'photo', 'ecard', 'money'],
   idleTimeoutSeconds: 180,
   idleWarningSeconds: 30,
+  defaultLocale: 'en',
   hardware: { cardReader: true, receiptPrinter: true, billAcceptor: true, badgeScanner: true },
 };
 

@@ -65,9 +65,12 @@ export function connect(handlers: Handlers) {
   return { bridge, api, unsubscribe };
 }
 
-/** The whole app on a fake bridge, in English unless told otherwise. */
+/** The whole app on a fake bridge, at a facility whose language is English unless told otherwise. */
 export function renderApp(handlers: Handlers, locale: 'en' | 'es' = 'en') {
-  const connection = connect(handlers);
+  const connection = connect({
+    'device.info': () => ({ ...kioskInfo, defaultLocale: locale }),
+    ...handlers,
+  });
   void useDevice.getState().load();
   void useSync.getState().load();
   void useSession.getState().refresh();

@@ -55,7 +55,8 @@ const RESIDENT_MUTATIONS: MutationName[] = [
   'auth.pinSucceeded',
 ];
 const ALLOWED: Record<DeviceProfile, ReadonlySet<MutationName>> = {
-  kiosk: new Set(RESIDENT_MUTATIONS),
+  // a housing-unit kiosk books a resident's own bills that covered no stamp bundle as a deposit
+  kiosk: new Set<MutationName>([...RESIDENT_MUTATIONS, 'deposit.create']),
   tablet: new Set(RESIDENT_MUTATIONS),
   lobby: new Set<MutationName>(['deposit.create']),
 };

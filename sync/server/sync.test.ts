@@ -455,6 +455,17 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         { status: 'rejected', code: 'forbidden' },
         { status: 'applied' },
       ]);
+      // a resident's own bills that bought no bundle at a housing-unit kiosk: a cash deposit;
+      // a tablet has no bill acceptor and may push none
+      const ownCash = await push(await central.device('kiosk'), [deposit(1, mine)]);
+      expect(ownCash.results[0].outcome).toEqual({ status: 'applied' });
+      const fromTablet = await push(await central.device('tablet', 'TAB-PUSH-2'), [
+        deposit(1, mine),
+      ]);
+      expect(fromTablet.results[0].outcome).toMatchObject({
+        status: 'rejected',
+        code: 'forbidden',
+      });
 
       const after = await failedTries();
       expect(after.get(mine)).toBe((before.get(mine) ?? 0) + 1);

@@ -54,7 +54,7 @@ const CENTRAL_OPS = {
   centralDrainStamps: 'drainStamps',
 } as const;
 type CentralOp = keyof typeof CENTRAL_OPS;
-type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed' | CentralOp;
+type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed' | 'inject' | CentralOp;
 
 function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
   if (op in CENTRAL_OPS) {
@@ -71,6 +71,8 @@ function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
       return simulator.scanBadge(arg as string);
     case 'printed':
       return simulator.printed();
+    case 'inject':
+      return simulator.inject(arg as Parameters<KioskControls['inject']>[0]);
   }
 }
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HarnessOptions } from '../../electron/harness';
 import type { TestSwipe } from '../../hardware/simulators/card-emulator';
+import type { FaultRequest } from '../../hardware/simulators/kiosk';
 
 export interface DemoResident {
   state: string;
@@ -25,6 +26,8 @@ export interface Simulator {
   scanBadge(badgeToken: string): Promise<void>;
   /** The text of every receipt printed so far. */
   printed(): Promise<string[]>;
+  /** A device fault, e.g. the bill acceptor's power cut (`{ fault: 'power_cycle', device: 'cash' }`). */
+  inject(fault: FaultRequest): Promise<void>;
 }
 
 /** The central service behind the kiosk (harness started with `central: true`). */
@@ -74,6 +77,7 @@ async function spawnHarness(options: HarnessFileOptions) {
     insertBill: (cents) => command('insertBill', cents),
     scanBadge: (badgeToken) => command('scanBadge', badgeToken),
     printed: () => command('printed'),
+    inject: (fault) => command('inject', fault),
   };
   const central: Central = {
     stop: () => command('centralStop'),

@@ -1,28 +1,15 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { checkScreen } from './checks';
 import { harnessForFile } from './harness';
+import { startDeposit } from './lobby-steps';
 
 const harness = harnessForFile({ profile: 'lobby', simulatedDevices: true });
-
-/** Finds demo resident n, confirms them, and asks for the fee of `dollars` by `method`. */
-async function startDeposit(page: Page, index: number, dollars: string, method: 'Card' | 'Cash') {
-  const resident = harness().residents[index];
-  await page.goto(harness().url);
-  await page.getByLabel('State').fill(resident.state);
-  await page.getByLabel('DOC number').fill(resident.docNumber);
-  await page.getByRole('button', { name: 'Find' }).tap();
-  await page.getByRole('button', { name: 'Yes, continue' }).tap();
-  await page.getByLabel('Amount in dollars').fill(dollars);
-  await page.getByLabel('Your name').fill('Linda Carter');
-  await page.getByRole('radio', { name: new RegExp(`^${method}`) }).check();
-  await page.getByRole('button', { name: 'See the fee' }).tap();
-}
 
 test('a card deposit: fee first, a credit card warning after the swipe; offline it needs the network', async ({
   page,
 }) => {
   // This harness has no central service: a card is read, but cannot be charged.
-  await startDeposit(page, 0, '50', 'Card');
+  await startDeposit(page, harness(), 0, '50', 'Card');
   await page.getByRole('button', { name: /Confirm and pay/ }).tap();
   await expect(page.getByText('Swipe your card now.')).toBeVisible();
   await harness().simulator.swipe({ card: 'visa', name: 'CARTER/LINDA' });
@@ -37,7 +24,7 @@ test('a card deposit: fee first, a credit card warning after the swipe; offline 
 });
 
 test('a cash deposit through the bill acceptor: escrow, accept, then deposit', async ({ page }) => {
-  await startDeposit(page, 1, '38.05', 'Cash');
+  await startDeposit(page, harness(), 1, '38.05', 'Cash');
   await expect(page.getByText('$40.00', { exact: true }).first()).toBeVisible(); // $38.05 + fee
   await page.getByRole('button', { name: /Confirm and pay \$40\.00/ }).tap();
   await expect(page.getByText('Insert bills one at a time.')).toBeVisible();

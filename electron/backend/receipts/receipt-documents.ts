@@ -28,10 +28,24 @@ const header = {
   locale: z.enum(['en', 'es']).default('en'),
 };
 
+/**
+ * How bills paid: what went in, what above the total was credited to the resident's spendable
+ * account (the kiosk gives no change), and whether the person finished, cancelled, walked away
+ * or the screen closed, in which case the receipt says what the bills were booked as.
+ */
+const cashPaid = z.object({
+  insertedCents: cents,
+  creditedCents: cents,
+  ended: z.enum(['finished', 'cancelled', 'timed_out', 'closed']),
+});
+
 const paidCard = z.object({
   brand: z.enum(['visa', 'mastercard']),
   last4: z.string().regex(/^\d{4}$/),
 });
+
+const paidInCash = z.object({ method: z.literal('cash') });
+const paidByCard = z.object({ method: z.literal('card'), card: paidCard });
 
 export const DepositReceiptInputSchema = z.object({
   kind: z.literal('deposit'),
@@ -44,10 +58,8 @@ export const DepositReceiptInputSchema = z.object({
   amountCents: cents,
   feeCents: cents,
   totalCents: cents,
-  payment: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('cash') }),
-    z.object({ method: z.literal('card'), card: paidCard }),
-  ]),
+  payment: z.discriminatedUnion('method', [paidInCash, paidByCard]),
+  cash: cashPaid.optional(),
 });
 
 export const StampPurchaseReceiptInputSchema = z.object({
@@ -59,10 +71,11 @@ export const StampPurchaseReceiptInputSchema = z.object({
   stamps: z.number().int().min(1).max(100_000),
   priceCents: cents,
   payment: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('cash') }),
-    z.object({ method: z.literal('card'), card: paidCard }),
+    paidInCash,
+    paidByCard,
     z.object({ method: z.literal('balance') }),
   ]),
+  cash: cashPaid.optional(),
 });
 
 /** The six items of the release form (tablet, agency address, name, DOC number, phone, return
@@ -143,6 +156,7 @@ export function buildReceiptDocument(input: ReceiptInput): ReceiptDocument {
       out.amount('fee', receipt.feeCents);
       out.amount('total', receipt.totalCents, true);
       out.pair('paidWith', out.payment(receipt.payment));
+      out.cash(receipt.cash);
       out.footer(receipt.depositId, 'keep');
       break;
     case 'stamp_purchase':
@@ -150,6 +164,7 @@ export function buildReceiptDocument(input: ReceiptInput): ReceiptDocument {
       out.pair('stamps', String(receipt.stamps));
       out.amount('price', receipt.priceCents, true);
       out.pair('paidWith', out.payment(receipt.payment));
+      out.cash(receipt.cash);
       out.footer(receipt.purchaseId, 'keep');
       break;
     case 'release_form':
@@ -247,6 +262,15 @@ class ReceiptComposer {
       return this.t('card', { brand, last4: payment.card.last4 });
     }
     return this.t(payment.method === 'cash' ? 'cash' : 'balance');
+  }
+
+  /** Bills: what went in, what was credited above the total, no change, how the payment ended. */
+  cash(cash: z.output<typeof cashPaid> | undefined): void {
+    if (!cash) return;
+    this.amount('cashInserted', cash.insertedCents);
+    if (cash.creditedCents > 0) this.amount('creditedExtra', cash.creditedCents);
+    this.line(this.t('noChange'));
+    if (cash.ended !== 'finished') this.line(this.t(`ended_${cash.ended}`));
   }
 
   /** Date, kiosk, the whole reference as text and as a code that fits, the closing words. */

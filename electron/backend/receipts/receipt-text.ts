@@ -33,6 +33,12 @@ export const receiptText = {
     mailSlip: 'Mail this form with the tablet to the address above. Keep a photo or copy of it.',
     support: 'Questions? Call {{phone}}',
     testLine: 'Accents: áéíóú ñ ü ¿? ¡!',
+    cashInserted: 'Cash inserted',
+    creditedExtra: 'Above the total, credited to the account',
+    noChange: 'This kiosk gives no change: all cash inserted is credited.',
+    ended_cancelled: 'Cancelled before the full amount: the cash inserted was booked as shown.',
+    ended_timed_out: 'Left unfinished: the cash inserted was booked as shown.',
+    ended_closed: 'The screen closed before the end: the cash inserted was booked as shown.',
   },
   es: {
     deposit: 'RECIBO DE DEPÓSITO',
@@ -65,6 +71,12 @@ export const receiptText = {
       'Envíe este formulario con la tableta a la dirección de arriba. Guarde una foto o copia.',
     support: '¿Preguntas? Llame al {{phone}}',
     testLine: 'Acentos: áéíóú ñ ü ¿? ¡!',
+    cashInserted: 'Efectivo insertado',
+    creditedExtra: 'Sobre el total, abonado a la cuenta',
+    noChange: 'Este quiosco no da cambio: todo el efectivo insertado se abona.',
+    ended_cancelled: 'Cancelado antes del monto completo: el efectivo insertado se registró así.',
+    ended_timed_out: 'Sin terminar: el efectivo insertado se registró así.',
+    ended_closed: 'La pantalla se cerró antes del final: el efectivo insertado se registró así.',
   },
 } as const;
 

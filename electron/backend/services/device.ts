@@ -1,5 +1,6 @@
 import { isSyncProblem } from '../../../domain/types';
-import type { CardResult, DeviceInfo, SyncStatus } from '../../contract';
+import type { CardResult, CashPurpose, DeviceInfo, SyncStatus } from '../../contract';
+import type { HeldPurpose } from '../cash-purposes';
 import type { BackendCore, CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { IDLE_WARNING_SECONDS, idleWarningSeconds } from '../session';
@@ -24,6 +25,7 @@ export function deviceInfo(core: BackendCore): DeviceInfo {
     appVersion: core.appVersion,
     enrolled: isEnrolled(core.store),
     services: facility?.services ?? [],
+    defaultLocale: facility?.defaultLocale ?? 'en',
     idleTimeoutSeconds: idleMinutes === null ? null : idleMinutes * 60,
     idleWarningSeconds:
       idleMinutes === null ? IDLE_WARNING_SECONDS : idleWarningSeconds(idleMinutes),
@@ -87,6 +89,24 @@ export function requireCardRead(context: CallContext, card: CardResult): CardRes
   return read;
 }
 
+/**
+ * What a cash session may be opened for here: a deposit at a lobby kiosk (to a resident of this
+ * device), stamps for the signed-in resident at a housing-unit kiosk.
+ */
+function heldPurpose(context: CallContext, purpose: CashPurpose): HeldPurpose {
+  const { core } = context;
+  if (purpose.kind === 'deposit') {
+    if (core.profile !== 'lobby')
+      throw new ServiceError('forbidden', 'cash deposits for others happen at lobby kiosks');
+    if (!core.store.residents.byId(purpose.residentId))
+      throw new ServiceError('not_found', 'no such resident', { field: 'purpose.residentId' });
+    return purpose;
+  }
+  const residentId = context.connection.session?.residentId;
+  if (!residentId) throw new ServiceError('forbidden', 'stamps are bought by a signed-in resident');
+  return { ...purpose, residentId };
+}
+
 export const deviceHandlers = {
   'device.info': (context) => deviceInfo(context.core),
   'device.syncStatus': (context) => syncStatus(context.core),
@@ -103,9 +123,11 @@ export const deviceHandlers = {
     context.core.payments.endCard();
     return {};
   },
-  async 'payment.cashStart'(context) {
+  async 'payment.cashStart'(context, input) {
+    const purpose = input.purpose && heldPurpose(context, input.purpose);
     const session = await requireDevices(context.core).startCash();
     context.core.payments.startCash(session.cashSessionId, context.connection.id);
+    if (purpose) context.core.cashPurposes.hold(session.cashSessionId, purpose);
     return session;
   },
   'payment.cashEscrow': (context, input) =>

@@ -1,6 +1,7 @@
 import type { Handlers } from '../context';
 import { accountHandlers } from './account';
 import { authHandlers } from './auth';
+import { cashSettlementHandlers } from './cash-settlement';
 import { deviceHandlers } from './device';
 import { lobbyHandlers } from './lobby';
 import { mailHandlers } from './mail';
@@ -16,6 +17,7 @@ export const handlers = {
   ...ticketsHandlers,
   ...accountHandlers,
   ...deviceHandlers,
+  ...cashSettlementHandlers,
   ...lobbyHandlers,
   ...maintenanceHandlers,
 } satisfies Handlers;

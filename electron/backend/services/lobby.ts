@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assessCard, depositChannelsFor, depositFee } from '../../../domain/fees';
-import type { CardResult, DepositQuote } from '../../contract';
+import type { Locale } from '../../../domain/types';
+import type { CardResult, CashOutcome, DepositQuote, DepositReceipt } from '../../contract';
 import type { CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import type { MutationArgs } from '../../../sync/protocol';
@@ -141,63 +142,113 @@ export const lobbyHandlers = {
           token: card.token,
         })
       : null;
-    const { store } = context.core;
-    const deposit = store.transaction(() => {
+    const cash =
+      payment.kind === 'cash'
+        ? finishedCash(requirePaidCash(context, payment.cashSessionId, quoted.totalCents), quoted)
+        : null;
+    return recordDeposit(context, {
+      id: depositId,
+      residentId: input.residentId,
       // No change is given: cash beyond the total is credited too, and printed as such.
-      const overpaidCents =
-        payment.kind === 'cash'
-          ? requirePaidCash(context, payment.cashSessionId, quoted.totalCents).insertedCents -
-            quoted.totalCents
-          : 0;
-      const row = {
-        id: depositId,
-        residentId: input.residentId,
-        channel,
-        amountCents: quoted.amountCents + overpaidCents,
-        feeCents: quoted.feeCents,
-        cardBrand: card?.brand ?? null,
-        cardLast4: card?.last4 ?? null,
-        cardExpiry: card?.expiry ?? null,
-        cardFunding: card?.funding ?? null,
-        cardToken: card?.token ?? null,
-        cashSessionId: payment.kind === 'cash' ? payment.cashSessionId : null,
-        depositorName: input.depositorName,
-        status: 'pending' as const,
-        createdAt: context.now,
-      };
-      store.account.addDeposit(row);
-      if (card) context.core.cardReads.take(card.token);
-      enqueueMutation(store, 'deposit.create', depositMutation(row, chargeId), context.now);
-      audit(context, 'deposit', row.id, {
-        residentId: row.residentId,
-        channel,
-        amountCents: row.amountCents,
-        feeCents: row.feeCents,
-      });
-      return row;
+      amountCents: quoted.amountCents + (cash?.creditedCents ?? 0),
+      feeCents: quoted.feeCents,
+      card: card ?? null,
+      chargeId,
+      cashSessionId: payment.kind === 'cash' ? payment.cashSessionId : null,
+      cash,
+      depositorName: input.depositorName,
+      locale: input.locale,
     });
-    const resident = store.residents.byId(deposit.residentId)!; // quote() found it
-    const receipt = await printReceipt(context, input.locale, {
-      kind: 'deposit',
-      depositId: deposit.id,
-      residentName: `${resident.firstName} ${resident.lastName}`,
-      depositorName: deposit.depositorName ?? undefined,
-      docNumber: resident.docNumber,
-      amountCents: deposit.amountCents,
-      feeCents: deposit.feeCents,
-      totalCents: deposit.amountCents + deposit.feeCents,
-      payment: paidWith(card),
-    });
-    return {
-      depositId: deposit.id,
-      residentId: deposit.residentId,
-      amountCents: deposit.amountCents,
-      feeCents: deposit.feeCents,
-      totalCents: deposit.amountCents + deposit.feeCents,
-      channel,
-      status: deposit.status,
-      at: deposit.createdAt,
-      receipt,
-    };
   },
 } satisfies Partial<Handlers>;
+
+function finishedCash(session: { insertedCents: number }, quoted: DepositQuote): CashOutcome {
+  return {
+    insertedCents: session.insertedCents,
+    creditedCents: session.insertedCents - quoted.totalCents,
+    ended: 'finished',
+  };
+}
+
+/** A deposit as the kiosk books, queues and prints it (paid by card, or by the bills it names). */
+export interface KioskDeposit {
+  id: string;
+  residentId: string;
+  /** What the resident receives (with cash, every cent above the fee). */
+  amountCents: number;
+  feeCents: number;
+  card: CardResult | null;
+  chargeId: string | null;
+  cashSessionId: string | null;
+  cash: CashOutcome | null;
+  /** Who paid (at a housing-unit kiosk, the resident, whose own cash it was). */
+  depositorName: string;
+  locale: Locale;
+}
+
+/**
+ * Books a paid deposit in one local transaction (row, queued mutation, audit), marks the card
+ * read used, and prints the receipt: used by lobby.deposit and by cash settled without a finish.
+ */
+export async function recordDeposit(
+  context: CallContext,
+  deposit: KioskDeposit,
+): Promise<DepositReceipt> {
+  const { store } = context.core;
+  const { card, chargeId, cash, locale, ...fields } = deposit;
+  const channel = card ? ('kiosk_card' as const) : ('kiosk_cash' as const);
+  const row = store.transaction(() => {
+    if (fields.cashSessionId && store.account.cashSessionUsed(fields.cashSessionId)) {
+      throw new ServiceError('conflict', 'this cash session already paid for something');
+    }
+    const added = {
+      ...fields,
+      channel,
+      cardBrand: card?.brand ?? null,
+      cardLast4: card?.last4 ?? null,
+      cardExpiry: card?.expiry ?? null,
+      cardFunding: card?.funding ?? null,
+      cardToken: card?.token ?? null,
+      status: 'pending' as const,
+      createdAt: context.now,
+    };
+    store.account.addDeposit(added);
+    if (card) context.core.cardReads.take(card.token);
+    enqueueMutation(store, 'deposit.create', depositMutation(added, chargeId), context.now);
+    audit(context, 'deposit', added.id, {
+      residentId: added.residentId,
+      channel,
+      amountCents: added.amountCents,
+      feeCents: added.feeCents,
+      ...(cash && { cashEnded: cash.ended }),
+    });
+    return added;
+  });
+  if (row.cashSessionId) context.core.cashPurposes.take(row.cashSessionId);
+  const resident = store.residents.byId(row.residentId)!; // the caller found the resident
+  const totalCents = row.amountCents + row.feeCents;
+  const receipt = await printReceipt(context, locale, {
+    kind: 'deposit',
+    depositId: row.id,
+    residentName: `${resident.firstName} ${resident.lastName}`,
+    depositorName: row.depositorName,
+    docNumber: resident.docNumber,
+    amountCents: row.amountCents,
+    feeCents: row.feeCents,
+    totalCents,
+    payment: paidWith(card),
+    cash: cash ?? undefined,
+  });
+  return {
+    depositId: row.id,
+    residentId: row.residentId,
+    amountCents: row.amountCents,
+    feeCents: row.feeCents,
+    totalCents,
+    channel,
+    status: row.status,
+    at: row.createdAt,
+    receipt,
+    cash,
+  };
+}

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { assessCard } from '../../../domain/fees';
-import { activePromotions, bundlePrice, bundlePrices } from '../../../domain/promotions';
+import {
+  activePromotions,
+  bundlePrice,
+  bundlePrices,
+  type BundleQuote,
+} from '../../../domain/promotions';
+import type { Locale } from '../../../domain/types';
+import type { CardResult, CashOutcome, StampPurchase } from '../../contract';
 import { availableBalance } from '../../../domain/stamps';
 import type { KioskPayment } from '../../../sync/protocol';
-import type { ParsedInput } from '../../contract';
-import type { Handlers } from '../context';
+import type { CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { enqueueMutation } from '../store';
 import type { StampPurchaseRow } from '../store/repositories/stamps';
@@ -23,14 +29,14 @@ import { priceMessage, requireContact } from './stamp-pricing';
  * what was inserted, or the captured card charge; absent when paid from the account.
  */
 function kioskPayment(
-  payment: ParsedInput<'stamps.purchase'>['payment'],
-  cashCents: number | null,
+  row: StampPurchaseRow,
+  cash: CashOutcome | null,
   chargeId: string | null,
 ): KioskPayment | undefined {
-  if (payment.kind === 'cash') {
+  if (row.paymentKind === 'cash') {
     return {
       kind: 'kiosk_cash',
-      bills: [{ billId: payment.cashSessionId, cents: cashCents ?? 0 }],
+      bills: [{ billId: row.cashSessionId ?? '', cents: cash?.insertedCents ?? 0 }],
     };
   }
   return chargeId === null ? undefined : { kind: 'kiosk_card', chargeId };
@@ -56,6 +62,7 @@ export const stampsHandlers = {
       confirmed,
       reserved,
       available: availableBalance({ confirmed, reserved }),
+      arriving: stamps.arriving(resident),
       prepaidReply,
       confirmedAt: stamps.confirmedAt(resident),
     };
@@ -145,83 +152,135 @@ export const stampsHandlers = {
           token: card.token,
         })
       : null;
-    const purchase = store.transaction(() => {
-      if (payment.kind === 'account') {
-        const available = availableBalance(store.stamps.spendable(resident));
-        if (available < price) {
-          throw new ServiceError('insufficient_funds', 'not enough money in the account', {
-            availableCents: available,
-            priceCents: price,
-          });
-        }
+    if (payment.kind === 'account') {
+      const available = availableBalance(store.stamps.spendable(resident));
+      if (available < price) {
+        throw new ServiceError('insufficient_funds', 'not enough money in the account', {
+          availableCents: available,
+          priceCents: price,
+        });
       }
-      const cashCents =
-        payment.kind === 'cash'
-          ? requirePaidCash(context, payment.cashSessionId, price).insertedCents
-          : null;
-      const row: StampPurchaseRow = {
-        id: purchaseId,
-        residentId: resident,
-        bundleId: priced.value.bundle.id,
-        stamps: priced.value.bundle.stamps,
-        priceCents: price,
-        promotionId: priced.value.promotion?.id ?? null,
-        paymentKind: payment.kind,
-        cardBrand: card?.brand ?? null,
-        cardLast4: card?.last4 ?? null,
-        cardToken: card?.token ?? null,
-        cashSessionId: payment.kind === 'cash' ? payment.cashSessionId : null,
-        status: 'pending',
-        createdAt: context.now,
-      };
-      store.stamps.addPurchase(row);
-      if (card) context.core.cardReads.take(card.token);
-      store.stamps.recordHistory({
-        id: row.id,
-        residentId: resident,
-        kind: 'purchase',
-        stamps: row.stamps,
-        status: 'pending',
-        messageId: null,
-        at: context.now,
-      });
-      // Paid at the kiosk: the cash session as one bill (credited at most once, ever), or the
-      // charge the central service captured. From the account: no payment.
-      enqueueMutation(
-        store,
-        'stamps.purchase',
-        {
-          purchaseId: row.id,
-          residentId: resident,
-          bundleId: row.bundleId,
-          expectedPriceCents: price,
-          payment: kioskPayment(payment, cashCents, chargeId),
-        },
-        context.now,
-      );
-      audit(context, 'stamps.purchase', row.id, { bundleId: row.bundleId, priceCents: price });
-      return row;
+    }
+    const cashCents =
+      payment.kind === 'cash'
+        ? requirePaidCash(context, payment.cashSessionId, price).insertedCents
+        : null;
+    return recordPurchase(context, {
+      id: purchaseId,
+      residentId: resident,
+      priced: priced.value,
+      paymentKind: payment.kind,
+      card,
+      chargeId,
+      cashSessionId: payment.kind === 'cash' ? payment.cashSessionId : null,
+      cash:
+        cashCents === null
+          ? null
+          : { insertedCents: cashCents, creditedCents: cashCents - price, ended: 'finished' },
+      locale: input.locale,
+      printReceipt: input.printReceipt,
     });
-    context.core.tellResident(resident, context.connection.id, 'stamps.changed', {});
-    const buyer = store.residents.byId(resident)!;
-    const receipt = input.printReceipt
-      ? await printReceipt(context, input.locale, {
-          kind: 'stamp_purchase',
-          purchaseId: purchase.id,
-          residentName: `${buyer.firstName} ${buyer.lastName}`,
-          docNumber: buyer.docNumber,
-          stamps: purchase.stamps,
-          priceCents: purchase.priceCents,
-          payment: payment.kind === 'account' ? { method: 'balance' } : paidWith(card),
-        })
-      : null;
-    return {
-      purchaseId: purchase.id,
-      bundleId: purchase.bundleId,
-      stamps: purchase.stamps,
-      priceCents: purchase.priceCents,
-      status: purchase.status,
-      receipt,
-    };
   },
 } satisfies Partial<Handlers>;
+
+/** A bundle bought at this device, as it is booked, queued and printed. */
+export interface DevicePurchase {
+  id: string;
+  residentId: string;
+  priced: BundleQuote;
+  paymentKind: StampPurchaseRow['paymentKind'];
+  card: CardResult | null;
+  chargeId: string | null;
+  cashSessionId: string | null;
+  /** Paid with bills: all of them (above the price credited to the account) and how it ended. */
+  cash: CashOutcome | null;
+  locale: Locale;
+  printReceipt: boolean;
+}
+
+/**
+ * Books a paid purchase in one local transaction (row, pending history, queued mutation with the
+ * whole payment, audit), tells the resident's other screens, and prints the receipt when asked:
+ * used by stamps.purchase and by cash settled without a finish.
+ */
+export async function recordPurchase(
+  context: CallContext,
+  purchase: DevicePurchase,
+): Promise<StampPurchase> {
+  const { store } = context.core;
+  const { card, priced, cash } = purchase;
+  const row: StampPurchaseRow = {
+    id: purchase.id,
+    residentId: purchase.residentId,
+    bundleId: priced.bundle.id,
+    stamps: priced.bundle.stamps,
+    priceCents: priced.priceCents,
+    promotionId: priced.promotion?.id ?? null,
+    paymentKind: purchase.paymentKind,
+    cardBrand: card?.brand ?? null,
+    cardLast4: card?.last4 ?? null,
+    cardToken: card?.token ?? null,
+    cashSessionId: purchase.cashSessionId,
+    status: 'pending',
+    createdAt: context.now,
+  };
+  store.transaction(() => {
+    if (row.cashSessionId && store.account.cashSessionUsed(row.cashSessionId)) {
+      throw new ServiceError('conflict', 'this cash session already paid for something');
+    }
+    store.stamps.addPurchase(row);
+    if (card) context.core.cardReads.take(card.token);
+    store.stamps.recordHistory({
+      id: row.id,
+      residentId: row.residentId,
+      kind: 'purchase',
+      stamps: row.stamps,
+      status: 'pending',
+      messageId: null,
+      at: context.now,
+    });
+    // Paid at the kiosk: the cash session as one bill (credited at most once, ever), or the
+    // charge the central service captured. From the account: no payment.
+    enqueueMutation(
+      store,
+      'stamps.purchase',
+      {
+        purchaseId: row.id,
+        residentId: row.residentId,
+        bundleId: row.bundleId,
+        expectedPriceCents: row.priceCents,
+        payment: kioskPayment(row, cash, purchase.chargeId),
+      },
+      context.now,
+    );
+    audit(context, 'stamps.purchase', row.id, {
+      bundleId: row.bundleId,
+      priceCents: row.priceCents,
+      ...(cash && { cashEnded: cash.ended }),
+    });
+  });
+  if (row.cashSessionId) context.core.cashPurposes.take(row.cashSessionId);
+  context.core.tellResident(row.residentId, context.connection.id, 'stamps.changed', {});
+  const buyer = store.residents.byId(row.residentId)!;
+  const receipt = purchase.printReceipt
+    ? await printReceipt(context, purchase.locale, {
+        kind: 'stamp_purchase',
+        purchaseId: row.id,
+        residentName: `${buyer.firstName} ${buyer.lastName}`,
+        docNumber: buyer.docNumber,
+        stamps: row.stamps,
+        priceCents: row.priceCents,
+        payment: row.paymentKind === 'account' ? { method: 'balance' } : paidWith(card),
+        cash: cash ?? undefined,
+      })
+    : null;
+  return {
+    purchaseId: row.id,
+    bundleId: row.bundleId,
+    stamps: row.stamps,
+    priceCents: row.priceCents,
+    status: row.status,
+    receipt,
+    cash,
+  };
+}

@@ -118,6 +118,10 @@ export function createStampsRepository(db: Database) {
     `SELECT coalesce(sum(price_cents), 0) AS cents FROM stamp_purchases
       WHERE resident_id = ? AND payment_kind = 'account' AND status = 'pending'`,
   );
+  const arriving = db.prepare<[string], { stamps: number }>(
+    `SELECT coalesce(sum(stamps), 0) AS stamps FROM stamp_purchases
+      WHERE resident_id = ? AND status = 'pending'`,
+  );
   const spendable = db.prepare<[string], { cents: number }>(
     `SELECT confirmed_cents AS cents FROM spendable_balances WHERE resident_id = ?`,
   );
@@ -135,6 +139,8 @@ export function createStampsRepository(db: Database) {
     setConfirmed(residentId: string, stamps: number, at: string): void {
       setConfirmed.run(residentId, stamps, at);
     },
+    /** Stamps bought on this device that the central service has not confirmed yet. */
+    arriving: (residentId: string): number => arriving.get(residentId)?.stamps ?? 0,
     /** Stamps from the general balance held by pending local sends. */
     reserved: (residentId: string): number => reserved.get(residentId)?.stamps ?? 0,
     reserve: (reservation: ReservationRow): void => void reserve.run(reservation),
