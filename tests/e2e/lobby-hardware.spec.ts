@@ -1,12 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { checkScreen } from './checks';
+import { demoResident } from './demo-resident';
 import { harnessForFile } from './harness';
 
 const harness = harnessForFile({ profile: 'lobby', simulatedDevices: true });
 
 /** Finds demo resident n, confirms them, and asks for the fee of `dollars` by `method`. */
 async function startDeposit(page: Page, index: number, dollars: string, method: 'Card' | 'Cash') {
-  const resident = harness().residents[index];
+  const resident = demoResident(harness(), index);
   await page.goto(harness().url);
   await page.getByLabel('State').fill(resident.state);
   await page.getByLabel('DOC number').fill(resident.docNumber);
