@@ -30,6 +30,7 @@ function build() {
 /** Scripts index.html loads at once: the entry and its module preloads (lazy screens excluded). */
 function initialAssets() {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  // the pattern's one group takes part in every match
   const refs = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)].map((m) => m[1]!);
   return refs.map((ref) => {
     const bytes = readFileSync(join(DIST, ref));
@@ -37,8 +38,11 @@ function initialAssets() {
   });
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) => {
+  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  if (value === undefined) throw new Error('no samples to take a percentile of');
+  return value;
+};
 
 /** Every contract method the page invokes, in order, from the moment it is called. */
 function recordCalls(page: Page): string[] {

@@ -109,7 +109,8 @@ function wordsRule(words: readonly (readonly [string, FlagSource])[]): Rule | nu
   return {
     reason: 'profanity',
     regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${bodies.join('|')})(?:e?s)?(?![\\p{L}\\p{N}])`, 'gu'),
-    origin: (match) => entries[match.findIndex((group, i) => i > 0 && group !== undefined) - 1],
+    // the regex has one group per entry and a match means one of them took part
+    origin: (match) => entries[match.findIndex((group, i) => i > 0 && group !== undefined) - 1]!,
   };
 }
 

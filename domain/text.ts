@@ -22,9 +22,9 @@ export function foldText(text: string): string {
 
 /** Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"), by character code. */
 const LOOKALIKES = new Map<number, number>(
-  [...'0o1i3e4a5s7t@a$s'.matchAll(/(.)(.)/g)].map(([, from, to]) => [
-    from.charCodeAt(0),
-    to.charCodeAt(0),
+  ['0o', '1i', '3e', '4a', '5s', '7t', '@a', '$s'].map((swap) => [
+    swap.charCodeAt(0),
+    swap.charCodeAt(1),
   ]),
 );
 
@@ -98,13 +98,16 @@ export function toMatchable(original: string): MatchableText {
   let wordStart = 0;
   let wordHasLetter = false;
   for (let i = 0; i <= codes.length; i += 1) {
-    const code = i < codes.length ? codes[i] : SPACE;
+    const code = codes[i] ?? SPACE; // one past the end closes the last word
     if (isWordish(code)) {
       wordHasLetter ||= isLetter(code);
       continue;
     }
     if (wordHasLetter) {
-      for (let j = wordStart; j < i; j += 1) codes[j] = LOOKALIKES.get(codes[j]) ?? codes[j];
+      for (let j = wordStart; j < i; j += 1) {
+        const letter = codes[j]!; // j < i <= codes.length
+        codes[j] = LOOKALIKES.get(letter) ?? letter;
+      }
     }
     if (i < codes.length) codes[i] = SPACE;
     wordStart = i + 1;
@@ -114,16 +117,18 @@ export function toMatchable(original: string): MatchableText {
   const kept: number[] = [];
   const result: MatchableText = { text: '', starts: [], ends: [] };
   let run = 0;
+  // codes, starts and ends grow together above, so every i < codes.length indexes all three
   for (let i = 0; i < codes.length; i += 1) {
+    const code = codes[i]!;
     const last = kept.length - 1;
-    run = codes[i] === kept[last] ? run + 1 : 1;
-    if (run > (codes[i] === SPACE ? 1 : MAX_RUN)) {
-      result.ends[last] = ends[i];
+    run = code === kept[last] ? run + 1 : 1;
+    if (run > (code === SPACE ? 1 : MAX_RUN)) {
+      result.ends[last] = ends[i]!;
       continue;
     }
-    kept.push(codes[i]);
-    result.starts.push(starts[i]);
-    result.ends.push(ends[i]);
+    kept.push(code);
+    result.starts.push(starts[i]!);
+    result.ends.push(ends[i]!);
   }
   result.text = codesToString(kept);
   return result;

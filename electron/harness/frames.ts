@@ -11,7 +11,7 @@ export type ParsedFrame =
 
 const refuse = (id: number | null, result: Result<never>): ParsedFrame => ({
   ok: false,
-  frame: { type: 'result', id, result: result as ResultFrame['result'] },
+  frame: { type: 'result', id, result },
 });
 
 /** The invoke id of a frame that failed the envelope check, when it has a usable one. */

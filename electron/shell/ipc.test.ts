@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { fail, ok, type Result } from '../contract';
+import { fail, ok } from '../contract';
 import { createPreloadBridge } from './bridge';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels';
 import { createInvokeHandler, type BackendConnection } from './ipc';
@@ -51,7 +51,7 @@ describe('createInvokeHandler', () => {
   ])('refuses %s without reaching the backend', async (_name, event) => {
     const { connection, calls } = recordingConnection();
     const { handle, refused } = handlerWith(connection);
-    const result = (await handle(event, 'device.info', {})) as Result<unknown>;
+    const result = await handle(event, 'device.info', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(calls).toEqual([]);
     expect(refused).toHaveLength(1);

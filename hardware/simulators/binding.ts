@@ -156,8 +156,11 @@ class SimPort implements BindingPortInterface {
     if (!reader || this.available.length === 0) return;
     this.reader = undefined;
     let bytesRead = 0;
-    while (this.available.length > 0 && bytesRead < reader.length) {
-      const head = this.available[0];
+    for (
+      let head = this.available[0];
+      head && bytesRead < reader.length;
+      head = this.available[0]
+    ) {
       const count = Math.min(head.length, reader.length - bytesRead);
       head.copy(reader.buffer, reader.offset + bytesRead, 0, count);
       bytesRead += count;
@@ -219,7 +222,7 @@ export class SimBinding implements BindingInterface<SimPort> {
     }
     if (wire.isConnected)
       throw new Error(`Error Resource temporarily unavailable Cannot lock port`);
-    const port = new SimPort({ ...DEFAULT_OPEN, ...options } as Required<OpenOptions>, wire);
+    const port = new SimPort({ ...DEFAULT_OPEN, ...options }, wire);
     wire.attach(port);
     return port;
   }

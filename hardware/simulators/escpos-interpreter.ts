@@ -59,11 +59,14 @@ export class EscPosInterpreter {
     this.pending = this.pending.subarray(offset);
   }
 
-  /** Interprets one command at `at`; returns the bytes used, or 0 when it is still incomplete. */
+  /**
+   * Interprets one command at `at`; returns the bytes used, or 0 when it is still incomplete.
+   * Every read comes after the length check for it; `readUInt8` keeps that invariant checked.
+   */
   private step(buf: Buffer, at: number): number {
     const left = buf.length - at;
-    const byte = buf[at];
-    const arg = (i: number) => buf[at + i];
+    const byte = buf.readUInt8(at);
+    const arg = (i: number) => buf.readUInt8(at + i);
     const need = (n: number) => left >= n;
     switch (byte) {
       case 0x10: // DLE EOT n / DLE ENQ n: real-time, even when the printer is stopped
@@ -90,8 +93,7 @@ export class EscPosInterpreter {
   }
 
   private esc(buf: Buffer, at: number, left: number): number {
-    const command = buf[at + 1];
-    const n = buf[at + 2];
+    const command = buf.readUInt8(at + 1);
     if (command === 0x40) {
       this.style = { bold: false, underline: false, invert: false, width: 1, height: 1 };
       this.align = 'left';
@@ -102,11 +104,13 @@ export class EscPosInterpreter {
     if (command === 0x70) {
       // ESC p m t1 t2: drawer pulse, m 0/48 = pin 2, 1/49 = pin 5, times in 2 ms units
       if (left < 5) return 0;
-      const pin = buf[at + 2] % 48 === 0 ? 2 : 5;
-      if (this.hooks.canPrint()) this.hooks.drawerKick?.(pin, buf[at + 3] * 2, buf[at + 4] * 2);
+      const pin = buf.readUInt8(at + 2) % 48 === 0 ? 2 : 5;
+      if (this.hooks.canPrint())
+        this.hooks.drawerKick?.(pin, buf.readUInt8(at + 3) * 2, buf.readUInt8(at + 4) * 2);
       return 5;
     }
     if (left < 3) return 0;
+    const n = buf.readUInt8(at + 2);
     switch (command) {
       case 0x45: // ESC E n bold
       case 0x47: // ESC G n double strike
@@ -141,11 +145,11 @@ export class EscPosInterpreter {
   }
 
   private gs(buf: Buffer, at: number, left: number): number {
-    const command = buf[at + 1];
+    const command = buf.readUInt8(at + 1);
     if (command === 0x56) {
       // GS V m [n]: cut
       if (left < 3) return 0;
-      const length = buf[at + 2] >= 65 ? 4 : 3;
+      const length = buf.readUInt8(at + 2) >= 65 ? 4 : 3;
       if (left < length) return 0;
       this.cut();
       return length;
@@ -154,22 +158,25 @@ export class EscPosInterpreter {
     if (command === 0x28) {
       // GS ( fn pL pH ...: length-prefixed functions (QR code is GS ( k)
       if (left < 5) return 0;
-      const length = 5 + buf[at + 3] + buf[at + 4] * 256;
+      const length = 5 + buf.readUInt8(at + 3) + buf.readUInt8(at + 4) * 256;
       if (left < length) return 0;
-      if (buf[at + 2] === 0x6b) this.qrFunction(buf.subarray(at + 5, at + length));
+      if (buf.readUInt8(at + 2) === 0x6b) this.qrFunction(buf.subarray(at + 5, at + length));
       return length;
     }
     if (command === 0x76) {
       // GS v 0 m xL xH yL yH data: raster image
       if (left < 8) return 0;
-      const length = 8 + (buf[at + 4] + buf[at + 5] * 256) * (buf[at + 6] + buf[at + 7] * 256);
+      const length =
+        8 +
+        (buf.readUInt8(at + 4) + buf.readUInt8(at + 5) * 256) *
+          (buf.readUInt8(at + 6) + buf.readUInt8(at + 7) * 256);
       if (left < length) return 0;
       this.text('[IMAGE]');
       return length;
     }
     if (command === 0x4c || command === 0x57) return left >= 4 ? 4 : 0;
     if (left < 3) return 0;
-    const n = buf[at + 2];
+    const n = buf.readUInt8(at + 2);
     if (command === 0x21)
       this.style = { ...this.style, width: (n >> 4) + 1, height: (n & 0x0f) + 1 };
     if (command === 0x42) this.style = { ...this.style, invert: (n & 1) === 1 };
@@ -178,7 +185,7 @@ export class EscPosInterpreter {
 
   private barcode(buf: Buffer, at: number, left: number): number {
     if (left < 3) return 0;
-    const m = buf[at + 2];
+    const m = buf.readUInt8(at + 2);
     if (m <= 6) {
       const end = buf.indexOf(0, at + 3);
       if (end < 0) return 0;
@@ -186,7 +193,7 @@ export class EscPosInterpreter {
       return end - at + 1;
     }
     if (left < 4) return 0;
-    const length = 4 + buf[at + 3];
+    const length = 4 + buf.readUInt8(at + 3);
     if (left < length) return 0;
     const data = buf.subarray(at + 4, length + at).toString('latin1');
     // CODE128 data starts with its code set selector, e.g. {B

@@ -54,17 +54,18 @@ export class PacedQueue {
   }
 
   private schedule(): void {
-    if (this.timer || this.items.length === 0) return;
-    const wait = this.items[0].due - performance.now();
+    const next = this.items[0];
+    if (this.timer || !next) return;
+    const wait = next.due - performance.now();
     this.timer = setTimeout(() => this.flushDue(), Math.max(0, wait));
   }
 
   private flushDue(): void {
     this.timer = undefined;
     const now = performance.now();
-    while (this.items.length > 0 && this.items[0].due <= now + 0.5) {
-      const item = this.items.shift() as Item;
-      this.deliver(item.data);
+    for (let next = this.items[0]; next && next.due <= now + 0.5; next = this.items[0]) {
+      this.items.shift();
+      this.deliver(next.data);
     }
     this.schedule();
   }

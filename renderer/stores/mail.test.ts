@@ -61,7 +61,7 @@ describe('mail store', () => {
     await useMail.getState().load('inbox');
     await useMail.getState().open('m1');
     expect(useMail.getState().unreadCount).toBe(0);
-    expect(useMail.getState().messages[0].readAt).not.toBeNull();
+    expect(useMail.getState().messages[0]?.readAt).not.toBeNull();
     await useMail.getState().open('m1');
     expect(useMail.getState().unreadCount).toBe(0);
     expect(bridge.calls.filter((c) => c.method !== 'mail.list').map((c) => c.method)).toEqual([

@@ -31,13 +31,14 @@ describe('tickets store', () => {
         ],
       }),
       'tickets.file': (input) => {
-        filed.push({ ...ticket, ...input });
-        return filed[0];
+        const saved = { ...ticket, ...input };
+        filed.push(saved);
+        return saved;
       },
       'tickets.list': () => ({ tickets: filed }),
     });
     await useTickets.getState().suggest('The tablet does not charge', 'charging', 'es');
-    expect(useTickets.getState().suggestions?.[0].title).toBe('Revise el cable');
+    expect(useTickets.getState().suggestions?.[0]?.title).toBe('Revise el cable');
     const result = await useTickets.getState().file({
       tabletSerial: 'TAB-0001',
       category: 'charging',

@@ -48,7 +48,7 @@ export function createFakeBridge(handlers: Handlers): FakeBridge {
       if (!parsed.success) {
         return { ok: false, error: { code: 'invalid_input', message: parsed.error.message } };
       }
-      const handler = handlers[method] as Handler<typeof method> | undefined;
+      const handler = handlers[method];
       if (!handler) return { ok: false, error: { code: 'internal', message: `no fake ${method}` } };
       try {
         const value = await handler(parsed.data as never);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -91,10 +91,12 @@ describe('websocket bridge', () => {
     await opened(bridge);
     const seen: unknown[] = [];
     const off = bridge.on('stamps.changed', (payload) => seen.push(payload));
-    server.sockets[0].send(JSON.stringify({ type: 'event', event: 'stamps.changed', payload: {} }));
+    const [socket] = server.sockets;
+    assert.isDefined(socket);
+    socket.send(JSON.stringify({ type: 'event', event: 'stamps.changed', payload: {} }));
     await bridge.invoke('auth.session', {}); // the event frame arrives before this answer
     off();
-    server.sockets[0].send(JSON.stringify({ type: 'event', event: 'stamps.changed', payload: {} }));
+    socket.send(JSON.stringify({ type: 'event', event: 'stamps.changed', payload: {} }));
     await bridge.invoke('auth.session', {});
     expect(seen).toEqual([{}]);
   });

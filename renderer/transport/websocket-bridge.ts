@@ -108,7 +108,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     if (frame.data.type === 'event') {
       for (const listener of listeners.get(frame.data.event) ?? []) listener(frame.data.payload);
     } else if (frame.data.id !== null) {
-      settle(frame.data.id, frame.data.result as Result<unknown>);
+      settle(frame.data.id, frame.data.result);
     }
   }
 

@@ -42,9 +42,9 @@ describe('sha256Hex', () => {
 describe('pageChecksum', () => {
   it('changes when any change changes', async () => {
     const scope = { kind: 'resident' as const, id: 'r1' };
-    const changes = [{ op: 'delete' as const, entity: 'message' as const, id: 'm1', position: 3 }];
-    const a = await pageChecksum({ scope, changes, cursor: 'e.3' });
-    const b = await pageChecksum({ scope, changes: [{ ...changes[0], id: 'm2' }], cursor: 'e.3' });
+    const deletion = { op: 'delete' as const, entity: 'message' as const, id: 'm1', position: 3 };
+    const a = await pageChecksum({ scope, changes: [deletion], cursor: 'e.3' });
+    const b = await pageChecksum({ scope, changes: [{ ...deletion, id: 'm2' }], cursor: 'e.3' });
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(a).not.toBe(b);
   });

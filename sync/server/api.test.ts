@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { assert, beforeEach, describe, expect, it } from 'vitest';
 import { PullResponseSchema, type ReviewItem } from '../protocol';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
@@ -105,6 +105,7 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
         "SELECT body FROM mail_outbox WHERE subject LIKE '%temporary%' ORDER BY created_at DESC",
       )
     )[0];
+    assert.isDefined(second);
     now += 31 * 60_000;
     expect((await customer.login(/password is (\S+)\./.exec(second.body)?.[1])).status).toBe(401);
   });
@@ -183,7 +184,7 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
       '/v1/staff/review?filter=flagged',
     );
     expect(flagged.body.items.map((item) => item.messageId)).toEqual([rude]);
-    expect(flagged.body.items[0].flags.map((flag) => flag.reason)).toContain('threat');
+    expect(flagged.body.items[0]?.flags.map((flag) => flag.reason)).toContain('threat');
     expect(
       (await staff.call<{ items: unknown[] }>('GET', '/v1/staff/review')).body.items,
     ).toHaveLength(3);
@@ -237,6 +238,7 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
         })
       ).body,
     ).pages[0];
+    assert.isDefined(page);
     const statuses = Object.fromEntries(
       page.changes
         .filter((c) => c.entity === 'message')
@@ -257,7 +259,7 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
         },
       ],
     });
-    expect(read.body.results[0].outcome).toEqual({ status: 'applied' });
+    expect(read.body.results[0]?.outcome).toEqual({ status: 'applied' });
     const timeline = await central.storage.get<{ timeline: string }>(
       'SELECT timeline FROM messages WHERE id = ?',
       [clean],
@@ -316,6 +318,7 @@ describe.each(STORAGE_KINDS)('customer and staff APIs on %s', (kind) => {
         })
       ).body,
     ).pages[0];
+    assert.isDefined(page);
     expect(page.changes.find((c) => c.entity === 'ticket')).toMatchObject({
       data: { status: 'answered' },
     });

@@ -52,10 +52,10 @@ export function parseContentRange(
   length: number,
 ): { start: number; total: number } {
   const match = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/.exec(header ?? '');
-  if (!match) {
+  const [start, end, total] = (match?.slice(1) ?? []).map(Number);
+  if (start === undefined || end === undefined || total === undefined) {
     throw new HttpError(400, 'bad_request', 'send Content-Range: bytes start-end/total');
   }
-  const [start, end, total] = match.slice(1).map(Number);
   if (end < start || end - start + 1 !== length || end >= total) {
     throw new HttpError(400, 'bad_request', 'Content-Range does not match the body');
   }
@@ -140,9 +140,10 @@ async function storedRange(tx: Transaction, sha256: string, start: number, lengt
      ORDER BY start`,
     [sha256, start + length, start],
   );
-  if (chunks.length === 0) return Buffer.alloc(0);
+  const first = chunks[0];
+  if (!first) return Buffer.alloc(0);
   const joined = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data)));
-  const offset = start - Number(chunks[0].start);
+  const offset = start - Number(first.start);
   return joined.subarray(offset, offset + length);
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { assert, beforeEach, describe, expect, it } from 'vitest';
 import { PullResponseSchema, type PushResponse } from '../protocol';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
@@ -54,7 +54,8 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
       push(a, [email(residentId, customer.customerId)]),
       push(b, [email(residentId, customer.customerId)]),
     ]);
-    const outcomes = results.map((r) => r.results[0].outcome);
+    const outcomes = results.flatMap((r) => r.results.map((result) => result.outcome));
+    expect(outcomes).toHaveLength(2);
     expect(outcomes.filter((o) => o.status === 'applied')).toHaveLength(1);
     expect(
       outcomes.filter((o) => o.status === 'rejected' && o.code === 'insufficient_stamps'),
@@ -87,12 +88,14 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
 
     const kiosk = await central.device();
     const reply = await push(kiosk, [email(residentId, customer.customerId)]);
-    expect(reply.results[0].outcome).toEqual({ status: 'applied' });
+    expect(reply.results[0]?.outcome).toEqual({ status: 'applied' });
     expect((await balance(central, residentId)).stamps).toBe(3);
     const page = await kiosk.request('POST', '/v1/pull', {
       scopes: [{ scope: { kind: 'resident', id: residentId }, cursor: null }],
     });
-    const changes = PullResponseSchema.parse(page.body).pages[0].changes;
+    const [firstPage] = PullResponseSchema.parse(page.body).pages;
+    assert.isDefined(firstPage);
+    const changes = firstPage.changes;
     expect(changes.find((c) => c.entity === 'contact')).toMatchObject({
       data: { prepaidReplyStamps: 1 },
     });
@@ -111,7 +114,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         expectedPriceCents: 700,
       }),
     ]);
-    expect(stale.results[0].outcome).toMatchObject({ status: 'rejected', code: 'price_changed' });
+    expect(stale.results[0]?.outcome).toMatchObject({ status: 'rejected', code: 'price_changed' });
     const bought = await push(kiosk, [
       mutation('stamps.purchase', {
         purchaseId: crypto.randomUUID(),
@@ -120,7 +123,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         expectedPriceCents: 595,
       }),
     ]);
-    expect(bought.results[0].outcome).toEqual({ status: 'applied' });
+    expect(bought.results[0]?.outcome).toEqual({ status: 'applied' });
     expect(await balance(central, residentId)).toEqual({ stamps: 20, cents: 405 });
     const broke = await push(kiosk, [
       mutation('stamps.purchase', {
@@ -129,7 +132,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         bundleId: 'bundle-20',
       }),
     ]);
-    expect(broke.results[0].outcome).toMatchObject({
+    expect(broke.results[0]?.outcome).toMatchObject({
       status: 'rejected',
       code: 'insufficient_funds',
     });
@@ -150,7 +153,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         bills: [bill, { billId: crypto.randomUUID(), cents: 500 }],
       }),
     ]);
-    expect(first.results[0].outcome).toEqual({ status: 'applied' });
+    expect(first.results[0]?.outcome).toEqual({ status: 'applied' });
     // 2500 inserted: 2305 for the resident, the sample schedule's kiosk cash fee of 195.
     expect(await balance(central, residentId)).toEqual({ stamps: 0, cents: 2305 });
     const again = await push(lobby, [
@@ -163,7 +166,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         bills: [bill],
       }),
     ]);
-    expect(again.results[0].outcome).toMatchObject({
+    expect(again.results[0]?.outcome).toMatchObject({
       status: 'rejected',
       code: 'bill_already_credited',
     });
@@ -198,7 +201,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     };
     expect((await central.admin('PUT', '/v1/admin/facilities', raised)).status).toBe(200);
     const stale = cash(1000, 195);
-    expect((await push(lobby, [stale])).results[0].outcome).toEqual({ status: 'applied' });
+    expect((await push(lobby, [stale])).results[0]?.outcome).toEqual({ status: 'applied' });
     const row = await central.storage.get<{ amount_cents: number; fee_cents: number }>(
       'SELECT amount_cents, fee_cents FROM deposits WHERE id = ?',
       [stale.args.depositId as string],
@@ -209,7 +212,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
     });
     // Bills that are not exactly amount plus fee: a kiosk bug, refused with nothing booked.
     const odd = await push(lobby, [cash(1000, 195, 1000)]);
-    expect(odd.results[0].outcome).toMatchObject({ status: 'rejected', code: 'invalid_args' });
+    expect(odd.results[0]?.outcome).toMatchObject({ status: 'rejected', code: 'invalid_args' });
     expect((await balance(central, residentId)).cents).toBe(60_900);
   });
 
@@ -316,7 +319,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
   it('keeps every balance equal to its ledger under random spending from two devices', async () => {
     const residentId = await central.resident({}, { stamps: 4, cents: 1500 });
     const customer = await new TestCustomer(central.baseUrl).register(residentId);
-    const devices = [await central.device(), await central.device()];
+    const devices = [await central.device(), await central.device()] as const;
     const op = fc.oneof(
       fc.constant(() => email(residentId, customer.customerId)),
       fc
@@ -331,7 +334,7 @@ describe.each(STORAGE_KINDS)('stamps and money on %s', (kind) => {
         fc.array(fc.tuple(fc.nat(1), op), { minLength: 1, maxLength: 6 }),
         async (steps) => {
           await Promise.all(
-            [0, 1].map(async (d) => {
+            ([0, 1] as const).map(async (d) => {
               const batch = steps.filter(([who]) => who === d).map(([, make]) => make());
               if (batch.length > 0) await push(devices[d], batch);
             }),

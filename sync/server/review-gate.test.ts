@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { PullResponseSchema, PushResponseSchema, type ReviewItem } from '../protocol';
 import { UPLOAD_QUOTA } from './attachments';
 import type { TestCentral } from './testing/central';
@@ -49,7 +49,9 @@ async function residentChanges(device: TestDevice, residentId: string) {
     limit: 500,
   });
   expect(answer.status).toBe(200);
-  return PullResponseSchema.parse(answer.body).pages[0].changes;
+  const [page] = PullResponseSchema.parse(answer.body).pages;
+  assert.isDefined(page);
+  return page.changes;
 }
 
 describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
@@ -115,7 +117,7 @@ describe.each(STORAGE_KINDS)('the review gate on %s', (kind) => {
         },
       ],
     });
-    expect(PushResponseSchema.parse(read.body).results[0].outcome).toMatchObject({
+    expect(PushResponseSchema.parse(read.body).results[0]?.outcome).toMatchObject({
       code: 'not_found',
     });
 

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { assert, beforeEach, describe, expect, it } from 'vitest';
 import { RELEASE_STATUSES, type FacilityConfig } from '../../domain';
 import type { TestCentral } from './testing/central';
 import { TestCustomer } from './testing/customer';
@@ -51,9 +51,11 @@ describe.each(STORAGE_KINDS)('staff and account security on %s', (kind) => {
     expect((await staff.login(central.clock, { password: 'not it' })).status).toBe(401);
 
     // A state-changing call without the CSRF header is refused even with the cookie.
+    const sessionCookie = staff.headers().cookie;
+    assert.isDefined(sessionCookie);
     const noCsrf = await fetch(`${central.baseUrl}/v1/staff/logout`, {
       method: 'POST',
-      headers: { cookie: staff.headers().cookie },
+      headers: { cookie: sessionCookie },
     });
     expect(noCsrf.status).toBe(403);
 

@@ -1,11 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { checkScreen } from './checks';
+import { demoResident } from './demo-resident';
 import { harnessForFile } from './harness';
 
 const harness = harnessForFile({ profile: 'lobby' });
 
 async function find(page: Page, index: number) {
-  const resident = harness().residents[index];
+  const resident = demoResident(harness(), index);
   await page.goto(harness().url);
   await expect(page.getByRole('heading', { name: 'Send money to a resident' })).toBeVisible();
   await checkScreen(page, 'lobby-find');

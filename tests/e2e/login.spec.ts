@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { harnessForFile, logIn, tapPin } from './harness';
 
 const harness = harnessForFile();
@@ -33,7 +34,7 @@ test('the on-screen keyboard types into the login fields', async ({ page }) => {
 });
 
 test('5 wrong PINs lock the account and the screen says to ask staff', async ({ page }) => {
-  const resident = harness().residents[4];
+  const resident = demoResident(harness(), 4);
   await page.goto(harness().url);
   await page.getByLabel('State').fill(resident.state);
   await page.getByLabel('DOC number').fill(resident.docNumber);

@@ -1,12 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { checkScreen } from './checks';
+import { demoResident } from './demo-resident';
 import { harnessForFile, tapPin } from './harness';
 
 const harness = harnessForFile();
 
 /** Chooses Spanish on the start screen and signs the resident in; one screen per test after. */
 async function signInInSpanish(page: Page) {
-  const resident = harness().residents[6];
+  const resident = demoResident(harness(), 6);
   await page.goto(harness().url);
   await page.getByRole('button', { name: 'Español' }).tap();
   await expect(page.getByRole('heading', { name: 'Bienvenido' })).toBeVisible();

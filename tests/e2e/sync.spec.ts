@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { harnessForFile, tapPin } from './harness';
 
 const harness = harnessForFile({ central: true });
@@ -10,7 +11,7 @@ const harness = harnessForFile({ central: true });
 async function logInWhenSynced(page: Page) {
   // Each spec here waits for sync cycles (first sync, offline, back online): its limit scales.
   test.slow();
-  const resident = harness().residents[0];
+  const resident = demoResident(harness(), 0);
   const menu = page.getByRole('navigation', { name: 'Main menu' });
   await expect
     .poll(

@@ -22,6 +22,8 @@ export async function chargeCardAtCentral(
   } catch (error) {
     if (!(error instanceof SyncError)) throw error;
     switch (error.refusal?.code) {
+      case undefined: // not a refusal: a transport or enrolment problem, sorted out below
+        break;
       case 'card_declined':
         return {
           ok: false,

@@ -82,4 +82,14 @@ describe('ID-003 CRC-16/KERMIT and framing', () => {
     expect(isInhibitedByMask(mask, 0x61)).toBe(false);
     expect(isInhibitedByMask(mask, 0x67)).toBe(true);
   });
+
+  it('refuses a currency assignment cut short with a typed error, and reads a short mask', () => {
+    const whole = encodeCurrencyAssignment(USD_SAMPLE_ASSIGNMENT);
+    expect(() => decodeCurrencyAssignment(whole.subarray(0, whole.length - 1))).toThrow(
+      expect.objectContaining({ name: 'DeviceError', message: 'malformed currency assignment' }),
+    );
+    // codes 0x69.. live in the second byte: a one-byte mask inhibits none of them
+    expect(isInhibitedByMask(Uint8Array.of(0xff), 0x61)).toBe(true);
+    expect(isInhibitedByMask(Uint8Array.of(0xff), 0x69)).toBe(false);
+  });
 });

@@ -95,8 +95,8 @@ export class Id003Framer {
         events.push({ kind: 'garbage', bytes: sync });
         this.buffer = this.buffer.subarray(sync);
       }
-      if (this.buffer.length < 2) break;
       const length = this.buffer[1];
+      if (length === undefined) break; // the length byte has not arrived yet
       if (length < MIN_FRAME || length > MAX_FRAME) {
         events.push({ kind: 'garbage', bytes: 1 });
         this.buffer = this.buffer.subarray(1);
@@ -112,7 +112,10 @@ export class Id003Framer {
       }
       events.push({
         kind: 'frame',
-        frame: { command: frame[2], data: Uint8Array.from(frame.subarray(3, length - 2)) },
+        frame: {
+          command: frame.readUInt8(2),
+          data: Uint8Array.from(frame.subarray(3, length - 2)),
+        },
       });
       this.buffer = this.buffer.subarray(length);
     }
@@ -143,11 +146,14 @@ export function decodeCurrencyAssignment(data: Uint8Array): CurrencyEntry[] {
   if (data.length % 4 !== 0) {
     throw new DeviceError('extended', 'malformed currency assignment', 'bad_reply', 'input');
   }
+  // the length check above guarantees all four bytes of every entry; getUint8 checks it again
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const entries: CurrencyEntry[] = [];
   for (let i = 0; i < data.length; i += 4) {
-    const [code, country, base, exponent] = data.subarray(i, i + 4);
+    const base = view.getUint8(i + 2);
     if (base === 0) continue; // unassigned code
-    entries.push({ code, country, cents: base * 10 ** exponent * 100 });
+    const cents = base * 10 ** view.getUint8(i + 3) * 100;
+    entries.push({ code: view.getUint8(i), country: view.getUint8(i + 1), cents });
   }
   return entries;
 }
@@ -171,17 +177,18 @@ export function denominationMask(
   acceptedCodes: readonly number[],
   allCodes: readonly number[],
 ): Uint8Array {
-  const mask = new Uint8Array(2);
+  let inhibited = 0;
   for (const code of allCodes) {
     const bit = code - 0x61;
     if (bit < 0 || bit > 15 || acceptedCodes.includes(code)) continue;
-    mask[bit >> 3] |= 1 << (bit & 7);
+    inhibited |= 1 << bit;
   }
-  return mask;
+  return Uint8Array.of(inhibited & 0xff, inhibited >> 8);
 }
 
 export function isInhibitedByMask(mask: Uint8Array, code: number): boolean {
   const bit = code - 0x61;
   if (bit < 0 || bit > 15) return false;
-  return (mask[bit >> 3] & (1 << (bit & 7))) !== 0;
+  // a mask shorter than two bytes inhibits nothing in the missing byte
+  return ((mask[bit >> 3] ?? 0) & (1 << (bit & 7))) !== 0;
 }

@@ -38,7 +38,9 @@ export function createByteLink(target: ByteLinkTarget, handlers: LinkHandlers): 
       return new UsbPrinterLink(target, handlers);
     case 'tcp':
       return new TcpLink(target, handlers);
-    default:
+    case 'serial':
+    case 'simulated':
+    case undefined: // a target without a kind is a serial line
       return new SerialLink(target, handlers);
   }
 }

@@ -107,6 +107,7 @@ export class TcpLink implements ByteLink {
       case 'EHOSTUNREACH':
       case 'ENETUNREACH':
         return `printer at ${this.address} is unreachable from this kiosk`;
+      case undefined:
       default:
         return `cannot connect to printer at ${this.address}: ${error.code ?? error.message}`;
     }

@@ -143,6 +143,7 @@ function openFailure(error: unknown): string {
     case 'ENODEV':
     case 'ENXIO':
       return 'the device is not connected';
+    case undefined:
     default:
       return errnoOf(error) ?? String(error);
   }

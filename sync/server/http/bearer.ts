@@ -6,10 +6,10 @@ import { HttpError } from './errors';
 /** The token of `authorization: Bearer <token>`, or 401. */
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
-  const match =
-    typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header) : null;
-  if (!match) throw new HttpError(401, 'unauthorized', 'send authorization: Bearer <token>');
-  return match[1];
+  const token =
+    typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header)?.[1] : null;
+  if (!token) throw new HttpError(401, 'unauthorized', 'send authorization: Bearer <token>');
+  return token;
 }
 
 /** Constant-time comparison of a presented token with the configured admin token. */

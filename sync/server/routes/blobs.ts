@@ -81,8 +81,9 @@ export function blobRoutes(app: FastifyInstance, context: RouteContext): void {
           clock,
           {
             sha256,
+            // the media type without its parameters (`; charset=...`)
             mime: String(request.headers['content-type'] ?? '')
-              .split(';')[0]
+              .replace(/;.*/s, '')
               .trim(),
             start: range.start,
             total: range.total,

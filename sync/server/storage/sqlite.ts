@@ -66,7 +66,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       return direct.all<T>(sql, params);
     },
     async get<T extends Row>(sql: string, params?: SqlParams) {
-      return direct.all<T>(sql, params)[0] as T | undefined;
+      return direct.all<T>(sql, params).at(0);
     },
     async run(sql, params) {
       return direct.run(sql, params);
@@ -109,7 +109,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       return exclusive(() => direct.all<T>(sql, params));
     },
     get<T extends Row>(sql: string, params?: SqlParams) {
-      return exclusive(() => direct.all<T>(sql, params)[0] as T | undefined);
+      return exclusive(() => direct.all<T>(sql, params).at(0));
     },
     run: (sql, params) => exclusive(() => direct.run(sql, params)),
     transaction: (fn, options) =>

@@ -23,14 +23,14 @@ function findBinaries(): string {
   const versions = existsSync(root)
     ? readdirSync(root).filter((version) => existsSync(join(root, version, 'bin', 'initdb')))
     : [];
-  if (versions.length === 0) {
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) {
     throw new Error(
       'PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install them ' +
         '(apt-get install postgresql; .ci/run does this) to run the PostgreSQL storage tests',
     );
   }
-  versions.sort((a, b) => Number(b) - Number(a));
-  return join(root, versions[0], 'bin');
+  return join(root, newest, 'bin');
 }
 
 function freePort(): Promise<number> {
