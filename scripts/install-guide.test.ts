@@ -174,8 +174,9 @@ describe('docs/install.md, followed literally', () => {
     const commands = blocks('sh', '3.');
     const terminal = new Terminal(home);
     try {
-      expect(commands).toHaveLength(7);
-      const [bootstrap, itSignIn, facility, supervisor, residents, codes, servicePin] = commands;
+      expect(commands).toHaveLength(8);
+      const [bootstrap, itSignIn, facility, unit, supervisor, residents, codes, servicePin] =
+        commands;
 
       const admin = await terminal.type(bootstrap!);
       const itPassword = /initial password: (\S+)/.exec(admin)![1]!;
@@ -189,6 +190,7 @@ describe('docs/install.md, followed literally', () => {
       expect(await terminal.type('echo "csrf:$IT_CSRF"')).toMatch(/csrf:[\w-]{16,}/);
 
       expect(await terminal.type(facility!)).toContain('"id":"fl-central"');
+      expect(await terminal.type(unit!)).toContain('"id":"fl-central-a"');
 
       const staff = JSON.parse(/\{"staffId".*\}/.exec(await terminal.type(supervisor!))![0]) as {
         initialPassword: string;

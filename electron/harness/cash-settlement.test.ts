@@ -74,7 +74,7 @@ describe('lobby kiosk: cash left behind is deposited', () => {
   const outboxDeposits = () =>
     lobby()
       .backend.store.outbox.unsettled(100)
-      .filter((m) => m.name === 'lobby.deposit').length;
+      .filter((m) => m.name === 'deposit.create').length;
 
   it('cancel after a bill: the bill is deposited (fee of what it covers), printed as cancelled, once', async () => {
     const c = await wsClient(lobby().url);

@@ -25,13 +25,9 @@ describe.each(STORAGE_KINDS)('the device transport with sessions (%s)', (kind) =
 
   async function enrolledTransport(options: { now?: () => number } = {}) {
     const keys = generateDeviceKeys();
-    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
-      facilityId: central.facility.id,
-      profile: 'kiosk',
-    });
     const identity = await enrollDevice(
       { baseUrl: central.baseUrl, appVersion: '1.0.0', schemaVersion: 1 },
-      { code: code.body.code, publicKey: keys.publicKey, appVersion: '1.0.0' },
+      { code: await central.enrollCode(), publicKey: keys.publicKey, appVersion: '1.0.0' },
     );
     const sent: Sent[] = [];
     let counter = 0;

@@ -146,18 +146,24 @@ export class TestCentral {
     });
   }
 
-  async device(
-    profile: DeviceProfile = 'kiosk',
-    serial?: string,
-    housingUnitId = TEST_UNIT,
-  ): Promise<TestDevice> {
+  /** A one-time enrollment code of the test facility (a kiosk's names its housing unit). */
+  async enrollCode(profile: DeviceProfile = 'kiosk', housingUnitId = TEST_UNIT): Promise<string> {
     const code = await this.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
       facilityId: this.facility.id,
       profile,
       ...(profile === 'kiosk' && { housingUnitId }),
     });
+    if (code.status !== 201) throw new Error(`enroll code refused: ${JSON.stringify(code.body)}`);
+    return code.body.code;
+  }
+
+  async device(
+    profile: DeviceProfile = 'kiosk',
+    serial?: string,
+    housingUnitId = TEST_UNIT,
+  ): Promise<TestDevice> {
     const device = new TestDevice(this.baseUrl);
-    const enrolled = await device.enroll(code.body.code, serial);
+    const enrolled = await device.enroll(await this.enrollCode(profile, housingUnitId), serial);
     if (enrolled.status !== 201) throw new Error(`enroll failed: ${JSON.stringify(enrolled.body)}`);
     return device;
   }
