@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { HarnessOptions } from '../../electron/harness';
 import type { TestSwipe } from '../../hardware/simulators/card-emulator';
 import type { FaultRequest } from '../../hardware/simulators/kiosk';
+import { demoResident } from './demo-resident';
 
 export interface DemoResident {
   state: string;
@@ -123,7 +124,7 @@ export async function tapPin(page: Page, pin: string) {
 
 /** Logs a demo resident in with state, DOC number and PIN (English labels). */
 export async function logIn(page: Page, harness: RunningHarness, index: number) {
-  const resident = harness.residents[index];
+  const resident = demoResident(harness, index);
   await page.goto(harness.url);
   await page.getByLabel('State').fill(resident.state);
   await page.getByLabel('DOC number').fill(resident.docNumber);

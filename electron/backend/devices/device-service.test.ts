@@ -203,7 +203,7 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
         const recorded = { event, payload };
         events.push(recorded);
         const index = waiters.findIndex((waiter) => waiter.match(recorded));
-        if (index >= 0) waiters.splice(index, 1)[0].resolve(recorded);
+        if (index >= 0) waiters.splice(index, 1)[0]?.resolve(recorded);
       },
     });
     await next(

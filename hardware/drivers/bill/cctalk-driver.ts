@@ -456,7 +456,8 @@ export class CcTalkDriver implements BillAcceptorDriver {
 
   private async route(code: number): Promise<void> {
     const reply = await this.command(Header.routeBill, Uint8Array.of(code));
-    const refusal = reply.length > 0 ? (RouteRefusal[reply[0]] ?? `code ${reply[0]}`) : null;
+    const [status] = reply;
+    const refusal = status === undefined ? null : (RouteRefusal[status] ?? `code ${status}`);
     if (refusal) {
       throw new DeviceError('extended', `route bill refused: ${refusal}`, 'refused', 'output');
     }

@@ -56,8 +56,8 @@ describe('ccTalk framing and simple checksum', () => {
   it('reports a checksum error and resynchronises on the next good frame', () => {
     const framer = new CcTalkFramer(1, 40);
     const good = encodeCcTalk({ destination: 1, source: 40, header: 0, data: Uint8Array.of(9) });
-    const bad = Uint8Array.from(good);
-    bad[4] ^= 0xff;
+    // the data byte flipped
+    const bad = good.map((byte, index) => (index === 4 ? byte ^ 0xff : byte));
     const events = framer.push(Buffer.concat([bad, good]));
     expect(events.some((event) => event.kind === 'bad_checksum')).toBe(true);
     expect(events.filter((event) => event.kind === 'frame')).toEqual([

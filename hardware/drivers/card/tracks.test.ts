@@ -179,7 +179,7 @@ describe('swipe framer', () => {
           }
           expect(frames).toHaveLength(1);
           const [only] = frames;
-          expect(only.kind === 'frame' && only.frame.toString('latin1')).toBe(SAMPLE);
+          expect(only?.kind === 'frame' && only.frame.toString('latin1')).toBe(SAMPLE);
         },
       ),
     );
