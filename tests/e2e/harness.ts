@@ -53,7 +53,7 @@ async function spawnHarness(options: HarnessFileOptions) {
     ['--import', 'tsx', 'tests/e2e/harness-process.ts', JSON.stringify(options)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const answers = new Map<number, (answer: { value?: unknown; error?: string }) => void>();
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`harness exited early with code ${code}`)));
@@ -71,7 +71,7 @@ async function spawnHarness(options: HarnessFileOptions) {
       answers.set(id, ({ value, error }) =>
         error ? reject(new Error(error)) : resolve(value as T),
       );
-      child.stdin!.write(`${JSON.stringify({ id, op, arg })}\n`);
+      child.stdin.write(`${JSON.stringify({ id, op, arg })}\n`);
     });
   const simulator: Simulator = {
     swipe: (swipe) => command('swipe', swipe),
