@@ -353,9 +353,10 @@ export class CcTalkDriver implements BillAcceptorDriver {
       );
       fresh = BUFFER_SIZE;
     }
-    for (let age = fresh - 1; age >= 0; age -= 1) {
+    // the buffer is newest first (age 0): handle the fresh ones oldest first
+    for (const [age, event] of [...buffered.events.slice(0, fresh).entries()].reverse()) {
       try {
-        await this.handle(buffered.events[age]!);
+        await this.handle(event);
       } catch (error) {
         if (error instanceof NotRecorded) return; // handled again at the next poll
         throw error;
