@@ -62,21 +62,22 @@ function percentile(samples: number[], p: number): number {
  * Samples of each run, taken in turn (a, b, a, b ...) with the same argument for both, so a
  * burst of load from elsewhere on the machine hits every system of a ratio alike.
  */
-async function time<A>(
+async function time<A, Runs extends readonly ((argument: A) => unknown)[]>(
   argument: () => A,
-  ...runs: ((argument: A) => unknown)[]
-): Promise<number[][]> {
-  const samples = runs.map(() => [] as number[]);
+  ...runs: Runs
+): Promise<{ [R in keyof Runs]: number[] }> {
+  const timed = runs.map((run) => ({ run, samples: [] as number[] }));
   for (let i = 0; i < 50 + RUNS; i += 1) {
     const given = argument();
-    for (const [r, run] of runs.entries()) {
+    for (const { run, samples } of timed) {
       const start = performance.now();
       await run(given);
       // The first 50 rounds warm the page cache and the JIT.
-      if (i >= 50) samples[r]!.push(performance.now() - start);
+      if (i >= 50) samples.push(performance.now() - start);
     }
   }
-  return samples;
+  // one list of samples per run, in the order of `runs`
+  return timed.map(({ samples }) => samples) as { [R in keyof Runs]: number[] };
 }
 
 const at = (minutesAgo: number) =>

@@ -81,6 +81,7 @@ export function toMatchable(original: string): MatchableText {
       offset += 1;
       continue;
     }
+    // offset < original.length (the loop condition), so there is a code point here
     const codePoint = String.fromCodePoint(original.codePointAt(offset)!);
     const folded = foldCodePoint(codePoint);
     for (let k = 0; k < folded.length; k += 1) {

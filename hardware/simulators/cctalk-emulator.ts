@@ -217,8 +217,9 @@ export class CcTalkBillValidatorEmulator implements BillValidatorEmulator {
   private receive(bytes: Buffer): void {
     this.pending = Buffer.concat([this.pending, bytes]);
     // a message is complete when its length byte says so; the sum of all its bytes is 0 mod 256
+    // bounds-checked reads: at least 5 bytes are pending, and a message is at least 5 long
     while (this.pending.length >= 5) {
-      const size = this.pending[1] + 5;
+      const size = this.pending.readUInt8(1) + 5;
       if (this.pending.length < size) return;
       const message = this.pending.subarray(0, size);
       const sum = message.reduce((total, byte) => (total + byte) % 256, 0);
@@ -230,7 +231,7 @@ export class CcTalkBillValidatorEmulator implements BillValidatorEmulator {
       this.pending = this.pending.subarray(size);
       if (this.faults.noAnswer) continue;
       if (this.options.echo) this.wire.send(Uint8Array.from(message));
-      this.answer(message[2], message[3], message.subarray(4, size - 1));
+      this.answer(message.readUInt8(2), message.readUInt8(3), message.subarray(4, size - 1));
     }
   }
 

@@ -238,6 +238,9 @@ function injectFault(
       emulators.card.partialSwipe({ card: 'visa' }, 20);
       wires.card.send(Uint8Array.of(0x0d, 0x03));
       return;
+    default:
+      // a fault of the link rather than of the device: handled below, once the link is known
+      break;
   }
   if (!link) throw new Error(`${fault} needs a controllable link for ${device}`);
   switch (fault) {

@@ -172,6 +172,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         }
         // The server refused the body unread, so it never applied this mutation: settling it
         // here as rejected is safe, and it no longer blocks the ones behind it.
+        // (batch holds exactly this one mutation here)
         results = [tooLarge(batch[0]!.id, batch[0]!.seq)];
       }
       const sent = new Set(batch.map((mutation) => mutation.id));

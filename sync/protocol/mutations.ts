@@ -214,7 +214,7 @@ export const PushRequestSchema = z.object({
     .array(MutationEnvelopeSchema)
     .min(1)
     .max(MAX_PUSH_BATCH)
-    .refine((list) => list.every((m, i) => i === 0 || m.seq > list[i - 1].seq), {
+    .refine((list) => list.every((m, i) => m.seq > (list[i - 1]?.seq ?? -Infinity)), {
       message: 'mutations must be in strictly increasing seq order',
     }),
 });

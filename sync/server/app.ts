@@ -69,9 +69,10 @@ export interface CentralServerOptions {
  */
 export async function createCentralServer(options: CentralServerOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Typed as Fastify's base logger so routes and plugins take the plain FastifyInstance.
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    // Typed as Fastify's base logger so routes and plugins take the plain FastifyInstance.
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: limits.bodyBytes,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

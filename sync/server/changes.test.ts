@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { PullResponseSchema } from '../protocol';
 import { ChangeBuffer } from './changes';
 import type { AuthenticatedDevice } from './http/device-auth';
@@ -24,7 +24,9 @@ async function pullFrom(storage: Storage, cursor: string | null) {
     { scopes: [{ scope, cursor }], limit: 100 },
     createPageSigner(storage),
   );
-  return PullResponseSchema.parse(JSON.parse(answer)).pages[0];
+  const [page] = PullResponseSchema.parse(JSON.parse(answer)).pages;
+  assert.isDefined(page, 'a page for the one scope asked');
+  return page;
 }
 
 /** Resolves once another session waits on a lock (PostgreSQL); at once on SQLite's queue. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import {
   HEADERS,
   PullResponseSchema,
@@ -38,6 +38,13 @@ async function pullScope(
     limit,
   });
   return answer;
+}
+
+/** The page of the one scope a pull asked for. */
+function onlyPage(body: unknown) {
+  const [page] = PullResponseSchema.parse(body).pages;
+  assert.isDefined(page, 'a page for the one scope asked');
+  return page;
 }
 
 describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
@@ -160,8 +167,8 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       const result = await push(device, [first, unknown, bad]);
       expect(result.highWaterMark).toBe(3);
       expect(result.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected']);
-      expect(result.results[1].outcome).toMatchObject({ code: 'unknown_mutation' });
-      expect(result.results[2].outcome).toMatchObject({ code: 'invalid_args' });
+      expect(result.results[1]?.outcome).toMatchObject({ code: 'unknown_mutation' });
+      expect(result.results[2]?.outcome).toMatchObject({ code: 'invalid_args' });
 
       const retry = await push(device, [first, unknown, bad, pinFailed(4, residentId)]);
       expect(retry.results.map((r) => r.status)).toEqual([
@@ -170,7 +177,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         'duplicate',
         'applied',
       ]);
-      expect(retry.results[1].outcome).toEqual(result.results[1].outcome);
+      expect(retry.results[1]?.outcome).toEqual(result.results[1]?.outcome);
       expect(retry.highWaterMark).toBe(4);
 
       const row = await central.storage.get<{ failed_pin_attempts: number }>(
@@ -179,7 +186,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       );
       expect(row?.failed_pin_attempts).toBe(2);
       const reused = await push(device, [pinFailed(4, residentId)]);
-      expect(reused.results[0].outcome).toMatchObject({ status: 'rejected', code: 'conflict' });
+      expect(reused.results[0]?.outcome).toMatchObject({ status: 'rejected', code: 'conflict' });
       const twice = pinFailed(5, residentId);
       const sameBatch = await push(device, [twice, { ...twice, seq: 6 }]);
       expect(sameBatch.results.map((r) => r.status)).toEqual(['applied', 'duplicate']);
@@ -193,9 +200,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         [1, 2, 3, 4, 5].map((seq) => pinFailed(seq, residentId)),
       );
       const page = await pullScope(device, 'unit', TEST_UNIT, null);
-      const resident = PullResponseSchema.parse(page.body).pages[0].changes.find(
-        (c) => c.id === residentId,
-      );
+      const resident = onlyPage(page.body).changes.find((c) => c.id === residentId);
       expect(resident).toMatchObject({
         op: 'upsert',
         data: { locked: true, failedPinAttempts: 5 },
@@ -213,20 +218,18 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         args: { residentId, at },
       });
       const residentChange = async (cursor: string | null) => {
-        const page = PullResponseSchema.parse(
-          (await pullScope(device, 'unit', TEST_UNIT, cursor)).body,
-        ).pages[0];
+        const page = onlyPage((await pullScope(device, 'unit', TEST_UNIT, cursor)).body);
         return { page, change: page.changes.find((c) => c.id === residentId) };
       };
       await push(device, [pinFailed(1, residentId), pinFailed(2, residentId)]);
       const before = await residentChange(null);
       expect(before.change).toMatchObject({ data: { failedPinAttempts: 2 } });
 
-      expect((await push(device, [pinSucceeded(3)])).results[0].status).toBe('applied');
+      expect((await push(device, [pinSucceeded(3)])).results[0]?.status).toBe('applied');
       const cleared = await residentChange(before.page.cursor);
       expect(cleared.change).toMatchObject({ data: { failedPinAttempts: 0, locked: false } });
 
-      expect((await push(device, [pinSucceeded(4)])).results[0].status).toBe('applied');
+      expect((await push(device, [pinSucceeded(4)])).results[0]?.status).toBe('applied');
       const again = await residentChange(cleared.page.cursor);
       expect(again.change).toBeUndefined();
       expect(again.page.cursor).toBe(cleared.page.cursor);
@@ -278,7 +281,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       for (;;) {
         const answer = await pullScope(device, 'unit', TEST_UNIT, cursor, 2);
         expect(answer.status).toBe(200);
-        const page = PullResponseSchema.parse(answer.body).pages[0];
+        const page = onlyPage(answer.body);
         expect(page.checksum).toBe(await pageChecksum(page));
         for (const change of page.changes) seen.set(`${change.entity}:${change.id}`, change);
         cursor = page.cursor;
@@ -292,9 +295,9 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         (await pullScope(device, 'unit', TEST_UNIT, cursor)).body,
       );
       expect(empty.pages[0]).toMatchObject({ changes: [], cursor, hasMore: false });
-      const facility = PullResponseSchema.parse(
+      const facility = onlyPage(
         (await pullScope(device, 'facility', central.facility.id, null)).body,
-      ).pages[0];
+      );
       expect(facility.changes.map((c) => `${c.entity}:${c.id}`)).toEqual([
         `facility:${central.facility.id}`,
       ]);
@@ -325,7 +328,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
           },
         },
       ]);
-      expect(deposited.results[0].outcome).toEqual({ status: 'applied' });
+      expect(deposited.results[0]?.outcome).toEqual({ status: 'applied' });
       const chargebackId = newId();
       expect(
         (
@@ -337,9 +340,9 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
           })
         ).status,
       ).toBe(201);
-      const blocked = PullResponseSchema.parse(
+      const blocked = onlyPage(
         (await pullScope(device, 'facility', central.facility.id, cursor)).body,
-      ).pages[0];
+      );
       expect(blocked.changes.filter((c) => c.entity === 'block').map((c) => c.op)).toEqual([
         'upsert',
         'upsert',
@@ -351,9 +354,9 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
           })
         ).status,
       ).toBe(200);
-      const lifted = PullResponseSchema.parse(
+      const lifted = onlyPage(
         (await pullScope(device, 'facility', central.facility.id, blocked.cursor)).body,
-      ).pages[0];
+      );
       expect(lifted.changes.filter((c) => c.entity === 'block').map((c) => c.op)).toEqual([
         'delete',
         'delete',
@@ -430,7 +433,7 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
         { status: 'rejected', code: 'forbidden' },
       ]);
       const noSerial = await central.device('tablet');
-      expect((await push(noSerial, [pinFailed(1, mine)])).results[0].outcome).toMatchObject({
+      expect((await push(noSerial, [pinFailed(1, mine)])).results[0]?.outcome).toMatchObject({
         status: 'rejected',
         code: 'forbidden',
       });
@@ -458,11 +461,11 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       // a resident's own bills that bought no bundle at a housing-unit kiosk: a cash deposit;
       // a tablet has no bill acceptor and may push none
       const ownCash = await push(await central.device('kiosk'), [deposit(1, mine)]);
-      expect(ownCash.results[0].outcome).toEqual({ status: 'applied' });
+      expect(ownCash.results[0]?.outcome).toEqual({ status: 'applied' });
       const fromTablet = await push(await central.device('tablet', 'TAB-PUSH-2'), [
         deposit(1, mine),
       ]);
-      expect(fromTablet.results[0].outcome).toMatchObject({
+      expect(fromTablet.results[0]?.outcome).toMatchObject({
         status: 'rejected',
         code: 'forbidden',
       });

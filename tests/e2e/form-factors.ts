@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { checkScreen } from './checks';
 import { tapPin, type RunningHarness } from './harness';
 
@@ -23,7 +24,7 @@ export async function chooseLanguage(page: Page, language: Language) {
 
 /** Logs in with the fields' names, so it works in either language. */
 export async function logInAnyLanguage(page: Page, harness: RunningHarness, index: number) {
-  const resident = harness.residents[index]!;
+  const resident = demoResident(harness, index);
   await page.locator('input[name=state]').fill(resident.state);
   await page.locator('input[name=docNumber]').fill(resident.docNumber);
   await tapPin(page, resident.pin);

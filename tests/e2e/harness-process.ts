@@ -56,10 +56,14 @@ const CENTRAL_OPS = {
 type CentralOp = keyof typeof CENTRAL_OPS;
 type Op = 'swipe' | 'insertBill' | 'scanBadge' | 'printed' | 'inject' | CentralOp;
 
+function isCentralOp(op: Op): op is CentralOp {
+  return op in CENTRAL_OPS;
+}
+
 function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
-  if (op in CENTRAL_OPS) {
+  if (isCentralOp(op)) {
     if (!central) throw new Error('started without central');
-    return central[CENTRAL_OPS[op as CentralOp]]();
+    return central[CENTRAL_OPS[op]]();
   }
   if (!simulator) throw new Error('started without simulatedDevices');
   switch (op) {

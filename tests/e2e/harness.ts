@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { HarnessOptions } from '../../electron/harness';
 import type { TestSwipe } from '../../hardware/simulators/card-emulator';
 import type { FaultRequest } from '../../hardware/simulators/kiosk';
+import { demoResident } from './demo-resident';
 
 export interface DemoResident {
   state: string;
@@ -52,7 +53,7 @@ async function spawnHarness(options: HarnessFileOptions) {
     ['--import', 'tsx', 'tests/e2e/harness-process.ts', JSON.stringify(options)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const answers = new Map<number, (answer: { value?: unknown; error?: string }) => void>();
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`harness exited early with code ${code}`)));
@@ -70,7 +71,7 @@ async function spawnHarness(options: HarnessFileOptions) {
       answers.set(id, ({ value, error }) =>
         error ? reject(new Error(error)) : resolve(value as T),
       );
-      child.stdin!.write(`${JSON.stringify({ id, op, arg })}\n`);
+      child.stdin.write(`${JSON.stringify({ id, op, arg })}\n`);
     });
   const simulator: Simulator = {
     swipe: (swipe) => command('swipe', swipe),
@@ -123,7 +124,7 @@ export async function tapPin(page: Page, pin: string) {
 
 /** Logs a demo resident in with state, DOC number and PIN (English labels). */
 export async function logIn(page: Page, harness: RunningHarness, index: number) {
-  const resident = harness.residents[index];
+  const resident = demoResident(harness, index);
   await page.goto(harness.url);
   await page.getByLabel('State').fill(resident.state);
   await page.getByLabel('DOC number').fill(resident.docNumber);

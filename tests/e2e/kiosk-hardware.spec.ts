@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { harnessForFile, logIn, tapPin } from './harness';
 import { doubleTapInOneFrame, recordCalls } from './taps';
 
 const harness = harnessForFile({ profile: 'kiosk', simulatedDevices: true });
 
 test('a badge scan asks only for the PIN and logs the resident in', async ({ page }) => {
-  const resident = harness().residents[2];
+  const resident = demoResident(harness(), 2);
   await page.goto(harness().url);
   await expect(page.getByText('You can also scan your badge at the scanner.')).toBeVisible();
   await harness().simulator.scanBadge(resident.badgeToken);
@@ -17,7 +18,7 @@ test('a badge scan asks only for the PIN and logs the resident in', async ({ pag
 });
 
 test('a resident buys stamps with cash at the kiosk and gets a receipt', async ({ page }) => {
-  const resident = harness().residents[3];
+  const resident = demoResident(harness(), 3);
   await page.goto(harness().url);
   // Events reach open connections only: scan once the screen is connected.
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { LOBBY_IDLE_MS } from '../../renderer/components/idle-return';
 import { chooseLanguage } from './form-factors';
 import { harnessForFile } from './harness';
@@ -10,7 +11,7 @@ test('a lobby screen left alone returns to the start, forgets the person and the
 }) => {
   // The page's clock is Playwright's: the idle time passes when the test says so.
   await page.clock.install();
-  const resident = harness().residents[0]!;
+  const resident = demoResident(harness(), 0);
   await page.goto(harness().url);
   await chooseLanguage(page, 'es');
   await page.locator('input[name=state]').fill(resident.state);

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import type { RunningHarness } from './harness';
 
 /** Finds demo resident n at the lobby kiosk, confirms them, and asks the fee of `dollars` by `method`. */
@@ -9,7 +10,7 @@ export async function startDeposit(
   dollars: string,
   method: 'Card' | 'Cash',
 ) {
-  const resident = harness.residents[index]!;
+  const resident = demoResident(harness, index);
   await page.goto(harness.url);
   await page.getByLabel('State').fill(resident.state);
   await page.getByLabel('DOC number').fill(resident.docNumber);

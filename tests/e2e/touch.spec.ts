@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { FORM_FACTORS, logInAnyLanguage, openMenu } from './form-factors';
 import { harnessForFile, tapPin } from './harness';
 import { doubleTapInOneFrame, recordCalls } from './taps';
@@ -17,7 +18,7 @@ for (const [formFactor, viewport] of Object.entries(FORM_FACTORS)) {
     test('log in by touch alone: state picker, code keys, PIN pad, Enter submits', async ({
       page,
     }) => {
-      const resident = harness().residents[0]!;
+      const resident = demoResident(harness(), 0);
       await page.goto(harness().url);
       await tapPin(page, resident.pin);
       await page.locator('input[name=state]').tap();

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoResident } from './demo-resident';
 import { chooseLanguage, eachFormFactor, lookAt } from './form-factors';
 import { harnessForFile } from './harness';
 
@@ -8,7 +9,7 @@ const harness = harnessForFile({ profile: 'lobby', simulatedDevices: true });
 
 /** Finds demo resident 0, asks the fee for $38.05 in cash, pays, and inserts one $20 bill. */
 async function oneBillIn(page: Page) {
-  const resident = harness().residents[0]!;
+  const resident = demoResident(harness(), 0);
   await page.locator('input[name=state]').fill(resident.state);
   await page.locator('input[name=docNumber]').fill(resident.docNumber);
   await page.locator('form button[type=submit]').tap();

@@ -71,7 +71,9 @@ describe('central service killed during a push', () => {
       let killed: Promise<void> | undefined;
       proxy.plan = ({ path }) => {
         if (path === '/v1/push' && (pushes += 1) === 3) {
-          setTimeout(() => (killed = server.stop('SIGKILL')), 1);
+          setTimeout(() => {
+            killed = server.stop('SIGKILL');
+          }, 1);
         }
         return { kind: 'pass' };
       };

@@ -102,18 +102,20 @@ describe('a device port that cannot be opened', () => {
   it('is said at the default log level, naming the device and the path', async () => {
     const dir = tempDir('homeline-devices-wrong-port-');
     const path = join(dir.path, 'ttyUSB-no-such-port');
-    let sink: Writable | undefined;
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        sink.emit('logLine', String(chunk));
+        done();
+      },
+    });
     const said = new Promise<string>((resolve) => {
-      sink = new Writable({
-        write(chunk, _encoding, done) {
-          if (String(chunk).includes('cannot open')) resolve(String(chunk));
-          done();
-        },
+      sink.on('logLine', (line: string) => {
+        if (line.includes('cannot open')) resolve(line);
       });
     });
     const service = createDeviceService({
       // The shell's default level: what facility IT sees without turning on debug.
-      logger: pino({ level: 'info' }, sink!),
+      logger: pino({ level: 'info' }, sink),
       onEvent: () => undefined,
       creditJournalPath: join(dir.path, 'credits.db'),
       config: {
@@ -203,7 +205,7 @@ describe.skipIf(!socat)('device service against the simulator on socat ptys', ()
         const recorded = { event, payload };
         events.push(recorded);
         const index = waiters.findIndex((waiter) => waiter.match(recorded));
-        if (index >= 0) waiters.splice(index, 1)[0].resolve(recorded);
+        if (index >= 0) waiters.splice(index, 1)[0]?.resolve(recorded);
       },
     });
     await next(

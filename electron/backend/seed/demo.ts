@@ -112,7 +112,7 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
   const photoHash = createHash('sha256').update(DEMO_PHOTO).digest('hex');
 
   for (let index = 0; index < residentCount; index += 1) {
-    const [firstName, lastName] = NAMES[index]!;
+    const [firstName, lastName] = NAMES[index]!; // residentCount <= NAMES.length
     const residentId = DEMO.residentId(index);
     store.residents.upsert({
       id: residentId,

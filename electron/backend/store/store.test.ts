@@ -245,6 +245,7 @@ describe('outbox', () => {
       } catch (error) {
         return error;
       }
+      return 'nothing thrown';
     })();
     expect(refused).toBeInstanceOf(InvalidMutationError);
     expect(refused).toMatchObject({ mutation: 'stamps.purchase', field: 'purchaseId' });

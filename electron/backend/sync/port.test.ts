@@ -35,7 +35,7 @@ type Unpositioned = Change extends infer C
 let position = 0;
 const page = (scope: Scope, changes: Unpositioned[], hasMore = false): Page => ({
   scope,
-  changes: changes.map((change) => ({ ...change, position: ++position }) as Change),
+  changes: changes.map((change) => ({ ...change, position: ++position })),
   cursor: `epoch-1.${position + changes.length}`,
   hasMore,
   // The port applies pages the client already verified (checksum, signature).

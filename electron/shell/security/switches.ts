@@ -28,6 +28,7 @@ export function forbiddenSwitches(argv: readonly string[], platform: NodeJS.Plat
         ? 1
         : 0;
     if (prefix === 0) continue; // an ordinary argument, which the app ignores
+    // split always yields at least one piece
     const name = arg.slice(prefix).split('=', 1)[0]!.toLowerCase();
     if (ALLOWED_SWITCHES.has(name)) continue;
     if (platform === 'darwin' && MAC_PROCESS_SERIAL.test(name)) continue;

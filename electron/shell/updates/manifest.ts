@@ -99,6 +99,7 @@ export function checkReleaseManifest(info: unknown, check: ManifestCheck): Manif
   if (
     !Array.isArray(files) ||
     files.length !== release.files.length ||
+    // the lengths are equal (checked just above)
     !files.every((file, index) => sameFile(file, release.files[index]!))
   ) {
     return refuse('files differ from the signed ones');

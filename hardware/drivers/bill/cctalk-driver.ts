@@ -353,9 +353,10 @@ export class CcTalkDriver implements BillAcceptorDriver {
       );
       fresh = BUFFER_SIZE;
     }
-    for (let age = fresh - 1; age >= 0; age -= 1) {
+    // the buffer is newest first (age 0): handle the fresh ones oldest first
+    for (const [age, event] of [...buffered.events.slice(0, fresh).entries()].reverse()) {
       try {
-        await this.handle(buffered.events[age]!);
+        await this.handle(event);
       } catch (error) {
         if (error instanceof NotRecorded) return; // handled again at the next poll
         throw error;
@@ -456,7 +457,8 @@ export class CcTalkDriver implements BillAcceptorDriver {
 
   private async route(code: number): Promise<void> {
     const reply = await this.command(Header.routeBill, Uint8Array.of(code));
-    const refusal = reply.length > 0 ? (RouteRefusal[reply[0]] ?? `code ${reply[0]}`) : null;
+    const [status] = reply;
+    const refusal = status === undefined ? null : (RouteRefusal[status] ?? `code ${status}`);
     if (refusal) {
       throw new DeviceError('extended', `route bill refused: ${refusal}`, 'refused', 'output');
     }

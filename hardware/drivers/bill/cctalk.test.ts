@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
+import { DeviceError } from '../../hal';
 import {
   CcTalkFramer,
   Header,
@@ -56,8 +57,8 @@ describe('ccTalk framing and simple checksum', () => {
   it('reports a checksum error and resynchronises on the next good frame', () => {
     const framer = new CcTalkFramer(1, 40);
     const good = encodeCcTalk({ destination: 1, source: 40, header: 0, data: Uint8Array.of(9) });
-    const bad = Uint8Array.from(good);
-    bad[4] ^= 0xff;
+    // the data byte flipped
+    const bad = good.map((byte, index) => (index === 4 ? byte ^ 0xff : byte));
     const events = framer.push(Buffer.concat([bad, good]));
     expect(events.some((event) => event.kind === 'bad_checksum')).toBe(true);
     expect(events.filter((event) => event.kind === 'frame')).toEqual([
@@ -114,7 +115,8 @@ describe('ccTalk bill validator data', () => {
   it('reads bill ids and values with the country scaling factor', () => {
     const id = parseBillId(Buffer.from('US0020A'));
     expect(id).toEqual({ country: 'US', value: 20, issue: 'A' });
-    expect(billCents(id!, parseScalingFactor(Uint8Array.of(100, 0, 2)))).toBe(2000);
+    assert.isNotNull(id);
+    expect(billCents(id, parseScalingFactor(Uint8Array.of(100, 0, 2)))).toBe(2000);
     // a country that counts in whole units: factor 1, no decimals
     expect(billCents({ country: 'MX', value: 500, issue: 'B' }, { factor: 1, decimals: 0 })).toBe(
       50_000,
@@ -122,6 +124,20 @@ describe('ccTalk bill validator data', () => {
     expect(parseBillId(Buffer.from('.......'))).toBeNull();
     expect(parseBillId(Buffer.from('US0000A'))).toBeNull();
     expect(() => parseScalingFactor(Uint8Array.of(1, 0))).toThrow(/malformed/);
+  });
+
+  it('answers a short or out-of-range reply with the typed bad_reply error, never a crash', () => {
+    const replies = [
+      () => decodeBufferedBillEvents(new Uint8Array(0)),
+      () => decodeBufferedBillEvents(new Uint8Array(10)),
+      () => parseScalingFactor(new Uint8Array(0)),
+      () => parseScalingFactor(Uint8Array.of(100, 0, 7)),
+    ];
+    for (const decode of replies) {
+      expect(decode).toThrow(DeviceError);
+      expect(decode).toThrow(expect.objectContaining({ extendedCode: 'bad_reply' }));
+    }
+    expect(parseBillId(new Uint8Array(0))).toBeNull();
   });
 
   it('builds the inhibit status: bit n-1 enables bill type n', () => {

@@ -101,12 +101,13 @@ export class CcTalkFramer {
       }
       if (skipped > 0) events.push({ kind: 'garbage', bytes: skipped });
       skipped = 0;
+      // bounds-checked reads; a frame is at least 5 bytes (total = LEN + 5)
       events.push({
         kind: 'frame',
         frame: {
-          destination: bytes[0],
-          source: bytes[2],
-          header: bytes[3],
+          destination: bytes.readUInt8(0),
+          source: bytes.readUInt8(2),
+          header: bytes.readUInt8(3),
           data: Uint8Array.from(bytes.subarray(4, total - 1)),
         },
       });
@@ -140,13 +141,25 @@ export interface BufferedBillEvents {
   events: BillEventCode[];
 }
 
+function malformedReply(what: string): DeviceError {
+  return new DeviceError('extended', `malformed ${what}`, 'bad_reply', 'input');
+}
+
+/** The byte at `index` of a reply; one too short to hold it is malformed, never a crash. */
+function replyByte(data: Uint8Array, index: number, what: string): number {
+  const byte = data[index];
+  if (byte === undefined) throw malformedReply(what);
+  return byte;
+}
+
 export function decodeBufferedBillEvents(data: Uint8Array): BufferedBillEvents {
-  if (data.length !== 11) {
-    throw new DeviceError('extended', 'malformed bill event buffer', 'bad_reply', 'input');
-  }
+  const what = 'bill event buffer';
+  if (data.length !== 11) throw malformedReply(what);
   const events: BillEventCode[] = [];
-  for (let i = 1; i < 11; i += 2) events.push({ a: data[i], b: data[i + 1] });
-  return { counter: data[0], events };
+  for (let i = 1; i < 11; i += 2) {
+    events.push({ a: replyByte(data, i, what), b: replyByte(data, i + 1, what) });
+  }
+  return { counter: replyByte(data, 0, what), events };
 }
 
 /** How many events happened from counter `from` to counter `to` (the counter skips 0). */
@@ -196,9 +209,10 @@ export interface BillId {
 /** Null for an unprogrammed bill type (anything not in the id format). */
 export function parseBillId(data: Uint8Array): BillId | null {
   const text = Buffer.from(data).toString('latin1');
-  const match = /^([A-Z]{2})(\d{4})([A-Z])$/.exec(text);
-  if (!match || Number(match[2]) === 0) return null;
-  return { country: match[1], value: Number(match[2]), issue: match[3] };
+  const [, country, digits, issue] = /^([A-Z]{2})(\d{4})([A-Z])$/.exec(text) ?? [];
+  if (country === undefined || digits === undefined || issue === undefined) return null;
+  const value = Number(digits);
+  return value === 0 ? null : { country, value, issue };
 }
 
 /** Country scaling factor (156): factor LSB, MSB, decimal places. */
@@ -208,10 +222,11 @@ export interface ScalingFactor {
 }
 
 export function parseScalingFactor(data: Uint8Array): ScalingFactor {
-  if (data.length !== 3 || data[2] > 6) {
-    throw new DeviceError('extended', 'malformed country scaling factor', 'bad_reply', 'input');
-  }
-  return { factor: data[0] | (data[1] << 8), decimals: data[2] };
+  const what = 'country scaling factor';
+  if (data.length !== 3) throw malformedReply(what);
+  const decimals = replyByte(data, 2, what);
+  if (decimals > 6) throw malformedReply(what);
+  return { factor: replyByte(data, 0, what) | (replyByte(data, 1, what) << 8), decimals };
 }
 
 /** A bill's value in cents: id value x scaling factor, in units of 10^-decimals. */
@@ -228,10 +243,10 @@ export const CURRENCY_OF_COUNTRY: Readonly<Record<string, string>> = {
 
 /** Inhibit status (231): bit n-1 set = bill type n enabled (16 types, two bytes). */
 export function inhibitMask(enabledTypes: readonly number[]): Uint8Array {
-  const mask = new Uint8Array(2);
+  let bits = 0;
   for (const type of enabledTypes) {
     if (type < 1 || type > 16) continue;
-    mask[(type - 1) >> 3] |= 1 << ((type - 1) & 7);
+    bits |= 1 << (type - 1);
   }
-  return mask;
+  return Uint8Array.of(bits & 0xff, bits >> 8);
 }

@@ -40,9 +40,10 @@ export function toCardResult(fields: SwipeFields, policy: CardPolicy): CardResul
 /** Luhn over ASCII digit bytes. */
 export function luhnValid(digits: Uint8Array): boolean {
   let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let digit = digits[digits.length - 1 - i] - 0x30;
-    if (i % 2 === 1) {
+  for (const [index, byte] of digits.entries()) {
+    let digit = byte - 0x30;
+    // every second digit counting from the right (the check digit is not doubled)
+    if ((digits.length - 1 - index) % 2 === 1) {
       digit *= 2;
       if (digit > 9) digit -= 9;
     }
@@ -51,9 +52,18 @@ export function luhnValid(digits: Uint8Array): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-function prefixValue(digits: Uint8Array, count: number): number {
+/** The digit at `index` of a field; a field too short to hold it is a format error. */
+function digitAt(digits: Uint8Array, index: number, field: string): number {
+  const byte = digits[index];
+  if (byte === undefined || byte < 0x30 || byte > 0x39) {
+    throw swipeError('format', `the ${field} is too short or not digits`);
+  }
+  return byte - 0x30;
+}
+
+function prefixValue(digits: Uint8Array, count: number, field: string): number {
   let value = 0;
-  for (let i = 0; i < count; i += 1) value = value * 10 + (digits[i] - 0x30);
+  for (let i = 0; i < count; i += 1) value = value * 10 + digitAt(digits, i, field);
   return value;
 }
 
@@ -64,8 +74,8 @@ export function brandOf(digits: Uint8Array): CardBrand {
     if (length === 13 || length === 16 || length === 19) return 'visa';
     throw swipeError('brand_refused', 'a Visa number must have 13, 16 or 19 digits');
   }
-  const two = prefixValue(digits, 2);
-  const four = prefixValue(digits, 4);
+  const two = prefixValue(digits, 2, 'card number');
+  const four = prefixValue(digits, 4, 'card number');
   if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) {
     if (length === 16) return 'mastercard';
     throw swipeError('brand_refused', 'a Mastercard number must have 16 digits');
@@ -75,8 +85,8 @@ export function brandOf(digits: Uint8Array): CardBrand {
 
 /** YYMM -> YYYY-MM; a card is valid through the last day of its expiry month. */
 export function expiryOf(yymm: Uint8Array, now: Date): string {
-  const year = 2000 + prefixValue(yymm, 2);
-  const month = (yymm[2] - 0x30) * 10 + (yymm[3] - 0x30);
+  const year = 2000 + prefixValue(yymm, 2, 'expiry');
+  const month = digitAt(yymm, 2, 'expiry') * 10 + digitAt(yymm, 3, 'expiry');
   if (month < 1 || month > 12) throw swipeError('format', 'the expiry month is invalid');
   const current = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
   if (year * 12 + month < current) throw swipeError('expired', 'the card has expired');

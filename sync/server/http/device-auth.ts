@@ -69,7 +69,12 @@ function requestHeaders(request: FastifyRequest) {
   const mac = header(HEADERS.mac);
   const bySignature = signature !== undefined && sessionId === undefined && mac === undefined;
   const bySession = signature === undefined && sessionId !== undefined && mac !== undefined;
-  if (deviceId === undefined || counterText === undefined || !(bySignature || bySession)) {
+  const proof: Proof | undefined = bySignature
+    ? { kind: 'signature', signature }
+    : bySession
+      ? { kind: 'session', id: sessionId, mac }
+      : undefined;
+  if (deviceId === undefined || counterText === undefined || proof === undefined) {
     throw new HttpError(
       401,
       'unauthorized',
@@ -80,9 +85,6 @@ function requestHeaders(request: FastifyRequest) {
   if (!/^\d{1,15}$/.test(counterText) || counter < 1) {
     throw new HttpError(401, 'unauthorized', 'counter must be a positive integer');
   }
-  const proof: Proof = bySignature
-    ? { kind: 'signature', signature: signature! }
-    : { kind: 'session', id: sessionId!, mac: mac! };
   return { deviceId, counter, proof };
 }
 

@@ -57,6 +57,7 @@ export class ProcessorSimulatorProcess {
         child.stdout?.off('data', onData);
         child.stdout?.resume();
         child.removeListener('exit', onExit);
+        // group 1 is not optional: a match always holds it
         const started = new ProcessorSimulatorProcess(child, match[1]!, keys);
         started
           .call<TestCards>('GET', '/v1/test/cards')

@@ -30,6 +30,7 @@ const CHANNEL_FILE = /^([a-z0-9]{1,32})(?:-(linux(?:-arm64)?|mac))?\.yml$/;
 export function parseChannelFile(file: string): { channel: string; platform: Platform } | null {
   const match = CHANNEL_FILE.exec(file);
   if (!match) return null;
+  // group 1 is not optional: a match always holds it
   return { channel: match[1]!, platform: (match[2] ?? 'win') as Platform };
 }
 

@@ -194,7 +194,7 @@ export async function publishRelease(options: PublishOptions): Promise<StoredMan
   await mkdir(dir, { recursive: true });
   const files: ReleaseFile[] = [];
   for (const [index, artifact] of options.artifacts.entries()) {
-    const name = names[index]!;
+    const name = names[index]!; // names is artifacts mapped, index for index
     const target = join(dir, name);
     await copyFile(artifact, target);
     files.push({

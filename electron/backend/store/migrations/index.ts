@@ -22,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
 ];
 
+// the list above is not empty
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export type { Migration } from './migration';

@@ -18,6 +18,7 @@ export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration008,
 ];
 
+// the list above is not empty
 export const LATEST_CENTRAL_SCHEMA_VERSION =
   CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]!.version;
 export type { CentralMigration } from './migration';
