@@ -8,6 +8,8 @@ import { expect, type Page } from '@playwright/test';
  */
 export async function checkScreen(page: Page, name: string) {
   await page.waitForLoadState('networkidle');
+  // a lazy screen is checked once it is there, not its loading placeholder
+  await expect(page.locator('h1').first()).toBeAttached();
   const { violations } = await new AxeBuilder({ page })
     // wcag2aaa brings axe's enhanced contrast rule: text at 7:1, as the design tokens promise.
     .withTags(['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'best-practice'])

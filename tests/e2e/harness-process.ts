@@ -60,6 +60,19 @@ function isCentralOp(op: Op): op is CentralOp {
   return op in CENTRAL_OPS;
 }
 
+/**
+ * A person holds the next bill until the slot takes it: while the last bill is still on its way
+ * to the cassette (`busy`) or the acceptor is still starting, they wait; a closed slot for any
+ * other reason (inhibited, jammed, full) refuses the bill at once, as the emulator says.
+ */
+async function feedWhenReady(simulator: KioskControls, cents: number): Promise<boolean> {
+  const transient = new Set(['busy', 'not_started']);
+  while (transient.has(simulator.billSlotClosedBecause() ?? '')) {
+    await new Promise((wake) => setTimeout(wake, 20));
+  }
+  return simulator.insertBill(cents);
+}
+
 function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
   if (isCentralOp(op)) {
     if (!central) throw new Error('started without central');
@@ -70,7 +83,7 @@ function run(simulator: KioskControls | null, op: Op, arg: unknown): unknown {
     case 'swipe':
       return simulator.swipe(arg as Parameters<KioskControls['swipe']>[0]);
     case 'insertBill':
-      return simulator.insertBill(arg as number);
+      return feedWhenReady(simulator, arg as number);
     case 'scanBadge':
       return simulator.scanBadge(arg as string);
     case 'printed':

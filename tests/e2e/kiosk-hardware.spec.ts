@@ -117,6 +117,7 @@ test('a card stamp purchase offline says a card needs the network and changes no
     .getByRole('button', { name: 'Stamps' })
     .tap();
   const balance = page.getByRole('region', { name: 'Your balance' });
+  await expect(balance).toContainText('available');
   const before = await balance.innerText();
   await page.getByRole('radio', { name: /^5 stamps/ }).check();
   await page.getByRole('radio', { name: 'Card at this kiosk' }).check();
