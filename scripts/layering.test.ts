@@ -22,7 +22,11 @@ async function layeringErrors(importer: string, target: string): Promise<string[
   const depth = importer.split('/').length;
   const specifier = `${'../'.repeat(depth)}${target}/${name}`;
   const code = `import { probe } from '${specifier}';\nexport const x = probe;\n`;
-  const [result] = await eslint.lintText(code, { filePath: `${importer}/importer.ts` });
+  // on disk too: the type-aware rules only lint files the TypeScript project can find
+  const importerPath = `${importer}/${probeName}-importer.ts`;
+  writeFileSync(importerPath, code);
+  created.push(importerPath);
+  const [result] = await eslint.lintText(code, { filePath: importerPath });
   return (result?.messages ?? [])
     .filter((message) => message.ruleId === 'import-x/no-restricted-paths')
     .map((message) => message.message);
