@@ -10,9 +10,18 @@
  * spoke.
  */
 
+import { z } from 'zod';
+
 /** The arguments are wrong: said in one line, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Checks parsed options against their schema: a mismatch is a usage mistake, in one line. */
+export function checkedOptions<T extends z.ZodType>(schema: T, values: unknown): z.output<T> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new UsageError(z.prettifyError(parsed.error).replace(/\n/g, ' '));
+  return parsed.data;
 }
 
 export interface Program {

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { z } from 'zod';
-import { runProgram, UsageError } from '../cli/main';
+import { checkedOptions, runProgram } from '../cli/main';
 import { createDeviceService } from '../electron/backend/devices';
 import { harnessKeySource, openStore } from '../electron/backend/store';
 import { createBackendSync, enrollWithCode, isEnrolled } from '../electron/backend/sync';
@@ -83,9 +83,7 @@ function readArgs(argv: string[]): Args {
     },
     strict: true,
   });
-  const parsed = ArgsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(z.prettifyError(parsed.error).replace(/\n/g, ' '));
-  return parsed.data;
+  return checkedOptions(ArgsSchema, values);
 }
 
 /** Builds the renderer when it is missing; the demo still runs (API only) if it cannot. */

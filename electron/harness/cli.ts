@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { runProgram, UsageError } from '../../cli/main';
+import { checkedOptions, runProgram } from '../../cli/main';
 import { DeviceInfoSchema } from '../contract';
 import { DeviceConfigError } from '../backend/devices';
 import { BILL_ACCEPTOR_PROTOCOLS } from '../../hardware/simulators/kiosk';
@@ -54,9 +54,7 @@ function readArgs(argv: string[]) {
     },
     strict: true,
   });
-  const parsed = ArgsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(z.prettifyError(parsed.error).replace(/\n/g, ' '));
-  return parsed.data;
+  return checkedOptions(ArgsSchema, values);
 }
 
 function loginLines(seed: 'auto' | 'demo' | 'none'): string {
