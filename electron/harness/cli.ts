@@ -75,11 +75,6 @@ runProgram(
   },
   async (argv) => {
     const args = readArgs(argv);
-    if (!existsSync(join(args.renderer, 'index.html')))
-      console.warn(
-        `harness: no ${join(args.renderer, 'index.html')}: the page is missing until ` +
-          '`npm run build:renderer` (the WebSocket works meanwhile)',
-      );
     const harness = await startHarness({
       billAcceptor: args['bill-acceptor'],
       devicesFile: args['devices-file'],
@@ -91,6 +86,12 @@ runProgram(
       simulatedDevices: args.devices === 'simulated',
     });
     console.log(`Homeline harness (${args.profile}) at ${harness.url}`);
+    // Warned only once started, so a start that fails says its one reason alone.
+    if (!existsSync(join(args.renderer, 'index.html')))
+      console.warn(
+        `harness: no ${join(args.renderer, 'index.html')}: the page is missing until ` +
+          '`npm run build:renderer` (the WebSocket works meanwhile)',
+      );
     console.log(loginLines(args.seed));
     if (harness.simulatorPanel) {
       console.log(
