@@ -5,11 +5,10 @@ import { FacilityConfigSchema } from '../../../domain/facility';
 import type { Change, MessageData, Page, Scope } from '../../../sync/protocol';
 import sample from '../../../assets/facility.sample.json';
 import { verifyPin } from '../services/pin-hash';
-import { enqueueMutation, openStore, type Store } from '../store';
+import { createStore, enqueueMutation, openStore, type Store } from '../store';
 import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
-import { createCredentialsRepository } from './credentials';
 import { createSyncStorePort } from './port';
 
 const at = '2026-03-01T10:00:00.000Z';
@@ -171,7 +170,7 @@ describe('the sync store port: pulled pages', () => {
     expect(store.stamps.confirmed('r1')).toBe(12);
     expect(store.sync.cursor('resident:r1')).toBe(residentPage.cursor);
     expect(sync.pullScopes()).toEqual([]); // not enrolled: nothing to pull
-    createCredentialsRepository(store.db).save(credentialsRow);
+    store.credentials.save(credentialsRow);
     expect(sync.pullScopes()).toEqual([
       { scope: { kind: 'device', id: 'd1' }, cursor: null },
       { scope: unitScope, cursor: store.sync.cursor('unit:unit-a') },
@@ -290,8 +289,8 @@ describe('the sync store port: pulled pages', () => {
         },
       ]),
     );
-    store.mail.saveBlob(own, Buffer.from('own!'));
-    store.mail.saveBlob(shared, Buffer.from('both'));
+    store.blobs.save(own, Buffer.from('own!'));
+    store.blobs.save(shared, Buffer.from('both'));
     store.db
       .prepare('INSERT INTO blob_download_parts (content_hash, start, data) VALUES (?, 0, ?)')
       .run(own, Buffer.from('ow'));
@@ -523,7 +522,7 @@ describe('a resident leaving this device', () => {
       },
     ]);
     sync.applyPage(residentPage);
-    store.mail.saveBlob(photo.sha256, Buffer.from('foto'));
+    store.blobs.save(photo.sha256, Buffer.from('foto'));
     const count = (table: string) =>
       (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     const tables = ['residents', 'resident_credentials', 'messages', 'blobs', 'stamp_history'];
@@ -539,7 +538,7 @@ describe('a resident leaving this device', () => {
     expect(store.sync.cursor('resident:r1')).toBeUndefined();
     // Should they come back, their scope is pulled from the start again.
     sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
-    createCredentialsRepository(store.db).save(credentialsRow);
+    store.credentials.save(credentialsRow);
     expect(sync.pullScopes().at(-1)).toEqual({ scope: residentScope, cursor: null });
   });
 });
@@ -548,7 +547,7 @@ describe('which residents a device pulls', () => {
   it('those whose sign-in record came from its unit or its own scope; a lobby none', () => {
     const sync = port();
     const residents = (profile: 'kiosk' | 'tablet' | 'lobby') => {
-      createCredentialsRepository(store.db).save({
+      store.credentials.save({
         ...credentialsRow,
         profile,
         housingUnitId: profile === 'kiosk' ? 'unit-a' : null,
@@ -581,10 +580,10 @@ describe('which residents a device pulls', () => {
 
 describe('request counters', () => {
   it('only grow, also across restarts', () => {
-    const credentials = createCredentialsRepository(store.db);
-    credentials.save(credentialsRow);
-    const seen = Array.from({ length: 1_500 }, () => credentials.nextCounter());
-    const restarted = createCredentialsRepository(store.db).nextCounter();
+    store.credentials.save(credentialsRow);
+    const seen = Array.from({ length: 1_500 }, () => store.credentials.nextCounter());
+    // A new store over the same database: what a restart of the backend opens.
+    const restarted = createStore(store.db).credentials.nextCounter();
     expect(seen[0]).toBeGreaterThan(0);
     for (let i = 1; i < seen.length; i += 1) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
     expect(restarted).toBeGreaterThan(seen.at(-1)!);
