@@ -180,10 +180,15 @@ describe('the sync store port: pulled pages', () => {
     expect(touched.at(-1)).toMatchObject({ stamps: true, messageIds: new Set(['m1']) });
   });
 
-  it("shows a review refund in the resident's stamp history, tied to its message", () => {
+  it("shows each entry once in the resident's stamp history: the server's replaces the device's", () => {
     const sync = port();
     sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
-    const entry = (id: string, amount: number, kind: 'mail_send' | 'mail_refund', ref: string) => ({
+    const entry = (
+      id: string,
+      amount: number,
+      kind: 'mail_send' | 'mail_refund' | 'stamp_purchase',
+      ref: string,
+    ) => ({
       op: 'upsert' as const,
       entity: 'ledger_entry' as const,
       id,
@@ -198,7 +203,6 @@ describe('the sync store port: pulled pages', () => {
         createdAt: at,
       },
     });
-    const photoHash = 'a'.repeat(64);
     sync.applyPage(
       page(residentScope, [
         {
@@ -207,20 +211,46 @@ describe('the sync store port: pulled pages', () => {
           id: 'm9',
           data: message('m9', { direction: 'outbound' }),
         },
+      ]),
+    );
+    // What the device wrote when the resident sent m9 and bought a bundle here (ids: the send's
+    // mutation, the purchase), before the server's ledger entries for them arrive.
+    const local = { residentId: 'r1', status: 'pending' as const, at };
+    store.stamps.recordHistory({
+      ...local,
+      id: 'mut-9',
+      kind: 'spend',
+      stamps: -2,
+      messageId: 'm9',
+    });
+    store.stamps.recordHistory({
+      ...local,
+      id: 'p1',
+      kind: 'purchase',
+      stamps: 5,
+      messageId: null,
+    });
+    const photoHash = 'a'.repeat(64);
+    const videoHash = 'b'.repeat(64);
+    sync.applyPage(
+      page(residentScope, [
         entry('l1', -2, 'mail_send', 'm9'),
         entry('l2', 1, 'mail_refund', `m9:${photoHash}`),
+        entry('l3', 1, 'mail_refund', `m9:${videoHash}`),
+        entry('l4', 5, 'stamp_purchase', 'p1'),
         // The same entry pulled again (a re-sent page) stays one row.
         entry('l2', 1, 'mail_refund', `m9:${photoHash}`),
       ]),
     );
     const rows = store.stamps.history('r1', 10);
-    expect(rows.map((row) => [row.kind, row.stamps, row.messageId, row.status])).toEqual(
-      expect.arrayContaining([
-        ['spend', -2, 'm9', 'confirmed'],
-        ['refund', 1, 'm9', 'confirmed'],
-      ]),
-    );
-    expect(rows).toHaveLength(2);
+    expect(
+      rows.map((row) => [row.id, row.kind, row.stamps, row.messageId, row.status]).sort(),
+    ).toEqual([
+      ['l1', 'spend', -2, 'm9', 'confirmed'],
+      ['l2', 'refund', 1, 'm9', 'confirmed'],
+      ['l3', 'refund', 1, 'm9', 'confirmed'],
+      ['l4', 'purchase', 5, null, 'confirmed'],
+    ]);
     expect(touched.at(-1)).toMatchObject({ stamps: true });
   });
 

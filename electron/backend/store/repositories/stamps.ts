@@ -145,10 +145,12 @@ export function createStampsRepository(db: Database) {
   );
   // The device's own entry for what a server entry records (written when the resident bought or
   // sent here) is named by the same reference: a purchase by its id, a send by its message.
+  // The unary + keeps the resident's index out of the plan: two index probes, not a scan of the
+  // resident's history per pulled entry.
   const dropLocalCopies = db.prepare(
     `DELETE FROM stamp_history
       WHERE (id = @reference OR message_id = @reference) AND id <> @id
-        AND kind = @kind AND resident_id = @residentId`,
+        AND kind = @kind AND +resident_id = @residentId`,
   );
   const removeEntry = db.prepare(`DELETE FROM stamp_history WHERE id = ?`);
   const settleEntry = db.prepare(
