@@ -18,11 +18,6 @@ export interface StorePortOptions {
  */
 export const SETTLED_RESERVATION_DAYS = 30;
 
-/**
- * The sync client's port over the device's SQLite store. Every write happens in one store
- * transaction: a pulled page with its cursor, a batch of outcomes with their consequences, an
- * epoch reset with its re-queue.
- */
 /** The scopes whose records decide which residents a device holds (least data). */
 export function servingScopes(enrolled: {
   deviceId: string;
@@ -37,6 +32,11 @@ export function servingScopes(enrolled: {
   return [own];
 }
 
+/**
+ * The sync client's port over the device's store, written through its repositories. Every write
+ * happens in one store transaction: a pulled page with its cursor, a batch of outcomes with their
+ * consequences, an epoch reset with its re-queue.
+ */
 export function createSyncStorePort(store: Store, options: StorePortOptions): SyncStorePort {
   const { credentials } = store;
   const apply = createChangeApplier(store);
