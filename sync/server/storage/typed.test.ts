@@ -24,11 +24,9 @@ describe.each(STORAGE_KINDS)('typed queries on %s', (kind) => {
           .insertInto('balances')
           .values({ owner_type: 'resident', owner_id: 'r1', cents: 500 })
           .onConflict((oc) =>
-            oc
-              .columns(['owner_type', 'owner_id'])
-              .doUpdateSet((eb) => ({
-                cents: eb('balances.cents', '+', eb.ref('excluded.cents')),
-              })),
+            oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({
+              cents: eb('balances.cents', '+', eb.ref('excluded.cents')),
+            })),
           ),
       );
       const moved = await q.first((db) =>
