@@ -91,7 +91,13 @@ const forbiddenWebPreferences = [
  * typed.ts, docs/central.md "Typed queries"): a raw call on a transaction or storage, or a raw
  * FOR UPDATE, is refused there so they cannot slide back to unchecked row types.
  */
-const typedQueryModules = ['sync/server/ledger.ts'];
+const typedQueryModules = [
+  'sync/server/ledger.ts',
+  'sync/server/deposits.ts',
+  'sync/server/mutations/deposits.ts',
+  'sync/server/chargebacks.ts',
+  'sync/server/money/disputes.ts',
+];
 const rawQueries = [
   {
     selector:
