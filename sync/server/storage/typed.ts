@@ -9,6 +9,7 @@ import {
   SqliteQueryCompiler,
   type Compilable,
   type DatabaseConnection,
+  type Dialect as KyselyDialect,
 } from 'kysely';
 import type { CentralDatabase } from './schema';
 import type { Dialect, Queryable, SqlParams, SqlValue } from './types';
@@ -32,22 +33,21 @@ class CompileOnlyDriver extends DummyDriver {
   }
 }
 
+const compileOnly = (dialect: Omit<KyselyDialect, 'createDriver'>): QueryBuilder =>
+  new Kysely<CentralDatabase>({
+    dialect: { ...dialect, createDriver: () => new CompileOnlyDriver() },
+  });
+
 const BUILDERS: Record<Dialect, QueryBuilder> = {
-  sqlite: new Kysely<CentralDatabase>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new CompileOnlyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
+  sqlite: compileOnly({
+    createAdapter: () => new SqliteAdapter(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
   }),
-  postgres: new Kysely<CentralDatabase>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new CompileOnlyDriver(),
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
+  postgres: compileOnly({
+    createAdapter: () => new PostgresAdapter(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
   }),
 };
 
