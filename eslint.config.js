@@ -97,6 +97,7 @@ const typedQueryModules = [
   'sync/server/mutations/deposits.ts',
   'sync/server/chargebacks.ts',
   'sync/server/money/disputes.ts',
+  'sync/server/money/card-charges.ts',
   'sync/server/push.ts',
   'sync/server/staff.ts',
 ];

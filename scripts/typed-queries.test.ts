@@ -46,6 +46,7 @@ describe('typed queries lint rule', () => {
       'sync/server/chargebacks.ts',
       'sync/server/deposits.ts',
       'sync/server/ledger.ts',
+      'sync/server/money/card-charges.ts',
       'sync/server/money/disputes.ts',
       'sync/server/mutations/deposits.ts',
       'sync/server/push.ts',
