@@ -98,6 +98,7 @@ const typedQueryModules = [
   'sync/server/chargebacks.ts',
   'sync/server/money/disputes.ts',
   'sync/server/money/card-charges.ts',
+  'sync/server/money/cash-report.ts',
   'sync/server/push.ts',
   'sync/server/staff.ts',
 ];

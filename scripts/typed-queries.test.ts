@@ -47,6 +47,7 @@ describe('typed queries lint rule', () => {
       'sync/server/deposits.ts',
       'sync/server/ledger.ts',
       'sync/server/money/card-charges.ts',
+      'sync/server/money/cash-report.ts',
       'sync/server/money/disputes.ts',
       'sync/server/mutations/deposits.ts',
       'sync/server/push.ts',
