@@ -86,6 +86,39 @@ const forbiddenWebPreferences = [
   message: `Electron hardening: '${key}: ${value}' is forbidden (docs/architecture.md, security).`,
 }));
 
+/**
+ * Central-service modules whose queries all go through the typed layer (sync/server/storage/
+ * typed.ts, docs/central.md "Typed queries"): a raw call on a transaction or storage, or a raw
+ * FOR UPDATE, is refused there so they cannot slide back to unchecked row types.
+ */
+const typedQueryModules = [
+  'sync/server/ledger.ts',
+  'sync/server/deposits.ts',
+  'sync/server/mutations/deposits.ts',
+  'sync/server/chargebacks.ts',
+  'sync/server/money/disputes.ts',
+  'sync/server/money/card-charges.ts',
+  'sync/server/money/cash-report.ts',
+  'sync/server/push.ts',
+  'sync/server/staff.ts',
+];
+const rawQueries = [
+  {
+    selector:
+      'CallExpression[callee.property.name=/^(get|all|run)$/][callee.object.name=/^(tx|storage|db|queryable)$/]',
+    message: 'Typed queries only here: use typed(tx).all/first/run (docs/central.md).',
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name=/^(get|all|run)$/][callee.object.property.name='tx']",
+    message: 'Typed queries only here: use typed(work.tx).all/first/run (docs/central.md).',
+  },
+  {
+    selector: "MemberExpression[property.name='forUpdate']",
+    message: 'Lock rows with .$call(q.lockRows): FOR UPDATE exists on PostgreSQL only.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -163,6 +196,10 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
+  },
+  {
+    files: typedQueryModules,
+    rules: { 'no-restricted-syntax': ['error', ...forbiddenWebPreferences, ...rawQueries] },
   },
   {
     // Command-line tools and benchmarks print to the console by design.

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import {
+  CHARGEBACK_KINDS,
   isOutstanding,
   resolveChargeback,
   type Chargeback,
@@ -7,6 +9,8 @@ import {
 import type { BlockData } from '../protocol';
 import { publishBlock, removeBlock } from './publish';
 import { reject } from './rejection';
+import type { CentralDatabase } from './storage/schema';
+import { typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 import type { Work } from './work';
 
@@ -16,17 +20,12 @@ import type { Work } from './work';
  * sent as a tombstone.
  */
 
-interface ChargebackRow {
-  id: string;
-  deposit_id: string;
-  kind: ChargebackKind;
-  customer_id: string;
-  resident_id: string;
-  amount_cents: number;
-  recovered_cents: number;
-  opened_at: string;
-  resolved_at: string | null;
-  [key: string]: unknown;
+type ChargebackRow = Selectable<CentralDatabase['chargebacks']>;
+
+function kindOf(row: ChargebackRow): ChargebackKind {
+  const kind = CHARGEBACK_KINDS.find((known) => known === row.kind);
+  if (!kind) throw new Error(`chargeback ${row.id} has an unknown kind ${row.kind}`);
+  return kind;
 }
 
 function toDomain(row: ChargebackRow): Chargeback {
@@ -34,7 +33,7 @@ function toDomain(row: ChargebackRow): Chargeback {
     id: row.id,
     customerId: row.customer_id,
     residentId: row.resident_id,
-    kind: row.kind,
+    kind: kindOf(row),
     amountCents: row.amount_cents,
     recoveredCents: row.recovered_cents,
     openedAt: row.opened_at,
@@ -43,11 +42,22 @@ function toDomain(row: ChargebackRow): Chargeback {
 }
 
 /** Outstanding chargebacks touching this customer or resident. */
-export async function openChargebacks(db: Queryable, customerId: string, residentId: string) {
-  const rows = await db.all<ChargebackRow>(
-    `SELECT * FROM chargebacks WHERE (customer_id = ? OR resident_id = ?)
-     AND resolved_at IS NULL AND recovered_cents < amount_cents`,
-    [customerId, residentId],
+export async function openChargebacks(
+  queryable: Queryable,
+  customerId: string,
+  residentId: string,
+) {
+  const rows = await typed(queryable).all((db) =>
+    db
+      .selectFrom('chargebacks')
+      .selectAll()
+      .where((eb) =>
+        eb.and([
+          eb.or([eb('customer_id', '=', customerId), eb('resident_id', '=', residentId)]),
+          eb('resolved_at', 'is', null),
+          eb('recovered_cents', '<', eb.ref('amount_cents')),
+        ]),
+      ),
   );
   return rows.map(toDomain);
 }
@@ -75,9 +85,8 @@ function blocksOf(chargeback: Chargeback): BlockData[] {
 }
 
 async function publishBlocks(work: Work, chargeback: Chargeback): Promise<void> {
-  const resident = await work.tx.get<{ facility_id: string }>(
-    'SELECT facility_id FROM residents WHERE id = ?',
-    [chargeback.residentId],
+  const resident = await typed(work.tx).first((db) =>
+    db.selectFrom('residents').select('facility_id').where('id', '=', chargeback.residentId),
   );
   if (!resident) return;
   for (const block of blocksOf(chargeback)) {
@@ -91,18 +100,20 @@ export async function recordChargeback(
   work: Work,
   input: { chargebackId: string; depositId: string; kind: ChargebackKind; amountCents: number },
 ): Promise<Chargeback> {
-  const deposit = await work.tx.get<{
-    resident_id: string;
-    customer_id: string | null;
-    amount_cents: number;
-  }>('SELECT resident_id, customer_id, amount_cents FROM deposits WHERE id = ?', [input.depositId]);
+  const q = typed(work.tx);
+  const deposit = await q.first((db) =>
+    db
+      .selectFrom('deposits')
+      .select(['resident_id', 'customer_id', 'amount_cents'])
+      .where('id', '=', input.depositId),
+  );
   if (!deposit) reject('not_found', `no deposit ${input.depositId}`);
   if (input.amountCents > deposit.amount_cents) {
     reject('amount_out_of_range', 'a chargeback cannot exceed its deposit');
   }
-  const existing = await work.tx.get<ChargebackRow>('SELECT * FROM chargebacks WHERE id = ?', [
-    input.chargebackId,
-  ]);
+  const existing = await q.first((db) =>
+    db.selectFrom('chargebacks').selectAll().where('id', '=', input.chargebackId),
+  );
   if (existing) return toDomain(existing);
   const chargeback: Chargeback = {
     id: input.chargebackId,
@@ -114,18 +125,16 @@ export async function recordChargeback(
     openedAt: work.now,
     resolvedAt: null,
   };
-  await work.tx.run(
-    `INSERT INTO chargebacks (id, deposit_id, kind, customer_id, resident_id, amount_cents, opened_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [
-      chargeback.id,
-      input.depositId,
-      chargeback.kind,
-      chargeback.customerId,
-      chargeback.residentId,
-      chargeback.amountCents,
-      work.now,
-    ],
+  await q.run((db) =>
+    db.insertInto('chargebacks').values({
+      id: chargeback.id,
+      deposit_id: input.depositId,
+      kind: chargeback.kind,
+      customer_id: chargeback.customerId,
+      resident_id: chargeback.residentId,
+      amount_cents: chargeback.amountCents,
+      opened_at: work.now,
+    }),
   );
   await publishBlocks(work, chargeback);
   return chargeback;
@@ -133,13 +142,16 @@ export async function recordChargeback(
 
 /** Money recovered on a chargeback (money order settlement). */
 export async function recoverChargeback(work: Work, chargebackId: string, cents: number) {
-  await work.tx.run('UPDATE chargebacks SET recovered_cents = recovered_cents + ? WHERE id = ?', [
-    cents,
-    chargebackId,
-  ]);
-  const row = await work.tx.get<ChargebackRow>('SELECT * FROM chargebacks WHERE id = ?', [
-    chargebackId,
-  ]);
+  const q = typed(work.tx);
+  await q.run((db) =>
+    db
+      .updateTable('chargebacks')
+      .set((eb) => ({ recovered_cents: eb('recovered_cents', '+', cents) }))
+      .where('id', '=', chargebackId),
+  );
+  const row = await q.first((db) =>
+    db.selectFrom('chargebacks').selectAll().where('id', '=', chargebackId),
+  );
   if (row) await publishBlocks(work, toDomain(row));
 }
 
@@ -149,9 +161,9 @@ export async function settleChargeback(
   chargebackId: string,
   resolution: 'settled' | 'resolved',
 ): Promise<Chargeback> {
-  const row = await work.tx.get<ChargebackRow>(
-    `SELECT * FROM chargebacks WHERE id = ?${work.tx.forUpdate}`,
-    [chargebackId],
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db.selectFrom('chargebacks').selectAll().where('id', '=', chargebackId).$call(q.lockRows),
   );
   if (!row) reject('not_found', `no chargeback ${chargebackId}`);
   let chargeback = toDomain(row);
@@ -162,11 +174,12 @@ export async function settleChargeback(
     if (!resolved.ok) reject('invalid_args', resolved.error.message);
     chargeback = resolved.value;
   }
-  await work.tx.run('UPDATE chargebacks SET recovered_cents = ?, resolved_at = ? WHERE id = ?', [
-    chargeback.recoveredCents,
-    chargeback.resolvedAt,
-    chargebackId,
-  ]);
+  await q.run((db) =>
+    db
+      .updateTable('chargebacks')
+      .set({ recovered_cents: chargeback.recoveredCents, resolved_at: chargeback.resolvedAt })
+      .where('id', '=', chargebackId),
+  );
   await publishBlocks(work, chargeback);
   return chargeback;
 }

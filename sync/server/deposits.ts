@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { credit, debit } from './ledger';
 import type { CapturedCharge } from './money/payments';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -95,25 +96,22 @@ export async function insertDepositRecord(
     reference: string | null;
   },
 ): Promise<void> {
-  await work.tx.run(
-    `INSERT INTO deposits (id, resident_id, customer_id, channel, amount_cents, fee_cents, card_brand,
-       card_last4, card_expiry, card_token_hash, reference, charge_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.id,
-      row.residentId,
-      row.payer,
-      row.channel,
-      row.amountCents,
-      row.feeCents,
-      row.card?.brand ?? null,
-      row.card?.last4 ?? null,
-      row.card ? `${row.card.expMonth}/${row.card.expYear}` : null,
-      row.card?.fingerprint ?? null,
-      row.reference,
-      row.charge?.chargeId ?? null,
-      work.now,
-    ],
+  await typed(work.tx).run((db) =>
+    db.insertInto('deposits').values({
+      id: row.id,
+      resident_id: row.residentId,
+      customer_id: row.payer,
+      channel: row.channel,
+      amount_cents: row.amountCents,
+      fee_cents: row.feeCents,
+      card_brand: row.card?.brand ?? null,
+      card_last4: row.card?.last4 ?? null,
+      card_expiry: row.card ? `${row.card.expMonth}/${row.card.expYear}` : null,
+      card_token_hash: row.card?.fingerprint ?? null,
+      reference: row.reference,
+      charge_id: row.charge?.chargeId ?? null,
+      created_at: work.now,
+    }),
   );
 }
 
@@ -123,15 +121,17 @@ export async function recordBills(
   depositId: string,
   bills: readonly { billId: string; cents: number }[],
 ): Promise<void> {
+  const q = typed(work.tx);
   for (const bill of bills) {
-    if (await work.tx.get('SELECT 1 AS yes FROM bills WHERE bill_id = ?', [bill.billId])) {
-      reject('bill_already_credited', `bill ${bill.billId} was already credited`);
-    }
-    await work.tx.run('INSERT INTO bills (bill_id, deposit_id, cents) VALUES (?, ?, ?)', [
-      bill.billId,
-      depositId,
-      bill.cents,
-    ]);
+    const credited = await q.first((db) =>
+      db.selectFrom('bills').select('bill_id').where('bill_id', '=', bill.billId),
+    );
+    if (credited) reject('bill_already_credited', `bill ${bill.billId} was already credited`);
+    await q.run((db) =>
+      db
+        .insertInto('bills')
+        .values({ bill_id: bill.billId, deposit_id: depositId, cents: bill.cents }),
+    );
   }
 }
 
@@ -140,9 +140,10 @@ export async function makeDeposit(
   facility: FacilityConfig,
   input: DepositInput,
 ): Promise<DepositResponse> {
-  if (await work.tx.get('SELECT 1 AS yes FROM deposits WHERE id = ?', [input.depositId])) {
-    reject('conflict', `deposit ${input.depositId} already exists`);
-  }
+  const existing = await typed(work.tx).first((db) =>
+    db.selectFrom('deposits').select('id').where('id', '=', input.depositId),
+  );
+  if (existing) reject('conflict', `deposit ${input.depositId} already exists`);
   if (input.card) {
     const assessed = assessCard(input.card);
     if (!assessed.ok) reject('invalid_args', assessed.error.message);

@@ -1,6 +1,7 @@
 import type { LedgerAccount, LedgerKind } from '../protocol';
 import { publishAccount, publishLedgerEntry } from './publish';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -48,23 +49,19 @@ async function appendEntry(
     reference,
     createdAt: work.now,
   };
-  const agency = owner.type === 'customer' ? owner.agency : null;
-  await work.tx.run(
-    `INSERT INTO ledger (id, owner_type, owner_id, account, customer_id, amount, kind, reference,
-       created_at, agency)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      entry.id,
-      owner.type,
-      owner.id,
+  await typed(work.tx).run((db) =>
+    db.insertInto('ledger').values({
+      id: entry.id,
+      owner_type: owner.type,
+      owner_id: owner.id,
       account,
-      customerId,
+      customer_id: customerId,
       amount,
       kind,
       reference,
-      work.now,
-      agency,
-    ],
+      created_at: work.now,
+      agency: owner.type === 'customer' ? owner.agency : null,
+    }),
   );
   if (owner.type === 'resident') publishLedgerEntry(work, entry);
 }
@@ -72,7 +69,6 @@ async function appendEntry(
 interface BalanceRow {
   stamps: number;
   cents: number;
-  [key: string]: unknown;
 }
 
 function publishBalance(work: Work, owner: Owner, row: BalanceRow | undefined): void {
@@ -89,31 +85,50 @@ async function moveBalance(
   delta: number,
 ): Promise<{ moved: boolean; resident?: BalanceRow }> {
   const { owner } = booking;
+  const q = typed(work.tx);
   if (owner.type === 'customer') {
     if (booking.account !== 'stamps') throw new Error('a customer balance holds stamps only');
     const changed =
       delta > 0
-        ? await work.tx.run(
-            `INSERT INTO customer_stamps (customer_id, agency, stamps) VALUES (?, ?, ?)
-             ON CONFLICT (customer_id, agency) DO UPDATE SET stamps = customer_stamps.stamps + excluded.stamps`,
-            [owner.id, owner.agency, delta],
+        ? await q.run((db) =>
+            db
+              .insertInto('customer_stamps')
+              .values({ customer_id: owner.id, agency: owner.agency, stamps: delta })
+              .onConflict((oc) =>
+                oc.columns(['customer_id', 'agency']).doUpdateSet((eb) => ({
+                  stamps: eb('customer_stamps.stamps', '+', eb.ref('excluded.stamps')),
+                })),
+              ),
           )
-        : await work.tx.run(
-            `UPDATE customer_stamps SET stamps = stamps + ?
-             WHERE customer_id = ? AND agency = ? AND stamps + ? >= 0`,
-            [delta, owner.id, owner.agency, delta],
+        : await q.run((db) =>
+            db
+              .updateTable('customer_stamps')
+              .set((eb) => ({ stamps: eb('stamps', '+', delta) }))
+              .where('customer_id', '=', owner.id)
+              .where('agency', '=', owner.agency)
+              .where((eb) => eb(eb('stamps', '+', delta), '>=', 0)),
           );
     return { moved: changed > 0 };
   }
   const column = COLUMN[booking.account];
-  const row = await work.tx.get<BalanceRow>(
+  const row = await q.first((db) =>
     delta > 0
-      ? `INSERT INTO balances (owner_type, owner_id, ${column}) VALUES (?, ?, ?)
-         ON CONFLICT (owner_type, owner_id) DO UPDATE SET ${column} = balances.${column} + excluded.${column}
-         RETURNING stamps, cents`
-      : `UPDATE balances SET ${column} = ${column} + ? WHERE owner_type = ? AND owner_id = ? AND ${column} + ? >= 0
-         RETURNING stamps, cents`,
-    delta > 0 ? [owner.type, owner.id, delta] : [delta, owner.type, owner.id, delta],
+      ? db
+          .insertInto('balances')
+          .values({ owner_type: owner.type, owner_id: owner.id, [column]: delta })
+          .onConflict((oc) =>
+            oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({
+              [column]: eb(`balances.${column}`, '+', eb.ref(`excluded.${column}`)),
+            })),
+          )
+          .returning(['stamps', 'cents'])
+      : db
+          .updateTable('balances')
+          .set((eb) => ({ [column]: eb(column, '+', delta) }))
+          .where('owner_type', '=', owner.type)
+          .where('owner_id', '=', owner.id)
+          .where((eb) => eb(eb(column, '+', delta), '>=', 0))
+          .returning(['stamps', 'cents']),
   );
   return { moved: row !== undefined, resident: row };
 }
@@ -160,9 +175,12 @@ export async function debit(work: Work, booking: Booking): Promise<void> {
 
 /** Prepaid reply stamps held by a resident for replies to one customer. */
 export async function replyHolding(work: Work, residentId: string, customerId: string) {
-  const row = await work.tx.get<{ stamps: number }>(
-    'SELECT stamps FROM reply_holdings WHERE resident_id = ? AND customer_id = ?',
-    [residentId, customerId],
+  const row = await typed(work.tx).first((db) =>
+    db
+      .selectFrom('reply_holdings')
+      .select('stamps')
+      .where('resident_id', '=', residentId)
+      .where('customer_id', '=', customerId),
   );
   return row?.stamps ?? 0;
 }
@@ -177,15 +195,20 @@ export async function bookReplyStamps(
   reference: string,
 ): Promise<void> {
   if (amount === 0) return;
-  await work.tx.run(
-    `INSERT INTO reply_holdings (resident_id, customer_id, stamps) VALUES (?, ?, 0)
-     ON CONFLICT (resident_id, customer_id) DO NOTHING`,
-    [residentId, customerId],
+  const q = typed(work.tx);
+  await q.run((db) =>
+    db
+      .insertInto('reply_holdings')
+      .values({ resident_id: residentId, customer_id: customerId, stamps: 0 })
+      .onConflict((oc) => oc.columns(['resident_id', 'customer_id']).doNothing()),
   );
-  const changed = await work.tx.run(
-    `UPDATE reply_holdings SET stamps = stamps + ?
-     WHERE resident_id = ? AND customer_id = ? AND stamps + ? >= 0`,
-    [amount, residentId, customerId, amount],
+  const changed = await q.run((db) =>
+    db
+      .updateTable('reply_holdings')
+      .set((eb) => ({ stamps: eb('stamps', '+', amount) }))
+      .where('resident_id', '=', residentId)
+      .where('customer_id', '=', customerId)
+      .where((eb) => eb(eb('stamps', '+', amount), '>=', 0)),
   );
   if (changed === 0) reject('insufficient_stamps', 'not enough prepaid reply stamps');
   await appendEntry(

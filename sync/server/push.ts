@@ -17,6 +17,7 @@ import { stampsPurchase } from './mutations/stamps';
 import { ticketFile, ticketReply } from './mutations/tickets';
 import type { MutationHandler } from './mutations/types';
 import { Rejection } from './rejection';
+import { typed } from './storage/typed';
 import { isTransientFailure, isUniqueViolation, type Storage } from './storage/types';
 import { inSavepoint, inWork, type Clock, type Work } from './work';
 
@@ -148,17 +149,22 @@ export function applyPush(
   onUnexpected: UnexpectedFailureListener,
 ): Promise<PushResponse> {
   return inWork(storage, clock, async (work) => {
-    const row = await work.tx.get<{ high_water_mark: number }>(
-      `SELECT high_water_mark FROM devices WHERE id = ?${work.tx.forUpdate}`,
-      [device.id],
+    const q = typed(work.tx);
+    // The device row is locked until commit: two batches of one device apply one after the other.
+    const row = await q.first((db) =>
+      db
+        .selectFrom('devices')
+        .select('high_water_mark')
+        .where('id', '=', device.id)
+        .$call(q.lockRows),
     );
     let mark = row?.high_water_mark ?? 0;
+    // A batch holds at least one mutation (the protocol's schema), so the list is never empty.
     const ids = request.mutations.map((mutation) => mutation.id);
     const seen = new Map(
       (
-        await work.tx.all<{ id: string; device_id: string; outcome: string }>(
-          `SELECT id, device_id, outcome FROM mutations WHERE id IN (${ids.map(() => '?').join(', ')})`,
-          ids,
+        await q.all((db) =>
+          db.selectFrom('mutations').select(['id', 'device_id', 'outcome']).where('id', 'in', ids),
         )
       ).map((stored) => [stored.id, stored]),
     );
@@ -188,9 +194,15 @@ export function applyPush(
         continue;
       }
       const outcome = await applyOne(work, device, mutation, onUnexpected);
-      await work.tx.run(
-        'INSERT INTO mutations (id, device_id, seq, name, outcome, applied_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [mutation.id, device.id, mutation.seq, mutation.name, JSON.stringify(outcome), work.now],
+      await q.run((db) =>
+        db.insertInto('mutations').values({
+          id: mutation.id,
+          device_id: device.id,
+          seq: mutation.seq,
+          name: mutation.name,
+          outcome: JSON.stringify(outcome),
+          applied_at: work.now,
+        }),
       );
       // The same id twice in one batch is a duplicate of the first.
       seen.set(mutation.id, {
@@ -201,7 +213,9 @@ export function applyPush(
       mark = mutation.seq;
       results.push({ id: mutation.id, seq: mutation.seq, status: outcome.status, outcome });
     }
-    await work.tx.run('UPDATE devices SET high_water_mark = ? WHERE id = ?', [mark, device.id]);
+    await q.run((db) =>
+      db.updateTable('devices').set({ high_water_mark: mark }).where('id', '=', device.id),
+    );
     return { results, highWaterMark: mark };
   });
 }

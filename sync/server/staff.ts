@@ -1,11 +1,13 @@
 import { deliveryExpectation, unlockAccount, type RejectReason } from '../../domain';
 import { transitionRelease, type ReleaseStatus } from '../../domain';
-import type {
-  AttachmentRef,
-  AuditEntry,
-  ReleaseRequestData,
-  ReviewDecisionRequest,
-  ReviewItem,
+import type { Expression, ExpressionBuilder, Selectable, SqlBool } from 'kysely';
+import {
+  MessageDataSchema,
+  type AttachmentRef,
+  type AuditEntry,
+  type ReleaseRequestData,
+  type ReviewDecisionRequest,
+  type ReviewItem,
 } from '../protocol';
 import { clearFailures } from './auth/login-failures';
 import { auditStaff } from './audit';
@@ -14,7 +16,9 @@ import { isReleased, publishReleaseRequest, publishResident, type MessageRow } f
 import { reject } from './rejection';
 import type { RefundResult } from './money/mail-refunds';
 import { rejectMessage, releaseMessage, requireAttachments } from './review';
-import type { SqlValue, Storage } from './storage/types';
+import type { CentralDatabase } from './storage/schema';
+import { typed } from './storage/typed';
+import type { Storage } from './storage/types';
 import type { Work } from './work';
 
 /**
@@ -23,16 +27,27 @@ import type { Work } from './work';
  * Every decision is written to the audit trail in the same transaction.
  */
 
-/** `column IN (the staff member's facilities)`, or nothing to add for an all-facility grant. */
-export function facilityScope(
+/** Rows of the staff member's facilities: all of them for an all-facility grant, none for none. */
+function withinFacilities<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
   staff: StaffActor,
-  column: string,
-): { sql: string; params: SqlValue[] } {
-  if (staff.facilities === '*') return { sql: '1 = 1', params: [] };
-  if (staff.facilities.length === 0) return { sql: '1 = 0', params: [] };
+  facilityId: Expression<string | null>,
+): Expression<SqlBool> {
+  if (staff.facilities === '*') return eb.and([]);
+  if (staff.facilities.length === 0) return eb.or([]);
+  return eb(facilityId, 'in', staff.facilities);
+}
+
+const MESSAGE = MessageDataSchema.shape;
+
+/** A stored message with its enumerated columns checked against the protocol's values. */
+function messageRow(row: Selectable<CentralDatabase['messages']>): MessageRow {
   return {
-    sql: `${column} IN (${staff.facilities.map(() => '?').join(', ')})`,
-    params: [...staff.facilities],
+    ...row,
+    direction: MESSAGE.direction.parse(row.direction),
+    kind: MESSAGE.kind.parse(row.kind),
+    status: MESSAGE.status.parse(row.status),
+    reject_reason: MESSAGE.rejectReason.parse(row.reject_reason),
   };
 }
 
@@ -61,12 +76,17 @@ export async function reviewQueue(
   staff: StaffActor,
   filter: 'pending' | 'flagged' | 'escalated',
 ) {
-  const scope = facilityScope(staff, 'facility_id');
-  const rows = await storage.all<MessageRow>(
-    `SELECT * FROM messages WHERE ${scope.sql} AND status = 'in_review' ORDER BY sent_at, id LIMIT 500`,
-    scope.params,
+  const rows = await typed(storage).all((db) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where((eb) => withinFacilities(eb, staff, eb.ref('facility_id')))
+      .where('status', '=', 'in_review')
+      .orderBy('sent_at')
+      .orderBy('id')
+      .limit(500),
   );
-  const items = rows.map(reviewItem);
+  const items = rows.map((row) => reviewItem(messageRow(row)));
   if (filter === 'flagged') return items.filter((item) => item.flags.length > 0);
   if (filter === 'escalated') return items.filter((item) => item.escalated);
   return items;
@@ -74,13 +94,13 @@ export async function reviewQueue(
 
 /** A message of one of the staff member's facilities, locked for a decision; others are not found. */
 async function facilityMessage(work: Work, staff: StaffActor, messageId: string) {
-  const row = await work.tx.get<MessageRow>(
-    `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
-    [messageId],
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db.selectFrom('messages').selectAll().where('id', '=', messageId).$call(q.lockRows),
   );
   if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no message ${messageId} here`);
-  return row;
+  return messageRow(row);
 }
 
 export async function decide(
@@ -94,7 +114,9 @@ export async function decide(
   let updated = row;
   let refund: RefundResult = { stamps: 0, items: [] };
   if (decision.decision === 'escalate') {
-    await work.tx.run('UPDATE messages SET escalated = 1 WHERE id = ?', [messageId]);
+    await typed(work.tx).run((db) =>
+      db.updateTable('messages').set({ escalated: 1 }).where('id', '=', messageId),
+    );
     updated = { ...row, escalated: 1 };
   } else if (decision.decision === 'approve') {
     requireAttachments(row, decision.attachments);
@@ -162,28 +184,29 @@ export async function unlockResident(
   staff: StaffActor,
   residentId: string,
 ): Promise<void> {
-  const row = await work.tx.get<{
-    facility_id: string;
-    failed_pin_attempts: number;
-    locked_at: string | null;
-  }>('SELECT facility_id, failed_pin_attempts, locked_at FROM residents WHERE id = ?', [
-    residentId,
-  ]);
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db
+      .selectFrom('residents')
+      .select(['facility_id', 'failed_pin_attempts', 'locked_at'])
+      .where('id', '=', residentId),
+  );
   if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no resident ${residentId} here`);
   const state = unlockAccount();
-  await work.tx.run('UPDATE residents SET failed_pin_attempts = ?, locked_at = ? WHERE id = ?', [
-    state.failedAttempts,
-    state.lockedAt,
-    residentId,
-  ]);
+  await q.run((db) =>
+    db
+      .updateTable('residents')
+      .set({ failed_pin_attempts: state.failedAttempts, locked_at: state.lockedAt })
+      .where('id', '=', residentId),
+  );
   await auditStaff(
     work,
     staff,
     'resident.unlock',
     { type: 'resident', id: residentId, facilityId: row.facility_id },
     {
-      before: { failedAttempts: Number(row.failed_pin_attempts), lockedAt: row.locked_at },
+      before: { failedAttempts: row.failed_pin_attempts, lockedAt: row.locked_at },
       after: state,
     },
   );
@@ -196,16 +219,24 @@ export async function unlockCustomer(
   staff: StaffActor,
   customerId: string,
 ): Promise<void> {
-  const scope = facilityScope(staff, 'r.facility_id');
-  const linked = await work.tx.get<{ facility_id: string }>(
-    `SELECT r.facility_id FROM customer_residents cr JOIN residents r ON r.id = cr.resident_id
-     WHERE cr.customer_id = ? AND ${scope.sql} ORDER BY r.facility_id LIMIT 1`,
-    [customerId, ...scope.params],
+  const q = typed(work.tx);
+  const linked = await q.first((db) =>
+    db
+      .selectFrom('customer_residents as cr')
+      .innerJoin('residents as r', 'r.id', 'cr.resident_id')
+      .select('r.facility_id')
+      .where('cr.customer_id', '=', customerId)
+      .where((eb) => withinFacilities(eb, staff, eb.ref('r.facility_id')))
+      .orderBy('r.facility_id')
+      .limit(1),
   );
   if (!linked) reject('not_found', `no customer ${customerId} here`);
-  const before = await work.tx.all<{ source: string; failures: number; locked_at: string | null }>(
-    'SELECT source, failures, locked_at FROM login_failures WHERE account = ? ORDER BY source',
-    [`customer:${customerId}`],
+  const before = await q.all((db) =>
+    db
+      .selectFrom('login_failures')
+      .select(['source', 'failures', 'locked_at'])
+      .where('account', '=', `customer:${customerId}`)
+      .orderBy('source'),
   );
   await clearFailures(work, `customer:${customerId}`);
   await auditStaff(
@@ -223,19 +254,15 @@ export async function auditTrail(
   staff: StaffActor,
   subjectId: string,
 ): Promise<AuditEntry[]> {
-  const scope = facilityScope(staff, 'facility_id');
-  const rows = await storage.all<{
-    id: string;
-    actor: string;
-    action: string;
-    subject_type: string;
-    subject_id: string;
-    detail: string;
-    at: string;
-  }>(`SELECT * FROM audit WHERE subject_id = ? AND ${scope.sql} ORDER BY at, id`, [
-    subjectId,
-    ...scope.params,
-  ]);
+  const rows = await typed(storage).all((db) =>
+    db
+      .selectFrom('audit')
+      .select(['id', 'actor', 'action', 'subject_type', 'subject_id', 'detail', 'at'])
+      .where('subject_id', '=', subjectId)
+      .where((eb) => withinFacilities(eb, staff, eb.ref('facility_id')))
+      .orderBy('at')
+      .orderBy('id'),
+  );
   return rows.map((row) => ({
     id: row.id,
     actor: row.actor,
@@ -253,12 +280,17 @@ export async function overdueMessages(
   staff: StaffActor,
   now: string,
 ): Promise<ReviewItem[]> {
-  const scope = facilityScope(staff, 'facility_id');
-  const rows = await storage.all<MessageRow>(
-    `SELECT * FROM messages WHERE ${scope.sql} AND status IN ('sent', 'in_review', 'released') AND expected_by < ? ORDER BY sent_at`,
-    [...scope.params, now],
+  const rows = await typed(storage).all((db) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where((eb) => withinFacilities(eb, staff, eb.ref('facility_id')))
+      .where('status', 'in', ['sent', 'in_review', 'released'])
+      .where('expected_by', '<', now)
+      .orderBy('sent_at'),
   );
   return rows
+    .map(messageRow)
     .filter((row) => {
       const expectation = deliveryExpectation(row.sent_at, row.status, now);
       return expectation.ok && expectation.value.overdue;
@@ -273,10 +305,14 @@ export async function moveReleaseRequest(
   requestId: string,
   to: ReleaseStatus,
 ): Promise<ReleaseRequestData> {
-  const row = await work.tx.get<{ data: string; facility_id: string }>(
-    `SELECT q.data, r.facility_id FROM release_requests q JOIN residents r ON r.id = q.resident_id
-     WHERE q.id = ?${work.tx.forUpdate}`,
-    [requestId],
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db
+      .selectFrom('release_requests as q')
+      .innerJoin('residents as r', 'r.id', 'q.resident_id')
+      .select(['q.data', 'r.facility_id'])
+      .where('q.id', '=', requestId)
+      .$call(q.lockRows),
   );
   if (!row || !mayActIn(staff, row.facility_id))
     reject('not_found', `no release request ${requestId} here`);
@@ -288,10 +324,12 @@ export async function moveReleaseRequest(
     status: to,
     timeline: [...request.timeline, { status: to, at: work.now }],
   };
-  await work.tx.run('UPDATE release_requests SET data = ? WHERE id = ?', [
-    JSON.stringify(updated),
-    requestId,
-  ]);
+  await q.run((db) =>
+    db
+      .updateTable('release_requests')
+      .set({ data: JSON.stringify(updated) })
+      .where('id', '=', requestId),
+  );
   await auditStaff(
     work,
     staff,

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import { CARD_FUNDING } from '../../../domain';
 import { ChangeBuffer } from '../changes';
 import { HttpError } from '../http/errors';
 import { idempotent, rejectionAnswer, storedAnswer, type StoredAnswer } from '../idempotency';
 import { reject, Rejection } from '../rejection';
+import { typed } from '../storage/typed';
 import type { Storage } from '../storage/types';
 import { inWork, type Clock, type Work } from '../work';
 import type { CapturedCharge, PaymentFailure, PaymentsPort, ProcessorCard } from './payments';
@@ -164,28 +166,31 @@ export async function recordCharge(
   },
 ): Promise<void> {
   const { charge } = input;
-  await work.tx.run(
-    `INSERT INTO card_charges (id, payment_key, payer, resident_id, amount_cents, card_brand,
-       card_last4, card_exp_month, card_exp_year, card_funding, card_fingerprint, status,
-       claimed_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      charge.chargeId,
-      input.paymentKey,
-      input.payer,
-      input.residentId,
-      charge.amountCents,
-      charge.card.brand,
-      charge.card.last4,
-      charge.card.expMonth,
-      charge.card.expYear,
-      charge.card.funding,
-      charge.card.fingerprint,
-      input.claimedBy ? 'booked' : 'captured',
-      input.claimedBy,
-      work.now,
-    ],
+  await typed(work.tx).run((db) =>
+    db.insertInto('card_charges').values({
+      id: charge.chargeId,
+      payment_key: input.paymentKey,
+      payer: input.payer,
+      resident_id: input.residentId,
+      amount_cents: charge.amountCents,
+      card_brand: charge.card.brand,
+      card_last4: charge.card.last4,
+      card_exp_month: charge.card.expMonth,
+      card_exp_year: charge.card.expYear,
+      card_funding: charge.card.funding,
+      card_fingerprint: charge.card.fingerprint,
+      status: input.claimedBy ? 'booked' : 'captured',
+      claimed_by: input.claimedBy,
+      created_at: work.now,
+    }),
   );
+}
+
+/** The stored funding, checked against the kinds the domain knows (only recordCharge writes it). */
+function fundingOf(stored: string): ProcessorCard['funding'] {
+  const funding = CARD_FUNDING.find((known) => known === stored);
+  if (!funding) throw new Error(`a card charge has an unknown funding ${stored}`);
+  return funding;
 }
 
 /**
@@ -197,18 +202,10 @@ export async function claimKioskCharge(
   work: Work,
   input: { chargeId: string; deviceId: string; residentId: string; by: string },
 ): Promise<CapturedCharge> {
-  const row = await work.tx.get<{
-    payer: string;
-    resident_id: string;
-    amount_cents: number;
-    claimed_by: string | null;
-    card_brand: string;
-    card_last4: string;
-    card_exp_month: number;
-    card_exp_year: number;
-    card_funding: ProcessorCard['funding'];
-    card_fingerprint: string;
-  }>(`SELECT * FROM card_charges WHERE id = ?${work.tx.forUpdate}`, [input.chargeId]);
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db.selectFrom('card_charges').selectAll().where('id', '=', input.chargeId).$call(q.lockRows),
+  );
   if (!row || row.payer !== `device:${input.deviceId}`) {
     reject('payment_required', `no card charge ${input.chargeId} made by this kiosk`);
   }
@@ -218,19 +215,21 @@ export async function claimKioskCharge(
   if (row.resident_id !== input.residentId) {
     reject('payment_required', `charge ${input.chargeId} was for another resident`);
   }
-  await work.tx.run("UPDATE card_charges SET claimed_by = ?, status = 'booked' WHERE id = ?", [
-    input.by,
-    input.chargeId,
-  ]);
+  await q.run((db) =>
+    db
+      .updateTable('card_charges')
+      .set({ claimed_by: input.by, status: 'booked' })
+      .where('id', '=', input.chargeId),
+  );
   return {
     chargeId: input.chargeId,
-    amountCents: Number(row.amount_cents),
+    amountCents: row.amount_cents,
     card: {
       brand: row.card_brand,
       last4: row.card_last4,
-      expMonth: Number(row.card_exp_month),
-      expYear: Number(row.card_exp_year),
-      funding: row.card_funding,
+      expMonth: row.card_exp_month,
+      expYear: row.card_exp_year,
+      funding: fundingOf(row.card_funding),
       fingerprint: row.card_fingerprint,
     },
   };

@@ -3,6 +3,7 @@ import type { CashCollectionRequestSchema, CashReport } from '../../protocol';
 import { auditStaff } from '../audit';
 import { mayActIn, type StaffActor } from '../http/access-control';
 import { reject } from '../rejection';
+import { typed } from '../storage/typed';
 import type { Queryable } from '../storage/types';
 import type { Work } from '../work';
 
@@ -15,10 +16,9 @@ import type { Work } from '../work';
  */
 
 /** A kiosk or lobby device of the staff member's facilities; any other is not found. */
-async function cashDevice(db: Queryable, staff: StaffActor, deviceId: string) {
-  const device = await db.get<{ facility_id: string; profile: string }>(
-    'SELECT facility_id, profile FROM devices WHERE id = ?',
-    [deviceId],
+async function cashDevice(queryable: Queryable, staff: StaffActor, deviceId: string) {
+  const device = await typed(queryable).first((db) =>
+    db.selectFrom('devices').select(['facility_id', 'profile']).where('id', '=', deviceId),
   );
   if (!device || device.profile === 'tablet' || !mayActIn(staff, device.facility_id)) {
     reject('not_found', `no kiosk ${deviceId} here`);
@@ -32,19 +32,17 @@ export async function recordCashCollection(
   input: z.infer<typeof CashCollectionRequestSchema>,
 ): Promise<{ collectionId: string; collectedAt: string }> {
   const device = await cashDevice(work.tx, staff, input.deviceId);
-  await work.tx.run(
-    `INSERT INTO cash_collections (id, device_id, facility_id, collected_at, counted_cents,
-       bill_count, entered_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      input.collectionId,
-      input.deviceId,
-      device.facility_id,
-      work.now,
-      input.countedCents,
-      input.billCount,
-      `staff:${staff.staffId}`,
-      input.note,
-    ],
+  await typed(work.tx).run((db) =>
+    db.insertInto('cash_collections').values({
+      id: input.collectionId,
+      device_id: input.deviceId,
+      facility_id: device.facility_id,
+      collected_at: work.now,
+      counted_cents: input.countedCents,
+      bill_count: input.billCount,
+      entered_by: `staff:${staff.staffId}`,
+      note: input.note,
+    }),
   );
   await auditStaff(
     work,
@@ -60,43 +58,55 @@ export async function recordCashCollection(
   return { collectionId: input.collectionId, collectedAt: work.now };
 }
 
-async function bookedBetween(db: Queryable, deviceId: string, from: string, to: string) {
-  const row = await db.get<{ cents: number | null; bills: number }>(
-    `SELECT SUM(b.cents) AS cents, COUNT(b.bill_id) AS bills FROM deposits d
-     JOIN bills b ON b.deposit_id = d.id
-     WHERE d.customer_id = ? AND d.created_at >= ? AND d.created_at < ?`,
-    [`kiosk:${deviceId}`, from, to],
+async function bookedBetween(queryable: Queryable, deviceId: string, from: string, to: string) {
+  // SUM and COUNT come back as numbers on both engines (the PostgreSQL adapter parses BIGINT
+  // and NUMERIC); SUM over no rows is NULL.
+  const row = await typed(queryable).first((db) =>
+    db
+      .selectFrom('deposits as d')
+      .innerJoin('bills as b', 'b.deposit_id', 'd.id')
+      .select((eb) => [
+        eb.fn.sum<number | null>('b.cents').as('cents'),
+        eb.fn.count<number>('b.bill_id').as('bills'),
+      ])
+      .where('d.customer_id', '=', `kiosk:${deviceId}`)
+      .where('d.created_at', '>=', from)
+      .where('d.created_at', '<', to),
   );
-  return { cents: Number(row?.cents ?? 0), bills: Number(row?.bills ?? 0) };
+  return { cents: row?.cents ?? 0, bills: row?.bills ?? 0 };
 }
 
 export async function cashReport(
-  db: Queryable,
+  queryable: Queryable,
   staff: StaffActor,
   query: { deviceId: string; from: string; to: string },
 ): Promise<CashReport> {
-  await cashDevice(db, staff, query.deviceId);
+  await cashDevice(queryable, staff, query.deviceId);
   if (query.from >= query.to) reject('invalid_args', 'the period must end after it starts');
-  const rows = await db.all<{
-    id: string;
-    collected_at: string;
-    counted_cents: number;
-    bill_count: number;
-    entered_by: string;
-  }>(
-    `SELECT id, collected_at, counted_cents, bill_count, entered_by FROM cash_collections
-     WHERE device_id = ? AND collected_at >= ? AND collected_at < ? ORDER BY collected_at, id`,
-    [query.deviceId, query.from, query.to],
+  const q = typed(queryable);
+  const rows = await q.all((db) =>
+    db
+      .selectFrom('cash_collections')
+      .select(['id', 'collected_at', 'counted_cents', 'bill_count', 'entered_by'])
+      .where('device_id', '=', query.deviceId)
+      .where('collected_at', '>=', query.from)
+      .where('collected_at', '<', query.to)
+      .orderBy('collected_at')
+      .orderBy('id'),
   );
   const collections: CashReport['collections'] = [];
   for (const row of rows) {
-    const previous = await db.get<{ collected_at: string }>(
-      `SELECT collected_at FROM cash_collections WHERE device_id = ? AND collected_at < ?
-       ORDER BY collected_at DESC LIMIT 1`,
-      [query.deviceId, row.collected_at],
+    const previous = await q.first((db) =>
+      db
+        .selectFrom('cash_collections')
+        .select('collected_at')
+        .where('device_id', '=', query.deviceId)
+        .where('collected_at', '<', row.collected_at)
+        .orderBy('collected_at', 'desc')
+        .limit(1),
     );
     const booked = await bookedBetween(
-      db,
+      queryable,
       query.deviceId,
       previous?.collected_at ?? '',
       row.collected_at,
@@ -104,17 +114,17 @@ export async function cashReport(
     collections.push({
       collectionId: row.id,
       collectedAt: row.collected_at,
-      countedCents: Number(row.counted_cents),
-      countedBills: Number(row.bill_count),
+      countedCents: row.counted_cents,
+      countedBills: row.bill_count,
       bookedCents: booked.cents,
       bookedBills: booked.bills,
-      differenceCents: Number(row.counted_cents) - booked.cents,
+      differenceCents: row.counted_cents - booked.cents,
       enteredBy: row.entered_by,
     });
   }
   return {
     ...query,
-    booked: await bookedBetween(db, query.deviceId, query.from, query.to),
+    booked: await bookedBetween(queryable, query.deviceId, query.from, query.to),
     collections,
   };
 }

@@ -1,5 +1,6 @@
 import { audit } from '../audit';
 import { recordChargeback } from '../chargebacks';
+import { typed } from '../storage/typed';
 import type { Work } from '../work';
 import type { DisputeEvent } from './payments';
 
@@ -13,17 +14,21 @@ export type DisputeOutcome = 'chargeback_recorded' | 'duplicate' | 'unknown_char
  */
 export async function applyDispute(work: Work, event: DisputeEvent): Promise<DisputeOutcome> {
   await work.tx.lockKey(`processor-event:${event.eventId}`);
-  if (await work.tx.get('SELECT 1 AS yes FROM processor_events WHERE id = ?', [event.eventId])) {
-    return 'duplicate';
-  }
-  const deposit = await work.tx.get<{ id: string; amount_cents: number }>(
-    'SELECT id, amount_cents FROM deposits WHERE charge_id = ?',
-    [event.chargeId],
+  const q = typed(work.tx);
+  const seen = await q.first((db) =>
+    db.selectFrom('processor_events').select('id').where('id', '=', event.eventId),
+  );
+  if (seen) return 'duplicate';
+  const deposit = await q.first((db) =>
+    db
+      .selectFrom('deposits')
+      .select(['id', 'amount_cents'])
+      .where('charge_id', '=', event.chargeId),
   );
   let outcome: DisputeOutcome = 'unknown_charge';
   if (deposit) {
     // The charge also paid the fee; the chargeback is on what reached the resident.
-    const amountCents = Math.min(event.amountCents, Number(deposit.amount_cents));
+    const amountCents = Math.min(event.amountCents, deposit.amount_cents);
     await recordChargeback(work, {
       chargebackId: event.disputeId,
       depositId: deposit.id,
@@ -38,9 +43,10 @@ export async function applyDispute(work: Work, event: DisputeEvent): Promise<Dis
     });
     outcome = 'chargeback_recorded';
   }
-  await work.tx.run(
-    'INSERT INTO processor_events (id, type, outcome, received_at) VALUES (?, ?, ?, ?)',
-    [event.eventId, event.type, outcome, work.now],
+  await q.run((db) =>
+    db
+      .insertInto('processor_events')
+      .values({ id: event.eventId, type: event.type, outcome, received_at: work.now }),
   );
   return outcome;
 }

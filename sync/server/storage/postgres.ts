@@ -71,6 +71,7 @@ export async function openPostgresStorage(
         const client = await pool.connect();
         let savepoints = 0;
         const tx: Transaction = {
+          dialect: 'postgres',
           forUpdate: ' FOR UPDATE',
           ...on(client),
           async lockKey(key) {

@@ -61,6 +61,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
   }
 
   const tx: Transaction = {
+    dialect: 'sqlite',
     forUpdate: '',
     async all<T extends Row>(sql: string, params?: SqlParams) {
       return direct.all<T>(sql, params);

@@ -8,7 +8,11 @@ export type SqlValue = string | number | null | Uint8Array;
 export type SqlParams = readonly SqlValue[];
 export type Row = Record<string, unknown>;
 
+export type Dialect = 'sqlite' | 'postgres';
+
 export interface Queryable {
+  /** The engine behind it: the typed query layer compiles each query for it (typed.ts). */
+  readonly dialect: Dialect;
   /** Rows of a SELECT (or of a statement with RETURNING). */
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
   get<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;
@@ -32,8 +36,6 @@ export interface Transaction extends Queryable {
   lockKey(key: string): Promise<void>;
 }
 
-export type Dialect = 'sqlite' | 'postgres';
-
 export interface TransactionOptions {
   /**
    * false: the commit may be lost on power loss (never half-applied). Only for state whose loss
@@ -43,7 +45,6 @@ export interface TransactionOptions {
 }
 
 export interface Storage extends Queryable {
-  readonly dialect: Dialect;
   /**
    * Runs `fn` in one transaction and commits. Transient failures (serialization failure,
    * deadlock, busy) roll back and run `fn` again, a bounded number of times; `fn` must
