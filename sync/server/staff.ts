@@ -24,10 +24,7 @@ import type { Work } from './work';
  */
 
 /** `column IN (the staff member's facilities)`, or nothing to add for an all-facility grant. */
-export function facilityScope(
-  staff: StaffActor,
-  column: string,
-): { sql: string; params: SqlValue[] } {
+function facilityScope(staff: StaffActor, column: string): { sql: string; params: SqlValue[] } {
   if (staff.facilities === '*') return { sql: '1 = 1', params: [] };
   if (staff.facilities.length === 0) return { sql: '1 = 0', params: [] };
   return {

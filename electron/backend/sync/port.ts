@@ -17,7 +17,7 @@ export interface StorePortOptions {
  * long for support, then deleted with the next outcomes, so the table stays small for as long as
  * a kiosk is in service.
  */
-export const SETTLED_RESERVATION_DAYS = 30;
+const SETTLED_RESERVATION_DAYS = 30;
 
 /**
  * The sync client's port over the device's SQLite store. Every write happens in one store

@@ -34,7 +34,7 @@ export interface Transaction extends Queryable {
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface TransactionOptions {
+interface TransactionOptions {
   /**
    * false: the commit may be lost on power loss (never half-applied). Only for state whose loss
    * is harmless, like the anti-replay window: it saves an fsync per request.
