@@ -17,7 +17,7 @@ import { DEPOSIT_CHANNELS, FACILITY_SERVICES, LOCALES, STAMP_FEATURES } from './
 
 const localizedText = z.object({ en: z.string().min(1), es: z.string().min(1) });
 
-export const StampBundleSchema = z.object({
+const StampBundleSchema = z.object({
   id: IdSchema,
   stamps: z.number().int().positive(),
   priceCents: CentsSchema,
@@ -25,7 +25,7 @@ export const StampBundleSchema = z.object({
 export type StampBundle = z.infer<typeof StampBundleSchema>;
 
 /** A fee band: amounts from minCents up to and including maxCents pay flat + percent. */
-export const FeeBandSchema = z.object({
+const FeeBandSchema = z.object({
   channel: z.enum(DEPOSIT_CHANNELS),
   minCents: CentsSchema,
   maxCents: CentsSchema,
@@ -35,7 +35,7 @@ export const FeeBandSchema = z.object({
 });
 export type FeeBand = z.infer<typeof FeeBandSchema>;
 
-export const PromotionSchema = z.object({
+const PromotionSchema = z.object({
   id: IdSchema,
   kind: z.enum(['discount', 'sweepstakes']),
   title: localizedText,

@@ -142,7 +142,7 @@ export function depositChannelsFor(facility: FeeFacility, amountCents: number): 
   return DEPOSIT_CHANNELS.filter((channel) => depositFee(facility, channel, amountCents).ok);
 }
 
-export type CardWarning = 'credit_cash_advance_fee' | 'prepaid_may_decline';
+type CardWarning = 'credit_cash_advance_fee' | 'prepaid_may_decline';
 
 export interface CardAssessment {
   brand: CardBrand;

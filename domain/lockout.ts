@@ -9,7 +9,7 @@ import { err, isCount, ok, type DomainError, type Result } from './result';
  */
 
 export const MAX_FAILED_ATTEMPTS = 5;
-export const TEMPORARY_PASSWORD_TTL_MINUTES = 30;
+const TEMPORARY_PASSWORD_TTL_MINUTES = 30;
 
 export interface LockoutState {
   /** Wrong tries in a row since the last success or unlock. */
@@ -21,7 +21,7 @@ export interface LockoutState {
 export const UNLOCKED: LockoutState = Object.freeze({ failedAttempts: 0, lockedAt: null });
 
 /** `locked` means this attempt was not even checked: the account was already locked. */
-export type LoginOutcome = 'accepted' | 'wrong' | 'locked_now' | 'locked';
+type LoginOutcome = 'accepted' | 'wrong' | 'locked_now' | 'locked';
 
 export interface LoginAttemptResult {
   outcome: LoginOutcome;

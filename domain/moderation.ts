@@ -17,8 +17,8 @@ import type { Locale } from './types';
  * "computadora" are not flagged. Both languages' lists always apply: people mix them.
  */
 
-export type FlagReason = 'profanity' | 'threat';
-export type FlagSource = Locale | 'facility';
+type FlagReason = 'profanity' | 'threat';
+type FlagSource = Locale | 'facility';
 
 export interface ModerationFlag {
   reason: FlagReason;
@@ -198,7 +198,7 @@ export function attachmentNeedsHumanReview(mimeType: string): boolean {
   return !/^text\/plain(;|$)/i.test(mimeType.trim());
 }
 
-export type ReviewCause = 'text_flagged' | 'attachment';
+type ReviewCause = 'text_flagged' | 'attachment';
 
 export interface ReviewRequirement {
   humanReview: boolean;

@@ -14,7 +14,7 @@ type PromotionFacility = Pick<FacilityConfig, 'promotions' | 'stampBundles'>;
 export type PromotionError =
   DomainError<'invalid_instant'> | (DomainError<'unknown_bundle'> & { bundleId: string });
 
-export function isPromotionActive(promotion: Promotion, nowMs: number): boolean {
+function isPromotionActive(promotion: Promotion, nowMs: number): boolean {
   const starts = parseInstant(promotion.startsAt);
   const ends = parseInstant(promotion.endsAt);
   return starts !== null && ends !== null && starts <= nowMs && nowMs < ends;

@@ -15,7 +15,7 @@ import type { ReleaseStatus } from './types';
  * warehouse with the printed form; the request moves requested -> received -> unlocked ->
  * shipped_back, one step at a time.
  */
-export const RELEASE_TRANSITIONS: TransitionTable<ReleaseStatus> = {
+const RELEASE_TRANSITIONS: TransitionTable<ReleaseStatus> = {
   requested: ['received'],
   received: ['unlocked'],
   unlocked: ['shipped_back'],
@@ -34,7 +34,6 @@ export const ReleaseRequestFieldsSchema = z.object({
   phone: PhoneSchema,
   returnAddress: PostalAddressSchema,
 });
-export type ReleaseRequestFields = z.infer<typeof ReleaseRequestFieldsSchema>;
 
 /**
  * Everything the printed form carries (docs/rules.md lists each field): the resident's fields,
@@ -46,4 +45,3 @@ export const ReleaseFormSchema = ReleaseRequestFieldsSchema.extend({
   state: StateCodeSchema,
   docNumber: DocNumberSchema,
 });
-export type ReleaseForm = z.infer<typeof ReleaseFormSchema>;

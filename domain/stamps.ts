@@ -9,14 +9,14 @@ import { STAMP_FEATURES, type StampFeature } from './types';
  */
 
 /** How many of each stamp-priced feature a message carries, e.g. { email: 1, photo: 3 }. */
-export const MessageItemsSchema = z
+const MessageItemsSchema = z
   .partialRecord(z.enum(STAMP_FEATURES), z.number().int().min(0).max(1000))
   .refine((items) => Object.values(items).some((count) => (count ?? 0) > 0), {
     message: 'a message must contain at least one stamp-priced item',
   });
 export type MessageItems = Partial<Record<StampFeature, number>>;
 
-export interface StampLine {
+interface StampLine {
   feature: StampFeature;
   quantity: number;
   unitStamps: number;

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** Folds one code point: "É" -> "e", "ｆ" -> "f", "ﬁ" -> "fi". May return several characters. */
-export function foldCodePoint(codePoint: string): string {
+function foldCodePoint(codePoint: string): string {
   const code = codePoint.charCodeAt(0);
   // ASCII is most of every message; normalize() is slow, so it only sees the rest.
   if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : codePoint;

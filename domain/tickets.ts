@@ -30,4 +30,3 @@ export const TicketFilingSchema = z.object({
   category: z.enum(TICKET_CATEGORIES),
   description: z.string().trim().min(3, 'describe the problem').max(2000),
 });
-export type TicketFiling = z.infer<typeof TicketFilingSchema>;

@@ -19,7 +19,7 @@ const localizedList = z.object({
   es: z.array(z.string().min(1)).min(1),
 });
 
-export const TroubleshootingEntrySchema = z.object({
+const TroubleshootingEntrySchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   category: z.enum(TICKET_CATEGORIES),
   title: localized,
@@ -103,8 +103,8 @@ const SuggestOptionsSchema = z.object({
   limit: z.number().int().min(1).max(20).default(3),
 });
 
-export const KEYWORD_SCORE = 2;
-export const TITLE_SCORE = 1;
+const KEYWORD_SCORE = 2;
+const TITLE_SCORE = 1;
 export const CATEGORY_BOOST = 2;
 
 interface IndexedEntry {

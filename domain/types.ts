@@ -6,9 +6,6 @@
 export const LOCALES = ['en', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-/** Text shown to people, in every supported language. */
-export type LocalizedText = Record<Locale, string>;
-
 /** Device profiles: housing-unit kiosk, lobby kiosk (customers), resident tablet. */
 export const DEVICE_PROFILES = ['kiosk', 'lobby', 'tablet'] as const;
 export type DeviceProfile = (typeof DEVICE_PROFILES)[number];
@@ -90,12 +87,6 @@ export const REJECT_REASONS = [
   'other',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
-
-/** A resident is identified by state + DOC number, e.g. FL + S123456. */
-export interface ResidentRef {
-  state: string;
-  docNumber: string;
-}
 
 /**
  * Why a device's last sync failed, in the terms the sync client acts on and the service screen

@@ -43,6 +43,9 @@ describe('bundleShell', () => {
         (name!.startsWith('@') ? name!.split('/').slice(0, 2) : name!.split('/', 1)).join('/'),
       );
     expect(packages.filter((name) => !dependencies.includes(name))).toEqual([]);
+    // And nothing else: an app dependency the bundle never loads would only bloat the installer
+    // (knip cannot tell, since the app folder holds no sources of its own).
+    expect(dependencies.filter((name) => !packages.includes(name))).toEqual([]);
 
     const afterPack = require(resolve(bundles.afterPack)) as { default: unknown };
     expect(typeof afterPack.default).toBe('function');

@@ -1,7 +1,16 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,23 +18,35 @@ import type { Backend } from '../electron/backend';
 import { keyFileSource } from '../electron/backend/store';
 import { composeBackend } from '../electron/shell/backend';
 import { ShellConfigSchema, type ShellConfig } from '../electron/shell/config/schema';
-import { runCli } from '../sync/server/cli';
+import { startTestPostgres, type TestPostgres } from '../sync/server/testing/postgres';
 import { totpFor } from '../sync/server/staff-identity';
+import { buildCentral } from './build-central';
 
 /**
- * docs/install.md followed literally: every `sh` command of its step 3, in order, typed into one
- * bash session in a Homeline folder (the repository's sources copied into a scratch folder, so
- * what the commands write stays there), against a real central service on 127.0.0.1 whose data
- * folder is that folder's default `.data/central`. The test plays the person: it reads what the
- * commands print and sets the variables the page tells them to set. Then the page's two JSON
- * examples, with the printed codes and Service PIN line pasted in, start a kiosk and a tablet
- * backend in plain Node, as the shell composes them: both enroll, sync, and open the Service
- * screen with the PIN; the resident added on the page signs in on the kiosk.
+ * docs/install.md followed literally, once on SQLite and once on PostgreSQL: every `sh` command
+ * of its step 3, in order, in the central service's release folder (built once by
+ * `npm run build:central`, copied per engine with only the files the page says ship). The install
+ * command cannot reach a registry here, so it is replayed exactly: the release folder's
+ * node_modules gets the packages the lock file marks neither dev nor optional, and nothing else
+ * (no tsx, no TypeScript: the service must run on plain Node). The service is started with the
+ * page's command in its own process (127.0.0.1, a free port); the others are typed into one bash
+ * session. The test plays the person: it reads what the commands print and sets the variables
+ * the page tells them to set (on PostgreSQL, HOMELINE_DATABASE_URL to a database of a throwaway
+ * cluster). Then the page's two JSON examples, with the printed codes and Service PIN line pasted
+ * in, start a kiosk and a tablet backend in plain Node, as the shell composes them: both enroll,
+ * sync, and open the Service screen with the PIN; the resident added on the page signs in on the
+ * kiosk.
  */
 const guide = readFileSync('docs/install.md', 'utf8');
 const repo = resolve('.');
-const home = mkdtempSync(join(tmpdir(), 'homeline-install-'));
+const scratch = mkdtempSync(join(tmpdir(), 'homeline-install-'));
 const SERVICE_PIN = '482913';
+/** What the release folder holds (docs/install.md, "For release engineers"). */
+const RELEASE_FILES = ['package.json', 'package-lock.json', 'assets', join('dist', 'central')];
+/** The environment of a central machine: none of the test runner's own variables. */
+const machineEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')),
+);
 
 /** The fenced blocks of one kind under the heading that starts with `section`. */
 function blocks(kind: string, section: string): string[] {
@@ -45,10 +66,7 @@ class Terminal {
   private count = 0;
 
   constructor(cwd: string) {
-    this.bash = spawn('bash', ['--noprofile', '--norc'], {
-      cwd,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-    });
+    this.bash = spawn('bash', ['--noprofile', '--norc'], { cwd, env: machineEnv });
     const take = (chunk: Buffer) => {
       this.output += chunk.toString();
       for (const wake of this.waiters.splice(0)) wake();
@@ -95,32 +113,86 @@ class Terminal {
   }
 }
 
-let stopCentral: () => Promise<void>;
-let centralUrl: string;
 const backends: Backend[] = [];
+let cluster: TestPostgres;
+
+/** The packages `npm ci --omit=dev --omit=optional` installs: the lock's top-level runtime ones. */
+function productionPackages(): string[] {
+  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+    packages: Record<string, { dev?: boolean; optional?: boolean; devOptional?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(path) && !entry.dev)
+    .filter(([, entry]) => !entry.optional && !entry.devOptional)
+    .map(([path]) => path.slice('node_modules/'.length));
+}
+
+/** The release folder, once: what release engineers ship. */
+const release = join(scratch, 'release');
 
 beforeAll(async () => {
-  // The Homeline folder on the central service's machine: the sources the commands run (copied,
-  // so each program sees itself as the main module) and the installed packages.
-  for (const entry of ['package.json', 'tsconfig.json', 'assets', 'cli', 'domain', 'electron'])
-    cpSync(join(repo, entry), join(home, entry), { recursive: true });
-  for (const entry of ['hardware', 'scripts', 'sync'])
-    cpSync(join(repo, entry), join(home, entry), { recursive: true });
-  symlinkSync(join(repo, 'node_modules'), join(home, 'node_modules'), 'dir');
-  const printed: string[] = [];
-  stopCentral = await runCli(
-    ['--data-dir', join(home, '.data', 'central'), '--port', '0'],
-    { LOG_LEVEL: 'silent', NODE_ENV: 'production' },
-    (line) => printed.push(line),
-  );
-  centralUrl = /central service on (http:\/\/\S+)/.exec(printed.join('\n'))![1]!;
+  for (const file of ['package.json', 'package-lock.json', 'assets'])
+    cpSync(join(repo, file), join(release, file), { recursive: true });
+  await buildCentral(join(release, 'dist', 'central'));
+  cluster = await startTestPostgres();
 }, 120_000);
 
 afterAll(async () => {
   for (const backend of backends) await backend.close();
-  await stopCentral?.();
-  rmSync(home, { recursive: true, force: true });
+  await cluster?.stop();
+  rmSync(scratch, { recursive: true, force: true });
 });
+
+/** A new central machine: the release folder copied, nothing installed yet. */
+function centralMachine(engine: string): string {
+  const home = join(scratch, engine);
+  for (const file of RELEASE_FILES)
+    cpSync(join(release, file), join(home, file), { recursive: true });
+  return home;
+}
+
+/** The page's install command, replayed: the runtime packages, nothing else. */
+function installRuntimePackages(home: string, command: string): void {
+  expect(command.trim()).toBe('npm ci --omit=dev --omit=optional');
+  for (const name of productionPackages()) {
+    mkdirSync(dirname(join(home, 'node_modules', name)), { recursive: true });
+    symlinkSync(join(repo, 'node_modules', name), join(home, 'node_modules', name), 'dir');
+  }
+  expect(existsSync(join(home, 'node_modules', 'tsx'))).toBe(false);
+  expect(existsSync(join(home, 'node_modules', 'typescript'))).toBe(false);
+}
+
+/** The page's start command in its own process, on 127.0.0.1 and a free port. */
+async function startService(
+  home: string,
+  command: string,
+  env: Record<string, string>,
+): Promise<{ url: string; line: string; process: ChildProcess }> {
+  expect(command).toContain('--host 0.0.0.0 --port 8787');
+  const local = command.replace('--host 0.0.0.0 --port 8787', '--host 127.0.0.1 --port 0');
+  const child = spawn('bash', ['-c', `exec ${local.trim()}`], {
+    cwd: home,
+    env: { ...machineEnv, ...env },
+  });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const line = await new Promise<string>((found, failed) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^central service on .*$/m.exec(output);
+      if (match) found(match[0]);
+    });
+    child.once('exit', (code) => failed(new Error(`the service exited (${code}): ${output}`)));
+  });
+  return { url: /on (http:\/\/\S+)/.exec(line)![1]!, line, process: child };
+}
+
+async function stopService(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  expect(code).toBe(0);
+}
 
 function deviceLogger(lines: string[]) {
   return pino(
@@ -134,7 +206,14 @@ function deviceLogger(lines: string[]) {
   );
 }
 
-async function startDevice(example: string, name: string, paste: Record<string, string>) {
+interface DeviceSetup {
+  home: string;
+  centralUrl: string;
+  paste: Record<string, string>;
+}
+
+async function startDevice(example: string, name: string, setup: DeviceSetup) {
+  const { home, centralUrl, paste } = setup;
   let text = example;
   for (const [placeholder, value] of Object.entries(paste)) text = text.replace(placeholder, value);
   const fromPage = JSON.parse(text) as Record<string, unknown> & {
@@ -169,78 +248,108 @@ async function enrolled(lines: string[]): Promise<string> {
   }
 }
 
-describe('docs/install.md, followed literally', () => {
-  it('sets up a new central service and enrolls its kiosk and tablet examples', async () => {
-    const commands = blocks('sh', '3.');
-    const terminal = new Terminal(home);
-    try {
-      expect(commands).toHaveLength(8);
-      const [bootstrap, itSignIn, facility, unit, supervisor, residents, codes, servicePin] =
-        commands;
+describe.each(['sqlite', 'postgres'] as const)(
+  'docs/install.md on %s, followed literally',
+  (engine) => {
+    it('installs a central service from its release folder and enrolls the kiosk and tablet examples', async () => {
+      const home = centralMachine(engine);
+      const commands = blocks('sh', '3.');
+      expect(commands).toHaveLength(10);
+      const [
+        install,
+        serve,
+        bootstrap,
+        itSignIn,
+        facility,
+        unit,
+        supervisor,
+        residents,
+        codes,
+        servicePin,
+      ] = commands;
+      installRuntimePackages(home, install!);
+      // The person's choice of database, set where the page says: the service and the shell.
+      const database: Record<string, string> =
+        engine === 'postgres' ? { HOMELINE_DATABASE_URL: await cluster.createDatabase() } : {};
+      const service = await startService(home, serve!, database);
+      expect(service.line).toContain(`(${engine})`);
+      const terminal = new Terminal(home);
+      try {
+        if (engine === 'postgres') await terminal.set(database);
+        const admin = await terminal.type(bootstrap!);
+        const itPassword = /initial password: (\S+)/.exec(admin)![1]!;
+        const itSecret = /TOTP secret: +(\S+)/.exec(admin)![1]!;
+        await terminal.set({
+          CENTRAL: service.url,
+          IT_PASSWORD: itPassword,
+          IT_CODE: totpFor(itSecret, 'it@facility.example').generate(),
+        });
+        await terminal.type(itSignIn!);
+        expect(await terminal.type('echo "csrf:$IT_CSRF"')).toMatch(/csrf:[\w-]{16,}/);
 
-      const admin = await terminal.type(bootstrap!);
-      const itPassword = /initial password: (\S+)/.exec(admin)![1]!;
-      const itSecret = /TOTP secret: +(\S+)/.exec(admin)![1]!;
-      await terminal.set({
-        CENTRAL: centralUrl,
-        IT_PASSWORD: itPassword,
-        IT_CODE: totpFor(itSecret, 'it@facility.example').generate(),
-      });
-      await terminal.type(itSignIn!);
-      expect(await terminal.type('echo "csrf:$IT_CSRF"')).toMatch(/csrf:[\w-]{16,}/);
+        expect(await terminal.type(facility!)).toContain('"id":"fl-central"');
+        expect(await terminal.type(unit!)).toContain('"id":"fl-central-a"');
 
-      expect(await terminal.type(facility!)).toContain('"id":"fl-central"');
-      expect(await terminal.type(unit!)).toContain('"id":"fl-central-a"');
+        const staff = JSON.parse(/\{"staffId".*\}/.exec(await terminal.type(supervisor!))![0]) as {
+          initialPassword: string;
+          totpSecret: string;
+        };
+        await terminal.set({
+          SUP_PASSWORD: staff.initialPassword,
+          SUP_CODE: totpFor(staff.totpSecret, 'sam@facility.example').generate(),
+        });
+        expect(await terminal.type(residents!)).toMatch(/\{"residentId":"[^"]+"\}/);
 
-      const staff = JSON.parse(/\{"staffId".*\}/.exec(await terminal.type(supervisor!))![0]) as {
-        initialPassword: string;
-        totpSecret: string;
-      };
-      await terminal.set({
-        SUP_PASSWORD: staff.initialPassword,
-        SUP_CODE: totpFor(staff.totpSecret, 'sam@facility.example').generate(),
-      });
-      expect(await terminal.type(residents!)).toMatch(/\{"residentId":"[^"]+"\}/);
+        const codeLines = [
+          ...(await terminal.type(codes!)).matchAll(
+            /^([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}) +\((\w+) at fl-central/gm,
+          ),
+        ];
+        const code = Object.fromEntries(codeLines.map((match) => [match[2], match[1]]));
+        expect(Object.keys(code).sort()).toEqual(['kiosk', 'tablet']);
 
-      const codeLines = [
-        ...(await terminal.type(codes!)).matchAll(
-          /^([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}) +\((\w+) at fl-central/gm,
-        ),
-      ];
-      const code = Object.fromEntries(codeLines.map((match) => [match[2], match[1]]));
-      expect(Object.keys(code).sort()).toEqual(['kiosk', 'tablet']);
+        const hashLine = /"servicePinHash": "([^"]+)"/.exec(
+          await terminal.type(servicePin!, {
+            waitFor: /"servicePinHash": "[^"]+"/,
+            answer: SERVICE_PIN,
+          }),
+        )![1]!;
 
-      const hashLine = /"servicePinHash": "([^"]+)"/.exec(
-        await terminal.type(servicePin!, {
-          waitFor: /"servicePinHash": "[^"]+"/,
-          answer: SERVICE_PIN,
-        }),
-      )![1]!;
-
-      const [kioskExample, tabletExample] = blocks('json', '2.');
-      const kiosk = await startDevice(kioskExample!, 'kiosk', {
-        'PASTE-THE-KIOSK-CODE': code.kiosk!,
-        'PASTE-THE-HASH-FROM-SERVICE-PIN': hashLine,
-      });
-      const tablet = await startDevice(tabletExample!, 'tablet', {
-        'PASTE-THE-TABLET-CODE': code.tablet!,
-        'PASTE-THE-HASH-FROM-SERVICE-PIN': hashLine,
-      });
-      expect(tablet.config.serial).toBe('TAB-0001');
-      for (const device of [kiosk, tablet]) {
-        expect(await enrolled(device.lines)).toMatch(/device enrolled/);
-        expect(await device.connection.invoke('device.syncNow', {})).toMatchObject({ ok: true });
-        expect(
-          await device.connection.invoke('maintenance.unlock', { pin: SERVICE_PIN }),
-        ).toMatchObject({ ok: true, value: { role: 'maintenance' } });
+        const [kioskExample, tabletExample] = blocks('json', '2.');
+        const kiosk = await startDevice(kioskExample!, 'kiosk', {
+          home,
+          centralUrl: service.url,
+          paste: {
+            'PASTE-THE-KIOSK-CODE': code.kiosk!,
+            'PASTE-THE-HASH-FROM-SERVICE-PIN': hashLine,
+          },
+        });
+        const tablet = await startDevice(tabletExample!, 'tablet', {
+          home,
+          centralUrl: service.url,
+          paste: {
+            'PASTE-THE-TABLET-CODE': code.tablet!,
+            'PASTE-THE-HASH-FROM-SERVICE-PIN': hashLine,
+          },
+        });
+        expect(tablet.config.serial).toBe('TAB-0001');
+        for (const device of [kiosk, tablet]) {
+          expect(await enrolled(device.lines)).toMatch(/device enrolled/);
+          expect(await device.connection.invoke('device.syncNow', {})).toMatchObject({ ok: true });
+          expect(
+            await device.connection.invoke('maintenance.unlock', { pin: SERVICE_PIN }),
+          ).toMatchObject({ ok: true, value: { role: 'maintenance' } });
+        }
+        // A wrong port path is said at the page's default log level.
+        expect(kiosk.lines.join('')).toMatch(/cannot open the device's port/);
+        const resident = { method: 'doc', state: 'FL', docNumber: 'A123456', pin: '2580' };
+        const fresh = kiosk.backend.connect(() => undefined);
+        expect(await fresh.invoke('auth.login', resident)).toMatchObject({ ok: true });
+      } finally {
+        terminal.close();
+        for (const backend of backends.splice(0)) await backend.close();
+        await stopService(service.process);
       }
-      // A wrong port path is said at the page's default log level.
-      expect(kiosk.lines.join('')).toMatch(/cannot open the device's port/);
-      const resident = { method: 'doc', state: 'FL', docNumber: 'A123456', pin: '2580' };
-      const fresh = kiosk.backend.connect(() => undefined);
-      expect(await fresh.invoke('auth.login', resident)).toMatchObject({ ok: true });
-    } finally {
-      terminal.close();
-    }
-  }, 300_000);
-});
+    }, 300_000);
+  },
+);

@@ -21,7 +21,7 @@ import { settleCash, settlementContext } from './services/cash-settlement';
 import { openStore, type Store, type StoreKeySource } from './store';
 import { prepareDataDir } from './store/data-dir';
 
-export const BACKEND_DB_FILE = 'homeline.db';
+const BACKEND_DB_FILE = 'homeline.db';
 /** Until the device has its facility's configuration (FacilityConfig's own default). */
 const DEFAULT_KIOSK_IDLE_MINUTES = 3;
 

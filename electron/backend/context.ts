@@ -57,7 +57,7 @@ export interface ConnectionState {
   endSession(reason: 'logout' | 'idle' | 'locked' | 'replaced'): void;
 }
 
-export type Handler<M extends MethodName> = (
+type Handler<M extends MethodName> = (
   context: CallContext,
   input: ParsedInput<M>,
 ) => MethodOutput<M> | Promise<MethodOutput<M>>;

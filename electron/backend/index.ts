@@ -1,15 +1,8 @@
 export type { DeviceActivity } from './activity';
-export { BackendConfigError, createBackend, type Backend, type BackendConfig } from './backend';
-export { systemClock, type Clock } from './clock';
-export { DEVICE_LOG_RETENTION, openRotatingLog } from './log-file';
-export type { Connection, EmitFn } from './connection';
-export type { Broadcast, DeviceService, PrintRequest, SyncClient, SyncClientDeps } from './ports';
-export {
-  DEMO,
-  DEMO_FACILITY_ID,
-  demoResidentLogins,
-  seedDemo,
-  type SeedDemoOptions,
-} from './seed/demo';
-export { setMaintenancePin, setResidentPin } from './services/credentials';
-export { enqueueMutation, openStore, type Store } from './store';
+export { createBackend, type Backend, type BackendConfig } from './backend';
+export { systemClock } from './clock';
+export { openRotatingLog } from './log-file';
+export type { Connection } from './connection';
+export { DEMO, DEMO_FACILITY_ID, demoResidentLogins, seedDemo } from './seed/demo';
+export { setResidentPin } from './services/credentials';
+export { openStore } from './store';

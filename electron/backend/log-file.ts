@@ -6,7 +6,7 @@ import { createStream, type RotatingFileStream } from 'rotating-file-stream';
  * (homeline.log, homeline.log.1 ... .5: 60 MiB at most). A kiosk in service for years must not
  * fill its disk with logs; a week of normal logging fits several times over.
  */
-export const DEVICE_LOG_RETENTION = { size: '10M', files: 5 } as const;
+const DEVICE_LOG_RETENTION = { size: '10M', files: 5 } as const;
 
 export interface LogRetention {
   /** Rotate once the live file passes this size (rotating-file-stream units: B, K, M, G). */

@@ -72,7 +72,7 @@ export interface CardChargeRequest {
 }
 
 /** Why a card charge did not happen, in the terms the person acts on. */
-export type CardChargeRefusal =
+type CardChargeRefusal =
   | { reason: 'needs_network' }
   | { reason: 'declined'; declineCode: string }
   | { reason: 'processor_unavailable' }

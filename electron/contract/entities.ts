@@ -31,7 +31,7 @@ import {
 
 const localized = z.object({ en: z.string(), es: z.string() });
 
-export const ResidentProfileSchema = z.object({
+const ResidentProfileSchema = z.object({
   id,
   state: stateCode,
   docNumber,
@@ -39,9 +39,8 @@ export const ResidentProfileSchema = z.object({
   lastName: personName,
   tabletSerial: tabletSerial.nullable(),
 });
-export type ResidentProfile = z.infer<typeof ResidentProfileSchema>;
 
-export const SESSION_ROLES = ['resident', 'maintenance'] as const;
+const SESSION_ROLES = ['resident', 'maintenance'] as const;
 export const SessionInfoSchema = z.object({
   role: z.enum(SESSION_ROLES),
   resident: ResidentProfileSchema.nullable(),
@@ -74,7 +73,7 @@ export const DeviceInfoSchema = z.object({
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 
-export const SYNC_STATES = ['idle', 'syncing', 'offline', 'error'] as const;
+const SYNC_STATES = ['idle', 'syncing', 'offline', 'error'] as const;
 export const SyncStatusSchema = z.object({
   state: z.enum(SYNC_STATES),
   pendingMutations: z.number().int().min(0),
@@ -96,8 +95,8 @@ export const ContactSchema = z.object({
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
-export const ATTACHMENT_KINDS = ['photo', 'ecard', 'snapnsend', 'videogram'] as const;
-export const AttachmentSchema = z.object({
+const ATTACHMENT_KINDS = ['photo', 'ecard', 'snapnsend', 'videogram'] as const;
+const AttachmentSchema = z.object({
   id,
   kind: z.enum(ATTACHMENT_KINDS),
   mimeType: z.string(),
@@ -108,13 +107,12 @@ export const AttachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
-export const TimelineEntrySchema = z.object({
+const TimelineEntrySchema = z.object({
   status: z.enum(MESSAGE_STATUSES),
   at: isoInstant,
   /** Reason code of a rejection or a refused send, translated by the screen. */
   reason: z.string().nullable(),
 });
-export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
 export const MessageSummarySchema = z.object({
   id,
@@ -162,7 +160,7 @@ export const StampBalanceSchema = z.object({
 });
 export type StampBalance = z.infer<typeof StampBalanceSchema>;
 
-export const STAMP_HISTORY_KINDS = ['purchase', 'spend', 'refund', 'prepaid_received'] as const;
+const STAMP_HISTORY_KINDS = ['purchase', 'spend', 'refund', 'prepaid_received'] as const;
 export const StampHistoryEntrySchema = z.object({
   id,
   at: isoInstant,
@@ -174,7 +172,7 @@ export const StampHistoryEntrySchema = z.object({
 });
 export type StampHistoryEntry = z.infer<typeof StampHistoryEntrySchema>;
 
-export const QuoteLineSchema = z.object({
+const QuoteLineSchema = z.object({
   feature: z.enum(STAMP_FEATURES),
   count: z.number().int().min(1),
   stamps: stampCount,
@@ -209,7 +207,7 @@ export const StampBundleOfferSchema = z.object({
 });
 export type StampBundleOffer = z.infer<typeof StampBundleOfferSchema>;
 
-export const PAYMENT_STATUSES = ['pending', 'confirmed', 'refused'] as const;
+const PAYMENT_STATUSES = ['pending', 'confirmed', 'refused'] as const;
 
 /**
  * A receipt job: queued (waiting for the printer), sent (all bytes on the wire), printed (a
@@ -227,7 +225,7 @@ export type PrintJob = z.infer<typeof PrintJobSchema>;
  * was credited to the resident's spendable account (no change is given), and whether the person
  * finished, cancelled, walked away (`timed_out`) or the screen closed (`closed`).
  */
-export const CashOutcomeSchema = z.object({
+const CashOutcomeSchema = z.object({
   insertedCents: cents,
   creditedCents: cents,
   ended: z.enum(['finished', 'cancelled', 'timed_out', 'closed']),
@@ -277,14 +275,13 @@ export const TicketMessageSchema = z.object({
 });
 export type TicketMessage = z.infer<typeof TicketMessageSchema>;
 
-export const BlockSchema = z.object({
+const BlockSchema = z.object({
   /** Reason code from the domain rules, translated by the screen. */
   code: z.string(),
   since: isoInstant,
   /** Channels this block closes. */
   channels: z.array(z.enum(DEPOSIT_CHANNELS)),
 });
-export type Block = z.infer<typeof BlockSchema>;
 
 export const AccountStatusSchema = z.object({
   spendableCents: cents,
@@ -399,12 +396,7 @@ export const CashSettlementSchema = z.object({
 });
 export type CashSettlement = z.infer<typeof CashSettlementSchema>;
 
-export const DEVICE_KINDS = [
-  'card_reader',
-  'receipt_printer',
-  'bill_acceptor',
-  'badge_scanner',
-] as const;
+const DEVICE_KINDS = ['card_reader', 'receipt_printer', 'bill_acceptor', 'badge_scanner'] as const;
 export const DeviceHealthSchema = z.object({
   name: z.string(),
   kind: z.enum(DEVICE_KINDS),

@@ -11,7 +11,7 @@ import {
 import { badgeToken, cents, id } from './primitives';
 
 /** Why an acceptor refused a bill, for the screen: not a bill we take, or one it could not read. */
-export const BILL_REJECT_REASONS = ['denomination_refused', 'unreadable'] as const;
+const BILL_REJECT_REASONS = ['denomination_refused', 'unreadable'] as const;
 
 /** Events the backend pushes to the renderer. Payloads are validated before they are sent. */
 export const events = {
@@ -67,11 +67,9 @@ export const events = {
   'hardware.health': z.object({ devices: z.array(DeviceHealthSchema) }),
 } as const satisfies Record<string, z.ZodType>;
 
-export type Events = typeof events;
+type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 export function isEventName(name: string): name is EventName {
   return Object.hasOwn(events, name);

@@ -88,7 +88,7 @@ const cashPayment = z.object({ kind: z.literal('cash'), cashSessionId: id });
  * each success). The backend answers the same key again with the first answer, without doing
  * it twice, so a double tap or a resent call buys, sends, files, deposits or prints once.
  */
-export const idempotencyKey = z.uuid();
+const idempotencyKey = z.uuid();
 function keyed<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig>(
   schema: z.ZodObject<Shape, Config>,
 ) {
@@ -393,7 +393,7 @@ export const methods = {
   },
 } as const satisfies Record<string, MethodSpec>;
 
-export type Methods = typeof methods;
+type Methods = typeof methods;
 export type MethodName = keyof Methods;
 /** What the caller passes (defaults may be omitted). */
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;

@@ -6,7 +6,6 @@ import {
   IdSchema,
   InstantSchema,
   PersonNameSchema,
-  PhoneSchema,
   PinSchema,
   StampCountSchema,
   StateCodeSchema,
@@ -28,7 +27,6 @@ export const docNumber = DocNumberSchema;
 export const pin = PinSchema;
 export const badgeToken = BadgeTokenSchema;
 export const tabletSerial = TabletSerialSchema;
-export const phone = PhoneSchema;
 export const personName = PersonNameSchema;
 
 /** Free text with a hard upper bound; the backend refuses anything longer. */

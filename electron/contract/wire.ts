@@ -30,7 +30,7 @@ export const ResultFrameSchema = z.object({
 });
 export type ResultFrame = z.infer<typeof ResultFrameSchema>;
 
-export const EventFrameSchema = z.object({
+const EventFrameSchema = z.object({
   type: z.literal('event'),
   event: z.string(),
   payload: z.unknown(),

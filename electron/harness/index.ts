@@ -1,8 +1,2 @@
-export {
-  DEMO,
-  DEMO_FACILITY_ID,
-  demoResidentLogins,
-  seedDemo,
-  type SeedDemoOptions,
-} from '../backend';
+export { DEMO, demoResidentLogins } from '../backend';
 export { startHarness, type Harness, type HarnessOptions } from './server';

@@ -77,7 +77,7 @@ export function harnessKeyFile(options: { dataDir?: string; dbPath?: string }): 
 }
 
 /** Whether a browser's Origin is this server itself (http://<the Host it was reached at>). */
-export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
+function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true; // not a browser: nothing cross-site to defend against
   return host !== undefined && origin === `http://${host}`;
 }

@@ -21,7 +21,7 @@ import { fileSequenceMemory } from './updates/sequence';
 import type { DeviceActivity } from './updates/idle';
 
 /** What the shell needs of the backend (electron/backend's createBackend result). */
-export interface ShellBackend {
+interface ShellBackend {
   connect(emit: (event: string, payload: unknown) => void): BackendConnection;
   close(): void | Promise<void>;
   /** What the device is doing, for the update install gate (idle.ts). */

@@ -7,7 +7,7 @@ import { createBackendSync, enrollWithCode, isEnrolled } from '../backend/sync';
 import type { ShellConfig } from './config/schema';
 
 /** Bill credits are journaled here before the acceptor is acknowledged (device service). */
-export const CREDIT_JOURNAL_FILE = 'bill-credits.db';
+const CREDIT_JOURNAL_FILE = 'bill-credits.db';
 
 /**
  * The device's backend as the shell runs it: the local store in `dataDir`, the sync client to

@@ -3,8 +3,8 @@
  * non-special schemes an opaque origin ("null"), so origins are compared by scheme and host.
  */
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'homeline';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_HOST = 'homeline';
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /** True when `url` parses and belongs to the app's own origin. */

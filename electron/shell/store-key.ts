@@ -32,7 +32,7 @@ export function keystoreProblem(
  * The store key sealed by the OS keystore (DPAPI, Keychain, libsecret/kwallet) in `sealedFile`:
  * the file alone opens nothing, since unsealing needs this OS user's keystore.
  */
-export function sealedKeySource(safeStorage: SafeStorage, sealedFile: string): StoreKeySource {
+function sealedKeySource(safeStorage: SafeStorage, sealedFile: string): StoreKeySource {
   const description = `OS keystore (sealed in ${sealedFile})`;
   return {
     description,

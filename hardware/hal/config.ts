@@ -6,7 +6,7 @@ import { DeviceConfigError } from './errors';
  * The device configuration: logical name -> class, driver, port and driver options. Options are
  * driver-specific and validated by the driver's own factory.
  */
-export const SerialPortSpecSchema = z
+const SerialPortSpecSchema = z
   .object({
     kind: z.literal('serial'),
     path: z.string().min(1).max(256),
@@ -15,7 +15,7 @@ export const SerialPortSpecSchema = z
   .strict();
 
 /** A device emulated in-process; the manager gets the binding from its context. */
-export const SimulatedPortSpecSchema = z
+const SimulatedPortSpecSchema = z
   .object({
     kind: z.literal('simulated'),
     baudRate: z.number().int().min(300).max(921_600).default(9600),
@@ -26,7 +26,7 @@ export const SimulatedPortSpecSchema = z
  * A USB printer-class device (the kernel's usblp, e.g. `/dev/usb/lp0`): an absolute device path;
  * bytes are written to it and status replies read back where the printer has a back channel.
  */
-export const UsbPrinterPortSpecSchema = z
+const UsbPrinterPortSpecSchema = z
   .object({
     kind: z.literal('usb-printer'),
     path: z
@@ -37,7 +37,7 @@ export const UsbPrinterPortSpecSchema = z
   .strict();
 
 /** A network printer's raw port (TCP 9100, "JetDirect"): host name or IP address and port. */
-export const TcpPortSpecSchema = z
+const TcpPortSpecSchema = z
   .object({
     kind: z.literal('tcp'),
     host: z
@@ -48,7 +48,7 @@ export const TcpPortSpecSchema = z
   })
   .strict();
 
-export const PortSpecSchema = z.discriminatedUnion('kind', [
+const PortSpecSchema = z.discriminatedUnion('kind', [
   SerialPortSpecSchema,
   SimulatedPortSpecSchema,
   UsbPrinterPortSpecSchema,
@@ -56,7 +56,7 @@ export const PortSpecSchema = z.discriminatedUnion('kind', [
 ]);
 export type PortSpec = z.output<typeof PortSpecSchema>;
 
-export const DeviceEntrySchema = z
+const DeviceEntrySchema = z
   .object({
     class: z.enum(DEVICE_CLASSES),
     driver: z.string().min(1).max(64),
@@ -68,9 +68,7 @@ export type DeviceEntry = z.output<typeof DeviceEntrySchema>;
 
 const logicalName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lowercase logical device name');
 
-export const DeviceConfigSchema = z
-  .object({ devices: z.record(logicalName, DeviceEntrySchema) })
-  .strict();
+const DeviceConfigSchema = z.object({ devices: z.record(logicalName, DeviceEntrySchema) }).strict();
 export type DeviceConfig = z.output<typeof DeviceConfigSchema>;
 export type DeviceConfigInput = z.input<typeof DeviceConfigSchema>;
 

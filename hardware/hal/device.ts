@@ -14,7 +14,7 @@ export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 export type DeviceState = 'closed' | 'idle' | 'busy' | 'error';
 export type PowerState = 'online' | 'offline';
 export type HealthLevel = 'internal' | 'external' | 'interactive';
-export type ErrorAnswer = 'retry' | 'clear';
+type ErrorAnswer = 'retry' | 'clear';
 
 export interface HealthReport {
   name: string;
@@ -59,7 +59,7 @@ export interface DeviceTimings {
   reconnectMaxMs: number;
 }
 
-export const DEFAULT_TIMINGS: DeviceTimings = {
+const DEFAULT_TIMINGS: DeviceTimings = {
   commandTimeoutMs: 10_000,
   reconnectBaseMs: 250,
   reconnectMaxMs: 8_000,

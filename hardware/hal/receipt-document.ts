@@ -19,12 +19,12 @@ const printableLines = z
   .max(2000)
   .regex(/^[^\p{Cc}]*(\n[^\p{Cc}]*)*$/u, 'no control characters except newlines');
 
-export const ALIGNMENTS = ['left', 'center', 'right'] as const;
+const ALIGNMENTS = ['left', 'center', 'right'] as const;
 export type Alignment = (typeof ALIGNMENTS)[number];
 const alignment = z.enum(ALIGNMENTS);
 
 /** printNormal: text wrapped at word boundaries to the roll; `size` 2 doubles width and height. */
-export const TextBlockSchema = z
+const TextBlockSchema = z
   .object({
     type: z.literal('text'),
     text: printableLines,
@@ -40,7 +40,7 @@ export const TextBlockSchema = z
  * side at their natural length; `overflow` says whether a cell too long for its share wraps onto
  * more lines (nothing lost) or is cut to it.
  */
-export const ColumnCellSchema = z
+const ColumnCellSchema = z
   .object({
     text: printable,
     align: alignment.default('left'),
@@ -53,7 +53,7 @@ export const ColumnCellSchema = z
  * A row of 1 to 4 cells: on one line, first cell at the left edge and last at the right, when
  * they fit with a space between; else each cell in its weighted share, wrapped or truncated.
  */
-export const ColumnsBlockSchema = z
+const ColumnsBlockSchema = z
   .object({
     type: z.literal('columns'),
     cells: z.array(ColumnCellSchema).min(1).max(4),
@@ -62,9 +62,9 @@ export const ColumnsBlockSchema = z
   .strict();
 
 /** A line across the roll. */
-export const RuleBlockSchema = z.object({ type: z.literal('rule') }).strict();
+const RuleBlockSchema = z.object({ type: z.literal('rule') }).strict();
 
-export const FeedBlockSchema = z
+const FeedBlockSchema = z
   .object({ type: z.literal('feed'), lines: z.number().int().min(1).max(10) })
   .strict();
 
@@ -73,7 +73,7 @@ export const FeedBlockSchema = z
  * and the widest module that fits the roll with its quiet zones. `fallback: 'qr'` prints a QR
  * code of the same data when no CODE128 fits; without it a bar code that cannot fit is an error.
  */
-export const BarcodeBlockSchema = z
+const BarcodeBlockSchema = z
   .object({
     type: z.literal('barcode'),
     symbology: z.literal('code128'),
@@ -98,7 +98,7 @@ export const QrBlockSchema = z
  * printBitmap of a 1-bit raster: rows of `widthDots / 8` bytes, most significant bit first,
  * 1 = black. An image wider than the roll is refused, never scaled.
  */
-export const ImageBlockSchema = z
+const ImageBlockSchema = z
   .object({
     type: z.literal('image'),
     widthDots: z
@@ -118,7 +118,7 @@ export const ImageBlockSchema = z
   });
 
 /** cutPaper: feed past the cutter, then cut (partial leaves a hinge, as kiosk printers do). */
-export const CutBlockSchema = z
+const CutBlockSchema = z
   .object({
     type: z.literal('cut'),
     mode: z.enum(['partial', 'full']).default('partial'),
@@ -130,7 +130,7 @@ export const CutBlockSchema = z
  * openDrawer: a pulse on the printer's drawer kick-out connector, pin 2 (drawer 1) or pin 5
  * (drawer 2), `pulseMs` long (the drawer's solenoid rating, usually 50-100 ms).
  */
-export const DrawerBlockSchema = z
+const DrawerBlockSchema = z
   .object({
     type: z.literal('drawer'),
     pin: z.union([z.literal(2), z.literal(5)]).default(2),
@@ -138,7 +138,7 @@ export const DrawerBlockSchema = z
   })
   .strict();
 
-export const ReceiptBlockSchema = z.union([
+const ReceiptBlockSchema = z.union([
   TextBlockSchema,
   ColumnsBlockSchema,
   RuleBlockSchema,
@@ -150,7 +150,7 @@ export const ReceiptBlockSchema = z.union([
   DrawerBlockSchema,
 ]);
 
-export const ReceiptDocumentSchema = z
+const ReceiptDocumentSchema = z
   .object({ blocks: z.array(ReceiptBlockSchema).min(1).max(500) })
   .strict();
 

@@ -51,7 +51,7 @@ const STATUS_CODE = {
 };
 
 /** Conditions a tester can make the validator report, beyond the shared faults. */
-export const CCTALK_CONDITIONS = {
+const CCTALK_CONDITIONS = {
   string_fraud: STATUS_CODE.stringFraud,
   opto_fraud: STATUS_CODE.optoFraud,
   pulled_backwards: STATUS_CODE.pulledBackwards,

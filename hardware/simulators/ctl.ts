@@ -40,7 +40,7 @@ async function call(base: string, path: string, body?: unknown): Promise<string>
 }
 
 /** Splits a step into words; a line of only blanks or a `#` comment is no step at all. */
-export function stepWords(line: string): string[] {
+function stepWords(line: string): string[] {
   const trimmed = line.trim();
   return trimmed === '' || trimmed.startsWith('#') ? [] : trimmed.split(/\s+/);
 }

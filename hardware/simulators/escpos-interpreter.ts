@@ -15,7 +15,7 @@ export interface PrintedLine {
 }
 
 /** Things a printer answers at once, ahead of anything buffered. */
-export type RealTimeCommand = { kind: 'status'; n: number } | { kind: 'recover'; n: number };
+type RealTimeCommand = { kind: 'status'; n: number } | { kind: 'recover'; n: number };
 
 export interface InterpreterHooks {
   realTime(command: RealTimeCommand): void;
@@ -257,7 +257,7 @@ function trimTrailingBlank(lines: PrintedLine[]): PrintedLine[] {
   return out;
 }
 
-export function lineText(line: PrintedLine): string {
+function lineText(line: PrintedLine): string {
   return line.runs
     .map((run) => run.text)
     .join('')

@@ -2,7 +2,7 @@
 export type KeyboardMode = 'text' | 'amount' | 'code' | 'state';
 
 /** US state, district and territory postal codes, for the two-letter state picker. */
-export const STATE_CODES = [
+const STATE_CODES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL',
   'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME',
   'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH',

@@ -4,7 +4,7 @@ import { LOCALES, type Locale } from '../../domain/types';
 import { en } from './en';
 import { es } from './es';
 
-export const resources = { en: { translation: en }, es: { translation: es } } as const;
+const resources = { en: { translation: en }, es: { translation: es } } as const;
 
 /** The app's i18n instance and the language it started in (the facility's default). */
 let active: { instance: i18n; startLocale: Locale } | null = null;

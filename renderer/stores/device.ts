@@ -4,7 +4,7 @@ import { api, type UiError } from '../api';
 import { setFacilityLanguage } from '../i18n';
 import { quietCaller } from './calls';
 
-export type Connection = 'connecting' | 'open' | 'closed';
+type Connection = 'connecting' | 'open' | 'closed';
 
 interface DeviceState {
   info: DeviceInfo | null;

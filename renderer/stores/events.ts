@@ -12,7 +12,7 @@ import { useSync } from './sync';
 import { useTickets } from './tickets';
 
 /** Forgets everything a person saw, so the next person at the kiosk starts clean. */
-export function clearPersonalData(): void {
+function clearPersonalData(): void {
   useMail.getState().reset();
   useCompose.getState().start();
   useStamps.getState().reset();

@@ -12,8 +12,8 @@ import { quietCaller } from './calls';
 
 /** What a cash session pays for, as the screen states it (contract `CashPurposeSchema`). */
 export type CashPurposeInput = NonNullable<MethodInput<'payment.cashStart'>['purpose']>;
-export type BillEvent = EventPayload<'hardware.bill'>['event'];
-export type PrinterCondition = EventPayload<'hardware.printer'>['condition'];
+type BillEvent = EventPayload<'hardware.bill'>['event'];
+type PrinterCondition = EventPayload<'hardware.printer'>['condition'];
 
 interface HardwareState {
   /** `errorCode`: the reader's code for a refused or unreadable swipe. */

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { EventPayload, SessionInfo } from '../../electron/contract';
 import { api, toUiError, type UiError } from '../api';
 
-export type EndReason = EventPayload<'session.ended'>['reason'];
+type EndReason = EventPayload<'session.ended'>['reason'];
 
 /** auth.touch is sent at most this often while the person keeps using the screen. */
 export const TOUCH_INTERVAL_MS = 20_000;

@@ -13,7 +13,7 @@ import type { Locale } from '../../domain/types';
 import { api, type UiError } from '../api';
 import { actionCaller, quietCaller } from './calls';
 
-export type StampPayment = MethodInput<'stamps.purchase'>['payment'];
+type StampPayment = MethodInput<'stamps.purchase'>['payment'];
 
 interface StampsState {
   balance: StampBalance | null;

@@ -75,7 +75,7 @@ export interface BlobQueueOptions {
 }
 
 /** What one `drain` did. */
-export interface DrainResult {
+interface DrainResult {
   completed: string[];
   failed: { sha256: string; error: SyncError }[];
 }

@@ -15,7 +15,7 @@
  */
 import type { SyncProblem } from '../../domain/types';
 
-export { SYNC_PROBLEMS, type SyncProblem } from '../../domain/types';
+export { type SyncProblem } from '../../domain/types';
 
 export class SyncError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import type { SyncProblem } from './errors';
 
-export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
+type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
 
 /**
  * What the client publishes after every step. Shaped like the contract's SyncStatus (the backend

@@ -28,7 +28,7 @@ export interface ProcessorSimulatorOptions {
   clock?: () => Date;
 }
 
-export const SIGNATURE_HEADER = 'processor-signature';
+const SIGNATURE_HEADER = 'processor-signature';
 
 interface CardOnFile {
   brand: string;
@@ -92,7 +92,7 @@ const fail = (status: number, type: string, code: string, message: string): Answ
   body: { error: { type, code, message } },
 });
 
-export function signWebhook(secret: string, timestamp: number, body: string): string {
+function signWebhook(secret: string, timestamp: number, body: string): string {
   const digest = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   return `t=${timestamp},v1=${digest}`;
 }

@@ -1,5 +1,3 @@
-import { sha256Hex } from './checksum';
-
 /**
  * Request signing. A device signs, with its Ed25519 private key, the string below; the server
  * verifies it with the public key registered at enrollment and checks the counter against a
@@ -32,9 +30,4 @@ export function signingPayload(parts: SignedRequestParts): string {
     String(parts.counter),
     parts.bodySha256,
   ].join('\n');
-}
-
-/** Body hash for a JSON body as the client serialises it (JSON.stringify of the value). */
-export function jsonBodySha256(body: unknown): Promise<string> {
-  return sha256Hex(body === undefined ? '' : JSON.stringify(body));
 }

@@ -13,9 +13,6 @@ export {
   StateCodeSchema as StateSchema,
   DocNumberSchema,
   TabletSerialSchema,
-  PhoneSchema,
-  PersonNameSchema,
-  PostalAddressSchema,
 } from '../../domain';
 export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256');
 export const SemverSchema = z.string().regex(/^\d+\.\d+\.\d+$/, 'major.minor.patch');

@@ -23,12 +23,11 @@ import { AttachmentRefSchema, MAX_MESSAGE_CHARS, ProcessorTokenSchema } from './
  * a reuse with different parameters is refused with 409 conflict.
  */
 
-export const EmailSchema = z
+const EmailSchema = z
   .email()
   .max(254)
   .transform((email) => email.toLowerCase());
-export const PasswordSchema = z.string().min(10).max(200);
-export const MAX_FAILED_LOGINS = 5;
+const PasswordSchema = z.string().min(10).max(200);
 
 export const ResidentLookupRequestSchema = z.object({
   state: StateSchema,
@@ -52,8 +51,6 @@ export const RegisterRequestSchema = z.object({
   residentId: IdSchema,
   acceptedTermsVersion: z.string().trim().min(1).max(32),
 });
-/** The same answer whether or not the email already had an account (a mail tells its owner). */
-export const RegisterResponseSchema = z.object({ accepted: z.literal(true) });
 
 export const LoginRequestSchema = z.object({ email: EmailSchema, password: z.string().max(200) });
 export const LoginResponseSchema = z.object({
@@ -83,12 +80,6 @@ export const CustomerMailRequestSchema = z.object({
   /** Prepaid reply stamps attached for the resident's answer (where the facility allows). */
   prepaidReplyStamps: StampCountSchema.max(20).default(0),
 });
-export const CustomerMailResponseSchema = z.object({
-  messageId: IdSchema,
-  stampsCharged: StampCountSchema,
-  status: z.string(),
-  expectedDeliveryBy: InstantSchema,
-});
 
 export const CustomerStampPurchaseRequestSchema = z.object({
   purchaseId: UuidSchema,
@@ -98,15 +89,6 @@ export const CustomerStampPurchaseRequestSchema = z.object({
   card: ProcessorTokenSchema,
   /** The price shown before confirming; refused (nothing charged) when it no longer matches. */
   expectedPriceCents: CentsSchema.optional(),
-});
-export const CustomerStampPurchaseResponseSchema = z.object({
-  purchaseId: IdSchema,
-  stamps: StampCountSchema,
-  priceCents: CentsSchema,
-  /** The agency (state DOC) of the resident's facility: the stamps are kept for it. */
-  agency: StateSchema,
-  /** The customer's stamps of that agency after the purchase. */
-  stampBalance: StampCountSchema,
 });
 
 /** A customer's stamps per agency: prices and contracts differ, so stamps are kept apart. */

@@ -9,9 +9,7 @@ import { IdSchema, InstantSchema, SemverSchema, TabletSerialSchema } from './com
  */
 
 /** Raw 32-byte Ed25519 public key, base64url without padding. */
-export const PublicKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, 'raw Ed25519 key, base64url');
+const PublicKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'raw Ed25519 key, base64url');
 
 /** Enrollment codes: 12 characters from an alphabet without look-alikes, grouped 4-4-4. */
 export const ENROLL_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

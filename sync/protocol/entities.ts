@@ -29,9 +29,9 @@ import { AttachmentRefSchema, MESSAGE_KINDS } from './mutations';
  * offline: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>` (hash over the UTF-8 PIN).
  */
 /** HMAC-SHA256 output or a 32-byte key, base64url without padding. */
-export const KeyedHashSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '32 bytes, base64url');
+const KeyedHashSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '32 bytes, base64url');
 
-export const PIN_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+const PIN_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
 /**
  * What a lobby kiosk knows of a resident (a directory entry): enough for a depositor to find them
@@ -63,7 +63,6 @@ export type ResidentData = z.infer<typeof ResidentDataSchema>;
 
 /** Where a device stands (id = device id): a housing-unit kiosk's unit, sent to its own scope. */
 export const AssignmentDataSchema = z.object({ id: IdSchema, housingUnitId: IdSchema.nullable() });
-export type AssignmentData = z.infer<typeof AssignmentDataSchema>;
 
 /**
  * The facility's badge key (id = key id), sent to each device that signs residents in by badge:
@@ -86,7 +85,7 @@ export const ContactDataSchema = z.object({
 });
 export type ContactData = z.infer<typeof ContactDataSchema>;
 
-export const TimelineEntrySchema = z.object({
+const TimelineEntrySchema = z.object({
   status: z.enum(MESSAGE_STATUSES),
   at: InstantSchema,
   /** Reject reason code on rejected (one of REJECT_REASONS); refusal code on a return to draft. */
@@ -133,9 +132,9 @@ export const AccountDataSchema = z.object({
 });
 export type AccountData = z.infer<typeof AccountDataSchema>;
 
-export const LEDGER_ACCOUNTS = ['stamps', 'money', 'reply_stamps'] as const;
+const LEDGER_ACCOUNTS = ['stamps', 'money', 'reply_stamps'] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
-export const LEDGER_KINDS = [
+const LEDGER_KINDS = [
   'stamp_purchase',
   'mail_send',
   'reply_stamps_received',
@@ -200,7 +199,7 @@ export const ReleaseRequestDataSchema = z.object({
 });
 export type ReleaseRequestData = z.infer<typeof ReleaseRequestDataSchema>;
 
-export const BLOCK_KINDS = ['card_sender', 'card_receiver'] as const;
+const BLOCK_KINDS = ['card_sender', 'card_receiver'] as const;
 /**
  * A chargeback block (docs/rules.md "Blocks from chargebacks"): `card_sender` stops a customer's
  * bank-card transactions, `card_receiver` stops a resident receiving them. Lifted blocks are
@@ -217,7 +216,7 @@ export const BlockDataSchema = z.object({
 export type BlockData = z.infer<typeof BlockDataSchema>;
 
 /** Entity name -> data schema. */
-export const ENTITY_SCHEMAS = {
+const ENTITY_SCHEMAS = {
   facility: FacilityConfigSchema,
   resident: ResidentDataSchema,
   directory_entry: DirectoryEntryDataSchema,
@@ -234,4 +233,3 @@ export const ENTITY_SCHEMAS = {
 } as const;
 export type EntityName = keyof typeof ENTITY_SCHEMAS;
 export const ENTITY_NAMES = Object.keys(ENTITY_SCHEMAS) as EntityName[];
-export type EntityData<N extends EntityName> = z.infer<(typeof ENTITY_SCHEMAS)[N]>;

@@ -5,7 +5,7 @@ import { REJECTION_CODES } from './mutations';
  * Every error answer of the central service has this body. `code` is stable and
  * machine-readable (devices translate it); `message` is an English developer text.
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'bad_request',
   'unauthorized',
   'forbidden',
@@ -42,19 +42,7 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** HTTP 426 answer when a client's protocol or app version is too old. */
-export const UpgradeRequiredSchema = z.object({
-  error: z.object({
-    code: z.literal('upgrade_required'),
-    message: z.string(),
-    minProtocol: z.number().int(),
-    minAppVersion: z.string(),
-  }),
-});
-export type UpgradeRequired = z.infer<typeof UpgradeRequiredSchema>;
-
 /** HTTP 409 answer to a pull whose cursor belongs to another server epoch (a restored server). */
 export const EpochChangedSchema = z.object({
   error: z.object({ code: z.literal('epoch_changed'), message: z.string(), epoch: z.string() }),
 });
-export type EpochChanged = z.infer<typeof EpochChangedSchema>;

@@ -23,7 +23,6 @@ import {
  */
 
 export const ATTACHMENT_KINDS = ['photo', 'snapnsend', 'videogram'] as const;
-export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 export const ATTACHMENT_MIME_TYPES = [
   'image/jpeg',
   'image/png',
@@ -46,7 +45,7 @@ export const MESSAGE_KINDS = ['email', 'ecard'] as const;
 export const MAX_MESSAGE_CHARS = 20_000;
 
 /** A resident sends a message to a customer; stamps are spent by the server. */
-export const MailSendArgsSchema = z.object({
+const MailSendArgsSchema = z.object({
   messageId: UuidSchema,
   residentId: IdSchema,
   customerId: IdSchema,
@@ -59,13 +58,13 @@ export const MailSendArgsSchema = z.object({
 });
 
 /** The resident read an inbound message (named by the service: any id, not only a UUID). */
-export const MailMarkReadArgsSchema = z.object({
+const MailMarkReadArgsSchema = z.object({
   messageId: IdSchema,
   residentId: IdSchema,
   readAt: InstantSchema,
 });
 
-export const TicketFileArgsSchema = z.object({
+const TicketFileArgsSchema = z.object({
   ticketId: UuidSchema,
   residentId: IdSchema,
   tabletSerial: TabletSerialSchema,
@@ -74,7 +73,7 @@ export const TicketFileArgsSchema = z.object({
 });
 
 /** A reply on an existing ticket (its id is the ticket's, whoever made it). */
-export const TicketReplyArgsSchema = z.object({
+const TicketReplyArgsSchema = z.object({
   ticketId: IdSchema,
   ticketMessageId: UuidSchema,
   residentId: IdSchema,
@@ -88,13 +87,13 @@ export const TicketReplyArgsSchema = z.object({
  * fields the resident filled in, in the domain's one schema; the service adds the facility's
  * agency address and the resident's identity.
  */
-export const ReleaseRequestArgsSchema = ReleaseRequestFieldsSchema.extend({
+const ReleaseRequestArgsSchema = ReleaseRequestFieldsSchema.extend({
   requestId: UuidSchema,
   residentId: IdSchema,
 });
 
 /** A charge the processor captured, as the central service named it to the kiosk. */
-export const ChargeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{4,100}$/);
+const ChargeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{4,100}$/);
 
 /**
  * A card as the processor tokenized it (the web page or the kiosk's reader sends the number to
@@ -106,7 +105,7 @@ export const ProcessorTokenSchema = z.object({
 });
 
 /** One accepted bill; its id makes the credit idempotent even across deposits. */
-export const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(100) });
+const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(100) });
 
 /**
  * How a kiosk stamp purchase was paid at the kiosk: cash (bill by bill, each bill id credited at
@@ -114,13 +113,13 @@ export const BillSchema = z.object({ billId: UuidSchema, cents: CentsSchema.min(
  * spendable money (no deposit fee: it is a purchase) and the bundle is paid from it, in one step;
  * cash beyond the price stays on the account.
  */
-export const KioskPaymentSchema = z.discriminatedUnion('kind', [
+const KioskPaymentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kiosk_cash'), bills: z.array(BillSchema).min(1).max(100) }),
   z.object({ kind: z.literal('kiosk_card'), chargeId: ChargeIdSchema }),
 ]);
 export type KioskPayment = z.infer<typeof KioskPaymentSchema>;
 
-export const StampsPurchaseArgsSchema = z.object({
+const StampsPurchaseArgsSchema = z.object({
   purchaseId: UuidSchema,
   residentId: IdSchema,
   bundleId: IdSchema,
@@ -131,7 +130,7 @@ export const StampsPurchaseArgsSchema = z.object({
 });
 
 /** A lobby-kiosk deposit to a resident's spendable account: cash (bill by bill) or card. */
-export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
+const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
   z.object({
     channel: z.literal('kiosk_cash'),
     depositId: UuidSchema,
@@ -155,8 +154,8 @@ export const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
   }),
 ]);
 
-export const PinFailedArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
-export const PinSucceededArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
+const PinFailedArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
+const PinSucceededArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
 
 /** Mutation name -> args schema. */
 export const MUTATION_ARGS = {
@@ -171,7 +170,6 @@ export const MUTATION_ARGS = {
   'auth.pinSucceeded': PinSucceededArgsSchema,
 } as const;
 export type MutationName = keyof typeof MUTATION_ARGS;
-export const MUTATION_NAMES = Object.keys(MUTATION_ARGS) as MutationName[];
 export type MutationArgs<N extends MutationName> = z.infer<(typeof MUTATION_ARGS)[N]>;
 
 const envelope = {
@@ -194,18 +192,16 @@ export const MutationSchema = z.discriminatedUnion('name', [
   z.object({ ...envelope, name: z.literal('auth.pinFailed'), args: PinFailedArgsSchema }),
   z.object({ ...envelope, name: z.literal('auth.pinSucceeded'), args: PinSucceededArgsSchema }),
 ]);
-export type Mutation = z.infer<typeof MutationSchema>;
 
 /**
  * The envelope alone: the server checks it first, so one mutation with bad args is rejected
  * (permanently, advancing the mark) without refusing the whole batch.
  */
-export const MutationEnvelopeSchema = z.object({
+const MutationEnvelopeSchema = z.object({
   ...envelope,
   name: z.string().min(1).max(64),
   args: z.unknown(),
 });
-export type MutationEnvelope = z.infer<typeof MutationEnvelopeSchema>;
 
 export const MAX_PUSH_BATCH = 500;
 
@@ -247,7 +243,7 @@ export const REJECTION_CODES = [
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
-export const MutationOutcomeSchema = z.discriminatedUnion('status', [
+const MutationOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('applied') }),
   z.object({ status: z.literal('rejected'), code: z.enum(REJECTION_CODES), reason: z.string() }),
 ]);
@@ -257,7 +253,7 @@ export type MutationOutcome = z.infer<typeof MutationOutcomeSchema>;
  * Per mutation: `applied` or `rejected` now, or `duplicate` (seen before) carrying the stored
  * first outcome, so a retry after a lost answer learns exactly what happened.
  */
-export const MutationResultSchema = z.object({
+const MutationResultSchema = z.object({
   id: UuidSchema,
   seq: z.number().int().positive(),
   status: z.enum(['applied', 'rejected', 'duplicate']),

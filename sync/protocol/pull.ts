@@ -37,19 +37,18 @@ import {
  * - resident: that resident's contacts, messages, account, ledger, tickets, release requests.
  * A resident leaving a unit, a tablet or the facility gets a tombstone in the scope they left.
  */
-export const SCOPE_KINDS = ['facility', 'unit', 'device', 'directory', 'resident'] as const;
-export type ScopeKind = (typeof SCOPE_KINDS)[number];
-export const ScopeSchema = z.object({ kind: z.enum(SCOPE_KINDS), id: IdSchema });
+const SCOPE_KINDS = ['facility', 'unit', 'device', 'directory', 'resident'] as const;
+const ScopeSchema = z.object({ kind: z.enum(SCOPE_KINDS), id: IdSchema });
 export type Scope = z.infer<typeof ScopeSchema>;
 
 /** Opaque to devices: `<epoch>.<position>`. */
-export const CursorSchema = z.string().regex(/^[A-Za-z0-9-]+\.\d+$/, 'a server-issued cursor');
+const CursorSchema = z.string().regex(/^[A-Za-z0-9-]+\.\d+$/, 'a server-issued cursor');
 
 const position = z.number().int().positive();
 const upsert = <E extends string, S extends z.ZodType>(entity: E, data: S) =>
   z.object({ op: z.literal('upsert'), entity: z.literal(entity), id: IdSchema, position, data });
 
-export const UpsertChangeSchema = z.discriminatedUnion('entity', [
+const UpsertChangeSchema = z.discriminatedUnion('entity', [
   upsert('facility', FacilityConfigSchema),
   upsert('resident', ResidentDataSchema),
   upsert('directory_entry', DirectoryEntryDataSchema),
@@ -64,16 +63,16 @@ export const UpsertChangeSchema = z.discriminatedUnion('entity', [
   upsert('release_request', ReleaseRequestDataSchema),
   upsert('block', BlockDataSchema),
 ]);
-export const TombstoneChangeSchema = z.object({
+const TombstoneChangeSchema = z.object({
   op: z.literal('delete'),
   entity: z.enum(ENTITY_NAMES),
   id: IdSchema,
   position,
 });
-export const ChangeSchema = z.union([UpsertChangeSchema, TombstoneChangeSchema]);
+const ChangeSchema = z.union([UpsertChangeSchema, TombstoneChangeSchema]);
 export type Change = z.infer<typeof ChangeSchema>;
 
-export const MAX_PULL_LIMIT = 1000;
+const MAX_PULL_LIMIT = 1000;
 export const DEFAULT_PULL_LIMIT = 500;
 
 export const PullRequestSchema = z.object({

@@ -22,12 +22,9 @@ import { IdSchema } from './common';
  */
 
 /** Raw 32-byte X25519 public key, base64url without padding. */
-export const X25519PublicKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, 'raw X25519 key, base64url');
+const X25519PublicKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'raw X25519 key, base64url');
 
 export const SessionRequestSchema = z.object({ publicKey: X25519PublicKeySchema }).strict();
-export type SessionRequest = z.infer<typeof SessionRequestSchema>;
 
 export const SessionResponseSchema = z.object({
   sessionId: IdSchema,

@@ -17,7 +17,7 @@ import { AttachmentRefSchema } from './mutations';
  */
 
 /** A role for one facility, or for every facility (`*`, the deployment's IT). */
-export const StaffGrantSchema = z.object({
+const StaffGrantSchema = z.object({
   role: z.enum(STAFF_ROLES),
   facilityId: z.union([IdSchema, z.literal('*')]),
 });
@@ -57,7 +57,7 @@ export const StaffSessionInfoSchema = z.object({
   current: z.boolean(),
 });
 
-export const ReviewFlagSchema = z.object({ reason: z.string(), match: z.string() });
+const ReviewFlagSchema = z.object({ reason: z.string(), match: z.string() });
 export const ReviewItemSchema = z.object({
   messageId: IdSchema,
   residentId: IdSchema,
@@ -75,10 +75,9 @@ export const ReviewItemSchema = z.object({
   expectedDeliveryBy: InstantSchema,
 });
 export type ReviewItem = z.infer<typeof ReviewItemSchema>;
-export const ReviewQueueResponseSchema = z.object({ items: z.array(ReviewItemSchema) });
 
 /** One attachment's own decision, by its hash; a rejection needs its reason. */
-export const AttachmentDecisionSchema = z
+const AttachmentDecisionSchema = z
   .object({
     sha256: Sha256HexSchema,
     decision: z.enum(['approve', 'reject']),
@@ -132,7 +131,6 @@ export const AuditEntrySchema = z.object({
   at: InstantSchema,
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
-export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema) });
 
 /** IT creates a housing unit of a facility (`PUT /v1/admin/housing-units`; renaming by id). */
 export const HousingUnitRequestSchema = z.object({

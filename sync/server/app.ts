@@ -21,7 +21,7 @@ import type { Clock } from './work';
 import { updateFeedPlugin, type UpdateFeedOptions } from './updates/plugin';
 
 /** Limits applied before any work, so a slow or oversized caller cannot tie the service up. */
-export interface ServerLimits {
+interface ServerLimits {
   /** Body limit of every route that does not declare its own (uploads and push do). */
   bodyBytes: number;
   /** Time allowed for a whole request (headers and body) to arrive. */
@@ -36,7 +36,7 @@ export interface ServerLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = {
+const DEFAULT_LIMITS: ServerLimits = {
   bodyBytes: 64 * 1024,
   requestTimeoutMs: 120_000,
   headersTimeoutMs: 15_000,

@@ -22,6 +22,7 @@ import { openSqliteStorage } from './storage/sqlite';
 import type { Storage } from './storage/types';
 
 export const USAGE = `npm run central -- [command] [options]
+  (built for production: node dist/central/central.js [command] [options])
 
 commands:
   serve (default)   the central service: --port 8787 --host 127.0.0.1

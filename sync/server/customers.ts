@@ -39,7 +39,7 @@ import { uploaderKey } from './blob-access';
  * random tokens stored as sha256.
  */
 
-export const SESSION_HOURS = 12;
+const SESSION_HOURS = 12;
 
 interface CustomerRow {
   id: string;
@@ -193,7 +193,7 @@ function lockedHere(): HttpError {
  * What an email's failures are counted under: its account, or (no account) the email itself, so
  * an unknown email locks after five tries from one address exactly like a known one.
  */
-export function loginAccountKey(customerId: string | undefined, email: string): string {
+function loginAccountKey(customerId: string | undefined, email: string): string {
   return customerId ? `customer:${customerId}` : `email:${tokenHash(email.toLowerCase())}`;
 }
 
@@ -274,7 +274,7 @@ async function openSession(
 }
 
 /** A new temporary password for one email at most this often; in between, asking does nothing. */
-export const TEMPORARY_PASSWORD_COOLDOWN_MS = 5 * 60_000;
+const TEMPORARY_PASSWORD_COOLDOWN_MS = 5 * 60_000;
 
 /**
  * Always answers the same way and in the same time, whether or not the email has an account:

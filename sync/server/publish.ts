@@ -20,11 +20,11 @@ import type { Work } from './work';
  * (contacts, messages, account, ledger, tickets, release requests).
  */
 
-export const facilityScope = (id: string): Scope => ({ kind: 'facility', id });
-export const residentScope = (id: string): Scope => ({ kind: 'resident', id });
-export const unitScope = (id: string): Scope => ({ kind: 'unit', id });
-export const deviceScope = (id: string): Scope => ({ kind: 'device', id });
-export const directoryScope = (facilityId: string): Scope => ({
+const facilityScope = (id: string): Scope => ({ kind: 'facility', id });
+const residentScope = (id: string): Scope => ({ kind: 'resident', id });
+const unitScope = (id: string): Scope => ({ kind: 'unit', id });
+const deviceScope = (id: string): Scope => ({ kind: 'device', id });
+const directoryScope = (facilityId: string): Scope => ({
   kind: 'directory',
   id: facilityId,
 });
@@ -51,7 +51,7 @@ export interface ResidentRow {
 }
 
 /** A resident's sign-in record: the badge code only as its hash under the facility's key. */
-export function residentData(row: ResidentRow, key: BadgeKeyData): ResidentData {
+function residentData(row: ResidentRow, key: BadgeKeyData): ResidentData {
   return {
     id: row.id,
     facilityId: row.facility_id,
@@ -217,7 +217,7 @@ export interface MessageRow {
  * The message as its resident's devices see it: the sender's view of the resident's own
  * (outbound) mail, the recipient's view of inbound mail.
  */
-export function messageData(row: MessageRow): MessageData {
+function messageData(row: MessageRow): MessageData {
   return messageView(row, row.direction === 'outbound');
 }
 

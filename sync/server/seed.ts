@@ -94,8 +94,8 @@ export async function seedDemoStaff(storage: Storage, clock: Clock): Promise<Dem
  * The demo's housing units: the demo kiosk stands in unit A, where every demo resident lives,
  * so each of them signs in there; unit B is empty, somewhere to move a resident to.
  */
-export const DEMO_UNIT_A = 'sample-unit-a';
-export const DEMO_UNIT_B = 'sample-unit-b';
+const DEMO_UNIT_A = 'sample-unit-a';
+const DEMO_UNIT_B = 'sample-unit-b';
 
 const DEMO_RESIDENTS: Omit<NewResident, 'facilityId' | 'pin'>[] = [
   {

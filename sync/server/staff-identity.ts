@@ -17,7 +17,7 @@ import { inWork, type Clock, type Work } from './work';
  */
 
 export const ALL_FACILITIES = '*';
-export const STAFF_SESSION_IDLE_MS = 30 * 60_000;
+const STAFF_SESSION_IDLE_MS = 30 * 60_000;
 export const STAFF_SESSION_ABSOLUTE_MS = 12 * 3_600_000;
 /** The last-seen instant is written at most this often (not on every request). */
 const TOUCH_EVERY_MS = 60_000;
@@ -93,7 +93,7 @@ export async function createStaffMember(
 }
 
 /** Whether any IT admin exists yet (the CLI bootstraps the first one only). */
-export async function hasItAdmin(q: Queryable): Promise<boolean> {
+async function hasItAdmin(q: Queryable): Promise<boolean> {
   return (
     (await q.get(
       "SELECT 1 AS yes FROM staff_grants g JOIN staff_members m ON m.id = g.staff_id WHERE g.role = 'it_admin' AND m.disabled_at IS NULL",

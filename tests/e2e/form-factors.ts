@@ -10,7 +10,7 @@ export const FORM_FACTORS = {
   tablet: { width: 800, height: 1280 },
 } as const;
 export type FormFactor = keyof typeof FORM_FACTORS;
-export const LANGUAGES = ['en', 'es'] as const;
+const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Switches the language with the header's switch, by touch. */

@@ -21,7 +21,7 @@ interface ReadyLine {
 }
 
 /** The simulated kiosk hardware (harness started with `simulatedDevices: true`). */
-export interface Simulator {
+interface Simulator {
   swipe(swipe: TestSwipe): Promise<void>;
   insertBill(cents: number): Promise<boolean>;
   scanBadge(badgeToken: string): Promise<void>;
@@ -32,7 +32,7 @@ export interface Simulator {
 }
 
 /** The central service behind the kiosk (harness started with `central: true`). */
-export interface Central {
+interface Central {
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Spends the first resident's stamps on the central side. */

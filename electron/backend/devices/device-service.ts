@@ -29,7 +29,7 @@ import type { DeviceService, PrintRequest } from '../ports';
 import { CreditJournal } from './credit-journal';
 
 /** Receives every hardware event in the contract's shape; the backend routes each (hardware-events.ts). */
-export type DeviceEventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+type DeviceEventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface DeviceServiceOptions {
   /** The device configuration (validated here: a bad one throws DeviceConfigError). */

@@ -1,8 +1,4 @@
-export {
-  createDeviceService,
-  type DeviceServiceOptions,
-  type DeviceEventSink,
-} from './device-service';
+export { createDeviceService } from './device-service';
 export { readDevicesFile } from './devices-file';
 /** What a bad device configuration or devices file throws (from the HAL). */
 export { DeviceConfigError } from '../../../hardware/hal';

@@ -47,7 +47,7 @@ const paidCard = z.object({
 const paidInCash = z.object({ method: z.literal('cash') });
 const paidByCard = z.object({ method: z.literal('card'), card: paidCard });
 
-export const DepositReceiptInputSchema = z.object({
+const DepositReceiptInputSchema = z.object({
   kind: z.literal('deposit'),
   ...header,
   depositId: id,
@@ -62,7 +62,7 @@ export const DepositReceiptInputSchema = z.object({
   cash: cashPaid.optional(),
 });
 
-export const StampPurchaseReceiptInputSchema = z.object({
+const StampPurchaseReceiptInputSchema = z.object({
   kind: z.literal('stamp_purchase'),
   ...header,
   purchaseId: id,
@@ -80,7 +80,7 @@ export const StampPurchaseReceiptInputSchema = z.object({
 
 /** The six items of the release form (tablet, agency address, name, DOC number, phone, return
  * address) and where to mail the tablet. */
-export const ReleaseFormInputSchema = z.object({
+const ReleaseFormInputSchema = z.object({
   kind: z.literal('release_form'),
   ...header,
   requestId: id,
@@ -94,9 +94,9 @@ export const ReleaseFormInputSchema = z.object({
   mailTo: multiline,
 });
 
-export const TestPageInputSchema = z.object({ kind: z.literal('test_page'), ...header });
+const TestPageInputSchema = z.object({ kind: z.literal('test_page'), ...header });
 
-export const ReceiptInputSchema = z.discriminatedUnion('kind', [
+const ReceiptInputSchema = z.discriminatedUnion('kind', [
   DepositReceiptInputSchema,
   StampPurchaseReceiptInputSchema,
   ReleaseFormInputSchema,

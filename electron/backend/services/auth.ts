@@ -9,7 +9,7 @@ import type { ResidentRow } from '../store/repositories/residents';
 import { audit } from './audit';
 import { DECOY_PIN_HASH, verifyPin } from './pin-hash';
 
-export function residentProfile(resident: ResidentRow) {
+function residentProfile(resident: ResidentRow) {
   return {
     id: resident.id,
     state: resident.state,

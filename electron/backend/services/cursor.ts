@@ -5,7 +5,7 @@ import { ServiceError } from '../errors';
 const KeysetSchema = z.object({ at: z.string().max(40), id: z.string().max(64) }).strict();
 export type Keyset = z.infer<typeof KeysetSchema>;
 
-export function encodeCursor(keyset: Keyset): string {
+function encodeCursor(keyset: Keyset): string {
   return Buffer.from(JSON.stringify(keyset)).toString('base64url');
 }
 

@@ -4,8 +4,6 @@ export {
   InvalidMutationError,
   StoreError,
   StoreOpenError,
-  type StoreErrorCode,
-  type StoreOpenErrorCode,
 } from './errors';
 export {
   STORE_KEY_BYTES,
@@ -16,8 +14,6 @@ export {
   keyFileSource,
   type StoreKeySource,
 } from './keys';
-export { migrate, schemaVersion } from './migrate';
-export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+export { LATEST_SCHEMA_VERSION } from './migrations';
 export { createStore, enqueueMutation, openStore, type Store } from './store';
-export type { MailCursor, MailFolder, MessageRow, AttachmentRow } from './repositories/mail';
 export type { SyncCredentialsRow } from './repositories/credentials';

@@ -44,7 +44,7 @@ export interface BackendSync extends SyncClient {
 }
 
 /** The contract's SyncStatus: the client's status without the developer detail. */
-export function toContractStatus({ detail: _detail, ...status }: SyncClientStatus): SyncStatus {
+function toContractStatus({ detail: _detail, ...status }: SyncClientStatus): SyncStatus {
   return status;
 }
 

@@ -16,7 +16,7 @@ export interface StorePortOptions {
  * long for support, then deleted with the next outcomes, so the table stays small for as long as
  * a kiosk is in service.
  */
-export const SETTLED_RESERVATION_DAYS = 30;
+const SETTLED_RESERVATION_DAYS = 30;
 
 /** The scopes whose records decide which residents a device holds (least data). */
 export function servingScopes(enrolled: {

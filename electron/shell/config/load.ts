@@ -43,7 +43,7 @@ const asBoolean: Convert = (raw) =>
 const asInteger: Convert = (raw) => (/^-?\d+$/.test(raw) ? Number(raw) : raw);
 
 /** Environment variable -> config path. Documented in docs/install.md. */
-export const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }> = {
+const ENV_OVERRIDES: Record<string, { path: string[]; convert: Convert }> = {
   HOMELINE_PROFILE: { path: ['profile'], convert: asString },
   HOMELINE_FACILITY_ID: { path: ['facilityId'], convert: asString },
   HOMELINE_CENTRAL_URL: { path: ['centralUrl'], convert: asString },

@@ -7,21 +7,13 @@ import { DeviceInfoSchema } from '../../contract/entities';
  * environment overrides. Every field is checked here, before anything else starts.
  */
 
-export const DEVICE_NAMES = [
-  'cardReader',
-  'receiptPrinter',
-  'billAcceptor',
-  'badgeScanner',
-] as const;
-export type DeviceName = (typeof DEVICE_NAMES)[number];
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
   .transform((value) => new URL(value).href);
 
-export const UpdateSettingsSchema = z
+const UpdateSettingsSchema = z
   .object({
     /** Release channel on the update feed, e.g. stable, pilot. */
     channel: z
@@ -95,5 +87,4 @@ export const ShellConfigSchema = z
     path: ['serial'],
   });
 
-export type ShellConfigInput = z.input<typeof ShellConfigSchema>;
 export type ShellConfig = z.infer<typeof ShellConfigSchema> & { dataDir: string };

@@ -1,7 +1,7 @@
 import type { AppUpdater } from 'electron-updater';
 import { installBlockers, type DeviceActivity } from './idle';
 
-export interface UpdateLog {
+interface UpdateLog {
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
 }

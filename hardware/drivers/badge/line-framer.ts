@@ -13,7 +13,7 @@ const SYMBOLOGIES: Readonly<Record<string, string>> = {
   E0: 'ean13',
 };
 
-export function scanError(extendedCode: string, message: string): DeviceError {
+function scanError(extendedCode: string, message: string): DeviceError {
   return new DeviceError('extended', message, extendedCode, 'input_data', 'user');
 }
 

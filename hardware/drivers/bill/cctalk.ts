@@ -8,7 +8,7 @@ import { DeviceError } from '../../hal';
 export const HOST_ADDRESS = 1;
 export const BILL_VALIDATOR_ADDRESS = 40;
 /** Our longest reply is the manufacturer id; anything longer is noise, not a frame. */
-export const MAX_DATA = 64;
+const MAX_DATA = 64;
 
 export const Header = {
   reply: 0,

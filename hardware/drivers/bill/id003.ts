@@ -1,9 +1,9 @@
 import { DeviceError } from '../../hal';
 
 /** JCM ID-003 framing: `FC LNG CMD DATA.. CRC_L CRC_H`, LNG = whole frame length. */
-export const SYNC = 0xfc;
-export const MIN_FRAME = 5;
-export const MAX_FRAME = 250;
+const SYNC = 0xfc;
+const MIN_FRAME = 5;
+const MAX_FRAME = 250;
 
 export const Command = {
   statusRequest: 0x11,

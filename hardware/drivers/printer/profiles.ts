@@ -6,7 +6,7 @@ export const PAPER_WIDTHS = ['58mm', '80mm'] as const;
 export type PaperWidth = (typeof PAPER_WIDTHS)[number];
 
 /** What one roll width gives on one model: printable dots, and font A (12 dots) columns. */
-export interface PaperGeometry {
+interface PaperGeometry {
   dots: number;
   columns: number;
 }

@@ -1,8 +1,8 @@
 import type { PrinterCondition, PrinterErrorCause, PrinterStatus } from '../../hal';
 
-export const DLE = 0x10;
-export const EOT = 0x04;
-export const ENQ = 0x05;
+const DLE = 0x10;
+const EOT = 0x04;
+const ENQ = 0x05;
 
 /**
  * `DLE ENQ 2`: recover from a recoverable error after clearing the receive and print buffers

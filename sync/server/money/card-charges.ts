@@ -65,7 +65,7 @@ export function requirePayments(context: MoneyContext): PaymentsPort {
 }
 
 /** The typed HTTP answer to a processor that would not take the money (nothing was booked). */
-export function paymentFailure(failure: PaymentFailure): HttpError {
+function paymentFailure(failure: PaymentFailure): HttpError {
   if (failure.reason === 'declined') {
     return new HttpError(402, 'card_declined', 'the card was declined', {
       declineCode: failure.code,

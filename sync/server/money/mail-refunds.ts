@@ -22,7 +22,7 @@ import type { Work } from '../work';
 export type RefundItem = 'text' | 'prepaid' | string;
 
 /** Stamps each item of a message cost when it was sent. */
-export function itemStamps(row: MessageRow): Map<RefundItem, number> {
+function itemStamps(row: MessageRow): Map<RefundItem, number> {
   const attachments = JSON.parse(row.attachments) as AttachmentRef[];
   const perAttachment = JSON.parse(String(row.item_stamps ?? '[]')) as number[];
   const stamps = new Map<RefundItem, number>();

@@ -19,7 +19,7 @@ interface TicketRow {
   [key: string]: unknown;
 }
 
-export function ticketData(row: TicketRow): TicketData {
+function ticketData(row: TicketRow): TicketData {
   return {
     id: row.id,
     residentId: row.resident_id,

@@ -26,7 +26,7 @@ const anyDevice = { kind: 'device', profiles: DEVICE_PROFILES } as const;
  * device settles some mutations locally without pushing them (one too large to send), which
  * leaves gaps. A sequence far beyond that (2^53 - 1) would wedge the device's own queue.
  */
-export const PUSH_SEQ_SLACK = 1000;
+const PUSH_SEQ_SLACK = 1000;
 
 const parsedPushes = new WeakMap<FastifyRequest, PushRequest>();
 

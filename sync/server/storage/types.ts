@@ -36,7 +36,7 @@ export interface Transaction extends Queryable {
   lockKey(key: string): Promise<void>;
 }
 
-export interface TransactionOptions {
+interface TransactionOptions {
   /**
    * false: the commit may be lost on power loss (never half-applied). Only for state whose loss
    * is harmless, like the anti-replay window: it saves an fsync per request.

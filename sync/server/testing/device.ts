@@ -22,7 +22,7 @@ export interface TestSession {
   counter: number;
 }
 
-export const TEST_APP_VERSION = '1.0.0';
+const TEST_APP_VERSION = '1.0.0';
 
 export function versionHeaders(appVersion = TEST_APP_VERSION): Record<string, string> {
   return {

@@ -93,7 +93,7 @@ function signingKey(key: KeyObject | string): KeyObject {
 }
 
 /** How long a signed manifest is good for unless the release managers say otherwise. */
-export const DEFAULT_VALID_DAYS = 30;
+const DEFAULT_VALID_DAYS = 30;
 
 /** What every signing step takes: the key, the clock and how long the manifest stays valid. */
 export interface Signing {

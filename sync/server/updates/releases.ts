@@ -22,7 +22,7 @@ export const ARTIFACT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 export const MANIFEST_FILE = 'manifest.json';
 export const HALTED_FILE = 'halted';
 
-export const ReleaseFileSchema = z
+const ReleaseFileSchema = z
   .object({
     url: z.string().min(1).max(500),
     sha512: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'base64 sha512'),
@@ -97,7 +97,7 @@ export function manifestMatchesSignature(
   return signed.channel === channel && decides(signed) === decides(manifest);
 }
 
-export interface ReleaseEntry {
+interface ReleaseEntry {
   version: string;
   dir: string;
   manifest: StoredManifest;

@@ -22,7 +22,7 @@ import {
 import type { SyncStatus } from '../../../electron/contract';
 import { createBackoff } from '../../../sync/client';
 
-export const APP_VERSION = '1.0.0';
+const APP_VERSION = '1.0.0';
 
 function localContactId(store: Store, customerId: string): string | undefined {
   return store.db

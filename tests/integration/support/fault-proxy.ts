@@ -30,7 +30,7 @@ export type Fault =
   | { kind: 'reset' }
   | { kind: 'rewrite'; change: (body: string) => string };
 
-export interface RequestInfo {
+interface RequestInfo {
   method: string;
   path: string;
   /** 0-based count of requests the proxy has seen. */

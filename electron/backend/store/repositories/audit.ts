@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 
-export type AuditActorKind = 'resident' | 'maintenance' | 'lobby' | 'system';
+type AuditActorKind = 'resident' | 'maintenance' | 'lobby' | 'system';
 
 export interface AuditEntry {
   at: string;
