@@ -7,11 +7,12 @@ import type { Queryable } from '../storage/types';
 import type { Work } from '../work';
 
 /**
- * Cash-box reconciliation per kiosk, for finance: the bills the service booked from a kiosk
- * (cash deposits and cash stamp purchases carry each bill, `bills` joined to deposits paid by
- * `kiosk:<device>`) against what finance counted when it took the cash box. Booked means
- * applied by the service, so a bill stacked before a collection but pushed after it counts in
- * the next period; the kiosk's own bill journal is not sent to the service yet (see money.md).
+ * Cash-box reconciliation per kiosk, for finance, three figures per collection period: what
+ * the kiosk's acceptor stacked (its journal summaries, `cash_journals`), what the service
+ * booked from it (cash deposits and cash stamp purchases carry their cash session as a bill,
+ * `bills` joined to deposits paid by `kiosk:<device>`) and what finance counted when it took
+ * the cash box. Both the journal and the booking count when the service received them, so a
+ * session stacked before a collection but pushed after it counts in the next period, on both.
  */
 
 /** A kiosk or lobby device of the staff member's facilities; any other is not found. */
@@ -61,13 +62,41 @@ export async function recordCashCollection(
 }
 
 async function bookedBetween(db: Queryable, deviceId: string, from: string, to: string) {
-  const row = await db.get<{ cents: number | null; bills: number }>(
-    `SELECT SUM(b.cents) AS cents, COUNT(b.bill_id) AS bills FROM deposits d
-     JOIN bills b ON b.deposit_id = d.id
-     WHERE d.customer_id = ? AND d.created_at >= ? AND d.created_at < ?`,
+  const row = await db.get<{ cents: number | null; bills: number; unjournaled: number }>(
+    `SELECT SUM(b.cents) AS cents, COUNT(b.bill_id) AS bills,
+            SUM(CASE WHEN j.cash_session_id IS NULL THEN 1 ELSE 0 END) AS unjournaled
+       FROM deposits d JOIN bills b ON b.deposit_id = d.id
+       LEFT JOIN cash_journals j ON j.cash_session_id = b.bill_id
+      WHERE d.customer_id = ? AND d.created_at >= ? AND d.created_at < ?`,
     [`kiosk:${deviceId}`, from, to],
   );
-  return { cents: Number(row?.cents ?? 0), bills: Number(row?.bills ?? 0) };
+  return {
+    cents: Number(row?.cents ?? 0),
+    bills: Number(row?.bills ?? 0),
+    unjournaled: Number(row?.unjournaled ?? 0),
+  };
+}
+
+async function journaledBetween(db: Queryable, deviceId: string, from: string, to: string) {
+  const sessions = await db.all<{
+    cash_session_id: string;
+    total_cents: number;
+    bill_count: number;
+    booked_cents: number | null;
+  }>(
+    `SELECT j.cash_session_id, j.total_cents, j.bill_count, b.cents AS booked_cents
+       FROM cash_journals j LEFT JOIN bills b ON b.bill_id = j.cash_session_id
+      WHERE j.device_id = ? AND j.received_at >= ? AND j.received_at < ?
+      ORDER BY j.received_at, j.cash_session_id`,
+    [deviceId, from, to],
+  );
+  return {
+    cents: sessions.reduce((sum, s) => sum + Number(s.total_cents), 0),
+    bills: sessions.reduce((sum, s) => sum + Number(s.bill_count), 0),
+    unbooked: sessions
+      .filter((s) => s.booked_cents === null || Number(s.booked_cents) !== Number(s.total_cents))
+      .map((s) => ({ cashSessionId: s.cash_session_id, cents: Number(s.total_cents) })),
+  };
 }
 
 export async function cashReport(
@@ -95,26 +124,37 @@ export async function cashReport(
        ORDER BY collected_at DESC LIMIT 1`,
       [query.deviceId, row.collected_at],
     );
-    const booked = await bookedBetween(
-      db,
-      query.deviceId,
-      previous?.collected_at ?? '',
-      row.collected_at,
-    );
+    const since = previous?.collected_at ?? '';
+    const booked = await bookedBetween(db, query.deviceId, since, row.collected_at);
+    const journal = await journaledBetween(db, query.deviceId, since, row.collected_at);
+    const counted = Number(row.counted_cents);
+    const flags: CashReport['collections'][number]['flags'] = [];
+    if (journal.unbooked.length > 0) flags.push('journal_not_booked');
+    if (booked.unjournaled > 0) flags.push('booked_not_journaled');
+    if (counted !== journal.cents) flags.push('count_differs');
     collections.push({
       collectionId: row.id,
       collectedAt: row.collected_at,
-      countedCents: Number(row.counted_cents),
+      countedCents: counted,
       countedBills: Number(row.bill_count),
+      journalCents: journal.cents,
+      journalBills: journal.bills,
       bookedCents: booked.cents,
       bookedBills: booked.bills,
-      differenceCents: Number(row.counted_cents) - booked.cents,
+      differenceCents: counted - booked.cents,
+      bookedMinusJournalCents: booked.cents - journal.cents,
+      countedMinusJournalCents: counted - journal.cents,
+      unbookedSessions: journal.unbooked,
+      flags,
       enteredBy: row.entered_by,
     });
   }
+  const booked = await bookedBetween(db, query.deviceId, query.from, query.to);
+  const journal = await journaledBetween(db, query.deviceId, query.from, query.to);
   return {
     ...query,
-    booked: await bookedBetween(db, query.deviceId, query.from, query.to),
+    journal: { cents: journal.cents, bills: journal.bills },
+    booked: { cents: booked.cents, bills: booked.bills },
     collections,
   };
 }
