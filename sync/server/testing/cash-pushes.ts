@@ -8,7 +8,10 @@ import type { TestDevice } from './device';
 
 const seqs = new WeakMap<TestDevice, number>();
 
-/** Pushes mutations under the device's next sequence numbers; answers their outcomes. */
+/**
+ * Pushes mutations under the device's next sequence numbers; answers their outcomes (one seen
+ * before as `duplicate` with its first outcome).
+ */
 export async function pushAs(
   device: TestDevice,
   mutations: { name: string; args: unknown; id?: string }[],
@@ -23,7 +26,11 @@ export async function pushAs(
   });
   seqs.set(device, seq);
   if (answer.status !== 200) throw new Error(`push answered ${answer.status}`);
-  return answer.body.results.map((result) => result.outcome);
+  return answer.body.results.map((result) =>
+    result.status === 'duplicate'
+      ? { status: 'duplicate' as const, firstOutcome: result.outcome }
+      : result.outcome,
+  );
 }
 
 /** A lobby cash deposit of the whole session (fee 195 cents) carrying the session as its bill. */
