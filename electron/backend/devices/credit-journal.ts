@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { BillCredit, JournaledBill } from '../../../hardware/hal';
+import type { StackedCash } from '../ports';
 
 type BillState = JournaledBill['state'] | 'credited' | 'returned' | 'uncertain';
 
@@ -140,6 +141,26 @@ export class CreditJournal {
         )
         .get(cashSessionId)?.cents ?? 0
     );
+  }
+
+  /** What a session stacked, per denomination (credited bills), or null when it stacked none. */
+  stacked(cashSessionId: string): StackedCash | null {
+    const rows = this.db
+      .prepare<[string], { cents: number; count: number; first: string; last: string }>(
+        `SELECT cents, COUNT(*) AS count, MIN(recorded_at) AS first, MAX(recorded_at) AS last
+           FROM cash_credits WHERE cash_session_id = ? GROUP BY cents ORDER BY cents`,
+      )
+      .all(cashSessionId);
+    if (rows.length === 0) return null;
+    return {
+      denominations: rows.map(({ cents, count }) => ({ cents, count })),
+      totalCents: rows.reduce((sum, row) => sum + row.cents * row.count, 0),
+      firstBillAt: rows.map((row) => row.first).sort()[0]!,
+      lastBillAt: rows
+        .map((row) => row.last)
+        .sort()
+        .at(-1)!,
+    };
   }
 
   close(): void {
