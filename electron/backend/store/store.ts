@@ -7,6 +7,7 @@ import type { StoreKeySource } from './keys';
 import { createAccountRepository } from './repositories/account';
 import { createAuditRepository } from './repositories/audit';
 import { createBlocksRepository } from './repositories/blocks';
+import { createCashPurposesRepository } from './repositories/cash-purposes';
 import { createContactsRepository } from './repositories/contacts';
 import { createIdentityRepository } from './repositories/identity';
 import { createMailRepository } from './repositories/mail';
@@ -32,6 +33,7 @@ export function createStore(db: SqliteDatabase) {
     stamps: createStampsRepository(db),
     account: createAccountRepository(db),
     blocks: createBlocksRepository(db),
+    cashPurposes: createCashPurposesRepository(db),
     tickets: createTicketsRepository(db),
     outbox: createOutboxRepository(db, () => {
       queuedMutation = true;
