@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../electron/backend';
+import type { StampHistoryEntry } from '../../electron/contract';
 import { createBackendSync, enrollWithCode } from '../../electron/backend/sync';
 import { TEST_STORE_KEY } from '../../electron/backend/testing/store-key';
 import { CentralFixture } from './support/central';
@@ -72,6 +73,29 @@ describe('sync with the central service', () => {
       expect(device.store.stamps.reserved(residentId)).toBe(0);
       expect(device.store.stamps.confirmed(residentId)).toBe(2);
       expect(await central.central.ledgerInvariant()).toEqual({ mismatches: [], negatives: 0 });
+    } finally {
+      await device.close();
+    }
+  });
+
+  it("shows a purchase from the account once in the resident's stamp history", async () => {
+    const residentId = await central.central.resident({ docNumber: 'S700006' }, { cents: 1000 });
+    const device = await SyncedDevice.enroll(central.url, await central.enrollment());
+    const history = async () =>
+      (
+        await device.call<{ entries: StampHistoryEntry[] }>('stamps.history', { limit: 20 })
+      ).entries.map((entry) => [entry.kind, entry.stamps, entry.status]);
+    try {
+      await device.sync.syncNow();
+      await device.login('S700006');
+      await device.call('stamps.purchase', { bundleId: 'bundle-5', payment: { kind: 'account' } });
+      expect(await history()).toEqual([['purchase', 5, 'pending']]);
+
+      expect(await device.syncUntilSettled()).toMatchObject({ state: 'idle', pendingMutations: 0 });
+      await device.sync.syncNow(); // the ledger entry of the applied purchase, pulled
+      // The server's entry took the place of the device's own: one line, confirmed.
+      expect(await history()).toEqual([['purchase', 5, 'confirmed']]);
+      expect(device.store.stamps.confirmed(residentId)).toBe(5);
     } finally {
       await device.close();
     }

@@ -22,6 +22,7 @@ interface BillRow {
  */
 export class CreditJournal {
   private readonly db: Database.Database;
+  private readonly statements;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -49,6 +50,7 @@ export class CreditJournal {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS cash_bills_open ON cash_bills (device)
       WHERE state IN ('escrow', 'stacking');`);
+    this.statements = journalStatements(this.db);
   }
 
   /** Writes a bill that reached escrow for a cash session; returns its id. */
@@ -58,23 +60,13 @@ export class CreditJournal {
     at: string,
   ): string {
     const billId = `${bill.device}:${randomUUID()}`;
-    this.db
-      .prepare(
-        `INSERT INTO cash_bills (bill_id, cash_session_id, device, cents, currency, state, escrow_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'escrow', ?, ?)`,
-      )
-      .run(billId, cashSessionId, bill.device, bill.cents, bill.currency, at, at);
+    this.statements.escrow.run({ ...bill, billId, cashSessionId, at });
     return billId;
   }
 
   /** Moves an open bill on; a bill already credited or settled keeps its state. */
   move(billId: string, state: 'stacking' | 'returned' | 'uncertain', at: string): void {
-    this.db
-      .prepare(
-        `UPDATE cash_bills SET state = ?, updated_at = ?
-          WHERE bill_id = ? AND state IN ('escrow', 'stacking')`,
-      )
-      .run(state, at, billId);
+    this.statements.move.run(state, at, billId);
   }
 
   /**
@@ -86,7 +78,7 @@ export class CreditJournal {
     at: string,
   ): { credit: BillCredit; cashSessionId: string; fresh: boolean } {
     return this.db.transaction(() => {
-      const bill = this.bill(billId);
+      const bill = this.statements.bill.get(billId);
       if (!bill) throw new Error(`no journaled bill ${billId}`);
       const credit = {
         creditId: bill.billId,
@@ -94,30 +86,15 @@ export class CreditJournal {
         cents: bill.cents,
         currency: bill.currency,
       };
-      const sequence = this.db
-        .prepare<[string], { n: number }>('SELECT rowid AS n FROM cash_bills WHERE bill_id = ?')
-        .get(billId)?.n;
-      const inserted = this.db
-        .prepare(
-          `INSERT INTO cash_credits (credit_id, cash_session_id, device, sequence, cents, currency, recorded_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credit_id) DO NOTHING`,
-        )
-        .run(billId, bill.cashSessionId, bill.device, sequence ?? 0, bill.cents, bill.currency, at);
-      this.db
-        .prepare(`UPDATE cash_bills SET state = 'credited', updated_at = ? WHERE bill_id = ?`)
-        .run(at, billId);
+      const inserted = this.statements.credit.run({ ...bill, at });
+      this.statements.credited.run(at, billId);
       return { credit, cashSessionId: bill.cashSessionId, fresh: inserted.changes === 1 };
     })();
   }
 
   /** The device's bill still in escrow or stacking (at most one: an acceptor holds one bill). */
   open(device: string): JournaledBill | null {
-    const row = this.db
-      .prepare<[string], BillRow>(
-        `${SELECT_BILL} WHERE device = ? AND state IN ('escrow', 'stacking')
-          ORDER BY escrow_at DESC LIMIT 1`,
-      )
-      .get(device);
+    const row = this.statements.open.get(device);
     if (!row || (row.state !== 'escrow' && row.state !== 'stacking')) return null;
     return {
       billId: row.billId,
@@ -129,18 +106,12 @@ export class CreditJournal {
   }
 
   bill(billId: string): BillRow | undefined {
-    return this.db.prepare<[string], BillRow>(`${SELECT_BILL} WHERE bill_id = ?`).get(billId);
+    return this.statements.bill.get(billId);
   }
 
   /** What a session has been credited, from the journal (survives restarts). */
   insertedCents(cashSessionId: string): number {
-    return (
-      this.db
-        .prepare<[string], { cents: number | null }>(
-          'SELECT SUM(cents) AS cents FROM cash_credits WHERE cash_session_id = ?',
-        )
-        .get(cashSessionId)?.cents ?? 0
-    );
+    return this.statements.insertedCents.get(cashSessionId)?.cents ?? 0;
   }
 
   /** What a session stacked, per denomination (credited bills), or null when it stacked none. */
@@ -169,4 +140,37 @@ export class CreditJournal {
 }
 
 const SELECT_BILL = `SELECT bill_id AS billId, cash_session_id AS cashSessionId, device, cents,
-  currency, state FROM cash_bills`;
+  currency, state, rowid AS sequence FROM cash_bills`;
+
+/** Prepared once per journal: a bill's escrow, moves and credit are on the cash path. */
+function journalStatements(db: Database.Database) {
+  return {
+    escrow: db.prepare(
+      `INSERT INTO cash_bills (bill_id, cash_session_id, device, cents, currency, state,
+         escrow_at, updated_at)
+       VALUES (@billId, @cashSessionId, @device, @cents, @currency, 'escrow', @at, @at)`,
+    ),
+    move: db.prepare(
+      `UPDATE cash_bills SET state = ?, updated_at = ?
+        WHERE bill_id = ? AND state IN ('escrow', 'stacking')`,
+    ),
+    // The bill's row number orders the credits as the bills came in.
+    credit: db.prepare(
+      `INSERT INTO cash_credits (credit_id, cash_session_id, device, sequence, cents, currency,
+         recorded_at)
+       VALUES (@billId, @cashSessionId, @device, @sequence, @cents, @currency, @at)
+       ON CONFLICT (credit_id) DO NOTHING`,
+    ),
+    credited: db.prepare(
+      `UPDATE cash_bills SET state = 'credited', updated_at = ? WHERE bill_id = ?`,
+    ),
+    bill: db.prepare<[string], BillRow & { sequence: number }>(`${SELECT_BILL} WHERE bill_id = ?`),
+    open: db.prepare<[string], BillRow>(
+      `${SELECT_BILL} WHERE device = ? AND state IN ('escrow', 'stacking')
+        ORDER BY escrow_at DESC LIMIT 1`,
+    ),
+    insertedCents: db.prepare<[string], { cents: number | null }>(
+      'SELECT SUM(cents) AS cents FROM cash_credits WHERE cash_session_id = ?',
+    ),
+  };
+}

@@ -169,7 +169,7 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
           store.mail.addEvent(message.id, status, at);
         }
         if (mailIndex === 3) {
-          store.mail.saveBlob(photoHash, DEMO_PHOTO);
+          store.blobs.save(photoHash, DEMO_PHOTO);
           store.mail.insertAttachment({
             id: `${message.id}-a1`,
             messageId: message.id,

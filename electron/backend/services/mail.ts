@@ -215,12 +215,12 @@ export const mailHandlers = {
   },
 
   'mail.attachment'(context, input) {
-    const { mail } = context.core.store;
+    const { mail, blobs } = context.core.store;
     const attachment = mail.attachment(input.attachmentId);
     if (!attachment || attachment.residentId !== residentId(context)) {
       throw new ServiceError('not_found', 'no such attachment', { field: 'attachmentId' });
     }
-    const data = mail.blob(attachment.contentHash);
+    const data = blobs.get(attachment.contentHash);
     if (!data) throw new ServiceError('not_found', 'this attachment is still downloading');
     return { mimeType: attachment.mimeType, dataBase64: data.toString('base64') };
   },

@@ -6,9 +6,11 @@ import { InvalidMutationError } from './errors';
 import type { StoreKeySource } from './keys';
 import { createAccountRepository } from './repositories/account';
 import { createAuditRepository } from './repositories/audit';
+import { createBlobsRepository } from './repositories/blobs';
 import { createBlocksRepository } from './repositories/blocks';
 import { createCashPurposesRepository } from './repositories/cash-purposes';
 import { createContactsRepository } from './repositories/contacts';
+import { createCredentialsRepository } from './repositories/credentials';
 import { createIdentityRepository } from './repositories/identity';
 import { createMailRepository } from './repositories/mail';
 import { createOutboxRepository } from './repositories/outbox';
@@ -18,7 +20,11 @@ import { createStampsRepository } from './repositories/stamps';
 import { createSyncRepository } from './repositories/sync';
 import { createTicketsRepository } from './repositories/tickets';
 
-/** The device's local store: one connection (the only writer) and its repositories. */
+/**
+ * The device's local store: one connection (the only writer) and its repositories. Each table is
+ * written by its one repository and nowhere else (write-paths.test.ts holds every source file
+ * to it).
+ */
 export function createStore(db: SqliteDatabase) {
   const outboxListeners = new Set<() => void>();
   // Set when the running (outermost) transaction queued a mutation; read once it commits.
@@ -30,6 +36,7 @@ export function createStore(db: SqliteDatabase) {
     sessions: createSessionsRepository(db),
     contacts: createContactsRepository(db),
     mail: createMailRepository(db),
+    blobs: createBlobsRepository(db),
     stamps: createStampsRepository(db),
     account: createAccountRepository(db),
     blocks: createBlocksRepository(db),
@@ -39,6 +46,7 @@ export function createStore(db: SqliteDatabase) {
       queuedMutation = true;
     }),
     sync: createSyncRepository(db),
+    credentials: createCredentialsRepository(db),
     audit: createAuditRepository(db),
     /** Runs `work` in one immediate transaction: all of its writes commit, or none do. */
     transaction<T>(work: () => T): T {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type {
   AccountData,
   Change,
@@ -10,11 +9,9 @@ import type {
   ReleaseRequestData,
   ResidentData,
   Scope,
-  TicketData,
   TicketMessageData,
 } from '../../../sync/protocol';
 import type { Store } from '../store';
-import { createCredentialsRepository } from './credentials';
 import { createResidentDeparture } from './departure';
 
 /** What a page touched, so the backend can tell open screens (`mail.changed` ...). */
@@ -85,96 +82,7 @@ const EXTENSIONS: Record<string, string> = {
  * that names it sorts after it) get a placeholder that their own upsert later fills in.
  */
 export function createChangeApplier(store: Store) {
-  const db: Database = store.db;
   const departure = createResidentDeparture(store);
-  const identity = createCredentialsRepository(db);
-  const statements = {
-    reactivateResident: db.prepare(`UPDATE residents SET active = 1 WHERE id = ?`),
-    sourceOf: db.prepare<[string], { source_scope: string | null }>(
-      `SELECT source_scope FROM residents WHERE id = ?`,
-    ),
-    deleteCredential: db.prepare(`DELETE FROM resident_credentials WHERE resident_id = ?`),
-    placeholderContact: db.prepare(
-      `INSERT INTO contacts (id, resident_id, customer_id, display_name, email, blocked, updated_at)
-       VALUES (?, ?, ?, '', '', 0, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    blockContact: db.prepare(`UPDATE contacts SET blocked = 1, updated_at = ? WHERE id = ?`),
-    upsertMessage: db.prepare(
-      `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
-         reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
-         sent_at, updated_at)
-       VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, NULL,
-         @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt, @at)
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status, subject = excluded.subject,
-         body = excluded.body, stamp_cost = excluded.stamp_cost,
-         prepaid_reply_stamps = excluded.prepaid_reply_stamps,
-         read_at = coalesce(messages.read_at, excluded.read_at),
-         status_reason = excluded.status_reason, sent_at = excluded.sent_at,
-         updated_at = excluded.updated_at`,
-    ),
-    deleteMessage: db.prepare(`DELETE FROM messages WHERE id = ?`),
-    messageBlobs: db.prepare<[string], { content_hash: string }>(
-      `SELECT content_hash FROM message_attachments WHERE message_id = ?`,
-    ),
-    knownMessages: db.prepare<[string], { id: string }>(
-      `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
-    ),
-    // Local steps (draft, queued) stay; the server's timeline replaces the rest.
-    clearServerEvents: db.prepare(
-      `DELETE FROM message_events WHERE message_id = ? AND status NOT IN ('draft', 'queued')`,
-    ),
-    addEvent: db.prepare(
-      `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
-    ),
-    addAttachment: db.prepare(
-      `INSERT INTO message_attachments (id, message_id, kind, file_name, mime_type, size_bytes,
-         content_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    upsertHistory: db.prepare(
-      `INSERT INTO stamp_history (id, resident_id, kind, stamps, status, message_id, at)
-       VALUES (?, ?, ?, ?, 'confirmed', ?, ?)
-       ON CONFLICT (id) DO UPDATE SET status = 'confirmed', stamps = excluded.stamps`,
-    ),
-    // The local pending row of a send is replaced by the server's ledger entry for it.
-    dropLocalSpend: db.prepare(
-      `DELETE FROM stamp_history WHERE message_id = ? AND kind = 'spend' AND id <> ?`,
-    ),
-    deleteHistory: db.prepare(`DELETE FROM stamp_history WHERE id = ?`),
-    upsertTicket: db.prepare(
-      `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
-         created_at, updated_at)
-       VALUES (@id, @residentId, @tabletSerial, @category, @description, @status, @createdAt,
-         @updatedAt)
-       ON CONFLICT (id) DO UPDATE SET tablet_serial = excluded.tablet_serial,
-         category = excluded.category, description = excluded.description,
-         status = excluded.status, updated_at = excluded.updated_at`,
-    ),
-    placeholderTicket: db.prepare(
-      `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
-         created_at, updated_at)
-       VALUES (?, ?, '', 'other', '', 'open', ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    deleteTicket: db.prepare(`DELETE FROM tickets WHERE id = ?`),
-    upsertTicketMessage: db.prepare(
-      `INSERT INTO ticket_messages (id, ticket_id, author, body, delivered, created_at)
-       VALUES (@id, @ticketId, @author, @body, 1, @createdAt)
-       ON CONFLICT (id) DO UPDATE SET body = excluded.body, delivered = 1`,
-    ),
-    deleteTicketMessage: db.prepare(`DELETE FROM ticket_messages WHERE id = ?`),
-    upsertRelease: db.prepare(
-      `INSERT INTO release_requests (id, resident_id, tablet_serial, agency_address, first_name,
-         last_name, doc_number, phone, return_address, status, created_at)
-       VALUES (@id, @residentId, @tabletSerial, @agencyAddress, @firstName, @lastName,
-         @docNumber, @phone, @returnAddress, @status, @createdAt)
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
-    ),
-    clearReleaseEvents: db.prepare(`DELETE FROM release_events WHERE request_id = ?`),
-    addReleaseEvent: db.prepare(
-      `INSERT INTO release_events (request_id, status, at) VALUES (?, ?, ?)`,
-    ),
-    deleteRelease: db.prepare(`DELETE FROM release_requests WHERE id = ?`),
-  };
 
   /** A sign-in record (a unit's kiosk, a tablet): the resident with PIN hash and badge hash. */
   function resident(data: ResidentData, scope: Scope, at: string): void {
@@ -191,7 +99,7 @@ export function createChangeApplier(store: Store) {
       sourceScope: scopeKey(scope),
       updatedAt: at,
     });
-    statements.reactivateResident.run(data.id);
+    store.residents.reactivate(data.id);
     const pin = localPinHash(data.pinHash);
     const current = store.residents.credential(data.id);
     if (pin && (current?.pinHash !== pin.hash || current.pinSalt !== pin.salt)) {
@@ -211,8 +119,8 @@ export function createChangeApplier(store: Store) {
       sourceScope: scopeKey(scope),
       updatedAt: at,
     });
-    statements.reactivateResident.run(data.id);
-    statements.deleteCredential.run(data.id);
+    store.residents.reactivate(data.id);
+    store.residents.forgetCredential(data.id);
   }
 
   /**
@@ -221,7 +129,7 @@ export function createChangeApplier(store: Store) {
    * device reads, or a tombstone in a scope of an earlier release).
    */
   function withdraw(residentId: string, scope: Scope, touched: Touched): void {
-    if (statements.sourceOf.get(residentId)?.source_scope !== scopeKey(scope)) return;
+    if (store.residents.sourceScope(residentId) !== scopeKey(scope)) return;
     departure.depart(residentId);
     touched.stamps = true;
   }
@@ -252,52 +160,54 @@ export function createChangeApplier(store: Store) {
     );
   }
 
-  /** Per page: which messages exist already and which contacts are known to exist. */
+  /** Per page: which messages were stored before it and which contacts are known to exist. */
   interface PageMemo {
-    knownMessages: Set<string>;
+    storedMessages: Set<string>;
     contacts: Set<string>;
   }
 
   function message(data: MessageData, at: string, memo: PageMemo): void {
     const localContact = contactId(data.residentId, data.customerId);
     if (!memo.contacts.has(localContact)) {
-      statements.placeholderContact.run(localContact, data.residentId, data.customerId, at);
+      store.contacts.ensure(localContact, data.residentId, data.customerId, at);
       memo.contacts.add(localContact);
     }
     const readAt = data.timeline.find((entry) => entry.status === 'read')?.at ?? null;
-    statements.upsertMessage.run({
-      id: data.id,
-      residentId: data.residentId,
-      contactId: localContact,
-      direction: data.direction,
-      status: data.status,
-      subject: data.subject,
-      body: data.body,
-      stampCost: data.stampsCharged + data.prepaidStampsUsed,
-      prepaidReplyStamps:
-        data.direction === 'inbound' ? data.prepaidReplyStampsAttached : data.prepaidStampsUsed,
-      ecard: data.kind === 'ecard' ? 1 : 0,
-      readAt,
-      statusReason: data.rejectReason,
-      sentAt: data.sentAt,
-      at,
-    });
-    if (memo.knownMessages.has(data.id)) statements.clearServerEvents.run(data.id);
-    for (const entry of data.timeline) {
-      if (entry.status === 'draft' || entry.status === 'queued') continue;
-      statements.addEvent.run(data.id, entry.status, entry.at, entry.reason ?? null);
-    }
-    data.attachments.forEach((attachment, index) => {
-      statements.addAttachment.run(
-        `${data.id}:${index}`,
-        data.id,
-        attachment.kind,
-        `${attachment.kind}-${index + 1}.${EXTENSIONS[attachment.mime] ?? 'bin'}`,
-        attachment.mime,
-        attachment.size,
-        attachment.sha256,
-      );
-    });
+    store.mail.applyServerMessage(
+      {
+        id: data.id,
+        residentId: data.residentId,
+        contactId: localContact,
+        direction: data.direction,
+        status: data.status,
+        subject: data.subject,
+        body: data.body,
+        stampCost: data.stampsCharged + data.prepaidStampsUsed,
+        prepaidReplyStamps:
+          data.direction === 'inbound' ? data.prepaidReplyStampsAttached : data.prepaidStampsUsed,
+        ecard: data.kind === 'ecard',
+        readAt,
+        statusReason: data.rejectReason,
+        sentAt: data.sentAt,
+        updatedAt: at,
+      },
+      // Local steps (draft, queued) are the device's own; the server's replace the rest.
+      data.timeline.flatMap((entry) =>
+        entry.status === 'draft' || entry.status === 'queued'
+          ? []
+          : [{ status: entry.status, at: entry.at, reason: entry.reason ?? null }],
+      ),
+      data.attachments.map((attachment, index) => ({
+        id: `${data.id}:${index}`,
+        messageId: data.id,
+        kind: attachment.kind,
+        fileName: `${attachment.kind}-${index + 1}.${EXTENSIONS[attachment.mime] ?? 'bin'}`,
+        mimeType: attachment.mime,
+        sizeBytes: attachment.size,
+        contentHash: attachment.sha256,
+      })),
+      memo.storedMessages.has(data.id),
+    );
   }
 
   function account(data: AccountData, at: string): void {
@@ -308,34 +218,26 @@ export function createChangeApplier(store: Store) {
   function ledgerEntry(data: LedgerEntryData): boolean {
     const kind = LEDGER_KINDS[data.kind];
     if (!kind || data.account === 'money') return false;
-    const messageId = messageOf(kind, data.reference);
-    statements.upsertHistory.run(
-      data.id,
-      data.residentId,
+    store.stamps.applyServerEntry({
+      id: data.id,
+      residentId: data.residentId,
       kind,
-      data.amount,
-      messageId,
-      data.createdAt,
-    );
-    if (kind === 'spend' && messageId) statements.dropLocalSpend.run(messageId, data.id);
+      stamps: data.amount,
+      messageId: messageOf(kind, data.reference),
+      at: data.createdAt,
+      reference: data.reference,
+    });
     return true;
   }
 
-  function ticket(data: TicketData): void {
-    statements.upsertTicket.run(data);
-  }
-
   function ticketMessage(data: TicketMessageData, residentId: string, at: string): void {
-    statements.placeholderTicket.run(data.ticketId, residentId, at, at);
-    statements.upsertTicketMessage.run(data);
+    store.tickets.ensure(data.ticketId, residentId, at);
+    store.tickets.applyServerMessage(data);
   }
 
-  function releaseRequest(data: ReleaseRequestData): void {
-    const createdAt = data.timeline[0]?.at ?? new Date(0).toISOString();
-    statements.upsertRelease.run({ ...data, createdAt });
-    statements.clearReleaseEvents.run(data.id);
-    for (const entry of data.timeline)
-      statements.addReleaseEvent.run(data.id, entry.status, entry.at);
+  function releaseRequest({ timeline, ...data }: ReleaseRequestData): void {
+    const createdAt = timeline[0]?.at ?? new Date(0).toISOString();
+    store.account.applyServerReleaseRequest({ ...data, createdAt }, timeline);
   }
 
   /** Applies a page's changes of `scope`; records in `touched` what screens must refresh. */
@@ -348,14 +250,7 @@ export function createChangeApplier(store: Store) {
     const messageIds = changes.flatMap((change) =>
       change.entity === 'message' ? [change.id] : [],
     );
-    const memo: PageMemo = {
-      knownMessages: new Set(
-        messageIds.length
-          ? statements.knownMessages.all(JSON.stringify(messageIds)).map((row) => row.id)
-          : [],
-      ),
-      contacts: new Set(),
-    };
+    const memo: PageMemo = { storedMessages: store.mail.stored(messageIds), contacts: new Set() };
     for (const change of changes) applyOne(change, scope, at, touched, memo);
   };
 
@@ -387,7 +282,7 @@ export function createChangeApplier(store: Store) {
         store.residents.saveBadgeKey(change.data);
         return;
       case 'assignment':
-        identity.assign(change.data.housingUnitId);
+        store.credentials.assign(change.data.housingUnitId);
         return;
       case 'contact':
         contact(change.data, at);
@@ -405,7 +300,7 @@ export function createChangeApplier(store: Store) {
         if (ledgerEntry(change.data)) touched.stamps = true;
         return;
       case 'ticket':
-        ticket(change.data);
+        store.tickets.applyServerTicket(change.data);
         touched.ticketIds.add(change.id);
         return;
       case 'ticket_message':
@@ -434,30 +329,28 @@ export function createChangeApplier(store: Store) {
         return;
       case 'contact':
         // Mail keeps pointing at the contact, so it is hidden rather than deleted.
-        statements.blockContact.run(at, contactId(scope.id, id));
+        store.contacts.hide(contactId(scope.id, id), at);
         return;
       case 'message': {
         // A message the resident may no longer see (a release revoked): it goes with its
         // attachments' bytes (unless another message holds them) and, by trigger, its search row.
-        const hashes = statements.messageBlobs.all(id).map((row) => row.content_hash);
-        statements.deleteMessage.run(id);
-        for (const hash of hashes) departure.dropUnheldBytes(hash);
+        for (const hash of store.mail.remove(id)) store.blobs.dropUnheld(hash);
         touched.messageIds.add(id);
         return;
       }
       case 'ledger_entry':
-        statements.deleteHistory.run(id);
+        store.stamps.removeEntry(id);
         touched.stamps = true;
         return;
       case 'ticket':
-        statements.deleteTicket.run(id);
+        store.tickets.remove(id);
         touched.ticketIds.add(id);
         return;
       case 'ticket_message':
-        statements.deleteTicketMessage.run(id);
+        store.tickets.removeMessage(id);
         return;
       case 'release_request':
-        statements.deleteRelease.run(id);
+        store.account.removeReleaseRequest(id);
         return;
       case 'block':
         store.blocks.remove(id); // the server lifted it (chargeback settled or resolved)

@@ -78,7 +78,7 @@ describe('the blob store port', () => {
     const id = attach(bytes, messageIds[0]!, messageIds[1]!);
     port.appendPartial(id, 0, bytes);
     port.completeBlob(id, bytes);
-    expect(store.mail.blob(id)?.equals(bytes)).toBe(true);
+    expect(store.blobs.get(id)?.equals(bytes)).toBe(true);
     expect(port.partialBytes(id)).toEqual([]);
     expect(port.missingBlobs(10)).toEqual([]);
     expect(told.map((ids) => [...ids].sort())).toEqual([[...messageIds].sort()]);

@@ -14,7 +14,6 @@ import { chargeCardAtCentral } from './card-charges';
 import { LATEST_SCHEMA_VERSION } from '../store';
 import type { Touched } from './apply';
 import { createBlobDownloads } from './blobs';
-import { createCredentialsRepository } from './credentials';
 import { createSyncStorePort } from './port';
 
 export interface BackendSyncOptions {
@@ -68,9 +67,8 @@ export function createBackendSync(options: BackendSyncOptions) {
         broadcast('tickets.changed', { ticketIds: [...touched.ticketIds] });
     };
     const port = createSyncStorePort(store, { now: () => now().toISOString(), onTouched });
-    const credentials = createCredentialsRepository(store.db);
     const http: HttpTransportOptions = {
-      baseUrl: () => options.serverUrl ?? credentials.get()?.serverUrl,
+      baseUrl: () => options.serverUrl ?? store.credentials.get()?.serverUrl,
       appVersion: options.appVersion,
       schemaVersion: LATEST_SCHEMA_VERSION,
       credentials: () => port.credentials(),

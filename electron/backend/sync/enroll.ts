@@ -1,6 +1,5 @@
 import { enrollDevice, generateDeviceKeys } from '../../../sync/client';
-import { LATEST_SCHEMA_VERSION, type Store } from '../store';
-import { createCredentialsRepository, type SyncCredentialsRow } from './credentials';
+import { LATEST_SCHEMA_VERSION, type Store, type SyncCredentialsRow } from '../store';
 import { scopeKey } from './apply';
 import { createResidentDeparture } from './departure';
 import { servingScopes } from './port';
@@ -58,7 +57,7 @@ export async function enrollWithCode(
     enrolledAt: at,
   };
   store.transaction(() => {
-    createCredentialsRepository(store.db).save(row);
+    store.credentials.save(row);
     store.sync.clearCursors();
     // Residents pulled under the old identity stay only if the new one reads their scope.
     createResidentDeparture(store).departAllBut(new Set(servingScopes(row).map(scopeKey)));
@@ -78,5 +77,5 @@ export async function enrollWithCode(
 
 /** Whether this device has a sync identity yet. */
 export function isEnrolled(store: Store): boolean {
-  return createCredentialsRepository(store.db).get() !== undefined;
+  return store.credentials.get() !== undefined;
 }

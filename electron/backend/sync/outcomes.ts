@@ -18,32 +18,6 @@ function field(args: unknown, name: string): string | undefined {
  * lost response changes nothing twice).
  */
 export function createOutcomeRecorder(store: Store) {
-  const db = store.db;
-  const statements = {
-    settleReservations: db.prepare(
-      `UPDATE stamp_reservations SET state = ?, settled_at = ? WHERE mutation_id = ? AND state = 'pending'`,
-    ),
-    settleHistory: db.prepare(
-      `UPDATE stamp_history SET status = ? WHERE id = ? AND status = 'pending'`,
-    ),
-    messageSent: db.prepare(
-      `UPDATE messages SET status = 'sent', status_reason = NULL, updated_at = ?
-        WHERE id = ? AND status = 'queued'`,
-    ),
-    // Back to drafts with the reason; the stamps it held are released in the same transaction.
-    messageRefused: db.prepare(
-      `UPDATE messages SET status = 'draft', status_reason = ?, updated_at = ?
-        WHERE id = ? AND status IN ('queued', 'sent')`,
-    ),
-    addEvent: db.prepare(
-      `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
-    ),
-    settlePurchase: db.prepare(
-      `UPDATE stamp_purchases SET status = ? WHERE id = ? AND status = 'pending'`,
-    ),
-    settleDeposit: db.prepare(`UPDATE deposits SET status = ? WHERE id = ? AND status = 'pending'`),
-  };
-
   function mailSend(
     args: unknown,
     mutationId: string,
@@ -52,18 +26,12 @@ export function createOutcomeRecorder(store: Store) {
     at: string,
     touched: Touched,
   ) {
-    statements.settleReservations.run(applied ? 'confirmed' : 'released', at, mutationId);
-    statements.settleHistory.run(applied ? 'confirmed' : 'refused', mutationId);
+    store.stamps.settleReservations(mutationId, applied ? 'confirmed' : 'released', at);
+    store.stamps.settleEntry(mutationId, applied ? 'confirmed' : 'refused');
     touched.stamps = true;
     const messageId = field(args, 'messageId');
-    if (!messageId) return;
-    const changed = applied
-      ? statements.messageSent.run(at, messageId).changes
-      : statements.messageRefused.run(reason, at, messageId).changes;
-    if (changed === 1) {
-      statements.addEvent.run(messageId, applied ? 'sent' : 'draft', at, applied ? null : reason);
+    if (messageId && store.mail.settleSend(messageId, applied, reason, at))
       touched.messageIds.add(messageId);
-    }
   }
 
   return function record(result: MutationResult, at: string, touched: Touched): void {
@@ -83,15 +51,15 @@ export function createOutcomeRecorder(store: Store) {
         // The purchase's id names both its row and its pending stamp history entry.
         const id = field(row.args, 'purchaseId');
         if (id) {
-          statements.settlePurchase.run(status, id);
-          statements.settleHistory.run(status, id);
+          store.stamps.settlePurchase(id, status);
+          store.stamps.settleEntry(id, status);
         }
         touched.stamps = true;
         return;
       }
       case 'deposit.create': {
         const id = field(row.args, 'depositId');
-        if (id) statements.settleDeposit.run(status, id);
+        if (id) store.account.settleDeposit(id, status);
         return;
       }
       default:

@@ -5,11 +5,10 @@ import { FacilityConfigSchema } from '../../../domain/facility';
 import type { Change, MessageData, Page, Scope } from '../../../sync/protocol';
 import sample from '../../../assets/facility.sample.json';
 import { verifyPin } from '../services/pin-hash';
-import { enqueueMutation, openStore, type Store } from '../store';
+import { createStore, enqueueMutation, openStore, type Store } from '../store';
 import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
-import { createCredentialsRepository } from './credentials';
 import { createSyncStorePort } from './port';
 
 const at = '2026-03-01T10:00:00.000Z';
@@ -171,7 +170,7 @@ describe('the sync store port: pulled pages', () => {
     expect(store.stamps.confirmed('r1')).toBe(12);
     expect(store.sync.cursor('resident:r1')).toBe(residentPage.cursor);
     expect(sync.pullScopes()).toEqual([]); // not enrolled: nothing to pull
-    createCredentialsRepository(store.db).save(credentialsRow);
+    store.credentials.save(credentialsRow);
     expect(sync.pullScopes()).toEqual([
       { scope: { kind: 'device', id: 'd1' }, cursor: null },
       { scope: unitScope, cursor: store.sync.cursor('unit:unit-a') },
@@ -181,10 +180,15 @@ describe('the sync store port: pulled pages', () => {
     expect(touched.at(-1)).toMatchObject({ stamps: true, messageIds: new Set(['m1']) });
   });
 
-  it("shows a review refund in the resident's stamp history, tied to its message", () => {
+  it("shows each entry once in the resident's stamp history: the server's replaces the device's", () => {
     const sync = port();
     sync.applyPage(page(facilityScope, [residentChange(serverPinHash('2468'))]));
-    const entry = (id: string, amount: number, kind: 'mail_send' | 'mail_refund', ref: string) => ({
+    const entry = (
+      id: string,
+      amount: number,
+      kind: 'mail_send' | 'mail_refund' | 'stamp_purchase',
+      ref: string,
+    ) => ({
       op: 'upsert' as const,
       entity: 'ledger_entry' as const,
       id,
@@ -199,7 +203,6 @@ describe('the sync store port: pulled pages', () => {
         createdAt: at,
       },
     });
-    const photoHash = 'a'.repeat(64);
     sync.applyPage(
       page(residentScope, [
         {
@@ -208,20 +211,46 @@ describe('the sync store port: pulled pages', () => {
           id: 'm9',
           data: message('m9', { direction: 'outbound' }),
         },
+      ]),
+    );
+    // What the device wrote when the resident sent m9 and bought a bundle here (ids: the send's
+    // mutation, the purchase), before the server's ledger entries for them arrive.
+    const local = { residentId: 'r1', status: 'pending' as const, at };
+    store.stamps.recordHistory({
+      ...local,
+      id: 'mut-9',
+      kind: 'spend',
+      stamps: -2,
+      messageId: 'm9',
+    });
+    store.stamps.recordHistory({
+      ...local,
+      id: 'p1',
+      kind: 'purchase',
+      stamps: 5,
+      messageId: null,
+    });
+    const photoHash = 'a'.repeat(64);
+    const videoHash = 'b'.repeat(64);
+    sync.applyPage(
+      page(residentScope, [
         entry('l1', -2, 'mail_send', 'm9'),
         entry('l2', 1, 'mail_refund', `m9:${photoHash}`),
+        entry('l3', 1, 'mail_refund', `m9:${videoHash}`),
+        entry('l4', 5, 'stamp_purchase', 'p1'),
         // The same entry pulled again (a re-sent page) stays one row.
         entry('l2', 1, 'mail_refund', `m9:${photoHash}`),
       ]),
     );
     const rows = store.stamps.history('r1', 10);
-    expect(rows.map((row) => [row.kind, row.stamps, row.messageId, row.status])).toEqual(
-      expect.arrayContaining([
-        ['spend', -2, 'm9', 'confirmed'],
-        ['refund', 1, 'm9', 'confirmed'],
-      ]),
-    );
-    expect(rows).toHaveLength(2);
+    expect(
+      rows.map((row) => [row.id, row.kind, row.stamps, row.messageId, row.status]).sort(),
+    ).toEqual([
+      ['l1', 'spend', -2, 'm9', 'confirmed'],
+      ['l2', 'refund', 1, 'm9', 'confirmed'],
+      ['l3', 'refund', 1, 'm9', 'confirmed'],
+      ['l4', 'purchase', 5, null, 'confirmed'],
+    ]);
     expect(touched.at(-1)).toMatchObject({ stamps: true });
   });
 
@@ -290,8 +319,8 @@ describe('the sync store port: pulled pages', () => {
         },
       ]),
     );
-    store.mail.saveBlob(own, Buffer.from('own!'));
-    store.mail.saveBlob(shared, Buffer.from('both'));
+    store.blobs.save(own, Buffer.from('own!'));
+    store.blobs.save(shared, Buffer.from('both'));
     store.db
       .prepare('INSERT INTO blob_download_parts (content_hash, start, data) VALUES (?, 0, ?)')
       .run(own, Buffer.from('ow'));
@@ -523,7 +552,7 @@ describe('a resident leaving this device', () => {
       },
     ]);
     sync.applyPage(residentPage);
-    store.mail.saveBlob(photo.sha256, Buffer.from('foto'));
+    store.blobs.save(photo.sha256, Buffer.from('foto'));
     const count = (table: string) =>
       (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     const tables = ['residents', 'resident_credentials', 'messages', 'blobs', 'stamp_history'];
@@ -539,7 +568,7 @@ describe('a resident leaving this device', () => {
     expect(store.sync.cursor('resident:r1')).toBeUndefined();
     // Should they come back, their scope is pulled from the start again.
     sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
-    createCredentialsRepository(store.db).save(credentialsRow);
+    store.credentials.save(credentialsRow);
     expect(sync.pullScopes().at(-1)).toEqual({ scope: residentScope, cursor: null });
   });
 });
@@ -548,7 +577,7 @@ describe('which residents a device pulls', () => {
   it('those whose sign-in record came from its unit or its own scope; a lobby none', () => {
     const sync = port();
     const residents = (profile: 'kiosk' | 'tablet' | 'lobby') => {
-      createCredentialsRepository(store.db).save({
+      store.credentials.save({
         ...credentialsRow,
         profile,
         housingUnitId: profile === 'kiosk' ? 'unit-a' : null,
@@ -581,10 +610,10 @@ describe('which residents a device pulls', () => {
 
 describe('request counters', () => {
   it('only grow, also across restarts', () => {
-    const credentials = createCredentialsRepository(store.db);
-    credentials.save(credentialsRow);
-    const seen = Array.from({ length: 1_500 }, () => credentials.nextCounter());
-    const restarted = createCredentialsRepository(store.db).nextCounter();
+    store.credentials.save(credentialsRow);
+    const seen = Array.from({ length: 1_500 }, () => store.credentials.nextCounter());
+    // A new store over the same database: what a restart of the backend opens.
+    const restarted = createStore(store.db).credentials.nextCounter();
     expect(seen[0]).toBeGreaterThan(0);
     for (let i = 1; i < seen.length; i += 1) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
     expect(restarted).toBeGreaterThan(seen.at(-1)!);

@@ -2,7 +2,6 @@ import type { MutationResult, Page, Scope } from '../../../sync/protocol';
 import type { OutboxMutation, PullScope, SyncStorePort } from '../../../sync/client';
 import type { Store } from '../store';
 import { createChangeApplier, emptyTouched, scopeKey, type Touched } from './apply';
-import { createCredentialsRepository } from './credentials';
 import { createOutcomeRecorder } from './outcomes';
 
 export interface StorePortOptions {
@@ -19,11 +18,6 @@ export interface StorePortOptions {
  */
 export const SETTLED_RESERVATION_DAYS = 30;
 
-/**
- * The sync client's port over the device's SQLite store. Every write happens in one store
- * transaction: a pulled page with its cursor, a batch of outcomes with their consequences, an
- * epoch reset with its re-queue.
- */
 /** The scopes whose records decide which residents a device holds (least data). */
 export function servingScopes(enrolled: {
   deviceId: string;
@@ -38,27 +32,15 @@ export function servingScopes(enrolled: {
   return [own];
 }
 
+/**
+ * The sync client's port over the device's store, written through its repositories. Every write
+ * happens in one store transaction: a pulled page with its cursor, a batch of outcomes with their
+ * consequences, an epoch reset with its re-queue.
+ */
 export function createSyncStorePort(store: Store, options: StorePortOptions): SyncStorePort {
-  const credentials = createCredentialsRepository(store.db);
+  const { credentials } = store;
   const apply = createChangeApplier(store);
   const record = createOutcomeRecorder(store);
-  // One statement per batch rather than one per mutation (push throughput).
-  const markSent = store.db.prepare(
-    `UPDATE outbox SET state = 'sent', attempts = attempts + 1, updated_at = ?
-      WHERE mutation_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'sent')`,
-  );
-  const pruneSettled = store.db.prepare(
-    `DELETE FROM stamp_reservations WHERE state <> 'pending' AND settled_at < ?`,
-  );
-  const requeueAfter = store.db.prepare(
-    `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
-  );
-  // Whose mail this device keeps: the residents who sign in here (their records came from the
-  // unit's or the device's own scope); a lobby kiosk's directory entries read no mail.
-  const residentsServed = store.db.prepare<[], { id: string }>(
-    `SELECT id FROM residents WHERE active = 1
-       AND (source_scope LIKE 'unit:%' OR source_scope LIKE 'device:%') ORDER BY id`,
-  );
 
   const tell = (touched: Touched) => {
     if (touched.messageIds.size || touched.ticketIds.size || touched.stamps)
@@ -96,7 +78,7 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       return counts.pending + counts.sent;
     },
     markSent(mutationIds) {
-      markSent.run(options.now(), JSON.stringify(mutationIds));
+      store.outbox.markSent(mutationIds, options.now());
     },
     recordOutcomes(results: readonly MutationResult[]) {
       const at = options.now();
@@ -104,7 +86,7 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       store.transaction(() => {
         for (const result of results) record(result, at, touched);
         const cutoff = Date.parse(at) - SETTLED_RESERVATION_DAYS * 86_400_000;
-        pruneSettled.run(new Date(cutoff).toISOString());
+        store.stamps.pruneSettledReservations(new Date(cutoff).toISOString());
       });
       tell(touched);
     },
@@ -120,7 +102,7 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       const scopes: Scope[] = [
         ...servingScopes(enrolled),
         { kind: 'facility', id: enrolled.facilityId },
-        ...residentsServed.all().map(({ id }) => ({ kind: 'resident' as const, id })),
+        ...store.residents.served().map((id) => ({ kind: 'resident' as const, id })),
       ];
       return scopes.map((scope) => ({ scope, cursor: store.sync.cursor(scopeKey(scope)) ?? null }));
     },
@@ -140,7 +122,7 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       store.transaction(() => {
         store.sync.clearCursors();
         saveState({ serverEpoch: epoch });
-        requeueAfter.run(highWaterMark);
+        store.outbox.requeueAppliedAfter(highWaterMark);
       });
     },
 

@@ -89,6 +89,21 @@ export function createAccountRepository(db: Database) {
   const releaseHistory = db.prepare<[string], { status: ReleaseStatus; at: string }>(
     `SELECT status, at FROM release_events WHERE request_id = ? ORDER BY at, id`,
   );
+  const upsertServerRelease = db.prepare(
+    `INSERT INTO release_requests (id, resident_id, tablet_serial, agency_address, first_name,
+       last_name, doc_number, phone, return_address, status, created_at)
+     VALUES (@id, @residentId, @tabletSerial, @agencyAddress, @firstName, @lastName,
+       @docNumber, @phone, @returnAddress, @status, @createdAt)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
+  );
+  const clearReleaseEvents = db.prepare(`DELETE FROM release_events WHERE request_id = ?`);
+  const removeRelease = db.prepare(`DELETE FROM release_requests WHERE id = ?`);
+  const settleDeposit = db.prepare(
+    `UPDATE deposits SET status = ? WHERE id = ? AND status = 'pending'`,
+  );
+  const hasDeposits = db.prepare<[string], { found: number }>(
+    `SELECT EXISTS (SELECT 1 FROM deposits WHERE resident_id = ?) AS found`,
+  );
   return {
     saveChargeback: (chargeback: Chargeback): void => void putChargeback.run(chargeback),
     /** Chargebacks naming this resident or this customer, settled ones included. */
@@ -102,6 +117,22 @@ export function createAccountRepository(db: Database) {
       addRelease.run(request);
       addReleaseEvent.run(request.id, request.status, request.createdAt);
     },
+    /** A pulled release request: its status and its whole timeline as the server has them. */
+    applyServerReleaseRequest(
+      request: ReleaseRequestRow,
+      timeline: readonly { status: ReleaseStatus; at: string }[],
+    ): void {
+      upsertServerRelease.run(request);
+      clearReleaseEvents.run(request.id);
+      for (const step of timeline) addReleaseEvent.run(request.id, step.status, step.at);
+    },
+    removeReleaseRequest: (id: string): void => void removeRelease.run(id),
+    /** The server's word on a pending deposit; a settled one keeps its status. */
+    settleDeposit(id: string, status: Exclude<PaymentStatus, 'pending'>): void {
+      settleDeposit.run(status, id);
+    },
+    /** Whether this device's deposits name the resident (the row is then kept). */
+    hasDeposits: (residentId: string): boolean => hasDeposits.get(residentId)?.found === 1,
     releaseRequests: (residentId: string): ReleaseRequestRow[] => releases.all(residentId),
     releaseHistory: (requestId: string) => releaseHistory.all(requestId),
   };

@@ -16,6 +16,7 @@ export function createAuditRepository(db: Database) {
     `INSERT INTO audit_log (at, action, actor_kind, actor_id, subject_id, details_json)
      VALUES (@at, @action, @actorKind, @actorId, @subjectId, @detailsJson)`,
   );
+  const forget = db.prepare(`DELETE FROM audit_log WHERE actor_id = @id OR subject_id = @id`);
   const recent = db.prepare<[number], Omit<AuditEntry, 'details'> & { detailsJson: string }>(
     `SELECT at, action, actor_kind AS actorKind, actor_id AS actorId, subject_id AS subjectId,
             details_json AS detailsJson
@@ -25,6 +26,8 @@ export function createAuditRepository(db: Database) {
     append({ details, ...entry }: AuditEntry): void {
       append.run({ ...entry, detailsJson: JSON.stringify(details) });
     },
+    /** Deletes the lines naming someone as actor or subject (they left this device). */
+    forget: (id: string): void => void forget.run({ id }),
     recent: (limit: number): AuditEntry[] =>
       recent.all(limit).map(({ detailsJson, ...rest }) => ({
         ...rest,

@@ -44,6 +44,12 @@ export interface MessageListRow extends MessageRow {
   attachmentCount: number;
 }
 
+/**
+ * A message as the central service sends it, in local columns: it replaces what the device had,
+ * except a read time the device already recorded.
+ */
+export type ServerMessageRow = Omit<MessageRow, 'replyToId' | 'sortAt'>;
+
 /** Keyset position: the last row of the previous page. */
 export interface MailCursor {
   sortAt: string;
@@ -132,12 +138,6 @@ export function createMailRepository(db: Database) {
             m.resident_id AS residentId
        FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
   );
-  const putBlob = db.prepare(
-    `INSERT INTO blobs (content_hash, data) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const blob = db.prepare<[string], { data: Buffer }>(
-    `SELECT data FROM blobs WHERE content_hash = ?`,
-  );
   const addEvent = db.prepare(
     `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
   );
@@ -148,6 +148,58 @@ export function createMailRepository(db: Database) {
     `SELECT count(*) AS n FROM messages
       WHERE resident_id = ? AND folder = 'inbox' AND read_at IS NULL`,
   );
+  const upsertServer = db.prepare(
+    `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
+       reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
+       sent_at, updated_at)
+     VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, NULL,
+       @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt,
+       @updatedAt)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, subject = excluded.subject,
+       body = excluded.body, stamp_cost = excluded.stamp_cost,
+       prepaid_reply_stamps = excluded.prepaid_reply_stamps,
+       read_at = coalesce(messages.read_at, excluded.read_at),
+       status_reason = excluded.status_reason, sent_at = excluded.sent_at,
+       updated_at = excluded.updated_at`,
+  );
+  // Local steps (draft, queued) stay; the server's timeline replaces the rest.
+  const clearServerEvents = db.prepare(
+    `DELETE FROM message_events WHERE message_id = ? AND status NOT IN ('draft', 'queued')`,
+  );
+  const addServerAttachment = db.prepare(
+    `INSERT INTO message_attachments (id, message_id, kind, file_name, mime_type, size_bytes,
+       content_hash)
+     VALUES (@id, @messageId, @kind, @fileName, @mimeType, @sizeBytes, @contentHash)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const stored = db.prepare<[string], { id: string }>(
+    `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
+  );
+  const contentHashesOf = db.prepare<[string], { contentHash: string }>(
+    `SELECT content_hash AS contentHash FROM message_attachments WHERE message_id = ?`,
+  );
+  const remove = db.prepare(`DELETE FROM messages WHERE id = ?`);
+  const holding = db.prepare<[string], { id: string }>(
+    `SELECT DISTINCT message_id AS id FROM message_attachments WHERE content_hash = ?`,
+  );
+  const sent = db.prepare(
+    `UPDATE messages SET status = 'sent', status_reason = NULL, updated_at = @at
+      WHERE id = @id AND status = 'queued'`,
+  );
+  // Back to drafts with the reason; the stamps it held are released in the same transaction.
+  const refused = db.prepare(
+    `UPDATE messages SET status = 'draft', status_reason = @reason, updated_at = @at
+      WHERE id = @id AND status IN ('queued', 'sent')`,
+  );
+  const residentHashes = db.prepare<[string], { contentHash: string }>(
+    `SELECT DISTINCT a.content_hash AS contentHash FROM message_attachments a
+       JOIN messages m ON m.id = a.message_id WHERE m.resident_id = ?`,
+  );
+  const hasMail = db.prepare<[string], { found: number }>(
+    `SELECT EXISTS (SELECT 1 FROM messages WHERE resident_id = ?) AS found`,
+  );
+  // Merges the search index's segments, so postings of deleted rows do not linger in them.
+  const optimizeSearch = db.prepare(`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`);
 
   return {
     insert(message: MessageRow): void {
@@ -203,8 +255,6 @@ export function createMailRepository(db: Database) {
       attachments.all(messageId).map((row) => ({ ...row, available: row.available === 1 })),
     /** One attachment with the resident who owns its message, for the access check. */
     attachment: (id: string) => attachment.get(id),
-    saveBlob: (contentHash: string, data: Buffer): void => void putBlob.run(contentHash, data),
-    blob: (contentHash: string): Buffer | undefined => blob.get(contentHash)?.data,
     addEvent(
       messageId: string,
       status: MessageStatus,
@@ -215,5 +265,50 @@ export function createMailRepository(db: Database) {
     },
     events: (messageId: string): MessageEventRow[] => events.all(messageId),
     unreadCount: (residentId: string): number => unreadCount.get(residentId)?.n ?? 0,
+    /** Which of these messages are stored. */
+    stored(ids: readonly string[]): Set<string> {
+      if (!ids.length) return new Set();
+      return new Set(stored.all(JSON.stringify(ids)).map((row) => row.id));
+    },
+    /**
+     * A pulled message with its server timeline and attachments. `wasStored`: the message was
+     * here before, so its server steps are replaced rather than added to.
+     */
+    applyServerMessage(
+      message: ServerMessageRow,
+      timeline: readonly MessageEventRow[],
+      attachments: readonly AttachmentRow[],
+      wasStored: boolean,
+    ): void {
+      upsertServer.run({ ...message, ecard: message.ecard ? 1 : 0 });
+      if (wasStored) clearServerEvents.run(message.id);
+      for (const step of timeline) addEvent.run(message.id, step.status, step.at, step.reason);
+      for (const attachment of attachments) addServerAttachment.run(attachment);
+    },
+    /** Deletes a message (its search row goes by trigger); returns the bytes it named. */
+    remove(id: string): string[] {
+      const hashes = contentHashesOf.all(id).map((row) => row.contentHash);
+      remove.run(id);
+      return hashes;
+    },
+    /**
+     * The server's word on a queued send: sent, or back to drafts with the reason, with the step
+     * in its timeline. False when the message was not waiting for that word.
+     */
+    settleSend(id: string, applied: boolean, reason: string | null, at: string): boolean {
+      const changed = applied
+        ? sent.run({ id, at }).changes
+        : refused.run({ id, reason, at }).changes;
+      if (changed !== 1) return false;
+      addEvent.run(id, applied ? 'sent' : 'draft', at, applied ? null : reason);
+      return true;
+    },
+    /** The messages with an attachment of these bytes. */
+    holding: (contentHash: string): string[] => holding.all(contentHash).map((row) => row.id),
+    /** The attachment bytes a resident's mail names. */
+    contentHashesOfResident: (residentId: string): string[] =>
+      residentHashes.all(residentId).map((row) => row.contentHash),
+    hasMail: (residentId: string): boolean => hasMail.get(residentId)?.found === 1,
+    optimizeSearch: (): void => void optimizeSearch.run(),
   };
 }

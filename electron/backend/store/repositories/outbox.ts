@@ -43,9 +43,17 @@ export function createOutboxRepository(db: Database, onEnqueue: () => void = () 
   const byMutation = db.prepare<[string], RawOutbox>(
     `SELECT ${columns} FROM outbox WHERE mutation_id = ?`,
   );
+  // One statement per batch rather than one per mutation (push throughput).
   const markSent = db.prepare(
     `UPDATE outbox SET state = 'sent', attempts = attempts + 1, updated_at = ?
-      WHERE mutation_id = ? AND state IN ('pending', 'sent')`,
+      WHERE mutation_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'sent')`,
+  );
+  const requeueAfter = db.prepare(
+    `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
+  );
+  const forgetSettledOf = db.prepare(
+    `DELETE FROM outbox WHERE state IN ('applied', 'rejected')
+       AND json_extract(args_json, '$.residentId') = ?`,
   );
   const settle = db.prepare(
     `UPDATE outbox SET state = @state, outcome_json = @outcomeJson, updated_at = @at
@@ -79,7 +87,17 @@ export function createOutboxRepository(db: Database, onEnqueue: () => void = () 
       const row = byMutation.get(mutationId);
       return row && toRow(row);
     },
-    markSent: (mutationId: string, at: string): void => void markSent.run(at, mutationId),
+    /** Marks a batch as sent (again): one more attempt each; settled ones stay settled. */
+    markSent(mutationIds: readonly string[], at: string): void {
+      markSent.run(at, JSON.stringify(mutationIds));
+    },
+    /**
+     * After the server was restored from a backup (a new epoch): mutations it had applied past
+     * what the backup holds are pushed again (the server answers each once, by id).
+     */
+    requeueAppliedAfter: (seq: number): void => void requeueAfter.run(seq),
+    /** Deletes settled mutations whose args name the resident (they left this device). */
+    forgetSettledOf: (residentId: string): void => void forgetSettledOf.run(residentId),
     /** Records the server's final word; a settled mutation never changes again. */
     settle(
       mutationId: string,

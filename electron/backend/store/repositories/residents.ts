@@ -92,9 +92,48 @@ export function createResidentsRepository(db: Database) {
        updated_at = @at
      WHERE resident_id = @residentId`,
   );
+  const reactivate = db.prepare(`UPDATE residents SET active = 1 WHERE id = ?`);
+  const sourceScope = db.prepare<[string], { sourceScope: string | null }>(
+    `SELECT source_scope AS sourceScope FROM residents WHERE id = ?`,
+  );
+  const pulled = db.prepare<[], { id: string; sourceScope: string }>(
+    `SELECT id, source_scope AS sourceScope FROM residents WHERE source_scope IS NOT NULL`,
+  );
+  // Whose mail this device keeps: the residents who sign in here (their records came from the
+  // unit's or the device's own scope); a lobby kiosk's directory entries read no mail.
+  const served = db.prepare<[], { id: string }>(
+    `SELECT id FROM residents WHERE active = 1
+       AND (source_scope LIKE 'unit:%' OR source_scope LIKE 'device:%') ORDER BY id`,
+  );
+  const remove = db.prepare(`DELETE FROM residents WHERE id = ?`);
+  const deactivate = db.prepare(
+    `UPDATE residents SET active = 0, source_scope = NULL, badge_hash = NULL,
+       tablet_serial = NULL, housing_unit_id = NULL WHERE id = ?`,
+  );
+  const forgetCredential = db.prepare(`DELETE FROM resident_credentials WHERE resident_id = ?`);
 
   return {
     upsert: (resident: ResidentRow): void => void upsert.run(resident),
+    /** Marks a resident active again (a record pulled anew after they left). */
+    reactivate: (id: string): void => void reactivate.run(id),
+    /** The pulled scope whose record keeps the resident here, active or not. */
+    sourceScope: (id: string): string | null => sourceScope.get(id)?.sourceScope ?? null,
+    /** Every resident whose record came from a pulled scope. */
+    pulled: (): { id: string; sourceScope: string }[] => pulled.all(),
+    /** The active residents who sign in on this device, whose own scopes it pulls. */
+    served: (): string[] => served.all().map((row) => row.id),
+    /** Deletes a resident; everything of theirs goes with the row by cascade. */
+    remove: (id: string): void => void remove.run(id),
+    /**
+     * Keeps the row of a resident this device's deposits name, inactive and without what found
+     * them here (badge, tablet, unit, scope); their credential is forgotten.
+     */
+    deactivate(id: string): void {
+      deactivate.run(id);
+      forgetCredential.run(id);
+    },
+    /** Drops the resident's PIN hash (a lobby kiosk's directory holds no credentials). */
+    forgetCredential: (id: string): void => void forgetCredential.run(id),
     byId: (id: string): ResidentRow | undefined => byId.get(id),
     byDocNumber: (state: string, docNumber: string): ResidentRow | undefined =>
       byDoc.get(state, docNumber),

@@ -35,6 +35,14 @@ export interface StampHistoryRow {
   at: string;
 }
 
+/**
+ * A stamp ledger entry of the central service. `reference` is what it is for, as the ledger
+ * names it: a purchase's id, a sent message's id, `<message id>:<item>` for a refund.
+ */
+export interface ServerStampEntry extends Omit<StampHistoryRow, 'status'> {
+  reference: string;
+}
+
 export interface StampPurchaseRow {
   id: string;
   residentId: string;
@@ -130,6 +138,34 @@ export function createStampsRepository(db: Database) {
      ON CONFLICT (resident_id) DO UPDATE SET confirmed_cents = excluded.confirmed_cents,
        updated_at = excluded.updated_at`,
   );
+  const applyEntry = db.prepare(
+    `INSERT INTO stamp_history (id, resident_id, kind, stamps, status, message_id, at)
+     VALUES (@id, @residentId, @kind, @stamps, 'confirmed', @messageId, @at)
+     ON CONFLICT (id) DO UPDATE SET status = 'confirmed', stamps = excluded.stamps`,
+  );
+  // The device's own entry for what a server entry records (written when the resident bought or
+  // sent here) is named by the same reference: a purchase by its id, a send by its message.
+  // The unary + keeps the resident's index out of the plan: two index probes, not a scan of the
+  // resident's history per pulled entry.
+  const dropLocalCopies = db.prepare(
+    `DELETE FROM stamp_history
+      WHERE (id = @reference OR message_id = @reference) AND id <> @id
+        AND kind = @kind AND +resident_id = @residentId`,
+  );
+  const removeEntry = db.prepare(`DELETE FROM stamp_history WHERE id = ?`);
+  const settleEntry = db.prepare(
+    `UPDATE stamp_history SET status = ? WHERE id = ? AND status = 'pending'`,
+  );
+  const settleReservations = db.prepare(
+    `UPDATE stamp_reservations SET state = ?, settled_at = ?
+      WHERE mutation_id = ? AND state = 'pending'`,
+  );
+  const pruneReservations = db.prepare(
+    `DELETE FROM stamp_reservations WHERE state <> 'pending' AND settled_at < ?`,
+  );
+  const settlePurchase = db.prepare(
+    `UPDATE stamp_purchases SET status = ? WHERE id = ? AND status = 'pending'`,
+  );
   const confirmedAt = db.prepare<[string], { at: string }>(
     `SELECT updated_at AS at FROM stamp_balances WHERE resident_id = ?`,
   );
@@ -153,6 +189,34 @@ export function createStampsRepository(db: Database) {
     confirmedAt: (residentId: string): string | null => confirmedAt.get(residentId)?.at ?? null,
     /** Adds an entry, or updates its status when the id exists (a pending entry settling). */
     recordHistory: (entry: StampHistoryRow): void => void addHistory.run(entry),
+    /**
+     * A pulled ledger entry: stored confirmed, in place of the device's own pending or settled
+     * entry for the same purchase or send, so the history shows it once.
+     */
+    applyServerEntry({ reference, ...entry }: ServerStampEntry): void {
+      applyEntry.run(entry);
+      dropLocalCopies.run({
+        reference,
+        id: entry.id,
+        kind: entry.kind,
+        residentId: entry.residentId,
+      });
+    },
+    /** A ledger entry the server withdrew. */
+    removeEntry: (id: string): void => void removeEntry.run(id),
+    /** Settles a pending entry of this device (an entry already settled keeps its status). */
+    settleEntry(id: string, status: Exclude<PaymentStatus, 'pending'>): void {
+      settleEntry.run(status, id);
+    },
+    /** Settles the reservations of one mutation: its stamps are spent or free again. */
+    settleReservations(mutationId: string, state: 'confirmed' | 'released', at: string): void {
+      settleReservations.run(state, at, mutationId);
+    },
+    /** Deletes reservations settled before `before`. */
+    pruneSettledReservations: (before: string): void => void pruneReservations.run(before),
+    settlePurchase(id: string, status: Exclude<PaymentStatus, 'pending'>): void {
+      settlePurchase.run(status, id);
+    },
     history(residentId: string, limit: number, before?: { at: string; id: string }) {
       return before
         ? historyNext.all(residentId, before.at, before.id, limit)

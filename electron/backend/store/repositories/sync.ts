@@ -16,6 +16,7 @@ export function createSyncRepository(db: Database) {
      ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
   );
   const clearCursors = db.prepare(`DELETE FROM sync_cursors`);
+  const forgetCursor = db.prepare(`DELETE FROM sync_cursors WHERE scope = ?`);
   const state = db.prepare<[], SyncStateRow>(
     `SELECT server_epoch AS serverEpoch, last_success_at AS lastSuccessAt,
             last_error AS lastError FROM sync_state WHERE singleton = 1`,
@@ -31,6 +32,8 @@ export function createSyncRepository(db: Database) {
     saveCursor: (scope: string, value: string, at: string): void =>
       void putCursor.run(scope, value, at),
     clearCursors: (): void => void clearCursors.run(),
+    /** Forgets one scope's cursor: should it be read again, everything is pulled again. */
+    forgetCursor: (scope: string): void => void forgetCursor.run(scope),
     state: (): SyncStateRow =>
       state.get() ?? { serverEpoch: null, lastSuccessAt: null, lastError: null },
     saveState: (row: SyncStateRow): void => void putState.run(row),

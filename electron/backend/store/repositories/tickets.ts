@@ -62,7 +62,45 @@ export function createTicketsRepository(db: Database) {
     `SELECT id, ticket_id AS ticketId, author, body, delivered, created_at AS createdAt
        FROM ticket_messages WHERE ticket_id = ? ORDER BY created_at, id`,
   );
+  const upsertServer = db.prepare(
+    `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
+       created_at, updated_at)
+     VALUES (@id, @residentId, @tabletSerial, @category, @description, @status, @createdAt,
+       @updatedAt)
+     ON CONFLICT (id) DO UPDATE SET tablet_serial = excluded.tablet_serial,
+       category = excluded.category, description = excluded.description,
+       status = excluded.status, updated_at = excluded.updated_at`,
+  );
+  const placeholder = db.prepare(
+    `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status,
+       created_at, updated_at)
+     VALUES (?, ?, '', 'other', '', 'open', ?, ?) ON CONFLICT (id) DO NOTHING`,
+  );
+  const remove = db.prepare(`DELETE FROM tickets WHERE id = ?`);
+  const upsertServerMessage = db.prepare(
+    `INSERT INTO ticket_messages (id, ticket_id, author, body, delivered, created_at)
+     VALUES (@id, @ticketId, @author, @body, 1, @createdAt)
+     ON CONFLICT (id) DO UPDATE SET body = excluded.body, delivered = 1`,
+  );
+  const removeMessage = db.prepare(`DELETE FROM ticket_messages WHERE id = ?`);
   return {
+    /** A pulled ticket; what the resident chose to see on this device (suggestions) stays. */
+    applyServerTicket(ticket: Omit<TicketRow, 'suggestionsShown'>): void {
+      upsertServer.run(ticket);
+    },
+    /**
+     * Makes sure a ticket row exists for a message that arrives before its ticket; the ticket's
+     * own upsert later fills it in.
+     */
+    ensure(id: string, residentId: string, at: string): void {
+      placeholder.run(id, residentId, at, at);
+    },
+    remove: (id: string): void => void remove.run(id),
+    /** A pulled ticket message: the server has it, so it is delivered. */
+    applyServerMessage(message: Omit<TicketMessageRow, 'delivered'>): void {
+      upsertServerMessage.run(message);
+    },
+    removeMessage: (id: string): void => void removeMessage.run(id),
     insert(ticket: TicketRow): void {
       insert.run({ ...ticket, suggestionsJson: JSON.stringify(ticket.suggestionsShown) });
     },

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { DeviceProfile } from '../../../domain/types';
+import type { DeviceProfile } from '../../../../domain/types';
 
 /** The enrolled device's sync identity (table `sync_credentials`, migration 3). */
 export interface SyncCredentialsRow {
