@@ -174,8 +174,11 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     cardReads: createCardReads(),
     warehouseAddress: options.warehouseAddress ?? null,
     payments: createPaymentOwners(),
-    cashPurposes: createCashPurposes(clock, options.cashIdleSeconds * 1000, (cashSessionId) =>
-      settleLeftCash(cashSessionId, 'timed_out'),
+    cashPurposes: createCashPurposes(
+      clock,
+      options.cashIdleSeconds * 1000,
+      store.cashPurposes,
+      (cashSessionId) => settleLeftCash(cashSessionId, 'timed_out'),
     ),
     facility,
   };
@@ -191,6 +194,15 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
     await core.devices?.close();
     store.close();
     throw error;
+  }
+
+  // Cash sessions open when the app last stopped: their bills (the journal kept them, and a
+  // bill caught mid-stack is credited as the acceptor comes back) still pay for their purpose,
+  // booked once the walk-away time has passed with no one at the screen.
+  if (core.devices) {
+    const restored = core.cashPurposes.restore();
+    if (restored.length > 0)
+      logger.warn({ cashSessionIds: restored }, 'cash sessions from before a restart held again');
   }
 
   /** A window that goes away stops the card read and the cash sessions it started. */

@@ -31,6 +31,15 @@ export type PrintRequest = ReceiptDocument;
  * the device manager). Hardware events reach the renderer through the `onEvent` callback the
  * factory receives.
  */
+/** A cash session's stacked bills per denomination, as the bill journal recorded them. */
+export interface StackedCash {
+  denominations: { cents: number; count: number }[];
+  totalCents: number;
+  /** When the first and the last bill were credited (the device's clock). */
+  firstBillAt: string;
+  lastBillAt: string;
+}
+
 export interface DeviceService {
   hardware(): DeviceInfo['hardware'];
   health(): DeviceHealth[];
@@ -41,6 +50,8 @@ export interface DeviceService {
   endCash(cashSessionId: string): Promise<CashSession>;
   /** The state of a cash session started on this device; undefined when unknown. */
   cashSession(cashSessionId: string): CashSession | undefined;
+  /** What the bill journal says a session stacked; null when it stacked no bill. */
+  stackedCash(cashSessionId: string): StackedCash | null;
   print(request: PrintRequest): Promise<PrintJob>;
   close(): Promise<void>;
 }

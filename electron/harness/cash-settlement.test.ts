@@ -75,6 +75,13 @@ describe('lobby kiosk: cash left behind is deposited', () => {
     lobby()
       .backend.store.outbox.unsettled(100)
       .filter((m) => m.name === 'deposit.create').length;
+  /** The bill journal summaries queued for a session. */
+  const journalOf = (cashSessionId: string) =>
+    lobby()
+      .backend.store.outbox.unsettled(100)
+      .filter((m) => m.name === 'cash.journal')
+      .map((m) => m.args as { cashSessionId: string })
+      .filter((args) => args.cashSessionId === cashSessionId);
 
   it('cancel after a bill: the bill is deposited (fee of what it covers), printed as cancelled, once', async () => {
     const c = await wsClient(lobby().url);
@@ -98,11 +105,15 @@ describe('lobby kiosk: cash left behind is deposited', () => {
     expect(printed).toContain('gives no change');
     expect(printed).toContain('Cancelled before the full amount');
     expect(outboxDeposits()).toBe(before + 1);
+    expect(journalOf(session.cashSessionId)).toMatchObject([
+      { denominations: [{ cents: 2000, count: 1 }], totalCents: 2000 },
+    ]);
     // a second cancel (a double tap) books nothing more
     expect(
       await value<Settlement>(c, 'payment.cashCancel', { cashSessionId: session.cashSessionId }),
     ).toMatchObject({ deposit: null, purchase: null });
     expect(outboxDeposits()).toBe(before + 1);
+    expect(journalOf(session.cashSessionId)).toHaveLength(1);
     c.close();
   }, 60_000);
 
@@ -116,6 +127,7 @@ describe('lobby kiosk: cash left behind is deposited', () => {
       await value<Settlement>(c, 'payment.cashCancel', { cashSessionId: session.cashSessionId }),
     ).toMatchObject({ deposit: null, purchase: null });
     expect(outboxDeposits()).toBe(before);
+    expect(journalOf(session.cashSessionId)).toEqual([]);
     c.close();
   }, 60_000);
 

@@ -107,6 +107,20 @@ describe('lobby kiosk with simulated hardware, over the harness', () => {
         bills: [{ billId: session.cashSessionId, cents: 4000 }],
       },
     ]);
+    // and, in the same transaction, the bill journal's summary of the session
+    const journal = lobby()
+      .backend.store.outbox.unsettled(10)
+      .filter((m) => m.name === 'cash.journal');
+    expect(journal.map((m) => m.args)).toEqual([
+      {
+        cashSessionId: session.cashSessionId,
+        residentId: resident,
+        denominations: [{ cents: 2000, count: 2 }],
+        totalCents: 4000,
+        firstBillAt: expect.any(String),
+        lastBillAt: expect.any(String),
+      },
+    ]);
     c.close();
   }, 60_000);
 

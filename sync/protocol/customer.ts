@@ -195,6 +195,7 @@ export type KioskCardChargeResponse = z.infer<typeof KioskCardChargeResponseSche
  * a card token, the card's warning (credit: cash-advance fees; prepaid: may decline). The deposit
  * then carries the quoted fee as `expectedFeeCents` and is refused if it changed.
  */
+export const CREDIT_MOMENTS = ['on_capture', 'when_entered_on_arrival'] as const;
 export const CustomerQuoteRequestSchema = z.object({
   residentId: IdSchema,
   channel: z.enum(['bank_card', 'money_order', 'moneygram']),
@@ -212,6 +213,12 @@ export const CustomerQuoteResponseSchema = z.object({
   /** The resident's agency (state DOC), and the customer's unused stamps kept for it. */
   agency: StateSchema,
   agencyStamps: StampCountSchema,
+  /**
+   * When the money reaches the resident: a card once the processor captured it; a money order
+   * or MoneyGram transfer only when it has arrived and finance entered it (until then it is
+   * pending and does not appear in GET /v1/customer/deposits).
+   */
+  credited: z.enum(CREDIT_MOMENTS),
 });
 export type CustomerQuoteResponse = z.infer<typeof CustomerQuoteResponseSchema>;
 
@@ -252,6 +259,27 @@ export const CustomerMessageStatusSchema = z.object({
   expectedDeliveryBy: InstantSchema,
 });
 export type CustomerMessageStatus = z.infer<typeof CustomerMessageStatusSchema>;
+
+/**
+ * GET /v1/customer/deposits: the deposits credited from this customer, newest first: their card
+ * deposits, and the money orders and MoneyGram transfers finance entered naming them. A mailed
+ * money order absent here has not been entered yet: it is pending until it arrives.
+ */
+export const CustomerDepositsSchema = z.object({
+  deposits: z.array(
+    z.object({
+      depositId: IdSchema,
+      residentId: IdSchema,
+      channel: z.enum(DEPOSIT_CHANNELS),
+      amountCents: CentsSchema,
+      feeCents: CentsSchema,
+      /** `charged_back`: a chargeback on it is still outstanding. */
+      state: z.enum(['credited', 'charged_back']),
+      creditedAt: InstantSchema,
+    }),
+  ),
+});
+export type CustomerDeposits = z.infer<typeof CustomerDepositsSchema>;
 
 /** GET /v1/customer/stamps/history: the customer's stamp ledger, newest first. */
 export const CustomerStampHistorySchema = z.object({

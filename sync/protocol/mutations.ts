@@ -154,6 +154,49 @@ const DepositCreateArgsSchema = z.discriminatedUnion('channel', [
   }),
 ]);
 
+/** Largest bill a kiosk's acceptor takes ($100) and most bills one cash session stacks. */
+const LARGEST_BILL_CENTS = 10_000;
+export const MAX_SESSION_BILLS = 500;
+
+/**
+ * What a kiosk's bill journal stacked in one cash session, sent once the session paid for
+ * something or was settled: bills per denomination and their total, for the cash-box
+ * reconciliation (journal against booked against counted). The session id is the bill id of
+ * the session's booked cash, so the service matches the two; a summary is applied once per
+ * session, whatever the retries. Times are the kiosk's clock (informational).
+ */
+export const CashJournalArgsSchema = z
+  .object({
+    cashSessionId: UuidSchema,
+    /** Whom the session paid for (a lobby deposit's resident, a housing-unit kiosk's buyer). */
+    residentId: IdSchema,
+    denominations: z
+      .array(
+        z.object({
+          cents: CentsSchema.min(100).max(LARGEST_BILL_CENTS),
+          count: z.number().int().min(1).max(MAX_SESSION_BILLS),
+        }),
+      )
+      .min(1)
+      .max(20)
+      .refine((list) => new Set(list.map((d) => d.cents)).size === list.length, {
+        message: 'each denomination once',
+      }),
+    totalCents: CentsSchema.max(LARGEST_BILL_CENTS * MAX_SESSION_BILLS),
+    firstBillAt: InstantSchema,
+    lastBillAt: InstantSchema,
+  })
+  .refine(
+    (summary) =>
+      summary.denominations.reduce((sum, d) => sum + d.cents * d.count, 0) === summary.totalCents,
+    { message: 'the denominations do not add up to the total', path: ['totalCents'] },
+  )
+  .refine(
+    (summary) => summary.denominations.reduce((sum, d) => sum + d.count, 0) <= MAX_SESSION_BILLS,
+    { message: `at most ${MAX_SESSION_BILLS} bills in a session`, path: ['denominations'] },
+  );
+export type CashJournalSummary = z.infer<typeof CashJournalArgsSchema>;
+
 const PinFailedArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
 const PinSucceededArgsSchema = z.object({ residentId: IdSchema, at: InstantSchema });
 
@@ -166,6 +209,7 @@ export const MUTATION_ARGS = {
   'stamps.purchase': StampsPurchaseArgsSchema,
   'release.request': ReleaseRequestArgsSchema,
   'deposit.create': DepositCreateArgsSchema,
+  'cash.journal': CashJournalArgsSchema,
   'auth.pinFailed': PinFailedArgsSchema,
   'auth.pinSucceeded': PinSucceededArgsSchema,
 } as const;
@@ -189,6 +233,7 @@ export const MutationSchema = z.discriminatedUnion('name', [
   z.object({ ...envelope, name: z.literal('stamps.purchase'), args: StampsPurchaseArgsSchema }),
   z.object({ ...envelope, name: z.literal('release.request'), args: ReleaseRequestArgsSchema }),
   z.object({ ...envelope, name: z.literal('deposit.create'), args: DepositCreateArgsSchema }),
+  z.object({ ...envelope, name: z.literal('cash.journal'), args: CashJournalArgsSchema }),
   z.object({ ...envelope, name: z.literal('auth.pinFailed'), args: PinFailedArgsSchema }),
   z.object({ ...envelope, name: z.literal('auth.pinSucceeded'), args: PinSucceededArgsSchema }),
 ]);

@@ -169,21 +169,34 @@ export const CashCollectionRequestSchema = z.object({
   note: z.string().trim().max(1000).default(''),
 });
 
-/** GET /v1/staff/cash-report?deviceId=&from=&to=: one kiosk's cash, booked against counted. */
+/** GET /v1/staff/cash-report?deviceId=&from=&to=: one kiosk's cash, journal, booked, counted. */
 export const CashReportQuerySchema = z.object({
   deviceId: IdSchema,
   from: InstantSchema,
   to: InstantSchema,
 });
+const CashFigureSchema = z.object({ cents: z.number().int(), bills: z.number().int() });
+/**
+ * What differs in a collection period: sessions the kiosk's journal stacked that the service
+ * never booked (a refused deposit, a purpose lost), cash booked without a journal summary, and
+ * a counted box that is not what the journal stacked.
+ */
+export const CASH_FLAGS = ['journal_not_booked', 'booked_not_journaled', 'count_differs'] as const;
 export const CashReportResponseSchema = z.object({
   deviceId: IdSchema,
   from: InstantSchema,
   to: InstantSchema,
-  /** Bills the service booked from this kiosk (cash deposits and cash stamp purchases). */
-  booked: z.object({ cents: z.number().int(), bills: z.number().int() }),
+  /** Bills the kiosk's acceptor stacked, per its journal summaries received in the period. */
+  journal: CashFigureSchema,
   /**
-   * Each collection in the period: what finance counted, what was booked since the collection
-   * before it, and counted minus booked (negative: cash missing from the box).
+   * Cash the service booked from this kiosk (cash deposits and cash stamp purchases); `bills`
+   * counts booked cash sessions, each booked as one bill of its total.
+   */
+  booked: CashFigureSchema,
+  /**
+   * Each collection in the period against what came in since the collection before it: the
+   * journal, the booked cash and the count, with the differences (negative: less than the
+   * first figure expects) and their flags.
    */
   collections: z.array(
     z.object({
@@ -191,9 +204,19 @@ export const CashReportResponseSchema = z.object({
       collectedAt: InstantSchema,
       countedCents: z.number().int(),
       countedBills: z.number().int(),
+      journalCents: z.number().int(),
+      journalBills: z.number().int(),
       bookedCents: z.number().int(),
       bookedBills: z.number().int(),
+      /** Counted minus booked. */
       differenceCents: z.number().int(),
+      /** Booked minus journal. */
+      bookedMinusJournalCents: z.number().int(),
+      /** Counted minus journal. */
+      countedMinusJournalCents: z.number().int(),
+      /** Journaled sessions of the period with no booked cash of the same total. */
+      unbookedSessions: z.array(z.object({ cashSessionId: IdSchema, cents: z.number().int() })),
+      flags: z.array(z.enum(CASH_FLAGS)),
       enteredBy: z.string(),
     }),
   ),

@@ -151,6 +151,7 @@ describe.each(STORAGE_KINDS)('card payments through the processor on %s', (kind)
       cardWarning: null,
       agency: 'FL',
       agencyStamps: 0,
+      credited: 'on_capture',
     });
     const credit = await quote({ amountCents: 5000, card: { token: await central.cardToken() } });
     expect(credit.body.cardWarning).toBe('credit_cash_advance_fee');

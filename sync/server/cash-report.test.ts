@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CashReportResponseSchema, type PushResponse } from '../protocol';
+import { CashReportResponseSchema } from '../protocol';
+import { cashDeposit, journalOf, pushAs } from './testing/cash-pushes';
 import type { TestCentral } from './testing/central';
 import type { TestDevice } from './testing/device';
 import { eachTestCentral } from './testing/each-central';
@@ -7,8 +8,9 @@ import { STORAGE_KINDS } from './testing/storages';
 
 /**
  * Cash-box reconciliation on both engines: finance records what it counted when it took a
- * kiosk's cash box, and the report per kiosk and period sets each collection against the bills
- * the service booked from that kiosk since the collection before.
+ * kiosk's cash box, and the report per kiosk and period sets each collection against what the
+ * kiosk's journal stacked and what the service booked from that kiosk since the collection
+ * before, with the differences flagged.
  */
 
 describe.each(STORAGE_KINDS)('cash-box reconciliation on %s', (kind) => {
@@ -19,47 +21,38 @@ describe.each(STORAGE_KINDS)('cash-box reconciliation on %s', (kind) => {
   };
   eachTestCentral(kind, (started) => (central = started), { clock: () => now });
 
-  let seq = 0;
-  async function cash(lobby: TestDevice, residentId: string, bills: number[]) {
-    seq += 1;
-    const taken = bills.reduce((sum, cents) => sum + cents, 0);
-    const answer = await lobby.request<PushResponse>('POST', '/v1/push', {
-      mutations: [
-        {
-          id: crypto.randomUUID(),
-          seq,
-          createdAt: now.toISOString(),
-          name: 'deposit.create',
-          args: {
-            channel: 'kiosk_cash',
-            depositId: crypto.randomUUID(),
-            residentId,
-            amountCents: taken - 195,
-            feeCents: 195,
-            bills: bills.map((cents) => ({ billId: crypto.randomUUID(), cents })),
-          },
-        },
-      ],
-    });
-    expect(answer.body.results[0]?.outcome).toEqual({ status: 'applied' });
+  /** A session the kiosk stacked: its journal summary and, when booked, its deposit. */
+  async function session(lobby: TestDevice, residentId: string, bills: number[], booked = true) {
+    const id = crypto.randomUUID();
+    const total = bills.reduce((sum, cents) => sum + cents, 0);
+    const journal = journalOf(id, residentId, bills, now.toISOString());
+    const outcomes = await pushAs(
+      lobby,
+      booked ? [cashDeposit(id, residentId, total), journal] : [journal],
+    );
+    expect(outcomes.every((outcome) => outcome.status === 'applied')).toBe(true);
   }
 
-  it('sets each counted cash box against what was booked from the kiosk since the one before', async () => {
-    seq = 0;
+  it('sets each counted cash box against the journal and the booked cash since the one before', async () => {
     const start = now.toISOString();
     const residentId = await central.resident();
     const lobby = await central.device('lobby');
     const finance = await central.staff([{ role: 'finance', facilityId: central.facility.id }]);
-    await cash(lobby, residentId, [2000, 500]);
-    await cash(lobby, residentId, [1000]);
+    await session(lobby, residentId, [2000, 500]);
+    await session(lobby, residentId, [1000]);
+    // stacked, but its deposit never reached the service (a purpose lost, a refusal)
+    const lost = crypto.randomUUID();
+    expect(await pushAs(lobby, [journalOf(lost, residentId, [500, 500], start)])).toEqual([
+      { status: 'applied' },
+    ]);
     minutes(10);
     const collect = (body: Record<string, unknown>) =>
       finance.call('POST', '/v1/staff/cash-collections', body);
     const first = {
       collectionId: crypto.randomUUID(),
       deviceId: lobby.id,
-      countedCents: 3400,
-      billCount: 3,
+      countedCents: 4400,
+      billCount: 5,
       note: 'a $1 short',
     };
     expect((await collect(first)).status).toBe(201);
@@ -67,13 +60,18 @@ describe.each(STORAGE_KINDS)('cash-box reconciliation on %s', (kind) => {
     expect((await collect(first)).status).toBe(201);
     expect((await collect({ ...first, countedCents: 3500 })).status).toBe(409);
     minutes(10);
-    await cash(lobby, residentId, [500]);
+    // booked by a kiosk that sent no journal summary
+    const unjournaled = crypto.randomUUID();
+    expect(await pushAs(lobby, [cashDeposit(unjournaled, residentId, 500)])).toEqual([
+      { status: 'applied' },
+    ]);
+    await session(lobby, residentId, [2000]);
     minutes(10);
     const second = {
       collectionId: crypto.randomUUID(),
       deviceId: lobby.id,
-      countedCents: 500,
-      billCount: 1,
+      countedCents: 2500,
+      billCount: 2,
     };
     expect((await collect(second)).status).toBe(201);
     minutes(1);
@@ -84,21 +82,34 @@ describe.each(STORAGE_KINDS)('cash-box reconciliation on %s', (kind) => {
     );
     expect(report.status).toBe(200);
     expect(CashReportResponseSchema.parse(report.body)).toMatchObject({
-      booked: { cents: 4000, bills: 4 },
+      journal: { cents: 6500, bills: 6 },
+      booked: { cents: 6000, bills: 4 },
       collections: [
         {
           collectionId: first.collectionId,
-          countedCents: 3400,
+          countedCents: 4400,
+          journalCents: 4500,
+          journalBills: 5,
           bookedCents: 3500,
-          bookedBills: 3,
-          differenceCents: -100,
+          bookedBills: 2,
+          differenceCents: 900,
+          bookedMinusJournalCents: -1000,
+          countedMinusJournalCents: -100,
+          unbookedSessions: [{ cashSessionId: lost, cents: 1000 }],
+          flags: ['journal_not_booked', 'count_differs'],
         },
         {
           collectionId: second.collectionId,
-          countedCents: 500,
-          bookedCents: 500,
-          bookedBills: 1,
+          countedCents: 2500,
+          journalCents: 2000,
+          journalBills: 1,
+          bookedCents: 2500,
+          bookedBills: 2,
           differenceCents: 0,
+          bookedMinusJournalCents: 500,
+          countedMinusJournalCents: 500,
+          unbookedSessions: [],
+          flags: ['booked_not_journaled', 'count_differs'],
         },
       ],
     });
@@ -110,6 +121,34 @@ describe.each(STORAGE_KINDS)('cash-box reconciliation on %s', (kind) => {
       `/v1/staff/audit?subjectId=${lobby.id}`,
     );
     expect(audit.body.entries.filter((e) => e.action === 'cash.collect')).toHaveLength(2);
+  });
+
+  it('shows a period where journal, booked and counted agree without a flag', async () => {
+    const start = now.toISOString();
+    const residentId = await central.resident();
+    const lobby = await central.device('lobby');
+    const finance = await central.staff([{ role: 'finance', facilityId: central.facility.id }]);
+    await session(lobby, residentId, [2000, 2000, 100]);
+    minutes(5);
+    const collectionId = crypto.randomUUID();
+    expect(
+      (
+        await finance.call('POST', '/v1/staff/cash-collections', {
+          collectionId,
+          deviceId: lobby.id,
+          countedCents: 4100,
+          billCount: 3,
+        })
+      ).status,
+    ).toBe(201);
+    minutes(1);
+    const report = await finance.call(
+      'GET',
+      `/v1/staff/cash-report?deviceId=${lobby.id}&from=${start}&to=${now.toISOString()}`,
+    );
+    expect(CashReportResponseSchema.parse(report.body).collections).toMatchObject([
+      { journalCents: 4100, journalBills: 3, bookedCents: 4100, countedCents: 4100, flags: [] },
+    ]);
   });
 
   it('refuses other roles, other facilities, tablets, unknown kiosks and bad figures', async () => {

@@ -1,4 +1,4 @@
-import type { CustomerMessageStatus, CustomerStampHistory } from '../protocol';
+import type { CustomerDeposits, CustomerMessageStatus, CustomerStampHistory } from '../protocol';
 import { isReleased, messageView, type MessageRow } from './publish';
 import { reject } from './rejection';
 import type { Queryable } from './storage/types';
@@ -62,6 +62,44 @@ export async function customerStampHistory(
       amount: Number(row.amount),
       reference: row.reference,
       createdAt: row.created_at,
+    })),
+  };
+}
+
+/**
+ * The deposits credited from this customer, newest first (their card deposits, and the paper
+ * ones finance entered naming them), each credited or with a chargeback still outstanding.
+ * Another customer's deposits, and those entered without a customer, are never listed.
+ */
+export async function customerDeposits(
+  db: Queryable,
+  customerId: string,
+): Promise<CustomerDeposits> {
+  const rows = await db.all<{
+    id: string;
+    resident_id: string;
+    channel: CustomerDeposits['deposits'][number]['channel'];
+    amount_cents: number;
+    fee_cents: number;
+    created_at: string;
+    open_chargebacks: number;
+  }>(
+    `SELECT d.id, d.resident_id, d.channel, d.amount_cents, d.fee_cents, d.created_at,
+            (SELECT COUNT(*) FROM chargebacks c WHERE c.deposit_id = d.id
+               AND c.resolved_at IS NULL AND c.recovered_cents < c.amount_cents) AS open_chargebacks
+       FROM deposits d WHERE d.customer_id = ?
+      ORDER BY d.created_at DESC, d.id DESC LIMIT 500`,
+    [customerId],
+  );
+  return {
+    deposits: rows.map((row) => ({
+      depositId: row.id,
+      residentId: row.resident_id,
+      channel: row.channel,
+      amountCents: Number(row.amount_cents),
+      feeCents: Number(row.fee_cents),
+      state: Number(row.open_chargebacks) > 0 ? 'charged_back' : 'credited',
+      creditedAt: row.created_at,
     })),
   };
 }

@@ -10,6 +10,7 @@ import {
 import { mayActFor } from './access';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { pinFailed, pinSucceeded } from './mutations/auth';
+import { cashJournal } from './mutations/cash-journal';
 import { depositCreate } from './mutations/deposits';
 import { mailMarkRead, mailSend } from './mutations/mail';
 import { releaseRequest } from './mutations/release';
@@ -40,11 +41,15 @@ const HANDLERS: { [N in MutationName]: MutationHandler<N> } = {
   'stamps.purchase': stampsPurchase,
   'release.request': releaseRequest,
   'deposit.create': depositCreate,
+  'cash.journal': cashJournal,
   'auth.pinFailed': pinFailed,
   'auth.pinSucceeded': pinSucceeded,
 };
 
-/** What each device profile may do: lobby kiosks take deposits; resident devices the rest. */
+/**
+ * What each device profile may do: lobby kiosks take deposits; resident devices the rest; the
+ * kiosks with a bill acceptor send its journal (a tablet has none).
+ */
 const RESIDENT_MUTATIONS: MutationName[] = [
   'mail.send',
   'mail.markRead',
@@ -57,9 +62,9 @@ const RESIDENT_MUTATIONS: MutationName[] = [
 ];
 const ALLOWED: Record<DeviceProfile, ReadonlySet<MutationName>> = {
   // a housing-unit kiosk books a resident's own bills that covered no stamp bundle as a deposit
-  kiosk: new Set<MutationName>([...RESIDENT_MUTATIONS, 'deposit.create']),
+  kiosk: new Set<MutationName>([...RESIDENT_MUTATIONS, 'deposit.create', 'cash.journal']),
   tablet: new Set(RESIDENT_MUTATIONS),
-  lobby: new Set<MutationName>(['deposit.create']),
+  lobby: new Set<MutationName>(['deposit.create', 'cash.journal']),
 };
 
 function isMutationName(name: string): name is MutationName {

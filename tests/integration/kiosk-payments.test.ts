@@ -84,6 +84,16 @@ describe('a stamp purchase paid with cash at the kiosk', () => {
         .prepare<[], { state: string }>("SELECT state FROM outbox WHERE name = 'stamps.purchase'")
         .all();
       expect(outbox).toEqual([{ state: 'applied' }]);
+      // the bill journal's summary of the session, applied once beside the purchase
+      const journal = kiosk.store.db
+        .prepare<[], { state: string }>("SELECT state FROM outbox WHERE name = 'cash.journal'")
+        .all();
+      expect(journal).toEqual([{ state: 'applied' }]);
+      const summaries = await central.central.storage.all<{ total_cents: number }>(
+        'SELECT total_cents FROM cash_journals WHERE cash_session_id = ?',
+        [cash.cashSessionId],
+      );
+      expect(summaries.map((row) => Number(row.total_cents))).toEqual([500]);
     } finally {
       await kiosk.close();
     }

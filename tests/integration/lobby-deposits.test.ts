@@ -8,7 +8,7 @@ import { expectConsistent } from './support/invariants';
  * service, at the facility's minimum, just under its maximum and at its maximum (the sample
  * facility: $1.00 to $300.00, kiosk cash fee $1.95). What the kiosk printed is what the service
  * booked: the same amount and fee, once; bills beyond the total (no change is given) are credited
- * and printed too.
+ * and printed too; and the bill journal's summary of the session reaches the service beside it.
  */
 let central: CentralFixture;
 
@@ -73,8 +73,33 @@ describe('a lobby cash deposit', () => {
         [residentId],
       );
       expect(Number(balance?.cents)).toBe(receipt.amountCents);
+      // the deposit, then the bill journal's summary of its session: bills per denomination
       const outcome = await central.mutationsOf(lobby.deviceId);
-      expect(outcome.map((row) => JSON.parse(row.outcome))).toEqual([{ status: 'applied' }]);
+      expect(outcome.map((row) => JSON.parse(row.outcome))).toEqual([
+        { status: 'applied' },
+        { status: 'applied' },
+      ]);
+      const journal = await central.central.storage.get<{
+        total_cents: number;
+        bill_count: number;
+        denominations: string;
+      }>(
+        'SELECT total_cents, bill_count, denominations FROM cash_journals WHERE cash_session_id = ?',
+        [cash.cashSessionId],
+      );
+      const counts = new Map<number, number>();
+      for (const bill of bills) counts.set(bill, (counts.get(bill) ?? 0) + 1);
+      expect({
+        total: Number(journal?.total_cents),
+        bills: Number(journal?.bill_count),
+        denominations: JSON.parse(journal?.denominations ?? '[]') as unknown,
+      }).toEqual({
+        total: inserted,
+        bills: bills.length,
+        denominations: [...counts]
+          .sort(([a], [b]) => a - b)
+          .map(([cents, count]) => ({ cents, count })),
+      });
       await expectConsistent(central, lobby, [residentId]);
     } finally {
       await lobby.close();

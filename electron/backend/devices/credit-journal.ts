@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { BillCredit, JournaledBill } from '../../../hardware/hal';
+import type { StackedCash } from '../ports';
 
 type BillState = JournaledBill['state'] | 'credited' | 'returned' | 'uncertain';
 
@@ -113,6 +114,20 @@ export class CreditJournal {
     return this.statements.insertedCents.get(cashSessionId)?.cents ?? 0;
   }
 
+  /** What a session stacked, per denomination (credited bills), or null when it stacked none. */
+  stacked(cashSessionId: string): StackedCash | null {
+    const rows = this.statements.stacked.all(cashSessionId);
+    const first = rows.map((row) => row.first).sort()[0];
+    const last = rows.map((row) => row.last).sort()[rows.length - 1];
+    if (first === undefined || last === undefined) return null;
+    return {
+      denominations: rows.map(({ cents, count }) => ({ cents, count })),
+      totalCents: rows.reduce((sum, row) => sum + row.cents * row.count, 0),
+      firstBillAt: first,
+      lastBillAt: last,
+    };
+  }
+
   close(): void {
     this.db.close();
   }
@@ -150,6 +165,10 @@ function journalStatements(db: Database.Database) {
     ),
     insertedCents: db.prepare<[string], { cents: number | null }>(
       'SELECT SUM(cents) AS cents FROM cash_credits WHERE cash_session_id = ?',
+    ),
+    stacked: db.prepare<[string], { cents: number; count: number; first: string; last: string }>(
+      `SELECT cents, COUNT(*) AS count, MIN(recorded_at) AS first, MAX(recorded_at) AS last
+         FROM cash_credits WHERE cash_session_id = ? GROUP BY cents ORDER BY cents`,
     ),
   };
 }

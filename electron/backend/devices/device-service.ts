@@ -312,6 +312,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       }
       return { ...session, insertedCents: journal.insertedCents(cashSessionId) };
     },
+    stackedCash: (cashSessionId) => journal.stacked(cashSessionId),
     async print(request: PrintRequest): Promise<PrintJob> {
       const jobId = randomUUID();
       const report = (status: PrintJob['status'], error: string | null = null) =>

@@ -50,8 +50,10 @@ export async function settleCash(
   core.payments.endCash(cashSessionId);
   // the journal's count, read after the acceptor stopped: a bill stacked at the last moment counts
   const insertedCents = devices.cashSession(cashSessionId)?.insertedCents ?? 0;
-  if (!purpose || insertedCents === 0) return nothing;
-  if (core.store.account.cashSessionUsed(cashSessionId)) return nothing;
+  if (!purpose || insertedCents === 0 || core.store.account.cashSessionUsed(cashSessionId)) {
+    core.cashPurposes.discard(cashSessionId);
+    return nothing;
+  }
   core.logger.info({ cashSessionId, insertedCents, ended }, 'cash settled without a finish');
   return purpose.kind === 'deposit'
     ? {

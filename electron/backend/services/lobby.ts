@@ -10,6 +10,7 @@ import type { DepositRow } from '../store/repositories/account';
 import { residentBlocks } from './account';
 import { audit } from './audit';
 import { chargeKioskCard } from './card-charge';
+import { closeCashSession } from './cash-journal';
 import { requireCardRead, requirePaidCash } from './device';
 import { requireService } from './facility';
 import { paidWith, printReceipt } from './receipts';
@@ -215,6 +216,7 @@ export async function recordDeposit(
     store.account.addDeposit(added);
     if (card) context.core.cardReads.take(card.token);
     enqueueMutation(store, 'deposit.create', depositMutation(added, chargeId), context.now);
+    if (added.cashSessionId) closeCashSession(context, added.cashSessionId, added.residentId);
     audit(context, 'deposit', added.id, {
       residentId: added.residentId,
       channel,

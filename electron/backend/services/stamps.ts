@@ -13,6 +13,7 @@ import type { KioskPayment } from '../../../sync/protocol';
 import type { CallContext, Handlers } from '../context';
 import { ServiceError } from '../errors';
 import { enqueueMutation } from '../store';
+import { closeCashSession } from './cash-journal';
 import type { StampPurchaseRow } from '../store/repositories/stamps';
 import { audit } from './audit';
 import { residentId } from './auth';
@@ -253,6 +254,7 @@ export async function recordPurchase(
       },
       context.now,
     );
+    if (row.cashSessionId) closeCashSession(context, row.cashSessionId, row.residentId);
     audit(context, 'stamps.purchase', row.id, {
       bundleId: row.bundleId,
       priceCents: row.priceCents,

@@ -8,6 +8,7 @@ import { createAccountRepository } from './repositories/account';
 import { createAuditRepository } from './repositories/audit';
 import { createBlobsRepository } from './repositories/blobs';
 import { createBlocksRepository } from './repositories/blocks';
+import { createCashPurposesRepository } from './repositories/cash-purposes';
 import { createContactsRepository } from './repositories/contacts';
 import { createCredentialsRepository } from './repositories/credentials';
 import { createIdentityRepository } from './repositories/identity';
@@ -39,6 +40,7 @@ export function createStore(db: SqliteDatabase) {
     stamps: createStampsRepository(db),
     account: createAccountRepository(db),
     blocks: createBlocksRepository(db),
+    cashPurposes: createCashPurposesRepository(db),
     tickets: createTicketsRepository(db),
     outbox: createOutboxRepository(db, () => {
       queuedMutation = true;

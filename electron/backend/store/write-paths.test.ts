@@ -33,6 +33,7 @@ const OWNERS: Record<string, string> = {
   message_events: 'mail',
   message_attachments: 'mail',
   outbox: 'outbox',
+  cash_purposes: 'cash-purposes',
   residents: 'residents',
   resident_credentials: 'residents',
   badge_key: 'residents',
@@ -49,8 +50,13 @@ const OWNERS: Record<string, string> = {
   ticket_messages: 'tickets',
 };
 const CASH_JOURNAL = 'electron/backend/devices/credit-journal.ts';
+// the device store's own `cash_` tables are listed; the other `cash_` tables are the journal's
 const ownerFile = (table: string): string | undefined =>
-  table.startsWith('cash_') ? CASH_JOURNAL : OWNERS[table] && `${REPOSITORIES}/${OWNERS[table]}.ts`;
+  OWNERS[table]
+    ? `${REPOSITORIES}/${OWNERS[table]}.ts`
+    : table.startsWith('cash_')
+      ? CASH_JOURNAL
+      : undefined;
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 /**

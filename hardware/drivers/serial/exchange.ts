@@ -4,7 +4,28 @@ interface Pending<R> {
   accepts(reply: R): boolean;
   resolve(reply: R): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  stopTimer(): void;
+}
+
+/**
+ * Calls `onExpired` after `timeoutMs` of time this process could have handled a reply in: a
+ * timer in slices of about a quarter of the wait (at most 100 ms), expiring after as many slices
+ * as make up the wait. A plain timer counts a stalled event loop (a synchronous fsync or hash on
+ * a loaded machine) too: when the loop comes back, timers run before the I/O that arrived in the
+ * meantime, so a reply already waiting would be reported missing. A stall here costs one slice.
+ */
+export function replyDeadline(timeoutMs: number, onExpired: () => void): () => void {
+  const count = Math.max(4, Math.ceil(timeoutMs / 100));
+  const sliceMs = timeoutMs / count;
+  let left = count;
+  let timer: NodeJS.Timeout;
+  const tick = () => {
+    left -= 1;
+    if (left <= 0) onExpired();
+    else timer = setTimeout(tick, sliceMs);
+  };
+  timer = setTimeout(tick, sliceMs);
+  return () => clearTimeout(timer);
 }
 
 /**
@@ -32,11 +53,11 @@ export class Exchange<R> {
   ): Promise<R> {
     const run = () =>
       new Promise<R>((resolve, reject) => {
-        const timer = setTimeout(() => {
+        const stopTimer = replyDeadline(timeoutMs, () => {
           this.pending = undefined;
           reject(new DeviceError('timeout', `no answer within ${timeoutMs} ms`, null, 'output'));
-        }, timeoutMs);
-        this.pending = { accepts, resolve, reject, timer };
+        });
+        this.pending = { accepts, resolve, reject, stopTimer };
         this.send(bytes).catch((error: Error) => this.settle(error));
       });
     const result = this.chain.then(run, run);
@@ -57,7 +78,7 @@ export class Exchange<R> {
     const pending = this.pending;
     if (!pending || !pending.accepts(reply)) return false;
     this.pending = undefined;
-    clearTimeout(pending.timer);
+    pending.stopTimer();
     pending.resolve(reply);
     return true;
   }
@@ -73,7 +94,7 @@ export class Exchange<R> {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
-    clearTimeout(pending.timer);
+    pending.stopTimer();
     pending.reject(error);
   }
 }

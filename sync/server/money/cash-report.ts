@@ -8,11 +8,12 @@ import type { Queryable } from '../storage/types';
 import type { Work } from '../work';
 
 /**
- * Cash-box reconciliation per kiosk, for finance: the bills the service booked from a kiosk
- * (cash deposits and cash stamp purchases carry each bill, `bills` joined to deposits paid by
- * `kiosk:<device>`) against what finance counted when it took the cash box. Booked means
- * applied by the service, so a bill stacked before a collection but pushed after it counts in
- * the next period; the kiosk's own bill journal is not sent to the service yet (see money.md).
+ * Cash-box reconciliation per kiosk, for finance, three figures per collection period: what
+ * the kiosk's acceptor stacked (its journal summaries, `cash_journals`), what the service
+ * booked from it (cash deposits and cash stamp purchases carry their cash session as a bill,
+ * `bills` joined to deposits paid by `kiosk:<device>`) and what finance counted when it took
+ * the cash box. Both the journal and the booking count when the service received them, so a
+ * session stacked before a collection but pushed after it counts in the next period, on both.
  */
 
 /** A kiosk or lobby device of the staff member's facilities; any other is not found. */
@@ -65,15 +66,40 @@ async function bookedBetween(queryable: Queryable, deviceId: string, from: strin
     db
       .selectFrom('deposits as d')
       .innerJoin('bills as b', 'b.deposit_id', 'd.id')
+      .leftJoin('cash_journals as j', 'j.cash_session_id', 'b.bill_id')
       .select((eb) => [
         eb.fn.sum<number | null>('b.cents').as('cents'),
         eb.fn.count<number>('b.bill_id').as('bills'),
+        eb.fn
+          .sum<number | null>(eb.case().when('j.cash_session_id', 'is', null).then(1).else(0).end())
+          .as('unjournaled'),
       ])
       .where('d.customer_id', '=', `kiosk:${deviceId}`)
       .where('d.created_at', '>=', from)
       .where('d.created_at', '<', to),
   );
-  return { cents: row?.cents ?? 0, bills: row?.bills ?? 0 };
+  return { cents: row?.cents ?? 0, bills: row?.bills ?? 0, unjournaled: row?.unjournaled ?? 0 };
+}
+
+async function journaledBetween(queryable: Queryable, deviceId: string, from: string, to: string) {
+  const sessions = await typed(queryable).all((db) =>
+    db
+      .selectFrom('cash_journals as j')
+      .leftJoin('bills as b', 'b.bill_id', 'j.cash_session_id')
+      .select(['j.cash_session_id', 'j.total_cents', 'j.bill_count', 'b.cents as booked_cents'])
+      .where('j.device_id', '=', deviceId)
+      .where('j.received_at', '>=', from)
+      .where('j.received_at', '<', to)
+      .orderBy('j.received_at')
+      .orderBy('j.cash_session_id'),
+  );
+  return {
+    cents: sessions.reduce((sum, s) => sum + s.total_cents, 0),
+    bills: sessions.reduce((sum, s) => sum + s.bill_count, 0),
+    unbooked: sessions
+      .filter((s) => s.booked_cents !== s.total_cents)
+      .map((s) => ({ cashSessionId: s.cash_session_id, cents: s.total_cents })),
+  };
 }
 
 export async function cashReport(
@@ -105,26 +131,37 @@ export async function cashReport(
         .orderBy('collected_at', 'desc')
         .limit(1),
     );
-    const booked = await bookedBetween(
-      queryable,
-      query.deviceId,
-      previous?.collected_at ?? '',
-      row.collected_at,
-    );
+    const since = previous?.collected_at ?? '';
+    const booked = await bookedBetween(queryable, query.deviceId, since, row.collected_at);
+    const journal = await journaledBetween(queryable, query.deviceId, since, row.collected_at);
+    const counted = row.counted_cents;
+    const flags: CashReport['collections'][number]['flags'] = [];
+    if (journal.unbooked.length > 0) flags.push('journal_not_booked');
+    if (booked.unjournaled > 0) flags.push('booked_not_journaled');
+    if (counted !== journal.cents) flags.push('count_differs');
     collections.push({
       collectionId: row.id,
       collectedAt: row.collected_at,
-      countedCents: row.counted_cents,
+      countedCents: counted,
       countedBills: row.bill_count,
+      journalCents: journal.cents,
+      journalBills: journal.bills,
       bookedCents: booked.cents,
       bookedBills: booked.bills,
-      differenceCents: row.counted_cents - booked.cents,
+      differenceCents: counted - booked.cents,
+      bookedMinusJournalCents: booked.cents - journal.cents,
+      countedMinusJournalCents: counted - journal.cents,
+      unbookedSessions: journal.unbooked,
+      flags,
       enteredBy: row.entered_by,
     });
   }
+  const booked = await bookedBetween(queryable, query.deviceId, query.from, query.to);
+  const journal = await journaledBetween(queryable, query.deviceId, query.from, query.to);
   return {
     ...query,
-    booked: await bookedBetween(queryable, query.deviceId, query.from, query.to),
+    journal: { cents: journal.cents, bills: journal.bills },
+    booked: { cents: booked.cents, bills: booked.bills },
     collections,
   };
 }

@@ -12,8 +12,8 @@ import type { ProcessorCard } from './payments';
  * What a customer's deposit would cost, from the same domain rules the booking uses (so the
  * quoted fee is the one the deposit is checked against): the fee and total, the block decision
  * with the channels still possible, and the card's warning when a token is given (the processor
- * says what kind of card it is, not the caller); and the resident's agency with the customer's
- * stamps kept for it.
+ * says what kind of card it is, not the caller); the resident's agency with the customer's
+ * stamps kept for it; and when the money is credited (a mailed money order: when it arrives).
  */
 export async function quoteCustomerDeposit(
   work: Work,
@@ -55,6 +55,7 @@ export async function quoteCustomerDeposit(
     cardWarning,
     agency: facility.state,
     agencyStamps: Number(stamps?.stamps ?? 0),
+    credited: input.channel === 'bank_card' ? 'on_capture' : 'when_entered_on_arrival',
   };
 }
 

@@ -27,7 +27,7 @@ import {
   lookupResident,
   registerCustomer,
 } from '../customers';
-import { customerMessageStatus, customerStampHistory } from '../customer-views';
+import { customerDeposits, customerMessageStatus, customerStampHistory } from '../customer-views';
 import { requestCustomer } from '../http/access-control';
 import { HttpError } from '../http/errors';
 import { idempotent } from '../idempotency';
@@ -184,6 +184,11 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
     const { messageId } = MessageParams.parse(request.params);
     return customerMessageStatus(storage, customerId, messageId);
   });
+
+  /** What reached residents from this customer (a mailed money order appears once entered). */
+  app.get('/v1/customer/deposits', CUSTOMER, async (request) =>
+    customerDeposits(storage, requestCustomer(request).customerId),
+  );
 
   app.get('/v1/customer/stamps/history', CUSTOMER, async (request) =>
     customerStampHistory(storage, requestCustomer(request).customerId),

@@ -260,6 +260,18 @@ export const CENTRAL_TABLES = {
     entered_by: 'text',
     note: 'text',
   },
+  cash_journals: {
+    cash_session_id: 'text',
+    device_id: 'text',
+    facility_id: 'text',
+    resident_id: 'text',
+    bill_count: 'integer',
+    total_cents: 'integer',
+    denominations: 'text',
+    first_bill_at: 'text',
+    last_bill_at: 'text',
+    received_at: 'text',
+  },
   audit: {
     id: 'text',
     actor: 'text',

@@ -50,17 +50,20 @@ export class TestCentral {
       updates?: UpdateFeedOptions;
       trustProxy?: string;
       processor?: ProcessorSimulatorProcess;
+      /** Steps around the real payments port (a test that opens a block mid-payment). */
+      aroundPayments?: (port: PaymentsPort) => PaymentsPort;
     } = {},
   ) {
     const clock = options.clock ?? (() => new Date());
     const processor = options.processor ?? null;
-    const payments = processor
+    const port = processor
       ? createHttpProcessor({
           baseUrl: processor.url,
           secretKey: processor.keys.secretKey,
           webhookSecret: processor.keys.webhookSecret,
         })
       : null;
+    const payments = port && options.aroundPayments ? options.aroundPayments(port) : port;
     const app = await createCentralServer({
       storage,
       logger: pino({ level: 'silent' }),

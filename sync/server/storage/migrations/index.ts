@@ -5,6 +5,7 @@ import { migration004 } from './004-review-gate';
 import { migration006 } from './006-card-charges';
 import { migration007 } from './007-money-ledger';
 import { migration008 } from './008-housing-units';
+import { migration009 } from './009-cash-journals';
 import type { CentralMigration } from './migration';
 
 /** Every central migration in order; append only, never edit a shipped one. */
@@ -16,6 +17,7 @@ export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 // the list above is not empty
