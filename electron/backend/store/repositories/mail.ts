@@ -63,6 +63,30 @@ function toMessage<T extends MessageRow>(row: Raw<T>): T {
   return { ...row, ecard: row.ecard === 1 } as T;
 }
 
+/** The order of every mail list, as SQL sorts it: `sort_at DESC, id DESC` (binary text). */
+const newestFirst = (a: MailCursor, b: MailCursor) =>
+  a.sortAt === b.sortAt ? (a.id < b.id ? 1 : -1) : a.sortAt < b.sortAt ? 1 : -1;
+
+/**
+ * The first `limit` rows in list order, from rows that arrive by second of `sortAt`, newest
+ * first, in any order within a second: reads on to the end of the second of the last row kept,
+ * then sorts what it read. Rows of older seconds are never read.
+ */
+function newestPage<T extends MailCursor & { second: number }>(
+  bySecond: Iterable<T>,
+  limit: number,
+): Omit<T, 'second'>[] {
+  const read: T[] = [];
+  for (const row of bySecond) {
+    if (read.length >= limit && row.second !== read[read.length - 1]!.second) break;
+    read.push(row);
+  }
+  return read
+    .sort(newestFirst)
+    .slice(0, limit)
+    .map(({ second: _second, ...row }) => row);
+}
+
 export function createMailRepository(db: Database) {
   const insert = db.prepare(
     `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
@@ -81,21 +105,14 @@ export function createMailRepository(db: Database) {
         AND (m.sort_at, m.id) < (?, ?)
       ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
   );
-  // Stops at the page: each folder a search covers (drafts are never searched) is walked newest
-  // first along its index, keeping the rows that match, until it has a page; the two pages are
-  // then merged. Matching every row of a large mailbox and sorting them all is never needed.
-  const newestMatches = (folder: 'inbox' | 'sent') =>
-    `SELECT * FROM (SELECT ${listColumns} FROM messages m
-      WHERE m.resident_id = @residentId AND m.folder = '${folder}' AND m.seq IN hits
-      ORDER BY m.sort_at DESC, m.id DESC LIMIT @limit)`;
-  const search = db.prepare<
-    [{ expression: string; residentId: string; limit: number }],
-    Raw<MessageListRow>
-  >(
-    `WITH hits(seq) AS MATERIALIZED (
-       SELECT rowid FROM messages_fts WHERE messages_fts MATCH @expression)
-     ${newestMatches('inbox')} UNION ALL ${newestMatches('sent')}
-     ORDER BY sortAt DESC, id DESC LIMIT @limit`,
+  // Matches newest first: the full-text index is keyed by `search_key` (the second of `sort_at`,
+  // then `seq`; migration 11), so FTS5 walks the resident's matches in that order and the caller
+  // stops reading once it has a page. Drafts are never searched.
+  const search = db.prepare<[{ expression: string }], Raw<MessageListRow> & { second: number }>(
+    `SELECT ${listColumns}, m.search_key >> 30 AS second
+       FROM messages_fts f JOIN messages m ON m.search_key = f.rowid
+      WHERE messages_fts MATCH @expression AND m.folder <> 'drafts'
+      ORDER BY f.rowid DESC`,
   );
   const byId = db.prepare<[string], Raw<MessageListRow>>(
     `SELECT ${listColumns} FROM messages m WHERE m.id = ?`,
@@ -145,8 +162,7 @@ export function createMailRepository(db: Database) {
     `SELECT status, at, reason FROM message_events WHERE message_id = ? ORDER BY at, id`,
   );
   const unreadCount = db.prepare<[string], { n: number }>(
-    `SELECT count(*) AS n FROM messages
-      WHERE resident_id = ? AND folder = 'inbox' AND read_at IS NULL`,
+    `SELECT unread AS n FROM unread_counts WHERE resident_id = ?`,
   );
 
   return {
@@ -172,7 +188,9 @@ export function createMailRepository(db: Database) {
     search(residentId: string, terms: string, limit: number): MessageListRow[] {
       const owner = `"${residentId.replaceAll('"', '""')}"`;
       const expression = `resident_id : ${owner} AND {subject body} : (${terms})`;
-      return search.all({ expression, residentId, limit }).map(toMessage);
+      return newestPage(search.iterate({ expression }), limit).map((row) =>
+        toMessage<MessageListRow>(row),
+      );
     },
     byId(id: string): MessageListRow | undefined {
       const row = byId.get(id);
