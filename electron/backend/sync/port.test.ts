@@ -10,6 +10,7 @@ import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
 import { createCredentialsRepository } from './credentials';
+import { HISTORY_KEPT } from '../store/repositories/stamps';
 import { createSyncStorePort } from './port';
 
 const at = '2026-03-01T10:00:00.000Z';
@@ -469,6 +470,66 @@ describe('the sync store port: push outcomes', () => {
     ]);
     expect(count()).toBe(1); // the second one, settled just now
     expect(store.stamps.reserved('r1')).toBe(0);
+
+    // An unsettled send is never pruned, however old: its stamps stay held.
+    const unsettled = queueSend(2);
+    now = new Date(Date.parse(at) + 400 * 86_400_000).toISOString();
+    sync.recordOutcomes([]);
+    expect(count()).toBe(1);
+    expect(store.stamps.pendingReservations('r1').map((r) => r.mutationId)).toEqual([
+      unsettled.mutationId,
+    ]);
+    expect(store.stamps.reserved('r1')).toBe(2);
+  });
+
+  it(`keeps the newest ${HISTORY_KEPT} stamp history entries of a resident and every pending one`, () => {
+    const sync = port();
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    // An unsettled send from long before every ledger entry below.
+    const unsent = queueSend(1);
+    const minute = (n: number) => new Date(Date.parse(at) + n * 60_000).toISOString();
+    const purchase = (n: number): Unpositioned => ({
+      op: 'upsert',
+      entity: 'ledger_entry',
+      id: `l${String(n).padStart(3, '0')}`,
+      data: {
+        id: `l${String(n).padStart(3, '0')}`,
+        residentId: 'r1',
+        account: 'stamps',
+        customerId: null,
+        amount: 1,
+        kind: 'stamp_purchase',
+        reference: `p${n}`,
+        createdAt: minute(n),
+      },
+    });
+    const account: Unpositioned = {
+      op: 'upsert',
+      entity: 'account',
+      id: 'r1',
+      data: { id: 'r1', stamps: 130, spendableCents: 0 },
+    };
+    const entries = Array.from({ length: 130 }, (_, n) => purchase(n + 1));
+    sync.applyPage(page(residentScope, [...entries.slice(0, 60), account]));
+    expect(store.stamps.history('r1', 200)).toHaveLength(61); // fewer than kept: nothing goes
+    sync.applyPage(page(residentScope, entries.slice(60)));
+
+    const kept = store.stamps.history('r1', 200);
+    const newest = entries.slice(-HISTORY_KEPT).map((entry) => entry.id);
+    expect(kept.map((row) => row.id)).toEqual([...newest.reverse(), unsent.mutationId]);
+    // What the screen shows (the newest 50) is what it showed before plus what arrived since.
+    expect(store.stamps.history('r1', 50).map((row) => row.id)).toEqual(
+      entries
+        .slice(-50)
+        .map((entry) => entry.id)
+        .reverse(),
+    );
+    // The balance is the service's, and the unsettled send still holds its stamp.
+    expect(store.stamps.confirmed('r1')).toBe(130);
+    expect(store.stamps.reserved('r1')).toBe(1);
+    // Pulled again (a page re-sent after a lost answer), pruned entries come back and go again.
+    sync.applyPage(page(residentScope, entries.slice(0, 10)));
+    expect(store.stamps.history('r1', 200).map((row) => row.id)).toEqual(kept.map((row) => row.id));
   });
 
   it('after a server restore, forgets cursors and re-queues what the old server had acknowledged', () => {

@@ -47,9 +47,6 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
     `UPDATE outbox SET state = 'sent', attempts = attempts + 1, updated_at = ?
       WHERE mutation_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'sent')`,
   );
-  const pruneSettled = store.db.prepare(
-    `DELETE FROM stamp_reservations WHERE state <> 'pending' AND settled_at < ?`,
-  );
   const requeueAfter = store.db.prepare(
     `UPDATE outbox SET state = 'sent', outcome_json = NULL WHERE state = 'applied' AND seq > ?`,
   );
@@ -104,7 +101,7 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       store.transaction(() => {
         for (const result of results) record(result, at, touched);
         const cutoff = Date.parse(at) - SETTLED_RESERVATION_DAYS * 86_400_000;
-        pruneSettled.run(new Date(cutoff).toISOString());
+        store.stamps.pruneSettledReservations(new Date(cutoff).toISOString());
       });
       tell(touched);
     },
@@ -129,6 +126,8 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       const touched = emptyTouched();
       store.transaction(() => {
         apply(page.changes, page.scope, at, touched);
+        // A resident's ledger arrives in their scope: their history is trimmed as it grows.
+        if (page.scope.kind === 'resident') store.stamps.pruneHistory(page.scope.id);
         store.sync.saveCursor(scopeKey(page.scope), page.cursor, at);
       });
       tell(touched);
