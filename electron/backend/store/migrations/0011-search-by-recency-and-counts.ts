@@ -12,7 +12,7 @@ import type { Migration } from './migration';
  *   `messages` (insert, delete, read, status), so the count beside every inbox page is one row
  *   read, not a walk over every unread letter (the partial index it replaces grew with them).
  * - `reservations_settled`: settled reservations by settle time, for the pruning that keeps the
- *   table small (sync/port.ts), which otherwise read every row of it.
+ *   table small (electron/backend/sync/port.ts), which otherwise read every row of it.
  */
 export const migration0011: Migration = {
   version: 11,
