@@ -102,15 +102,16 @@ export function createChangeApplier(store: Store) {
     upsertMessage: db.prepare(
       `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
          reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
-         sent_at, updated_at)
+         sent_at, updated_at, server_timeline_json)
        VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, NULL,
-         @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt, @at)
+         @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt, @at,
+         @serverTimeline)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, subject = excluded.subject,
          body = excluded.body, stamp_cost = excluded.stamp_cost,
          prepaid_reply_stamps = excluded.prepaid_reply_stamps,
          read_at = coalesce(messages.read_at, excluded.read_at),
          status_reason = excluded.status_reason, sent_at = excluded.sent_at,
-         updated_at = excluded.updated_at`,
+         updated_at = excluded.updated_at, server_timeline_json = excluded.server_timeline_json`,
     ),
     deleteMessage: db.prepare(`DELETE FROM messages WHERE id = ?`),
     messageBlobs: db.prepare<[string], { content_hash: string }>(
@@ -119,12 +120,10 @@ export function createChangeApplier(store: Store) {
     knownMessages: db.prepare<[string], { id: string }>(
       `SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
     ),
-    // Local steps (draft, queued) stay; the server's timeline replaces the rest.
+    // Local steps (draft, queued) stay; the server's timeline (stored with the row) replaces the
+    // rest, e.g. the `sent` step an outcome added.
     clearServerEvents: db.prepare(
       `DELETE FROM message_events WHERE message_id = ? AND status NOT IN ('draft', 'queued')`,
-    ),
-    addEvent: db.prepare(
-      `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
     ),
     addAttachment: db.prepare(
       `INSERT INTO message_attachments (id, message_id, kind, file_name, mime_type, size_bytes,
@@ -281,12 +280,13 @@ export function createChangeApplier(store: Store) {
       statusReason: data.rejectReason,
       sentAt: data.sentAt,
       at,
+      serverTimeline: JSON.stringify(
+        data.timeline
+          .filter((entry) => entry.status !== 'draft' && entry.status !== 'queued')
+          .map((entry) => ({ status: entry.status, at: entry.at, reason: entry.reason ?? null })),
+      ),
     });
     if (memo.knownMessages.has(data.id)) statements.clearServerEvents.run(data.id);
-    for (const entry of data.timeline) {
-      if (entry.status === 'draft' || entry.status === 'queued') continue;
-      statements.addEvent.run(data.id, entry.status, entry.at, entry.reason ?? null);
-    }
     data.attachments.forEach((attachment, index) => {
       statements.addAttachment.run(
         `${data.id}:${index}`,

@@ -453,6 +453,56 @@ describe('the sync store port: push outcomes', () => {
     expect(store.outbox.byMutationId(mutationId)?.state).toBe('applied');
   });
 
+  it("shows a sent letter's own steps and then the service's timeline, each step once", () => {
+    const sync = port();
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    const { messageId, mutationId } = queueSend(1);
+    store.mail.addEvent(messageId, 'draft', '2026-03-01T07:00:00.000Z');
+    store.mail.addEvent(messageId, 'queued', '2026-03-01T07:30:00.000Z');
+    sync.recordOutcomes([
+      { id: mutationId, seq: 1, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(store.mail.events(messageId).map((event) => event.status)).toEqual([
+      'draft',
+      'queued',
+      'sent',
+    ]);
+    const pulled = (timeline: MessageData['timeline']) =>
+      page(residentScope, [
+        {
+          op: 'upsert',
+          entity: 'message',
+          id: messageId,
+          data: message(messageId, { direction: 'outbound', timeline }),
+        },
+      ]);
+    const sent = { status: 'sent' as const, at: '2026-03-01T08:00:00.000Z' };
+    const inReview = { status: 'in_review' as const, at: '2026-03-01T08:00:00.000Z' };
+    sync.applyPage(pulled([sent, inReview]));
+    // The outcome's `sent` step gave way to the service's; the service's steps are not rows.
+    expect(store.mail.events(messageId)).toEqual([
+      { status: 'draft', at: '2026-03-01T07:00:00.000Z', reason: null },
+      { status: 'queued', at: '2026-03-01T07:30:00.000Z', reason: null },
+      { status: 'sent', at: sent.at, reason: null },
+      { status: 'in_review', at: inReview.at, reason: null },
+    ]);
+    const rejected = { status: 'rejected' as const, at: '2026-03-01T09:00:00.000Z', reason: 'x' };
+    sync.applyPage(pulled([sent, inReview, rejected]));
+    expect(store.mail.events(messageId).map((event) => [event.status, event.reason])).toEqual([
+      ['draft', null],
+      ['queued', null],
+      ['sent', null],
+      ['in_review', null],
+      ['rejected', 'x'],
+    ]);
+    const rows = store.db
+      .prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM message_events WHERE message_id = ?',
+      )
+      .get(messageId)!.n;
+    expect(rows).toBe(2);
+  });
+
   it('deletes reservations settled more than 30 days before the latest outcomes', () => {
     let now = at;
     const sync = createSyncStorePort(store, { now: () => now });

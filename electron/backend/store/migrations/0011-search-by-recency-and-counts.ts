@@ -11,6 +11,10 @@ import type { Migration } from './migration';
  * - `unread_counts`: a resident's unread inbox letters, kept by triggers on every write to
  *   `messages` (insert, delete, read, status), so the count beside every inbox page is one row
  *   read, not a walk over every unread letter (the partial index it replaces grew with them).
+ * - `messages.server_timeline_json`: the central service's timeline of a pulled letter, stored
+ *   with it as it arrives instead of as one `message_events` row per step (three row inserts and
+ *   three index entries per pulled letter). `message_events` keeps the steps this device adds
+ *   (draft, queued, a send's outcome); a letter's timeline is both, read together.
  * - `reservations_settled`: settled reservations by settle time, for the pruning that keeps the
  *   table small (electron/backend/sync/port.ts), which otherwise read every row of it.
  */
@@ -83,6 +87,9 @@ export const migration0011: Migration = {
         INSERT INTO unread_counts (resident_id, unread) VALUES (new.resident_id, 1)
           ON CONFLICT (resident_id) DO UPDATE SET unread = unread + 1;
       END;
+
+      ALTER TABLE messages ADD COLUMN server_timeline_json TEXT
+        CHECK (server_timeline_json IS NULL OR json_valid(server_timeline_json));
 
       CREATE INDEX reservations_settled ON stamp_reservations (settled_at)
         WHERE state <> 'pending';

@@ -158,8 +158,16 @@ export function createMailRepository(db: Database) {
   const addEvent = db.prepare(
     `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
   );
-  const events = db.prepare<[string], MessageEventRow>(
-    `SELECT status, at, reason FROM message_events WHERE message_id = ? ORDER BY at, id`,
+  // The device's own steps, then the service's timeline stored with the row (migration 11);
+  // at the same instant a local step comes first, as it happened first.
+  const events = db.prepare<[{ id: string }], MessageEventRow>(
+    `SELECT status, at, reason FROM (
+       SELECT status, at, reason, 0 AS source, id AS n FROM message_events
+        WHERE message_id = @id
+       UNION ALL
+       SELECT e.value ->> 'status', e.value ->> 'at', e.value ->> 'reason', 1, e.key
+         FROM messages m, json_each(m.server_timeline_json) e WHERE m.id = @id)
+     ORDER BY at, source, n`,
   );
   const unreadCount = db.prepare<[string], { n: number }>(
     `SELECT unread AS n FROM unread_counts WHERE resident_id = ?`,
@@ -231,7 +239,7 @@ export function createMailRepository(db: Database) {
     ): void {
       addEvent.run(messageId, status, at, reason);
     },
-    events: (messageId: string): MessageEventRow[] => events.all(messageId),
+    events: (messageId: string): MessageEventRow[] => events.all({ id: messageId }),
     unreadCount: (residentId: string): number => unreadCount.get(residentId)?.n ?? 0,
   };
 }
