@@ -116,6 +116,27 @@ describe('mail repository', () => {
     expect(hits('oranges')).toBe(0);
   });
 
+  it('rewrites a search row only when its text or its time changed', () => {
+    store.mail.insert(message('m1', { body: 'apples' }));
+    const indexRows = () =>
+      store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages_fts_data').get()!.n;
+    const found = (term: string) => store.mail.search('r1', term, 10).map((m) => m.id);
+    const before = indexRows();
+    // what a pull does to a letter it holds when only its status moved
+    store.db
+      .prepare(`UPDATE messages SET status = 'read', subject = subject, body = body WHERE id = ?`)
+      .run('m1');
+    expect(indexRows()).toBe(before);
+    expect(found('"apples"')).toEqual(['m1']);
+    store.db.prepare(`UPDATE messages SET body = 'pears' WHERE id = ?`).run('m1');
+    expect(found('"apples"')).toEqual([]);
+    expect(found('"pears"')).toEqual(['m1']);
+    store.db
+      .prepare(`UPDATE messages SET sort_at = '2026-02-01T00:00:00.000Z' WHERE id = ?`)
+      .run('m1');
+    expect(found('"pears"')).toEqual(['m1']);
+  });
+
   it("finds only the resident's own mail, even for words everyone uses", () => {
     store.residents.upsert({
       id: 'r2',

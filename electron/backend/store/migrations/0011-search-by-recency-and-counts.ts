@@ -7,7 +7,8 @@ import type { Migration } from './migration';
  *   out a resident's matches newest first (`ORDER BY rowid DESC`) and a search stops once it
  *   has a page, instead of collecting every match of a frequent word first. It is unique as long
  *   as two messages of the same second are not 2^30 rows apart (a device never holds that many).
- *   It changes with `sort_at` (a draft sent), so the index follows `sort_at` too.
+ *   It changes with `sort_at` (a draft sent), so the index follows `sort_at` too, and is
+ *   rewritten only when its key or text really changed.
  * - `unread_counts`: a resident's unread inbox letters, kept by triggers on every write to
  *   `messages` (insert, delete, read, status), so the count beside every inbox page is one row
  *   read, not a walk over every unread letter (the partial index it replaces grew with them).
@@ -45,8 +46,12 @@ export const migration0011: Migration = {
         INSERT INTO messages_fts (messages_fts, rowid, resident_id, subject, body)
           VALUES ('delete', old.search_key, old.resident_id, old.subject, old.body);
       END;
+      -- Only when what the index holds changed: a pull rewrites subject and body of a letter it
+      -- holds at every status change, and a send moves sort_at without touching the text.
       CREATE TRIGGER messages_fts_update
         AFTER UPDATE OF resident_id, subject, body, sort_at ON messages
+        WHEN old.search_key IS NOT new.search_key OR old.resident_id IS NOT new.resident_id
+          OR old.subject IS NOT new.subject OR old.body IS NOT new.body
       BEGIN
         INSERT INTO messages_fts (messages_fts, rowid, resident_id, subject, body)
           VALUES ('delete', old.search_key, old.resident_id, old.subject, old.body);
