@@ -39,7 +39,8 @@ const seeded = await seedCentral(storage, {
 const documents = await storage.all<{ entity: string; entity_id: string; data: string }>(
   "SELECT entity, entity_id, data FROM changes WHERE op = 'upsert' ORDER BY position",
 );
-const codes = await enrollCodes(storage, seeded.facilityId, ROUNDS * 3);
+// Kiosks of the residents' unit: a kiosk holds the mail of the residents who sign in there only.
+const codes = await enrollCodes(storage, seeded.facilityId, ROUNDS * 3, seeded.housingUnitId);
 await storage.close();
 report.note(
   `central: ${MAILS} mails over ${RESIDENTS} residents, ${documents.length} changes in all`,

@@ -116,6 +116,27 @@ describe('mail repository', () => {
     expect(hits('oranges')).toBe(0);
   });
 
+  it('rewrites a search row only when its text or its time changed', () => {
+    store.mail.insert(message('m1', { body: 'apples' }));
+    const indexRows = () =>
+      store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages_fts_data').get()!.n;
+    const found = (term: string) => store.mail.search('r1', term, 10).map((m) => m.id);
+    const before = indexRows();
+    // what a pull does to a letter it holds when only its status moved
+    store.db
+      .prepare(`UPDATE messages SET status = 'read', subject = subject, body = body WHERE id = ?`)
+      .run('m1');
+    expect(indexRows()).toBe(before);
+    expect(found('"apples"')).toEqual(['m1']);
+    store.db.prepare(`UPDATE messages SET body = 'pears' WHERE id = ?`).run('m1');
+    expect(found('"apples"')).toEqual([]);
+    expect(found('"pears"')).toEqual(['m1']);
+    store.db
+      .prepare(`UPDATE messages SET sort_at = '2026-02-01T00:00:00.000Z' WHERE id = ?`)
+      .run('m1');
+    expect(found('"pears"')).toEqual(['m1']);
+  });
+
   it("finds only the resident's own mail, even for words everyone uses", () => {
     store.residents.upsert({
       id: 'r2',
@@ -183,6 +204,109 @@ describe('mail repository', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('searches in list order when mail is sent later, within a second and across seconds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // milliseconds over three seconds: many rows share a second, in any insert order
+            ms: fc.integer({ min: 0, max: 2999 }),
+            // a draft sent later moves to its send time (sort_at), which the index follows
+            sentAtMs: fc.option(fc.integer({ min: 0, max: 2999 })),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.integer({ min: 1, max: 8 }),
+        (rows, limit) => {
+          store.db.exec('DELETE FROM messages');
+          const when = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+          rows.forEach((row, i) => {
+            const id = `m${String(i).padStart(2, '0')}`;
+            const outbound = row.sentAtMs !== null;
+            store.mail.insert(
+              message(id, {
+                direction: outbound ? 'outbound' : 'inbound',
+                status: outbound ? 'draft' : 'delivered',
+                body: 'birthday cake',
+                sortAt: when(row.ms),
+              }),
+            );
+            if (row.sentAtMs !== null)
+              store.mail.setStatus({
+                id,
+                status: 'queued',
+                reason: null,
+                stampCost: 1,
+                sentAt: when(row.sentAtMs),
+                at: when(row.sentAtMs),
+              });
+          });
+          const expected = store.db
+            .prepare<[number], { id: string }>(
+              `SELECT id FROM messages ORDER BY sort_at DESC, id DESC LIMIT ?`,
+            )
+            .all(limit)
+            .map((row) => row.id);
+          expect(store.mail.search('r1', '"birthday"*', limit).map((m) => m.id)).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps the unread count in step with every write to a letter', () => {
+    type Step =
+      | { op: 'insert'; inbound: boolean; read: boolean }
+      | { op: 'read' | 'delete' | 'refuse' | 'reupsert'; index: number };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ op: fc.constant('insert' as const), inbound: fc.boolean(), read: fc.boolean() }),
+      fc.record({
+        op: fc.constantFrom('read' as const, 'delete' as const, 'refuse' as const),
+        index: fc.nat(30),
+      }),
+      fc.record({ op: fc.constant('reupsert' as const), index: fc.nat(30) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        store.db.exec('DELETE FROM messages');
+        const ids: string[] = [];
+        steps.forEach((s, i) => {
+          if (s.op === 'insert') {
+            ids.push(`m${i}`);
+            store.mail.insert(
+              message(`m${i}`, {
+                direction: s.inbound ? 'inbound' : 'outbound',
+                status: s.inbound ? 'delivered' : 'queued',
+                readAt: s.read ? at : null,
+              }),
+            );
+            return;
+          }
+          const id = ids[s.index % Math.max(1, ids.length)];
+          if (!id) return;
+          if (s.op === 'read') store.mail.markRead(id, at);
+          if (s.op === 'delete') store.db.prepare('DELETE FROM messages WHERE id = ?').run(id);
+          // a refused send goes back to drafts: never in the inbox either way
+          if (s.op === 'refuse')
+            store.db.prepare(`UPDATE messages SET status = 'draft' WHERE id = ?`).run(id);
+          // a pull upserts a letter it holds already (status and read time rewritten)
+          if (s.op === 'reupsert')
+            store.db
+              .prepare(`UPDATE messages SET status = status, read_at = read_at WHERE id = ?`)
+              .run(id);
+        });
+        const counted = store.db
+          .prepare<[], { n: number }>(
+            `SELECT count(*) AS n FROM messages
+              WHERE resident_id = 'r1' AND folder = 'inbox' AND read_at IS NULL`,
+          )
+          .get()!.n;
+        expect(store.mail.unreadCount('r1')).toBe(counted);
+      }),
+      { numRuns: 80 },
     );
   });
 

@@ -49,6 +49,8 @@ const OWNERS: Record<string, string> = {
   tickets: 'tickets',
   ticket_messages: 'tickets',
 };
+/** Kept by triggers on their source table alone (migration 11): no statement may write them. */
+const KEPT_BY_TRIGGERS = ['unread_counts'];
 const CASH_JOURNAL = 'electron/backend/devices/credit-journal.ts';
 // the device store's own `cash_` tables are listed; the other `cash_` tables are the journal's
 const ownerFile = (table: string): string | undefined =>
@@ -159,14 +161,18 @@ describe('one write path per device table', () => {
 
   it('knows the owner of every table a migrated store and the cash journal hold', () => {
     expect(tables.length).toBeGreaterThan(30);
-    expect(tables.filter((table) => ownerFile(table) === undefined)).toEqual([]);
+    expect(
+      tables.filter((table) => ownerFile(table) === undefined && !KEPT_BY_TRIGGERS.includes(table)),
+    ).toEqual([]);
     // A table renamed or dropped leaves no stale owner behind.
     expect(Object.keys(OWNERS).filter((table) => !tables.includes(table))).toEqual([]);
   });
 
   it('finds each table written in its owner (the scanner sees the repositories)', () => {
     const unwritten = tables.filter(
-      (table) => !writes.some((write) => write.table === table && write.file === ownerFile(table)),
+      (table) =>
+        !KEPT_BY_TRIGGERS.includes(table) &&
+        !writes.some((write) => write.table === table && write.file === ownerFile(table)),
     );
     expect(unwritten).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { createStore, enqueueMutation, openStore, type Store } from '../store';
 import { TEST_STORE_KEY } from '../testing/store-key';
 import { tempDir } from '../testing/temp-dir';
 import { contactId, localPinHash, type Touched } from './apply';
+import { HISTORY_KEPT } from '../store/repositories/stamps';
 import { createSyncStorePort } from './port';
 
 const at = '2026-03-01T10:00:00.000Z';
@@ -481,6 +482,56 @@ describe('the sync store port: push outcomes', () => {
     expect(store.outbox.byMutationId(mutationId)?.state).toBe('applied');
   });
 
+  it("shows a sent letter's own steps and then the service's timeline, each step once", () => {
+    const sync = port();
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    const { messageId, mutationId } = queueSend(1);
+    store.mail.addEvent(messageId, 'draft', '2026-03-01T07:00:00.000Z');
+    store.mail.addEvent(messageId, 'queued', '2026-03-01T07:30:00.000Z');
+    sync.recordOutcomes([
+      { id: mutationId, seq: 1, status: 'applied', outcome: { status: 'applied' } },
+    ]);
+    expect(store.mail.events(messageId).map((event) => event.status)).toEqual([
+      'draft',
+      'queued',
+      'sent',
+    ]);
+    const pulled = (timeline: MessageData['timeline']) =>
+      page(residentScope, [
+        {
+          op: 'upsert',
+          entity: 'message',
+          id: messageId,
+          data: message(messageId, { direction: 'outbound', timeline }),
+        },
+      ]);
+    const sent = { status: 'sent' as const, at: '2026-03-01T08:00:00.000Z' };
+    const inReview = { status: 'in_review' as const, at: '2026-03-01T08:00:00.000Z' };
+    sync.applyPage(pulled([sent, inReview]));
+    // The outcome's `sent` step gave way to the service's; the service's steps are not rows.
+    expect(store.mail.events(messageId)).toEqual([
+      { status: 'draft', at: '2026-03-01T07:00:00.000Z', reason: null },
+      { status: 'queued', at: '2026-03-01T07:30:00.000Z', reason: null },
+      { status: 'sent', at: sent.at, reason: null },
+      { status: 'in_review', at: inReview.at, reason: null },
+    ]);
+    const rejected = { status: 'rejected' as const, at: '2026-03-01T09:00:00.000Z', reason: 'x' };
+    sync.applyPage(pulled([sent, inReview, rejected]));
+    expect(store.mail.events(messageId).map((event) => [event.status, event.reason])).toEqual([
+      ['draft', null],
+      ['queued', null],
+      ['sent', null],
+      ['in_review', null],
+      ['rejected', 'x'],
+    ]);
+    const rows = store.db
+      .prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM message_events WHERE message_id = ?',
+      )
+      .get(messageId)!.n;
+    expect(rows).toBe(2);
+  });
+
   it('deletes reservations settled more than 30 days before the latest outcomes', () => {
     let now = at;
     const sync = createSyncStorePort(store, { now: () => now });
@@ -498,6 +549,66 @@ describe('the sync store port: push outcomes', () => {
     ]);
     expect(count()).toBe(1); // the second one, settled just now
     expect(store.stamps.reserved('r1')).toBe(0);
+
+    // An unsettled send is never pruned, however old: its stamps stay held.
+    const unsettled = queueSend(2);
+    now = new Date(Date.parse(at) + 400 * 86_400_000).toISOString();
+    sync.recordOutcomes([]);
+    expect(count()).toBe(1);
+    expect(store.stamps.pendingReservations('r1').map((r) => r.mutationId)).toEqual([
+      unsettled.mutationId,
+    ]);
+    expect(store.stamps.reserved('r1')).toBe(2);
+  });
+
+  it(`keeps the newest ${HISTORY_KEPT} stamp history entries of a resident and every pending one`, () => {
+    const sync = port();
+    sync.applyPage(page(unitScope, [residentChange(serverPinHash('2468'))]));
+    // An unsettled send from long before every ledger entry below.
+    const unsent = queueSend(1);
+    const minute = (n: number) => new Date(Date.parse(at) + n * 60_000).toISOString();
+    const purchase = (n: number): Unpositioned => ({
+      op: 'upsert',
+      entity: 'ledger_entry',
+      id: `l${String(n).padStart(3, '0')}`,
+      data: {
+        id: `l${String(n).padStart(3, '0')}`,
+        residentId: 'r1',
+        account: 'stamps',
+        customerId: null,
+        amount: 1,
+        kind: 'stamp_purchase',
+        reference: `p${n}`,
+        createdAt: minute(n),
+      },
+    });
+    const account: Unpositioned = {
+      op: 'upsert',
+      entity: 'account',
+      id: 'r1',
+      data: { id: 'r1', stamps: 130, spendableCents: 0 },
+    };
+    const entries = Array.from({ length: 130 }, (_, n) => purchase(n + 1));
+    sync.applyPage(page(residentScope, [...entries.slice(0, 60), account]));
+    expect(store.stamps.history('r1', 200)).toHaveLength(61); // fewer than kept: nothing goes
+    sync.applyPage(page(residentScope, entries.slice(60)));
+
+    const kept = store.stamps.history('r1', 200);
+    const newest = entries.slice(-HISTORY_KEPT).map((entry) => entry.id);
+    expect(kept.map((row) => row.id)).toEqual([...newest.reverse(), unsent.mutationId]);
+    // What the screen shows (the newest 50) is what it showed before plus what arrived since.
+    expect(store.stamps.history('r1', 50).map((row) => row.id)).toEqual(
+      entries
+        .slice(-50)
+        .map((entry) => entry.id)
+        .reverse(),
+    );
+    // The balance is the service's, and the unsettled send still holds its stamp.
+    expect(store.stamps.confirmed('r1')).toBe(130);
+    expect(store.stamps.reserved('r1')).toBe(1);
+    // Pulled again (a page re-sent after a lost answer), pruned entries come back and go again.
+    sync.applyPage(page(residentScope, entries.slice(0, 10)));
+    expect(store.stamps.history('r1', 200).map((row) => row.id)).toEqual(kept.map((row) => row.id));
   });
 
   it('after a server restore, forgets cursors and re-queues what the old server had acknowledged', () => {

@@ -111,6 +111,8 @@ export function createSyncStorePort(store: Store, options: StorePortOptions): Sy
       const touched = emptyTouched();
       store.transaction(() => {
         apply(page.changes, page.scope, at, touched);
+        // A resident's ledger arrives in their scope: their history is trimmed as it grows.
+        if (page.scope.kind === 'resident') store.stamps.pruneHistory(page.scope.id);
         store.sync.saveCursor(scopeKey(page.scope), page.cursor, at);
       });
       tell(touched);

@@ -8,6 +8,7 @@ import { migration0007 } from './0007-pinned-key-and-indexes';
 import { migration0008 } from './0008-least-data';
 import { migration0009 } from './0009-typed-outbox';
 import { migration0010 } from './0010-cash-purposes';
+import { migration0011 } from './0011-search-by-recency-and-counts';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 // the list above is not empty

@@ -69,6 +69,30 @@ function toMessage<T extends MessageRow>(row: Raw<T>): T {
   return { ...row, ecard: row.ecard === 1 } as T;
 }
 
+/** The order of every mail list, as SQL sorts it: `sort_at DESC, id DESC` (binary text). */
+const newestFirst = (a: MailCursor, b: MailCursor) =>
+  a.sortAt === b.sortAt ? (a.id < b.id ? 1 : -1) : a.sortAt < b.sortAt ? 1 : -1;
+
+/**
+ * The first `limit` rows in list order, from rows that arrive by second of `sortAt`, newest
+ * first, in any order within a second: reads on to the end of the second of the last row kept,
+ * then sorts what it read. Rows of older seconds are never read.
+ */
+function newestPage<T extends MailCursor & { second: number }>(
+  bySecond: Iterable<T>,
+  limit: number,
+): Omit<T, 'second'>[] {
+  const read: T[] = [];
+  for (const row of bySecond) {
+    if (read.length >= limit && row.second !== read[read.length - 1]!.second) break;
+    read.push(row);
+  }
+  return read
+    .sort(newestFirst)
+    .slice(0, limit)
+    .map(({ second: _second, ...row }) => row);
+}
+
 export function createMailRepository(db: Database) {
   const insert = db.prepare(
     `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
@@ -87,21 +111,14 @@ export function createMailRepository(db: Database) {
         AND (m.sort_at, m.id) < (?, ?)
       ORDER BY m.sort_at DESC, m.id DESC LIMIT ?`,
   );
-  // Stops at the page: each folder a search covers (drafts are never searched) is walked newest
-  // first along its index, keeping the rows that match, until it has a page; the two pages are
-  // then merged. Matching every row of a large mailbox and sorting them all is never needed.
-  const newestMatches = (folder: 'inbox' | 'sent') =>
-    `SELECT * FROM (SELECT ${listColumns} FROM messages m
-      WHERE m.resident_id = @residentId AND m.folder = '${folder}' AND m.seq IN hits
-      ORDER BY m.sort_at DESC, m.id DESC LIMIT @limit)`;
-  const search = db.prepare<
-    [{ expression: string; residentId: string; limit: number }],
-    Raw<MessageListRow>
-  >(
-    `WITH hits(seq) AS MATERIALIZED (
-       SELECT rowid FROM messages_fts WHERE messages_fts MATCH @expression)
-     ${newestMatches('inbox')} UNION ALL ${newestMatches('sent')}
-     ORDER BY sortAt DESC, id DESC LIMIT @limit`,
+  // Matches newest first: the full-text index is keyed by `search_key` (the second of `sort_at`,
+  // then `seq`; migration 11), so FTS5 walks the resident's matches in that order and the caller
+  // stops reading once it has a page. Drafts are never searched.
+  const search = db.prepare<[{ expression: string }], Raw<MessageListRow> & { second: number }>(
+    `SELECT ${listColumns}, m.search_key >> 30 AS second
+       FROM messages_fts f JOIN messages m ON m.search_key = f.rowid
+      WHERE messages_fts MATCH @expression AND m.folder <> 'drafts'
+      ORDER BY f.rowid DESC`,
   );
   const byId = db.prepare<[string], Raw<MessageListRow>>(
     `SELECT ${listColumns} FROM messages m WHERE m.id = ?`,
@@ -141,28 +158,36 @@ export function createMailRepository(db: Database) {
   const addEvent = db.prepare(
     `INSERT INTO message_events (message_id, status, at, reason) VALUES (?, ?, ?, ?)`,
   );
-  const events = db.prepare<[string], MessageEventRow>(
-    `SELECT status, at, reason FROM message_events WHERE message_id = ? ORDER BY at, id`,
+  // The device's own steps, then the service's timeline stored with the row (migration 11);
+  // at the same instant a local step comes first, as it happened first.
+  const events = db.prepare<[{ id: string }], MessageEventRow>(
+    `SELECT status, at, reason FROM (
+       SELECT status, at, reason, 0 AS source, id AS n FROM message_events
+        WHERE message_id = @id
+       UNION ALL
+       SELECT e.value ->> 'status', e.value ->> 'at', e.value ->> 'reason', 1, e.key
+         FROM messages m, json_each(m.server_timeline_json) e WHERE m.id = @id)
+     ORDER BY at, source, n`,
   );
   const unreadCount = db.prepare<[string], { n: number }>(
-    `SELECT count(*) AS n FROM messages
-      WHERE resident_id = ? AND folder = 'inbox' AND read_at IS NULL`,
+    `SELECT unread AS n FROM unread_counts WHERE resident_id = ?`,
   );
   const upsertServer = db.prepare(
     `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
        reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
-       sent_at, updated_at)
+       sent_at, updated_at, server_timeline_json)
      VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, NULL,
        @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt,
-       @updatedAt)
+       @updatedAt, @serverTimeline)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, subject = excluded.subject,
        body = excluded.body, stamp_cost = excluded.stamp_cost,
        prepaid_reply_stamps = excluded.prepaid_reply_stamps,
        read_at = coalesce(messages.read_at, excluded.read_at),
        status_reason = excluded.status_reason, sent_at = excluded.sent_at,
-       updated_at = excluded.updated_at`,
+       updated_at = excluded.updated_at, server_timeline_json = excluded.server_timeline_json`,
   );
-  // Local steps (draft, queued) stay; the server's timeline replaces the rest.
+  // Local steps (draft, queued) stay; the server's timeline (stored with the row) replaces the
+  // rest, e.g. the `sent` step an outcome added.
   const clearServerEvents = db.prepare(
     `DELETE FROM message_events WHERE message_id = ? AND status NOT IN ('draft', 'queued')`,
   );
@@ -224,7 +249,9 @@ export function createMailRepository(db: Database) {
     search(residentId: string, terms: string, limit: number): MessageListRow[] {
       const owner = `"${residentId.replaceAll('"', '""')}"`;
       const expression = `resident_id : ${owner} AND {subject body} : (${terms})`;
-      return search.all({ expression, residentId, limit }).map(toMessage);
+      return newestPage(search.iterate({ expression }), limit).map((row) =>
+        toMessage<MessageListRow>(row),
+      );
     },
     byId(id: string): MessageListRow | undefined {
       const row = byId.get(id);
@@ -263,7 +290,7 @@ export function createMailRepository(db: Database) {
     ): void {
       addEvent.run(messageId, status, at, reason);
     },
-    events: (messageId: string): MessageEventRow[] => events.all(messageId),
+    events: (messageId: string): MessageEventRow[] => events.all({ id: messageId }),
     unreadCount: (residentId: string): number => unreadCount.get(residentId)?.n ?? 0,
     /** Which of these messages are stored. */
     stored(ids: readonly string[]): Set<string> {
@@ -271,8 +298,9 @@ export function createMailRepository(db: Database) {
       return new Set(stored.all(JSON.stringify(ids)).map((row) => row.id));
     },
     /**
-     * A pulled message with its server timeline and attachments. `wasStored`: the message was
-     * here before, so its server steps are replaced rather than added to.
+     * A pulled message with its server timeline (one JSON column, not a row per step) and
+     * attachments. `wasStored`: the message was here before, so steps an outcome added locally
+     * give way to the server's.
      */
     applyServerMessage(
       message: ServerMessageRow,
@@ -280,9 +308,12 @@ export function createMailRepository(db: Database) {
       attachments: readonly AttachmentRow[],
       wasStored: boolean,
     ): void {
-      upsertServer.run({ ...message, ecard: message.ecard ? 1 : 0 });
+      upsertServer.run({
+        ...message,
+        ecard: message.ecard ? 1 : 0,
+        serverTimeline: JSON.stringify(timeline),
+      });
       if (wasStored) clearServerEvents.run(message.id);
-      for (const step of timeline) addEvent.run(message.id, step.status, step.at, step.reason);
       for (const attachment of attachments) addServerAttachment.run(attachment);
     },
     /** Deletes a message (its search row goes by trigger); returns the bytes it named. */

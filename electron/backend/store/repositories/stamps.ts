@@ -60,6 +60,14 @@ export interface StampPurchaseRow {
   createdAt: string;
 }
 
+/**
+ * Settled stamp history kept per resident: the largest page `stamps.history` returns (100; the
+ * stamps screen shows the newest 50 and pages no further). Pending entries are always kept (they
+ * settle later), and nothing of the balance is read from history: the confirmed balance comes
+ * from the central service and pending spends from reservations.
+ */
+export const HISTORY_KEPT = 100;
+
 export function createStampsRepository(db: Database) {
   const confirmed = db.prepare<[string], { confirmed: number }>(
     `SELECT confirmed FROM stamp_balances WHERE resident_id = ?`,
@@ -116,6 +124,15 @@ export function createStampsRepository(db: Database) {
     `SELECT ${historyColumns} FROM stamp_history WHERE resident_id = ? AND (at, id) < (?, ?)
       ORDER BY at DESC, id DESC LIMIT ?`,
   );
+  // Older than the resident's HISTORY_KEPT-th newest entry (none when they have fewer).
+  const pruneHistory = db.prepare(
+    `DELETE FROM stamp_history WHERE resident_id = @residentId AND status <> 'pending'
+        AND (at, id) < (SELECT at, id FROM stamp_history WHERE resident_id = @residentId
+                         ORDER BY at DESC, id DESC LIMIT 1 OFFSET @kept - 1)`,
+  );
+  const pruneSettled = db.prepare(
+    `DELETE FROM stamp_reservations WHERE state <> 'pending' AND settled_at < ?`,
+  );
   const addPurchase = db.prepare(
     `INSERT INTO stamp_purchases (id, resident_id, bundle_id, stamps, price_cents, promotion_id,
        payment_kind, card_brand, card_last4, card_token, cash_session_id, status, created_at)
@@ -159,9 +176,6 @@ export function createStampsRepository(db: Database) {
   const settleReservations = db.prepare(
     `UPDATE stamp_reservations SET state = ?, settled_at = ?
       WHERE mutation_id = ? AND state = 'pending'`,
-  );
-  const pruneReservations = db.prepare(
-    `DELETE FROM stamp_reservations WHERE state <> 'pending' AND settled_at < ?`,
   );
   const settlePurchase = db.prepare(
     `UPDATE stamp_purchases SET status = ? WHERE id = ? AND status = 'pending'`,
@@ -212,8 +226,6 @@ export function createStampsRepository(db: Database) {
     settleReservations(mutationId: string, state: 'confirmed' | 'released', at: string): void {
       settleReservations.run(state, at, mutationId);
     },
-    /** Deletes reservations settled before `before`. */
-    pruneSettledReservations: (before: string): void => void pruneReservations.run(before),
     settlePurchase(id: string, status: Exclude<PaymentStatus, 'pending'>): void {
       settlePurchase.run(status, id);
     },
@@ -222,6 +234,11 @@ export function createStampsRepository(db: Database) {
         ? historyNext.all(residentId, before.at, before.id, limit)
         : historyFirst.all(residentId, limit);
     },
+    /** Deletes the resident's settled history beyond the newest HISTORY_KEPT entries. */
+    pruneHistory: (residentId: string): number =>
+      pruneHistory.run({ residentId, kept: HISTORY_KEPT }).changes,
+    /** Deletes confirmed and released reservations settled before `before` (ISO instant). */
+    pruneSettledReservations: (before: string): number => pruneSettled.run(before).changes,
     addPurchase: (purchase: StampPurchaseRow): void => void addPurchase.run(purchase),
     /** Confirmed spendable cents, and cents held by pending purchases paid from the account. */
     spendable: (residentId: string): { confirmed: number; reserved: number } => ({
