@@ -98,7 +98,14 @@ async function prepareEngine(
   const pullers: Engine['pullers'] = [];
   // Enrolled in the database (the service's own enrollment), not over HTTP: the enroll door is
   // rate-limited per address, and every device here comes from 127.0.0.1.
-  for (const code of await enrollCodes(storage, seeded.facilityId, PULL_DEVICES)) {
+  // Kiosks of the large resident's housing unit: each pull reads a page of the facility and one
+  // of the resident, as a unit kiosk does.
+  for (const code of await enrollCodes(
+    storage,
+    seeded.facilityId,
+    PULL_DEVICES,
+    seeded.housingUnitId,
+  )) {
     const device = new TestDevice('http://unused');
     // Parsed as the enroll route parses it (the schema normalizes the code a person typed).
     const input = EnrollRequestSchema.parse({
@@ -129,7 +136,7 @@ async function prepareEngine(
     heavyResident: seeded.residentIds[0]!,
     pullers,
   };
-  // One real pull proves the body is an empty delta the service accepts.
+  // One real pull proves the body is an empty delta of two pages the service answers.
   const central = await startCentral(engine, 1);
   try {
     const puller = pullers[0]!;
@@ -142,7 +149,8 @@ async function prepareEngine(
       body: puller.body.toString(),
     });
     const body = (await answer.json()) as { pages?: { changes: unknown[] }[] };
-    if (answer.status !== 200 || body.pages?.some((page) => page.changes.length > 0))
+    const pages = body.pages ?? [];
+    if (answer.status !== 200 || pages.length !== 2 || pages.some((p) => p.changes.length > 0))
       throw new Error(`empty-delta pull answered ${answer.status}: ${JSON.stringify(body)}`);
   } finally {
     await central.stop();

@@ -22,6 +22,8 @@ const clock = () => new Date();
 
 export interface SeededCentral {
   facilityId: string;
+  /** The housing unit every resident lives in. */
+  housingUnitId: string;
   residentIds: string[];
   customerId: string;
 }
@@ -93,7 +95,7 @@ export async function seedCentral(
       }
     });
   }
-  return { facilityId, residentIds, customerId };
+  return { facilityId, housingUnitId, residentIds, customerId };
 }
 
 export interface Child {
@@ -167,17 +169,23 @@ export async function runChild<T>(
   return JSON.parse(last) as T;
 }
 
-/** Enrollment codes made in the database before the service starts, as `central enroll-code` does. */
+/**
+ * Enrollment codes made in the database before the service starts, as `central enroll-code` does:
+ * kiosk codes, for the housing unit `housingUnitId` when given (such a kiosk reads the residents
+ * of its unit).
+ */
 export async function enrollCodes(
   storage: Storage,
   facilityId: string,
   count: number,
+  housingUnitId?: string,
 ): Promise<string[]> {
   const codes: string[] = [];
   for (let n = 0; n < count; n += 1) {
     const made = await createEnrollCode(storage, clock, {
       facilityId,
       profile: 'kiosk',
+      housingUnitId,
       validHours: 2,
     });
     codes.push(made.code);
