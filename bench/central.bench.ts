@@ -16,8 +16,8 @@
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
  * run (default 5, after 2 s of warm-up load that is not measured), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), CENTRAL_BENCH_ONLY to measure only the runs
- * whose name contains one of its comma-separated words, case aside (e.g. "sqlite, session" or
- * "push postgresql"; the pushes are named "push SQLite" and "push PostgreSQL").
+ * whose name contains one of its semicolon-separated parts, case aside (e.g. "SQLite, session;
+ * push" for the SQLite session pulls and both pushes, named "push SQLite" and "push PostgreSQL").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,12 +54,12 @@ const PUSH_DEVICES = 8;
 const PUSH_BATCH = 250;
 const nodeArgs = process.env.CENTRAL_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const only = (process.env.CENTRAL_BENCH_ONLY ?? '')
-  .split(',')
-  .map((word) => word.trim().toLowerCase())
+  .split(';')
+  .map((part) => part.trim().toLowerCase())
   .filter(Boolean);
 /** Whether the run named `name` is measured (every run without CENTRAL_BENCH_ONLY). */
 const selected = (name: string) =>
-  only.length === 0 || only.some((word) => name.toLowerCase().includes(word));
+  only.length === 0 || only.some((part) => name.toLowerCase().includes(part));
 
 const report = createReport('central');
 const dir = mkdtempSync(join(tmpdir(), 'homeline-central-bench-'));
