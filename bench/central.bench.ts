@@ -20,7 +20,7 @@
  * push" for the SQLite session pulls and both pushes, named "push SQLite" and "push PostgreSQL").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -450,8 +450,11 @@ try {
       record(run.key, measured);
       report.note(
         `round ${round + 1} ${run.key}: ${measured.rate.toFixed(0)} req/s p99 ${measured.p99} ms, ` +
-          `CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req, ${measured.errors} errors, ` +
-          `${(measured.macShare * 100).toFixed(0)}% MACed; hello ${hello.at(-1)!.rate.toFixed(0)} req/s`,
+          // With several processes the pid is the cluster's primary, which serves nothing.
+          (run.processes === 1 ? `CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req, ` : '') +
+          `${measured.errors} errors, ` +
+          `${(measured.macShare * 100).toFixed(0)}% MACed; hello ${hello.at(-1)!.rate.toFixed(0)} req/s; ` +
+          `load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
