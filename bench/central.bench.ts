@@ -15,10 +15,12 @@
  *     counter's row lock (sampled from pg_stat_activity every 5 ms).
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
  * run (default 5, after 2 s of warm-up load that is not measured), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
- * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), CENTRAL_BENCH_ONLY to measure only the runs
+ * whose name contains one of its semicolon-separated parts, case aside (e.g. "SQLite, session;
+ * push" for the SQLite session pulls and both pushes, named "push SQLite" and "push PostgreSQL").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -51,6 +53,13 @@ const PUSH_TOTAL = 10_000;
 const PUSH_DEVICES = 8;
 const PUSH_BATCH = 250;
 const nodeArgs = process.env.CENTRAL_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const only = (process.env.CENTRAL_BENCH_ONLY ?? '')
+  .split(';')
+  .map((part) => part.trim().toLowerCase())
+  .filter(Boolean);
+/** Whether the run named `name` is measured (every run without CENTRAL_BENCH_ONLY). */
+const selected = (name: string) =>
+  only.length === 0 || only.some((part) => name.toLowerCase().includes(part));
 
 const report = createReport('central');
 const dir = mkdtempSync(join(tmpdir(), 'homeline-central-bench-'));
@@ -89,7 +98,14 @@ async function prepareEngine(
   const pullers: Engine['pullers'] = [];
   // Enrolled in the database (the service's own enrollment), not over HTTP: the enroll door is
   // rate-limited per address, and every device here comes from 127.0.0.1.
-  for (const code of await enrollCodes(storage, seeded.facilityId, PULL_DEVICES)) {
+  // Kiosks of the large resident's housing unit: each pull reads a page of the facility and one
+  // of the resident, as a unit kiosk does.
+  for (const code of await enrollCodes(
+    storage,
+    seeded.facilityId,
+    PULL_DEVICES,
+    seeded.housingUnitId,
+  )) {
     const device = new TestDevice('http://unused');
     // Parsed as the enroll route parses it (the schema normalizes the code a person typed).
     const input = EnrollRequestSchema.parse({
@@ -120,7 +136,7 @@ async function prepareEngine(
     heavyResident: seeded.residentIds[0]!,
     pullers,
   };
-  // One real pull proves the body is an empty delta the service accepts.
+  // One real pull proves the body is an empty delta of two pages the service answers.
   const central = await startCentral(engine, 1);
   try {
     const puller = pullers[0]!;
@@ -133,7 +149,8 @@ async function prepareEngine(
       body: puller.body.toString(),
     });
     const body = (await answer.json()) as { pages?: { changes: unknown[] }[] };
-    if (answer.status !== 200 || body.pages?.some((page) => page.changes.length > 0))
+    const pages = body.pages ?? [];
+    if (answer.status !== 200 || pages.length !== 2 || pages.some((p) => p.changes.length > 0))
       throw new Error(`empty-delta pull answered ${answer.status}: ${JSON.stringify(body)}`);
   } finally {
     await central.stop();
@@ -373,42 +390,71 @@ const nextSeq = (deviceId: string) => {
   return seq;
 };
 
+type EngineName = Engine['name'];
+interface Run {
+  key: string;
+  engine: EngineName;
+  processes: number;
+  auth: Auth;
+}
+const allRuns: Run[] = [
+  { key: 'SQLite, signed', engine: 'SQLite', processes: 1, auth: 'signed' },
+  { key: 'SQLite, session', engine: 'SQLite', processes: 1, auth: 'session' },
+  { key: 'PostgreSQL, signed', engine: 'PostgreSQL', processes: 1, auth: 'signed' },
+  { key: 'PostgreSQL, session', engine: 'PostgreSQL', processes: 1, auth: 'session' },
+  ...[2, 3].map((processes): Run => ({
+    key: `PostgreSQL, session, ${processes} processes`,
+    engine: 'PostgreSQL',
+    processes,
+    auth: 'session',
+  })),
+];
+const runs = allRuns.filter((run) => selected(run.key));
+const pushes = (['SQLite', 'PostgreSQL'] as const).filter((name) => selected(`push ${name}`));
+const needed = (name: EngineName) =>
+  pushes.includes(name) || runs.some((run) => run.engine === name);
+if (runs.length === 0 && pushes.length === 0)
+  throw new Error(`CENTRAL_BENCH_ONLY="${process.env.CENTRAL_BENCH_ONLY}" selects no run`);
+
 try {
-  const sqlite = await prepareEngine('SQLite', ['--db', join(dir, 'central.db')], () =>
-    openSqliteStorage(join(dir, 'central.db')),
-  );
-  const postgresUrl = await postgres.createDatabase();
-  const postgresql = await prepareEngine('PostgreSQL', ['--postgres', postgresUrl], () =>
-    openPostgresStorage(postgresUrl),
-  );
+  const engines = new Map<EngineName, { engine: Engine; databaseUrl: string | null }>();
+  if (needed('SQLite')) {
+    const file = join(dir, 'central.db');
+    engines.set('SQLite', {
+      engine: await prepareEngine('SQLite', ['--db', file], () => openSqliteStorage(file)),
+      databaseUrl: null,
+    });
+  }
+  if (needed('PostgreSQL')) {
+    const url = await postgres.createDatabase();
+    engines.set('PostgreSQL', {
+      engine: await prepareEngine('PostgreSQL', ['--postgres', url], () =>
+        openPostgresStorage(url),
+      ),
+      databaseUrl: url,
+    });
+  }
+  const engineOf = (name: EngineName) => engines.get(name)!;
   const hello: Load[] = [];
   const pulls = new Map<string, Load[]>();
   const record = (key: string, value: Load) => pulls.set(key, [...(pulls.get(key) ?? []), value]);
-  const runs: { key: string; engine: Engine; processes: number; auth: Auth }[] = [
-    { key: 'SQLite, signed', engine: sqlite, processes: 1, auth: 'signed' },
-    { key: 'SQLite, session', engine: sqlite, processes: 1, auth: 'session' },
-    { key: 'PostgreSQL, signed', engine: postgresql, processes: 1, auth: 'signed' },
-    { key: 'PostgreSQL, session', engine: postgresql, processes: 1, auth: 'session' },
-    ...[2, 3].map((processes) => ({
-      key: `PostgreSQL, session, ${processes} processes`,
-      engine: postgresql,
-      processes,
-      auth: 'session' as const,
-    })),
-  ];
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const run of runs) {
       const peer = await startChild('bench/peers/fastify-hello.ts', [], /on (http:\S+)/);
       hello.push(await load(peer.ready, peer.process.pid!, null));
       await peer.stop();
-      const central = await startCentral(run.engine, run.processes);
-      const measured = await load(central.ready, central.process.pid!, run.engine, run.auth);
+      const { engine } = engineOf(run.engine);
+      const central = await startCentral(engine, run.processes);
+      const measured = await load(central.ready, central.process.pid!, engine, run.auth);
       await central.stop();
       record(run.key, measured);
       report.note(
         `round ${round + 1} ${run.key}: ${measured.rate.toFixed(0)} req/s p99 ${measured.p99} ms, ` +
-          `${measured.errors} errors, ${(measured.macShare * 100).toFixed(0)}% MACed; ` +
-          `hello ${hello.at(-1)!.rate.toFixed(0)} req/s`,
+          // With several processes the pid is the cluster's primary, which serves nothing.
+          (run.processes === 1 ? `CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req, ` : '') +
+          `${measured.errors} errors, ` +
+          `${(measured.macShare * 100).toFixed(0)}% MACed; hello ${hello.at(-1)!.rate.toFixed(0)} req/s; ` +
+          `load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
@@ -447,10 +493,8 @@ try {
     }
   }
 
-  for (const [engine, databaseUrl] of [
-    [sqlite, null],
-    [postgresql, postgresUrl],
-  ] as const) {
+  for (const name of pushes) {
+    const { engine, databaseUrl } = engineOf(name);
     const central = await startCentral(engine, 1);
     const pushed = await push(engine, central.ready, databaseUrl);
     await central.stop();

@@ -11,7 +11,9 @@ if (cluster.isPrimary) {
   const processes = Number(process.argv[2]);
   if (!Number.isInteger(processes) || processes < 1) throw new Error('usage: N --postgres URL');
   let listening = 0;
+  // Each worker sends every line it prints; only the one naming its address says it listens.
   cluster.on('message', (_worker, message: { address?: string }) => {
+    if (message.address === undefined) return;
     listening += 1;
     if (listening === processes)
       console.log(`central cluster on ${message.address} (${processes} processes)`);

@@ -35,4 +35,22 @@ describe.each(STORAGE_KINDS)('the page signing key on %s', (kind) => {
     expect(holds('d1', null, checksum)).toBe(false);
     expect(holds('d1', 'e.5', 'b'.repeat(64))).toBe(false);
   });
+
+  it('answers a page signed before with the very bytes a fresh signature has, for its input only', async () => {
+    const storage = await open();
+    const signer = createPageSigner(storage);
+    const first = await signer.sign('d1', 'e.5', checksum);
+    // Asked again (a device at the tip pulling the same empty page): the kept signature.
+    expect(await signer.sign('d1', 'e.5', checksum)).toBe(first);
+    // A signer that never signed it (another process on the database) makes the same bytes.
+    expect(await createPageSigner(storage).sign('d1', 'e.5', checksum)).toBe(first);
+    // Another device, cursor or checksum is signed for itself, never given the kept one.
+    for (const other of [
+      await signer.sign('d2', 'e.5', checksum),
+      await signer.sign('d1', 'e.6', checksum),
+      await signer.sign('d1', null, checksum),
+      await signer.sign('d1', 'e.5', 'b'.repeat(64)),
+    ])
+      expect(other).not.toBe(first);
+  });
 });

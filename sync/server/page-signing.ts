@@ -1,8 +1,18 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { pageSignatureInput } from '../protocol';
 import type { Storage } from './storage/types';
 
 const META_KEY = 'page_signing_key';
+
+/**
+ * Signatures kept for inputs signed before. A device at the tip asks again and again for the
+ * same empty page (same device, same cursor, same checksum), and Ed25519 is deterministic: the
+ * signature of an input is always the same bytes, so one kept is exactly the one that would be
+ * made, without the ~40 us of CPU a signature costs. Bounded (~40 MB at most: a few scopes for
+ * each of tens of thousands of devices), the least recently used dropped first.
+ */
+export const KEPT_SIGNATURES = 100_000;
 
 /** Signs pull pages with the service's Ed25519 key; devices pin its public key at enrollment. */
 export interface PageSigner {
@@ -46,12 +56,18 @@ export function createPageSigner(storage: Storage): PageSigner {
     });
     return loaded;
   };
+  const kept = new LRUCache<string, string>({ max: KEPT_SIGNATURES });
   return {
     publicKey: async () => (await keys()).publicKey,
     async sign(deviceId, requestCursor, checksum) {
       const { key } = await keys();
       const input = pageSignatureInput(deviceId, requestCursor, checksum);
-      return sign(null, Buffer.from(input, 'utf8'), key).toString('base64url');
+      let signature = kept.get(input);
+      if (signature === undefined) {
+        signature = sign(null, Buffer.from(input, 'utf8'), key).toString('base64url');
+        kept.set(input, signature);
+      }
+      return signature;
     },
   };
 }

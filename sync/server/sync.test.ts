@@ -363,6 +363,44 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       ]);
     });
 
+    it('answers several scopes in one pull with the pages each gets alone, in the order asked', async () => {
+      const kiosk = await central.device('kiosk');
+      // Three residents in the unit: its page of two is cut short.
+      const residents = [
+        await central.resident(),
+        await central.resident(),
+        await central.resident(),
+      ];
+      const scopes: { scope: Scope; cursor: string | null }[] = [
+        { scope: { kind: 'unit', id: TEST_UNIT }, cursor: null },
+        { scope: { kind: 'resident', id: residents[0]! }, cursor: null },
+        // A resident the kiosk may not read (none by that id): no page, the others unharmed.
+        { scope: { kind: 'resident', id: newId() }, cursor: null },
+        { scope: { kind: 'facility', id: central.facility.id }, cursor: null },
+        { scope: { kind: 'resident', id: residents[1]! }, cursor: null },
+      ];
+      const together = await kiosk.request<PullResponse>('POST', '/v1/pull', { scopes, limit: 2 });
+      expect(together.status).toBe(200);
+      const alone = [];
+      for (const one of scopes) {
+        const answer = await kiosk.request<PullResponse>('POST', '/v1/pull', {
+          scopes: [one],
+          limit: 2,
+        });
+        alone.push(...answer.body.pages);
+      }
+      expect(together.body.pages).toEqual(alone);
+      expect(together.body.pages.map((page) => page.scope)).toEqual(
+        [0, 1, 3, 4].map((index) => scopes[index]!.scope),
+      );
+      // The limit cut a page short, and each page still lists its changes in position order.
+      expect(together.body.pages.some((page) => page.hasMore)).toBe(true);
+      for (const page of together.body.pages) {
+        const positions = page.changes.map((change) => change.position);
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      }
+    });
+
     it('lets a tablet read only the resident assigned to its serial, a kiosk those of its unit', async () => {
       const mine = await central.resident({ tabletSerial: 'TAB-SCOPE-1' });
       const other = await central.resident({ tabletSerial: 'TAB-SCOPE-2' });

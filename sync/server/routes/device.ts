@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEVICE_PROFILES } from '../../../domain';
 import {
@@ -28,7 +29,10 @@ const anyDevice = { kind: 'device', profiles: DEVICE_PROFILES } as const;
  */
 const PUSH_SEQ_SLACK = 1000;
 
+// Bodies parsed once, in the route's acceptance (before the anti-replay window moves), and
+// taken from here by the handler.
 const parsedPushes = new WeakMap<FastifyRequest, PushRequest>();
+const parsedPulls = new WeakMap<FastifyRequest, z.output<typeof PullRequestSchema>>();
 
 /** The device API: enrollment, sessions, identity, push and pull. Every call states its versions. */
 export function deviceRoutes(app: FastifyInstance, context: RouteContext): void {
@@ -119,11 +123,12 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
     {
       config: {
         access: anyDevice,
-        acceptDevice: (request) => void PullRequestSchema.parse(request.body),
+        acceptDevice: (request) =>
+          void parsedPulls.set(request, PullRequestSchema.parse(request.body)),
       },
     },
     async (request, reply) => {
-      const input = PullRequestSchema.parse(request.body);
+      const input = parsedPulls.get(request) ?? PullRequestSchema.parse(request.body);
       // Already JSON text (pull.ts builds it from the stored canonical change data), signed.
       return reply
         .type('application/json')
