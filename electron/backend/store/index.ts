@@ -19,5 +19,11 @@ export {
 export { migrate, schemaVersion } from './migrate';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 export { createStore, enqueueMutation, openStore, type Store } from './store';
-export type { MailCursor, MailFolder, MessageRow, AttachmentRow } from './repositories/mail';
+export type {
+  MailCursor,
+  MailFolder,
+  MessageRow,
+  LocalMessageRow,
+  AttachmentRow,
+} from './repositories/mail';
 export type { SyncCredentialsRow } from './repositories/credentials';

@@ -7,6 +7,7 @@ import { migration0006 } from './0006-chargeback-blocks';
 import { migration0007 } from './0007-pinned-key-and-indexes';
 import { migration0008 } from './0008-least-data';
 import { migration0009 } from './0009-typed-outbox';
+import { migration0010 } from './0010-refunded-stamps';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
 
 // the list above is not empty
