@@ -142,6 +142,8 @@ export const MessageDetailSchema = MessageSummarySchema.extend({
   prepaidReplyStamps: stampCount,
   /** Why the central service refused this send (it went back to drafts). */
   refusalReason: z.string().nullable(),
+  /** Stamps returned to the sender for what review rejected. */
+  refundedStamps: stampCount,
   ecard: z.boolean(),
 });
 export type MessageDetail = z.infer<typeof MessageDetailSchema>;

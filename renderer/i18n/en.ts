@@ -166,6 +166,8 @@ export const en = {
     prepaid_other: '{{name}} attached {{count}} prepaid reply stamps.',
     refused:
       'Not sent: {{reason}}. The message is back in your drafts and the stamps were returned.',
+    refunded_one: '{{count}} stamp was returned to you for what was not delivered.',
+    refunded_other: '{{count}} stamps were returned to you for what was not delivered.',
     editDraft: 'Edit draft',
     kind_photo: 'Photo',
     kind_ecard: 'eCard',

@@ -169,6 +169,8 @@ export const es: Messages = {
     prepaid_other: '{{name}} adjuntó {{count}} sellos de respuesta prepagados.',
     refused:
       'No enviado: {{reason}}. El mensaje volvió a sus borradores y se le devolvieron los sellos.',
+    refunded_one: 'Se le devolvió {{count}} sello por lo que no se entregó.',
+    refunded_other: 'Se le devolvieron {{count}} sellos por lo que no se entregó.',
     editDraft: 'Editar borrador',
     kind_photo: 'Foto',
     kind_ecard: 'Tarjeta electrónica',

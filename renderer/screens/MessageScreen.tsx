@@ -147,6 +147,11 @@ export default function MessageScreen() {
             {message.stampCost !== null && (
               <p className="meta">{t('message.cost', { count: message.stampCost })}</p>
             )}
+            {message.refundedStamps > 0 && (
+              <p className="notice info">
+                {t('message.refunded', { count: message.refundedStamps })}
+              </p>
+            )}
             {message.prepaidReplyStamps > 0 && (
               <p className="notice info">
                 {t('message.prepaid', {

@@ -77,6 +77,7 @@ export function detail(overrides: Partial<MessageDetail> = {}): MessageDetail {
     stampCost: null,
     prepaidReplyStamps: 0,
     refusalReason: null,
+    refundedStamps: 0,
     ecard: false,
     ...overrides,
   };

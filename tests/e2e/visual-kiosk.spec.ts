@@ -23,6 +23,15 @@ const RESIDENT_SCREENS: [string, (page: Page) => Promise<void>][] = [
     },
   ],
   [
+    'message-rejected',
+    async (page) => {
+      await openMenu(page, 1);
+      await page.locator('main [role=group] button').nth(1).tap();
+      await page.getByText('Address for the package').tap();
+      await expect(page.locator('main .notice.info')).toBeVisible();
+    },
+  ],
+  [
     'compose-keyboard',
     async (page) => {
       await openMenu(page, 2);

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StampHistoryEntry } from '../../electron/contract';
+import type { MessageDetail, StampHistoryEntry } from '../../electron/contract';
 import { CentralFixture } from './support/central';
 import { SyncedDevice } from './support/device';
 
 /**
  * Refund on rejection, device to ledger: a resident's email sent from a real kiosk backend is
  * rejected by a reviewer of the real central service; at the next sync the kiosk's stamp
- * history shows the stamp returned for that message and its balance is whole again, once.
+ * history shows the stamp returned for that message, its balance is whole again, once, and the
+ * letter shows the stamps returned for it.
  */
 let central: CentralFixture;
 beforeEach(async () => {
@@ -49,6 +50,9 @@ describe('refund on rejection, device to ledger', () => {
       ]);
       const balance = await kiosk.call<{ confirmed: number }>('stamps.balance', {});
       expect(balance).toMatchObject({ confirmed: 5 });
+      // The letter itself says so too, beside its reason.
+      const letter = await kiosk.call<MessageDetail>('mail.read', { messageId: message!.id });
+      expect(letter).toMatchObject({ status: 'rejected', stampCost: 1, refundedStamps: 1 });
     } finally {
       await kiosk.close();
     }

@@ -3,7 +3,7 @@ import sample from '../../../assets/facility.sample.json';
 import { FacilityConfigSchema } from '../../../domain/facility';
 import { setMaintenancePin, setResidentPin } from '../services/credentials';
 import type { Store } from '../store';
-import type { MessageRow } from '../store/repositories/mail';
+import type { LocalMessageRow } from '../store/repositories/mail';
 import { badgeHash } from '../store/repositories/residents';
 
 export interface SeedDemoOptions {
@@ -70,6 +70,11 @@ const INBOX: { subject: string; body: string }[] = [
   },
 ];
 
+const REJECTED_LETTER = {
+  subject: 'Address for the package',
+  body: 'Mom, please send the package to the address the officer gave me, the one on the back gate.',
+};
+
 /** How the demo residents sign in (`npm run harness` prints it; docs/backend.md lists it). */
 export function demoResidentLogins(
   count = NAMES.length,
@@ -92,7 +97,8 @@ const minutesBefore = (now: string, minutes: number) =>
 
 /**
  * Seeds a demo device: the sample facility, a dozen residents with PINs, contacts, mail in
- * English and Spanish (one with a photo, one with prepaid reply stamps), stamps, money, a ticket
+ * English and Spanish (one with a photo, one with prepaid reply stamps), a sent letter review
+ * rejected with its stamp returned, stamps, money, a ticket
  * with an agent's answer and a chargeback block on the last resident. Run it on a new store.
  */
 export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Promise<void> {
@@ -146,7 +152,7 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
       store.stamps.setSpendable(residentId, 5_000, now);
       INBOX.forEach((mail, mailIndex) => {
         const at = minutesBefore(now, (mailIndex + 1) * 240);
-        const message: MessageRow = {
+        const message: LocalMessageRow = {
           id: `${residentId}-m${mailIndex + 1}`,
           residentId,
           contactId: `${residentId}-c${(mailIndex % CONTACTS.length) + 1}`,
@@ -202,6 +208,7 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
         messageId: null,
         at: minutesBefore(now, 7 * 24 * 60),
       });
+      seedRejectedLetter(store, residentId, now);
     });
   }
 
@@ -239,4 +246,54 @@ export async function seedDemo(store: Store, options: SeedDemoOptions = {}): Pro
       });
     }
   });
+}
+
+/**
+ * A letter of the resident's that review rejected, as the central service sends it back: the
+ * reason in its timeline and the stamp it cost returned, in the letter and in the history.
+ */
+function seedRejectedLetter(store: Store, residentId: string, now: string): void {
+  const sentAt = minutesBefore(now, 3 * 24 * 60);
+  const decidedAt = minutesBefore(now, 2 * 24 * 60);
+  const id = `${residentId}-sent1`;
+  store.mail.applyServerMessage(
+    {
+      id,
+      residentId,
+      contactId: `${residentId}-c1`,
+      direction: 'outbound',
+      status: 'rejected',
+      subject: REJECTED_LETTER.subject,
+      body: REJECTED_LETTER.body,
+      stampCost: 1,
+      prepaidReplyStamps: 0,
+      ecard: false,
+      readAt: null,
+      statusReason: 'security_risk',
+      refundedStamps: 1,
+      sentAt,
+      updatedAt: decidedAt,
+    },
+    [
+      { status: 'sent', at: sentAt, reason: null },
+      { status: 'in_review', at: sentAt, reason: null },
+      { status: 'rejected', at: decidedAt, reason: 'security_risk' },
+    ],
+    [],
+    false,
+  );
+  for (const [kind, stamps, at] of [
+    ['spend', -1, sentAt],
+    ['refund', 1, decidedAt],
+  ] as const) {
+    store.stamps.recordHistory({
+      id: `${id}-${kind}`,
+      residentId,
+      kind,
+      stamps,
+      status: 'confirmed',
+      messageId: id,
+      at,
+    });
+  }
 }

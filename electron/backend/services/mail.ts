@@ -156,6 +156,7 @@ function detail(context: CallContext, row: MessageListRow): MessageDetail {
     stampCost: row.direction === 'outbound' && row.status !== 'draft' ? row.stampCost : null,
     prepaidReplyStamps: row.prepaidReplyStamps,
     refusalReason: row.status === 'draft' ? row.statusReason : null,
+    refundedStamps: row.refundedStamps,
     ecard: row.ecard,
   };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp-dir';
-import type { MessageRow } from './repositories/mail';
+import type { LocalMessageRow } from './repositories/mail';
 import { InvalidMutationError } from './errors';
 import { enqueueMutation, openStore, type Store } from './store';
 import { TEST_STORE_KEY } from '../testing/store-key';
@@ -44,7 +44,7 @@ afterEach(() => {
   dir.cleanup();
 });
 
-function message(id: string, overrides: Partial<MessageRow> = {}): MessageRow {
+function message(id: string, overrides: Partial<LocalMessageRow> = {}): LocalMessageRow {
   return {
     id,
     residentId: 'r1',

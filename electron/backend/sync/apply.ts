@@ -188,6 +188,7 @@ export function createChangeApplier(store: Store) {
         ecard: data.kind === 'ecard',
         readAt,
         statusReason: data.rejectReason,
+        refundedStamps: data.refundedStamps,
         sentAt: data.sentAt,
         updatedAt: at,
       },

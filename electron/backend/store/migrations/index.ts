@@ -9,6 +9,7 @@ import { migration0008 } from './0008-least-data';
 import { migration0009 } from './0009-typed-outbox';
 import { migration0010 } from './0010-cash-purposes';
 import { migration0011 } from './0011-search-by-recency-and-counts';
+import { migration0012 } from './0012-refunded-stamps';
 import type { Migration } from './migration';
 
 /** Every migration in order; append only. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
 
 // the list above is not empty

@@ -17,6 +17,8 @@ export interface MessageRow {
   ecard: boolean;
   readAt: string | null;
   statusReason: string | null;
+  /** Stamps returned to the sender for what review rejected. */
+  refundedStamps: number;
   sortAt: string;
   sentAt: string | null;
   updatedAt: string;
@@ -44,6 +46,9 @@ export interface MessageListRow extends MessageRow {
   attachmentCount: number;
 }
 
+/** A message written on this device (a draft, a seed): nothing of it has been refunded. */
+export type LocalMessageRow = Omit<MessageRow, 'refundedStamps'>;
+
 /**
  * A message as the central service sends it, in local columns: it replaces what the device had,
  * except a read time the device already recorded.
@@ -60,7 +65,7 @@ export interface MailCursor {
 const listColumns = `m.id, m.resident_id AS residentId, m.contact_id AS contactId, m.direction,
   m.status, m.subject, m.body, m.reply_to_id AS replyToId, m.stamp_cost AS stampCost,
   m.prepaid_reply_stamps AS prepaidReplyStamps, m.ecard, m.read_at AS readAt,
-  m.status_reason AS statusReason, m.sort_at AS sortAt, m.sent_at AS sentAt,
+  m.status_reason AS statusReason, m.refunded_stamps AS refundedStamps, m.sort_at AS sortAt, m.sent_at AS sentAt,
   m.updated_at AS updatedAt,
   (SELECT display_name FROM contacts c WHERE c.id = m.contact_id) AS contactName,
   (SELECT count(*) FROM message_attachments a WHERE a.message_id = m.id) AS attachmentCount`;
@@ -174,17 +179,18 @@ export function createMailRepository(db: Database) {
   );
   const upsertServer = db.prepare(
     `INSERT INTO messages (id, resident_id, contact_id, direction, status, subject, body,
-       reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason, sort_at,
-       sent_at, updated_at, server_timeline_json)
+       reply_to_id, stamp_cost, prepaid_reply_stamps, ecard, read_at, status_reason,
+       refunded_stamps, sort_at, sent_at, updated_at, server_timeline_json)
      VALUES (@id, @residentId, @contactId, @direction, @status, @subject, @body, NULL,
-       @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @sentAt, @sentAt,
-       @updatedAt, @serverTimeline)
+       @stampCost, @prepaidReplyStamps, @ecard, @readAt, @statusReason, @refundedStamps, @sentAt,
+       @sentAt, @updatedAt, @serverTimeline)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, subject = excluded.subject,
        body = excluded.body, stamp_cost = excluded.stamp_cost,
        prepaid_reply_stamps = excluded.prepaid_reply_stamps,
        read_at = coalesce(messages.read_at, excluded.read_at),
-       status_reason = excluded.status_reason, sent_at = excluded.sent_at,
-       updated_at = excluded.updated_at, server_timeline_json = excluded.server_timeline_json`,
+       status_reason = excluded.status_reason, refunded_stamps = excluded.refunded_stamps,
+       sent_at = excluded.sent_at, updated_at = excluded.updated_at,
+       server_timeline_json = excluded.server_timeline_json`,
   );
   // Local steps (draft, queued) stay; the server's timeline (stored with the row) replaces the
   // rest, e.g. the `sent` step an outcome added.
@@ -227,7 +233,7 @@ export function createMailRepository(db: Database) {
   const optimizeSearch = db.prepare(`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`);
 
   return {
-    insert(message: MessageRow): void {
+    insert(message: LocalMessageRow): void {
       insert.run({ ...message, ecard: message.ecard ? 1 : 0 });
     },
     /** Newest first, `limit` rows after `cursor` (keyset paging: O(limit) at any depth). */
