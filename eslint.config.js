@@ -102,6 +102,7 @@ const typedQueryModules = [
   'sync/server/push.ts',
   'sync/server/staff.ts',
   'sync/server/money/stamp-refunds.ts',
+  'sync/server/customers.ts',
 ];
 const rawQueries = [
   {
