@@ -103,6 +103,7 @@ const typedQueryModules = [
   'sync/server/staff.ts',
   'sync/server/money/stamp-refunds.ts',
   'sync/server/customers.ts',
+  'sync/server/money/refund-sweep.ts',
 ];
 const rawQueries = [
   {
