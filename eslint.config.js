@@ -104,6 +104,7 @@ const typedQueryModules = [
   'sync/server/money/stamp-refunds.ts',
   'sync/server/customers.ts',
   'sync/server/money/refund-sweep.ts',
+  'sync/server/money/finance-entry.ts',
 ];
 const rawQueries = [
   {

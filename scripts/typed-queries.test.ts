@@ -50,6 +50,7 @@ describe('typed queries lint rule', () => {
       'sync/server/money/card-charges.ts',
       'sync/server/money/cash-report.ts',
       'sync/server/money/disputes.ts',
+      'sync/server/money/finance-entry.ts',
       'sync/server/money/refund-sweep.ts',
       'sync/server/money/stamp-refunds.ts',
       'sync/server/mutations/deposits.ts',
