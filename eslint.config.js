@@ -101,6 +101,10 @@ const typedQueryModules = [
   'sync/server/money/cash-report.ts',
   'sync/server/push.ts',
   'sync/server/staff.ts',
+  'sync/server/money/stamp-refunds.ts',
+  'sync/server/customers.ts',
+  'sync/server/money/refund-sweep.ts',
+  'sync/server/money/finance-entry.ts',
 ];
 const rawQueries = [
   {
@@ -112,6 +116,11 @@ const rawQueries = [
     selector:
       "CallExpression[callee.property.name=/^(get|all|run)$/][callee.object.property.name='tx']",
     message: 'Typed queries only here: use typed(work.tx).all/first/run (docs/central.md).',
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name=/^(get|all|run)$/][callee.object.property.name='storage']",
+    message: 'Typed queries only here: use typed(context.storage).all/first/run (docs/central.md).',
   },
   {
     selector: "MemberExpression[property.name='forUpdate']",

@@ -44,11 +44,15 @@ describe('typed queries lint rule', () => {
   it('holds the money modules converted so far', () => {
     expect(modules).toEqual([
       'sync/server/chargebacks.ts',
+      'sync/server/customers.ts',
       'sync/server/deposits.ts',
       'sync/server/ledger.ts',
       'sync/server/money/card-charges.ts',
       'sync/server/money/cash-report.ts',
       'sync/server/money/disputes.ts',
+      'sync/server/money/finance-entry.ts',
+      'sync/server/money/refund-sweep.ts',
+      'sync/server/money/stamp-refunds.ts',
       'sync/server/mutations/deposits.ts',
       'sync/server/push.ts',
       'sync/server/staff.ts',
@@ -60,15 +64,17 @@ describe('typed queries lint rule', () => {
       const errors = await rawQueryErrors(
         file,
         `interface ProbeTx { get<T>(sql: string): Promise<T>; all(sql: string): Promise<unknown>; forUpdate: string }
-export async function probeRaw(work: { tx: ProbeTx }) {
+export async function probeRaw(work: { tx: ProbeTx }, context: { storage: ProbeTx }) {
   const tx = work.tx;
   await tx.get<{ cents: number }>('SELECT cents FROM balances' + tx.forUpdate);
+  await context.storage.all('SELECT 2');
   return work.tx.all('SELECT 1');
 }`,
       );
       expect(errors, file).toEqual([
         expect.stringMatching(/use typed\(tx\)/),
         expect.stringMatching(/FOR UPDATE exists on PostgreSQL only/),
+        expect.stringMatching(/use typed\(context\.storage\)/),
         expect.stringMatching(/use typed\(work\.tx\)/),
       ]);
     }

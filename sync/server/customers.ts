@@ -6,13 +6,14 @@ import {
   redeemTemporaryPassword,
 } from '../../domain';
 import type { z } from 'zod';
-import type {
-  CustomerDepositRequest,
-  CustomerMailRequestSchema,
-  CustomerStampPurchaseRequestSchema,
-  LoginResponse,
-  RegisterRequestSchema,
-  ResidentLookupResponse,
+import {
+  MessageDataSchema,
+  type CustomerDepositRequest,
+  type CustomerMailRequestSchema,
+  type CustomerStampPurchaseRequestSchema,
+  type LoginResponse,
+  type RegisterRequestSchema,
+  type ResidentLookupResponse,
 } from '../protocol';
 import { clearFailures, recordAttempt } from './auth/login-failures';
 import { UNMATCHABLE_HASH, hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
@@ -25,6 +26,7 @@ import { insertMessage, priceMessage, requireUploaded } from './mail';
 import { publishContact } from './publish';
 import { reject } from './rejection';
 import { isContact } from './residents';
+import { typed } from './storage/typed';
 import type { Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 import { audit } from './audit';
@@ -41,14 +43,6 @@ import { uploaderKey } from './blob-access';
 
 const SESSION_HOURS = 12;
 
-interface CustomerRow {
-  id: string;
-  email: string;
-  display_name: string;
-  password_hash: string;
-  [key: string]: unknown;
-}
-
 export interface CustomerSession {
   customerId: string;
   mustChangePassword: boolean;
@@ -59,17 +53,13 @@ export async function lookupResident(
   state: string,
   docNumber: string,
 ): Promise<ResidentLookupResponse> {
-  const row = await storage.get<{
-    id: string;
-    first_name: string;
-    last_name: string;
-    doc_number: string;
-    state: string;
-    config: string;
-  }>(
-    `SELECT r.id, r.first_name, r.last_name, r.doc_number, r.state, f.config FROM residents r
-     JOIN facilities f ON f.id = r.facility_id WHERE r.state = ? AND r.doc_number = ?`,
-    [state, docNumber],
+  const row = await typed(storage).first((db) =>
+    db
+      .selectFrom('residents as r')
+      .innerJoin('facilities as f', 'f.id', 'r.facility_id')
+      .select(['r.id', 'r.first_name', 'r.last_name', 'r.doc_number', 'r.state', 'f.config'])
+      .where('r.state', '=', state)
+      .where('r.doc_number', '=', docNumber),
   );
   if (!row) throw new HttpError(404, 'not_found', 'no resident with this state and DOC number');
   return {
@@ -94,26 +84,28 @@ export async function registerCustomer(
 ): Promise<void> {
   const passwordHash = await hashSecret(input.password);
   await inWork(storage, clock, async (work) => {
-    if (!(await work.tx.get('SELECT 1 AS yes FROM residents WHERE id = ?', [input.residentId]))) {
+    const q = typed(work.tx);
+    if (!(await residentExists(work, input.residentId))) {
       throw new HttpError(404, 'not_found', 'no such resident');
     }
-    if (await work.tx.get('SELECT 1 AS yes FROM customers WHERE email = ?', [input.email])) {
+    const known = await q.first((db) =>
+      db.selectFrom('customers').select('id').where('email', '=', input.email),
+    );
+    if (known) {
       await queueMail(work, input.email, ACCOUNT_EXISTS_MAIL);
       return;
     }
     const id = crypto.randomUUID();
-    await work.tx.run(
-      `INSERT INTO customers (id, email, display_name, password_hash, terms_version, terms_accepted_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [
+    await q.run((db) =>
+      db.insertInto('customers').values({
         id,
-        input.email,
-        input.displayName,
-        passwordHash,
-        input.acceptedTermsVersion,
-        work.now,
-        work.now,
-      ],
+        email: input.email,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+        terms_version: input.acceptedTermsVersion,
+        terms_accepted_at: work.now,
+        created_at: work.now,
+      }),
     );
     await linkResident(work, id, input.residentId);
     await queueMail(work, input.email, WELCOME_MAIL);
@@ -146,10 +138,22 @@ const ACCOUNT_EXISTS_MAIL: OutgoingMail = {
 
 /** Queues a mail for the outgoing-mail worker, in the same transaction as what it reports. */
 async function queueMail(work: Work, to: string, mail: OutgoingMail): Promise<void> {
-  await work.tx.run(
-    'INSERT INTO mail_outbox (id, to_email, subject, body, created_at) VALUES (?, ?, ?, ?, ?)',
-    [crypto.randomUUID(), to, mail.subject, mail.body, work.now],
+  await typed(work.tx).run((db) =>
+    db.insertInto('mail_outbox').values({
+      id: crypto.randomUUID(),
+      to_email: to,
+      subject: mail.subject,
+      body: mail.body,
+      created_at: work.now,
+    }),
   );
+}
+
+async function residentExists(work: Work, residentId: string): Promise<boolean> {
+  const row = await typed(work.tx).first((db) =>
+    db.selectFrom('residents').select('id').where('id', '=', residentId),
+  );
+  return row !== undefined;
 }
 
 export async function linkResident(
@@ -157,22 +161,27 @@ export async function linkResident(
   customerId: string,
   residentId: string,
 ): Promise<void> {
-  if (!(await work.tx.get('SELECT 1 AS yes FROM residents WHERE id = ?', [residentId]))) {
-    reject('not_found', 'no such resident');
-  }
-  await work.tx.run(
-    'INSERT INTO customer_residents (customer_id, resident_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
-    [customerId, residentId],
+  if (!(await residentExists(work, residentId))) reject('not_found', 'no such resident');
+  await typed(work.tx).run((db) =>
+    db
+      .insertInto('customer_residents')
+      .values({ customer_id: customerId, resident_id: residentId })
+      .onConflict((oc) => oc.doNothing()),
   );
   await publishContact(work, residentId, customerId);
 }
 
 /** The customer's one open temporary password (a new one closes the older ones). */
 async function openTemporaryPassword(storage: Storage, customerId: string, now: string) {
-  return storage.get<{ id: string; password_hash: string }>(
-    `SELECT id, password_hash FROM temporary_passwords
-     WHERE customer_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY issued_at DESC LIMIT 1`,
-    [customerId, now],
+  return typed(storage).first((db) =>
+    db
+      .selectFrom('temporary_passwords')
+      .select(['id', 'password_hash'])
+      .where('customer_id', '=', customerId)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('issued_at', 'desc')
+      .limit(1),
   );
 }
 
@@ -209,9 +218,9 @@ export async function login(
   password: string,
   source: string,
 ): Promise<LoginResponse> {
-  const customer = await storage.get<CustomerRow>('SELECT * FROM customers WHERE email = ?', [
-    email,
-  ]);
+  const customer = await typed(storage).first((db) =>
+    db.selectFrom('customers').selectAll().where('email', '=', email),
+  );
   const account = loginAccountKey(customer?.id, email);
   const now = clock().toISOString();
   // The same scrypt for an unknown email as for a wrong password: time tells nothing.
@@ -222,13 +231,13 @@ export async function login(
     temporary && (await verifySecret(password, temporary.password_hash)) ? temporary.id : null;
   const result = await inWork(storage, clock, async (work) => {
     if (temporaryId && customer) {
-      const grant = await work.tx.get<{
-        issued_at: string;
-        expires_at: string;
-        used_at: string | null;
-      }>(
-        `SELECT issued_at, expires_at, used_at FROM temporary_passwords WHERE id = ?${work.tx.forUpdate}`,
-        [temporaryId],
+      const q = typed(work.tx);
+      const grant = await q.first((db) =>
+        db
+          .selectFrom('temporary_passwords')
+          .select(['issued_at', 'expires_at', 'used_at'])
+          .where('id', '=', temporaryId)
+          .$call(q.lockRows),
       );
       const redeemed = grant
         ? redeemTemporaryPassword(
@@ -237,10 +246,12 @@ export async function login(
           )
         : null;
       if (!redeemed?.ok) throw wrongCredentials();
-      await work.tx.run('UPDATE temporary_passwords SET used_at = ? WHERE id = ?', [
-        redeemed.value.usedAt,
-        temporaryId,
-      ]);
+      await q.run((db) =>
+        db
+          .updateTable('temporary_passwords')
+          .set({ used_at: redeemed.value.usedAt })
+          .where('id', '=', temporaryId),
+      );
       await clearFailures(work, account);
       return openSession(work, clock, customer.id, true);
     }
@@ -266,9 +277,13 @@ async function openSession(
 ): Promise<LoginResponse> {
   const token = newToken();
   const expiresAt = new Date(clock().getTime() + SESSION_HOURS * 3_600_000).toISOString();
-  await work.tx.run(
-    'INSERT INTO customer_sessions (token_hash, customer_id, expires_at, must_change_password) VALUES (?, ?, ?, ?)',
-    [tokenHash(token), customerId, expiresAt, mustChangePassword ? 1 : 0],
+  await typed(work.tx).run((db) =>
+    db.insertInto('customer_sessions').values({
+      token_hash: tokenHash(token),
+      customer_id: customerId,
+      expires_at: expiresAt,
+      must_change_password: mustChangePassword ? 1 : 0,
+    }),
   );
   return { token, customerId, expiresAt, mustChangePassword };
 }
@@ -288,35 +303,51 @@ export async function forgotPassword(storage: Storage, clock: Clock, email: stri
   const temporary = newToken().slice(0, 16);
   const passwordHash = await hashSecret(temporary);
   await inWork(storage, clock, async (work) => {
+    const q = typed(work.tx);
     const emailHash = tokenHash(email.toLowerCase());
-    const last = await work.tx.get<{ requested_at: string }>(
-      `SELECT requested_at FROM password_resets WHERE email_hash = ?${work.tx.forUpdate}`,
-      [emailHash],
+    const last = await q.first((db) =>
+      db
+        .selectFrom('password_resets')
+        .select('requested_at')
+        .where('email_hash', '=', emailHash)
+        .$call(q.lockRows),
     );
     if (
       last &&
       Date.parse(last.requested_at) + TEMPORARY_PASSWORD_COOLDOWN_MS > Date.parse(work.now)
     )
       return;
-    await work.tx.run(
-      `INSERT INTO password_resets (email_hash, requested_at) VALUES (?, ?)
-       ON CONFLICT (email_hash) DO UPDATE SET requested_at = excluded.requested_at`,
-      [emailHash, work.now],
+    await q.run((db) =>
+      db
+        .insertInto('password_resets')
+        .values({ email_hash: emailHash, requested_at: work.now })
+        .onConflict((oc) =>
+          oc
+            .column('email_hash')
+            .doUpdateSet((eb) => ({ requested_at: eb.ref('excluded.requested_at') })),
+        ),
     );
-    const customer = await work.tx.get<{ id: string; email: string }>(
-      'SELECT id, email FROM customers WHERE email = ?',
-      [email],
+    const customer = await q.first((db) =>
+      db.selectFrom('customers').select(['id', 'email']).where('email', '=', email),
     );
     if (!customer) return;
     const grant = issueTemporaryPassword(work.now);
     if (!grant.ok) throw new Error(grant.error.message);
-    await work.tx.run(
-      'UPDATE temporary_passwords SET used_at = ? WHERE customer_id = ? AND used_at IS NULL',
-      [work.now, customer.id],
+    await q.run((db) =>
+      db
+        .updateTable('temporary_passwords')
+        .set({ used_at: work.now })
+        .where('customer_id', '=', customer.id)
+        .where('used_at', 'is', null),
     );
-    await work.tx.run(
-      'INSERT INTO temporary_passwords (id, customer_id, password_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      [crypto.randomUUID(), customer.id, passwordHash, grant.value.issuedAt, grant.value.expiresAt],
+    await q.run((db) =>
+      db.insertInto('temporary_passwords').values({
+        id: crypto.randomUUID(),
+        customer_id: customer.id,
+        password_hash: passwordHash,
+        issued_at: grant.value.issuedAt,
+        expires_at: grant.value.expiresAt,
+      }),
     );
     await queueMail(work, customer.email, {
       subject: 'Homeline: your temporary password / su contraseña temporal',
@@ -333,13 +364,11 @@ export async function customerSession(
   clock: Clock,
   token: string,
 ): Promise<CustomerSession> {
-  const row = await storage.get<{
-    customer_id: string;
-    expires_at: string;
-    must_change_password: number;
-  }>(
-    'SELECT customer_id, expires_at, must_change_password FROM customer_sessions WHERE token_hash = ?',
-    [tokenHash(token)],
+  const row = await typed(storage).first((db) =>
+    db
+      .selectFrom('customer_sessions')
+      .select(['customer_id', 'expires_at', 'must_change_password'])
+      .where('token_hash', '=', tokenHash(token)),
   );
   if (!row || row.expires_at <= clock().toISOString())
     throw new HttpError(401, 'unauthorized', 'log in again');
@@ -354,9 +383,9 @@ export async function changePassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<void> {
-  const customer = await storage.get<CustomerRow>('SELECT * FROM customers WHERE id = ?', [
-    session.customerId,
-  ]);
+  const customer = await typed(storage).first((db) =>
+    db.selectFrom('customers').selectAll().where('id', '=', session.customerId),
+  );
   if (!customer) throw new HttpError(401, 'unauthorized', 'log in again');
   if (
     !session.mustChangePassword &&
@@ -366,14 +395,19 @@ export async function changePassword(
   }
   const passwordHash = await hashSecret(newPassword);
   await inWork(storage, clock, async (work) => {
-    await work.tx.run('UPDATE customers SET password_hash = ? WHERE id = ?', [
-      passwordHash,
-      customer.id,
-    ]);
+    const q = typed(work.tx);
+    await q.run((db) =>
+      db
+        .updateTable('customers')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', customer.id),
+    );
     await clearFailures(work, `customer:${customer.id}`);
-    await work.tx.run(
-      'UPDATE customer_sessions SET must_change_password = 0 WHERE token_hash = ?',
-      [tokenHash(token)],
+    await q.run((db) =>
+      db
+        .updateTable('customer_sessions')
+        .set({ must_change_password: 0 })
+        .where('token_hash', '=', tokenHash(token)),
     );
     await audit(
       work,
@@ -389,9 +423,8 @@ export async function changePassword(
 export async function requireContact(work: Work, customerId: string, residentId: string) {
   if (!(await isContact(work.tx, residentId, customerId)))
     reject('forbidden', 'this resident is not on your account');
-  const row = await work.tx.get<{ facility_id: string }>(
-    'SELECT facility_id FROM residents WHERE id = ?',
-    [residentId],
+  const row = await typed(work.tx).first((db) =>
+    db.selectFrom('residents').select('facility_id').where('id', '=', residentId),
   );
   if (!row) reject('not_found', 'no such resident');
   return loadFacility(work.tx, row.facility_id);
@@ -435,14 +468,13 @@ export async function customerSendMail(
     prepaidAttached: input.prepaidReplyStamps,
   });
   // Prepaid reply stamps reach the resident when review releases the message (review.ts).
-  const message = await work.tx.get<{ status: string; expected_by: string }>(
-    'SELECT status, expected_by FROM messages WHERE id = ?',
-    [input.messageId],
+  const message = await typed(work.tx).first((db) =>
+    db.selectFrom('messages').select(['status', 'expected_by']).where('id', '=', input.messageId),
   );
   return {
     messageId: input.messageId,
     stampsCharged: cost,
-    status: message?.status ?? 'in_review',
+    status: message ? MessageDataSchema.shape.status.parse(message.status) : 'in_review',
     expectedDeliveryBy: message?.expected_by ?? work.now,
   };
 }
@@ -535,16 +567,19 @@ export async function customerBuyStamps(
       charge,
     });
   }
-  const balance = await work.tx.get<{ stamps: number }>(
-    'SELECT stamps FROM customer_stamps WHERE customer_id = ? AND agency = ?',
-    [customerId, agency],
+  const balance = await typed(work.tx).first((db) =>
+    db
+      .selectFrom('customer_stamps')
+      .select('stamps')
+      .where('customer_id', '=', customerId)
+      .where('agency', '=', agency),
   );
   return {
     purchaseId: input.purchaseId,
     stamps: quote.value.bundle.stamps,
     priceCents: quote.value.priceCents,
     agency,
-    stampBalance: Number(balance?.stamps ?? 0),
+    stampBalance: balance?.stamps ?? 0,
   };
 }
 

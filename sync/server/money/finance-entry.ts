@@ -5,6 +5,7 @@ import { makeDeposit } from '../deposits';
 import { loadFacility } from '../facilities';
 import { requireFacility, type StaffActor } from '../http/access-control';
 import { reject } from '../rejection';
+import { typed } from '../storage/typed';
 import type { Work } from '../work';
 
 /**
@@ -17,9 +18,8 @@ export async function enterPaperDeposit(
   staff: StaffActor,
   input: z.infer<typeof FinanceDepositRequestSchema>,
 ) {
-  const resident = await work.tx.get<{ facility_id: string }>(
-    'SELECT facility_id FROM residents WHERE id = ?',
-    [input.residentId],
+  const resident = await typed(work.tx).first((db) =>
+    db.selectFrom('residents').select('facility_id').where('id', '=', input.residentId),
   );
   if (!resident) reject('not_found', `no resident ${input.residentId}`);
   requireFacility(staff, resident.facility_id, `resident ${input.residentId}`);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { periodic } from '../periodic';
+import { typed } from '../storage/typed';
 import type { Storage } from '../storage/types';
 import type { Clock } from '../work';
 import type { PaymentsPort } from './payments';
@@ -41,45 +42,51 @@ export interface RefundSweep {
   stop(): Promise<void>;
 }
 
-interface ChargeRow {
-  id: string;
-  payment_key: string;
-  amount_cents: number;
-  refunded_cents: number;
-  [key: string]: unknown;
-}
-
 export function createRefundSweep(options: RefundSweepOptions): RefundSweep {
   const { storage, clock, logger, payments } = options;
   const graceMs = options.graceMs ?? REFUND_GRACE_MS;
+  const q = typed(storage);
 
   /** Claims the unclaimed captured charges older than the grace period, each in one update. */
   async function claimUnbooked(): Promise<void> {
     const before = new Date(clock().getTime() - graceMs).toISOString();
-    const due = await storage.all<{ id: string }>(
-      `SELECT id FROM card_charges WHERE status = 'captured' AND claimed_by IS NULL
-         AND created_at < ? ORDER BY created_at, id`,
-      [before],
+    const due = await q.all((db) =>
+      db
+        .selectFrom('card_charges')
+        .select('id')
+        .where('status', '=', 'captured')
+        .where('claimed_by', 'is', null)
+        .where('created_at', '<', before)
+        .orderBy('created_at')
+        .orderBy('id'),
     );
     for (const { id } of due) {
-      await storage.run(
-        `UPDATE card_charges SET status = 'refunding', claimed_by = ?
-         WHERE id = ? AND status = 'captured' AND claimed_by IS NULL`,
-        [`refund:${id}`, id],
+      await q.run((db) =>
+        db
+          .updateTable('card_charges')
+          .set({ status: 'refunding', claimed_by: `refund:${id}` })
+          .where('id', '=', id)
+          .where('status', '=', 'captured')
+          .where('claimed_by', 'is', null),
       );
     }
   }
 
   async function refundClaimed() {
     const result = { refunded: [] as string[], waiting: [] as string[], failed: [] as string[] };
-    const claimed = await storage.all<ChargeRow>(
-      "SELECT * FROM card_charges WHERE status = 'refunding' ORDER BY created_at, id",
+    const claimed = await q.all((db) =>
+      db
+        .selectFrom('card_charges')
+        .select(['id', 'payment_key', 'amount_cents', 'refunded_cents'])
+        .where('status', '=', 'refunding')
+        .orderBy('created_at')
+        .orderBy('id'),
     );
     for (const charge of claimed) {
       const refunded = await payments.refund({
         key: `${charge.payment_key}:unclaimed`,
         chargeId: charge.id,
-        amountCents: Number(charge.amount_cents) - Number(charge.refunded_cents),
+        amountCents: charge.amount_cents - charge.refunded_cents,
       });
       if (!refunded.ok && refunded.reason === 'unavailable') {
         result.waiting.push(charge.id);
@@ -87,16 +94,25 @@ export function createRefundSweep(options: RefundSweepOptions): RefundSweep {
       }
       const now = clock().toISOString();
       if (refunded.ok) {
-        await storage.run(
-          `UPDATE card_charges SET status = 'refunded', refunded_cents = amount_cents, refunded_at = ?
-           WHERE id = ? AND status = 'refunding'`,
-          [now, charge.id],
+        await q.run((db) =>
+          db
+            .updateTable('card_charges')
+            .set((eb) => ({
+              status: 'refunded',
+              refunded_cents: eb.ref('amount_cents'),
+              refunded_at: now,
+            }))
+            .where('id', '=', charge.id)
+            .where('status', '=', 'refunding'),
         );
         result.refunded.push(charge.id);
       } else {
-        await storage.run(
-          "UPDATE card_charges SET status = 'refund_failed' WHERE id = ? AND status = 'refunding'",
-          [charge.id],
+        await q.run((db) =>
+          db
+            .updateTable('card_charges')
+            .set({ status: 'refund_failed' })
+            .where('id', '=', charge.id)
+            .where('status', '=', 'refunding'),
         );
         logger.error(
           { chargeId: charge.id, reason: refunded.reason },

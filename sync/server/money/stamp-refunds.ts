@@ -1,6 +1,10 @@
+import type { Selectable } from 'kysely';
+import { StampRefundResponseSchema } from '../../protocol';
 import type { CapturedCharge } from './payments';
 import { debit, credit } from '../ledger';
 import { reject } from '../rejection';
+import type { CentralDatabase } from '../storage/schema';
+import { typed } from '../storage/typed';
 import type { Work } from '../work';
 import { inWork } from '../work';
 import { requirePayments, type MoneyContext } from './card-charges';
@@ -47,32 +51,23 @@ export async function recordStampLot(
     charge: CapturedCharge;
   },
 ): Promise<void> {
-  await work.tx.run(
-    `INSERT INTO customer_stamp_lots (purchase_id, customer_id, agency, stamps, price_cents,
-       charge_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [
-      lot.purchaseId,
-      lot.customerId,
-      lot.agency,
-      lot.stamps,
-      lot.charge.amountCents,
-      lot.charge.chargeId,
-      work.now,
-    ],
+  await typed(work.tx).run((db) =>
+    db.insertInto('customer_stamp_lots').values({
+      purchase_id: lot.purchaseId,
+      customer_id: lot.customerId,
+      agency: lot.agency,
+      stamps: lot.stamps,
+      price_cents: lot.charge.amountCents,
+      charge_id: lot.charge.chargeId,
+      created_at: work.now,
+    }),
   );
 }
 
-interface LotRow {
-  purchase_id: string;
-  stamps: number;
-  price_cents: number;
-  charge_id: string;
-  refunded_stamps: number;
-  [key: string]: unknown;
-}
+type LotRow = Selectable<CentralDatabase['customer_stamp_lots']>;
 
 const centsUpTo = (lot: LotRow, stamps: number) =>
-  Math.floor((Number(lot.price_cents) * stamps) / Number(lot.stamps));
+  Math.floor((lot.price_cents * stamps) / lot.stamps);
 
 /** Takes the stamps off the agency's balance and the lots; the processor refunds come next. */
 export async function bookStampRefund(
@@ -80,24 +75,32 @@ export async function bookStampRefund(
   customerId: string,
   request: StampRefundRequest,
 ): Promise<{ refundId: string }> {
-  const balance = await work.tx.get<{ stamps: number }>(
-    `SELECT stamps FROM customer_stamps WHERE customer_id = ? AND agency = ?${work.tx.forUpdate}`,
-    [customerId, request.agency],
+  const q = typed(work.tx);
+  const balance = await q.first((db) =>
+    db
+      .selectFrom('customer_stamps')
+      .select('stamps')
+      .where('customer_id', '=', customerId)
+      .where('agency', '=', request.agency)
+      .$call(q.lockRows),
   );
-  const unused = Number(balance?.stamps ?? 0);
+  const unused = balance?.stamps ?? 0;
   const wanted = request.stamps ?? unused;
   if (wanted === 0 || wanted > unused) {
     reject('insufficient_stamps', `${unused} unused stamps of ${request.agency} to refund`);
   }
-  const lots = await work.tx.all<LotRow>(
-    `SELECT * FROM customer_stamp_lots WHERE customer_id = ? AND agency = ? AND refunded_stamps < stamps
-     ORDER BY created_at DESC, purchase_id DESC${work.tx.forUpdate}`,
-    [customerId, request.agency],
+  const lots = await q.all((db) =>
+    db
+      .selectFrom('customer_stamp_lots')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('agency', '=', request.agency)
+      .where((eb) => eb('refunded_stamps', '<', eb.ref('stamps')))
+      .orderBy('created_at', 'desc')
+      .orderBy('purchase_id', 'desc')
+      .$call(q.lockRows),
   );
-  const refundable = lots.reduce(
-    (sum, lot) => sum + Number(lot.stamps) - Number(lot.refunded_stamps),
-    0,
-  );
+  const refundable = lots.reduce((sum, lot) => sum + lot.stamps - lot.refunded_stamps, 0);
   if (refundable < wanted) {
     reject('not_found', `only ${refundable} of these stamps were bought by card and can go back`);
   }
@@ -111,40 +114,34 @@ export async function bookStampRefund(
   let left = wanted;
   for (const lot of lots) {
     if (left === 0) break;
-    const before = Number(lot.refunded_stamps);
-    const stamps = Math.min(left, Number(lot.stamps) - before);
+    const before = lot.refunded_stamps;
+    const stamps = Math.min(left, lot.stamps - before);
     left -= stamps;
-    await work.tx.run(
-      'UPDATE customer_stamp_lots SET refunded_stamps = refunded_stamps + ? WHERE purchase_id = ?',
-      [stamps, lot.purchase_id],
+    await q.run((db) =>
+      db
+        .updateTable('customer_stamp_lots')
+        .set((eb) => ({ refunded_stamps: eb('refunded_stamps', '+', stamps) }))
+        .where('purchase_id', '=', lot.purchase_id),
     );
-    await work.tx.run(
-      `INSERT INTO stamp_refunds (refund_id, purchase_id, customer_id, charge_id, stamps, cents,
-         status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      [
-        request.refundId,
-        lot.purchase_id,
-        customerId,
-        lot.charge_id,
+    await q.run((db) =>
+      db.insertInto('stamp_refunds').values({
+        refund_id: request.refundId,
+        purchase_id: lot.purchase_id,
+        customer_id: customerId,
+        charge_id: lot.charge_id,
         stamps,
-        centsUpTo(lot, before + stamps) - centsUpTo(lot, before),
-        work.now,
-      ],
+        cents: centsUpTo(lot, before + stamps) - centsUpTo(lot, before),
+        status: 'pending',
+        created_at: work.now,
+      }),
     );
   }
   return { refundId: request.refundId };
 }
 
-interface RefundRow {
-  refund_id: string;
-  purchase_id: string;
-  customer_id: string;
-  charge_id: string;
-  stamps: number;
-  cents: number;
-  status: StampRefundLine['status'];
-  [key: string]: unknown;
-}
+type RefundRow = Selectable<CentralDatabase['stamp_refunds']>;
+
+const REFUND_STATUS = StampRefundResponseSchema.shape.lines.element.shape.status;
 
 /**
  * Asks the processor to pay back pending refund lines (of one refund, or all of them for the
@@ -152,19 +149,19 @@ interface RefundRow {
  */
 export async function settleStampRefunds(context: MoneyContext, refundId?: string): Promise<void> {
   const payments = requirePayments(context);
-  const pending = await context.storage.all<RefundRow>(
-    `SELECT * FROM stamp_refunds WHERE status = 'pending'${refundId ? ' AND refund_id = ?' : ''}
-     ORDER BY created_at, refund_id, purchase_id`,
-    refundId ? [refundId] : [],
-  );
+  const pending = await typed(context.storage).all((db) => {
+    let query = db.selectFrom('stamp_refunds').selectAll().where('status', '=', 'pending');
+    if (refundId) query = query.where('refund_id', '=', refundId);
+    return query.orderBy('created_at').orderBy('refund_id').orderBy('purchase_id');
+  });
   for (const line of pending) {
     const paid =
-      Number(line.cents) === 0
+      line.cents === 0
         ? ({ ok: true, refundId: null } as const)
         : await payments.refund({
             key: `stamp-refund:${line.refund_id}:${line.purchase_id}`,
             chargeId: line.charge_id,
-            amountCents: Number(line.cents),
+            amountCents: line.cents,
           });
     if (!paid.ok && paid.reason === 'unavailable') {
       context.logger.warn({ refundId: line.refund_id }, 'stamp refund waits for the processor');
@@ -177,38 +174,52 @@ export async function settleStampRefunds(context: MoneyContext, refundId?: strin
 }
 
 async function markRefunded(work: Work, line: RefundRow, processorRefundId: string | null) {
-  const moved = await work.tx.run(
-    `UPDATE stamp_refunds SET status = 'refunded', processor_refund_id = ?, settled_at = ?
-     WHERE refund_id = ? AND purchase_id = ? AND status = 'pending'`,
-    [processorRefundId, work.now, line.refund_id, line.purchase_id],
+  const q = typed(work.tx);
+  const moved = await q.run((db) =>
+    db
+      .updateTable('stamp_refunds')
+      .set({ status: 'refunded', processor_refund_id: processorRefundId, settled_at: work.now })
+      .where('refund_id', '=', line.refund_id)
+      .where('purchase_id', '=', line.purchase_id)
+      .where('status', '=', 'pending'),
   );
   if (moved === 0) return;
-  await work.tx.run('UPDATE card_charges SET refunded_cents = refunded_cents + ? WHERE id = ?', [
-    line.cents,
-    line.charge_id,
-  ]);
+  await q.run((db) =>
+    db
+      .updateTable('card_charges')
+      .set((eb) => ({ refunded_cents: eb('refunded_cents', '+', line.cents) }))
+      .where('id', '=', line.charge_id),
+  );
 }
 
 /** The processor refused for good (e.g. a disputed charge): the stamps return to the customer. */
 async function giveStampsBack(work: Work, line: RefundRow) {
-  const moved = await work.tx.run(
-    `UPDATE stamp_refunds SET status = 'failed', settled_at = ?
-     WHERE refund_id = ? AND purchase_id = ? AND status = 'pending'`,
-    [work.now, line.refund_id, line.purchase_id],
+  const q = typed(work.tx);
+  const moved = await q.run((db) =>
+    db
+      .updateTable('stamp_refunds')
+      .set({ status: 'failed', settled_at: work.now })
+      .where('refund_id', '=', line.refund_id)
+      .where('purchase_id', '=', line.purchase_id)
+      .where('status', '=', 'pending'),
   );
   if (moved === 0) return;
-  const lot = await work.tx.get<{ agency: string }>(
-    'SELECT agency FROM customer_stamp_lots WHERE purchase_id = ?',
-    [line.purchase_id],
+  const lot = await q.first((db) =>
+    db
+      .selectFrom('customer_stamp_lots')
+      .select('agency')
+      .where('purchase_id', '=', line.purchase_id),
   );
-  await work.tx.run(
-    'UPDATE customer_stamp_lots SET refunded_stamps = refunded_stamps - ? WHERE purchase_id = ?',
-    [line.stamps, line.purchase_id],
+  await q.run((db) =>
+    db
+      .updateTable('customer_stamp_lots')
+      .set((eb) => ({ refunded_stamps: eb('refunded_stamps', '-', line.stamps) }))
+      .where('purchase_id', '=', line.purchase_id),
   );
   await credit(work, {
     owner: { type: 'customer', id: line.customer_id, agency: lot!.agency },
     account: 'stamps',
-    amount: Number(line.stamps),
+    amount: line.stamps,
     kind: 'stamp_refund',
     reference: `${line.refund_id}:${line.purchase_id}:refused`,
   });
@@ -220,15 +231,20 @@ export async function stampRefundLines(
   customerId: string,
   refundId: string,
 ): Promise<StampRefundLine[]> {
-  const rows = await context.storage.all<RefundRow>(
-    `SELECT * FROM stamp_refunds WHERE refund_id = ? AND customer_id = ? ORDER BY created_at, purchase_id`,
-    [refundId, customerId],
+  const rows = await typed(context.storage).all((db) =>
+    db
+      .selectFrom('stamp_refunds')
+      .selectAll()
+      .where('refund_id', '=', refundId)
+      .where('customer_id', '=', customerId)
+      .orderBy('created_at')
+      .orderBy('purchase_id'),
   );
   return rows.map((row) => ({
     purchaseId: row.purchase_id,
     chargeId: row.charge_id,
-    stamps: Number(row.stamps),
-    cents: Number(row.cents),
-    status: row.status,
+    stamps: row.stamps,
+    cents: row.cents,
+    status: REFUND_STATUS.parse(row.status),
   }));
 }
