@@ -42,8 +42,12 @@ describe('stamps', () => {
       'stamps.history',
       {},
     );
+    // Newest first: this purchase, then the seed's rejected letter (its stamp returned) and the
+    // seed's own purchase.
     expect(history.entries.map((e) => [e.kind, e.status])).toEqual([
       ['purchase', 'pending'],
+      ['refund', 'confirmed'],
+      ['spend', 'confirmed'],
       ['purchase', 'confirmed'],
     ]);
     expect(t.backend.store.outbox.unsettled(5).map((m) => m.name)).toEqual([
@@ -77,14 +81,15 @@ describe('stamps', () => {
       t.clock.advance(1000);
       await me.call('stamps.purchase', { bundleId: 'bundle-5', payment: { kind: 'account' } });
     }
+    // Three purchases here and the seed's three entries.
     const first = await me.call<{ entries: unknown[]; nextCursor: string }>('stamps.history', {
-      limit: 2,
+      limit: 3,
     });
     const rest = await me.call<{ entries: unknown[]; nextCursor: null }>('stamps.history', {
-      limit: 2,
+      limit: 3,
       before: first.nextCursor,
     });
-    expect(first.entries.length + rest.entries.length).toBe(4);
+    expect(first.entries.length + rest.entries.length).toBe(6);
     expect(rest.nextCursor).toBeNull();
   });
 });
