@@ -50,7 +50,7 @@ export class CreditJournal {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS cash_bills_open ON cash_bills (device)
       WHERE state IN ('escrow', 'stacking');
-    CREATE TABLE IF NOT EXISTS orphan_summaries (
+    CREATE TABLE IF NOT EXISTS cash_orphan_summaries (
       credit_id TEXT PRIMARY KEY,
       queued_at TEXT NOT NULL
     ) STRICT;`);
@@ -195,11 +195,11 @@ function journalStatements(db: Database.Database) {
     unqueuedOrphans: db.prepare<[], { creditId: string; cents: number; recordedAt: string }>(
       `SELECT credit_id AS creditId, cents, recorded_at AS recordedAt FROM cash_credits c
         WHERE cash_session_id LIKE 'orphan:%'
-          AND NOT EXISTS (SELECT 1 FROM orphan_summaries s WHERE s.credit_id = c.credit_id)
+          AND NOT EXISTS (SELECT 1 FROM cash_orphan_summaries s WHERE s.credit_id = c.credit_id)
         ORDER BY recorded_at, sequence`,
     ),
     orphanQueued: db.prepare(
-      `INSERT INTO orphan_summaries (credit_id, queued_at) VALUES (?, ?)
+      `INSERT INTO cash_orphan_summaries (credit_id, queued_at) VALUES (?, ?)
        ON CONFLICT (credit_id) DO NOTHING`,
     ),
     stacked: db.prepare<[string], { cents: number; count: number; first: string; last: string }>(
