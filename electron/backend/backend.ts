@@ -202,15 +202,8 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   // booked once the walk-away time has passed with no one at the screen.
   if (core.devices) {
     // bills credited outside any session, before this start or from now on, reach the journal
-    const queueOrphans = () => {
-      try {
-        queueOrphanCash(core);
-      } catch (error) {
-        logger.error({ err: error }, 'bills credited outside a cash session not queued');
-      }
-    };
-    core.devices.onOrphanCash(queueOrphans);
-    queueOrphans();
+    core.devices.onOrphanCash(() => queueOrphanCash(core));
+    queueOrphanCash(core);
     const restored = core.cashPurposes.restore();
     if (restored.length > 0)
       logger.warn({ cashSessionIds: restored }, 'cash sessions from before a restart held again');

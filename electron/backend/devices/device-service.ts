@@ -74,7 +74,17 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       // a bill escrowed outside a session (e.g. left in the acceptor) is still money: kept
       if (fresh && cashSessionId.startsWith('orphan:')) {
         logger.warn(fields, 'bill credited outside a cash session');
-        for (const listener of orphanListeners) listener();
+        // the credit is on disk: a listener's failure must not hold back the acceptor's ACK
+        for (const listener of orphanListeners) {
+          try {
+            listener();
+          } catch (error) {
+            logger.error(
+              { err: error, ...fields },
+              'bill credited outside a session not handed on',
+            );
+          }
+        }
       } else if (fresh) logger.info(fields, 'bill credit recorded');
       const session = sessions.get(cashSessionId);
       if (session) session.insertedCents = journal.insertedCents(cashSessionId);

@@ -37,14 +37,22 @@ export function queueOrphanCash(core: BackendCore): void {
   const devices = core.devices;
   if (!devices) return;
   for (const orphan of devices.unqueuedOrphanCash()) {
-    core.store.transaction(() =>
-      enqueueMutation(
-        core.store,
-        'cash.journal',
-        { cashSessionId: orphan.cashSessionId, residentId: null, ...orphan.stacked },
-        isoAt(core.clock),
-      ),
-    );
-    devices.orphanCashQueued(orphan.creditId);
+    try {
+      core.store.transaction(() =>
+        enqueueMutation(
+          core.store,
+          'cash.journal',
+          { cashSessionId: orphan.cashSessionId, residentId: null, ...orphan.stacked },
+          isoAt(core.clock),
+        ),
+      );
+      devices.orphanCashQueued(orphan.creditId);
+    } catch (error) {
+      // left unmarked, so the next start tries it again; the other bills still go
+      core.logger.error(
+        { err: error, creditId: orphan.creditId },
+        'bill credited outside a cash session not queued',
+      );
+    }
   }
 }
