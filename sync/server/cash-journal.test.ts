@@ -29,6 +29,22 @@ describe.each(STORAGE_KINDS)('cash journal summaries on %s', (kind) => {
       )
     ).map((row) => ({ ...row, total_cents: Number(row.total_cents) }));
 
+  /** A lobby kiosk enrolled at another facility, `elsewhere`. */
+  async function lobbyElsewhere(): Promise<TestDevice> {
+    expect(
+      (await central.admin('PUT', '/v1/admin/facilities', { ...central.facility, id: 'elsewhere' }))
+        .status,
+    ).toBe(200);
+    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+      facilityId: 'elsewhere',
+      profile: 'lobby',
+    });
+    const foreign = new TestDevice(central.baseUrl);
+    expect((await foreign.enroll(code.body.code)).status).toBe(201);
+    expect((foreign.identity as EnrollResponse).facilityId).toBe('elsewhere');
+    return foreign;
+  }
+
   it('applies a summary once per session, however often it arrives', async () => {
     const residentId = await central.resident();
     const lobby = await central.device('lobby');
@@ -86,18 +102,8 @@ describe.each(STORAGE_KINDS)('cash journal summaries on %s', (kind) => {
     ]);
 
     // a lobby kiosk of another facility: not for a resident here, nor for a session booked here
-    expect(
-      (await central.admin('PUT', '/v1/admin/facilities', { ...central.facility, id: 'elsewhere' }))
-        .status,
-    ).toBe(200);
+    const foreign = await lobbyElsewhere();
     const foreignResident = await central.resident({ facilityId: 'elsewhere' });
-    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
-      facilityId: 'elsewhere',
-      profile: 'lobby',
-    });
-    const foreign = new TestDevice(central.baseUrl);
-    expect((await foreign.enroll(code.body.code)).status).toBe(201);
-    expect((foreign.identity as EnrollResponse).facilityId).toBe('elsewhere');
     expect(
       await pushAs(foreign, [
         journalOf(crypto.randomUUID(), residentId, [500], at),
@@ -153,16 +159,7 @@ describe.each(STORAGE_KINDS)('cash journal summaries on %s', (kind) => {
     ]);
 
     // a kiosk of another facility: its summary is kept as its own, never this facility's
-    expect(
-      (await central.admin('PUT', '/v1/admin/facilities', { ...central.facility, id: 'elsewhere' }))
-        .status,
-    ).toBe(200);
-    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
-      facilityId: 'elsewhere',
-      profile: 'lobby',
-    });
-    const foreign = new TestDevice(central.baseUrl);
-    expect((await foreign.enroll(code.body.code)).status).toBe(201);
+    const foreign = await lobbyElsewhere();
     expect(await pushAs(foreign, [journal])).toMatchObject([
       { status: 'rejected', code: 'forbidden' },
     ]);
