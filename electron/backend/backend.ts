@@ -18,6 +18,7 @@ import type { Broadcast, DeviceService, SyncClient, SyncClientDeps, TellResident
 import { handlers } from './services';
 import { ENCODED_PIN_HASH } from './services/pin-hash';
 import { settleCash, settlementContext } from './services/cash-settlement';
+import { queueOrphanCash } from './services/cash-journal';
 import { openStore, type Store, type StoreKeySource } from './store';
 import { prepareDataDir } from './store/data-dir';
 
@@ -200,6 +201,9 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   // bill caught mid-stack is credited as the acceptor comes back) still pay for their purpose,
   // booked once the walk-away time has passed with no one at the screen.
   if (core.devices) {
+    // bills credited outside any session, before this start or from now on, reach the journal
+    core.devices.onOrphanCash(() => queueOrphanCash(core));
+    queueOrphanCash(core);
     const restored = core.cashPurposes.restore();
     if (restored.length > 0)
       logger.warn({ cashSessionIds: restored }, 'cash sessions from before a restart held again');

@@ -40,6 +40,14 @@ export interface StackedCash {
   lastBillAt: string;
 }
 
+/** A bill credited outside any cash session: a session of its own, paid for nothing. */
+export interface OrphanCash {
+  creditId: string;
+  /** The uuid of the bill's credit id: stable across restarts, so its summary is sent once. */
+  cashSessionId: string;
+  stacked: StackedCash;
+}
+
 export interface DeviceService {
   hardware(): DeviceInfo['hardware'];
   health(): DeviceHealth[];
@@ -52,6 +60,12 @@ export interface DeviceService {
   cashSession(cashSessionId: string): CashSession | undefined;
   /** What the bill journal says a session stacked; null when it stacked no bill. */
   stackedCash(cashSessionId: string): StackedCash | null;
+  /** Bills credited outside any cash session whose summary is not queued yet. */
+  unqueuedOrphanCash(): OrphanCash[];
+  /** That bill's summary is in the outbox. */
+  orphanCashQueued(creditId: string): void;
+  /** Called after each bill credited outside a cash session (the backend queues its summary). */
+  onOrphanCash(listener: () => void): void;
   print(request: PrintRequest): Promise<PrintJob>;
   close(): Promise<void>;
 }

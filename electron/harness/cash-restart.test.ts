@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../backend';
+import { CreditJournal } from '../backend/devices/credit-journal';
 import { manualClock } from '../backend/testing/manual-clock';
 import { tempDir } from '../backend/testing/temp-dir';
 import { startHarness, type Harness } from './server';
@@ -145,6 +146,37 @@ describe('a cash session across an app restart', () => {
     expect(third.harness.backend.store.cashPurposes.all()).toEqual([]);
     third.clock.advance(CASH_IDLE_SECONDS * 1000 * 2);
     expect(deposits(third.harness)).toHaveLength(1);
+  }, 60_000);
+
+  it('journals a bill credited outside any cash session once, with no resident', async () => {
+    const first = await start('lobby');
+    expect(queued(first.harness, 'cash.journal')).toEqual([]);
+    await stop();
+    // the acceptor credited a bill while no session was open (as the device service does for a
+    // bill left in it), and the app stopped before its summary was queued
+    const journal = new CreditJournal(join(dir.path, 'data', 'credits.db'));
+    const billId = journal.escrow(
+      { device: 'bill_acceptor', cents: 2000, currency: 'USD' },
+      'orphan:bill_acceptor',
+      '2026-12-01T10:00:00.000Z',
+    );
+    journal.credit(billId, '2026-12-01T10:00:01.000Z');
+    journal.close();
+
+    const second = await start('lobby');
+    const summary = {
+      cashSessionId: billId.slice(billId.lastIndexOf(':') + 1),
+      residentId: null,
+      denominations: [{ cents: 2000, count: 1 }],
+      totalCents: 2000,
+      firstBillAt: '2026-12-01T10:00:01.000Z',
+      lastBillAt: '2026-12-01T10:00:01.000Z',
+    };
+    expect(queued(second.harness, 'cash.journal')).toEqual([summary]);
+    await stop();
+    // started again: the bill journal knows its summary is queued, so it is not queued twice
+    const third = await start('lobby');
+    expect(queued(third.harness, 'cash.journal')).toEqual([summary]);
   }, 60_000);
 
   it('buys the stamps the bills stacked before the restart cover, for the resident who chose them', async () => {

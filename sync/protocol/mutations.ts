@@ -168,8 +168,12 @@ export const MAX_SESSION_BILLS = 500;
 export const CashJournalArgsSchema = z
   .object({
     cashSessionId: UuidSchema,
-    /** Whom the session paid for (a lobby deposit's resident, a housing-unit kiosk's buyer). */
-    residentId: IdSchema,
+    /**
+     * Whom the session paid for (a lobby deposit's resident, a housing-unit kiosk's buyer), or
+     * null for bills that paid for nothing (credited outside any cash session): journaled so the
+     * cash box's count meets them, never booked to anyone.
+     */
+    residentId: IdSchema.nullable(),
     denominations: z
       .array(
         z.object({

@@ -29,6 +29,22 @@ describe.each(STORAGE_KINDS)('cash journal summaries on %s', (kind) => {
       )
     ).map((row) => ({ ...row, total_cents: Number(row.total_cents) }));
 
+  /** A lobby kiosk enrolled at another facility, `elsewhere`. */
+  async function lobbyElsewhere(): Promise<TestDevice> {
+    expect(
+      (await central.admin('PUT', '/v1/admin/facilities', { ...central.facility, id: 'elsewhere' }))
+        .status,
+    ).toBe(200);
+    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
+      facilityId: 'elsewhere',
+      profile: 'lobby',
+    });
+    const foreign = new TestDevice(central.baseUrl);
+    expect((await foreign.enroll(code.body.code)).status).toBe(201);
+    expect((foreign.identity as EnrollResponse).facilityId).toBe('elsewhere');
+    return foreign;
+  }
+
   it('applies a summary once per session, however often it arrives', async () => {
     const residentId = await central.resident();
     const lobby = await central.device('lobby');
@@ -86,18 +102,8 @@ describe.each(STORAGE_KINDS)('cash journal summaries on %s', (kind) => {
     ]);
 
     // a lobby kiosk of another facility: not for a resident here, nor for a session booked here
-    expect(
-      (await central.admin('PUT', '/v1/admin/facilities', { ...central.facility, id: 'elsewhere' }))
-        .status,
-    ).toBe(200);
+    const foreign = await lobbyElsewhere();
     const foreignResident = await central.resident({ facilityId: 'elsewhere' });
-    const code = await central.admin<{ code: string }>('POST', '/v1/admin/enroll-codes', {
-      facilityId: 'elsewhere',
-      profile: 'lobby',
-    });
-    const foreign = new TestDevice(central.baseUrl);
-    expect((await foreign.enroll(code.body.code)).status).toBe(201);
-    expect((foreign.identity as EnrollResponse).facilityId).toBe('elsewhere');
     expect(
       await pushAs(foreign, [
         journalOf(crypto.randomUUID(), residentId, [500], at),
@@ -108,6 +114,62 @@ describe.each(STORAGE_KINDS)('cash journal summaries on %s', (kind) => {
       { status: 'rejected', code: 'forbidden' },
     ]);
     expect((await stored()).map((row) => row.device_id)).toEqual([lobby.id]);
+  });
+
+  it('keeps bills that paid for nothing without a resident, from its own kiosks only', async () => {
+    const residentId = await central.resident();
+    const lobby = await central.device('lobby');
+    const kiosk = await central.device('kiosk');
+    const tablet = await central.device('tablet', 'TAB-ORPHAN-1');
+    const orphan = crypto.randomUUID();
+    const journal = journalOf(orphan, null, [1000], at);
+    expect(await pushAs(kiosk, [journal])).toEqual([{ status: 'applied' }]);
+    // queued again after a restart: the same summary, no second row
+    expect(await pushAs(kiosk, [journal])).toEqual([{ status: 'applied' }]);
+    // the same session with other bills, or claimed by another kiosk, or booked after all
+    expect(
+      await pushAs(kiosk, [
+        journalOf(orphan, null, [2000], at),
+        journalOf(orphan, residentId, [1000], at),
+      ]),
+    ).toMatchObject([
+      { status: 'rejected', code: 'conflict' },
+      { status: 'rejected', code: 'conflict' },
+    ]);
+    expect(await pushAs(lobby, [journal])).toMatchObject([
+      { status: 'rejected', code: 'forbidden' },
+    ]);
+    expect(await pushAs(tablet, [journalOf(crypto.randomUUID(), null, [500], at)])).toMatchObject([
+      { status: 'rejected', code: 'forbidden' },
+    ]);
+
+    // a session that was booked carries its booking's resident: none, or another, is refused
+    const booked = crypto.randomUUID();
+    const otherResident = await central.resident();
+    expect(
+      await pushAs(lobby, [
+        cashDeposit(booked, residentId, 500),
+        journalOf(booked, null, [500], at),
+        journalOf(booked, otherResident, [500], at),
+      ]),
+    ).toMatchObject([
+      { status: 'applied' },
+      { status: 'rejected', code: 'conflict' },
+      { status: 'rejected', code: 'conflict' },
+    ]);
+
+    // a kiosk of another facility: its summary is kept as its own, never this facility's
+    const foreign = await lobbyElsewhere();
+    expect(await pushAs(foreign, [journal])).toMatchObject([
+      { status: 'rejected', code: 'forbidden' },
+    ]);
+    expect(
+      await central.storage.all<{
+        cash_session_id: string;
+        resident_id: string | null;
+        facility_id: string;
+      }>('SELECT cash_session_id, resident_id, facility_id FROM cash_journals'),
+    ).toEqual([{ cash_session_id: orphan, resident_id: null, facility_id: central.facility.id }]);
   });
 
   it('refuses figures that are negative, oversized or do not add up', async () => {

@@ -123,6 +123,45 @@ describe.each(STORAGE_KINDS)('cash-box reconciliation on %s', (kind) => {
     expect(audit.body.entries.filter((e) => e.action === 'cash.collect')).toHaveLength(2);
   });
 
+  it('counts bills that paid for nothing in the journal, as journaled but not booked', async () => {
+    const start = now.toISOString();
+    const residentId = await central.resident();
+    const lobby = await central.device('lobby');
+    const finance = await central.staff([{ role: 'finance', facilityId: central.facility.id }]);
+    await session(lobby, residentId, [2000]);
+    // a bill the acceptor credited outside any cash session: summarised without a resident
+    const orphan = crypto.randomUUID();
+    expect(await pushAs(lobby, [journalOf(orphan, null, [500], start)])).toEqual([
+      { status: 'applied' },
+    ]);
+    minutes(5);
+    const collectionId = crypto.randomUUID();
+    const collected = await finance.call('POST', '/v1/staff/cash-collections', {
+      collectionId,
+      deviceId: lobby.id,
+      countedCents: 2500,
+      billCount: 2,
+    });
+    expect(collected.status).toBe(201);
+    minutes(1);
+    const report = await finance.call(
+      'GET',
+      `/v1/staff/cash-report?deviceId=${lobby.id}&from=${start}&to=${now.toISOString()}`,
+    );
+    // the counted cash meets the journal: the surplus over the booked cash is explained
+    expect(CashReportResponseSchema.parse(report.body).collections).toMatchObject([
+      {
+        countedCents: 2500,
+        journalCents: 2500,
+        journalBills: 2,
+        bookedCents: 2000,
+        countedMinusJournalCents: 0,
+        unbookedSessions: [{ cashSessionId: orphan, cents: 500 }],
+        flags: ['journal_not_booked'],
+      },
+    ]);
+  });
+
   it('shows a period where journal, booked and counted agree without a flag', async () => {
     const start = now.toISOString();
     const residentId = await central.resident();

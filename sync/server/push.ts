@@ -91,9 +91,10 @@ async function applyOne(
       .join('; ');
     return { status: 'rejected', code: 'invalid_args', reason };
   }
-  // Every mutation names a resident; the device must be one that may act for that resident.
+  // Every mutation names a resident the device must be able to act for; only a cash journal
+  // of bills that paid for nothing names none (it stays the device's own, in its facility).
   const { residentId } = args.data;
-  if (!(await mayActFor(work.tx, device, residentId))) {
+  if (residentId !== null && !(await mayActFor(work.tx, device, residentId))) {
     return {
       status: 'rejected',
       code: 'forbidden',

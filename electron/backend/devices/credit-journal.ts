@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { BillCredit, JournaledBill } from '../../../hardware/hal';
-import type { StackedCash } from '../ports';
+import type { OrphanCash, StackedCash } from '../ports';
 
 type BillState = JournaledBill['state'] | 'credited' | 'returned' | 'uncertain';
 
@@ -49,7 +49,11 @@ export class CreditJournal {
       updated_at TEXT NOT NULL
     ) STRICT;
     CREATE INDEX IF NOT EXISTS cash_bills_open ON cash_bills (device)
-      WHERE state IN ('escrow', 'stacking');`);
+      WHERE state IN ('escrow', 'stacking');
+    CREATE TABLE IF NOT EXISTS cash_orphan_summaries (
+      credit_id TEXT PRIMARY KEY,
+      queued_at TEXT NOT NULL
+    ) STRICT;`);
     this.statements = journalStatements(this.db);
   }
 
@@ -128,6 +132,28 @@ export class CreditJournal {
     };
   }
 
+  /**
+   * Bills credited outside any cash session whose journal summary is not queued yet, oldest
+   * first: each is a session of its own, named by the id its credit carries (`<device>:<uuid>`).
+   */
+  unqueuedOrphans(): OrphanCash[] {
+    return this.statements.unqueuedOrphans.all().map((row) => ({
+      creditId: row.creditId,
+      cashSessionId: row.creditId.slice(row.creditId.lastIndexOf(':') + 1),
+      stacked: {
+        denominations: [{ cents: row.cents, count: 1 }],
+        totalCents: row.cents,
+        firstBillAt: row.recordedAt,
+        lastBillAt: row.recordedAt,
+      },
+    }));
+  }
+
+  /** The summary of an orphan bill is queued for the central service: not offered again. */
+  orphanQueued(creditId: string, at: string): void {
+    this.statements.orphanQueued.run(creditId, at);
+  }
+
   close(): void {
     this.db.close();
   }
@@ -165,6 +191,16 @@ function journalStatements(db: Database.Database) {
     ),
     insertedCents: db.prepare<[string], { cents: number | null }>(
       'SELECT SUM(cents) AS cents FROM cash_credits WHERE cash_session_id = ?',
+    ),
+    unqueuedOrphans: db.prepare<[], { creditId: string; cents: number; recordedAt: string }>(
+      `SELECT credit_id AS creditId, cents, recorded_at AS recordedAt FROM cash_credits c
+        WHERE cash_session_id LIKE 'orphan:%'
+          AND NOT EXISTS (SELECT 1 FROM cash_orphan_summaries s WHERE s.credit_id = c.credit_id)
+        ORDER BY recorded_at, sequence`,
+    ),
+    orphanQueued: db.prepare(
+      `INSERT INTO cash_orphan_summaries (credit_id, queued_at) VALUES (?, ?)
+       ON CONFLICT (credit_id) DO NOTHING`,
     ),
     stacked: db.prepare<[string], { cents: number; count: number; first: string; last: string }>(
       `SELECT cents, COUNT(*) AS count, MIN(recorded_at) AS first, MAX(recorded_at) AS last

@@ -57,6 +57,7 @@ const KIND: Record<AnyDevice['deviceClass'], DeviceHealth['kind']> = {
 export function createDeviceService(options: DeviceServiceOptions): DeviceService {
   const { logger, onEvent } = options;
   const sessions = new Map<string, CashSession>();
+  const orphanListeners: (() => void)[] = [];
   let active: CashSession | null = null;
   const now = () => new Date().toISOString();
 
@@ -71,9 +72,20 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       const { credit, cashSessionId, fresh } = journal.credit(billId, now());
       const fields = { creditId: credit.creditId, cents: credit.cents };
       // a bill escrowed outside a session (e.g. left in the acceptor) is still money: kept
-      if (fresh && cashSessionId.startsWith('orphan:'))
+      if (fresh && cashSessionId.startsWith('orphan:')) {
         logger.warn(fields, 'bill credited outside a cash session');
-      else if (fresh) logger.info(fields, 'bill credit recorded');
+        // the credit is on disk: a listener's failure must not hold back the acceptor's ACK
+        for (const listener of orphanListeners) {
+          try {
+            listener();
+          } catch (error) {
+            logger.error(
+              { err: error, ...fields },
+              'bill credited outside a session not handed on',
+            );
+          }
+        }
+      } else if (fresh) logger.info(fields, 'bill credit recorded');
       const session = sessions.get(cashSessionId);
       if (session) session.insertedCents = journal.insertedCents(cashSessionId);
       return credit;
@@ -313,6 +325,9 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceServic
       return { ...session, insertedCents: journal.insertedCents(cashSessionId) };
     },
     stackedCash: (cashSessionId) => journal.stacked(cashSessionId),
+    unqueuedOrphanCash: () => journal.unqueuedOrphans(),
+    orphanCashQueued: (creditId) => journal.orphanQueued(creditId, now()),
+    onOrphanCash: (listener) => void orphanListeners.push(listener),
     async print(request: PrintRequest): Promise<PrintJob> {
       const jobId = randomUUID();
       const report = (status: PrintJob['status'], error: string | null = null) =>

@@ -1,4 +1,5 @@
-import type { CallContext } from '../context';
+import { isoAt } from '../clock';
+import type { BackendCore, CallContext } from '../context';
 import { enqueueMutation } from '../store';
 
 /**
@@ -23,4 +24,35 @@ export function closeCashSession(
     { cashSessionId, residentId, ...stacked },
     context.now,
   );
+}
+
+/**
+ * Queues the summary of each bill the acceptor credited outside any cash session (a bill left
+ * in the acceptor, credited as it came back): a session of its own with no resident, so the
+ * central report counts it in the journal as cash that paid for nothing. Each bill is marked
+ * in the bill journal once its summary is committed; a restart between the two queues it again
+ * under the same session id, which the service applies once.
+ */
+export function queueOrphanCash(core: BackendCore): void {
+  const devices = core.devices;
+  if (!devices) return;
+  for (const orphan of devices.unqueuedOrphanCash()) {
+    try {
+      core.store.transaction(() =>
+        enqueueMutation(
+          core.store,
+          'cash.journal',
+          { cashSessionId: orphan.cashSessionId, residentId: null, ...orphan.stacked },
+          isoAt(core.clock),
+        ),
+      );
+      devices.orphanCashQueued(orphan.creditId);
+    } catch (error) {
+      // left unmarked, so the next start tries it again; the other bills still go
+      core.logger.error(
+        { err: error, creditId: orphan.creditId },
+        'bill credited outside a cash session not queued',
+      );
+    }
+  }
 }

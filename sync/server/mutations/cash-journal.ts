@@ -5,6 +5,7 @@ import type { Work } from '../work';
 
 type StoredSummary = {
   device_id: string;
+  resident_id: string | null;
   total_cents: number;
   bill_count: number;
   denominations: string;
@@ -21,7 +22,9 @@ function denominationsText(args: MutationArgs<'cash.journal'>): string {
  * the push gate, as is a resident of another facility). A session is this device's alone: a
  * summary naming a session another device summarised, or whose cash another device booked, is
  * `forbidden`; one whose total is not the cash the service booked for that session is
- * `conflict` (the journal and the deposit must tell the same story). Applied once per session:
+ * `conflict` (the journal and the deposit must tell the same story), as is one naming another
+ * resident than the booking's, or none (a summary without a resident is of bills that paid for
+ * nothing: the report lists it as journaled but not booked). Applied once per session:
  * the same summary again books nothing, another one for the same session is `conflict`.
  */
 export async function cashJournal(
@@ -32,7 +35,7 @@ export async function cashJournal(
   const denominations = denominationsText(args);
   const billCount = args.denominations.reduce((sum, d) => sum + d.count, 0);
   const stored = await work.tx.get<StoredSummary>(
-    `SELECT device_id, total_cents, bill_count, denominations FROM cash_journals
+    `SELECT device_id, resident_id, total_cents, bill_count, denominations FROM cash_journals
       WHERE cash_session_id = ?`,
     [args.cashSessionId],
   );
@@ -41,20 +44,24 @@ export async function cashJournal(
       reject('forbidden', `cash session ${args.cashSessionId} is another device's`);
     }
     const same =
+      stored.resident_id === args.residentId &&
       Number(stored.total_cents) === args.totalCents &&
       Number(stored.bill_count) === billCount &&
       stored.denominations === denominations;
     if (!same) reject('conflict', `cash session ${args.cashSessionId} was summarised otherwise`);
     return;
   }
-  const booked = await work.tx.get<{ cents: number; payer: string | null }>(
-    `SELECT b.cents AS cents, d.customer_id AS payer FROM bills b
+  const booked = await work.tx.get<{ cents: number; payer: string | null; resident: string }>(
+    `SELECT b.cents AS cents, d.customer_id AS payer, d.resident_id AS resident FROM bills b
        JOIN deposits d ON d.id = b.deposit_id WHERE b.bill_id = ?`,
     [args.cashSessionId],
   );
   if (booked) {
     if (booked.payer !== `kiosk:${device.id}`) {
       reject('forbidden', `cash session ${args.cashSessionId} was booked by another device`);
+    }
+    if (booked.resident !== args.residentId) {
+      reject('conflict', `cash session ${args.cashSessionId} was booked for another resident`);
     }
     if (Number(booked.cents) !== args.totalCents) {
       reject(

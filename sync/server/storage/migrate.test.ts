@@ -8,6 +8,7 @@ import { startTestPostgres, type TestPostgres } from '../testing/postgres';
 import { STORAGE_KINDS, type StorageKind } from '../testing/storages';
 import { CentralMigrationError, CentralSchemaFromFutureError, migrateCentral } from './migrate';
 import { CENTRAL_MIGRATIONS, LATEST_CENTRAL_SCHEMA_VERSION } from './migrations';
+import { migration010 } from './migrations/010-unbooked-cash-journals';
 import { ddlFor } from './migrations/migration';
 import { openPostgresStorage } from './postgres';
 import { openSqliteStorage } from './sqlite';
@@ -169,6 +170,33 @@ describe.each(STORAGE_KINDS)('central migrations on %s', (kind) => {
       data: null,
       position: 15,
     });
+  });
+
+  it('lets a cash journal name no resident, keeping the summaries already stored', async () => {
+    const open = await database(FIRST_RELEASE);
+    const storage = await open();
+    await storage.run(
+      `INSERT INTO devices (id, facility_id, profile, public_key, label, app_version, enrolled_at)
+       VALUES ('lobby-1', 'fl-suwannee-ci', 'lobby', 'key', 'Lobby', '1.0.0', 't0')`,
+    );
+    const summary = (session: string, residentId: string | null) =>
+      storage.run(
+        `INSERT INTO cash_journals (cash_session_id, device_id, facility_id, resident_id,
+           bill_count, total_cents, denominations, first_bill_at, last_bill_at, received_at)
+         VALUES (?, 'lobby-1', 'fl-suwannee-ci', ?, 1, 500, '[{"cents":500,"count":1}]', 't1',
+           't1', 't2')`,
+        [session, residentId],
+      );
+    await summary('booked', 'demo-resident-1');
+    await summary('orphan', null);
+    // the step again over stored rows (on SQLite it rebuilds the table): nothing is lost
+    await storage.transaction((tx) => migration010.up(tx, storage.dialect));
+    expect(
+      await storage.all('SELECT cash_session_id, resident_id FROM cash_journals ORDER BY 1'),
+    ).toEqual([
+      { cash_session_id: 'booked', resident_id: 'demo-resident-1' },
+      { cash_session_id: 'orphan', resident_id: null },
+    ]);
   });
 
   it('builds a new database to the latest version, and opening it again changes nothing', async () => {

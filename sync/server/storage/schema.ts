@@ -264,7 +264,7 @@ export const CENTRAL_TABLES = {
     cash_session_id: 'text',
     device_id: 'text',
     facility_id: 'text',
-    resident_id: 'text',
+    resident_id: 'text?',
     bill_count: 'integer',
     total_cents: 'integer',
     denominations: 'text',

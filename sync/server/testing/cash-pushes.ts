@@ -51,7 +51,7 @@ export function cashDeposit(cashSessionId: string, residentId: string, totalCent
 /** The journal summary of a session that stacked `bills` (cents each). */
 export function journalOf(
   cashSessionId: string,
-  residentId: string,
+  residentId: string | null,
   bills: number[],
   at: string,
 ): { name: 'cash.journal'; args: CashJournalSummary } {

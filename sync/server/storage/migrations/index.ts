@@ -6,6 +6,7 @@ import { migration006 } from './006-card-charges';
 import { migration007 } from './007-money-ledger';
 import { migration008 } from './008-housing-units';
 import { migration009 } from './009-cash-journals';
+import { migration010 } from './010-unbooked-cash-journals';
 import type { CentralMigration } from './migration';
 
 /** Every central migration in order; append only, never edit a shipped one. */
@@ -18,6 +19,7 @@ export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 // the list above is not empty
