@@ -27,6 +27,8 @@ export async function logInAnyLanguage(page: Page, harness: RunningHarness, inde
   const resident = demoResident(harness, index);
   await page.locator('input[name=state]').fill(resident.state);
   await page.locator('input[name=docNumber]').fill(resident.docNumber);
+  // The field's keyboard can cover the PIN pad (a short screen): close it, as a person would.
+  await page.getByRole('button', { name: /^(Done|Listo)$/ }).tap();
   await tapPin(page, resident.pin);
   await page.locator('form button[type=submit]').tap();
   await page.locator('nav.main-nav').waitFor();
