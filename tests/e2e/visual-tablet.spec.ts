@@ -25,4 +25,15 @@ eachFormFactor(['tablet'], (formFactor, language) => {
       await lookAt(page, `${name}-${formFactor}-${language}`);
     });
   });
+
+  test('message-rejected', async ({ page }) => {
+    await page.goto(harness().url);
+    await chooseLanguage(page, language);
+    await logInAnyLanguage(page, harness(), 4);
+    await openMenu(page, MENU.indexOf('inbox'));
+    await page.locator('main [role=group] button').nth(1).tap();
+    await page.getByText('Address for the package').tap();
+    await expect(page.locator('main .notice.info')).toBeVisible();
+    await lookAt(page, `message-rejected-${formFactor}-${language}`);
+  });
 });
