@@ -1,11 +1,11 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   DeviceConfigError,
   DeviceError,
   parseDriverOptions,
   type BillAcceptorDriver,
   type BillJournal,
-  type Denomination,
+  type BillState,
   type DriverFactory,
 } from '../../hal';
 import { linkTarget, type LinkTarget } from '../serial/link';
@@ -17,30 +17,42 @@ export function billError(code: string, message: string, fraud: boolean): Device
   return new DeviceError('extended', message, code, 'input', fraud ? 'fraud' : 'hardware');
 }
 
-/** Stack or return asked for with no bill in escrow. */
-export function noBillInEscrow(): DeviceError {
-  return new DeviceError('illegal', 'no bill is waiting in escrow', null, 'output');
+/** The faults an acceptor reports, whatever its protocol, with the state each leaves it in. */
+export const FAULT_STATE = {
+  jam: 'jammed',
+  cassette_full: 'cassette_full',
+  cassette_removed: 'cassette_removed',
+  failure: 'failure',
+  cheated: 'failure',
+} as const satisfies Record<string, BillState>;
+
+/** A protocol's fault: the error code the app hears (`cheated` is fraud) and its text. */
+export interface AcceptorFault {
+  code: keyof typeof FAULT_STATE;
+  text: string;
 }
 
-/** The protocol codes of the denominations to accept; an amount the device lacks is illegal. */
-export function acceptedCodes(denominations: readonly Denomination[], cents: readonly number[]) {
-  const unknown = cents.filter((value) => !denominations.some((d) => d.cents === value));
-  if (unknown.length > 0) {
-    throw new DeviceError(
-      'illegal',
-      `unknown denominations: ${unknown.join(', ')} cents`,
-      null,
-      'output',
-    );
-  }
-  return denominations.filter((d) => cents.includes(d.cents)).map((d) => d.code);
+/** The options every polled acceptor has; `pollMs` defaults to what the protocol needs. */
+export function pollingOptions(pollMs: number) {
+  return {
+    pollMs: z.number().int().min(20).max(1000).default(pollMs),
+    replyTimeoutMs: z.number().int().min(20).max(5000).default(500),
+    missedPolls: z.number().int().min(1).max(20).default(5),
+  };
+}
+export interface PollingOptions {
+  /** How often the device is asked what happened (tests shorten it). */
+  pollMs: number;
+  replyTimeoutMs: number;
+  /** Unanswered polls in a row after which the device is reported lost. */
+  missedPolls: number;
 }
 
 /** A factory for an acceptor driver: options checked by its schema, a bill journal required. */
 export function billAcceptorFactory<S extends z.ZodType>(
   schema: S,
   parity: LinkTarget['parity'],
-  build: (
+  Driver: new (
     name: string,
     target: LinkTarget,
     options: z.output<S>,
@@ -55,7 +67,7 @@ export function billAcceptorFactory<S extends z.ZodType>(
       if (!journal) {
         throw new DeviceConfigError(`bill acceptor ${spec.name} needs a bill journal`);
       }
-      return build(spec.name, linkTarget(spec, context, parity), options, journal);
+      return new Driver(spec.name, linkTarget(spec, context, parity), options, journal);
     },
   };
 }

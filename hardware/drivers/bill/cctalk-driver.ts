@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import {
   DeviceError,
-  type BillAcceptorCapabilities,
-  type BillAcceptorDriver,
-  type BillEvent,
-  type BillJournal,
+  type BillCredit,
   type BillState,
-  type BillStatus,
   type Denomination,
-  type DriverSink,
   type JournaledBill,
 } from '../../hal';
-import { CommandChannel } from '../serial/channel';
-import type { Exchange } from '../serial/exchange';
-import type { LinkTarget } from '../serial/link';
-import { acceptedCodes, billAcceptorFactory, billError, noBillInEscrow } from './acceptor-common';
+import {
+  billAcceptorFactory,
+  billError,
+  pollingOptions,
+  type AcceptorFault,
+} from './acceptor-common';
 import {
   BILL_VALIDATOR_ADDRESS,
   BillRoute,
@@ -37,66 +34,36 @@ import {
   type CcTalkFrame,
   type ScalingFactor,
 } from './cctalk';
+import { SerialBillAcceptor, type BillSink } from './serial-acceptor';
 
 export const CcTalkOptionsSchema = z
   .object({
     /** The validator's ccTalk address (40 by default for bill validators). */
     address: z.number().int().min(2).max(255).default(BILL_VALIDATOR_ADDRESS),
     /** The event buffer holds five events: poll well within the time five bills take. */
-    pollMs: z.number().int().min(20).max(1000).default(200),
-    replyTimeoutMs: z.number().int().min(20).max(5000).default(500),
-    missedPolls: z.number().int().min(1).max(20).default(5),
+    ...pollingOptions(200),
   })
   .strict();
 export type CcTalkOptions = z.output<typeof CcTalkOptionsSchema>;
-
-type BillSink = DriverSink<BillEvent, BillStatus>;
 
 /** Bill types a validator may hold (inhibit status has 16 bits). */
 const BILL_TYPES = 16;
 const BUFFER_SIZE = 5;
 
-/** Result-A-zero events that are faults, with the state they leave the validator in. */
-const FAULTS: Readonly<
-  Record<number, { code: string; state: BillState; fraud: boolean; text: string }>
-> = {
-  [S.jamInTransportUnsafe]: { code: 'jam', state: 'jammed', fraud: false, text: 'bill jammed' },
-  [S.jamInTransportSafe]: { code: 'jam', state: 'jammed', fraud: false, text: 'bill jammed' },
-  [S.jamInStacker]: { code: 'jam', state: 'jammed', fraud: false, text: 'bill jammed in stacker' },
-  [S.stackerJammed]: { code: 'jam', state: 'jammed', fraud: false, text: 'the stacker jammed' },
-  [S.stackerFull]: {
-    code: 'cassette_full',
-    state: 'cassette_full',
-    fraud: false,
-    text: 'the cash cassette is full',
-  },
-  [S.stackerRemoved]: {
-    code: 'cassette_removed',
-    state: 'cassette_removed',
-    fraud: false,
-    text: 'the cash cassette is out',
-  },
-  [S.stackerFaulty]: {
-    code: 'failure',
-    state: 'failure',
-    fraud: false,
-    text: 'the stacker is faulty',
-  },
-  [S.antiStringFaulty]: {
-    code: 'failure',
-    state: 'failure',
-    fraud: false,
-    text: 'the anti-string mechanism is faulty',
-  },
-  [S.pulledBackwards]: {
-    code: 'cheated',
-    state: 'failure',
-    fraud: true,
-    text: 'a bill was pulled back',
-  },
-  [S.tamper]: { code: 'cheated', state: 'failure', fraud: true, text: 'tampering detected' },
-  [S.optoFraud]: { code: 'cheated', state: 'failure', fraud: true, text: 'optical fraud' },
-  [S.stringFraud]: { code: 'cheated', state: 'failure', fraud: true, text: 'string fraud' },
+/** Result-A-zero events that are faults. */
+const FAULTS: Readonly<Record<number, AcceptorFault>> = {
+  [S.jamInTransportUnsafe]: { code: 'jam', text: 'bill jammed' },
+  [S.jamInTransportSafe]: { code: 'jam', text: 'bill jammed' },
+  [S.jamInStacker]: { code: 'jam', text: 'bill jammed in stacker' },
+  [S.stackerJammed]: { code: 'jam', text: 'the stacker jammed' },
+  [S.stackerFull]: { code: 'cassette_full', text: 'the cash cassette is full' },
+  [S.stackerRemoved]: { code: 'cassette_removed', text: 'the cash cassette is out' },
+  [S.stackerFaulty]: { code: 'failure', text: 'the stacker is faulty' },
+  [S.antiStringFaulty]: { code: 'failure', text: 'the anti-string mechanism is faulty' },
+  [S.pulledBackwards]: { code: 'cheated', text: 'a bill was pulled back' },
+  [S.tamper]: { code: 'cheated', text: 'tampering detected' },
+  [S.optoFraud]: { code: 'cheated', text: 'optical fraud' },
+  [S.stringFraud]: { code: 'cheated', text: 'string fraud' },
 };
 
 /** Events after which the validator is ready again. */
@@ -114,70 +81,18 @@ class NotRecorded extends Error {}
  * each step is journaled as for every acceptor. On connect the buffer says what became of a
  * bill left open by an unplug or an app restart; a power cut empties it (counter 0).
  */
-export class CcTalkDriver implements BillAcceptorDriver {
-  private channel: CommandChannel<CcTalkFrame> | undefined;
-  private readonly framer: CcTalkFramer;
-  private sink: BillSink | undefined;
-  private state: BillState = 'disabled';
+export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions> {
+  protected readonly noun = 'bill validator';
+  private readonly framer = new CcTalkFramer(HOST_ADDRESS, this.options.address);
   private enabled = false;
   /** Counter of the last event handled. */
   private counter = 0;
-  private bill: JournaledBill | null = null;
-  private reconciliation = false;
   /**
    * A bill found in escrow on connect, offered to the app at the first poll (the device is
    * online by then): the open bill again (`recovered`), or one inserted while the app was away.
    */
   private offerAtFirstPoll: 'recovered' | 'new' | null = null;
-  private denominations: Denomination[] = [];
   private identity = '';
-
-  constructor(
-    private readonly name: string,
-    private readonly target: LinkTarget,
-    private readonly options: CcTalkOptions,
-    private readonly journal: BillJournal,
-  ) {
-    this.framer = new CcTalkFramer(HOST_ADDRESS, options.address);
-  }
-
-  get capabilities(): BillAcceptorCapabilities {
-    return { escrow: true, inhibitByDenomination: true, denominations: this.denominations };
-  }
-
-  get currentState(): BillState {
-    return this.state;
-  }
-
-  async connect(sink: BillSink): Promise<void> {
-    this.sink = sink;
-    this.enabled = false;
-    const channel = await CommandChannel.open<CcTalkFrame>(
-      this.target,
-      this.options.replyTimeoutMs,
-      { receive: (chunk) => this.receive(chunk), lost: (reason) => sink.lost(reason) },
-    );
-    this.channel = channel;
-    try {
-      await this.start();
-    } catch (error) {
-      await this.disconnect();
-      throw error;
-    }
-    channel.every(
-      this.options.pollMs,
-      this.options.missedPolls,
-      () => this.poll(),
-      'the bill validator stopped answering polls',
-    );
-  }
-
-  async disconnect(): Promise<void> {
-    this.sink = undefined;
-    const channel = this.channel;
-    this.channel = undefined;
-    await channel?.close();
-  }
 
   async setInputEnabled(enabled: boolean): Promise<void> {
     // master inhibit: bit 0 set = normal operation, clear = every bill refused
@@ -191,27 +106,17 @@ export class CcTalkDriver implements BillAcceptorDriver {
     return `${this.identity}: ${this.state}`;
   }
 
-  async stack(): Promise<void> {
-    const bill = this.bill;
-    if (this.state !== 'escrow' || !bill) {
-      throw noBillInEscrow();
-    }
-    await this.journal.stacking(bill.billId);
-    bill.state = 'stacking';
+  protected async sendStack(): Promise<void> {
     await this.route(Route.stack);
     this.report('stacking');
   }
 
-  async returnBill(): Promise<void> {
-    if (this.state !== 'escrow') {
-      throw noBillInEscrow();
-    }
+  protected async sendReturn(): Promise<void> {
     await this.route(Route.returnBill);
   }
 
-  async setAcceptedDenominations(cents: readonly number[]): Promise<void> {
-    const types = acceptedCodes(this.denominations, cents);
-    await this.command(Header.modifyInhibitStatus, inhibitMask(types));
+  protected async sendAccepted(codes: readonly number[]): Promise<void> {
+    await this.command(Header.modifyInhibitStatus, inhibitMask(codes));
   }
 
   /**
@@ -219,7 +124,8 @@ export class CcTalkDriver implements BillAcceptorDriver {
    * settles a bill the journal still holds by what the event buffer says. No reset is sent: it
    * would give back a bill in escrow and empty the buffer that tells a bill's fate.
    */
-  private async start(): Promise<void> {
+  protected async start(): Promise<void> {
+    this.enabled = false;
     await this.command(Header.simplePoll);
     const ascii = (data: Uint8Array) =>
       Buffer.from(data)
@@ -279,7 +185,8 @@ export class CcTalkDriver implements BillAcceptorDriver {
     const [newest, before] = path;
     const valueOf = (e: BillEventCode | undefined) =>
       e && e.a !== 0 ? this.denominations.find((d) => d.code === e.a)?.cents : undefined;
-    const isEscrow = (e: BillEventCode | undefined) => e?.a !== 0 && e?.b === BillRoute.escrow;
+    const isEscrow = (e: BillEventCode | undefined): e is BillEventCode =>
+      e !== undefined && e.a !== 0 && e.b === BillRoute.escrow;
     const stackedBefore = before?.b === BillRoute.cashbox && valueOf(before) === open.cents;
     if (isEscrow(newest) && valueOf(newest) === open.cents) {
       if (open.state === 'escrow' || !stackedBefore) {
@@ -293,43 +200,36 @@ export class CcTalkDriver implements BillAcceptorDriver {
     const fate = isEscrow(newest) ? before : newest;
     if (fate && fate.a !== 0 && fate.b === BillRoute.cashbox && valueOf(fate) === open.cents) {
       if (open.state === 'escrow') this.reconciliation = true; // stacked without our command
-      const credit = await this.journal.credit(open.billId);
-      this.report('stacked');
-      this.sink?.data({ kind: 'stacked', credit, recovered: true });
+      await this.settleOpenBill(open, 'stacked');
     } else if (open.state === 'escrow' || (fate?.a === 0 && fate.b === S.returnedFromEscrow)) {
-      await this.journal.settle(open.billId, 'returned');
-      this.sink?.data({ kind: 'returned', cents: open.cents, recovered: true });
+      await this.settleOpenBill(open, 'returned');
     } else {
-      this.reconciliation = true;
-      await this.journal.settle(open.billId, 'uncertain');
-      this.sink?.data({ kind: 'uncertain', cents: open.cents });
-      this.sink?.error(
-        billError(
-          'bill_uncertain',
-          'a bill being stacked may or may not be in the cassette',
-          false,
-        ),
-      );
+      const uncertain = 'a bill being stacked may or may not be in the cassette';
+      await this.settleOpenBill(open, { uncertain });
     }
     // a bill that reached escrow while the app was away is a new one: journaled now
     if (isEscrow(newest)) {
-      const value = this.denominations.find((d) => d.code === newest!.a);
+      const value = this.denomination(newest.a);
       if (!value) return;
-      const { cents, currency } = value;
-      const billId = await this.journal.escrow({ device: this.name, cents, currency });
-      this.bill = { billId, device: this.name, cents, currency, state: 'escrow' };
+      await this.journalBill(value);
       this.offerAtFirstPoll = 'new';
     } else this.report(this.resting());
   }
 
+  /** A credit found on connect is reported with the stacked state, as a live one is. */
+  protected override announceRecoveredStack(credit: BillCredit): void {
+    this.report('stacked');
+    super.announceRecoveredStack(credit);
+  }
+
   /** Reads the event buffer and handles every event newer than the last one handled. */
-  private async poll(): Promise<void> {
+  protected async poll(): Promise<void> {
     const buffered = decodeBufferedBillEvents(await this.command(Header.readBufferedBillEvents));
     const sink = this.sink;
     if (!sink) return;
     if (buffered.counter === 0 && this.counter !== 0) {
       // power-up or reset: the validator needs setting up again (and a bill's fate settled)
-      this.channel?.fail(new DeviceError('offline', 'the bill validator restarted'));
+      this.restarted();
       return;
     }
     const bill = this.bill;
@@ -370,10 +270,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
     if (!sink) return;
     if (event.a !== 0) return this.handleBill(sink, event);
     const fault = FAULTS[event.b];
-    if (fault) {
-      sink.error(billError(fault.code, fault.text, fault.fraud));
-      return this.report(fault.state, event);
-    }
+    if (fault) return this.report(this.raiseFault(fault), event);
     switch (event.b) {
       case S.returnedFromEscrow: {
         const bill = this.bill;
@@ -408,7 +305,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
 
   /** Bill type + route: 1 = held in escrow (journaled first), 0 = in the cashbox (credited). */
   private async handleBill(sink: BillSink, event: BillEventCode): Promise<void> {
-    const denomination = this.denominations.find((d) => d.code === event.a);
+    const denomination = this.denomination(event.a);
     if (!denomination || event.b > BillRoute.escrow) {
       this.reconciliation = true;
       sink.error(billError('unknown_denomination', `bill event ${event.a}/${event.b}`, false));
@@ -416,8 +313,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
     }
     const { cents, currency } = denomination;
     if (event.b === BillRoute.escrow) {
-      const billId = await this.journal.escrow({ device: this.name, cents, currency });
-      this.bill = { billId, device: this.name, cents, currency, state: 'escrow' };
+      await this.journalBill(denomination);
       this.report('escrow', event);
       sink.data({ kind: 'escrow', cents, currency });
       return;
@@ -426,18 +322,14 @@ export class CcTalkDriver implements BillAcceptorDriver {
     // and stack between two polls) is still credited at its real value
     let bill = this.bill;
     try {
-      if (!bill || bill.cents !== cents) {
-        const billId = await this.journal.escrow({ device: this.name, cents, currency });
-        bill = { billId, device: this.name, cents, currency, state: 'stacking' };
-        this.bill = bill;
-      }
+      if (!bill || bill.cents !== cents) bill = await this.journalBill(denomination, 'stacking');
       const credit = await this.journal.credit(bill.billId);
       this.bill = null;
       this.report('stacked', event);
       sink.data({ kind: 'stacked', credit });
       this.report(this.resting());
     } catch {
-      sink.error(billError('credit_not_recorded', 'the credit could not be recorded yet', false));
+      this.creditNotRecorded();
       throw new NotRecorded();
     }
   }
@@ -447,12 +339,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
   }
 
   private report(state: BillState, event?: BillEventCode): void {
-    this.state = state;
-    this.sink?.status({
-      state,
-      detail: event ? `cctalk ${event.a}/${event.b}` : `cctalk ${state}`,
-      reconciliation: this.reconciliation,
-    });
+    this.reportState(state, event ? `cctalk ${event.a}/${event.b}` : `cctalk ${state}`);
   }
 
   private async route(code: number): Promise<void> {
@@ -464,16 +351,16 @@ export class CcTalkDriver implements BillAcceptorDriver {
     }
   }
 
-  private receive(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     for (const event of this.framer.push(chunk)) {
-      if (event.kind === 'bad_checksum') {
-        this.sink?.error(billError('checksum', 'a reply failed its checksum', false));
-      } else if (event.kind === 'frame') {
-        const { frame } = event;
-        // on a single-wire bus our own command comes back: only replies to us count
-        if (frame.destination !== HOST_ADDRESS || frame.source !== this.options.address) continue;
-        this.sink?.seen();
-        this.channel?.exchange.offer(frame);
+      if (event.kind === 'bad_checksum') this.checkFailed('a reply failed its checksum');
+      else if (event.kind !== 'frame') continue;
+      // on a single-wire bus our own command comes back: only replies to us count
+      else if (
+        event.frame.destination === HOST_ADDRESS &&
+        event.frame.source === this.options.address
+      ) {
+        this.offer(event.frame);
       }
     }
   }
@@ -486,7 +373,7 @@ export class CcTalkDriver implements BillAcceptorDriver {
       header,
       data,
     });
-    const reply = await this.requireExchange().request(frame);
+    const reply = await this.exchange.request(frame);
     if (reply.header === Header.reply) return reply.data;
     const what = reply.header === Header.nak ? 'nak' : reply.header === Header.busy ? 'busy' : null;
     throw new DeviceError(
@@ -495,13 +382,6 @@ export class CcTalkDriver implements BillAcceptorDriver {
       what ?? 'bad_reply',
       'output',
     );
-  }
-
-  private requireExchange(): Exchange<CcTalkFrame> {
-    if (!this.channel?.isOpen) {
-      throw new DeviceError('offline', 'the bill validator port is not open', null, 'output');
-    }
-    return this.channel.exchange;
   }
 }
 
@@ -515,8 +395,4 @@ function counterBefore(counter: number, age: number): number {
   return ((((counter - 1 - age) % 255) + 255) % 255) + 1;
 }
 
-export const ccTalkDriver = billAcceptorFactory(
-  CcTalkOptionsSchema,
-  'none',
-  (name, target, options, journal) => new CcTalkDriver(name, target, options, journal),
-);
+export const ccTalkDriver = billAcceptorFactory(CcTalkOptionsSchema, 'none', CcTalkDriver);

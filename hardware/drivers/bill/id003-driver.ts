@@ -1,21 +1,11 @@
 import { z } from 'zod';
+import { DeviceError, type BillCredit, type BillState, type JournaledBill } from '../../hal';
 import {
-  DeviceError,
-  type BillAcceptorCapabilities,
-  type BillAcceptorDriver,
-  type BillCredit,
-  type BillEvent,
-  type BillJournal,
-  type BillState,
-  type BillStatus,
-  type Denomination,
-  type DriverSink,
-  type JournaledBill,
-} from '../../hal';
-import { CommandChannel } from '../serial/channel';
-import type { Exchange } from '../serial/exchange';
-import type { LinkTarget } from '../serial/link';
-import { acceptedCodes, billAcceptorFactory, billError, noBillInEscrow } from './acceptor-common';
+  billAcceptorFactory,
+  billError,
+  pollingOptions,
+  type AcceptorFault,
+} from './acceptor-common';
 import {
   COUNTRY_CURRENCY,
   Command,
@@ -26,19 +16,16 @@ import {
   encodeFrame,
   type Id003Frame,
 } from './id003';
+import { SerialBillAcceptor, type BillSink } from './serial-acceptor';
 
 export const Id003OptionsSchema = z
   .object({
-    pollMs: z.number().int().min(20).max(1000).default(150),
-    replyTimeoutMs: z.number().int().min(20).max(5000).default(500),
-    missedPolls: z.number().int().min(1).max(20).default(5),
+    ...pollingOptions(150),
     /** How long reset and initialization may take before connect fails. */
     startupTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
   })
   .strict();
 export type Id003Options = z.output<typeof Id003OptionsSchema>;
-
-type BillSink = DriverSink<BillEvent, BillStatus>;
 
 const STATE_OF: Readonly<Record<number, BillState>> = {
   [Status.idling]: 'idle',
@@ -61,18 +48,14 @@ const STATE_OF: Readonly<Record<number, BillState>> = {
   [Status.failure]: 'failure',
 };
 
-/** Statuses that are problems the app must hear about, with their error class. */
-const FAULTS: Readonly<Record<number, { code: string; fraud: boolean; text: string }>> = {
-  [Status.stackerFull]: { code: 'cassette_full', fraud: false, text: 'the cash cassette is full' },
-  [Status.stackerOpen]: {
-    code: 'cassette_removed',
-    fraud: false,
-    text: 'the cash cassette is out',
-  },
-  [Status.jamInAcceptor]: { code: 'jam', fraud: false, text: 'a bill is jammed in the acceptor' },
-  [Status.jamInStacker]: { code: 'jam', fraud: false, text: 'a bill is jammed in the stacker' },
-  [Status.cheated]: { code: 'cheated', fraud: true, text: 'the acceptor detected tampering' },
-  [Status.failure]: { code: 'failure', fraud: false, text: 'the acceptor reports a failure' },
+/** Statuses that are problems the app must hear about. */
+const FAULTS: Readonly<Record<number, AcceptorFault>> = {
+  [Status.stackerFull]: { code: 'cassette_full', text: 'the cash cassette is full' },
+  [Status.stackerOpen]: { code: 'cassette_removed', text: 'the cash cassette is out' },
+  [Status.jamInAcceptor]: { code: 'jam', text: 'a bill is jammed in the acceptor' },
+  [Status.jamInStacker]: { code: 'jam', text: 'a bill is jammed in the stacker' },
+  [Status.cheated]: { code: 'cheated', text: 'the acceptor detected tampering' },
+  [Status.failure]: { code: 'failure', text: 'the acceptor reports a failure' },
 };
 
 /**
@@ -82,14 +65,10 @@ const FAULTS: Readonly<Record<number, { code: string; fraud: boolean; text: stri
  * acknowledged without being written. On connect it reads back a bill left open by an unplug,
  * a power cut or an app restart and settles it by what the device reports.
  */
-export class Id003Driver implements BillAcceptorDriver {
-  private channel: CommandChannel<Id003Frame> | undefined;
+export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
+  protected readonly noun = 'bill acceptor';
   private readonly framer = new Id003Framer();
-  private sink: BillSink | undefined;
-  private state: BillState = 'disabled';
   private lastStatusCode = -1;
-  /** The bill in escrow or being stacked, as journaled. */
-  private bill: JournaledBill | null = null;
   /** The credit written for the bill at vend valid, waiting for the stacked report. */
   private pendingCredit: BillCredit | null = null;
   /** The device was acknowledged for the pending credit / told to return the escrow. */
@@ -97,55 +76,6 @@ export class Id003Driver implements BillAcceptorDriver {
   private returnRequested = false;
   /** The next escrow or stacked event settles a bill from before this connection. */
   private recovering = false;
-  private reconciliation = false;
-  private denominations: Denomination[] = [];
-
-  constructor(
-    private readonly name: string,
-    private readonly target: LinkTarget,
-    private readonly options: Id003Options,
-    private readonly journal: BillJournal,
-  ) {}
-
-  get capabilities(): BillAcceptorCapabilities {
-    return { escrow: true, inhibitByDenomination: true, denominations: this.denominations };
-  }
-
-  get currentState(): BillState {
-    return this.state;
-  }
-
-  async connect(sink: BillSink): Promise<void> {
-    this.sink = sink;
-    const channel = await CommandChannel.open<Id003Frame>(
-      this.target,
-      this.options.replyTimeoutMs,
-      {
-        receive: (chunk) => this.receive(chunk),
-        lost: (reason) => sink.lost(reason),
-      },
-    );
-    this.channel = channel;
-    try {
-      await this.start();
-    } catch (error) {
-      await this.disconnect();
-      throw error;
-    }
-    channel.every(
-      this.options.pollMs,
-      this.options.missedPolls,
-      async () => this.handleStatus(await this.request(Command.statusRequest)),
-      'the bill acceptor stopped answering polls',
-    );
-  }
-
-  async disconnect(): Promise<void> {
-    this.sink = undefined;
-    const channel = this.channel;
-    this.channel = undefined;
-    await channel?.close();
-  }
 
   async setInputEnabled(enabled: boolean): Promise<void> {
     await this.setting(Command.setInhibit, Uint8Array.of(enabled ? 0 : 1));
@@ -156,28 +86,22 @@ export class Id003Driver implements BillAcceptorDriver {
     return STATE_OF[reply.command] ?? `status 0x${reply.command.toString(16)}`;
   }
 
-  async stack(): Promise<void> {
-    const bill = this.bill;
-    if (this.state !== 'escrow' || !bill) {
-      throw noBillInEscrow();
-    }
-    await this.journal.stacking(bill.billId);
-    bill.state = 'stacking';
+  protected async sendStack(): Promise<void> {
     await this.expectAck(Command.stack1);
   }
 
-  async returnBill(): Promise<void> {
-    if (this.state !== 'escrow') {
-      throw noBillInEscrow();
-    }
+  protected async sendReturn(): Promise<void> {
     await this.expectAck(Command.returnBill);
     this.returnRequested = true;
   }
 
-  async setAcceptedDenominations(cents: readonly number[]): Promise<void> {
-    const accepted = acceptedCodes(this.denominations, cents);
+  protected async sendAccepted(codes: readonly number[]): Promise<void> {
     const all = this.denominations.map((d) => d.code);
-    await this.setting(Command.setDenominations, denominationMask(accepted, all));
+    await this.setting(Command.setDenominations, denominationMask(codes, all));
+  }
+
+  protected async poll(): Promise<void> {
+    await this.handleStatus(await this.request(Command.statusRequest));
   }
 
   /**
@@ -186,7 +110,7 @@ export class Id003Driver implements BillAcceptorDriver {
    * a bill the journal still holds: in the stacker after a power cut it is credited, anywhere
    * else the reset gives it back (or, lost mid-stack, it is flagged for the cash count).
    */
-  private async start(): Promise<void> {
+  protected async start(): Promise<void> {
     const first = await this.request(Command.statusRequest);
     const open = await this.journal.open(this.name);
     this.bill = open;
@@ -221,21 +145,11 @@ export class Id003Driver implements BillAcceptorDriver {
   private async settleAfterReset(open: JournaledBill, powerUp: number): Promise<void> {
     this.bill = null;
     this.recovering = false;
-    if (powerUp === Status.powerUpBillInStacker && open.state === 'stacking') {
-      const credit = await this.journal.credit(open.billId);
-      this.sink?.data({ kind: 'stacked', credit, recovered: true });
-    } else if (open.state === 'escrow' || powerUp === Status.powerUpBillInAcceptor) {
-      await this.journal.settle(open.billId, 'returned');
-      this.sink?.data({ kind: 'returned', cents: open.cents, recovered: true });
-    } else {
-      // told to stack, then power lost with no bill reported anywhere: count the cassette
-      this.reconciliation = true;
-      await this.journal.settle(open.billId, 'uncertain');
-      this.sink?.data({ kind: 'uncertain', cents: open.cents });
-      this.sink?.error(
-        billError('bill_uncertain', 'a bill being stacked was lost to a power cut', false),
-      );
-    }
+    const inStacker = powerUp === Status.powerUpBillInStacker && open.state === 'stacking';
+    const returned = open.state === 'escrow' || powerUp === Status.powerUpBillInAcceptor;
+    // told to stack, then power lost with no bill reported anywhere: count the cassette
+    const uncertain = { uncertain: 'a bill being stacked was lost to a power cut' };
+    await this.settleOpenBill(open, inStacker ? 'stacked' : returned ? 'returned' : uncertain);
   }
 
   private async waitInitialized(): Promise<void> {
@@ -289,11 +203,11 @@ export class Id003Driver implements BillAcceptorDriver {
       case Status.powerUpBillInStacker:
         // the acceptor lost power: it needs a reset before it accepts anything again
         if (command === Status.powerUpBillInStacker) this.reconciliation = true;
-        this.channel?.fail(new DeviceError('offline', 'the bill acceptor restarted'));
+        this.restarted();
         return;
       default: {
         const fault = FAULTS[command];
-        if (fault && changed) sink.error(billError(fault.code, fault.text, fault.fraud));
+        if (fault && changed) this.raiseFault(fault);
       }
     }
     if (changed) this.report(command, data[0] ?? null);
@@ -304,18 +218,14 @@ export class Id003Driver implements BillAcceptorDriver {
    * already holds (found again after a replug or restart) keeps its id.
    */
   private async enterEscrow(sink: BillSink, code: number | undefined): Promise<void> {
-    const denomination = this.denominations.find((d) => d.code === code);
+    const denomination = this.denomination(code);
     if (!denomination) {
       sink.error(billError('unknown_denomination', 'escrow of an unassigned denomination', false));
       return;
     }
     const recovered = this.recovering && this.bill?.cents === denomination.cents;
     this.recovering = false;
-    if (!recovered) {
-      const { cents, currency } = denomination;
-      const billId = await this.journal.escrow({ device: this.name, cents, currency });
-      this.bill = { billId, device: this.name, cents, currency, state: 'escrow' };
-    }
+    if (!recovered) await this.journalBill(denomination);
     sink.data({
       kind: 'escrow',
       cents: denomination.cents,
@@ -360,49 +270,34 @@ export class Id003Driver implements BillAcceptorDriver {
         if (!bill) {
           this.reconciliation = true;
           const currency = this.denominations[0]?.currency ?? 'USD';
-          const billId = await this.journal.escrow({ device: this.name, cents: 0, currency });
-          bill = { billId, device: this.name, cents: 0, currency, state: 'stacking' };
-          this.bill = bill;
+          bill = await this.journalBill({ cents: 0, currency }, 'stacking');
         }
         this.pendingCredit = await this.journal.credit(bill.billId);
       }
     } catch {
-      this.sink?.error(
-        billError('credit_not_recorded', 'the credit could not be recorded yet', false),
-      );
+      this.creditNotRecorded();
       return;
     }
-    await this.requireExchange().post(encodeFrame(Command.ack));
+    await this.exchange.post(encodeFrame(Command.ack));
     this.creditAcked = true;
   }
 
   private report(code: number, detail: number | null): void {
     this.lastStatusCode = code;
+    const hex = `0x${code.toString(16)}`;
     const state = STATE_OF[code] ?? this.state;
-    this.state = state;
-    this.sink?.status({
-      state,
-      detail:
-        detail === null
-          ? `0x${code.toString(16)}`
-          : `0x${code.toString(16)}:0x${detail.toString(16)}`,
-      reconciliation: this.reconciliation,
-    });
+    this.reportState(state, detail === null ? hex : `${hex}:0x${detail.toString(16)}`);
   }
 
-  private receive(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     for (const event of this.framer.push(chunk)) {
-      if (event.kind === 'frame') {
-        this.sink?.seen();
-        this.channel?.exchange.offer(event.frame);
-      } else if (event.kind === 'bad_crc') {
-        this.sink?.error(billError('checksum', 'a reply failed its CRC check', false));
-      }
+      if (event.kind === 'frame') this.offer(event.frame);
+      else if (event.kind === 'bad_crc') this.checkFailed('a reply failed its CRC check');
     }
   }
 
   private request(command: number, accepts?: (frame: Id003Frame) => boolean, data?: Uint8Array) {
-    return this.requireExchange().request(encodeFrame(command, data), accepts);
+    return this.exchange.request(encodeFrame(command, data), accepts);
   }
 
   private async expectAck(command: number): Promise<void> {
@@ -429,17 +324,6 @@ export class Id003Driver implements BillAcceptorDriver {
       );
     }
   }
-
-  private requireExchange(): Exchange<Id003Frame> {
-    if (!this.channel?.isOpen) {
-      throw new DeviceError('offline', 'the bill acceptor port is not open', null, 'output');
-    }
-    return this.channel.exchange;
-  }
 }
 
-export const id003Driver = billAcceptorFactory(
-  Id003OptionsSchema,
-  'even',
-  (name, target, options, journal) => new Id003Driver(name, target, options, journal),
-);
+export const id003Driver = billAcceptorFactory(Id003OptionsSchema, 'even', Id003Driver);
