@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceError, type BillCredit, type BillState, type JournaledBill } from '../../hal';
 import {
+  FAULT_STATE,
   billAcceptorFactory,
   billError,
   pollingOptions,
@@ -27,7 +28,8 @@ export const Id003OptionsSchema = z
   .strict();
 export type Id003Options = z.output<typeof Id003OptionsSchema>;
 
-const STATE_OF: Readonly<Record<number, BillState>> = {
+/** What each status means: a state, or a fault the app must hear about (and the state it leaves). */
+const STATUS_MEANING: Readonly<Record<number, BillState | AcceptorFault>> = {
   [Status.idling]: 'idle',
   [Status.accepting]: 'accepting',
   [Status.escrow]: 'escrow',
@@ -39,24 +41,20 @@ const STATE_OF: Readonly<Record<number, BillState>> = {
   [Status.holding]: 'escrow',
   [Status.disabled]: 'disabled',
   [Status.initialize]: 'disabled',
-  [Status.stackerFull]: 'cassette_full',
-  [Status.stackerOpen]: 'cassette_removed',
-  [Status.jamInAcceptor]: 'jammed',
-  [Status.jamInStacker]: 'jammed',
-  [Status.pause]: 'accepting',
-  [Status.cheated]: 'failure',
-  [Status.failure]: 'failure',
-};
-
-/** Statuses that are problems the app must hear about. */
-const FAULTS: Readonly<Record<number, AcceptorFault>> = {
   [Status.stackerFull]: { code: 'cassette_full', text: 'the cash cassette is full' },
   [Status.stackerOpen]: { code: 'cassette_removed', text: 'the cash cassette is out' },
   [Status.jamInAcceptor]: { code: 'jam', text: 'a bill is jammed in the acceptor' },
   [Status.jamInStacker]: { code: 'jam', text: 'a bill is jammed in the stacker' },
+  [Status.pause]: 'accepting',
   [Status.cheated]: { code: 'cheated', text: 'the acceptor detected tampering' },
   [Status.failure]: { code: 'failure', text: 'the acceptor reports a failure' },
 };
+
+/** The state a status leaves the acceptor in, if the status is known. */
+function stateOf(status: number): BillState | undefined {
+  const meaning = STATUS_MEANING[status];
+  return typeof meaning === 'object' ? FAULT_STATE[meaning.code] : meaning;
+}
 
 /**
  * JCM ID-003 bill acceptor. Polls status; journals each bill at escrow (value and currency)
@@ -83,7 +81,7 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
 
   async probe(): Promise<string> {
     const reply = await this.request(Command.statusRequest);
-    return STATE_OF[reply.command] ?? `status 0x${reply.command.toString(16)}`;
+    return stateOf(reply.command) ?? `status 0x${reply.command.toString(16)}`;
   }
 
   protected async sendStack(): Promise<void> {
@@ -206,8 +204,8 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
         this.restarted();
         return;
       default: {
-        const fault = FAULTS[command];
-        if (fault && changed) this.raiseFault(fault);
+        const meaning = STATUS_MEANING[command];
+        if (typeof meaning === 'object' && changed) this.raiseFault(meaning);
       }
     }
     if (changed) this.report(command, data[0] ?? null);
@@ -285,7 +283,7 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
   private report(code: number, detail: number | null): void {
     this.lastStatusCode = code;
     const hex = `0x${code.toString(16)}`;
-    const state = STATE_OF[code] ?? this.state;
+    const state = stateOf(code) ?? this.state;
     this.reportState(state, detail === null ? hex : `${hex}:0x${detail.toString(16)}`);
   }
 
