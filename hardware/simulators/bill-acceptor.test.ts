@@ -202,6 +202,40 @@ describe.each(PROTOCOLS)('$name bill acceptor over the simulated wire', (protoco
     expect((await again).at(-1)).toMatchObject({ kind: 'rejected', refusal: 'unreadable' });
   });
 
+  it('refuses stack and return with no bill in escrow: nothing journaled, the next bill taken', async () => {
+    const { acceptor, emulator, journal } = await rig(protocol);
+    await acceptor.enable();
+    await untilState(acceptor, 'idle');
+    await expect(acceptor.acceptEscrow()).rejects.toMatchObject({ code: 'illegal' });
+    await expect(acceptor.returnEscrow()).rejects.toMatchObject({ code: 'illegal' });
+    expect(journal.bills.size).toBe(0);
+    const escrow = until(acceptor, (event) => event.kind === 'escrow');
+    expect(emulator.insertBill(1000)).toBe(true);
+    await escrow;
+    const stacked = until(acceptor, (event) => event.kind === 'stacked');
+    await acceptor.acceptEscrow();
+    expect((await stacked).at(-1)).toMatchObject({ credit: { cents: 1000 } });
+    expect(emulator.cassette).toEqual([1000]);
+  });
+
+  it('a device silent at start: the connect fails and the port is released', async () => {
+    const binding = new SimBinding();
+    const wire = binding.wire('cash');
+    const emulator = protocol.emulator(wire);
+    emulator.faults.noAnswer = true;
+    const driver = protocol.driver(binding, new MemoryBillJournal(), 150);
+    // no reconnect attempt within the test: the port state seen is the failed start's
+    const timings = { ...TEST_TIMINGS, reconnectBaseMs: 600_000, reconnectMaxMs: 600_000 };
+    const acceptor = new BillAcceptor('cash', driver, { timings });
+    devices.push(acceptor);
+    await acceptor.open();
+    const unreachable = nextEvent<string>(acceptor, 'unreachable');
+    await acceptor.claim();
+    expect(await unreachable).toMatch(/no answer/);
+    expect(wire.isConnected).toBe(false);
+    expect(acceptor.billState).toBe('disabled');
+  });
+
   it('never lets a bill go uncredited: a credit not recorded is retried with the same id', async () => {
     const { acceptor, emulator, journal } = await rig(protocol);
     journal.failCredits = true;
