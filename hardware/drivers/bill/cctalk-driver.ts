@@ -25,8 +25,10 @@ import {
   billCents,
   decodeBufferedBillEvents,
   encodeCcTalk,
+  counterBefore,
   eventsBetween,
   inhibitMask,
+  isBillPath,
   parseBillId,
   parseScalingFactor,
   type BillEventCode,
@@ -237,13 +239,7 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
     if (offer && bill) {
       this.offerAtFirstPoll = null;
       this.report('escrow');
-      const { cents, currency } = bill;
-      sink.data({
-        kind: 'escrow',
-        cents,
-        currency,
-        ...(offer === 'recovered' && { recovered: true }),
-      });
+      this.announceEscrow(bill, offer === 'recovered');
     }
     let fresh = eventsBetween(this.counter, buffered.counter);
     if (fresh > BUFFER_SIZE) {
@@ -311,11 +307,11 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
       sink.error(billError('unknown_denomination', `bill event ${event.a}/${event.b}`, false));
       return;
     }
-    const { cents, currency } = denomination;
+    const { cents } = denomination;
     if (event.b === BillRoute.escrow) {
       await this.journalBill(denomination);
       this.report('escrow', event);
-      sink.data({ kind: 'escrow', cents, currency });
+      this.announceEscrow(denomination);
       return;
     }
     // in the cashbox: the event carries the bill type, so a bill the journal missed (escrow
@@ -383,16 +379,6 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
       'output',
     );
   }
-}
-
-/** Events that tell where a bill went: escrow, cashbox, or given back from escrow. */
-function isBillPath(event: BillEventCode): boolean {
-  return event.a !== 0 || event.b === S.returnedFromEscrow;
-}
-
-/** The counter `age` events before `counter` (the counter runs 1..255 and skips 0). */
-function counterBefore(counter: number, age: number): number {
-  return ((((counter - 1 - age) % 255) + 255) % 255) + 1;
 }
 
 export const ccTalkDriver = billAcceptorFactory(CcTalkOptionsSchema, 'none', CcTalkDriver);

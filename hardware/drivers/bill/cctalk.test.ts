@@ -5,6 +5,7 @@ import {
   CcTalkFramer,
   Header,
   billCents,
+  counterBefore,
   decodeBufferedBillEvents,
   encodeCcTalk,
   eventsBetween,
@@ -110,6 +111,11 @@ describe('ccTalk bill validator data', () => {
     expect(eventsBetween(254, 255)).toBe(1);
     expect(eventsBetween(255, 1)).toBe(1);
     expect(eventsBetween(253, 2)).toBe(4);
+    // and back: the counter of each event in the buffer, newest (age 0) first
+    expect(counterBefore(3, 0)).toBe(3);
+    expect(counterBefore(2, 1)).toBe(1);
+    expect(counterBefore(1, 1)).toBe(255);
+    expect(counterBefore(2, 4)).toBe(253);
   });
 
   it('reads bill ids and values with the country scaling factor', () => {

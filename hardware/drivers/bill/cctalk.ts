@@ -169,6 +169,11 @@ export function eventsBetween(from: number, to: number): number {
   return to > from ? to - from : to + 255 - from;
 }
 
+/** The counter `age` events before `counter` (the counter runs 1..255 and skips 0). */
+export function counterBefore(counter: number, age: number): number {
+  return ((((counter - 1 - age) % 255) + 255) % 255) + 1;
+}
+
 /** Result A = 0: what result B says (generic specification, bill validator event table). */
 export const BillStatusEvent = {
   masterInhibitActive: 0,
@@ -198,6 +203,11 @@ export const BillStatusEvent = {
 
 /** Result A = bill type: result B 0 = sent to the cashbox, 1 = held in escrow. */
 export const BillRoute = { cashbox: 0, escrow: 1 } as const;
+
+/** Events that tell where a bill went: escrow, cashbox, or given back from escrow. */
+export function isBillPath(event: BillEventCode): boolean {
+  return event.a !== 0 || event.b === BillStatusEvent.returnedFromEscrow;
+}
 
 /** A bill id (157): two-letter country, four-digit value, issue letter, e.g. `US0020A`. */
 export interface BillId {

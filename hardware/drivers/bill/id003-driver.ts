@@ -224,12 +224,7 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
     const recovered = this.recovering && this.bill?.cents === denomination.cents;
     this.recovering = false;
     if (!recovered) await this.journalBill(denomination);
-    sink.data({
-      kind: 'escrow',
-      cents: denomination.cents,
-      currency: denomination.currency,
-      ...(recovered ? { recovered: true } : {}),
-    });
+    this.announceEscrow(denomination, recovered);
   }
 
   private completeStack(sink: BillSink): void {

@@ -172,6 +172,12 @@ export abstract class SerialBillAcceptor<
     return this.bill;
   }
 
+  /** Tells the app a bill waits in escrow (`recovered`: the open bill from before, again). */
+  protected announceEscrow(value: { cents: number; currency: string }, recovered = false): void {
+    const { cents, currency } = value;
+    this.sink?.data({ kind: 'escrow', cents, currency, ...(recovered && { recovered }) });
+  }
+
   /** A credit the journal could not write: the protocol leaves the event to be handled again. */
   protected creditNotRecorded(): void {
     this.sink?.error(
