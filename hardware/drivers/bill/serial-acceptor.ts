@@ -29,8 +29,8 @@ export type BillSink = DriverSink<BillEvent, BillStatus>;
  * commands for stack, return, inhibit and the accepted denominations.
  */
 export abstract class SerialBillAcceptor<
-  F,
-  O extends PollingOptions,
+  Frame,
+  Options extends PollingOptions,
 > implements BillAcceptorDriver {
   protected sink: BillSink | undefined;
   protected state: BillState = 'disabled';
@@ -41,12 +41,12 @@ export abstract class SerialBillAcceptor<
   protected denominations: Denomination[] = [];
   /** What the device is called in messages (`bill acceptor`, `bill validator`). */
   protected abstract readonly noun: string;
-  private channel: CommandChannel<F> | undefined;
+  private channel: CommandChannel<Frame> | undefined;
 
   constructor(
     protected readonly name: string,
     private readonly target: LinkTarget,
-    protected readonly options: O,
+    protected readonly options: Options,
     protected readonly journal: BillJournal,
   ) {}
 
@@ -60,23 +60,17 @@ export abstract class SerialBillAcceptor<
 
   async connect(sink: BillSink): Promise<void> {
     this.sink = sink;
-    const channel = await CommandChannel.open<F>(this.target, this.options.replyTimeoutMs, {
+    const channel = await CommandChannel.open<Frame>(this.target, this.options.replyTimeoutMs, {
       receive: (chunk) => this.receive(chunk),
       lost: (reason) => sink.lost(reason),
     });
     this.channel = channel;
-    try {
-      await this.start();
-    } catch (error) {
-      await this.disconnect();
-      throw error;
-    }
-    channel.every(
-      this.options.pollMs,
-      this.options.missedPolls,
-      () => this.poll(),
-      `the ${this.noun} stopped answering polls`,
-    );
+    await channel.startChecking(() => this.start(), {
+      everyMs: this.options.pollMs,
+      missLimit: this.options.missedPolls,
+      silence: `the ${this.noun} stopped answering polls`,
+      run: () => this.poll(),
+    });
   }
 
   async disconnect(): Promise<void> {
@@ -123,7 +117,7 @@ export abstract class SerialBillAcceptor<
   protected abstract sendAccepted(codes: readonly number[]): Promise<void>;
 
   /** The command exchange, or a typed error when the port is not open. */
-  protected get exchange(): Exchange<F> {
+  protected get exchange(): Exchange<Frame> {
     if (!this.channel?.isOpen) {
       throw new DeviceError('offline', `the ${this.noun} port is not open`, null, 'output');
     }
@@ -131,7 +125,7 @@ export abstract class SerialBillAcceptor<
   }
 
   /** A reply framed from the device: it is alive, and the outstanding command may take it. */
-  protected offer(reply: F): void {
+  protected offer(reply: Frame): void {
     this.sink?.seen();
     this.channel?.exchange.offer(reply);
   }

@@ -97,18 +97,13 @@ export class EscPosDriver implements ReceiptPrinterDriver {
       lost: (reason) => sink.lost(reason),
     });
     this.channel = channel;
-    try {
-      await this.readStatus();
-    } catch (error) {
-      await this.disconnect();
-      throw error;
-    }
-    channel.every(
-      this.options.heartbeatMs,
-      this.options.missedHeartbeats,
-      async () => void (await this.readStatus()),
-      'the printer stopped answering status requests',
-    );
+    const readStatus = async () => void (await this.readStatus());
+    await channel.startChecking(readStatus, {
+      everyMs: this.options.heartbeatMs,
+      missLimit: this.options.missedHeartbeats,
+      silence: 'the printer stopped answering status requests',
+      run: readStatus,
+    });
   }
 
   async disconnect(): Promise<void> {

@@ -10,6 +10,15 @@ export interface ChannelHooks {
   lost(reason: Error): void;
 }
 
+/** A poll or heartbeat: too many unanswered in a row mean the device is gone. */
+export interface PeriodicCheck {
+  everyMs: number;
+  /** Timeouts in a row after which the channel ends as lost, with `silence` as the reason. */
+  missLimit: number;
+  silence: string;
+  run(): Promise<void>;
+}
+
 /**
  * A command/response line (serial, USB printer class or TCP): the link, its request/reply exchange, and a periodic check
  * (poll or heartbeat) where too many unanswered checks in a row mean the device is gone.
@@ -45,9 +54,18 @@ export class CommandChannel<R> {
     return this.link.isOpen;
   }
 
-  /** Runs `check` every `ms`; `missLimit` timeouts in a row end the channel as lost. */
-  every(ms: number, missLimit: number, check: () => Promise<void>, silence: string): void {
-    this.timer = setInterval(() => void this.tick(check, missLimit, silence), ms);
+  /**
+   * Brings the device to a known state with `start`, then runs the periodic check. A start that
+   * fails closes the channel, so the port is free for the next attempt, and rejects.
+   */
+  async startChecking(start: () => Promise<void>, check: PeriodicCheck): Promise<void> {
+    try {
+      await start();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    this.timer = setInterval(() => void this.tick(check), check.everyMs);
     this.timer.unref();
   }
 
@@ -63,16 +81,17 @@ export class CommandChannel<R> {
     await this.link.close();
   }
 
-  private async tick(check: () => Promise<void>, missLimit: number, silence: string) {
+  /** One check; skipped while the last one or a command still waits for its reply. */
+  private async tick(check: PeriodicCheck) {
     if (this.ticking || this.exchange.busy || this.ended) return;
     this.ticking = true;
     try {
-      await check();
+      await check.run();
       this.misses = 0;
     } catch (error) {
       if (error instanceof DeviceError && error.code === 'timeout') {
         this.misses += 1;
-        if (this.misses >= missLimit) this.fail(new DeviceError('offline', silence));
+        if (this.misses >= check.missLimit) this.fail(new DeviceError('offline', check.silence));
       }
     } finally {
       this.ticking = false;
