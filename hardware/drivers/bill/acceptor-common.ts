@@ -17,6 +17,11 @@ export function billError(code: string, message: string, fraud: boolean): Device
   return new DeviceError('extended', message, code, 'input', fraud ? 'fraud' : 'hardware');
 }
 
+/** A command the device refused (`code` says how, for the logs and the maintenance screen). */
+export function refusedCommand(message: string, code = 'refused'): DeviceError {
+  return new DeviceError('extended', message, code, 'output');
+}
+
 /** The faults an acceptor reports, whatever its protocol, with the state each leaves it in. */
 export const FAULT_STATE = {
   jam: 'jammed',

@@ -10,6 +10,7 @@ import {
   billAcceptorFactory,
   billError,
   pollingOptions,
+  refusedCommand,
   type AcceptorFault,
 } from './acceptor-common';
 import {
@@ -139,10 +140,7 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
     this.denominations = await this.readBillTable();
     // operating mode: bit 0 use the stacker, bit 1 hold bills in escrow
     await this.command(Header.modifyBillOperatingMode, Uint8Array.of(0b11));
-    await this.command(
-      Header.modifyInhibitStatus,
-      inhibitMask(this.denominations.map((d) => d.code)),
-    );
+    await this.sendAccepted(this.denominations.map((d) => d.code));
     await this.command(Header.modifyMasterInhibit, Uint8Array.of(0));
     const buffered = decodeBufferedBillEvents(await this.command(Header.readBufferedBillEvents));
     this.counter = buffered.counter;
@@ -342,9 +340,7 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
     const reply = await this.command(Header.routeBill, Uint8Array.of(code));
     const [status] = reply;
     const refusal = status === undefined ? null : (RouteRefusal[status] ?? `code ${status}`);
-    if (refusal) {
-      throw new DeviceError('extended', `route bill refused: ${refusal}`, 'refused', 'output');
-    }
+    if (refusal) throw refusedCommand(`route bill refused: ${refusal}`);
   }
 
   protected receive(chunk: Buffer): void {

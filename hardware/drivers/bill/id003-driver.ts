@@ -5,6 +5,7 @@ import {
   billAcceptorFactory,
   billError,
   pollingOptions,
+  refusedCommand,
   type AcceptorFault,
 } from './acceptor-common';
 import {
@@ -295,26 +296,16 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
 
   private async expectAck(command: number): Promise<void> {
     const reply = await this.request(command);
-    if (reply.command !== Status.ack) {
-      throw new DeviceError(
-        'extended',
-        `the acceptor refused command 0x${command.toString(16)}`,
-        reply.command === Status.invalidCommand ? 'invalid_command' : 'refused',
-        'output',
-      );
-    }
+    if (reply.command === Status.ack) return;
+    const code = reply.command === Status.invalidCommand ? 'invalid_command' : 'refused';
+    throw refusedCommand(`the acceptor refused command 0x${command.toString(16)}`, code);
   }
 
   /** Setting commands are acknowledged by echoing them back. */
   private async setting(command: number, data: Uint8Array): Promise<void> {
     const reply = await this.request(command, undefined, data);
     if (reply.command !== command) {
-      throw new DeviceError(
-        'extended',
-        `setting 0x${command.toString(16)} was refused`,
-        'refused',
-        'output',
-      );
+      throw refusedCommand(`setting 0x${command.toString(16)} was refused`);
     }
   }
 }
