@@ -12,11 +12,6 @@ import { linkTarget, type LinkTarget } from '../serial/link';
 
 /** What every acceptor driver shares, whatever its protocol. */
 
-/** An acceptor problem the app hears about: a hardware fault, or fraud. */
-export function billError(code: string, message: string, fraud: boolean): DeviceError {
-  return new DeviceError('extended', message, code, 'input', fraud ? 'fraud' : 'hardware');
-}
-
 /** A command the device refused (`code` says how, for the logs and the maintenance screen). */
 export function refusedCommand(message: string, code = 'refused'): DeviceError {
   return new DeviceError('extended', message, code, 'output');

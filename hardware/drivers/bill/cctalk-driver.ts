@@ -8,7 +8,6 @@ import {
 } from '../../hal';
 import {
   billAcceptorFactory,
-  billError,
   pollingOptions,
   refusedCommand,
   type AcceptorFault,
@@ -242,9 +241,7 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
     let fresh = eventsBetween(this.counter, buffered.counter);
     if (fresh > BUFFER_SIZE) {
       this.reconciliation = true;
-      sink.error(
-        billError('events_lost', `${fresh - BUFFER_SIZE} bill events were overwritten`, false),
-      );
+      this.raiseError('events_lost', `${fresh - BUFFER_SIZE} bill events were overwritten`);
       fresh = BUFFER_SIZE;
     }
     // the buffer is newest first (age 0): handle the fresh ones oldest first
@@ -287,13 +284,13 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
       }
       case S.unknownBillStacked:
         this.reconciliation = true;
-        sink.error(billError('unknown_bill_stacked', 'a bill of no known type was stacked', false));
+        this.raiseError('unknown_bill_stacked', 'a bill of no known type was stacked');
         return this.report(this.resting(), event);
       case S.masterInhibitActive:
         return;
       default:
         if (READY_AGAIN.has(event.b)) return this.report(this.resting(), event);
-        sink.error(billError('unknown_event', `unknown bill event 0/${event.b}`, false));
+        this.raiseError('unknown_event', `unknown bill event 0/${event.b}`);
     }
   }
 
@@ -302,7 +299,7 @@ export class CcTalkDriver extends SerialBillAcceptor<CcTalkFrame, CcTalkOptions>
     const denomination = this.denomination(event.a);
     if (!denomination || event.b > BillRoute.escrow) {
       this.reconciliation = true;
-      sink.error(billError('unknown_denomination', `bill event ${event.a}/${event.b}`, false));
+      this.raiseError('unknown_denomination', `bill event ${event.a}/${event.b}`);
       return;
     }
     const { cents } = denomination;

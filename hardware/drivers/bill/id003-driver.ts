@@ -3,7 +3,6 @@ import { DeviceError, type BillCredit, type BillState, type JournaledBill } from
 import {
   FAULT_STATE,
   billAcceptorFactory,
-  billError,
   pollingOptions,
   refusedCommand,
   type AcceptorFault,
@@ -176,7 +175,7 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
     switch (command) {
       case Status.escrow: {
         if (!changed) break;
-        await this.enterEscrow(sink, data[0]);
+        await this.enterEscrow(data[0]);
         break;
       }
       case Status.vendValid:
@@ -216,10 +215,10 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
    * Escrow: the bill is journaled with its value before the app hears of it; a bill the journal
    * already holds (found again after a replug or restart) keeps its id.
    */
-  private async enterEscrow(sink: BillSink, code: number | undefined): Promise<void> {
+  private async enterEscrow(code: number | undefined): Promise<void> {
     const denomination = this.denomination(code);
     if (!denomination) {
-      sink.error(billError('unknown_denomination', 'escrow of an unassigned denomination', false));
+      this.raiseError('unknown_denomination', 'escrow of an unassigned denomination');
       return;
     }
     const recovered = this.recovering && this.bill?.cents === denomination.cents;
@@ -246,7 +245,7 @@ export class Id003Driver extends SerialBillAcceptor<Id003Frame, Id003Options> {
     this.bill = null;
     if (bill) {
       this.journal.settle(bill.billId, 'returned').catch(() => {
-        sink.error(billError('journal', 'a returned bill could not be journaled', false));
+        this.raiseError('journal', 'a returned bill could not be journaled');
       });
     }
     sink.data({ kind: 'returned', cents: bill?.cents ?? null });

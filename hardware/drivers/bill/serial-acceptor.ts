@@ -14,7 +14,7 @@ import {
 import { CommandChannel } from '../serial/channel';
 import type { Exchange } from '../serial/exchange';
 import type { LinkTarget } from '../serial/link';
-import { FAULT_STATE, billError, type AcceptorFault, type PollingOptions } from './acceptor-common';
+import { FAULT_STATE, type AcceptorFault, type PollingOptions } from './acceptor-common';
 
 export type BillSink = DriverSink<BillEvent, BillStatus>;
 
@@ -130,9 +130,14 @@ export abstract class SerialBillAcceptor<
     this.channel?.exchange.offer(reply);
   }
 
+  /** A problem the app hears about that is neither a fault of the mechanism nor fraud. */
+  protected raiseError(code: string, message: string): void {
+    this.sink?.error(billError(code, message, false));
+  }
+
   /** A reply that failed its check value (the command times out and is counted as missed). */
   protected checkFailed(message: string): void {
-    this.sink?.error(billError('checksum', message, false));
+    this.raiseError('checksum', message);
   }
 
   /** The device lost power or reset: it is reported lost so the HAL connects (and starts) again. */
@@ -174,9 +179,7 @@ export abstract class SerialBillAcceptor<
 
   /** A credit the journal could not write: the protocol leaves the event to be handled again. */
   protected creditNotRecorded(): void {
-    this.sink?.error(
-      billError('credit_not_recorded', 'the credit could not be recorded yet', false),
-    );
+    this.raiseError('credit_not_recorded', 'the credit could not be recorded yet');
   }
 
   /**
@@ -197,7 +200,7 @@ export abstract class SerialBillAcceptor<
       this.reconciliation = true;
       await this.journal.settle(open.billId, 'uncertain');
       this.sink?.data({ kind: 'uncertain', cents: open.cents });
-      this.sink?.error(billError('bill_uncertain', fate.uncertain, false));
+      this.raiseError('bill_uncertain', fate.uncertain);
     }
   }
 
@@ -205,6 +208,11 @@ export abstract class SerialBillAcceptor<
   protected announceRecoveredStack(credit: BillCredit): void {
     this.sink?.data({ kind: 'stacked', credit, recovered: true });
   }
+}
+
+/** An acceptor problem the app hears about: a hardware fault, or fraud. */
+function billError(code: string, message: string, fraud: boolean): DeviceError {
+  return new DeviceError('extended', message, code, 'input', fraud ? 'fraud' : 'hardware');
 }
 
 /** Stack or return asked for with no bill in escrow. */
