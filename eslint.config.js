@@ -105,6 +105,7 @@ const typedQueryModules = [
   'sync/server/customers.ts',
   'sync/server/money/refund-sweep.ts',
   'sync/server/money/finance-entry.ts',
+  'sync/server/attachments.ts',
 ];
 const rawQueries = [
   {

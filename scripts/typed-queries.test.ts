@@ -43,6 +43,7 @@ describe('typed queries lint rule', () => {
 
   it('holds the money modules converted so far', () => {
     expect(modules).toEqual([
+      'sync/server/attachments.ts',
       'sync/server/chargebacks.ts',
       'sync/server/customers.ts',
       'sync/server/deposits.ts',
