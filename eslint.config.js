@@ -106,6 +106,9 @@ const typedQueryModules = [
   'sync/server/money/refund-sweep.ts',
   'sync/server/money/finance-entry.ts',
   'sync/server/attachments.ts',
+  'sync/server/staff-identity.ts',
+  'sync/server/audit.ts',
+  'sync/server/auth/login-failures.ts',
 ];
 const rawQueries = [
   {
