@@ -109,6 +109,8 @@ const typedQueryModules = [
   'sync/server/staff-identity.ts',
   'sync/server/audit.ts',
   'sync/server/auth/login-failures.ts',
+  'sync/server/enrollment.ts',
+  'sync/server/housing.ts',
 ];
 const rawQueries = [
   {

@@ -49,6 +49,8 @@ describe('typed queries lint rule', () => {
       'sync/server/chargebacks.ts',
       'sync/server/customers.ts',
       'sync/server/deposits.ts',
+      'sync/server/enrollment.ts',
+      'sync/server/housing.ts',
       'sync/server/ledger.ts',
       'sync/server/money/card-charges.ts',
       'sync/server/money/cash-report.ts',
