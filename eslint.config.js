@@ -111,6 +111,8 @@ const typedQueryModules = [
   'sync/server/auth/login-failures.ts',
   'sync/server/enrollment.ts',
   'sync/server/housing.ts',
+  'sync/server/mail.ts',
+  'sync/server/money/mail-refunds.ts',
 ];
 const rawQueries = [
   {
