@@ -113,6 +113,8 @@ const typedQueryModules = [
   'sync/server/housing.ts',
   'sync/server/mail.ts',
   'sync/server/money/mail-refunds.ts',
+  'sync/server/mail-worker.ts',
+  'sync/server/review.ts',
 ];
 const rawQueries = [
   {
