@@ -115,6 +115,8 @@ const typedQueryModules = [
   'sync/server/money/mail-refunds.ts',
   'sync/server/mail-worker.ts',
   'sync/server/review.ts',
+  'sync/server/residents.ts',
+  'sync/server/residents-admin.ts',
 ];
 const rawQueries = [
   {

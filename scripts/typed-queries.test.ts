@@ -63,6 +63,8 @@ describe('typed queries lint rule', () => {
       'sync/server/money/stamp-refunds.ts',
       'sync/server/mutations/deposits.ts',
       'sync/server/push.ts',
+      'sync/server/residents-admin.ts',
+      'sync/server/residents.ts',
       'sync/server/review.ts',
       'sync/server/staff-identity.ts',
       'sync/server/staff.ts',
