@@ -117,6 +117,19 @@ const typedQueryModules = [
   'sync/server/review.ts',
   'sync/server/residents.ts',
   'sync/server/residents-admin.ts',
+  'sync/server/publish.ts',
+  'sync/server/customer-views.ts',
+  'sync/server/access.ts',
+  'sync/server/blob-access.ts',
+  'sync/server/badge-keys.ts',
+  'sync/server/facilities.ts',
+  'sync/server/epoch.ts',
+  'sync/server/seed.ts',
+  'sync/server/money/quotes.ts',
+  'sync/server/routes/admin.ts',
+  'sync/server/routes/customer.ts',
+  'sync/server/routes/staff.ts',
+  'sync/server/routes/device.ts',
 ];
 const rawQueries = [
   {
