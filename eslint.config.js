@@ -87,24 +87,32 @@ const forbiddenWebPreferences = [
 }));
 
 /**
- * Central-service modules whose queries all go through the typed layer (sync/server/storage/
- * typed.ts, docs/central.md "Typed queries"): a raw call on a transaction or storage, or a raw
- * FOR UPDATE, is refused there so they cannot slide back to unchecked row types.
+ * The central service runs its queries through the typed layer (sync/server/storage/typed.ts,
+ * docs/central.md "Typed queries"): a raw call on a transaction or storage, or a raw FOR UPDATE,
+ * is refused in its modules so they cannot slide back to unchecked row types. A new module is
+ * held from its first line.
  */
-const typedQueryModules = [
-  'sync/server/ledger.ts',
-  'sync/server/deposits.ts',
-  'sync/server/mutations/deposits.ts',
-  'sync/server/chargebacks.ts',
-  'sync/server/money/disputes.ts',
-  'sync/server/money/card-charges.ts',
-  'sync/server/money/cash-report.ts',
-  'sync/server/push.ts',
-  'sync/server/staff.ts',
-  'sync/server/money/stamp-refunds.ts',
-  'sync/server/customers.ts',
-  'sync/server/money/refund-sweep.ts',
-  'sync/server/money/finance-entry.ts',
+const typedQueryModules = ['sync/server/**/*.ts'];
+/**
+ * Raw on purpose: the storage folder (the adapters and the typed layer are the seam itself; a
+ * migration runs against the schema of its own version, which today's types do not describe),
+ * tests and their helpers. Raw for now: the push path's modules, each leaving this list when
+ * converted.
+ */
+const rawQueryModules = [
+  'sync/server/storage/**',
+  'sync/server/testing/**',
+  'sync/server/**/*.test.ts',
+  'sync/server/changes.ts',
+  'sync/server/http/device-auth.ts',
+  'sync/server/idempotency.ts',
+  'sync/server/mutations/auth.ts',
+  'sync/server/mutations/cash-journal.ts',
+  'sync/server/mutations/mail.ts',
+  'sync/server/mutations/release.ts',
+  'sync/server/mutations/tickets.ts',
+  'sync/server/page-signing.ts',
+  'sync/server/pull.ts',
 ];
 const rawQueries = [
   {
@@ -208,6 +216,7 @@ export default tseslint.config(
   },
   {
     files: typedQueryModules,
+    ignores: rawQueryModules,
     rules: { 'no-restricted-syntax': ['error', ...forbiddenWebPreferences, ...rawQueries] },
   },
   {

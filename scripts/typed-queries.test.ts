@@ -2,28 +2,37 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-// Converted central-service modules run every query through the typed layer; the lint refuses a
-// raw call there. These cases prove the rule fires on each module and stays quiet on typed code.
+// Central-service modules run every query through the typed layer; the lint refuses a raw call
+// there. These cases prove which modules it holds, that the rule fires in each of them, and that
+// it stays quiet on typed code.
 // Only the syntax rule runs here, without the TypeScript project the type-aware rules need.
 const eslint = new ESLint({
   ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-syntax',
   overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
 });
 
+const centralModules = readdirSync('sync/server', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => `sync/server/${file}`)
+  .sort();
+
+/** Raw SQL on purpose: the storage seam and migrations, tests and their helpers. */
+const rawByDesign = (file: string) =>
+  file.startsWith('sync/server/storage/') ||
+  file.startsWith('sync/server/testing/') ||
+  file.endsWith('.test.ts');
+
 /** The central-service files the lint holds to typed queries (`typedQueryModules`). */
 async function typedQueryModules(): Promise<string[]> {
-  const files = readdirSync('sync/server', { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => `sync/server/${file}`);
   const held: string[] = [];
-  for (const file of files) {
+  for (const file of centralModules) {
     const config = (await eslint.calculateConfigForFile(file)) as {
       rules?: Record<string, unknown[]>;
     };
     const options = config.rules?.['no-restricted-syntax'] ?? [];
     if (JSON.stringify(options).includes('Typed queries only here')) held.push(file);
   }
-  return held.sort();
+  return held;
 }
 
 async function rawQueryErrors(file: string, extra: string): Promise<string[]> {
@@ -41,22 +50,23 @@ describe('typed queries lint rule', () => {
     modules = await typedQueryModules();
   });
 
-  it('holds the money modules converted so far', () => {
-    expect(modules).toEqual([
-      'sync/server/chargebacks.ts',
-      'sync/server/customers.ts',
-      'sync/server/deposits.ts',
-      'sync/server/ledger.ts',
-      'sync/server/money/card-charges.ts',
-      'sync/server/money/cash-report.ts',
-      'sync/server/money/disputes.ts',
-      'sync/server/money/finance-entry.ts',
-      'sync/server/money/refund-sweep.ts',
-      'sync/server/money/stamp-refunds.ts',
-      'sync/server/mutations/deposits.ts',
-      'sync/server/push.ts',
-      'sync/server/staff.ts',
-    ]);
+  it('holds every central module but the storage seam and tests', () => {
+    expect(modules.filter(rawByDesign)).toEqual([]);
+    expect(modules).toContain('sync/server/push.ts');
+  });
+
+  it('exempts only modules that still make raw calls (the push path being converted)', async () => {
+    const exempt = centralModules.filter((file) => !rawByDesign(file) && !modules.includes(file));
+    for (const file of exempt) {
+      // The exempt module's text, linted as if it were held.
+      const [result] = await eslint.lintText(readFileSync(file, 'utf8'), {
+        filePath: 'sync/server/exempt-probe.ts',
+      });
+      const raw = (result?.messages ?? []).filter((message) =>
+        message.message.startsWith('Typed queries only here'),
+      );
+      expect(raw.length, `${file} is typed now: remove it from rawQueryModules`).toBeGreaterThan(0);
+    }
   });
 
   it('refuses raw queries and raw row locks in each of them', async () => {

@@ -37,7 +37,7 @@ import {
  * - resident: that resident's contacts, messages, account, ledger, tickets, release requests.
  * A resident leaving a unit, a tablet or the facility gets a tombstone in the scope they left.
  */
-const SCOPE_KINDS = ['facility', 'unit', 'device', 'directory', 'resident'] as const;
+export const SCOPE_KINDS = ['facility', 'unit', 'device', 'directory', 'resident'] as const;
 const ScopeSchema = z.object({ kind: z.enum(SCOPE_KINDS), id: IdSchema });
 export type Scope = z.infer<typeof ScopeSchema>;
 

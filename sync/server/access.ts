@@ -1,4 +1,5 @@
 import type { AuthenticatedDevice } from './http/device-auth';
+import { typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 
 /**
@@ -12,19 +13,23 @@ interface ResidentReach {
   housing_unit_id: string | null;
   tablet_serial: string | null;
   released_at: string | null;
-  [key: string]: unknown;
 }
 
-const reachOf = (db: Queryable, residentId: string) =>
-  db.get<ResidentReach>(
-    'SELECT facility_id, housing_unit_id, tablet_serial, released_at FROM residents WHERE id = ?',
-    [residentId],
+const reachOf = (queryable: Queryable, residentId: string): Promise<ResidentReach | undefined> =>
+  typed(queryable).first((db) =>
+    db
+      .selectFrom('residents')
+      .select(['facility_id', 'housing_unit_id', 'tablet_serial', 'released_at'])
+      .where('id', '=', residentId),
   );
 
-async function isTabletOf(db: Queryable, device: AuthenticatedDevice, resident: ResidentReach) {
-  const tablet = await db.get<{ serial: string }>(
-    'SELECT serial FROM device_serials WHERE device_id = ?',
-    [device.id],
+async function isTabletOf(
+  queryable: Queryable,
+  device: AuthenticatedDevice,
+  resident: ResidentReach,
+) {
+  const tablet = await typed(queryable).first((db) =>
+    db.selectFrom('device_serials').select('serial').where('device_id', '=', device.id),
   );
   return tablet !== undefined && tablet.serial === resident.tablet_serial;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ATTACHMENT_MIME_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentMimeType } from '../protocol';
 import { HttpError } from './http/errors';
 import { SNIFF_BYTES, sniffMime } from './sniff';
+import { typed } from './storage/typed';
 import type { Storage, Transaction } from './storage/types';
 import type { Clock } from './work';
 
@@ -35,7 +36,6 @@ interface BlobRow {
   size: number;
   received: number;
   complete: number;
-  [key: string]: unknown;
 }
 
 const status = (row: BlobRow): BlobStatus => ({
@@ -67,7 +67,9 @@ function isAllowedMime(mime: string): mime is AttachmentMimeType {
 }
 
 async function blobStatus(storage: Storage, sha256: string): Promise<BlobStatus> {
-  const row = await storage.get<BlobRow>('SELECT * FROM blobs WHERE sha256 = ?', [sha256]);
+  const row = await typed(storage).first((db) =>
+    db.selectFrom('blobs').selectAll().where('sha256', '=', sha256),
+  );
   if (!row) throw new HttpError(404, 'not_found', `no attachment ${sha256}`);
   return status(row);
 }
@@ -85,24 +87,20 @@ export interface Uploader {
  */
 export const UPLOAD_QUOTA = { bytes: 4 * MAX_ATTACHMENT_BYTES, blobs: 40, hours: 24 } as const;
 
-interface ClaimRow {
-  message_id: string;
-  size: number;
-  received: number;
-  complete: number;
-  [key: string]: unknown;
-}
-
 /** The uploader's progress on a blob, as the uploader sees it. */
 export async function uploadStatus(
   storage: Storage,
   sha256: string,
   uploader: Uploader,
 ): Promise<BlobStatus> {
-  const claim = await storage.get<ClaimRow & { mime: string }>(
-    `SELECT u.*, b.mime FROM blob_uploads u JOIN blobs b ON b.sha256 = u.sha256
-     WHERE u.sha256 = ? AND u.uploader = ? AND u.message_id = ?`,
-    [sha256, uploader.key, uploader.messageId],
+  const claim = await typed(storage).first((db) =>
+    db
+      .selectFrom('blob_uploads as u')
+      .innerJoin('blobs as b', 'b.sha256', 'u.sha256')
+      .select(['u.size', 'u.received', 'u.complete', 'b.mime'])
+      .where('u.sha256', '=', sha256)
+      .where('u.uploader', '=', uploader.key)
+      .where('u.message_id', '=', uploader.messageId),
   );
   if (!claim) throw new HttpError(404, 'not_found', `no upload of ${sha256} here`);
   return {
@@ -116,11 +114,20 @@ export async function uploadStatus(
 
 async function checkQuota(tx: Transaction, uploader: Uploader, size: number, now: Date) {
   const since = new Date(now.getTime() - UPLOAD_QUOTA.hours * 3_600_000).toISOString();
-  const pending = await tx.get<{ n: number; bytes: number | null }>(
-    `SELECT COUNT(*) AS n, SUM(size) AS bytes FROM blob_uploads u
-     WHERE u.uploader = ? AND u.created_at > ?
-       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = u.message_id)`,
-    [uploader.key, since],
+  const pending = await typed(tx).first((db) =>
+    db
+      .selectFrom('blob_uploads as u')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number | null>('u.size').as('bytes'),
+      ])
+      .where('u.uploader', '=', uploader.key)
+      .where('u.created_at', '>', since)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(selectFrom('messages as m').select('m.id').whereRef('m.id', '=', 'u.message_id')),
+        ),
+      ),
   );
   const blobs = Number(pending?.n ?? 0);
   const bytes = Number(pending?.bytes ?? 0);
@@ -135,10 +142,14 @@ async function checkQuota(tx: Transaction, uploader: Uploader, size: number, now
 
 /** Stored bytes [start, start + length) of a blob. */
 async function storedRange(tx: Transaction, sha256: string, start: number, length: number) {
-  const chunks = await tx.all<{ start: number; data: Uint8Array }>(
-    `SELECT start, data FROM blob_chunks WHERE sha256 = ? AND start < ? AND start + length(data) > ?
-     ORDER BY start`,
-    [sha256, start + length, start],
+  const chunks = await typed(tx).all((db) =>
+    db
+      .selectFrom('blob_chunks')
+      .select(['start', 'data'])
+      .where('sha256', '=', sha256)
+      .where('start', '<', start + length)
+      .where((eb) => eb(eb('start', '+', eb.fn<number>('length', ['data'])), '>', start))
+      .orderBy('start'),
   );
   const first = chunks[0];
   if (!first) return Buffer.alloc(0);
@@ -152,10 +163,10 @@ async function verifyWhole(tx: Transaction, row: BlobRow): Promise<boolean> {
   const hash = createHash('sha256');
   const head: Buffer[] = [];
   let headBytes = 0;
-  for (const chunk of await tx.all<{ data: Uint8Array }>(
-    'SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY start',
-    [row.sha256],
-  )) {
+  const chunks = await typed(tx).all((db) =>
+    db.selectFrom('blob_chunks').select('data').where('sha256', '=', row.sha256).orderBy('start'),
+  );
+  for (const chunk of chunks) {
     hash.update(chunk.data);
     if (headBytes < SNIFF_BYTES) {
       head.push(Buffer.from(chunk.data));
@@ -204,25 +215,42 @@ export async function uploadChunk(
   return storage
     .transaction(async (tx) => {
       const now = clock();
-      let claim = await tx.get<ClaimRow>(
-        `SELECT * FROM blob_uploads WHERE sha256 = ? AND uploader = ? AND message_id = ?${tx.forUpdate}`,
-        [upload.sha256, uploader.key, uploader.messageId],
+      const q = typed(tx);
+      let claim = await q.first((db) =>
+        db
+          .selectFrom('blob_uploads')
+          .select(['received', 'complete'])
+          .where('sha256', '=', upload.sha256)
+          .where('uploader', '=', uploader.key)
+          .where('message_id', '=', uploader.messageId)
+          .$call(q.lockRows),
       );
       if (!claim) {
-        if (await tx.get('SELECT 1 AS yes FROM messages WHERE id = ?', [uploader.messageId])) {
-          throw new HttpError(409, 'conflict', 'this message is already sent');
-        }
+        const sent = await q.first((db) =>
+          db.selectFrom('messages').select('id').where('id', '=', uploader.messageId),
+        );
+        if (sent) throw new HttpError(409, 'conflict', 'this message is already sent');
         await checkQuota(tx, uploader, upload.total, now);
-        claim = { message_id: uploader.messageId, size: upload.total, received: 0, complete: 0 };
-        await tx.run(
-          `INSERT INTO blob_uploads (sha256, uploader, message_id, size, received, complete, created_at)
-           VALUES (?, ?, ?, ?, 0, 0, ?)`,
-          [upload.sha256, uploader.key, uploader.messageId, upload.total, now.toISOString()],
+        claim = { received: 0, complete: 0 };
+        await q.run((db) =>
+          db.insertInto('blob_uploads').values({
+            sha256: upload.sha256,
+            uploader: uploader.key,
+            message_id: uploader.messageId,
+            size: upload.total,
+            received: 0,
+            complete: 0,
+            created_at: now.toISOString(),
+          }),
         );
       }
-      let row = await tx.get<BlobRow>(`SELECT * FROM blobs WHERE sha256 = ?${tx.forUpdate}`, [
-        upload.sha256,
-      ]);
+      let row: BlobRow | undefined = await q.first((db) =>
+        db
+          .selectFrom('blobs')
+          .select(['sha256', 'mime', 'size', 'received', 'complete'])
+          .where('sha256', '=', upload.sha256)
+          .$call(q.lockRows),
+      );
       if (!row) {
         row = {
           sha256: upload.sha256,
@@ -231,9 +259,15 @@ export async function uploadChunk(
           received: 0,
           complete: 0,
         };
-        await tx.run(
-          'INSERT INTO blobs (sha256, mime, size, received, complete, created_at) VALUES (?, ?, ?, 0, 0, ?)',
-          [upload.sha256, upload.mime, upload.total, now.toISOString()],
+        await q.run((db) =>
+          db.insertInto('blobs').values({
+            sha256: upload.sha256,
+            mime: upload.mime,
+            size: upload.total,
+            received: 0,
+            complete: 0,
+            created_at: now.toISOString(),
+          }),
         );
       }
       if (row.mime !== upload.mime || row.size !== upload.total) {
@@ -259,32 +293,37 @@ export async function uploadChunk(
         if (!stored.equals(upload.bytes.subarray(0, known))) throw mismatch();
       }
       if (known < upload.bytes.length) {
-        await tx.run('INSERT INTO blob_chunks (sha256, start, data) VALUES (?, ?, ?)', [
-          upload.sha256,
-          upload.start + known,
-          upload.bytes.subarray(known),
-        ]);
+        await q.run((db) =>
+          db.insertInto('blob_chunks').values({
+            sha256: upload.sha256,
+            start: upload.start + known,
+            data: upload.bytes.subarray(known),
+          }),
+        );
         row.received = upload.start + upload.bytes.length;
         if (row.received === row.size) {
           if (!(await verifyWhole(tx, row))) {
-            await tx.run('DELETE FROM blob_uploads WHERE sha256 = ?', [upload.sha256]);
-            await tx.run('DELETE FROM blob_chunks WHERE sha256 = ?', [upload.sha256]);
-            await tx.run('DELETE FROM blobs WHERE sha256 = ?', [upload.sha256]);
+            for (const table of ['blob_uploads', 'blob_chunks', 'blobs'] as const) {
+              await q.run((db) => db.deleteFrom(table).where('sha256', '=', upload.sha256));
+            }
             return 'mismatch' as const;
           }
           row.complete = 1;
         }
-        await tx.run('UPDATE blobs SET received = ?, complete = ? WHERE sha256 = ?', [
-          row.received,
-          row.complete,
-          upload.sha256,
-        ]);
+        const { received, complete } = row;
+        await q.run((db) =>
+          db.updateTable('blobs').set({ received, complete }).where('sha256', '=', upload.sha256),
+        );
       }
       const received = upload.start + upload.bytes.length;
       const complete = received === row.size && row.complete === 1 ? 1 : 0;
-      await tx.run(
-        'UPDATE blob_uploads SET received = ?, complete = ? WHERE sha256 = ? AND uploader = ? AND message_id = ?',
-        [received, complete, upload.sha256, uploader.key, uploader.messageId],
+      await q.run((db) =>
+        db
+          .updateTable('blob_uploads')
+          .set({ received, complete })
+          .where('sha256', '=', upload.sha256)
+          .where('uploader', '=', uploader.key)
+          .where('message_id', '=', uploader.messageId),
       );
       return status({ ...row, received, complete });
     })
@@ -306,9 +345,8 @@ export async function readBlob(
   const end = Math.min(range?.end ?? blob.size - 1, blob.size - 1);
   if (start > end)
     throw new HttpError(416, 'range_not_satisfiable', `the attachment has ${blob.size} bytes`);
-  const chunks = await storage.all<{ start: number; data: Uint8Array }>(
-    'SELECT start, data FROM blob_chunks WHERE sha256 = ? ORDER BY start',
-    [sha256],
+  const chunks = await typed(storage).all((db) =>
+    db.selectFrom('blob_chunks').select('data').where('sha256', '=', sha256).orderBy('start'),
   );
   const bytes = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data))).subarray(
     start,

@@ -1,4 +1,5 @@
 import type { StaffActor } from './http/access-control';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -15,18 +16,17 @@ export async function audit(
   detail: Record<string, unknown>,
   facilityId: string | null = null,
 ): Promise<void> {
-  await work.tx.run(
-    'INSERT INTO audit (id, actor, action, subject_type, subject_id, detail, at, facility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      crypto.randomUUID(),
+  await typed(work.tx).run((db) =>
+    db.insertInto('audit').values({
+      id: crypto.randomUUID(),
       actor,
       action,
-      subjectType,
-      subjectId,
-      JSON.stringify(detail),
-      work.now,
-      facilityId,
-    ],
+      subject_type: subjectType,
+      subject_id: subjectId,
+      detail: JSON.stringify(detail),
+      at: work.now,
+      facility_id: facilityId,
+    }),
   );
 }
 

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { BadgeKeyData } from '../protocol';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -14,25 +15,23 @@ export function badgeHash(key: string, badgeCode: string): string {
   return createHmac('sha256', Buffer.from(key, 'base64url')).update(badgeCode).digest('base64url');
 }
 
-interface BadgeKeyRow {
-  key_id: string;
-  secret: string;
-  [key: string]: unknown;
-}
-
 /** The facility's badge key, made on first use (32 random bytes). */
 export async function facilityBadgeKey(work: Work, facilityId: string): Promise<BadgeKeyData> {
   const { tx } = work;
   await tx.lockKey(`badge-key:${facilityId}`);
-  const row = await tx.get<BadgeKeyRow>(
-    'SELECT key_id, secret FROM badge_keys WHERE facility_id = ?',
-    [facilityId],
+  const q = typed(tx);
+  const row = await q.first((db) =>
+    db.selectFrom('badge_keys').select(['key_id', 'secret']).where('facility_id', '=', facilityId),
   );
   if (row) return { id: row.key_id, key: row.secret };
   const made = { id: crypto.randomUUID(), key: randomBytes(32).toString('base64url') };
-  await tx.run(
-    'INSERT INTO badge_keys (facility_id, key_id, secret, created_at) VALUES (?, ?, ?, ?)',
-    [facilityId, made.id, made.key, work.now],
+  await q.run((db) =>
+    db.insertInto('badge_keys').values({
+      facility_id: facilityId,
+      key_id: made.id,
+      secret: made.key,
+      created_at: work.now,
+    }),
   );
   return made;
 }

@@ -1,6 +1,8 @@
+import { MessageDataSchema } from '../protocol';
 import { mayReadResident } from './access';
 import type { AuthenticatedDevice } from './http/device-auth';
 import { isReleased, type MessageRow } from './publish';
+import { typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 
 /**
@@ -25,16 +27,33 @@ type Holder = Pick<
   withheld: number;
 };
 
-async function messagesHolding(db: Queryable, sha256: string): Promise<Holder[]> {
-  return db.all<Holder>(
-    `SELECT m.resident_id, m.customer_id, m.facility_id, m.direction, m.status, a.withheld
-     FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE a.sha256 = ?`,
-    [sha256],
+const MESSAGE = MessageDataSchema.shape;
+
+async function messagesHolding(queryable: Queryable, sha256: string): Promise<Holder[]> {
+  const rows = await typed(queryable).all((db) =>
+    db
+      .selectFrom('message_attachments as a')
+      .innerJoin('messages as m', 'm.id', 'a.message_id')
+      .select([
+        'm.resident_id',
+        'm.customer_id',
+        'm.facility_id',
+        'm.direction',
+        'm.status',
+        'a.withheld',
+      ])
+      .where('a.sha256', '=', sha256),
   );
+  // Enumerated columns are checked against the protocol's values, not cast.
+  return rows.map((row) => ({
+    ...row,
+    direction: MESSAGE.direction.parse(row.direction),
+    status: MESSAGE.status.parse(row.status),
+  }));
 }
 
 /** The recipient of a released message reads its attachments, except those review withheld. */
-const recipientMayRead = (m: Holder) => isReleased(m.status) && Number(m.withheld) === 0;
+const recipientMayRead = (m: Holder) => isReleased(m.status) && m.withheld === 0;
 
 /** The uploader key of blob_uploads for a customer or a device. */
 export function uploaderKey(
@@ -43,8 +62,8 @@ export function uploaderKey(
   return reader.kind === 'customer' ? `customer:${reader.customerId}` : `device:${reader.deviceId}`;
 }
 
-export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: string) {
-  const holders = await messagesHolding(db, sha256);
+export async function mayReadBlob(queryable: Queryable, reader: BlobReader, sha256: string) {
+  const holders = await messagesHolding(queryable, sha256);
   switch (reader.kind) {
     case 'customer': {
       const reads = holders.some(
@@ -52,9 +71,14 @@ export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: str
           m.customer_id === reader.customerId && (m.direction === 'inbound' || recipientMayRead(m)),
       );
       if (reads) return true;
-      const uploaded = await db.get(
-        'SELECT 1 AS yes FROM blob_uploads WHERE sha256 = ? AND uploader = ? AND complete = 1',
-        [sha256, uploaderKey({ kind: 'customer', customerId: reader.customerId })],
+      const uploader = uploaderKey({ kind: 'customer', customerId: reader.customerId });
+      const uploaded = await typed(queryable).first((db) =>
+        db
+          .selectFrom('blob_uploads')
+          .select('sha256')
+          .where('sha256', '=', sha256)
+          .where('uploader', '=', uploader)
+          .where('complete', '=', 1),
       );
       return uploaded !== undefined;
     }
@@ -62,7 +86,7 @@ export async function mayReadBlob(db: Queryable, reader: BlobReader, sha256: str
       // The residents whose scopes the device may pull (a lobby kiosk: none).
       for (const m of holders) {
         const sees = m.direction === 'outbound' || recipientMayRead(m);
-        if (sees && (await mayReadResident(db, reader.device, m.resident_id))) return true;
+        if (sees && (await mayReadResident(queryable, reader.device, m.resident_id))) return true;
       }
       return false;
   }

@@ -1,6 +1,8 @@
+import { DEPOSIT_CHANNELS, type DepositChannel } from '../../domain';
 import type { CustomerDeposits, CustomerMessageStatus, CustomerStampHistory } from '../protocol';
-import { isReleased, messageView, type MessageRow } from './publish';
+import { isReleased, messageRow, messageView } from './publish';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 
 /**
@@ -9,14 +11,18 @@ import type { Queryable } from './storage/types';
  * released; anything else is the same `not_found` as an unknown id.
  */
 export async function customerMessageStatus(
-  db: Queryable,
+  queryable: Queryable,
   customerId: string,
   messageId: string,
 ): Promise<CustomerMessageStatus> {
-  const row = await db.get<MessageRow>('SELECT * FROM messages WHERE id = ? AND customer_id = ?', [
-    messageId,
-    customerId,
-  ]);
+  const stored = await typed(queryable).first((db) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .where('customer_id', '=', customerId),
+  );
+  const row = stored && messageRow(stored);
   // A customer's own message is inbound (to the resident); a resident's to them is outbound.
   const sender = row?.direction === 'inbound';
   if (!row || (!sender && !isReleased(row.status))) {
@@ -40,30 +46,36 @@ export async function customerMessageStatus(
 
 /** The customer's stamp ledger entries, newest first (the last 500). */
 export async function customerStampHistory(
-  db: Queryable,
+  queryable: Queryable,
   customerId: string,
 ): Promise<CustomerStampHistory> {
-  const rows = await db.all<{
-    id: string;
-    kind: string;
-    amount: number;
-    reference: string;
-    created_at: string;
-  }>(
-    `SELECT id, kind, amount, reference, created_at FROM ledger
-     WHERE owner_type = 'customer' AND owner_id = ? AND account = 'stamps'
-     ORDER BY created_at DESC, id DESC LIMIT 500`,
-    [customerId],
+  const rows = await typed(queryable).all((db) =>
+    db
+      .selectFrom('ledger')
+      .select(['id', 'kind', 'amount', 'reference', 'created_at'])
+      .where('owner_type', '=', 'customer')
+      .where('owner_id', '=', customerId)
+      .where('account', '=', 'stamps')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(500),
   );
   return {
     entries: rows.map((row) => ({
       id: row.id,
       kind: row.kind,
-      amount: Number(row.amount),
+      amount: row.amount,
       reference: row.reference,
       createdAt: row.created_at,
     })),
   };
+}
+
+/** A stored deposit's channel, checked against the domain's list rather than cast. */
+function depositChannel(stored: string): DepositChannel {
+  const channel = DEPOSIT_CHANNELS.find((known) => known === stored);
+  if (!channel) throw new Error(`a deposit has an unknown channel ${stored}`);
+  return channel;
 }
 
 /**
@@ -72,30 +84,37 @@ export async function customerStampHistory(
  * Another customer's deposits, and those entered without a customer, are never listed.
  */
 export async function customerDeposits(
-  db: Queryable,
+  queryable: Queryable,
   customerId: string,
 ): Promise<CustomerDeposits> {
-  const rows = await db.all<{
-    id: string;
-    resident_id: string;
-    channel: CustomerDeposits['deposits'][number]['channel'];
-    amount_cents: number;
-    fee_cents: number;
-    created_at: string;
-    open_chargebacks: number;
-  }>(
-    `SELECT d.id, d.resident_id, d.channel, d.amount_cents, d.fee_cents, d.created_at,
-            (SELECT COUNT(*) FROM chargebacks c WHERE c.deposit_id = d.id
-               AND c.resolved_at IS NULL AND c.recovered_cents < c.amount_cents) AS open_chargebacks
-       FROM deposits d WHERE d.customer_id = ?
-      ORDER BY d.created_at DESC, d.id DESC LIMIT 500`,
-    [customerId],
+  const rows = await typed(queryable).all((db) =>
+    db
+      .selectFrom('deposits as d')
+      .select((eb) => [
+        'd.id',
+        'd.resident_id',
+        'd.channel',
+        'd.amount_cents',
+        'd.fee_cents',
+        'd.created_at',
+        eb
+          .selectFrom('chargebacks as c')
+          .select((sub) => sub.fn.countAll<number>().as('n'))
+          .whereRef('c.deposit_id', '=', 'd.id')
+          .where('c.resolved_at', 'is', null)
+          .whereRef('c.recovered_cents', '<', 'c.amount_cents')
+          .as('open_chargebacks'),
+      ])
+      .where('d.customer_id', '=', customerId)
+      .orderBy('d.created_at', 'desc')
+      .orderBy('d.id', 'desc')
+      .limit(500),
   );
   return {
     deposits: rows.map((row) => ({
       depositId: row.id,
       residentId: row.resident_id,
-      channel: row.channel,
+      channel: depositChannel(row.channel),
       amountCents: Number(row.amount_cents),
       feeCents: Number(row.fee_cents),
       state: Number(row.open_chargebacks) > 0 ? 'charged_back' : 'credited',

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { DeviceProfile } from '../../domain';
+import { DEVICE_PROFILES, type DeviceProfile } from '../../domain';
 import {
   ENROLL_CODE_ALPHABET,
   type CreateEnrollCodeResponse,
@@ -11,6 +11,7 @@ import { requireHousingUnit } from './housing';
 import { HttpError } from './http/errors';
 import { publicKeyFromRaw } from './http/device-auth';
 import { publishResident, publishSignInSetup } from './publish';
+import { typed } from './storage/typed';
 import type { Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 import { readEpoch } from './epoch';
@@ -45,19 +46,24 @@ export async function createEnrollCode(
   await storage.transaction(async (tx) => {
     await loadFacility(tx, input.facilityId);
     if (housingUnitId !== null) await requireHousingUnit(tx, input.facilityId, housingUnitId);
-    await tx.run(
-      `INSERT INTO enroll_codes (code_hash, facility_id, profile, housing_unit_id, expires_at)
-       VALUES (?, ?, ?, ?, ?)`,
-      [
-        tokenHash(code.replaceAll('-', '')),
-        input.facilityId,
-        input.profile,
-        housingUnitId,
-        expiresAt,
-      ],
+    await typed(tx).run((db) =>
+      db.insertInto('enroll_codes').values({
+        code_hash: tokenHash(code.replaceAll('-', '')),
+        facility_id: input.facilityId,
+        profile: input.profile,
+        housing_unit_id: housingUnitId,
+        expires_at: expiresAt,
+      }),
     );
   });
   return { code, facilityId: input.facilityId, profile: input.profile, housingUnitId, expiresAt };
+}
+
+/** A stored profile, checked against the domain's list rather than cast. */
+function deviceProfile(stored: string): DeviceProfile {
+  const profile = DEVICE_PROFILES.find((known) => known === stored);
+  if (!profile) throw new Error(`an enrollment code has an unknown profile ${stored}`);
+  return profile;
 }
 
 export async function enrollDevice(
@@ -71,17 +77,14 @@ export async function enrollDevice(
     throw new HttpError(400, 'bad_request', 'publicKey is not an Ed25519 public key');
   }
   const device = await inWork(storage, clock, async (work) => {
-    const { tx, now } = work;
-    const code = await tx.get<{
-      facility_id: string;
-      profile: DeviceProfile;
-      housing_unit_id: string | null;
-      expires_at: string;
-      used_at: string | null;
-    }>(
-      `SELECT facility_id, profile, housing_unit_id, expires_at, used_at FROM enroll_codes
-       WHERE code_hash = ?${tx.forUpdate}`,
-      [tokenHash(input.code)],
+    const { now } = work;
+    const q = typed(work.tx);
+    const code = await q.first((db) =>
+      db
+        .selectFrom('enroll_codes')
+        .select(['facility_id', 'profile', 'housing_unit_id', 'expires_at', 'used_at'])
+        .where('code_hash', '=', tokenHash(input.code))
+        .$call(q.lockRows),
     );
     // One answer for unknown, used and expired codes: nothing to learn by probing.
     if (!code || code.used_at !== null || code.expires_at <= now) {
@@ -92,46 +95,38 @@ export async function enrollDevice(
       );
     }
     const id = crypto.randomUUID();
-    await tx.run(
-      `INSERT INTO devices (id, facility_id, profile, housing_unit_id, public_key, label,
-         app_version, enrolled_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+    const profile = deviceProfile(code.profile);
+    await q.run((db) =>
+      db.insertInto('devices').values({
         id,
-        code.facility_id,
-        code.profile,
-        code.housing_unit_id,
-        input.publicKey,
-        input.label,
-        input.appVersion,
-        now,
-      ],
+        facility_id: code.facility_id,
+        profile,
+        housing_unit_id: code.housing_unit_id,
+        public_key: input.publicKey,
+        label: input.label,
+        app_version: input.appVersion,
+        enrolled_at: now,
+      }),
     );
     // A tablet reads only the resident assigned to its serial (pull.ts mayRead).
-    if (input.serial !== undefined) {
-      await tx.run('INSERT INTO device_serials (device_id, serial) VALUES (?, ?)', [
-        id,
-        input.serial,
-      ]);
+    const { serial } = input;
+    if (serial !== undefined) {
+      await q.run((db) => db.insertInto('device_serials').values({ device_id: id, serial }));
     }
-    await tx.run('UPDATE enroll_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [
-      now,
-      id,
-      tokenHash(input.code),
-    ]);
-    await sendSignInRecords(work, {
-      id,
-      facilityId: code.facility_id,
-      profile: code.profile,
-      housingUnitId: code.housing_unit_id,
-    });
-    return {
+    await q.run((db) =>
+      db
+        .updateTable('enroll_codes')
+        .set({ used_at: now, device_id: id })
+        .where('code_hash', '=', tokenHash(input.code)),
+    );
+    const device = {
       id,
       facilityId: code.facility_id,
-      profile: code.profile,
+      profile,
       housingUnitId: code.housing_unit_id,
-      now,
     };
+    await sendSignInRecords(work, device);
+    return { ...device, now };
   });
   return {
     deviceId: device.id,
@@ -156,19 +151,26 @@ async function sendSignInRecords(
   if (device.profile === 'lobby') return;
   await publishSignInSetup(work, device);
   if (device.profile !== 'tablet') return;
-  const assigned = await work.tx.all<{ id: string }>(
-    `SELECT r.id FROM residents r JOIN device_serials s ON s.serial = r.tablet_serial
-     WHERE s.device_id = ? AND r.facility_id = ? ORDER BY r.id`,
-    [device.id, device.facilityId],
+  const assigned = await typed(work.tx).all((db) =>
+    db
+      .selectFrom('residents as r')
+      .innerJoin('device_serials as s', 's.serial', 'r.tablet_serial')
+      .select('r.id')
+      .where('s.device_id', '=', device.id)
+      .where('r.facility_id', '=', device.facilityId)
+      .orderBy('r.id'),
   );
   for (const { id } of assigned) await publishResident(work, id);
 }
 
 /** Revokes a device; true when it existed and was not revoked yet. */
 export async function revokeDevice(storage: Storage, clock: Clock, deviceId: string) {
-  const changed = await storage.run(
-    'UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-    [clock().toISOString(), deviceId],
+  const changed = await typed(storage).run((db) =>
+    db
+      .updateTable('devices')
+      .set({ revoked_at: clock().toISOString() })
+      .where('id', '=', deviceId)
+      .where('revoked_at', 'is', null),
   );
   return changed === 1;
 }

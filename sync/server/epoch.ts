@@ -1,3 +1,4 @@
+import { typed } from './storage/typed';
 import type { Queryable, Storage } from './storage/types';
 
 const known = new WeakMap<Queryable, string>();
@@ -6,12 +7,14 @@ const known = new WeakMap<Queryable, string>();
  * The random id created with the database. Cached per storage: it changes only when the database
  * is replaced, which means a restart.
  */
-export async function readEpoch(db: Queryable): Promise<string> {
-  const cached = known.get(db);
+export async function readEpoch(queryable: Queryable): Promise<string> {
+  const cached = known.get(queryable);
   if (cached) return cached;
-  const row = await db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'");
+  const row = await typed(queryable).first((db) =>
+    db.selectFrom('meta').select('value').where('key', '=', 'epoch'),
+  );
   if (!row) throw new Error('database has no epoch: schema not applied');
-  known.set(db, row.value);
+  known.set(queryable, row.value);
   return row.value;
 }
 
@@ -24,7 +27,9 @@ export async function readEpoch(db: Queryable): Promise<string> {
  */
 export async function newEpoch(storage: Storage): Promise<string> {
   const epoch = crypto.randomUUID();
-  const changed = await storage.run("UPDATE meta SET value = ? WHERE key = 'epoch'", [epoch]);
+  const changed = await typed(storage).run((db) =>
+    db.updateTable('meta').set({ value: epoch }).where('key', '=', 'epoch'),
+  );
   if (changed !== 1) throw new Error('database has no epoch: schema not applied');
   return epoch;
 }

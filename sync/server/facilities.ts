@@ -1,6 +1,7 @@
 import { FacilityConfigSchema, createModerator, type FacilityConfig } from '../../domain';
 import { publishFacility } from './publish';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 import { remember, type Work } from './work';
 
@@ -8,10 +9,13 @@ import { remember, type Work } from './work';
 
 const parsed = new Map<string, FacilityConfig>();
 
-export async function loadFacility(db: Queryable, facilityId: string): Promise<FacilityConfig> {
-  const row = await db.get<{ config: string }>('SELECT config FROM facilities WHERE id = ?', [
-    facilityId,
-  ]);
+export async function loadFacility(
+  queryable: Queryable,
+  facilityId: string,
+): Promise<FacilityConfig> {
+  const row = await typed(queryable).first((db) =>
+    db.selectFrom('facilities').select('config').where('id', '=', facilityId),
+  );
   if (!row) reject('not_found', `no facility ${facilityId}`);
   let config = parsed.get(row.config);
   if (!config) {
@@ -26,9 +30,13 @@ export async function saveFacility(work: Work, input: unknown): Promise<Facility
   const config = FacilityConfigSchema.parse(input);
   const moderator = createModerator(config.moderation);
   if (!moderator.ok) reject('invalid_args', moderator.error.message);
-  await work.tx.run(
-    'INSERT INTO facilities (id, config) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET config = excluded.config',
-    [config.id, JSON.stringify(config)],
+  await typed(work.tx).run((db) =>
+    db
+      .insertInto('facilities')
+      .values({ id: config.id, config: JSON.stringify(config) })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({ config: eb.ref('excluded.config') })),
+      ),
   );
   publishFacility(work, config);
   return config;

@@ -5,6 +5,7 @@ import { loadFacility } from './facilities';
 import { mayActIn, type StaffActor } from './http/access-control';
 import { publishResident } from './publish';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 import type { Work } from './work';
 
@@ -16,10 +17,9 @@ import type { Work } from './work';
  */
 
 /** A unit of the facility; units of other facilities do not exist here. */
-export async function requireHousingUnit(db: Queryable, facilityId: string, unitId: string) {
-  const unit = await db.get<{ facility_id: string }>(
-    'SELECT facility_id FROM housing_units WHERE id = ?',
-    [unitId],
+export async function requireHousingUnit(queryable: Queryable, facilityId: string, unitId: string) {
+  const unit = await typed(queryable).first((db) =>
+    db.selectFrom('housing_units').select('facility_id').where('id', '=', unitId),
   );
   if (unit?.facility_id !== facilityId) reject('not_found', `no housing unit ${unitId} here`);
 }
@@ -30,18 +30,28 @@ export async function putHousingUnit(
   unit: HousingUnit,
 ): Promise<{ name: string } | undefined> {
   await loadFacility(work.tx, unit.facilityId);
-  const existing = await work.tx.get<{ facility_id: string; name: string }>(
-    `SELECT facility_id, name FROM housing_units WHERE id = ?${work.tx.forUpdate}`,
-    [unit.id],
+  const q = typed(work.tx);
+  const existing = await q.first((db) =>
+    db
+      .selectFrom('housing_units')
+      .select(['facility_id', 'name'])
+      .where('id', '=', unit.id)
+      .$call(q.lockRows),
   );
   if (existing && existing.facility_id !== unit.facilityId)
     reject('conflict', `housing unit ${unit.id} belongs to another facility`);
   if (existing)
-    await work.tx.run('UPDATE housing_units SET name = ? WHERE id = ?', [unit.name, unit.id]);
+    await q.run((db) =>
+      db.updateTable('housing_units').set({ name: unit.name }).where('id', '=', unit.id),
+    );
   else
-    await work.tx.run(
-      'INSERT INTO housing_units (id, facility_id, name, created_at) VALUES (?, ?, ?, ?)',
-      [unit.id, unit.facilityId, unit.name, work.now],
+    await q.run((db) =>
+      db.insertInto('housing_units').values({
+        id: unit.id,
+        facility_id: unit.facilityId,
+        name: unit.name,
+        created_at: work.now,
+      }),
     );
   return existing;
 }
@@ -70,18 +80,14 @@ export async function saveHousingUnit(
   return { id, facilityId: input.facilityId, name: input.name };
 }
 
-interface Placement {
-  facility_id: string;
-  housing_unit_id: string | null;
-  tablet_serial: string | null;
-  released_at: string | null;
-}
-
 async function placedResident(work: Work, staff: StaffActor, residentId: string) {
-  const row = await work.tx.get<Placement & Record<string, unknown>>(
-    `SELECT facility_id, housing_unit_id, tablet_serial, released_at FROM residents
-     WHERE id = ?${work.tx.forUpdate}`,
-    [residentId],
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db
+      .selectFrom('residents')
+      .select(['facility_id', 'housing_unit_id', 'tablet_serial', 'released_at'])
+      .where('id', '=', residentId)
+      .$call(q.lockRows),
   );
   if (!row || !mayActIn(staff, row.facility_id) || row.released_at !== null)
     reject('not_found', `no resident ${residentId} here`);
@@ -102,11 +108,12 @@ export async function moveResident(
   };
   if (after.housingUnitId !== null)
     await requireHousingUnit(work.tx, before.facility_id, after.housingUnitId);
-  await work.tx.run('UPDATE residents SET housing_unit_id = ?, tablet_serial = ? WHERE id = ?', [
-    after.housingUnitId,
-    after.tabletSerial,
-    residentId,
-  ]);
+  await typed(work.tx).run((db) =>
+    db
+      .updateTable('residents')
+      .set({ housing_unit_id: after.housingUnitId, tablet_serial: after.tabletSerial })
+      .where('id', '=', residentId),
+  );
   await auditStaff(
     work,
     staff,
@@ -127,7 +134,9 @@ export async function releaseResident(
   residentId: string,
 ): Promise<void> {
   const before = await placedResident(work, staff, residentId);
-  await work.tx.run('UPDATE residents SET released_at = ? WHERE id = ?', [work.now, residentId]);
+  await typed(work.tx).run((db) =>
+    db.updateTable('residents').set({ released_at: work.now }).where('id', '=', residentId),
+  );
   await auditStaff(
     work,
     staff,

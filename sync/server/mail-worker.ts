@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { periodic } from './periodic';
+import { typed } from './storage/typed';
 import type { Storage } from './storage/types';
 import type { Clock } from './work';
 
@@ -48,7 +49,6 @@ interface OutboxRow {
   subject: string;
   body: string;
   attempts: number;
-  [key: string]: unknown;
 }
 
 /** A transport for an SMTP URL, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@host`. */
@@ -73,25 +73,36 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     leaseMs = 300_000,
     batch = 20,
   } = options;
-  // PostgreSQL: a row another worker is taking is skipped, not waited for.
-  const skipLocked = storage.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  const q = typed(storage);
   const at = (offsetMs = 0) => new Date(clock().getTime() + offsetMs).toISOString();
 
   /** Takes a due row for this worker (its next attempt moves past the lease), or undefined. */
   async function take(): Promise<OutboxRow | undefined> {
     return storage.transaction(async (tx) => {
       const now = at();
-      const due = await tx.get<OutboxRow>(
-        `SELECT id, to_email, subject, body, attempts FROM mail_outbox
-         WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-         ORDER BY created_at, id LIMIT 1${skipLocked}`,
-        [now],
+      const txq = typed(tx);
+      const due = await txq.first((db) =>
+        db
+          .selectFrom('mail_outbox')
+          .select(['id', 'to_email', 'subject', 'body', 'attempts'])
+          .where('sent_at', 'is', null)
+          .where((eb) =>
+            eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+          )
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(1)
+          .$call(txq.lockRows)
+          // PostgreSQL: a row another worker is taking is skipped, not waited for.
+          .$call((query) => (tx.dialect === 'postgres' ? query.skipLocked() : query)),
       );
       if (!due) return undefined;
-      await tx.run('UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?', [
-        at(leaseMs),
-        due.id,
-      ]);
+      await txq.run((db) =>
+        db
+          .updateTable('mail_outbox')
+          .set({ next_attempt_at: at(leaseMs) })
+          .where('id', '=', due.id),
+      );
       return due;
     });
   }
@@ -100,19 +111,27 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     try {
       await transport.sendMail({ from, to: row.to_email, subject: row.subject, text: row.body });
     } catch (error) {
-      const attempts = Number(row.attempts) + 1;
+      const attempts = row.attempts + 1;
       const message = String((error as Error).message ?? error).slice(0, 500);
-      await storage.run(
-        'UPDATE mail_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?',
-        [attempts, at(retryDelay(attempts, backoffMs, maxBackoffMs)), message, row.id],
+      await q.run((db) =>
+        db
+          .updateTable('mail_outbox')
+          .set({
+            attempts,
+            next_attempt_at: at(retryDelay(attempts, backoffMs, maxBackoffMs)),
+            last_error: message,
+          })
+          .where('id', '=', row.id),
       );
       logger.warn({ mailId: row.id, attempts, err: message }, 'mail not accepted; will retry');
       return false;
     }
     // Accepted: sent, and the text is no longer kept.
-    await storage.run(
-      "UPDATE mail_outbox SET sent_at = ?, body = '', last_error = NULL WHERE id = ?",
-      [at(), row.id],
+    await q.run((db) =>
+      db
+        .updateTable('mail_outbox')
+        .set({ sent_at: at(), body: '', last_error: null })
+        .where('id', '=', row.id),
     );
     return true;
   }

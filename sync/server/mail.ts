@@ -9,6 +9,7 @@ import type { AttachmentRef, TimelineEntry } from '../protocol';
 import { publishMessageRow, type MessageRow } from './publish';
 import { reject } from './rejection';
 import { flagText } from './moderation';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -61,12 +62,18 @@ export async function requireUploaded(
   attachments: readonly AttachmentRef[],
   upload: { uploaderKey: string; messageId: string },
 ) {
+  const q = typed(work.tx);
   for (const attachment of attachments) {
-    const blob = await work.tx.get<{ mime: string; size: number }>(
-      `SELECT b.mime, b.size FROM blob_uploads u JOIN blobs b ON b.sha256 = u.sha256
-       WHERE u.sha256 = ? AND u.uploader = ? AND u.message_id = ? AND u.complete = 1
-         AND b.complete = 1`,
-      [attachment.sha256, upload.uploaderKey, upload.messageId],
+    const blob = await q.first((db) =>
+      db
+        .selectFrom('blob_uploads as u')
+        .innerJoin('blobs as b', 'b.sha256', 'u.sha256')
+        .select(['b.mime', 'b.size'])
+        .where('u.sha256', '=', attachment.sha256)
+        .where('u.uploader', '=', upload.uploaderKey)
+        .where('u.message_id', '=', upload.messageId)
+        .where('u.complete', '=', 1)
+        .where('b.complete', '=', 1),
     );
     if (!blob || blob.size !== attachment.size || blob.mime !== attachment.mime) {
       reject('attachment_missing', `attachment ${attachment.sha256} is not uploaded`);
@@ -75,7 +82,10 @@ export async function requireUploaded(
 }
 
 export async function insertMessage(work: Work, message: NewMessage): Promise<void> {
-  const exists = await work.tx.get('SELECT 1 AS yes FROM messages WHERE id = ?', [message.id]);
+  const q = typed(work.tx);
+  const exists = await q.first((db) =>
+    db.selectFrom('messages').select('id').where('id', '=', message.id),
+  );
   if (exists) reject('conflict', `message ${message.id} already exists`);
   const expectation = deliveryExpectation(work.now, 'in_review', work.now);
   if (!expectation.ok) throw new Error(expectation.error.message);
@@ -109,33 +119,29 @@ export async function insertMessage(work: Work, message: NewMessage): Promise<vo
     withheld: '[]',
     refunded_stamps: 0,
   };
-  await work.tx.run(
-    `INSERT INTO messages (id, facility_id, resident_id, customer_id, direction, kind, subject, body,
-       attachments, status, timeline, stamps_charged, prepaid_used, prepaid_attached, sent_at,
-       expected_by, reject_reason, flags, escalated, item_stamps)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.id,
-      row.facility_id,
-      row.resident_id,
-      row.customer_id,
-      row.direction,
-      row.kind,
-      row.subject,
-      row.body,
-      row.attachments,
-      row.status,
-      row.timeline,
-      row.stamps_charged,
-      row.prepaid_used,
-      row.prepaid_attached,
-      row.sent_at,
-      row.expected_by,
-      row.reject_reason,
-      row.flags,
-      row.escalated,
-      row.item_stamps,
-    ],
+  await q.run((db) =>
+    db.insertInto('messages').values({
+      id: row.id,
+      facility_id: row.facility_id,
+      resident_id: row.resident_id,
+      customer_id: row.customer_id,
+      direction: row.direction,
+      kind: row.kind,
+      subject: row.subject,
+      body: row.body,
+      attachments: row.attachments,
+      status: row.status,
+      timeline: row.timeline,
+      stamps_charged: row.stamps_charged,
+      prepaid_used: row.prepaid_used,
+      prepaid_attached: row.prepaid_attached,
+      sent_at: row.sent_at,
+      expected_by: row.expected_by,
+      reject_reason: row.reject_reason,
+      flags: row.flags,
+      escalated: row.escalated,
+      item_stamps: row.item_stamps,
+    }),
   );
   await recordAttachments(work, message.id, message.attachments);
   await publishMessageRow(work, row);
@@ -150,10 +156,10 @@ async function recordAttachments(
   messageId: string,
   attachments: readonly AttachmentRef[],
 ): Promise<void> {
+  const q = typed(work.tx);
   for (const sha256 of new Set(attachments.map((attachment) => attachment.sha256))) {
-    await work.tx.run('INSERT INTO message_attachments (message_id, sha256) VALUES (?, ?)', [
-      messageId,
-      sha256,
-    ]);
+    await q.run((db) =>
+      db.insertInto('message_attachments').values({ message_id: messageId, sha256 }),
+    );
   }
 }

@@ -1,17 +1,22 @@
-import type {
-  BadgeKeyData,
-  BlockData,
-  DirectoryEntryData,
-  LedgerEntryData,
-  MessageData,
-  ReleaseRequestData,
-  ResidentData,
-  Scope,
-  TicketData,
-  TicketMessageData,
+import type { Selectable } from 'kysely';
+import {
+  MessageDataSchema,
+  SCOPE_KINDS,
+  type BadgeKeyData,
+  type BlockData,
+  type DirectoryEntryData,
+  type LedgerEntryData,
+  type MessageData,
+  type ReleaseRequestData,
+  type ResidentData,
+  type Scope,
+  type TicketData,
+  type TicketMessageData,
 } from '../protocol';
 import type { FacilityConfig } from '../../domain';
 import { badgeHash, facilityBadgeKey } from './badge-keys';
+import type { CentralDatabase } from './storage/schema';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -91,10 +96,16 @@ async function residentAudience(work: Work, row: ResidentRow) {
   if (row.released_at !== null) return { signIn: [], directory: [] };
   const signIn: Scope[] = row.housing_unit_id === null ? [] : [unitScope(row.housing_unit_id)];
   if (row.tablet_serial !== null) {
-    const tablets = await work.tx.all<{ id: string }>(
-      `SELECT d.id FROM devices d JOIN device_serials s ON s.device_id = d.id
-       WHERE d.facility_id = ? AND d.profile = 'tablet' AND d.revoked_at IS NULL AND s.serial = ?`,
-      [row.facility_id, row.tablet_serial],
+    const serial = row.tablet_serial;
+    const tablets = await typed(work.tx).all((db) =>
+      db
+        .selectFrom('devices as d')
+        .innerJoin('device_serials as s', 's.device_id', 'd.id')
+        .select('d.id')
+        .where('d.facility_id', '=', row.facility_id)
+        .where('d.profile', '=', 'tablet')
+        .where('d.revoked_at', 'is', null)
+        .where('s.serial', '=', serial),
     );
     signIn.push(...tablets.map(({ id }) => deviceScope(id)));
   }
@@ -108,7 +119,10 @@ async function residentAudience(work: Work, row: ResidentRow) {
  * credentials and data.
  */
 export async function publishResident(work: Work, residentId: string): Promise<void> {
-  const row = await work.tx.get<ResidentRow>('SELECT * FROM residents WHERE id = ?', [residentId]);
+  const q = typed(work.tx);
+  const row = await q.first((db) =>
+    db.selectFrom('residents').selectAll().where('id', '=', residentId),
+  );
   if (!row) return;
   const audience = await residentAudience(work, row);
   const now = new Set<string>();
@@ -123,13 +137,18 @@ export async function publishResident(work: Work, residentId: string): Promise<v
     work.changes.upsert(scope, 'directory_entry', row.id, directoryEntry(row));
     now.add(scopeKey(scope, 'directory_entry'));
   }
-  const held = await work.tx.all<{ scope_kind: Scope['kind']; scope_id: string; entity: string }>(
-    `SELECT scope_kind, scope_id, entity FROM changes
-     WHERE entity_id = ? AND entity IN ('resident', 'directory_entry') AND op = 'upsert'`,
-    [row.id],
+  const held = await q.all((db) =>
+    db
+      .selectFrom('changes')
+      .select(['scope_kind', 'scope_id', 'entity'])
+      .where('entity_id', '=', row.id)
+      .where('entity', 'in', ['resident', 'directory_entry'])
+      .where('op', '=', 'upsert'),
   );
   for (const { scope_kind, scope_id, entity } of held) {
-    const scope: Scope = { kind: scope_kind, id: scope_id };
+    const kind = SCOPE_KINDS.find((known) => known === scope_kind);
+    if (!kind) throw new Error(`a change of resident ${row.id} has an unknown scope ${scope_kind}`);
+    const scope: Scope = { kind, id: scope_id };
     if (!now.has(scopeKey(scope, entity)))
       work.changes.remove(scope, entity === 'resident' ? 'resident' : 'directory_entry', row.id);
   }
@@ -170,11 +189,14 @@ export function publishLedgerEntry(work: Work, entry: LedgerEntryData): void {
 }
 
 export async function publishContact(work: Work, residentId: string, customerId: string) {
-  const row = await work.tx.get<{ display_name: string; stamps: number | null }>(
-    `SELECT c.display_name, h.stamps FROM customers c
-     LEFT JOIN reply_holdings h ON h.customer_id = c.id AND h.resident_id = ?
-     WHERE c.id = ?`,
-    [residentId, customerId],
+  const row = await typed(work.tx).first((db) =>
+    db
+      .selectFrom('customers as c')
+      .leftJoin('reply_holdings as h', (join) =>
+        join.onRef('h.customer_id', '=', 'c.id').on('h.resident_id', '=', residentId),
+      )
+      .select(['c.display_name', 'h.stamps'])
+      .where('c.id', '=', customerId),
   );
   if (!row) return;
   work.changes.upsert(residentScope(residentId), 'contact', customerId, {
@@ -211,6 +233,19 @@ export interface MessageRow {
   withheld: string;
   refunded_stamps: number;
   [key: string]: unknown;
+}
+
+const MESSAGE = MessageDataSchema.shape;
+
+/** A stored message with its enumerated columns checked against the protocol's values. */
+export function messageRow(row: Selectable<CentralDatabase['messages']>): MessageRow {
+  return {
+    ...row,
+    direction: MESSAGE.direction.parse(row.direction),
+    kind: MESSAGE.kind.parse(row.kind),
+    status: MESSAGE.status.parse(row.status),
+    reject_reason: MESSAGE.rejectReason.parse(row.reject_reason),
+  };
 }
 
 /**
@@ -254,8 +289,10 @@ export function messageView(row: MessageRow, sender: boolean): MessageData {
 }
 
 export async function publishMessage(work: Work, messageId: string): Promise<void> {
-  const row = await work.tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [messageId]);
-  if (row) await publishMessageRow(work, row);
+  const row = await typed(work.tx).first((db) =>
+    db.selectFrom('messages').selectAll().where('id', '=', messageId),
+  );
+  if (row) await publishMessageRow(work, messageRow(row));
 }
 
 /** Inbound statuses past the review gate: only these reach the resident's devices. */
@@ -285,9 +322,14 @@ export async function publishMessageRow(work: Work, row: MessageRow): Promise<vo
     work.changes.upsert(scope, 'message', row.id, messageData(row));
     return;
   }
-  const sent = await work.tx.get<{ op: string }>(
-    `SELECT op FROM changes WHERE scope_kind = ? AND scope_id = ? AND entity = 'message' AND entity_id = ?`,
-    [scope.kind, scope.id, row.id],
+  const sent = await typed(work.tx).first((db) =>
+    db
+      .selectFrom('changes')
+      .select('op')
+      .where('scope_kind', '=', scope.kind)
+      .where('scope_id', '=', scope.id)
+      .where('entity', '=', 'message')
+      .where('entity_id', '=', row.id),
   );
   if (sent?.op === 'upsert') work.changes.remove(scope, 'message', row.id);
 }

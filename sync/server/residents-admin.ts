@@ -13,6 +13,7 @@ import { loadFacility } from './facilities';
 import { requireHousingUnit } from './housing';
 import { publishResident } from './publish';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /** Creating residents (admin API and `seed`): the PIN is stored and sent down only as a hash. */
@@ -43,27 +44,28 @@ export async function insertResident(
   await loadFacility(work.tx, resident.facilityId);
   if (resident.housingUnitId !== null)
     await requireHousingUnit(work.tx, resident.facilityId, resident.housingUnitId);
-  const taken = await work.tx.get(
-    'SELECT 1 AS yes FROM residents WHERE state = ? AND doc_number = ?',
-    [resident.state, resident.docNumber],
+  const q = typed(work.tx);
+  const taken = await q.first((db) =>
+    db
+      .selectFrom('residents')
+      .select('id')
+      .where('state', '=', resident.state)
+      .where('doc_number', '=', resident.docNumber),
   );
   if (taken) reject('conflict', `resident ${resident.state} ${resident.docNumber} exists`);
-  await work.tx.run(
-    `INSERT INTO residents (id, facility_id, housing_unit_id, state, doc_number, first_name,
-       last_name, pin_hash, badge_id, tablet_serial)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      resident.id,
-      resident.facilityId,
-      resident.housingUnitId,
-      resident.state,
-      resident.docNumber,
-      resident.firstName,
-      resident.lastName,
-      resident.pinHash,
-      resident.badgeId,
-      resident.tabletSerial,
-    ],
+  await q.run((db) =>
+    db.insertInto('residents').values({
+      id: resident.id,
+      facility_id: resident.facilityId,
+      housing_unit_id: resident.housingUnitId,
+      state: resident.state,
+      doc_number: resident.docNumber,
+      first_name: resident.firstName,
+      last_name: resident.lastName,
+      pin_hash: resident.pinHash,
+      badge_id: resident.badgeId,
+      tablet_serial: resident.tabletSerial,
+    }),
   );
   await publishResident(work, resident.id);
   return resident.id;

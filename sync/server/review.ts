@@ -4,6 +4,7 @@ import { bookReplyStamps } from './ledger';
 import { refundItems, type RefundResult } from './money/mail-refunds';
 import { isReleased, publishContact, publishMessageRow, type MessageRow } from './publish';
 import { reject } from './rejection';
+import { typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -36,9 +37,15 @@ async function moveTo(
     timeline: JSON.stringify(moved.value),
     reject_reason: reason ?? null,
   };
-  await work.tx.run(
-    'UPDATE messages SET status = ?, timeline = ?, reject_reason = ? WHERE id = ?',
-    [updated.status, updated.timeline, updated.reject_reason, row.id],
+  await typed(work.tx).run((db) =>
+    db
+      .updateTable('messages')
+      .set({
+        status: updated.status,
+        timeline: updated.timeline,
+        reject_reason: updated.reject_reason,
+      })
+      .where('id', '=', row.id),
   );
   await publishMessageRow(work, updated);
   return updated;
@@ -58,10 +65,14 @@ async function withhold(
   withheld: readonly Withheld[],
 ): Promise<{ row: MessageRow; refund: RefundResult }> {
   requireAttachments(row, withheld);
+  const q = typed(work.tx);
   for (const item of withheld) {
-    await work.tx.run(
-      'UPDATE message_attachments SET withheld = 1 WHERE message_id = ? AND sha256 = ?',
-      [row.id, item.sha256],
+    await q.run((db) =>
+      db
+        .updateTable('message_attachments')
+        .set({ withheld: 1 })
+        .where('message_id', '=', row.id)
+        .where('sha256', '=', item.sha256),
     );
   }
   const refund = await refundItems(
@@ -74,7 +85,9 @@ async function withhold(
     withheld: JSON.stringify(withheld),
     refunded_stamps: Number(row.refunded_stamps ?? 0) + refund.stamps,
   };
-  await work.tx.run('UPDATE messages SET withheld = ? WHERE id = ?', [updated.withheld, row.id]);
+  await q.run((db) =>
+    db.updateTable('messages').set({ withheld: updated.withheld }).where('id', '=', row.id),
+  );
   return { row: updated, refund };
 }
 

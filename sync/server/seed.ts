@@ -5,6 +5,7 @@ import { putHousingUnit } from './housing';
 import { credit } from './ledger';
 import { insertResident, prepareResident, type NewResident } from './residents-admin';
 import { createStaffMember, totpFor } from './staff-identity';
+import { typed } from './storage/typed';
 import type { Storage } from './storage/types';
 import { inWork, type Clock } from './work';
 
@@ -67,9 +68,9 @@ export async function seedDemoStaff(storage: Storage, clock: Clock): Promise<Dem
   const facilityId = readSampleFacility().id;
   const logins: DemoStaffLogin[] = [];
   for (const demo of DEMO_STAFF_LOGINS) {
-    const exists = await storage.get('SELECT 1 AS yes FROM staff_members WHERE email = ?', [
-      demo.email,
-    ]);
+    const exists = await typed(storage).first((db) =>
+      db.selectFrom('staff_members').select('id').where('email', '=', demo.email),
+    );
     if (!exists) {
       await inWork(storage, clock, (work) =>
         createStaffMember(work, {
@@ -148,9 +149,12 @@ export async function seedSample(
   const residentIds: string[] = [];
   for (const demo of DEMO_RESIDENTS) {
     residentIds.push(demo.id ?? '');
-    const exists = await storage.get('SELECT 1 AS yes FROM residents WHERE id = ?', [
-      demo.id ?? '',
-    ]);
+    const exists = await typed(storage).first((db) =>
+      db
+        .selectFrom('residents')
+        .select('id')
+        .where('id', '=', demo.id ?? ''),
+    );
     if (exists) continue;
     const prepared = await prepareResident({ ...demo, facilityId: facility.id, pin: DEMO_PIN });
     await inWork(storage, clock, async (work) => {

@@ -3,7 +3,9 @@ import { Secret, TOTP } from 'otpauth';
 import { STAFF_ROLES, type StaffRole } from '../../domain';
 import { UNMATCHABLE_HASH, hashSecret, newToken, tokenHash, verifySecret } from './auth/secrets';
 import { lockoutState, recordAttempt } from './auth/login-failures';
+import { audit } from './audit';
 import { HttpError } from './http/errors';
+import { typed } from './storage/typed';
 import type { Queryable, Storage } from './storage/types';
 import { inWork, type Clock, type Work } from './work';
 
@@ -68,20 +70,31 @@ export async function createStaffMember(
   input: NewStaffMember,
 ): Promise<CreatedStaffMember> {
   const email = input.email.trim().toLowerCase();
-  if (await work.tx.get('SELECT 1 AS yes FROM staff_members WHERE email = ?', [email]))
-    throw new HttpError(409, 'conflict', 'a staff member with this email exists');
+  const q = typed(work.tx);
+  const existing = await q.first((db) =>
+    db.selectFrom('staff_members').select('id').where('email', '=', email),
+  );
+  if (existing) throw new HttpError(409, 'conflict', 'a staff member with this email exists');
   const staffId = crypto.randomUUID();
   const initialPassword = input.demoCredentials?.password ?? randomBytes(12).toString('base64url');
   const totpSecret = input.demoCredentials?.totpSecret ?? new Secret({ size: 20 }).base32;
-  await work.tx.run(
-    `INSERT INTO staff_members (id, email, name, password_hash, totp_secret, created_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-    [staffId, email, input.name, await hashSecret(initialPassword), totpSecret, work.now],
+  const passwordHash = await hashSecret(initialPassword);
+  await q.run((db) =>
+    db.insertInto('staff_members').values({
+      id: staffId,
+      email,
+      name: input.name,
+      password_hash: passwordHash,
+      totp_secret: totpSecret,
+      created_at: work.now,
+    }),
   );
   for (const grant of input.grants) {
-    await work.tx.run(
-      'INSERT INTO staff_grants (staff_id, role, facility_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      [staffId, grant.role, grant.facilityId],
+    await q.run((db) =>
+      db
+        .insertInto('staff_grants')
+        .values({ staff_id: staffId, role: grant.role, facility_id: grant.facilityId })
+        .onConflict((oc) => oc.doNothing()),
     );
   }
   return {
@@ -93,35 +106,32 @@ export async function createStaffMember(
 }
 
 /** Whether any IT admin exists yet (the CLI bootstraps the first one only). */
-async function hasItAdmin(q: Queryable): Promise<boolean> {
-  return (
-    (await q.get(
-      "SELECT 1 AS yes FROM staff_grants g JOIN staff_members m ON m.id = g.staff_id WHERE g.role = 'it_admin' AND m.disabled_at IS NULL",
-    )) !== undefined
+async function hasItAdmin(queryable: Queryable): Promise<boolean> {
+  const admin = await typed(queryable).first((db) =>
+    db
+      .selectFrom('staff_grants as g')
+      .innerJoin('staff_members as m', 'm.id', 'g.staff_id')
+      .select('g.staff_id')
+      .where('g.role', '=', 'it_admin')
+      .where('m.disabled_at', 'is', null),
   );
+  return admin !== undefined;
 }
 
-export async function grantsOf(q: Queryable, staffId: string): Promise<StaffGrant[]> {
-  const rows = await q.all<{ role: string; facility_id: string }>(
-    'SELECT role, facility_id FROM staff_grants WHERE staff_id = ? ORDER BY role, facility_id',
-    [staffId],
+export async function grantsOf(queryable: Queryable, staffId: string): Promise<StaffGrant[]> {
+  const rows = await typed(queryable).all((db) =>
+    db
+      .selectFrom('staff_grants')
+      .select(['role', 'facility_id'])
+      .where('staff_id', '=', staffId)
+      .orderBy('role')
+      .orderBy('facility_id'),
   );
   return rows
     .filter((row): row is { role: StaffRole; facility_id: string } =>
       (STAFF_ROLES as readonly string[]).includes(row.role),
     )
     .map((row) => ({ role: row.role, facilityId: row.facility_id }));
-}
-
-interface MemberRow {
-  id: string;
-  email: string;
-  name: string;
-  password_hash: string;
-  totp_secret: string;
-  totp_last_step: number;
-  disabled_at: string | null;
-  [key: string]: unknown;
 }
 
 export interface StaffLoginInput {
@@ -164,9 +174,9 @@ export async function staffLogin(
   input: StaffLoginInput,
 ): Promise<StaffLoginResult> {
   const email = input.email.trim().toLowerCase();
-  const member = await storage.get<MemberRow>('SELECT * FROM staff_members WHERE email = ?', [
-    email,
-  ]);
+  const member = await typed(storage).first((db) =>
+    db.selectFrom('staff_members').selectAll().where('email', '=', email),
+  );
   if (!member || member.disabled_at) {
     // The same scrypt, the same count per source and the same answers as a known account.
     await verifySecret(input.password, UNMATCHABLE_HASH);
@@ -180,51 +190,49 @@ export async function staffLogin(
   const passwordOk = await verifySecret(input.password, member.password_hash);
   const step = totpStep(member.totp_secret, email, input.code, clock());
   const outcome = await inWork(storage, clock, async (work) => {
-    const current = await work.tx.get<MemberRow>(
-      `SELECT * FROM staff_members WHERE id = ?${work.tx.forUpdate}`,
-      [member.id],
+    const q = typed(work.tx);
+    const current = await q.first((db) =>
+      db
+        .selectFrom('staff_members')
+        .select('totp_last_step')
+        .where('id', '=', member.id)
+        .$call(q.lockRows),
     );
     // A code is accepted once: a step at or before the last one used is a replay.
-    const correct =
-      passwordOk && step !== null && current !== undefined && step > Number(current.totp_last_step);
-    const attempt = await recordAttempt(work, account, input.source, correct);
+    const freshStep =
+      passwordOk && step !== null && current !== undefined && step > current.totp_last_step
+        ? step
+        : null;
+    const attempt = await recordAttempt(work, account, input.source, freshStep !== null);
     if (attempt.outcome !== 'accepted') return { attempt: attempt.outcome } as const;
-    await work.tx.run('UPDATE staff_members SET totp_last_step = ? WHERE id = ?', [
-      step,
-      member.id,
-    ]);
+    // The domain accepts only a correct attempt, which has a fresh step.
+    if (freshStep === null) throw new Error('an accepted staff login without a fresh TOTP step');
+    await q.run((db) =>
+      db
+        .updateTable('staff_members')
+        .set({ totp_last_step: freshStep })
+        .where('id', '=', member.id),
+    );
     const token = newToken();
     const csrfToken = newToken();
     const sessionId = crypto.randomUUID();
     const expiresAt = new Date(Date.parse(work.now) + STAFF_SESSION_ABSOLUTE_MS).toISOString();
-    await work.tx.run(
-      `INSERT INTO staff_sessions (id, token_hash, staff_id, csrf_hash, source, user_agent, created_at, last_seen_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        sessionId,
-        tokenHash(token),
-        member.id,
-        tokenHash(csrfToken),
-        input.source,
-        input.userAgent.slice(0, 200),
-        work.now,
-        work.now,
-        expiresAt,
-      ],
+    await q.run((db) =>
+      db.insertInto('staff_sessions').values({
+        id: sessionId,
+        token_hash: tokenHash(token),
+        staff_id: member.id,
+        csrf_hash: tokenHash(csrfToken),
+        source: input.source,
+        user_agent: input.userAgent.slice(0, 200),
+        created_at: work.now,
+        last_seen_at: work.now,
+        expires_at: expiresAt,
+      }),
     );
-    await work.tx.run(
-      'INSERT INTO audit (id, actor, action, subject_type, subject_id, detail, at, facility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        crypto.randomUUID(),
-        account,
-        'staff.login',
-        'staff_session',
-        sessionId,
-        JSON.stringify({ source: input.source }),
-        work.now,
-        null,
-      ],
-    );
+    await audit(work, account, 'staff.login', 'staff_session', sessionId, {
+      source: input.source,
+    });
     return { token, csrfToken, sessionId, expiresAt } as const;
   });
   if ('attempt' in outcome) {
@@ -260,21 +268,23 @@ export async function staffBySession(
   token: string,
   csrf: string | null | undefined,
 ): Promise<StaffSession> {
-  const row = await storage.get<{
-    id: string;
-    staff_id: string;
-    csrf_hash: string;
-    last_seen_at: string;
-    expires_at: string;
-    revoked_at: string | null;
-    name: string;
-    email: string;
-    disabled_at: string | null;
-  }>(
-    `SELECT s.id, s.staff_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.revoked_at,
-       m.name, m.email, m.disabled_at
-     FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id WHERE s.token_hash = ?`,
-    [tokenHash(token)],
+  const q = typed(storage);
+  const row = await q.first((db) =>
+    db
+      .selectFrom('staff_sessions as s')
+      .innerJoin('staff_members as m', 'm.id', 's.staff_id')
+      .select([
+        's.id',
+        's.staff_id',
+        's.csrf_hash',
+        's.last_seen_at',
+        's.expires_at',
+        's.revoked_at',
+        'm.name',
+        'm.email',
+        'm.disabled_at',
+      ])
+      .where('s.token_hash', '=', tokenHash(token)),
   );
   const now = clock().getTime();
   if (
@@ -288,10 +298,12 @@ export async function staffBySession(
   if (csrf !== null && !(typeof csrf === 'string' && sameHash(csrf, row.csrf_hash)))
     throw new HttpError(403, 'forbidden', 'missing or wrong CSRF token');
   if (Date.parse(row.last_seen_at) + TOUCH_EVERY_MS <= now) {
-    await storage.run('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?', [
-      new Date(now).toISOString(),
-      row.id,
-    ]);
+    await q.run((db) =>
+      db
+        .updateTable('staff_sessions')
+        .set({ last_seen_at: new Date(now).toISOString() })
+        .where('id', '=', row.id),
+    );
   }
   return {
     staffId: row.staff_id,
@@ -319,17 +331,14 @@ export async function listSessions(
   session: StaffSession,
 ): Promise<StaffSessionInfo[]> {
   const now = clock().getTime();
-  const rows = await storage.all<{
-    id: string;
-    source: string;
-    user_agent: string;
-    created_at: string;
-    last_seen_at: string;
-    expires_at: string;
-  }>(
-    `SELECT id, source, user_agent, created_at, last_seen_at, expires_at FROM staff_sessions
-     WHERE staff_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id`,
-    [session.staffId],
+  const rows = await typed(storage).all((db) =>
+    db
+      .selectFrom('staff_sessions')
+      .select(['id', 'source', 'user_agent', 'created_at', 'last_seen_at', 'expires_at'])
+      .where('staff_id', '=', session.staffId)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id'),
   );
   return rows
     .filter(
@@ -354,19 +363,29 @@ export async function revokeOwnSession(
   session: StaffSession,
   sessionId: string,
 ): Promise<void> {
-  const changed = await work.tx.run(
-    'UPDATE staff_sessions SET revoked_at = ? WHERE id = ? AND staff_id = ? AND revoked_at IS NULL',
-    [work.now, sessionId, session.staffId],
+  const changed = await typed(work.tx).run((db) =>
+    db
+      .updateTable('staff_sessions')
+      .set({ revoked_at: work.now })
+      .where('id', '=', sessionId)
+      .where('staff_id', '=', session.staffId)
+      .where('revoked_at', 'is', null),
   );
   if (changed === 0) throw new HttpError(404, 'not_found', `no open session ${sessionId}`);
 }
 
 /** IT disables an account: every session ends at once and the login is refused. */
 export async function disableStaffMember(work: Work, staffId: string): Promise<void> {
-  await work.tx.run('UPDATE staff_members SET disabled_at = ? WHERE id = ?', [work.now, staffId]);
-  await work.tx.run(
-    'UPDATE staff_sessions SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL',
-    [work.now, staffId],
+  const q = typed(work.tx);
+  await q.run((db) =>
+    db.updateTable('staff_members').set({ disabled_at: work.now }).where('id', '=', staffId),
+  );
+  await q.run((db) =>
+    db
+      .updateTable('staff_sessions')
+      .set({ revoked_at: work.now })
+      .where('staff_id', '=', staffId)
+      .where('revoked_at', 'is', null),
   );
 }
 
@@ -384,18 +403,9 @@ export async function bootstrapItAdmin(
     ...input,
     grants: [{ role: 'it_admin', facilityId: ALL_FACILITIES }],
   });
-  await work.tx.run(
-    'INSERT INTO audit (id, actor, action, subject_type, subject_id, detail, at, facility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      crypto.randomUUID(),
-      'cli',
-      'staff.bootstrap',
-      'staff',
-      created.staffId,
-      JSON.stringify({ before: null, after: { email: input.email, role: 'it_admin' } }),
-      work.now,
-      null,
-    ],
-  );
+  await audit(work, 'cli', 'staff.bootstrap', 'staff', created.staffId, {
+    before: null,
+    after: { email: input.email, role: 'it_admin' },
+  });
   return created;
 }

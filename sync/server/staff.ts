@@ -1,8 +1,7 @@
 import { deliveryExpectation, unlockAccount, type RejectReason } from '../../domain';
 import { transitionRelease, type ReleaseStatus } from '../../domain';
-import type { Expression, ExpressionBuilder, Selectable, SqlBool } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import {
-  MessageDataSchema,
   type AttachmentRef,
   type AuditEntry,
   type ReleaseRequestData,
@@ -12,11 +11,16 @@ import {
 import { clearFailures } from './auth/login-failures';
 import { auditStaff } from './audit';
 import { mayActIn, type StaffActor } from './http/access-control';
-import { isReleased, publishReleaseRequest, publishResident, type MessageRow } from './publish';
+import {
+  isReleased,
+  messageRow,
+  publishReleaseRequest,
+  publishResident,
+  type MessageRow,
+} from './publish';
 import { reject } from './rejection';
 import type { RefundResult } from './money/mail-refunds';
 import { rejectMessage, releaseMessage, requireAttachments } from './review';
-import type { CentralDatabase } from './storage/schema';
 import { typed } from './storage/typed';
 import type { Storage } from './storage/types';
 import type { Work } from './work';
@@ -36,19 +40,6 @@ function withinFacilities<DB, TB extends keyof DB>(
   if (staff.facilities === '*') return eb.and([]);
   if (staff.facilities.length === 0) return eb.or([]);
   return eb(facilityId, 'in', staff.facilities);
-}
-
-const MESSAGE = MessageDataSchema.shape;
-
-/** A stored message with its enumerated columns checked against the protocol's values. */
-function messageRow(row: Selectable<CentralDatabase['messages']>): MessageRow {
-  return {
-    ...row,
-    direction: MESSAGE.direction.parse(row.direction),
-    kind: MESSAGE.kind.parse(row.kind),
-    status: MESSAGE.status.parse(row.status),
-    reject_reason: MESSAGE.rejectReason.parse(row.reject_reason),
-  };
 }
 
 function reviewItem(row: MessageRow): ReviewItem {

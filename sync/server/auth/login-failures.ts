@@ -1,4 +1,5 @@
 import { recordLoginAttempt, type LoginAttemptResult, type LockoutState } from '../../../domain';
+import { typed } from '../storage/typed';
 import type { Queryable } from '../storage/types';
 import type { Work } from '../work';
 
@@ -10,15 +11,18 @@ import type { Work } from '../work';
  */
 
 export async function lockoutState(
-  q: Queryable,
+  queryable: Queryable,
   account: string,
   source: string,
 ): Promise<LockoutState> {
-  const row = await q.get<{ failures: number; locked_at: string | null }>(
-    'SELECT failures, locked_at FROM login_failures WHERE account = ? AND source = ?',
-    [account, source],
+  const row = await typed(queryable).first((db) =>
+    db
+      .selectFrom('login_failures')
+      .select(['failures', 'locked_at'])
+      .where('account', '=', account)
+      .where('source', '=', source),
   );
-  return { failedAttempts: row ? Number(row.failures) : 0, lockedAt: row?.locked_at ?? null };
+  return { failedAttempts: row?.failures ?? 0, lockedAt: row?.locked_at ?? null };
 }
 
 /** Records one checked attempt for (account, source) and returns the domain's verdict. */
@@ -33,16 +37,23 @@ export async function recordAttempt(
     correct,
     work.now,
   );
-  if (attempt.state.failedAttempts === 0 && attempt.state.lockedAt === null) {
-    await work.tx.run('DELETE FROM login_failures WHERE account = ? AND source = ?', [
-      account,
-      source,
-    ]);
+  const q = typed(work.tx);
+  const { failedAttempts, lockedAt } = attempt.state;
+  if (failedAttempts === 0 && lockedAt === null) {
+    await q.run((db) =>
+      db.deleteFrom('login_failures').where('account', '=', account).where('source', '=', source),
+    );
   } else {
-    await work.tx.run(
-      `INSERT INTO login_failures (account, source, failures, locked_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (account, source) DO UPDATE SET failures = excluded.failures, locked_at = excluded.locked_at`,
-      [account, source, attempt.state.failedAttempts, attempt.state.lockedAt],
+    await q.run((db) =>
+      db
+        .insertInto('login_failures')
+        .values({ account, source, failures: failedAttempts, locked_at: lockedAt })
+        .onConflict((oc) =>
+          oc.columns(['account', 'source']).doUpdateSet((eb) => ({
+            failures: eb.ref('excluded.failures'),
+            locked_at: eb.ref('excluded.locked_at'),
+          })),
+        ),
     );
   }
   return attempt;
@@ -50,5 +61,5 @@ export async function recordAttempt(
 
 /** Staff unlock, or a new password chosen: every source starts clean. */
 export async function clearFailures(work: Work, account: string): Promise<void> {
-  await work.tx.run('DELETE FROM login_failures WHERE account = ?', [account]);
+  await typed(work.tx).run((db) => db.deleteFrom('login_failures').where('account', '=', account));
 }

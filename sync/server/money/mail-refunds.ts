@@ -1,6 +1,7 @@
 import type { AttachmentRef } from '../../protocol';
 import { bookReplyStamps, credit, type Owner } from '../ledger';
 import { publishContact, type MessageRow } from '../publish';
+import { typed } from '../storage/typed';
 import type { Work } from '../work';
 
 /**
@@ -37,7 +38,6 @@ function itemStamps(row: MessageRow): Map<RefundItem, number> {
 }
 
 interface RefundedRow {
-  [key: string]: unknown;
   item: string;
   account: string;
   stamps: number;
@@ -55,9 +55,12 @@ export async function refundItems(
   row: MessageRow,
   items: readonly RefundItem[],
 ): Promise<RefundResult> {
-  const done = await work.tx.all<RefundedRow>(
-    'SELECT item, account, stamps FROM mail_refunds WHERE message_id = ?',
-    [row.id],
+  const q = typed(work.tx);
+  const done = await q.all((db) =>
+    db
+      .selectFrom('mail_refunds')
+      .select(['item', 'account', 'stamps'])
+      .where('message_id', '=', row.id),
   );
   const already = new Set(done.map((refund) => refund.item));
   const costs = itemStamps(row);
@@ -87,20 +90,27 @@ export async function refundItems(
     refundedItems.push(item);
   }
   if (refunded > 0) {
-    await work.tx.run('UPDATE messages SET refunded_stamps = refunded_stamps + ? WHERE id = ?', [
-      refunded,
-      row.id,
-    ]);
+    await q.run((db) =>
+      db
+        .updateTable('messages')
+        .set((eb) => ({ refunded_stamps: eb('refunded_stamps', '+', refunded) }))
+        .where('id', '=', row.id),
+    );
   }
   return { stamps: refunded, items: refundedItems };
 }
 
 /** The agency whose stamps paid a customer's message: its ledger entry says. */
 async function paidFrom(work: Work, row: MessageRow): Promise<string> {
-  const spent = await work.tx.get<{ agency: string | null }>(
-    `SELECT agency FROM ledger WHERE owner_type = 'customer' AND owner_id = ? AND account = 'stamps'
-       AND kind = 'mail_send' AND reference = ?`,
-    [row.customer_id, row.id],
+  const spent = await typed(work.tx).first((db) =>
+    db
+      .selectFrom('ledger')
+      .select('agency')
+      .where('owner_type', '=', 'customer')
+      .where('owner_id', '=', row.customer_id)
+      .where('account', '=', 'stamps')
+      .where('kind', '=', 'mail_send')
+      .where('reference', '=', row.id),
   );
   if (!spent?.agency) throw new Error(`no stamp spend recorded for message ${row.id}`);
   return spent.agency;
@@ -122,10 +132,16 @@ async function giveBack(
 ): Promise<void> {
   if (stamps <= 0) return;
   const reference = `${row.id}:${item}`;
-  await work.tx.run(
-    `INSERT INTO mail_refunds (message_id, item, account, owner_type, owner_id, stamps, refunded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [row.id, item, account, owner.type, owner.id, stamps, work.now],
+  await typed(work.tx).run((db) =>
+    db.insertInto('mail_refunds').values({
+      message_id: row.id,
+      item,
+      account,
+      owner_type: owner.type,
+      owner_id: owner.id,
+      stamps,
+      refunded_at: work.now,
+    }),
   );
   if (account === 'stamps') {
     await credit(work, { owner, account, amount: stamps, kind: 'mail_refund', reference });

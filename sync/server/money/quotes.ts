@@ -4,6 +4,7 @@ import type { CustomerQuoteRequestSchema, CustomerQuoteResponse } from '../../pr
 import { openChargebacks } from '../chargebacks';
 import { requireContact } from '../customers';
 import { reject } from '../rejection';
+import { typed } from '../storage/typed';
 import type { Work } from '../work';
 import { cardOfToken, requirePayments, type MoneyContext } from './card-charges';
 import type { ProcessorCard } from './payments';
@@ -41,9 +42,12 @@ export async function quoteCustomerDeposit(
     channel: input.channel,
   });
   const open = depositChannelsFor(facility, input.amountCents);
-  const stamps = await work.tx.get<{ stamps: number }>(
-    'SELECT stamps FROM customer_stamps WHERE customer_id = ? AND agency = ?',
-    [customerId, facility.state],
+  const stamps = await typed(work.tx).first((db) =>
+    db
+      .selectFrom('customer_stamps')
+      .select('stamps')
+      .where('customer_id', '=', customerId)
+      .where('agency', '=', facility.state),
   );
   return {
     amountCents: input.amountCents,

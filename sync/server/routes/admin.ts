@@ -19,6 +19,7 @@ import { mayActIn, requestStaff, requireFacility, type StaffActor } from '../htt
 import { HttpError } from '../http/errors';
 import { NewResidentSchema, insertResident, prepareResident } from '../residents-admin';
 import { ALL_FACILITIES, createStaffMember, disableStaffMember, grantsOf } from '../staff-identity';
+import { typed } from '../storage/typed';
 import type { Transaction } from '../storage/types';
 import { inWork } from '../work';
 import type { RouteContext } from './context';
@@ -30,9 +31,12 @@ const staffWith = (...roles: StaffRole[]) =>
 
 /** The facility a deposit (and so its chargeback) belongs to: its resident's. */
 async function depositFacility(tx: Transaction, depositId: string): Promise<string | undefined> {
-  const row = await tx.get<{ facility_id: string }>(
-    'SELECT r.facility_id FROM deposits d JOIN residents r ON r.id = d.resident_id WHERE d.id = ?',
-    [depositId],
+  const row = await typed(tx).first((db) =>
+    db
+      .selectFrom('deposits as d')
+      .innerJoin('residents as r', 'r.id', 'd.resident_id')
+      .select('r.facility_id')
+      .where('d.id', '=', depositId),
   );
   return row?.facility_id;
 }
@@ -54,9 +58,9 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
     const staff = requestStaff(request);
     const config = FacilityConfigSchema.parse(request.body);
     return inWork(storage, clock, async (work) => {
-      const existing = await work.tx.get<{ config: string }>(
-        `SELECT config FROM facilities WHERE id = ?${work.tx.forUpdate}`,
-        [config.id],
+      const q = typed(work.tx);
+      const existing = await q.first((db) =>
+        db.selectFrom('facilities').select('config').where('id', '=', config.id).$call(q.lockRows),
       );
       // A new facility is a deployment-wide act; changing one needs IT of that facility.
       if (existing) requireFacility(staff, config.id, `facility ${config.id}`);
@@ -106,13 +110,19 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
     const staff = requestStaff(request);
     const { id } = IdParams.parse(request.params);
     await inWork(storage, clock, async (work) => {
-      const device = await work.tx.get<{ facility_id: string; revoked_at: string | null }>(
-        `SELECT facility_id, revoked_at FROM devices WHERE id = ?${work.tx.forUpdate}`,
-        [id],
+      const q = typed(work.tx);
+      const device = await q.first((db) =>
+        db
+          .selectFrom('devices')
+          .select(['facility_id', 'revoked_at'])
+          .where('id', '=', id)
+          .$call(q.lockRows),
       );
       if (!device || device.revoked_at || !mayActIn(staff, device.facility_id))
         throw new HttpError(404, 'not_found', `no active device ${id}`);
-      await work.tx.run('UPDATE devices SET revoked_at = ? WHERE id = ?', [work.now, id]);
+      await q.run((db) =>
+        db.updateTable('devices').set({ revoked_at: work.now }).where('id', '=', id),
+      );
       await auditStaff(
         work,
         staff,
@@ -234,9 +244,8 @@ export function adminRoutes(app: FastifyInstance, context: RouteContext): void {
     const { id } = IdParams.parse(request.params);
     const { resolution } = ChargebackSettlementRequestSchema.parse(request.body);
     return inWork(storage, clock, async (work) => {
-      const before = await work.tx.get<{ deposit_id: string; resolved_at: string | null }>(
-        'SELECT deposit_id, resolved_at FROM chargebacks WHERE id = ?',
-        [id],
+      const before = await typed(work.tx).first((db) =>
+        db.selectFrom('chargebacks').select(['deposit_id', 'resolved_at']).where('id', '=', id),
       );
       const facilityId = before ? await depositFacility(work.tx, before.deposit_id) : undefined;
       if (!before || !facilityId || !mayActIn(staff, facilityId))

@@ -34,6 +34,7 @@ import { idempotent } from '../idempotency';
 import { chargeThenBook, requirePayments } from '../money/card-charges';
 import { bookStampRefund, settleStampRefunds, stampRefundLines } from '../money/stamp-refunds';
 import { quoteCustomerDeposit, quotedCard } from '../money/quotes';
+import { typed } from '../storage/typed';
 import { inWork, type Work } from '../work';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
@@ -196,18 +197,21 @@ export function customerRoutes(app: FastifyInstance, context: RouteContext): voi
 
   app.get('/v1/customer/account', CUSTOMER, async (request) => {
     const { customerId } = requestCustomer(request);
-    const agencies = await storage.all<{ agency: string; stamps: number }>(
-      'SELECT agency, stamps FROM customer_stamps WHERE customer_id = ? ORDER BY agency',
-      [customerId],
+    const q = typed(storage);
+    const stampsByAgency = await q.all((db) =>
+      db
+        .selectFrom('customer_stamps')
+        .select(['agency', 'stamps'])
+        .where('customer_id', '=', customerId)
+        .orderBy('agency'),
     );
-    const residents = await storage.all<{ resident_id: string }>(
-      'SELECT resident_id FROM customer_residents WHERE customer_id = ? ORDER BY resident_id',
-      [customerId],
+    const residents = await q.all((db) =>
+      db
+        .selectFrom('customer_residents')
+        .select('resident_id')
+        .where('customer_id', '=', customerId)
+        .orderBy('resident_id'),
     );
-    const stampsByAgency = agencies.map((row) => ({
-      agency: row.agency,
-      stamps: Number(row.stamps),
-    }));
     return CustomerAccountResponseSchema.parse({
       customerId,
       stamps: stampsByAgency.reduce((sum, row) => sum + row.stamps, 0),

@@ -16,6 +16,7 @@ import { HttpError } from '../http/errors';
 import { MAX_JSON_BYTES } from '../http/raw-body';
 import { checkVersions } from '../http/versions';
 import { pull } from '../pull';
+import { typed } from '../storage/typed';
 import { applyPush } from '../push';
 import type { RouteContext } from './context';
 import { rateLimited } from './rate-limits';
@@ -56,9 +57,8 @@ export function deviceRoutes(app: FastifyInstance, context: RouteContext): void 
 
   app.get('/v1/device', { config: { access: anyDevice } }, async (request) => {
     const device = requestDevice(request);
-    const row = await storage.get<{ high_water_mark: number }>(
-      'SELECT high_water_mark FROM devices WHERE id = ?',
-      [device.id],
+    const row = await typed(storage).first((db) =>
+      db.selectFrom('devices').select('high_water_mark').where('id', '=', device.id),
     );
     return DeviceInfoSchema.parse({
       deviceId: device.id,

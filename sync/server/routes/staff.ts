@@ -31,6 +31,7 @@ import {
   revokeOwnSession,
   staffLogin,
 } from '../staff-identity';
+import { typed } from '../storage/typed';
 import { inWork } from '../work';
 import { sendBlob } from './blobs';
 import type { RouteContext } from './context';
@@ -138,10 +139,13 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
     staffWith('reviewer', 'supervisor'),
     async (request, reply) => {
       const { id, sha256 } = AttachmentParams.parse(request.params);
-      const held = await storage.get<{ facility_id: string }>(
-        `SELECT m.facility_id FROM message_attachments a JOIN messages m ON m.id = a.message_id
-         WHERE a.message_id = ? AND a.sha256 = ?`,
-        [id, sha256],
+      const held = await typed(storage).first((db) =>
+        db
+          .selectFrom('message_attachments as a')
+          .innerJoin('messages as m', 'm.id', 'a.message_id')
+          .select('m.facility_id')
+          .where('a.message_id', '=', id)
+          .where('a.sha256', '=', sha256),
       );
       const what = `attachment ${sha256} on message ${id}`;
       if (!held) reject('not_found', `no ${what} here`);
@@ -180,9 +184,12 @@ export function staffRoutes(app: FastifyInstance, context: RouteContext): void {
     const { id } = IdParams.parse(request.params);
     const input = AgentReply.parse(request.body);
     await inWork(storage, clock, async (work) => {
-      const owner = await work.tx.get<{ facility_id: string; status: string }>(
-        'SELECT r.facility_id, t.status FROM tickets t JOIN residents r ON r.id = t.resident_id WHERE t.id = ?',
-        [id],
+      const owner = await typed(work.tx).first((db) =>
+        db
+          .selectFrom('tickets as t')
+          .innerJoin('residents as r', 'r.id', 't.resident_id')
+          .select(['r.facility_id', 't.status'])
+          .where('t.id', '=', id),
       );
       if (!owner) reject('not_found', `no ticket ${id} here`);
       requireFacility(staff, owner.facility_id, `ticket ${id}`);
