@@ -105,6 +105,14 @@ const typedQueryModules = [
   'sync/server/customers.ts',
   'sync/server/money/refund-sweep.ts',
   'sync/server/money/finance-entry.ts',
+  'sync/server/changes.ts',
+  'sync/server/idempotency.ts',
+  'sync/server/mutations/auth.ts',
+  'sync/server/mutations/cash-journal.ts',
+  'sync/server/mutations/mail.ts',
+  'sync/server/mutations/release.ts',
+  'sync/server/mutations/stamps.ts',
+  'sync/server/mutations/tickets.ts',
 ];
 const rawQueries = [
   {

@@ -8,6 +8,7 @@ import { insertMessage, priceMessage, requireUploaded } from '../mail';
 import { publishContact, publishMessage, residentMaySee, type MessageRow } from '../publish';
 import { reject } from '../rejection';
 import { isContact, residentInFacility } from '../residents';
+import { prepared, typed } from '../storage/typed';
 import { remember, type Work } from '../work';
 
 /**
@@ -66,6 +67,19 @@ export async function mailSend(
   if (split.value.prepaidUsed > 0) await publishContact(work, resident.id, args.customerId);
 }
 
+const lockedMessage = prepared((db, p: { id: string }, { lockRows }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', p.id)
+    .$narrowType<Pick<MessageRow, 'direction' | 'status'>>()
+    .$call(lockRows),
+);
+
+const markRead = prepared((db, p: { id: string; timeline: string }) =>
+  db.updateTable('messages').set({ status: 'read', timeline: p.timeline }).where('id', '=', p.id),
+);
+
 /** mail.markRead: an inbound, released message becomes delivered (if not yet) and read. */
 export async function mailMarkRead(
   work: Work,
@@ -73,10 +87,8 @@ export async function mailMarkRead(
   args: MutationArgs<'mail.markRead'>,
 ): Promise<void> {
   await residentInFacility(work.tx, device.facilityId, args.residentId);
-  const row = await work.tx.get<MessageRow>(
-    `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
-    [args.messageId],
-  );
+  const q = typed(work.tx);
+  const row = await q.first(lockedMessage, { id: args.messageId });
   // Behind the review gate a message does not exist for the resident's devices.
   if (
     !row ||
@@ -94,9 +106,6 @@ export async function mailMarkRead(
     if (!moved.ok) reject('conflict', moved.error.message);
     timeline = moved.value;
   }
-  await work.tx.run("UPDATE messages SET status = 'read', timeline = ? WHERE id = ?", [
-    JSON.stringify(timeline),
-    row.id,
-  ]);
+  await q.run(markRead, { id: row.id, timeline: JSON.stringify(timeline) });
   await publishMessage(work, row.id);
 }

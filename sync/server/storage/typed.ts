@@ -191,6 +191,9 @@ export function prepared<O, P extends object = Record<string, never>>(
   return new PreparedQuery(build);
 }
 
+/** The row type a prepared query answers. */
+export type RowOf<Q> = Q extends PreparedQuery<never, infer O> ? O : never;
+
 type Build<O> = (db: QueryBuilder) => Compilable<O>;
 
 export interface TypedQueries {
