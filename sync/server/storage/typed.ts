@@ -16,8 +16,8 @@ import type { Dialect, Queryable, SqlParams, SqlValue } from './types';
 
 /**
  * The typed query layer: Kysely builds and compiles each query for the engine of the transaction
- * at hand (its column types come from `CentralDatabase`), and the query then runs through that
- * transaction as plain SQL and parameters. Transactions, row locks, retries, durability and
+ * at hand (its column types come from `CentralDatabase`), once per engine for a `prepared` query,
+ * and the query then runs through that transaction as plain SQL and parameters. Transactions, row locks, retries, durability and
  * PostgreSQL's prepared statements stay the storage adapters' (types.ts); Kysely never holds a
  * connection of its own.
  */
