@@ -21,9 +21,17 @@ export async function mailSend(
   device: AuthenticatedDevice,
   args: MutationArgs<'mail.send'>,
 ): Promise<void> {
-  const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
-  const contact = await remember(work, `contact:${resident.id}:${args.customerId}`, () =>
-    isContact(work.tx, resident.id, args.customerId),
+  // No mutation moves a resident to another facility: checked once per resident a batch.
+  const residentId = await remember(
+    work,
+    `resident:${device.facilityId}:${args.residentId}`,
+    async () => {
+      const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
+      return resident.id;
+    },
+  );
+  const contact = await remember(work, `contact:${residentId}:${args.customerId}`, () =>
+    isContact(work.tx, residentId, args.customerId),
   );
   if (!contact) reject('forbidden', 'the resident may not write to this customer');
   const facility = await facilityOf(work, device.facilityId);
@@ -32,19 +40,19 @@ export async function mailSend(
     uploaderKey: uploaderKey({ kind: 'device', deviceId: device.id }),
     messageId: args.messageId,
   });
-  const held = await replyHolding(work, resident.id, args.customerId);
+  const held = await replyHolding(work, residentId, args.customerId);
   const split = splitStampPayment(facility, { [args.customerId]: held }, args.customerId, cost);
   if (!split.ok) reject('invalid_args', split.error.message);
   await bookReplyStamps(
     work,
-    resident.id,
+    residentId,
     args.customerId,
     -split.value.prepaidUsed,
     'mail_send',
     args.messageId,
   );
   await debit(work, {
-    owner: { type: 'resident', id: resident.id },
+    owner: { type: 'resident', id: residentId },
     account: 'stamps',
     amount: split.value.regularNeeded,
     kind: 'mail_send',
@@ -53,7 +61,7 @@ export async function mailSend(
   await insertMessage(work, {
     id: args.messageId,
     facility,
-    residentId: resident.id,
+    residentId,
     customerId: args.customerId,
     direction: 'outbound',
     kind: args.kind,
@@ -64,7 +72,7 @@ export async function mailSend(
     prepaidUsed: split.value.prepaidUsed,
     prepaidAttached: 0,
   });
-  if (split.value.prepaidUsed > 0) await publishContact(work, resident.id, args.customerId);
+  if (split.value.prepaidUsed > 0) await publishContact(work, residentId, args.customerId);
 }
 
 const lockedMessage = prepared((db, p: { id: string }, { lockRows }) =>
