@@ -1,4 +1,5 @@
 import { canonicalJson, type EntityName, type Scope } from '../protocol';
+import { prepared, typed } from './storage/typed';
 import type { Transaction } from './storage/types';
 
 /**
@@ -16,6 +17,51 @@ import type { Transaction } from './storage/types';
 
 /** 7 parameters a row: well under SQLite's and PostgreSQL's limits on parameters a statement. */
 const ROWS_PER_INSERT = 500;
+
+/** Takes `count` positions: answers the last of them. */
+const takePositions = prepared((db, p: { count: number }) =>
+  db
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', p.count) }))
+    .where('name', '=', 'position')
+    .returning('value'),
+);
+
+/** The latest state of each (scope, entity, id), one list per column. */
+const upsertChanges = prepared(
+  (
+    db,
+    p: {
+      scopeKinds: string[];
+      scopeIds: string[];
+      entities: string[];
+      entityIds: string[];
+      ops: string[];
+      data: (string | null)[];
+      positions: number[];
+    },
+  ) =>
+    db
+      .insertInto('changes')
+      .values(
+        p.positions.map((position, i) => ({
+          scope_kind: p.scopeKinds[i]!,
+          scope_id: p.scopeIds[i]!,
+          entity: p.entities[i]!,
+          entity_id: p.entityIds[i]!,
+          op: p.ops[i]!,
+          data: p.data[i]!,
+          position,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['scope_kind', 'scope_id', 'entity', 'entity_id']).doUpdateSet((eb) => ({
+          op: eb.ref('excluded.op'),
+          data: eb.ref('excluded.data'),
+          position: eb.ref('excluded.position'),
+        })),
+      ),
+);
 
 interface PendingChange {
   scope: Scope;
@@ -53,35 +99,24 @@ export class ChangeBuffer {
       latest.set(key, change);
     }
     if (latest.size === 0) return;
-    const counter = await tx.get<{ value: number }>(
-      "UPDATE counters SET value = value + ? WHERE name = 'position' RETURNING value",
-      [latest.size],
-    );
+    const q = typed(tx);
+    const counter = await q.first(takePositions, { count: latest.size });
     let position = (counter?.value ?? 0) - latest.size;
     // The counter row stays locked until commit, so every writer waits for what follows: the
     // rows go in as few multi-row statements as possible, not one round trip per change.
-    const rows = [...latest.values()].map((change) => {
-      position += 1;
-      return [
-        change.scope.kind,
-        change.scope.id,
-        change.entity,
-        change.id,
-        change.data === null ? 'delete' : 'upsert',
+    const changes = [...latest.values()];
+    for (let start = 0; start < changes.length; start += ROWS_PER_INSERT) {
+      const chunk = changes.slice(start, start + ROWS_PER_INSERT);
+      await q.run(upsertChanges, {
+        scopeKinds: chunk.map((change) => change.scope.kind),
+        scopeIds: chunk.map((change) => change.scope.id),
+        entities: chunk.map((change) => change.entity),
+        entityIds: chunk.map((change) => change.id),
+        ops: chunk.map((change) => (change.data === null ? 'delete' : 'upsert')),
         // Canonical, so pulls send and checksum the stored text as it is (page-json.ts).
-        change.data === null ? null : canonicalJson(change.data),
-        position,
-      ];
-    });
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-      await tx.run(
-        `INSERT INTO changes (scope_kind, scope_id, entity, entity_id, op, data, position)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (scope_kind, scope_id, entity, entity_id)
-         DO UPDATE SET op = excluded.op, data = excluded.data, position = excluded.position`,
-        chunk.flat(),
-      );
+        data: chunk.map((change) => (change.data === null ? null : canonicalJson(change.data))),
+        positions: chunk.map(() => (position += 1)),
+      });
     }
     this.log.length = 0;
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../protocol';
 import { HttpError } from './http/errors';
 import { Rejection } from './rejection';
+import { prepared, typed } from './storage/typed';
 import { inSavepoint, type Work } from './work';
 
 /**
@@ -14,6 +15,35 @@ export interface StoredAnswer {
   status: number;
   body: unknown;
 }
+
+const storedKey = prepared((db, p: { key: string }) =>
+  db
+    .selectFrom('idempotency')
+    .select(['actor', 'params_hash', 'status', 'response'])
+    .where('key', '=', p.key),
+);
+
+const storeAnswer = prepared(
+  (
+    db,
+    p: {
+      key: string;
+      actor: string;
+      paramsHash: string;
+      status: number;
+      response: string;
+      at: string;
+    },
+  ) =>
+    db.insertInto('idempotency').values({
+      key: p.key,
+      actor: p.actor,
+      params_hash: p.paramsHash,
+      status: p.status,
+      response: p.response,
+      created_at: p.at,
+    }),
+);
 
 function paramsHashOf(params: unknown): string {
   return createHash('sha256').update(canonicalJson(params)).digest('hex');
@@ -30,12 +60,7 @@ export async function storedAnswer(
   params: unknown,
 ): Promise<StoredAnswer | null> {
   await work.tx.lockKey(`idempotency:${key}`);
-  const stored = await work.tx.get<{
-    actor: string;
-    params_hash: string;
-    status: number;
-    response: string;
-  }>('SELECT actor, params_hash, status, response FROM idempotency WHERE key = ?', [key]);
+  const stored = await typed(work.tx).first(storedKey, { key });
   if (!stored) return null;
   if (stored.actor !== actor || stored.params_hash !== paramsHashOf(params)) {
     throw new HttpError(409, 'conflict', `key ${key} was already used with other parameters`);
@@ -66,9 +91,13 @@ export async function idempotent(
     if (!(error instanceof Rejection)) throw error;
     answer = rejectionAnswer(error);
   }
-  await work.tx.run(
-    'INSERT INTO idempotency (key, actor, params_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    [key, actor, paramsHashOf(params), answer.status, JSON.stringify(answer.body), work.now],
-  );
+  await typed(work.tx).run(storeAnswer, {
+    key,
+    actor,
+    paramsHash: paramsHashOf(params),
+    status: answer.status,
+    response: JSON.stringify(answer.body),
+    at: work.now,
+  });
   return answer;
 }

@@ -18,9 +18,9 @@ import { stampsPurchase } from './mutations/stamps';
 import { ticketFile, ticketReply } from './mutations/tickets';
 import type { MutationHandler } from './mutations/types';
 import { Rejection } from './rejection';
-import { typed } from './storage/typed';
+import { prepared, typed } from './storage/typed';
 import { isTransientFailure, isUniqueViolation, type Storage } from './storage/types';
-import { inSavepoint, inWork, type Clock, type Work } from './work';
+import { inSavepoint, inWork, remember, type Clock, type Work } from './work';
 
 /**
  * Push: a batch applied in one transaction against the device's high-water mark.
@@ -94,7 +94,11 @@ async function applyOne(
   // Every mutation names a resident the device must be able to act for; only a cash journal
   // of bills that paid for nothing names none (it stays the device's own, in its facility).
   const { residentId } = args.data;
-  if (residentId !== null && !(await mayActFor(work.tx, device, residentId))) {
+  // Whom a device reaches is not something a push changes: asked once per resident a batch.
+  const mayAct =
+    residentId === null ||
+    (await remember(work, `mayActFor:${residentId}`, () => mayActFor(work.tx, device, residentId)));
+  if (!mayAct) {
     return {
       status: 'rejected',
       code: 'forbidden',
@@ -147,6 +151,64 @@ export type UnexpectedFailureListener = (
   mutation: PushRequest['mutations'][number],
 ) => void;
 
+/** The device's high-water mark, its row locked until commit. */
+const lockedMark = prepared((db, p: { device: string }, { lockRows }) =>
+  db.selectFrom('devices').select('high_water_mark').where('id', '=', p.device).$call(lockRows),
+);
+
+const storedMutations = prepared((db, p: { ids: string[] }) =>
+  db.selectFrom('mutations').select(['id', 'device_id', 'outcome']).where('id', 'in', p.ids),
+);
+
+/** The mutations of a batch, one row each (column by column: one list per column). */
+const insertMutations = prepared(
+  (
+    db,
+    p: {
+      ids: string[];
+      seqs: number[];
+      names: string[];
+      outcomes: string[];
+      device: string;
+      at: string;
+    },
+  ) =>
+    db.insertInto('mutations').values(
+      p.ids.map((id, i) => ({
+        id,
+        device_id: p.device,
+        seq: p.seqs[i]!,
+        name: p.names[i]!,
+        outcome: p.outcomes[i]!,
+        applied_at: p.at,
+      })),
+    ),
+);
+
+const setMark = prepared((db, p: { device: string; mark: number }) =>
+  db.updateTable('devices').set({ high_water_mark: p.mark }).where('id', '=', p.device),
+);
+
+/**
+ * Rows a statement: each length of a list is a statement of its own (compiled, and prepared by
+ * the engine), so chunks keep the shapes few whatever the batch size.
+ */
+const ROWS_PER_STATEMENT = 64;
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < list.length; start += ROWS_PER_STATEMENT) {
+    out.push(list.slice(start, start + ROWS_PER_STATEMENT));
+  }
+  return out;
+}
+
+interface StoredMutation {
+  id: string;
+  device_id: string;
+  outcome: string;
+}
+
 export function applyPush(
   storage: Storage,
   clock: Clock,
@@ -157,24 +219,16 @@ export function applyPush(
   return inWork(storage, clock, async (work) => {
     const q = typed(work.tx);
     // The device row is locked until commit: two batches of one device apply one after the other.
-    const row = await q.first((db) =>
-      db
-        .selectFrom('devices')
-        .select('high_water_mark')
-        .where('id', '=', device.id)
-        .$call(q.lockRows),
-    );
+    const row = await q.first(lockedMark, { device: device.id });
     let mark = row?.high_water_mark ?? 0;
     // A batch holds at least one mutation (the protocol's schema), so the list is never empty.
-    const ids = request.mutations.map((mutation) => mutation.id);
-    const seen = new Map(
-      (
-        await q.all((db) =>
-          db.selectFrom('mutations').select(['id', 'device_id', 'outcome']).where('id', 'in', ids),
-        )
-      ).map((stored) => [stored.id, stored]),
-    );
+    const seen = new Map<string, StoredMutation>();
+    for (const ids of chunks(request.mutations.map((mutation) => mutation.id))) {
+      for (const stored of await q.all(storedMutations, { ids })) seen.set(stored.id, stored);
+    }
     const results: MutationResult[] = [];
+    /** This batch's new mutations with their outcomes, written together after the loop. */
+    const settled: { mutation: PushRequest['mutations'][number]; outcome: string }[] = [];
     for (const mutation of request.mutations) {
       const stored = seen.get(mutation.id);
       if (stored) {
@@ -200,28 +254,25 @@ export function applyPush(
         continue;
       }
       const outcome = await applyOne(work, device, mutation, onUnexpected);
-      await q.run((db) =>
-        db.insertInto('mutations').values({
-          id: mutation.id,
-          device_id: device.id,
-          seq: mutation.seq,
-          name: mutation.name,
-          outcome: JSON.stringify(outcome),
-          applied_at: work.now,
-        }),
-      );
+      const text = JSON.stringify(outcome);
+      settled.push({ mutation, outcome: text });
       // The same id twice in one batch is a duplicate of the first.
-      seen.set(mutation.id, {
-        id: mutation.id,
-        device_id: device.id,
-        outcome: JSON.stringify(outcome),
-      });
+      seen.set(mutation.id, { id: mutation.id, device_id: device.id, outcome: text });
       mark = mutation.seq;
       results.push({ id: mutation.id, seq: mutation.seq, status: outcome.status, outcome });
     }
-    await q.run((db) =>
-      db.updateTable('devices').set({ high_water_mark: mark }).where('id', '=', device.id),
-    );
+    // In the same transaction as the mutations' effects: both commit, or neither.
+    for (const chunk of chunks(settled)) {
+      await q.run(insertMutations, {
+        ids: chunk.map(({ mutation }) => mutation.id),
+        seqs: chunk.map(({ mutation }) => mutation.seq),
+        names: chunk.map(({ mutation }) => mutation.name),
+        outcomes: chunk.map(({ outcome }) => outcome),
+        device: device.id,
+        at: work.now,
+      });
+    }
+    await q.run(setMark, { device: device.id, mark });
     return { results, highWaterMark: mark };
   });
 }

@@ -1,26 +1,19 @@
 import type { ResidentRow } from './publish';
 import { reject } from './rejection';
-import { typed } from './storage/typed';
+import { prepared, typed } from './storage/typed';
 import type { Queryable } from './storage/types';
 
-/**
- * Loads a resident of the given facility; residents of other facilities do not exist here.
- * `lock`: the transaction's `forUpdate` to lock the row until commit (empty: no lock).
- */
+const residentById = prepared((db, p: { resident: string }) =>
+  db.selectFrom('residents').selectAll().where('id', '=', p.resident),
+);
+
+/** Loads a resident of the given facility; residents of other facilities do not exist here. */
 export async function residentInFacility(
   queryable: Queryable,
   facilityId: string,
   residentId: string,
-  lock = '',
 ): Promise<ResidentRow> {
-  const q = typed(queryable);
-  const row = await q.first((db) =>
-    db
-      .selectFrom('residents')
-      .selectAll()
-      .where('id', '=', residentId)
-      .$call((query) => (lock ? q.lockRows(query) : query)),
-  );
+  const row = await typed(queryable).first(residentById, { resident: residentId });
   if (!row || row.facility_id !== facilityId) reject('not_found', `no resident ${residentId} here`);
   return row;
 }

@@ -192,6 +192,32 @@ describe.each(STORAGE_KINDS)('central sync on %s', (kind) => {
       expect(sameBatch.results.map((r) => r.status)).toEqual(['applied', 'duplicate']);
     });
 
+    it('stores a batch longer than one statement exactly once, an id repeated across chunks included', async () => {
+      const device = await central.device();
+      const residentId = await central.resident();
+      // auth.pinSucceeded on a clean slate applies and changes nothing: only the push is tested.
+      const batch = Array.from({ length: 150 }, (_, i) => ({
+        id: newId(),
+        seq: i + 1,
+        createdAt: at,
+        name: 'auth.pinSucceeded',
+        args: { residentId, at },
+      }));
+      batch[100] = { ...batch[10]!, seq: 101 };
+      const first = await push(device, batch);
+      expect(first.highWaterMark).toBe(150);
+      expect(first.results.filter((r) => r.status === 'applied')).toHaveLength(149);
+      expect(first.results[100]).toMatchObject({ status: 'duplicate', seq: 101 });
+      const stored = await central.storage.get<{ count: number }>(
+        'SELECT COUNT(*) AS count FROM mutations WHERE device_id = ?',
+        [device.id],
+      );
+      expect(Number(stored?.count)).toBe(149);
+      const again = await push(device, batch);
+      expect(again.results.every((r) => r.status === 'duplicate')).toBe(true);
+      expect(again.results.map((r) => r.outcome)).toEqual(first.results.map((r) => r.outcome));
+    });
+
     it('locks a resident after five failed PINs and publishes the lock', async () => {
       const device = await central.device();
       const residentId = await central.resident();

@@ -1,8 +1,26 @@
 import { recordLoginAttempt } from '../../../domain';
 import { publishResident } from '../publish';
-import { residentInFacility } from '../residents';
-import type { Work } from '../work';
+import { reject } from '../rejection';
 import type { AuthenticatedDevice } from '../http/device-auth';
+import { prepared, typed } from '../storage/typed';
+import type { Work } from '../work';
+
+/** The resident's PIN state, locked until commit: two reports at once count one after the other. */
+const lockedPinState = prepared((db, p: { resident: string }, { lockRows }) =>
+  db
+    .selectFrom('residents')
+    .select(['facility_id', 'failed_pin_attempts', 'locked_at'])
+    .where('id', '=', p.resident)
+    .$call(lockRows),
+);
+
+const setPinState = prepared(
+  (db, p: { resident: string; failedAttempts: number; lockedAt: string | null }) =>
+    db
+      .updateTable('residents')
+      .set({ failed_pin_attempts: p.failedAttempts, locked_at: p.lockedAt })
+      .where('id', '=', p.resident),
+);
 
 /**
  * PIN attempts checked offline on a device are reported here, so five wrong PINs lock the
@@ -14,12 +32,12 @@ async function recordPinAttempt(
   residentId: string,
   correct: boolean,
 ): Promise<void> {
-  const resident = await residentInFacility(
-    work.tx,
-    device.facilityId,
-    residentId,
-    work.tx.forUpdate,
-  );
+  const q = typed(work.tx);
+  const resident = await q.first(lockedPinState, { resident: residentId });
+  // As residentInFacility: a resident of another facility does not exist here.
+  if (resident?.facility_id !== device.facilityId) {
+    reject('not_found', `no resident ${residentId} here`);
+  }
   const result = recordLoginAttempt(
     { failedAttempts: resident.failed_pin_attempts, lockedAt: resident.locked_at },
     correct,
@@ -33,11 +51,11 @@ async function recordPinAttempt(
   ) {
     return;
   }
-  await work.tx.run('UPDATE residents SET failed_pin_attempts = ?, locked_at = ? WHERE id = ?', [
-    result.state.failedAttempts,
-    result.state.lockedAt,
-    residentId,
-  ]);
+  await q.run(setPinState, {
+    resident: residentId,
+    failedAttempts: result.state.failedAttempts,
+    lockedAt: result.state.lockedAt,
+  });
   await publishResident(work, residentId);
 }
 

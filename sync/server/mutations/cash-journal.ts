@@ -1,15 +1,54 @@
 import type { MutationArgs } from '../../protocol';
 import type { AuthenticatedDevice } from '../http/device-auth';
 import { reject } from '../rejection';
+import { prepared, typed } from '../storage/typed';
 import type { Work } from '../work';
 
-type StoredSummary = {
-  device_id: string;
-  resident_id: string | null;
-  total_cents: number;
-  bill_count: number;
-  denominations: string;
-};
+const storedSummary = prepared((db, p: { session: string }) =>
+  db
+    .selectFrom('cash_journals')
+    .select(['device_id', 'resident_id', 'total_cents', 'bill_count', 'denominations'])
+    .where('cash_session_id', '=', p.session),
+);
+
+/** The cash the service booked for a session (its bill id), with who paid and for whom. */
+const bookedCash = prepared((db, p: { session: string }) =>
+  db
+    .selectFrom('bills as b')
+    .innerJoin('deposits as d', 'd.id', 'b.deposit_id')
+    .select(['b.cents as cents', 'd.customer_id as payer', 'd.resident_id as resident'])
+    .where('b.bill_id', '=', p.session),
+);
+
+const insertSummary = prepared(
+  (
+    db,
+    p: {
+      session: string;
+      device: string;
+      facility: string;
+      resident: string | null;
+      billCount: number;
+      totalCents: number;
+      denominations: string;
+      firstBillAt: string;
+      lastBillAt: string;
+      receivedAt: string;
+    },
+  ) =>
+    db.insertInto('cash_journals').values({
+      cash_session_id: p.session,
+      device_id: p.device,
+      facility_id: p.facility,
+      resident_id: p.resident,
+      bill_count: p.billCount,
+      total_cents: p.totalCents,
+      denominations: p.denominations,
+      first_bill_at: p.firstBillAt,
+      last_bill_at: p.lastBillAt,
+      received_at: p.receivedAt,
+    }),
+);
 
 /** One canonical text per summary, so a replay compares equal whatever order it listed. */
 function denominationsText(args: MutationArgs<'cash.journal'>): string {
@@ -34,11 +73,8 @@ export async function cashJournal(
 ): Promise<void> {
   const denominations = denominationsText(args);
   const billCount = args.denominations.reduce((sum, d) => sum + d.count, 0);
-  const stored = await work.tx.get<StoredSummary>(
-    `SELECT device_id, resident_id, total_cents, bill_count, denominations FROM cash_journals
-      WHERE cash_session_id = ?`,
-    [args.cashSessionId],
-  );
+  const q = typed(work.tx);
+  const stored = await q.first(storedSummary, { session: args.cashSessionId });
   if (stored) {
     if (stored.device_id !== device.id) {
       reject('forbidden', `cash session ${args.cashSessionId} is another device's`);
@@ -51,11 +87,7 @@ export async function cashJournal(
     if (!same) reject('conflict', `cash session ${args.cashSessionId} was summarised otherwise`);
     return;
   }
-  const booked = await work.tx.get<{ cents: number; payer: string | null; resident: string }>(
-    `SELECT b.cents AS cents, d.customer_id AS payer, d.resident_id AS resident FROM bills b
-       JOIN deposits d ON d.id = b.deposit_id WHERE b.bill_id = ?`,
-    [args.cashSessionId],
-  );
+  const booked = await q.first(bookedCash, { session: args.cashSessionId });
   if (booked) {
     if (booked.payer !== `kiosk:${device.id}`) {
       reject('forbidden', `cash session ${args.cashSessionId} was booked by another device`);
@@ -70,21 +102,16 @@ export async function cashJournal(
       );
     }
   }
-  await work.tx.run(
-    `INSERT INTO cash_journals (cash_session_id, device_id, facility_id, resident_id, bill_count,
-       total_cents, denominations, first_bill_at, last_bill_at, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      args.cashSessionId,
-      device.id,
-      device.facilityId,
-      args.residentId,
-      billCount,
-      args.totalCents,
-      denominations,
-      args.firstBillAt,
-      args.lastBillAt,
-      work.now,
-    ],
-  );
+  await q.run(insertSummary, {
+    session: args.cashSessionId,
+    device: device.id,
+    facility: device.facilityId,
+    resident: args.residentId,
+    billCount,
+    totalCents: args.totalCents,
+    denominations,
+    firstBillAt: args.firstBillAt,
+    lastBillAt: args.lastBillAt,
+    receivedAt: work.now,
+  });
 }

@@ -8,6 +8,7 @@ import { insertMessage, priceMessage, requireUploaded } from '../mail';
 import { publishContact, publishMessage, residentMaySee, type MessageRow } from '../publish';
 import { reject } from '../rejection';
 import { isContact, residentInFacility } from '../residents';
+import { prepared, typed } from '../storage/typed';
 import { remember, type Work } from '../work';
 
 /**
@@ -20,9 +21,17 @@ export async function mailSend(
   device: AuthenticatedDevice,
   args: MutationArgs<'mail.send'>,
 ): Promise<void> {
-  const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
-  const contact = await remember(work, `contact:${resident.id}:${args.customerId}`, () =>
-    isContact(work.tx, resident.id, args.customerId),
+  // No mutation moves a resident to another facility: checked once per resident a batch.
+  const residentId = await remember(
+    work,
+    `resident:${device.facilityId}:${args.residentId}`,
+    async () => {
+      const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
+      return resident.id;
+    },
+  );
+  const contact = await remember(work, `contact:${residentId}:${args.customerId}`, () =>
+    isContact(work.tx, residentId, args.customerId),
   );
   if (!contact) reject('forbidden', 'the resident may not write to this customer');
   const facility = await facilityOf(work, device.facilityId);
@@ -31,19 +40,19 @@ export async function mailSend(
     uploaderKey: uploaderKey({ kind: 'device', deviceId: device.id }),
     messageId: args.messageId,
   });
-  const held = await replyHolding(work, resident.id, args.customerId);
+  const held = await replyHolding(work, residentId, args.customerId);
   const split = splitStampPayment(facility, { [args.customerId]: held }, args.customerId, cost);
   if (!split.ok) reject('invalid_args', split.error.message);
   await bookReplyStamps(
     work,
-    resident.id,
+    residentId,
     args.customerId,
     -split.value.prepaidUsed,
     'mail_send',
     args.messageId,
   );
   await debit(work, {
-    owner: { type: 'resident', id: resident.id },
+    owner: { type: 'resident', id: residentId },
     account: 'stamps',
     amount: split.value.regularNeeded,
     kind: 'mail_send',
@@ -52,7 +61,7 @@ export async function mailSend(
   await insertMessage(work, {
     id: args.messageId,
     facility,
-    residentId: resident.id,
+    residentId,
     customerId: args.customerId,
     direction: 'outbound',
     kind: args.kind,
@@ -63,8 +72,21 @@ export async function mailSend(
     prepaidUsed: split.value.prepaidUsed,
     prepaidAttached: 0,
   });
-  if (split.value.prepaidUsed > 0) await publishContact(work, resident.id, args.customerId);
+  if (split.value.prepaidUsed > 0) await publishContact(work, residentId, args.customerId);
 }
+
+const lockedMessage = prepared((db, p: { id: string }, { lockRows }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', p.id)
+    .$narrowType<Pick<MessageRow, 'direction' | 'status'>>()
+    .$call(lockRows),
+);
+
+const markRead = prepared((db, p: { id: string; timeline: string }) =>
+  db.updateTable('messages').set({ status: 'read', timeline: p.timeline }).where('id', '=', p.id),
+);
 
 /** mail.markRead: an inbound, released message becomes delivered (if not yet) and read. */
 export async function mailMarkRead(
@@ -73,10 +95,8 @@ export async function mailMarkRead(
   args: MutationArgs<'mail.markRead'>,
 ): Promise<void> {
   await residentInFacility(work.tx, device.facilityId, args.residentId);
-  const row = await work.tx.get<MessageRow>(
-    `SELECT * FROM messages WHERE id = ?${work.tx.forUpdate}`,
-    [args.messageId],
-  );
+  const q = typed(work.tx);
+  const row = await q.first(lockedMessage, { id: args.messageId });
   // Behind the review gate a message does not exist for the resident's devices.
   if (
     !row ||
@@ -94,9 +114,6 @@ export async function mailMarkRead(
     if (!moved.ok) reject('conflict', moved.error.message);
     timeline = moved.value;
   }
-  await work.tx.run("UPDATE messages SET status = 'read', timeline = ? WHERE id = ?", [
-    JSON.stringify(timeline),
-    row.id,
-  ]);
+  await q.run(markRead, { id: row.id, timeline: JSON.stringify(timeline) });
   await publishMessage(work, row.id);
 }

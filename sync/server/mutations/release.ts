@@ -5,7 +5,16 @@ import type { AuthenticatedDevice } from '../http/device-auth';
 import { publishReleaseRequest } from '../publish';
 import { reject } from '../rejection';
 import { residentInFacility } from '../residents';
+import { prepared, typed } from '../storage/typed';
 import type { Work } from '../work';
+
+const existingRequest = prepared((db, p: { id: string }) =>
+  db.selectFrom('release_requests').select('id').where('id', '=', p.id),
+);
+
+const insertRequest = prepared((db, p: { id: string; resident: string; data: string }) =>
+  db.insertInto('release_requests').values({ id: p.id, resident_id: p.resident, data: p.data }),
+);
 
 /** release.request: a tablet release/unlock request, tracked from requested to shipped back. */
 export async function releaseRequest(
@@ -14,7 +23,8 @@ export async function releaseRequest(
   args: MutationArgs<'release.request'>,
 ): Promise<void> {
   const resident = await residentInFacility(work.tx, device.facilityId, args.residentId);
-  if (await work.tx.get('SELECT 1 AS yes FROM release_requests WHERE id = ?', [args.requestId])) {
+  const q = typed(work.tx);
+  if (await q.first(existingRequest, { id: args.requestId })) {
     reject('conflict', `release request ${args.requestId} already exists`);
   }
   const facility = await facilityOf(work, device.facilityId);
@@ -41,10 +51,10 @@ export async function releaseRequest(
     status: 'requested',
     timeline: [{ status: 'requested', at: work.now }],
   };
-  await work.tx.run('INSERT INTO release_requests (id, resident_id, data) VALUES (?, ?, ?)', [
-    request.id,
-    resident.id,
-    JSON.stringify(request),
-  ]);
+  await q.run(insertRequest, {
+    id: request.id,
+    resident: resident.id,
+    data: JSON.stringify(request),
+  });
   publishReleaseRequest(work, request);
 }

@@ -3,21 +3,69 @@ import type { AuthenticatedDevice } from '../http/device-auth';
 import { publishTicket, publishTicketMessage } from '../publish';
 import { reject } from '../rejection';
 import { residentInFacility } from '../residents';
+import { prepared, typed, type RowOf } from '../storage/typed';
 import type { Work } from '../work';
 
 /** Support tickets filed at the kiosk; their status follows the resident to every device. */
 
-interface TicketRow {
-  id: string;
-  resident_id: string;
-  tablet_serial: string;
-  category: TicketData['category'];
-  description: string;
-  status: TicketData['status'];
-  created_at: string;
-  updated_at: string;
-  [key: string]: unknown;
-}
+const existingTicket = prepared((db, p: { id: string }) =>
+  db.selectFrom('tickets').select('id').where('id', '=', p.id),
+);
+
+const insertTicket = prepared(
+  (
+    db,
+    p: {
+      ticket: string;
+      resident: string;
+      tabletSerial: string;
+      category: string;
+      description: string;
+      status: string;
+      at: string;
+    },
+  ) =>
+    db.insertInto('tickets').values({
+      id: p.ticket,
+      resident_id: p.resident,
+      tablet_serial: p.tabletSerial,
+      category: p.category,
+      description: p.description,
+      status: p.status,
+      created_at: p.at,
+      updated_at: p.at,
+    }),
+);
+
+const lockedTicket = prepared((db, p: { id: string }, { lockRows }) =>
+  db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('id', '=', p.id)
+    .$narrowType<Pick<TicketData, 'category' | 'status'>>()
+    .$call(lockRows),
+);
+
+type TicketRow = RowOf<typeof lockedTicket>;
+
+const existingTicketMessage = prepared((db, p: { id: string }) =>
+  db.selectFrom('ticket_messages').select('id').where('id', '=', p.id),
+);
+
+const insertTicketMessage = prepared(
+  (db, p: { id: string; ticket: string; author: string; body: string; at: string }) =>
+    db.insertInto('ticket_messages').values({
+      id: p.id,
+      ticket_id: p.ticket,
+      author: p.author,
+      body: p.body,
+      created_at: p.at,
+    }),
+);
+
+const setTicketStatus = prepared((db, p: { id: string; status: string; at: string }) =>
+  db.updateTable('tickets').set({ status: p.status, updated_at: p.at }).where('id', '=', p.id),
+);
 
 function ticketData(row: TicketRow): TicketData {
   return {
@@ -38,7 +86,8 @@ export async function ticketFile(
   args: MutationArgs<'ticket.file'>,
 ): Promise<void> {
   await residentInFacility(work.tx, device.facilityId, args.residentId);
-  if (await work.tx.get('SELECT 1 AS yes FROM tickets WHERE id = ?', [args.ticketId])) {
+  const q = typed(work.tx);
+  if (await q.first(existingTicket, { id: args.ticketId })) {
     reject('conflict', `ticket ${args.ticketId} already exists`);
   }
   const ticket: TicketData = {
@@ -51,20 +100,15 @@ export async function ticketFile(
     createdAt: work.now,
     updatedAt: work.now,
   };
-  await work.tx.run(
-    `INSERT INTO tickets (id, resident_id, tablet_serial, category, description, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      ticket.id,
-      ticket.residentId,
-      ticket.tabletSerial,
-      ticket.category,
-      ticket.description,
-      ticket.status,
-      work.now,
-      work.now,
-    ],
-  );
+  await q.run(insertTicket, {
+    ticket: ticket.id,
+    resident: ticket.residentId,
+    tabletSerial: ticket.tabletSerial,
+    category: ticket.category,
+    description: ticket.description,
+    status: ticket.status,
+    at: work.now,
+  });
   publishTicket(work, ticket);
 }
 
@@ -75,14 +119,12 @@ export async function addTicketMessage(
   message: { id: string; author: 'resident' | 'agent'; body: string },
   residentId?: string,
 ): Promise<void> {
-  const row = await work.tx.get<TicketRow>(
-    `SELECT * FROM tickets WHERE id = ?${work.tx.forUpdate}`,
-    [ticketId],
-  );
+  const q = typed(work.tx);
+  const row = await q.first(lockedTicket, { id: ticketId });
   if (!row || (residentId !== undefined && row.resident_id !== residentId)) {
     reject('not_found', `no ticket ${ticketId}`);
   }
-  if (await work.tx.get('SELECT 1 AS yes FROM ticket_messages WHERE id = ?', [message.id])) {
+  if (await q.first(existingTicketMessage, { id: message.id })) {
     reject('conflict', `ticket message ${message.id} already exists`);
   }
   const data: TicketMessageData = {
@@ -92,16 +134,15 @@ export async function addTicketMessage(
     body: message.body,
     createdAt: work.now,
   };
-  await work.tx.run(
-    'INSERT INTO ticket_messages (id, ticket_id, author, body, created_at) VALUES (?, ?, ?, ?, ?)',
-    [data.id, ticketId, data.author, data.body, work.now],
-  );
+  await q.run(insertTicketMessage, {
+    id: data.id,
+    ticket: ticketId,
+    author: data.author,
+    body: data.body,
+    at: work.now,
+  });
   const status: TicketData['status'] = message.author === 'agent' ? 'answered' : 'open';
-  await work.tx.run('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?', [
-    status,
-    work.now,
-    ticketId,
-  ]);
+  await q.run(setTicketStatus, { id: ticketId, status, at: work.now });
   publishTicket(work, ticketData({ ...row, status, updated_at: work.now }));
   publishTicketMessage(work, row.resident_id, data);
 }
