@@ -62,6 +62,8 @@ export function CashInsert({
   const { cash, lastBill, escrow, endCash, cancelCash, settlement, error } = useHardware();
   const inserted = cash?.insertedCents ?? 0;
   const insertedText = t('lobby.inserted', { amount: formatMoney(inserted, locale) });
+  // The session opens when the acceptor has been told to take bills (payment.cashStart).
+  const accepting = cash !== null && cash.state !== 'ended';
 
   useEffect(() => {
     void useHardware.getState().startCash(purpose);
@@ -92,15 +94,20 @@ export function CashInsert({
         {t('lobby.amountDue', { amount: formatMoney(targetCents, locale) })}
       </p>
       <p className="notice warn">{noChangeText}</p>
-      <p className="lead">{t('lobby.insertBills')}</p>
+      {/* "Insert bills" only once the acceptor takes them: a bill fed before would come back. */}
+      <p className="lead" aria-live="polite">
+        {accepting ? t('lobby.insertBills') : t('lobby.acceptorStarting')}
+      </p>
       <p className="inserted" role="status">
         {insertedText}
       </p>
-      <progress
-        aria-label={insertedText}
-        max={Math.max(targetCents, 1)}
-        value={Math.min(inserted, targetCents)}
-      />
+      {accepting && (
+        <progress
+          aria-label={insertedText}
+          max={Math.max(targetCents, 1)}
+          value={Math.min(inserted, targetCents)}
+        />
+      )}
       <RecoveredBill />
       {cash?.state === 'escrow' && cash.escrowCents !== null && (
         <div className="notice info">

@@ -439,6 +439,7 @@ export const en = {
     stillPossible: 'Still possible: {{channels}}',
     swipe: 'Swipe your card now.',
     cardRead: '{{brand}} ending in {{last4}}',
+    acceptorStarting: 'Getting the bill acceptor ready…',
     insertBills: 'Insert bills one at a time.',
     inserted: 'Inserted: {{amount}}',
     escrow: 'Bill of {{amount}} waiting.',

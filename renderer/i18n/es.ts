@@ -445,6 +445,7 @@ export const es: Messages = {
     stillPossible: 'Todavía es posible: {{channels}}',
     swipe: 'Deslice su tarjeta ahora.',
     cardRead: '{{brand}} terminada en {{last4}}',
+    acceptorStarting: 'Preparando el aceptador de billetes…',
     insertBills: 'Introduzca los billetes de uno en uno.',
     inserted: 'Introducido: {{amount}}',
     escrow: 'Billete de {{amount}} en espera.',

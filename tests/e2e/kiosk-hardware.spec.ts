@@ -93,6 +93,7 @@ test('cash that falls short of the bundle buys what it covers when the resident 
   await page.getByRole('button', { name: /Buy 20 stamps for/ }).tap();
   await expect(page.getByText(/^Amount due: \$[5-7]\.\d\d$/)).toBeVisible();
   await expect(page.getByText(/Money above the price is added to your account/)).toBeVisible();
+  await expect(page.getByText('Insert bills one at a time.')).toBeVisible();
   expect(await harness().simulator.insertBill(500)).toBe(true);
   await page.getByRole('button', { name: 'Accept bill' }).tap();
   await expect(page.getByText('Inserted: $5.00', { exact: true })).toBeVisible();

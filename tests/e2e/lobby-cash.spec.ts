@@ -16,6 +16,7 @@ async function payCash(page: Page, index: number) {
   await page.getByRole('button', { name: /Confirm and pay \$40\.00/ }).tap();
   await expect(page.getByText('Amount due: $40.00')).toBeVisible();
   await expect(page.getByText(/This machine gives no change/)).toBeVisible();
+  await expect(page.getByText('Insert bills one at a time.')).toBeVisible(); // the acceptor is on
 }
 
 async function insertAndAccept(page: Page, cents: number, totalText: string) {

@@ -19,7 +19,7 @@ async function oneBillIn(page: Page) {
   await page.locator('input[name=method]').nth(1).check(); // cash
   await page.locator('.action-bar .button.primary').tap(); // see the fee
   await page.locator('.action-bar .button.primary').tap(); // confirm and pay
-  await expect(page.locator('progress')).toBeVisible();
+  await expect(page.locator('progress')).toBeVisible(); // shown once the acceptor takes bills
   expect(await harness().simulator.insertBill(2000)).toBe(true);
   await page.locator('.notice.info .button.primary').tap(); // accept the bill
   await expect(page.locator('.inserted')).toHaveText(/20[.,]00/);
