@@ -198,6 +198,28 @@ describe('flag (bad input never breaks it)', () => {
     );
   });
 
+  it('flags the same whether a pattern is written in capitals or not (property)', () => {
+    // Lower-case patterns match without the i flag (folded text has no capitals); the same
+    // patterns in capitals take the case-insensitive path. Both must flag alike.
+    const lower = [...english.threatPatterns, ...spanish.threatPatterns];
+    const upper = lower.map((pattern) => pattern.replace(/(?<!\\)[a-z]/g, (c) => c.toUpperCase()));
+    const asWritten = moderator({ extraWords: [], extraPatterns: lower });
+    const capitals = moderator({ extraWords: [], extraPatterns: upper });
+    const words = fc.constantFrom('I', "I'LL", 'Kill', 'YOU', 'te', 'VOY', 'a', 'MATÁR', 'ſ', 'K');
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(words, fc.string({ maxLength: 4 })), { maxLength: 10 }),
+        (parts) => {
+          const text = parts.join(' ');
+          expect(asWritten.flag(text).map((flag) => flag.matched)).toEqual(
+            capitals.flag(text).map((flag) => flag.matched),
+          );
+        },
+      ),
+    );
+    expect(asWritten.flag("I'LL KILL YOU").length).toBeGreaterThan(0);
+  });
+
   it('handles a flood of one letter', () => {
     const flags = shipped.flag(`i will ${'k'.repeat(50_000)}ill you`);
     expect(flags.map((flag) => flag.reason)).toEqual(['threat']);
