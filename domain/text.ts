@@ -20,13 +20,14 @@ export function foldText(text: string): string {
   return folded;
 }
 
-/** Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"), by character code. */
-const LOOKALIKES = new Map<number, number>(
-  ['0o', '1i', '3e', '4a', '5s', '7t', '@a', '$s'].map((swap) => [
-    swap.charCodeAt(0),
-    swap.charCodeAt(1),
-  ]),
-);
+/**
+ * Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"): the letter each ASCII code
+ * reads as (itself when it is no swap). A table: it is looked up for every letter of every message.
+ */
+const LOOKALIKES = Uint8Array.from({ length: 0x80 }, (_, code) => code);
+for (const swap of ['0o', '1i', '3e', '4a', '5s', '7t', '@a', '$s']) {
+  LOOKALIKES[swap.charCodeAt(0)] = swap.charCodeAt(1);
+}
 
 const SPACE = 0x20;
 
@@ -107,7 +108,7 @@ export function toMatchable(original: string): MatchableText {
     if (wordHasLetter) {
       for (let j = wordStart; j < i; j += 1) {
         const letter = codes[j]!; // j < i <= codes.length
-        codes[j] = LOOKALIKES.get(letter) ?? letter;
+        codes[j] = letter < 0x80 ? LOOKALIKES[letter]! : letter;
       }
     }
     if (i < codes.length) codes[i] = SPACE;
