@@ -143,6 +143,17 @@ describe('facility extras (FacilityConfig.moderation)', () => {
     expect(matches('Se lo que hiciste', custom)).toEqual([['threat', 'Se lo que hiciste']]);
   });
 
+  it('matches facility patterns with back-references and named groups as written', () => {
+    const m = moderator({
+      extraWords: [],
+      extraPatterns: ['\\b(\\w+) \\1 \\1\\b', '\\b(?<place>patio|yard) at (?<hour>\\d+)\\b'],
+    });
+    expect(matches('no no no, see you in the yard at 9', m)).toEqual([
+      ['threat', 'no no no'],
+      ['threat', 'yard at 9'],
+    ]);
+  });
+
   it('refuses an invalid pattern with a typed error', () => {
     expect(createModerator({ extraWords: [], extraPatterns: ['(unclosed'] })).toMatchObject({
       ok: false,
@@ -199,8 +210,9 @@ describe('flag (bad input never breaks it)', () => {
   });
 
   it('flags the same whether a pattern is written in capitals or not (property)', () => {
-    // Lower-case patterns match without the i flag (folded text has no capitals); the same
-    // patterns in capitals take the case-insensitive path. Both must flag alike.
+    // Lower-case patterns match without the i flag (folded text has no capitals) and are scanned
+    // only when the moderator's gate, all of them in one alternation, matches; the same patterns
+    // in capitals take the case-insensitive path, each scanned. Both must flag alike.
     const lower = [...english.threatPatterns, ...spanish.threatPatterns];
     const upper = lower.map((pattern) => pattern.replace(/(?<!\\)[a-z]/g, (c) => c.toUpperCase()));
     const asWritten = moderator({ extraWords: [], extraPatterns: lower });
