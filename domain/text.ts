@@ -196,11 +196,14 @@ function collapseRuns({ codes, starts, ends, length }: FoldedCodes): MatchableTe
   };
 }
 
-/** String.fromCharCode in slices, so long texts stay under the argument-count limit. */
+/**
+ * String.fromCharCode in slices, so long texts stay under the argument-count limit. `apply` takes
+ * the typed array as it is; spreading it goes through its iterator, ~5x slower.
+ */
 function codesToString(codes: Uint16Array): string {
   let text = '';
   for (let i = 0; i < codes.length; i += 8192) {
-    text += String.fromCharCode(...codes.subarray(i, i + 8192));
+    text += String.fromCharCode.apply(null, codes.subarray(i, i + 8192) as unknown as number[]);
   }
   return text;
 }
