@@ -143,6 +143,17 @@ describe('facility extras (FacilityConfig.moderation)', () => {
     expect(matches('Se lo que hiciste', custom)).toEqual([['threat', 'Se lo que hiciste']]);
   });
 
+  it('matches facility patterns with back-references and named groups as written', () => {
+    const m = moderator({
+      extraWords: [],
+      extraPatterns: ['\\b(\\w+) \\1 \\1\\b', '\\b(?<place>patio|yard) at (?<hour>\\d+)\\b'],
+    });
+    expect(matches('no no no, see you in the yard at 9', m)).toEqual([
+      ['threat', 'no no no'],
+      ['threat', 'yard at 9'],
+    ]);
+  });
+
   it('refuses an invalid pattern with a typed error', () => {
     expect(createModerator({ extraWords: [], extraPatterns: ['(unclosed'] })).toMatchObject({
       ok: false,
@@ -196,6 +207,29 @@ describe('flag (bad input never breaks it)', () => {
         },
       ),
     );
+  });
+
+  it('flags the same whether a pattern is written in capitals or not (property)', () => {
+    // Lower-case patterns match without the i flag (folded text has no capitals) and are scanned
+    // only when the moderator's gate, all of them in one alternation, matches; the same patterns
+    // in capitals take the case-insensitive path, each scanned. Both must flag alike.
+    const lower = [...english.threatPatterns, ...spanish.threatPatterns];
+    const upper = lower.map((pattern) => pattern.replace(/(?<!\\)[a-z]/g, (c) => c.toUpperCase()));
+    const asWritten = moderator({ extraWords: [], extraPatterns: lower });
+    const capitals = moderator({ extraWords: [], extraPatterns: upper });
+    const words = fc.constantFrom('I', "I'LL", 'Kill', 'YOU', 'te', 'VOY', 'a', 'MATÁR', 'ſ', 'K');
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(words, fc.string({ maxLength: 4 })), { maxLength: 10 }),
+        (parts) => {
+          const text = parts.join(' ');
+          expect(asWritten.flag(text).map((flag) => flag.matched)).toEqual(
+            capitals.flag(text).map((flag) => flag.matched),
+          );
+        },
+      ),
+    );
+    expect(asWritten.flag("I'LL KILL YOU").length).toBeGreaterThan(0);
   });
 
   it('handles a flood of one letter', () => {

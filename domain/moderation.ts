@@ -118,7 +118,10 @@ function patternRule(pattern: string, source: FlagSource): Result<Rule, Moderati
   try {
     // Folded text has no accents and no capitals; a pattern written with them still matches.
     const unaccented = pattern.normalize('NFKD').replace(/\p{M}/gu, '');
-    const regex = new RegExp(stretchLetters(unaccented), 'giu');
+    // Folded text is lower case, so a pattern without capitals needs no case-insensitive
+    // matching, which costs V8 about five times as much with the u flag.
+    const flags = unaccented === unaccented.toLowerCase() ? 'gu' : 'giu';
+    const regex = new RegExp(stretchLetters(unaccented), flags);
     return ok({ reason: 'threat', regex, origin: () => ({ term: pattern, source }) });
   } catch (error) {
     return err({
@@ -152,13 +155,42 @@ export function createModerator(
     if (!rule.ok) return rule;
     rules.push(rule.value);
   }
-  return ok({ flag: (text) => flagText(rules, text) });
+  const gate = gateOf(rules);
+  return ok({ flag: (text) => flagText(rules, gate, text) });
 }
 
-function flagText(rules: readonly Rule[], original: string): ModerationFlag[] {
+/**
+ * One regular expression that matches wherever any of the threat patterns it joins would: most
+ * letters match none, and one scan says so in about a third of the time of a scan per pattern.
+ * Only the patterns that still mean the same inside an alternation join: matched without the i
+ * flag, with no back-references and no named groups (their numbers and names would collide).
+ */
+function gateOf(rules: readonly Rule[]): Gate | null {
+  const joined = rules.filter(
+    (rule) =>
+      rule.reason === 'threat' &&
+      rule.regex.flags === 'gu' &&
+      !/\\(?:[1-9]|k<)|\(\?<(?![=!])/.test(rule.regex.source),
+  );
+  if (joined.length === 0) return null;
+  return {
+    regex: new RegExp(joined.map((rule) => `(?:${rule.regex.source})`).join('|'), 'u'),
+    rules: new Set(joined),
+  };
+}
+
+interface Gate {
+  regex: RegExp;
+  /** The rules the gate joins: scanned one by one only when it matches. */
+  rules: ReadonlySet<Rule>;
+}
+
+function flagText(rules: readonly Rule[], gate: Gate | null, original: string): ModerationFlag[] {
   const matchable = toMatchable(original);
   const flags = new Map<string, ModerationFlag>();
+  const gateShut = gate !== null && !gate.regex.test(matchable.text);
   for (const rule of rules) {
+    if (gateShut && gate.rules.has(rule)) continue;
     for (const match of matchable.text.matchAll(rule.regex)) {
       const matched = match[0].trim();
       if (matched === '') continue;

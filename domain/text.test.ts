@@ -8,6 +8,13 @@ describe('toMatchable (moderation: case-, accent-insensitive, simple obfuscation
     expect(foldText('Pantalla Rota')).toBe('pantalla rota');
   });
 
+  it('maps back a text that folds longer than it is', () => {
+    const original = `${'ﬁ'.repeat(40)} K1LL`; // each ligature folds to two letters
+    const { text, starts, ends } = toMatchable(original);
+    expect(text).toBe(`${'fi'.repeat(40)} kill`);
+    expect([starts[79], ends[79], starts[81], ends[84]]).toEqual([39, 40, 41, 45]);
+  });
+
   it('undoes digit-for-letter swaps inside words, not in numbers', () => {
     expect(toMatchable('sh1t @ss k1ll 100 4 kids').text).toBe('shit ass kill 100 4 kids');
   });

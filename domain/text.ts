@@ -8,10 +8,23 @@ import { z } from 'zod';
 /** Folds one code point: "É" -> "e", "ｆ" -> "f", "ﬁ" -> "fi". May return several characters. */
 function foldCodePoint(codePoint: string): string {
   const code = codePoint.charCodeAt(0);
-  // ASCII is most of every message; normalize() is slow, so it only sees the rest.
+  // ASCII is most of every message; normalize() is slow, so it only sees the rest, once each.
   if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : codePoint;
-  return codePoint.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '');
+  let folded = FOLDED.get(codePoint);
+  if (folded === undefined) {
+    folded = codePoint.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '');
+    if (FOLDED.size >= FOLDED_LIMIT) FOLDED.clear();
+    FOLDED.set(codePoint, folded);
+  }
+  return folded;
 }
+
+/**
+ * Folded forms of the non-ASCII code points met so far. A language uses a few dozen (á, ñ, ¿...);
+ * the limit keeps a text of every code point from growing it without end.
+ */
+const FOLDED = new Map<string, string>();
+const FOLDED_LIMIT = 4096;
 
 /** Folds a whole string (no offsets kept). */
 export function foldText(text: string): string {
@@ -20,13 +33,14 @@ export function foldText(text: string): string {
   return folded;
 }
 
-/** Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"), by character code. */
-const LOOKALIKES = new Map<number, number>(
-  ['0o', '1i', '3e', '4a', '5s', '7t', '@a', '$s'].map((swap) => [
-    swap.charCodeAt(0),
-    swap.charCodeAt(1),
-  ]),
-);
+/**
+ * Common digit- and symbol-for-letter swaps ("sh1t", "@ss", "k1ll"): the letter each ASCII code
+ * reads as (itself when it is no swap). A table: it is looked up for every letter of every message.
+ */
+const LOOKALIKES = Uint8Array.from({ length: 0x80 }, (_, code) => code);
+for (const swap of ['0o', '1i', '3e', '4a', '5s', '7t', '@a', '$s']) {
+  LOOKALIKES[swap.charCodeAt(0)] = swap.charCodeAt(1);
+}
 
 const SPACE = 0x20;
 
@@ -51,8 +65,8 @@ function isWordish(code: number): boolean {
  */
 export interface MatchableText {
   text: string;
-  starts: number[];
-  ends: number[];
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 /**
@@ -65,19 +79,43 @@ const MAX_RUN = 3;
  * Folds case, accents and compatibility forms; undoes lookalike swaps inside words that hold at
  * least one letter (so "100" stays a number but "k1ll" reads "kill"); turns every other
  * character into a space; shortens runs of spaces to one and of any other character to three.
- * Keeps offsets into the original. Works on character codes: it runs on every message.
+ * Keeps offsets into the original. Works on character codes in typed arrays: it runs on every
+ * message, and growing three arrays of numbers a character was most of its time.
  */
 export function toMatchable(original: string): MatchableText {
-  const codes: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const folded = foldWithOffsets(original);
+  undoSwapsInWords(folded);
+  return collapseRuns(folded);
+}
+
+/** Character codes with the original offsets each came from; `length` of them are in use. */
+interface FoldedCodes {
+  codes: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  length: number;
+}
+
+function foldWithOffsets(original: string): FoldedCodes {
+  // Folding lengthens a text only for rare characters ("ﬁ" -> "fi"); the arrays grow if it does.
+  let capacity = original.length + 16;
+  let codes: Uint16Array = new Uint16Array(capacity);
+  let starts: Int32Array = new Int32Array(capacity);
+  let ends: Int32Array = new Int32Array(capacity);
+  let length = 0;
   for (let offset = 0; offset < original.length;) {
     const unit = original.charCodeAt(offset);
     if (unit < 0x80) {
-      // ASCII, most of every message: folded inline.
-      codes.push(unit >= 0x41 && unit <= 0x5a ? unit + 32 : unit);
-      starts.push(offset);
-      ends.push(offset + 1);
+      // ASCII, most of every message: folded inline. Never outgrows the capacity: every
+      // character before it gave at least one code, and the slack covers the expansions.
+      if (length === capacity) {
+        capacity *= 2;
+        ({ codes, starts, ends } = grown({ codes, starts, ends, length }, capacity));
+      }
+      codes[length] = unit >= 0x41 && unit <= 0x5a ? unit + 32 : unit;
+      starts[length] = offset;
+      ends[length] = offset + 1;
+      length += 1;
       offset += 1;
       continue;
     }
@@ -89,57 +127,83 @@ export function toMatchable(original: string): MatchableText {
       // A surrogate pair (outside the BMP) would break the one-unit-per-character offset map.
       const isSurrogate = code >= 0xd800 && code <= 0xdfff;
       if (isSurrogate) k += 1;
-      codes.push(isSurrogate ? SPACE : code);
-      starts.push(offset);
-      ends.push(offset + codePoint.length);
+      if (length === capacity) {
+        capacity *= 2;
+        ({ codes, starts, ends } = grown({ codes, starts, ends, length }, capacity));
+      }
+      codes[length] = isSurrogate ? SPACE : code;
+      starts[length] = offset;
+      ends[length] = offset + codePoint.length;
+      length += 1;
     }
     offset += codePoint.length;
   }
+  return { codes, starts, ends, length };
+}
 
+function grown(folded: FoldedCodes, capacity: number): Omit<FoldedCodes, 'length'> {
+  const codes = new Uint16Array(capacity);
+  const starts = new Int32Array(capacity);
+  const ends = new Int32Array(capacity);
+  codes.set(folded.codes.subarray(0, folded.length));
+  starts.set(folded.starts.subarray(0, folded.length));
+  ends.set(folded.ends.subarray(0, folded.length));
+  return { codes, starts, ends };
+}
+
+/** Lookalikes read as letters inside words that hold a letter; everything else not in a word is a space. */
+function undoSwapsInWords({ codes, length }: FoldedCodes): void {
   let wordStart = 0;
   let wordHasLetter = false;
-  for (let i = 0; i <= codes.length; i += 1) {
-    const code = codes[i] ?? SPACE; // one past the end closes the last word
+  for (let i = 0; i <= length; i += 1) {
+    const code = i < length ? codes[i]! : SPACE; // one past the end closes the last word
     if (isWordish(code)) {
       wordHasLetter ||= isLetter(code);
       continue;
     }
     if (wordHasLetter) {
       for (let j = wordStart; j < i; j += 1) {
-        const letter = codes[j]!; // j < i <= codes.length
-        codes[j] = LOOKALIKES.get(letter) ?? letter;
+        const letter = codes[j]!;
+        codes[j] = letter < 0x80 ? LOOKALIKES[letter]! : letter;
       }
     }
-    if (i < codes.length) codes[i] = SPACE;
+    if (i < length) codes[i] = SPACE;
     wordStart = i + 1;
     wordHasLetter = false;
   }
-
-  const kept: number[] = [];
-  const result: MatchableText = { text: '', starts: [], ends: [] };
-  let run = 0;
-  // codes, starts and ends grow together above, so every i < codes.length indexes all three
-  for (let i = 0; i < codes.length; i += 1) {
-    const code = codes[i]!;
-    const last = kept.length - 1;
-    run = code === kept[last] ? run + 1 : 1;
-    if (run > (code === SPACE ? 1 : MAX_RUN)) {
-      result.ends[last] = ends[i]!;
-      continue;
-    }
-    kept.push(code);
-    result.starts.push(starts[i]!);
-    result.ends.push(ends[i]!);
-  }
-  result.text = codesToString(kept);
-  return result;
 }
 
-/** String.fromCharCode in slices, so long texts stay under the argument-count limit. */
-function codesToString(codes: number[]): string {
+/** Shortens runs in place (what is kept never passes what is read) and makes the text. */
+function collapseRuns({ codes, starts, ends, length }: FoldedCodes): MatchableText {
+  let kept = 0;
+  let run = 0;
+  for (let i = 0; i < length; i += 1) {
+    const code = codes[i]!;
+    run = kept > 0 && code === codes[kept - 1] ? run + 1 : 1;
+    if (run > (code === SPACE ? 1 : MAX_RUN)) {
+      ends[kept - 1] = ends[i]!;
+      continue;
+    }
+    codes[kept] = code;
+    starts[kept] = starts[i]!;
+    ends[kept] = ends[i]!;
+    kept += 1;
+  }
+  return {
+    text: codesToString(codes.subarray(0, kept)),
+    starts: starts.subarray(0, kept),
+    ends: ends.subarray(0, kept),
+  };
+}
+
+/**
+ * String.fromCharCode in slices, so long texts stay under the argument-count limit. `apply` takes
+ * the typed array as it is; spreading it goes through its iterator, ~5x slower.
+ */
+function codesToString(codes: Uint16Array): string {
   let text = '';
   for (let i = 0; i < codes.length; i += 8192) {
-    text += String.fromCharCode(...codes.slice(i, i + 8192));
+    text += String.fromCharCode.apply(null, codes.subarray(i, i + 8192) as unknown as number[]);
   }
   return text;
 }

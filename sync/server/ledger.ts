@@ -1,7 +1,7 @@
 import type { LedgerAccount, LedgerKind } from '../protocol';
 import { publishAccount, publishLedgerEntry } from './publish';
 import { reject } from './rejection';
-import { typed } from './storage/typed';
+import { prepared, typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -28,7 +28,125 @@ export interface Booking {
   reference: string;
 }
 
-const COLUMN = { stamps: 'stamps', money: 'cents' } as const;
+// Every ledger statement is compiled once per engine: they run several times per mutation.
+const insertEntry = prepared(
+  (
+    db,
+    p: {
+      id: string;
+      ownerType: Owner['type'];
+      ownerId: string;
+      account: LedgerAccount;
+      customerId: string | null;
+      amount: number;
+      kind: LedgerKind;
+      reference: string;
+      createdAt: string;
+      agency: string | null;
+    },
+  ) =>
+    db.insertInto('ledger').values({
+      id: p.id,
+      owner_type: p.ownerType,
+      owner_id: p.ownerId,
+      account: p.account,
+      customer_id: p.customerId,
+      amount: p.amount,
+      kind: p.kind,
+      reference: p.reference,
+      created_at: p.createdAt,
+      agency: p.agency,
+    }),
+);
+
+interface CustomerStampsMove {
+  customerId: string;
+  agency: string;
+  delta: number;
+}
+
+const creditCustomerStamps = prepared((db, p: CustomerStampsMove) =>
+  db
+    .insertInto('customer_stamps')
+    .values({ customer_id: p.customerId, agency: p.agency, stamps: p.delta })
+    .onConflict((oc) =>
+      oc.columns(['customer_id', 'agency']).doUpdateSet((eb) => ({
+        stamps: eb('customer_stamps.stamps', '+', eb.ref('excluded.stamps')),
+      })),
+    ),
+);
+
+const debitCustomerStamps = prepared((db, p: CustomerStampsMove) =>
+  db
+    .updateTable('customer_stamps')
+    .set((eb) => ({ stamps: eb('stamps', '+', p.delta) }))
+    .where('customer_id', '=', p.customerId)
+    .where('agency', '=', p.agency)
+    .where((eb) => eb(eb('stamps', '+', p.delta), '>=', 0)),
+);
+
+interface BalanceMove {
+  ownerType: 'resident';
+  ownerId: string;
+  delta: number;
+}
+
+/** The two statements that move one column of a resident's balance row. */
+function balanceMoves(column: 'stamps' | 'cents') {
+  return {
+    credit: prepared((db, p: BalanceMove) =>
+      db
+        .insertInto('balances')
+        .values({ owner_type: p.ownerType, owner_id: p.ownerId, [column]: p.delta })
+        .onConflict((oc) =>
+          oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({
+            [column]: eb(`balances.${column}`, '+', eb.ref(`excluded.${column}`)),
+          })),
+        )
+        .returning(['stamps', 'cents']),
+    ),
+    debit: prepared((db, p: BalanceMove) =>
+      db
+        .updateTable('balances')
+        .set((eb) => ({ [column]: eb(column, '+', p.delta) }))
+        .where('owner_type', '=', p.ownerType)
+        .where('owner_id', '=', p.ownerId)
+        .where((eb) => eb(eb(column, '+', p.delta), '>=', 0))
+        .returning(['stamps', 'cents']),
+    ),
+  };
+}
+
+const BALANCE_MOVES = { stamps: balanceMoves('stamps'), money: balanceMoves('cents') };
+
+interface ReplyHoldingKey {
+  residentId: string;
+  customerId: string;
+}
+
+const replyHoldingOf = prepared((db, p: ReplyHoldingKey) =>
+  db
+    .selectFrom('reply_holdings')
+    .select('stamps')
+    .where('resident_id', '=', p.residentId)
+    .where('customer_id', '=', p.customerId),
+);
+
+const openReplyHolding = prepared((db, p: ReplyHoldingKey) =>
+  db
+    .insertInto('reply_holdings')
+    .values({ resident_id: p.residentId, customer_id: p.customerId, stamps: 0 })
+    .onConflict((oc) => oc.columns(['resident_id', 'customer_id']).doNothing()),
+);
+
+const moveReplyHolding = prepared((db, p: ReplyHoldingKey & { amount: number }) =>
+  db
+    .updateTable('reply_holdings')
+    .set((eb) => ({ stamps: eb('stamps', '+', p.amount) }))
+    .where('resident_id', '=', p.residentId)
+    .where('customer_id', '=', p.customerId)
+    .where((eb) => eb(eb('stamps', '+', p.amount), '>=', 0)),
+);
 
 async function appendEntry(
   work: Work,
@@ -49,20 +167,18 @@ async function appendEntry(
     reference,
     createdAt: work.now,
   };
-  await typed(work.tx).run((db) =>
-    db.insertInto('ledger').values({
-      id: entry.id,
-      owner_type: owner.type,
-      owner_id: owner.id,
-      account,
-      customer_id: customerId,
-      amount,
-      kind,
-      reference,
-      created_at: work.now,
-      agency: owner.type === 'customer' ? owner.agency : null,
-    }),
-  );
+  await typed(work.tx).run(insertEntry, {
+    id: entry.id,
+    ownerType: owner.type,
+    ownerId: owner.id,
+    account,
+    customerId,
+    amount,
+    kind,
+    reference,
+    createdAt: work.now,
+    agency: owner.type === 'customer' ? owner.agency : null,
+  });
   if (owner.type === 'resident') publishLedgerEntry(work, entry);
 }
 
@@ -88,48 +204,16 @@ async function moveBalance(
   const q = typed(work.tx);
   if (owner.type === 'customer') {
     if (booking.account !== 'stamps') throw new Error('a customer balance holds stamps only');
-    const changed =
-      delta > 0
-        ? await q.run((db) =>
-            db
-              .insertInto('customer_stamps')
-              .values({ customer_id: owner.id, agency: owner.agency, stamps: delta })
-              .onConflict((oc) =>
-                oc.columns(['customer_id', 'agency']).doUpdateSet((eb) => ({
-                  stamps: eb('customer_stamps.stamps', '+', eb.ref('excluded.stamps')),
-                })),
-              ),
-          )
-        : await q.run((db) =>
-            db
-              .updateTable('customer_stamps')
-              .set((eb) => ({ stamps: eb('stamps', '+', delta) }))
-              .where('customer_id', '=', owner.id)
-              .where('agency', '=', owner.agency)
-              .where((eb) => eb(eb('stamps', '+', delta), '>=', 0)),
-          );
+    const move = { customerId: owner.id, agency: owner.agency, delta };
+    const changed = await q.run(delta > 0 ? creditCustomerStamps : debitCustomerStamps, move);
     return { moved: changed > 0 };
   }
-  const column = COLUMN[booking.account];
-  const row = await q.first((db) =>
-    delta > 0
-      ? db
-          .insertInto('balances')
-          .values({ owner_type: owner.type, owner_id: owner.id, [column]: delta })
-          .onConflict((oc) =>
-            oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({
-              [column]: eb(`balances.${column}`, '+', eb.ref(`excluded.${column}`)),
-            })),
-          )
-          .returning(['stamps', 'cents'])
-      : db
-          .updateTable('balances')
-          .set((eb) => ({ [column]: eb(column, '+', delta) }))
-          .where('owner_type', '=', owner.type)
-          .where('owner_id', '=', owner.id)
-          .where((eb) => eb(eb(column, '+', delta), '>=', 0))
-          .returning(['stamps', 'cents']),
-  );
+  const moves = BALANCE_MOVES[booking.account];
+  const row = await q.first(delta > 0 ? moves.credit : moves.debit, {
+    ownerType: owner.type,
+    ownerId: owner.id,
+    delta,
+  });
   return { moved: row !== undefined, resident: row };
 }
 
@@ -175,13 +259,7 @@ export async function debit(work: Work, booking: Booking): Promise<void> {
 
 /** Prepaid reply stamps held by a resident for replies to one customer. */
 export async function replyHolding(work: Work, residentId: string, customerId: string) {
-  const row = await typed(work.tx).first((db) =>
-    db
-      .selectFrom('reply_holdings')
-      .select('stamps')
-      .where('resident_id', '=', residentId)
-      .where('customer_id', '=', customerId),
-  );
+  const row = await typed(work.tx).first(replyHoldingOf, { residentId, customerId });
   return row?.stamps ?? 0;
 }
 
@@ -196,20 +274,8 @@ export async function bookReplyStamps(
 ): Promise<void> {
   if (amount === 0) return;
   const q = typed(work.tx);
-  await q.run((db) =>
-    db
-      .insertInto('reply_holdings')
-      .values({ resident_id: residentId, customer_id: customerId, stamps: 0 })
-      .onConflict((oc) => oc.columns(['resident_id', 'customer_id']).doNothing()),
-  );
-  const changed = await q.run((db) =>
-    db
-      .updateTable('reply_holdings')
-      .set((eb) => ({ stamps: eb('stamps', '+', amount) }))
-      .where('resident_id', '=', residentId)
-      .where('customer_id', '=', customerId)
-      .where((eb) => eb(eb('stamps', '+', amount), '>=', 0)),
-  );
+  await q.run(openReplyHolding, { residentId, customerId });
+  const changed = await q.run(moveReplyHolding, { residentId, customerId, amount });
   if (changed === 0) reject('insufficient_stamps', 'not enough prepaid reply stamps');
   await appendEntry(
     work,

@@ -9,7 +9,7 @@ import type { AttachmentRef, TimelineEntry } from '../protocol';
 import { publishMessageRow, type MessageRow } from './publish';
 import { reject } from './rejection';
 import { flagText } from './moderation';
-import { typed } from './storage/typed';
+import { prepared, typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -81,11 +81,45 @@ export async function requireUploaded(
   }
 }
 
+// The statements of every message sent, compiled once per engine.
+const messageExists = prepared((db, p: { id: string }) =>
+  db.selectFrom('messages').select('id').where('id', '=', p.id),
+);
+
+const insertMessageRow = prepared((db, p: MessageRow) =>
+  db.insertInto('messages').values({
+    id: p.id,
+    facility_id: p.facility_id,
+    resident_id: p.resident_id,
+    customer_id: p.customer_id,
+    direction: p.direction,
+    kind: p.kind,
+    subject: p.subject,
+    body: p.body,
+    attachments: p.attachments,
+    status: p.status,
+    timeline: p.timeline,
+    stamps_charged: p.stamps_charged,
+    prepaid_used: p.prepaid_used,
+    prepaid_attached: p.prepaid_attached,
+    sent_at: p.sent_at,
+    expected_by: p.expected_by,
+    reject_reason: p.reject_reason,
+    flags: p.flags,
+    escalated: p.escalated,
+    item_stamps: p.item_stamps,
+    withheld: p.withheld,
+    refunded_stamps: p.refunded_stamps,
+  }),
+);
+
+const recordAttachment = prepared((db, p: { messageId: string; sha256: string }) =>
+  db.insertInto('message_attachments').values({ message_id: p.messageId, sha256: p.sha256 }),
+);
+
 export async function insertMessage(work: Work, message: NewMessage): Promise<void> {
   const q = typed(work.tx);
-  const exists = await q.first((db) =>
-    db.selectFrom('messages').select('id').where('id', '=', message.id),
-  );
+  const exists = await q.first(messageExists, { id: message.id });
   if (exists) reject('conflict', `message ${message.id} already exists`);
   const expectation = deliveryExpectation(work.now, 'in_review', work.now);
   if (!expectation.ok) throw new Error(expectation.error.message);
@@ -119,30 +153,7 @@ export async function insertMessage(work: Work, message: NewMessage): Promise<vo
     withheld: '[]',
     refunded_stamps: 0,
   };
-  await q.run((db) =>
-    db.insertInto('messages').values({
-      id: row.id,
-      facility_id: row.facility_id,
-      resident_id: row.resident_id,
-      customer_id: row.customer_id,
-      direction: row.direction,
-      kind: row.kind,
-      subject: row.subject,
-      body: row.body,
-      attachments: row.attachments,
-      status: row.status,
-      timeline: row.timeline,
-      stamps_charged: row.stamps_charged,
-      prepaid_used: row.prepaid_used,
-      prepaid_attached: row.prepaid_attached,
-      sent_at: row.sent_at,
-      expected_by: row.expected_by,
-      reject_reason: row.reject_reason,
-      flags: row.flags,
-      escalated: row.escalated,
-      item_stamps: row.item_stamps,
-    }),
-  );
+  await q.run(insertMessageRow, row);
   await recordAttachments(work, message.id, message.attachments);
   await publishMessageRow(work, row);
 }
@@ -158,8 +169,6 @@ async function recordAttachments(
 ): Promise<void> {
   const q = typed(work.tx);
   for (const sha256 of new Set(attachments.map((attachment) => attachment.sha256))) {
-    await q.run((db) =>
-      db.insertInto('message_attachments').values({ message_id: messageId, sha256 }),
-    );
+    await q.run(recordAttachment, { messageId, sha256 });
   }
 }

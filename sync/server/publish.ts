@@ -16,7 +16,7 @@ import {
 import type { FacilityConfig } from '../../domain';
 import { badgeHash, facilityBadgeKey } from './badge-keys';
 import type { CentralDatabase } from './storage/schema';
-import { typed } from './storage/typed';
+import { prepared, typed } from './storage/typed';
 import type { Work } from './work';
 
 /**
@@ -311,6 +311,17 @@ export function isReleased(status: MessageData['status']): boolean {
   return RELEASED_STATUSES.includes(status);
 }
 
+/** The last change a resident's devices were sent for a message, if any (every inbound send asks). */
+const sentMessageChange = prepared((db, p: { residentScope: string; id: string }) =>
+  db
+    .selectFrom('changes')
+    .select('op')
+    .where('scope_kind', '=', 'resident')
+    .where('scope_id', '=', p.residentScope)
+    .where('entity', '=', 'message')
+    .where('entity_id', '=', p.id),
+);
+
 /**
  * Sends a message down to its resident's devices, or, once they may no longer see it (a release
  * revoked, or a message an earlier build published while in review), a tombstone: the device
@@ -322,15 +333,10 @@ export async function publishMessageRow(work: Work, row: MessageRow): Promise<vo
     work.changes.upsert(scope, 'message', row.id, messageData(row));
     return;
   }
-  const sent = await typed(work.tx).first((db) =>
-    db
-      .selectFrom('changes')
-      .select('op')
-      .where('scope_kind', '=', scope.kind)
-      .where('scope_id', '=', scope.id)
-      .where('entity', '=', 'message')
-      .where('entity_id', '=', row.id),
-  );
+  const sent = await typed(work.tx).first(sentMessageChange, {
+    residentScope: scope.id,
+    id: row.id,
+  });
   if (sent?.op === 'upsert') work.changes.remove(scope, 'message', row.id);
 }
 

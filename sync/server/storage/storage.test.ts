@@ -29,6 +29,32 @@ describe.each(STORAGE_KINDS)('storage on %s', (kind) => {
     );
     expect(keys.map((row) => row.key)).toEqual(['b']);
   });
+
+  it('rolls back a savepoint that changed megabytes, and keeps the ones around it', async () => {
+    // Past 64 KiB SQLite's savepoint journal would spill to a temporary file; it is kept in memory.
+    const storage = await open();
+    const big = 'x'.repeat(100_000);
+    await storage.transaction(async (tx) => {
+      await tx.savepoint(() => tx.run("INSERT INTO meta (key, value) VALUES ('kept-1', ?)", [big]));
+      await tx
+        .savepoint(async () => {
+          for (let i = 0; i < 30; i += 1) {
+            await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', [`gone-${i}`, big]);
+          }
+          await tx.run("UPDATE meta SET value = 'changed' WHERE key = 'kept-1'");
+          throw new Error('refused');
+        })
+        .catch(() => undefined);
+      await tx.savepoint(() => tx.run("INSERT INTO meta (key, value) VALUES ('kept-2', ?)", [big]));
+    });
+    const rows = await storage.all<{ key: string; value: string }>(
+      "SELECT key, value FROM meta WHERE key LIKE 'kept-%' OR key LIKE 'gone-%' ORDER BY key",
+    );
+    expect(rows.map((row) => [row.key, row.value === big])).toEqual([
+      ['kept-1', true],
+      ['kept-2', true],
+    ]);
+  });
 });
 
 describe('storage on postgres: transient failures', () => {
