@@ -168,15 +168,9 @@ async function appendEntry(
     createdAt: work.now,
   };
   await typed(work.tx).run(insertEntry, {
-    id: entry.id,
+    ...entry,
     ownerType: owner.type,
     ownerId: owner.id,
-    account,
-    customerId,
-    amount,
-    kind,
-    reference,
-    createdAt: work.now,
     agency: owner.type === 'customer' ? owner.agency : null,
   });
   if (owner.type === 'resident') publishLedgerEntry(work, entry);
