@@ -89,66 +89,61 @@ export function toMatchable(original: string): MatchableText {
 }
 
 /** Character codes with the original offsets each came from; `length` of them are in use. */
-interface FoldedCodes {
+class FoldedCodes {
   codes: Uint16Array;
   starts: Int32Array;
   ends: Int32Array;
-  length: number;
+  length = 0;
+
+  // Folding lengthens a text only for rare characters ("ﬁ" -> "fi"); the arrays grow if it does.
+  constructor(expected: number) {
+    this.codes = new Uint16Array(expected + 16);
+    this.starts = new Int32Array(this.codes.length);
+    this.ends = new Int32Array(this.codes.length);
+  }
+
+  push(code: number, start: number, end: number): void {
+    if (this.length === this.codes.length) this.grow();
+    this.codes[this.length] = code;
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.length += 1;
+  }
+
+  private grow(): void {
+    const codes = new Uint16Array(this.codes.length * 2);
+    const starts = new Int32Array(codes.length);
+    const ends = new Int32Array(codes.length);
+    codes.set(this.codes);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    [this.codes, this.starts, this.ends] = [codes, starts, ends];
+  }
 }
 
 function foldWithOffsets(original: string): FoldedCodes {
-  // Folding lengthens a text only for rare characters ("ﬁ" -> "fi"); the arrays grow if it does.
-  let capacity = original.length + 16;
-  let codes: Uint16Array = new Uint16Array(capacity);
-  let starts: Int32Array = new Int32Array(capacity);
-  let ends: Int32Array = new Int32Array(capacity);
-  let length = 0;
+  const folded = new FoldedCodes(original.length);
   for (let offset = 0; offset < original.length;) {
     const unit = original.charCodeAt(offset);
     if (unit < 0x80) {
-      // ASCII, most of every message: folded inline. Never outgrows the capacity: every
-      // character before it gave at least one code, and the slack covers the expansions.
-      if (length === capacity) {
-        capacity *= 2;
-        ({ codes, starts, ends } = grown({ codes, starts, ends, length }, capacity));
-      }
-      codes[length] = unit >= 0x41 && unit <= 0x5a ? unit + 32 : unit;
-      starts[length] = offset;
-      ends[length] = offset + 1;
-      length += 1;
+      // ASCII, most of every message: folded inline.
+      folded.push(unit >= 0x41 && unit <= 0x5a ? unit + 32 : unit, offset, offset + 1);
       offset += 1;
       continue;
     }
     // offset < original.length (the loop condition), so there is a code point here
     const codePoint = String.fromCodePoint(original.codePointAt(offset)!);
-    const folded = foldCodePoint(codePoint);
-    for (let k = 0; k < folded.length; k += 1) {
-      const code = folded.charCodeAt(k);
+    const folds = foldCodePoint(codePoint);
+    for (let k = 0; k < folds.length; k += 1) {
+      const code = folds.charCodeAt(k);
       // A surrogate pair (outside the BMP) would break the one-unit-per-character offset map.
       const isSurrogate = code >= 0xd800 && code <= 0xdfff;
       if (isSurrogate) k += 1;
-      if (length === capacity) {
-        capacity *= 2;
-        ({ codes, starts, ends } = grown({ codes, starts, ends, length }, capacity));
-      }
-      codes[length] = isSurrogate ? SPACE : code;
-      starts[length] = offset;
-      ends[length] = offset + codePoint.length;
-      length += 1;
+      folded.push(isSurrogate ? SPACE : code, offset, offset + codePoint.length);
     }
     offset += codePoint.length;
   }
-  return { codes, starts, ends, length };
-}
-
-function grown(folded: FoldedCodes, capacity: number): Omit<FoldedCodes, 'length'> {
-  const codes = new Uint16Array(capacity);
-  const starts = new Int32Array(capacity);
-  const ends = new Int32Array(capacity);
-  codes.set(folded.codes.subarray(0, folded.length));
-  starts.set(folded.starts.subarray(0, folded.length));
-  ends.set(folded.ends.subarray(0, folded.length));
-  return { codes, starts, ends };
+  return folded;
 }
 
 /** Lookalikes read as letters inside words that hold a letter; everything else not in a word is a space. */
