@@ -12,8 +12,9 @@
  *     (a connection stays on one worker, as a balancer keeps a device on one process);
  *  3. 10,000 `mail.send` of ~1 KB letters (bench/text.ts, English and Spanish) pushed by 8
  *     devices at once, each for its own resident (so that no balance row is shared): the rate,
- *     the service's CPU per mutation (which a busy machine disturbs far less), and on PostgreSQL how many writers wait for the change-position
- *     counter's row lock (sampled from pg_stat_activity every 5 ms).
+ *     the service's CPU per mutation (which a busy machine disturbs far less), and on
+ *     PostgreSQL how many writers wait for the change-position counter's row lock (sampled from
+ *     pg_stat_activity every 5 ms).
  * Figures through the reporter (figures.ts). BENCH_ROUNDS (default 2), BENCH_SECONDS per load
  * run (default 5, after 2 s of warm-up load that is not measured), BENCH_HEAVY_MAILS (default 10,000; 100,000 takes ~10 minutes to seed here), CENTRAL_BENCH_NODE_ARGS for the service
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), CENTRAL_BENCH_ONLY to measure only the runs

@@ -312,12 +312,12 @@ export function isReleased(status: MessageData['status']): boolean {
 }
 
 /** The last change a resident's devices were sent for a message, if any (every inbound send asks). */
-const sentMessageChange = prepared((db, p: { residentScope: string; id: string }) =>
+const sentMessageChange = prepared((db, p: { residentId: string; id: string }) =>
   db
     .selectFrom('changes')
     .select('op')
     .where('scope_kind', '=', 'resident')
-    .where('scope_id', '=', p.residentScope)
+    .where('scope_id', '=', p.residentId)
     .where('entity', '=', 'message')
     .where('entity_id', '=', p.id),
 );
@@ -334,7 +334,7 @@ export async function publishMessageRow(work: Work, row: MessageRow): Promise<vo
     return;
   }
   const sent = await typed(work.tx).first(sentMessageChange, {
-    residentScope: scope.id,
+    residentId: row.resident_id,
     id: row.id,
   });
   if (sent?.op === 'upsert') work.changes.remove(scope, 'message', row.id);
